@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Server administration: TIME, DEBUG, SHUTDOWN.
+
+func cmdTime(c *Client, args [][]byte) {
+	now := time.Now()
+	c.Array(2)
+	c.BulkInt(now.Unix())
+	c.BulkInt(int64(now.Nanosecond() / 1000))
+}
+
+// cmdShutdown: SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. On success the
+// connection just closes, as with Redis.
+func cmdShutdown(c *Client, args [][]byte) {
+	var save, noSave, abort bool
+	for _, a := range args[1:] {
+		switch strings.ToLower(string(a)) {
+		case "save":
+			save = true
+		case "nosave":
+			noSave = true
+		case "now", "force":
+		case "abort":
+			abort = true
+		default:
+			c.Error(errSyntax)
+			return
+		}
+	}
+	if (save && noSave) || (abort && len(args) > 2) {
+		c.Error(errSyntax)
+		return
+	}
+	if abort {
+		c.Error("ERR No shutdown in progress.")
+		return
+	}
+	c.srv.logf("User requested shutdown...")
+	c.closing = true
+	// Shutdown takes the data lock, which this handler holds.
+	go c.srv.Shutdown()
+}
+
+// cmdDebug: the DEBUG subcommands tools and tests rely on. Like Redis, it
+// is refused unless enable-debug-command allows it.
+func cmdDebug(c *Client, args [][]byte) {
+	if !c.debugAllowed() {
+		c.Error(`ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`)
+		return
+	}
+	sub := strings.ToLower(string(args[1]))
+	switch {
+	case sub == "help" && len(args) == 2:
+		c.Help("DEBUG",
+			"SET-ACTIVE-EXPIRE <0|1>",
+			"    Setting it to 0 disables expiring keys in background when they are not",
+			"    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+			"    default.",
+			"SLEEP <seconds>",
+			"    Stop the server for <seconds>. Decimals allowed.",
+		)
+	case sub == "sleep" && len(args) == 3:
+		// The whole server stops, as in Redis: the data lock is held.
+		secs, _ := strconv.ParseFloat(string(args[2]), 64)
+		time.Sleep(time.Duration(secs * float64(time.Second)))
+		c.OK()
+	case sub == "set-active-expire" && len(args) == 3:
+		n, _ := strconv.Atoi(string(args[2]))
+		c.srv.activeExpire = n != 0
+		c.OK()
+	default:
+		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.", args[1]))
+	}
+}
+
+// debugAllowed applies enable-debug-command: yes, no, or local (loopback
+// connections only).
+func (c *Client) debugAllowed() bool {
+	switch c.srv.cfg.get("enable-debug-command") {
+	case "yes":
+		return true
+	case "local":
+		host, _, _ := net.SplitHostPort(c.addr)
+		ip := net.ParseIP(host)
+		return ip != nil && ip.IsLoopback()
+	}
+	return false
+}

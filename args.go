@@ -1,0 +1,80 @@
+package main
+
+import (
+	"strconv"
+	"time"
+	"unsafe"
+
+	"respd/internal/keyspace"
+	"respd/internal/redisconv"
+)
+
+// parseInt64 parses an integer as Redis does (string2ll).
+func parseInt64(b []byte) (int64, bool) { return redisconv.ParseInt(b) }
+
+// intArg parses an integer argument, replying with Redis's error if it is
+// not one.
+func (c *Client) intArg(b []byte) (int64, bool) {
+	n, ok := parseInt64(b)
+	if !ok {
+		c.Error(errNotInteger)
+	}
+	return n, ok
+}
+
+// str views b as a string without copying; only for lookups and
+// comparisons that do not retain it.
+func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// itoa formats n as a new byte slice (for propagated arguments).
+func itoa(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
+
+// nowMs is the current Unix time in milliseconds.
+func nowMs() int64 { return time.Now().UnixMilli() }
+
+// lruClock is Redis's LRU clock: seconds, wrapping at 24 bits.
+func lruClock() uint32 { return uint32(time.Now().Unix()) & (1<<24 - 1) }
+
+// db is the client's selected database.
+func (c *Client) database() *keyspace.DB { return c.srv.ks.DBs[c.db] }
+
+// lookupWrite returns the live entry for key in the client's database
+// (deleting it first if its TTL has passed), or nil.
+func (c *Client) lookupWrite(key []byte) *keyspace.Entry {
+	return c.srv.ks.Lookup(c.db, str(key), nowMs())
+}
+
+// lookup is lookupWrite for reads, which count as keyspace hits or misses.
+func (c *Client) lookup(key []byte) *keyspace.Entry {
+	e := c.srv.ks.Lookup(c.db, str(key), nowMs())
+	if e == nil {
+		c.srv.stats.keyspaceMisses++
+	} else {
+		c.srv.stats.keyspaceHits++
+	}
+	return e
+}
+
+// lookupType returns the live entry for key if it holds type t. A key of
+// another type answers WRONGTYPE and returns ok=false; a missing key
+// returns nil, true.
+func (c *Client) lookupType(key []byte, t keyspace.Type) (e *keyspace.Entry, ok bool) {
+	e = c.lookup(key)
+	if e != nil && e.Type != t {
+		c.Error(errWrongType)
+		return nil, false
+	}
+	return e, true
+}
+
+// changed is what a single-key write calls after modifying key: WATCH sees
+// it, and argv (the command in its deterministic form) goes to the AOF and
+// replicas. Multi-key writes call touch per key and propagate once.
+func (c *Client) changed(key []byte, argv ...[]byte) {
+	c.touch(key)
+	c.propagate(argv...)
+}
+
+// propagate sends a write, in its deterministic form, to the AOF and
+// replicas in the client's database.
+func (c *Client) propagate(argv ...[]byte) { c.srv.propagate(c.db, argv...) }

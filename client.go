@@ -1,0 +1,156 @@
+package main
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/redcon"
+)
+
+// Client is one connection's state. Everything here is read and written
+// under the server's data lock, except conn's I/O, which only the
+// connection's own goroutine performs.
+type Client struct {
+	srv     *Server
+	conn    redcon.Conn
+	netConn *bufferedConn
+
+	id        int64
+	addr      string
+	laddr     string
+	createdAt time.Time
+	lastCmdAt time.Time
+	lastCmd   string
+
+	db            int
+	resp          int // 2 or 3
+	name          string
+	libName       string
+	libVer        string
+	authenticated bool
+	noEvict       bool
+	noTouch       bool
+
+	// CLIENT REPLY: replies are dropped while off, or for the next command
+	// after SKIP.
+	replyOff  bool
+	replySkip bool
+	skipThis  bool
+
+	multi   *multiState
+	watches []watchedKey
+
+	// closing is set by QUIT and CLIENT KILL: commands still in the pipeline
+	// are ignored.
+	closing bool
+	// callErrors counts error replies of the command being executed
+	// (commandstats' failed_calls).
+	callErrors int
+}
+
+type multiState struct {
+	queue []queuedCommand
+	dirty bool // a command was rejected while queueing: EXEC must abort
+}
+
+type queuedCommand struct {
+	cmd  *Command
+	args [][]byte
+}
+
+type watchedKey struct {
+	db      int
+	key     string
+	version uint64
+	// live records that the key existed unexpired at WATCH time: if it
+	// has logically expired by EXEC, the transaction fails, as in Redis.
+	live bool
+}
+
+func (c *Client) muted() bool { return c.replyOff || c.skipThis }
+
+// kill disconnects the client from any goroutine; its own goroutine sees
+// the closed socket and cleans up.
+func (c *Client) kill() {
+	c.closing = true
+	c.netConn.kill()
+}
+
+// flags renders CLIENT LIST's flags field.
+func (c *Client) flags() string {
+	var f []byte
+	if c.multi != nil {
+		f = append(f, 'x')
+	}
+	if c.closing {
+		f = append(f, 'A')
+	}
+	if c.noEvict {
+		f = append(f, 'e')
+	}
+	if c.noTouch {
+		f = append(f, 'T')
+	}
+	if len(f) == 0 {
+		return "N"
+	}
+	return string(f)
+}
+
+// info renders one CLIENT LIST / CLIENT INFO line, fields as Redis 7.2.
+func (c *Client) info(now time.Time) string {
+	var b strings.Builder
+	field := func(k, v string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(v)
+	}
+	itoa := func(n int64) string { return strconv.FormatInt(n, 10) }
+	multi := int64(-1)
+	if c.multi != nil {
+		multi = int64(len(c.multi.queue))
+	}
+	field("id", itoa(c.id))
+	field("addr", c.addr)
+	field("laddr", c.laddr)
+	field("fd", itoa(c.netConn.fd))
+	field("name", c.name)
+	field("age", itoa(int64(now.Sub(c.createdAt)/time.Second)))
+	field("idle", itoa(int64(now.Sub(c.lastCmdAt)/time.Second)))
+	field("flags", c.flags())
+	field("db", itoa(int64(c.db)))
+	field("sub", "0")
+	field("psub", "0")
+	field("ssub", "0")
+	field("multi", itoa(multi))
+	field("qbuf", "0")
+	field("qbuf-free", "0")
+	field("argv-mem", "0")
+	field("multi-mem", "0")
+	field("rbs", "1024")
+	field("rbp", "0")
+	field("obl", "0")
+	field("oll", "0")
+	field("omem", "0")
+	field("tot-mem", "1024")
+	field("events", "r")
+	field("cmd", c.lastCmd)
+	field("user", "default")
+	field("redir", "-1")
+	field("resp", itoa(int64(c.resp)))
+	field("lib-name", c.libName)
+	field("lib-ver", c.libVer)
+	return b.String()
+}
+
+func localAddr(nc net.Conn) string {
+	if a := nc.LocalAddr(); a != nil {
+		return a.String()
+	}
+	return ""
+}

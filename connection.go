@@ -1,0 +1,429 @@
+package main
+
+import (
+	"strings"
+	"time"
+)
+
+// Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH and CLIENT.
+
+func cmdPing(c *Client, args [][]byte) {
+	if len(args) > 2 {
+		c.Error(wrongArity("ping"))
+		return
+	}
+	if len(args) == 2 {
+		c.Bulk(args[1])
+		return
+	}
+	c.Simple("PONG")
+}
+
+func cmdEcho(c *Client, args [][]byte) { c.Bulk(args[1]) }
+
+// cmdQuit answers OK and closes the connection after the reply is flushed;
+// the rest of the pipeline is ignored.
+func cmdQuit(c *Client, args [][]byte) {
+	c.OK()
+	c.closing = true
+	c.conn.Close()
+}
+
+// cmdReset returns the connection to its initial state.
+func cmdReset(c *Client, args [][]byte) {
+	c.multi = nil
+	c.unwatchAll()
+	c.db = 0
+	c.resp = 2
+	c.name = ""
+	c.replyOff, c.replySkip, c.skipThis = false, false, false
+	c.noEvict, c.noTouch = false, false
+	c.authenticated = c.srv.cfg.RequirePass == ""
+	c.Simple("RESET")
+}
+
+// cmdHello switches protocol, optionally authenticating and naming the
+// connection, and answers with the server's identity.
+func cmdHello(c *Client, args [][]byte) {
+	proto := int64(c.resp)
+	if len(args) > 1 {
+		v, ok := parseInt64(args[1])
+		if !ok {
+			c.Error("ERR Protocol version is not an integer or out of range")
+			return
+		}
+		if v < 2 || v > 3 {
+			c.Error(errNoProto)
+			return
+		}
+		proto = v
+	}
+	var user, pass, name []byte
+	setName := false
+	for i := 2; i < len(args); i++ {
+		more := len(args) - i - 1
+		switch opt := strings.ToLower(string(args[i])); {
+		case opt == "auth" && more >= 2:
+			user, pass = args[i+1], args[i+2]
+			i += 2
+		case opt == "setname" && more >= 1:
+			name, setName = args[i+1], true
+			i++
+		default:
+			c.Error("ERR Syntax error in HELLO option '" + string(args[i]) + "'")
+			return
+		}
+	}
+	if pass != nil && !c.checkPassword(user, pass) {
+		return
+	}
+	if !c.authenticated {
+		c.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+		return
+	}
+	if setName && !validClientName(name) {
+		c.Error(errInvalidClientName)
+		return
+	}
+	if setName {
+		c.name = string(name)
+	}
+	c.resp = int(proto)
+	c.Map(7)
+	c.BulkString("server")
+	c.BulkString("redis")
+	c.BulkString("version")
+	c.BulkString(redisVersion)
+	c.BulkString("proto")
+	c.Int(proto)
+	c.BulkString("id")
+	c.Int(c.id)
+	c.BulkString("mode")
+	c.BulkString("standalone")
+	c.BulkString("role")
+	c.BulkString("master")
+	c.BulkString("modules")
+	c.Array(0)
+}
+
+func cmdAuth(c *Client, args [][]byte) {
+	if len(args) > 3 {
+		c.Error(errSyntax)
+		return
+	}
+	user, pass := []byte("default"), args[1]
+	if len(args) == 3 {
+		user, pass = args[1], args[2]
+	} else if c.srv.cfg.RequirePass == "" {
+		c.Error(errAuthNotConfigured)
+		return
+	}
+	if c.checkPassword(user, pass) {
+		c.OK()
+	}
+}
+
+// checkPassword authenticates as the default user (the only user until
+// ACLs land), replying WRONGPASS on failure.
+func (c *Client) checkPassword(user, pass []byte) bool {
+	required := c.srv.cfg.RequirePass
+	if string(user) != "default" || (required != "" && string(pass) != required) {
+		c.Error(errWrongPass)
+		return false
+	}
+	c.authenticated = true
+	return true
+}
+
+// validClientName accepts printable ASCII without spaces, as Redis.
+func validClientName(name []byte) bool {
+	for _, ch := range name {
+		if ch < '!' || ch > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+func cmdClientId(c *Client, args [][]byte) { c.Int(c.id) }
+
+func cmdClientSetname(c *Client, args [][]byte) {
+	if !validClientName(args[2]) {
+		c.Error(errInvalidClientName)
+		return
+	}
+	c.name = string(args[2])
+	c.OK()
+}
+
+func cmdClientGetname(c *Client, args [][]byte) {
+	if c.name == "" {
+		c.Null()
+		return
+	}
+	c.BulkString(c.name)
+}
+
+func cmdClientSetinfo(c *Client, args [][]byte) {
+	attr := strings.ToLower(string(args[2]))
+	if attr != "lib-name" && attr != "lib-ver" {
+		c.Error("ERR Unrecognized option '" + string(args[2]) + "'")
+		return
+	}
+	if !validClientName(args[3]) {
+		c.Error("ERR " + attr + " cannot contain spaces, newlines or special characters.")
+		return
+	}
+	if attr == "lib-name" {
+		c.libName = string(args[3])
+	} else {
+		c.libVer = string(args[3])
+	}
+	c.OK()
+}
+
+func cmdClientInfo(c *Client, args [][]byte) { c.Verbatim(c.info(time.Now()) + "\n") }
+
+// cmdClientList: CLIENT LIST [TYPE type] [ID id ...]
+func cmdClientList(c *Client, args [][]byte) {
+	var ids map[int64]bool
+	for i := 2; i < len(args); i++ {
+		switch opt := strings.ToLower(string(args[i])); {
+		case opt == "type" && i+1 < len(args):
+			t := strings.ToLower(string(args[i+1]))
+			if !knownClientType(t) {
+				c.Error("ERR Unknown client type '" + string(args[i+1]) + "'")
+				return
+			}
+			if t != "normal" {
+				ids = map[int64]bool{} // only normal clients exist so far
+			}
+			i++
+		case opt == "id" && i+1 < len(args):
+			if ids == nil {
+				ids = map[int64]bool{}
+			}
+			for i++; i < len(args); i++ {
+				id, ok := parseInt64(args[i])
+				if !ok || id <= 0 {
+					c.Error("ERR Invalid client ID")
+					return
+				}
+				ids[id] = true
+			}
+		default:
+			c.Error(errSyntax)
+			return
+		}
+	}
+	var b strings.Builder
+	now := time.Now()
+	for _, cl := range c.srv.sortedClients() {
+		if ids == nil || ids[cl.id] {
+			b.WriteString(cl.info(now))
+			b.WriteByte('\n')
+		}
+	}
+	c.Verbatim(b.String())
+}
+
+func knownClientType(t string) bool {
+	switch t {
+	case "normal", "master", "replica", "slave", "pubsub":
+		return true
+	}
+	return false
+}
+
+// cmdClientKill: CLIENT KILL addr, or CLIENT KILL <filter> <value> ...
+func cmdClientKill(c *Client, args [][]byte) {
+	if len(args) == 3 {
+		for _, cl := range c.srv.clients {
+			if cl.addr == string(args[2]) {
+				cl.kill()
+				c.OK()
+				return
+			}
+		}
+		c.Error(errNoSuchClient)
+		return
+	}
+	if len(args)%2 != 0 {
+		c.Error(errSyntax)
+		return
+	}
+	match := func(cl *Client) bool { return true }
+	skipMe := true
+	for i := 2; i < len(args); i += 2 {
+		val := string(args[i+1])
+		prev := match
+		switch strings.ToLower(string(args[i])) {
+		case "id":
+			id, ok := parseInt64(args[i+1])
+			if !ok || id <= 0 {
+				c.Error("ERR client-id should be greater than 0")
+				return
+			}
+			match = func(cl *Client) bool { return prev(cl) && cl.id == id }
+		case "addr":
+			match = func(cl *Client) bool { return prev(cl) && cl.addr == val }
+		case "laddr":
+			match = func(cl *Client) bool { return prev(cl) && cl.laddr == val }
+		case "type":
+			t := strings.ToLower(val)
+			if !knownClientType(t) {
+				c.Error("ERR Unknown client type '" + val + "'")
+				return
+			}
+			match = func(cl *Client) bool { return prev(cl) && t == "normal" }
+		case "user":
+			match = func(cl *Client) bool { return prev(cl) && val == "default" }
+		case "skipme":
+			switch strings.ToLower(val) {
+			case "yes":
+				skipMe = true
+			case "no":
+				skipMe = false
+			default:
+				c.Error(errSyntax)
+				return
+			}
+		case "maxage":
+			age, ok := parseInt64(args[i+1])
+			if !ok {
+				c.Error(errNotInteger)
+				return
+			}
+			match = func(cl *Client) bool { return prev(cl) && time.Since(cl.createdAt) >= time.Duration(age)*time.Second }
+		default:
+			c.Error(errSyntax)
+			return
+		}
+	}
+	killed := int64(0)
+	for _, cl := range c.srv.clients {
+		if match(cl) && !(skipMe && cl == c) {
+			cl.kill()
+			killed++
+		}
+	}
+	c.Int(killed)
+}
+
+func cmdClientNoEvict(c *Client, args [][]byte) { c.onOffOption(args[2], &c.noEvict) }
+
+func cmdClientNoTouch(c *Client, args [][]byte) { c.onOffOption(args[2], &c.noTouch) }
+
+func (c *Client) onOffOption(arg []byte, flag *bool) {
+	switch strings.ToLower(string(arg)) {
+	case "on":
+		*flag = true
+	case "off":
+		*flag = false
+	default:
+		c.Error(errSyntax)
+		return
+	}
+	c.OK()
+}
+
+func cmdClientReply(c *Client, args [][]byte) {
+	switch strings.ToLower(string(args[2])) {
+	case "on":
+		c.replyOff, c.replySkip = false, false
+		c.skipThis = false
+		c.OK()
+	case "off":
+		c.replyOff = true
+	case "skip":
+		if !c.replyOff {
+			c.replySkip = true
+		}
+	default:
+		c.Error(errSyntax)
+	}
+}
+
+// cmdClientPause: CLIENT PAUSE timeout [WRITE|ALL]
+func cmdClientPause(c *Client, args [][]byte) {
+	ms, ok := parseInt64(args[2])
+	if !ok {
+		c.Error(errTimeoutNotInteger)
+		return
+	}
+	if ms < 0 {
+		c.Error(errTimeoutNegative)
+		return
+	}
+	writeOnly := false
+	if len(args) > 4 {
+		c.Error(errSyntax)
+		return
+	}
+	if len(args) == 4 {
+		switch strings.ToLower(string(args[3])) {
+		case "write":
+			writeOnly = true
+		case "all":
+		default:
+			c.Error("ERR CLIENT PAUSE mode must be WRITE or ALL")
+			return
+		}
+	}
+	c.srv.pauseClients(time.Now().Add(time.Duration(ms)*time.Millisecond), writeOnly)
+	c.OK()
+}
+
+func cmdClientUnpause(c *Client, args [][]byte) {
+	c.srv.pauseClients(time.Time{}, false)
+	c.OK()
+}
+
+func cmdClientHelp(c *Client, args [][]byte) {
+	c.Help("CLIENT",
+		"GETNAME",
+		"    Return the name of the current connection.",
+		"ID",
+		"    Return the ID of the current connection.",
+		"INFO",
+		"    Return information about the current client connection.",
+		"KILL <ip:port>",
+		"    Kill connection made from <ip:port>.",
+		"KILL <option> <value> [<option> <value> [...]]",
+		"    Kill connections. Options are:",
+		"    * ADDR (<ip:port>|<unixsocket>:0)",
+		"      Kill connections made from the specified address",
+		"    * LADDR (<ip:port>|<unixsocket>:0)",
+		"      Kill connections made to specified local address",
+		"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+		"      Kill connections by type.",
+		"    * USER <username>",
+		"      Kill connections authenticated by <username>.",
+		"    * SKIPME (YES|NO)",
+		"      Skip killing current connection (default: yes).",
+		"    * ID <client-id>",
+		"      Kill connections by client id.",
+		"    * MAXAGE <maxage>",
+		"      Kill connections older than the specified age.",
+		"LIST [options ...]",
+		"    Return information about client connections. Options:",
+		"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+		"      Return clients of specified type.",
+		"UNPAUSE",
+		"    Stop the current client pause, resuming traffic.",
+		"PAUSE <timeout> [WRITE|ALL]",
+		"    Suspend all, or just write, clients for <timeout> milliseconds.",
+		"REPLY (ON|OFF|SKIP)",
+		"    Control the replies sent to the current connection.",
+		"SETNAME <name>",
+		"    Assign the name <name> to the current connection.",
+		"SETINFO <option> <value>",
+		"    Set client meta attr. Options are:",
+		"    * LIB-NAME: the client lib name.",
+		"    * LIB-VER: the client lib version.",
+		"NO-EVICT (ON|OFF)",
+		"    Protect current client connection from eviction.",
+		"NO-TOUCH (ON|OFF)",
+		"    Will not touch LRU/LFU stats when this mode is on.",
+	)
+}

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// INFO: sections and field names as Redis 7 spells them; monitoring tools
+// parse these lines.
+
+type infoSection struct {
+	name      string
+	inDefault bool
+	write     func(s *Server, b *strings.Builder)
+}
+
+var infoSections = []infoSection{
+	{"server", true, (*Server).infoServer},
+	{"clients", true, (*Server).infoClients},
+	{"memory", true, (*Server).infoMemory},
+	{"persistence", true, (*Server).infoPersistence},
+	{"stats", true, (*Server).infoStats},
+	{"replication", true, (*Server).infoReplication},
+	{"cpu", true, (*Server).infoCPU},
+	{"modules", true, func(*Server, *strings.Builder) {}},
+	{"commandstats", false, (*Server).infoCommandStats},
+	{"errorstats", true, (*Server).infoErrorStats},
+	{"cluster", true, func(s *Server, b *strings.Builder) { b.WriteString("cluster_enabled:0\r\n") }},
+	{"keyspace", true, (*Server).infoKeyspace},
+}
+
+// cmdInfo: INFO [section ...], where a section may also be "default",
+// "all" or "everything".
+func cmdInfo(c *Client, args [][]byte) {
+	want := map[string]bool{}
+	all := false
+	for _, a := range args[1:] {
+		switch name := strings.ToLower(string(a)); name {
+		case "all", "everything":
+			all = true
+		case "default":
+			for _, sec := range infoSections {
+				want[sec.name] = want[sec.name] || sec.inDefault
+			}
+		default:
+			want[name] = true
+		}
+	}
+	if len(args) == 1 {
+		for _, sec := range infoSections {
+			want[sec.name] = sec.inDefault
+		}
+	}
+	var b strings.Builder
+	for _, sec := range infoSections {
+		if !all && !want[sec.name] {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\r\n")
+		}
+		b.WriteString("# " + strings.ToUpper(sec.name[:1]) + sec.name[1:] + "\r\n")
+		sec.write(c.srv, &b)
+	}
+	c.Verbatim(b.String())
+}
+
+func infoLine(b *strings.Builder, key string, value any) {
+	fmt.Fprintf(b, "%s:%v\r\n", key, value)
+}
+
+func (s *Server) infoServer(b *strings.Builder) {
+	exe, _ := os.Executable()
+	uptime := time.Since(s.startedAt)
+	var uts syscall.Utsname
+	syscall.Uname(&uts)
+	infoLine(b, "redis_version", redisVersion)
+	infoLine(b, "redis_git_sha1", "00000000")
+	infoLine(b, "redis_git_dirty", 0)
+	infoLine(b, "redis_build_id", "0")
+	infoLine(b, "redis_mode", "standalone")
+	infoLine(b, "os", "Linux "+utsString(uts.Release[:])+" "+utsString(uts.Machine[:]))
+	infoLine(b, "arch_bits", 64)
+	infoLine(b, "multiplexing_api", "epoll")
+	infoLine(b, "go_version", runtime.Version())
+	infoLine(b, "process_id", os.Getpid())
+	infoLine(b, "process_supervised", "no")
+	infoLine(b, "run_id", s.runID)
+	infoLine(b, "tcp_port", s.cfg.Port)
+	infoLine(b, "server_time_usec", time.Now().UnixMicro())
+	infoLine(b, "uptime_in_seconds", int64(uptime/time.Second))
+	infoLine(b, "uptime_in_days", int64(uptime/(24*time.Hour)))
+	infoLine(b, "hz", s.cfg.Hz)
+	infoLine(b, "configured_hz", s.cfg.Hz)
+	infoLine(b, "lru_clock", lruClock())
+	infoLine(b, "executable", exe)
+	infoLine(b, "config_file", s.cfg.File)
+	infoLine(b, "io_threads_active", 0)
+}
+
+func utsString(field []int8) string {
+	var sb strings.Builder
+	for _, ch := range field {
+		if ch == 0 {
+			break
+		}
+		sb.WriteByte(byte(ch))
+	}
+	return sb.String()
+}
+
+func (s *Server) infoClients(b *strings.Builder) {
+	infoLine(b, "connected_clients", len(s.clients))
+	infoLine(b, "cluster_connections", 0)
+	infoLine(b, "maxclients", s.cfg.MaxClients)
+	infoLine(b, "client_recent_max_input_buffer", 0)
+	infoLine(b, "client_recent_max_output_buffer", 0)
+	infoLine(b, "blocked_clients", 0)
+	infoLine(b, "tracking_clients", 0)
+	infoLine(b, "clients_in_timeout_table", 0)
+	infoLine(b, "total_blocking_keys", 0)
+}
+
+// usedMemory is the live Go heap (what Redis's used_memory counts: bytes
+// the allocator handed out), read without stopping the world.
+func usedMemory() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	return sample[0].Value.Uint64()
+}
+
+// residentMemory is the process's RSS from /proc/self/statm.
+func residentMemory() uint64 {
+	data, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseUint(fields[1], 10, 64)
+	return pages * uint64(os.Getpagesize())
+}
+
+// humanBytes formats like Redis's bytesToHuman.
+func humanBytes(n uint64) string {
+	f := float64(n)
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%dB", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.2fK", f/1024)
+	case n < 1024*1024*1024:
+		return fmt.Sprintf("%.2fM", f/(1024*1024))
+	case n < 1024*1024*1024*1024:
+		return fmt.Sprintf("%.2fG", f/(1024*1024*1024))
+	default:
+		return fmt.Sprintf("%.2fT", f/(1024*1024*1024*1024))
+	}
+}
+
+func (s *Server) infoMemory(b *strings.Builder) {
+	used, rss := usedMemory(), residentMemory()
+	if used > s.stats.peakMemory {
+		s.stats.peakMemory = used
+	}
+	infoLine(b, "used_memory", used)
+	infoLine(b, "used_memory_human", humanBytes(used))
+	infoLine(b, "used_memory_rss", rss)
+	infoLine(b, "used_memory_rss_human", humanBytes(rss))
+	infoLine(b, "used_memory_peak", s.stats.peakMemory)
+	infoLine(b, "used_memory_peak_human", humanBytes(s.stats.peakMemory))
+	infoLine(b, "maxmemory", s.cfg.getInt("maxmemory"))
+	infoLine(b, "maxmemory_human", humanBytes(uint64(s.cfg.getInt("maxmemory"))))
+	infoLine(b, "maxmemory_policy", s.cfg.get("maxmemory-policy"))
+	ratio := 0.0
+	if used > 0 {
+		ratio = float64(rss) / float64(used)
+	}
+	infoLine(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", ratio))
+	infoLine(b, "mem_allocator", "go-"+runtime.Version())
+	infoLine(b, "lazyfree_pending_objects", 0)
+}
+
+func (s *Server) infoPersistence(b *strings.Builder) {
+	infoLine(b, "loading", 0)
+	infoLine(b, "async_loading", 0)
+	infoLine(b, "rdb_changes_since_last_save", s.stats.dirty)
+	infoLine(b, "rdb_bgsave_in_progress", 0)
+	infoLine(b, "rdb_last_save_time", s.startedAt.Unix())
+	infoLine(b, "rdb_last_bgsave_status", "ok")
+	infoLine(b, "rdb_last_bgsave_time_sec", -1)
+	infoLine(b, "rdb_current_bgsave_time_sec", -1)
+	infoLine(b, "rdb_saves", 0)
+	infoLine(b, "aof_enabled", 0)
+	infoLine(b, "aof_rewrite_in_progress", 0)
+	infoLine(b, "aof_rewrite_scheduled", 0)
+	infoLine(b, "aof_last_rewrite_time_sec", -1)
+	infoLine(b, "aof_current_rewrite_time_sec", -1)
+	infoLine(b, "aof_last_bgrewrite_status", "ok")
+	infoLine(b, "aof_last_write_status", "ok")
+}
+
+func (s *Server) infoStats(b *strings.Builder) {
+	st := &s.stats
+	infoLine(b, "total_connections_received", st.connections)
+	infoLine(b, "total_commands_processed", st.commands)
+	infoLine(b, "instantaneous_ops_per_sec", st.opsPerSec())
+	infoLine(b, "total_net_input_bytes", st.netInput.Load())
+	infoLine(b, "total_net_output_bytes", st.netOutput.Load())
+	infoLine(b, "rejected_connections", st.rejectedConns)
+	infoLine(b, "sync_full", 0)
+	infoLine(b, "sync_partial_ok", 0)
+	infoLine(b, "sync_partial_err", 0)
+	infoLine(b, "expired_keys", st.expiredKeys)
+	infoLine(b, "evicted_keys", st.evictedKeys)
+	infoLine(b, "keyspace_hits", st.keyspaceHits)
+	infoLine(b, "keyspace_misses", st.keyspaceMisses)
+	infoLine(b, "pubsub_channels", 0)
+	infoLine(b, "pubsub_patterns", 0)
+	infoLine(b, "total_error_replies", st.totalErrorReplies)
+}
+
+func (s *Server) infoReplication(b *strings.Builder) {
+	infoLine(b, "role", "master")
+	infoLine(b, "connected_slaves", 0)
+	infoLine(b, "master_failover_state", "no-failover")
+	infoLine(b, "master_replid", s.replID)
+	infoLine(b, "master_replid2", strings.Repeat("0", 40))
+	infoLine(b, "master_repl_offset", 0)
+	infoLine(b, "second_repl_offset", -1)
+	infoLine(b, "repl_backlog_active", 0)
+	infoLine(b, "repl_backlog_size", s.cfg.getInt("repl-backlog-size"))
+	infoLine(b, "repl_backlog_first_byte_offset", 0)
+	infoLine(b, "repl_backlog_histlen", 0)
+}
+
+func (s *Server) infoCPU(b *strings.Builder) {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	tv := func(t syscall.Timeval) string { return fmt.Sprintf("%d.%06d", t.Sec, t.Usec) }
+	infoLine(b, "used_cpu_sys", tv(ru.Stime))
+	infoLine(b, "used_cpu_user", tv(ru.Utime))
+	infoLine(b, "used_cpu_sys_children", "0.000000")
+	infoLine(b, "used_cpu_user_children", "0.000000")
+}
+
+func (s *Server) infoCommandStats(b *strings.Builder) {
+	var visit func(cmd *Command)
+	visit = func(cmd *Command) {
+		st := cmd.stats
+		if st.calls > 0 || st.rejected > 0 || st.failed > 0 {
+			perCall := 0.0
+			if st.calls > 0 {
+				perCall = float64(st.usec) / float64(st.calls)
+			}
+			fmt.Fprintf(b, "cmdstat_%s:calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d\r\n",
+				cmd.FullName, st.calls, st.usec, perCall, st.rejected, st.failed)
+		}
+		for _, sub := range cmd.sortedSubcommands() {
+			visit(sub)
+		}
+	}
+	for _, cmd := range sortedCommands() {
+		visit(cmd)
+	}
+}
+
+func (s *Server) infoErrorStats(b *strings.Builder) {
+	prefixes := make([]string, 0, len(s.stats.errorReplies))
+	for p := range s.stats.errorReplies {
+		prefixes = append(prefixes, p)
+	}
+	sort.Strings(prefixes)
+	for _, p := range prefixes {
+		fmt.Fprintf(b, "errorstat_%s:count=%d\r\n", p, s.stats.errorReplies[p])
+	}
+}
+
+func (s *Server) infoKeyspace(b *strings.Builder) {
+	for i, db := range s.ks.DBs {
+		if db.Len() > 0 {
+			fmt.Fprintf(b, "db%d:keys=%d,expires=%d,avg_ttl=%d\r\n", i, db.Len(), db.Volatile(), db.AvgTTL)
+		}
+	}
+}

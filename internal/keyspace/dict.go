@@ -1,0 +1,265 @@
+package keyspace
+
+import (
+	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
+)
+
+// dict is Redis's dict.c in Go: a chained hash table with power-of-two
+// sizes, incremental rehashing and the reverse-binary SCAN cursor. Go's map
+// offers neither a resumable cursor with SCAN's guarantee nor random
+// sampling, and it never shrinks, so the keyspace keeps its own table.
+//
+// Entries are intrusive: an Entry is linked into two dicts at once (all keys,
+// and keys with a TTL) through next[link], so a key costs one allocation.
+type dict struct {
+	link      int // which Entry.next chains this dict
+	seed      maphash.Seed
+	table     [2][]*Entry
+	used      [2]int
+	rehashIdx int // next bucket of table[0] to move; -1 when not rehashing
+}
+
+const dictMinSize = 4
+
+func newDict(link int, seed maphash.Seed) *dict {
+	return &dict{link: link, seed: seed, rehashIdx: -1}
+}
+
+func (d *dict) len() int { return d.used[0] + d.used[1] }
+
+func (d *dict) rehashing() bool { return d.rehashIdx >= 0 }
+
+func (d *dict) hash(key string) uint64 { return maphash.String(d.seed, key) }
+
+// rehashStep moves up to n buckets from the old table to the new one,
+// visiting at most 10*n empty buckets, like Redis's dictRehash.
+func (d *dict) rehashStep(n int) {
+	empty := n * 10
+	for ; n > 0 && d.used[0] > 0; n-- {
+		for d.table[0][d.rehashIdx] == nil {
+			d.rehashIdx++
+			if empty--; empty == 0 {
+				return
+			}
+		}
+		e := d.table[0][d.rehashIdx]
+		for e != nil {
+			next := e.next[d.link]
+			i := d.hash(e.Key) & uint64(len(d.table[1])-1)
+			e.next[d.link] = d.table[1][i]
+			d.table[1][i] = e
+			d.used[0]--
+			d.used[1]++
+			e = next
+		}
+		d.table[0][d.rehashIdx] = nil
+		d.rehashIdx++
+	}
+	if d.used[0] == 0 {
+		d.table[0], d.used[0] = d.table[1], d.used[1]
+		d.table[1], d.used[1] = nil, 0
+		d.rehashIdx = -1
+	}
+}
+
+// resizeTo starts rehashing into a table of the smallest power of two >= n.
+func (d *dict) resizeTo(n int) {
+	size := dictMinSize
+	for size < n {
+		size <<= 1
+	}
+	if d.table[0] == nil {
+		d.table[0] = make([]*Entry, size)
+		return
+	}
+	if size == len(d.table[0]) {
+		return
+	}
+	d.table[1] = make([]*Entry, size)
+	d.rehashIdx = 0
+}
+
+// maybeResize grows at load factor 1 and shrinks below 10% fill, as Redis.
+func (d *dict) maybeResize() {
+	if d.rehashing() {
+		return
+	}
+	size := len(d.table[0])
+	switch {
+	case size == 0:
+		d.resizeTo(dictMinSize)
+	case d.used[0] >= size:
+		d.resizeTo(d.used[0] + 1)
+	case size > dictMinSize && d.used[0]*10 < size:
+		d.resizeTo(d.used[0])
+	}
+}
+
+func (d *dict) find(key string) *Entry {
+	if d.len() == 0 {
+		return nil
+	}
+	if d.rehashing() {
+		d.rehashStep(1)
+	}
+	h := d.hash(key)
+	for t := 0; t < 2; t++ {
+		tab := d.table[t]
+		if len(tab) == 0 {
+			break
+		}
+		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = e.next[d.link] {
+			if e.Key == key {
+				return e
+			}
+		}
+		if !d.rehashing() {
+			break
+		}
+	}
+	return nil
+}
+
+// add links e, whose key must not be present yet.
+func (d *dict) add(e *Entry) {
+	if d.rehashing() {
+		d.rehashStep(1)
+	}
+	d.maybeResize()
+	t := 0
+	if d.rehashing() {
+		t = 1
+	}
+	i := d.hash(e.Key) & uint64(len(d.table[t])-1)
+	e.next[d.link] = d.table[t][i]
+	d.table[t][i] = e
+	d.used[t]++
+}
+
+// replace swaps old, which must be linked, for e with the same key in place.
+func (d *dict) replace(old, e *Entry) {
+	h := d.hash(old.Key)
+	for t := 0; t < 2; t++ {
+		tab := d.table[t]
+		if len(tab) == 0 {
+			continue
+		}
+		for p := &tab[h&uint64(len(tab)-1)]; *p != nil; p = &(*p).next[d.link] {
+			if *p == old {
+				e.next[d.link] = old.next[d.link]
+				*p = e
+				old.next[d.link] = nil
+				return
+			}
+		}
+	}
+}
+
+// remove unlinks and returns the entry for key, or nil.
+func (d *dict) remove(key string) *Entry {
+	if d.len() == 0 {
+		return nil
+	}
+	if d.rehashing() {
+		d.rehashStep(1)
+	}
+	h := d.hash(key)
+	for t := 0; t < 2; t++ {
+		tab := d.table[t]
+		if len(tab) == 0 {
+			continue
+		}
+		for p := &tab[h&uint64(len(tab)-1)]; *p != nil; p = &(*p).next[d.link] {
+			if e := *p; e.Key == key {
+				*p = e.next[d.link]
+				e.next[d.link] = nil
+				d.used[t]--
+				d.maybeResize()
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// clear drops every entry.
+func (d *dict) clear() {
+	d.table = [2][]*Entry{}
+	d.used = [2]int{}
+	d.rehashIdx = -1
+}
+
+// scan calls fn for every entry of the bucket(s) at cursor and returns the
+// next cursor (0 when done). Redis's reverse-binary increment guarantees that
+// an entry present for a whole iteration is returned at least once, even if
+// the table grows or shrinks between calls.
+func (d *dict) scan(cursor uint64, fn func(*Entry)) uint64 {
+	if d.len() == 0 {
+		return 0
+	}
+	emit := func(e *Entry) {
+		for ; e != nil; e = e.next[d.link] {
+			fn(e)
+		}
+	}
+	v := cursor
+	if !d.rehashing() {
+		m0 := uint64(len(d.table[0]) - 1)
+		emit(d.table[0][v&m0])
+		v |= ^m0
+		return bits.Reverse64(bits.Reverse64(v) + 1)
+	}
+	t0, t1 := d.table[0], d.table[1]
+	if len(t0) > len(t1) {
+		t0, t1 = t1, t0
+	}
+	m0, m1 := uint64(len(t0)-1), uint64(len(t1)-1)
+	emit(t0[v&m0])
+	// Visit every bucket of the larger table that expands the smaller one's.
+	for {
+		emit(t1[v&m1])
+		v |= ^m1
+		v = bits.Reverse64(bits.Reverse64(v) + 1)
+		if v&(m0^m1) == 0 {
+			break
+		}
+	}
+	return v
+}
+
+// random returns a uniformly chosen non-empty bucket's random entry, like
+// Redis's dictGetRandomKey (not exactly uniform over entries, as in Redis).
+func (d *dict) random(rng *rand.Rand) *Entry {
+	if d.len() == 0 {
+		return nil
+	}
+	if d.rehashing() {
+		d.rehashStep(1)
+	}
+	var bucket *Entry
+	for bucket == nil {
+		if d.rehashing() {
+			// Buckets below rehashIdx in table[0] are empty.
+			n0, n1 := len(d.table[0]), len(d.table[1])
+			i := d.rehashIdx + rng.IntN(n0+n1-d.rehashIdx)
+			if i >= n0 {
+				bucket = d.table[1][i-n0]
+			} else {
+				bucket = d.table[0][i]
+			}
+		} else {
+			bucket = d.table[0][rng.IntN(len(d.table[0]))]
+		}
+	}
+	n := 0
+	for e := bucket; e != nil; e = e.next[d.link] {
+		n++
+	}
+	e := bucket
+	for i := rng.IntN(n); i > 0; i-- {
+		e = e.next[d.link]
+	}
+	return e
+}

@@ -1,0 +1,282 @@
+// Package keyspace holds respd's databases: for each, the keys with their
+// typed values and expiry, the keys with a TTL (for active expiry), and
+// version counters for WATCHed keys. It knows nothing of clients or RESP;
+// the caller serializes access (the server's one data lock).
+package keyspace
+
+import (
+	"hash/maphash"
+	"math/rand/v2"
+)
+
+// Type is a value's Redis type.
+type Type uint8
+
+const (
+	TypeString Type = iota
+	TypeList
+	TypeSet
+	TypeZSet
+	TypeHash
+	TypeStream
+)
+
+var typeNames = [...]string{"string", "list", "set", "zset", "hash", "stream"}
+
+func (t Type) String() string { return typeNames[t] }
+
+// Entry is one key. Strings live in Str; every other type in Obj.
+type Entry struct {
+	next   [2]*Entry // chains in DB.keys and DB.expires
+	Key    string
+	Str    []byte
+	Obj    any
+	Expire int64  // unix time in ms; 0 means no TTL
+	Access uint32 // LRU clock (seconds) of the last access
+	Type   Type
+	// RawString records that the string was modified in place (APPEND,
+	// SETRANGE), which Redis reports as the "raw" encoding.
+	RawString bool
+}
+
+const (
+	linkKeys    = 0
+	linkExpires = 1
+)
+
+// DB is one numbered database.
+type DB struct {
+	keys    *dict
+	expires *dict
+	// watched maps a WATCHed key to its version; only watched keys are
+	// tracked, so an unwatched write costs one length check.
+	watched map[string]*watch
+	// AvgTTL is the running estimate of the remaining TTL of volatile keys
+	// (ms), updated by the active expiry cycle as in Redis.
+	AvgTTL int64
+}
+
+type watch struct {
+	version  uint64
+	watchers int
+}
+
+// Keyspace is all databases plus the hooks the server listens on.
+type Keyspace struct {
+	DBs []*DB
+	rng *rand.Rand
+	// OnExpire is called for each key deleted because its TTL passed, so the
+	// server can propagate a DEL and count it.
+	OnExpire func(db int, key string)
+	// Replica mode: logically expired keys are hidden but never deleted;
+	// the master's DEL removes them.
+	Replica bool
+	// Clock returns the LRU clock stored into Entry.Access.
+	Clock func() uint32
+}
+
+// New returns n empty databases.
+func New(n int) *Keyspace {
+	ks := &Keyspace{rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	seed := maphash.MakeSeed()
+	ks.DBs = make([]*DB, n)
+	for i := range ks.DBs {
+		ks.DBs[i] = newDB(seed)
+	}
+	return ks
+}
+
+func newDB(seed maphash.Seed) *DB {
+	return &DB{keys: newDict(linkKeys, seed), expires: newDict(linkExpires, seed), watched: map[string]*watch{}}
+}
+
+// Len is the number of keys, including logically expired ones not yet
+// reclaimed (as Redis's DBSIZE).
+func (db *DB) Len() int { return db.keys.len() }
+
+// Volatile is the number of keys with a TTL.
+func (db *DB) Volatile() int { return db.expires.len() }
+
+// Peek returns the entry for key without expiry checks or side effects.
+func (db *DB) Peek(key string) *Entry { return db.keys.find(key) }
+
+// Lookup returns the live entry for key, or nil. An expired key found on the
+// way is deleted (on a master) and reported through OnExpire.
+func (ks *Keyspace) Lookup(dbIndex int, key string, now int64) *Entry {
+	db := ks.DBs[dbIndex]
+	e := db.keys.find(key)
+	if e == nil {
+		return nil
+	}
+	if e.Expire != 0 && e.Expire <= now {
+		if !ks.Replica {
+			ks.expire(dbIndex, e)
+		}
+		return nil
+	}
+	if ks.Clock != nil {
+		e.Access = ks.Clock()
+	}
+	return e
+}
+
+func (ks *Keyspace) expire(dbIndex int, e *Entry) {
+	ks.DBs[dbIndex].Delete(e.Key)
+	if ks.OnExpire != nil {
+		ks.OnExpire(dbIndex, e.Key)
+	}
+}
+
+// Set stores e under key, replacing any previous entry. With keepTTL the
+// old entry's TTL carries over; otherwise e.Expire (0 for none) applies.
+func (db *DB) Set(key string, e *Entry, keepTTL bool) {
+	e.Key = key
+	if old := db.keys.find(key); old == nil {
+		db.keys.add(e)
+	} else {
+		db.keys.replace(old, e)
+		if old.Expire != 0 {
+			db.expires.remove(key)
+		}
+		if keepTTL {
+			e.Expire = old.Expire
+		}
+	}
+	if e.Expire != 0 {
+		db.expires.add(e)
+	}
+}
+
+// Delete removes key and reports whether it existed.
+func (db *DB) Delete(key string) bool {
+	e := db.keys.remove(key)
+	if e == nil {
+		return false
+	}
+	if e.Expire != 0 {
+		db.expires.remove(key)
+	}
+	return true
+}
+
+// SetExpire sets (at > 0) or clears (at == 0) the TTL of a linked entry.
+func (db *DB) SetExpire(e *Entry, at int64) {
+	switch {
+	case e.Expire == 0 && at != 0:
+		db.expires.add(e)
+	case e.Expire != 0 && at == 0:
+		db.expires.remove(e.Key)
+	}
+	e.Expire = at
+}
+
+// Flush empties the database.
+func (db *DB) Flush() {
+	db.keys.clear()
+	db.expires.clear()
+}
+
+// Scan visits the keys at cursor and returns the next cursor (0 when done).
+func (db *DB) Scan(cursor uint64, fn func(*Entry)) uint64 { return db.keys.scan(cursor, fn) }
+
+// Random returns a random key's entry (possibly logically expired), or nil.
+func (ks *Keyspace) Random(dbIndex int) *Entry { return ks.DBs[dbIndex].keys.random(ks.rng) }
+
+// ForEach visits every entry of the database; fn must not modify it.
+func (db *DB) ForEach(fn func(*Entry)) {
+	var cursor uint64
+	for {
+		cursor = db.keys.scan(cursor, fn)
+		if cursor == 0 {
+			return
+		}
+	}
+}
+
+// Swap exchanges the contents of two databases (SWAPDB).
+func (ks *Keyspace) Swap(a, b int) {
+	da, dbb := ks.DBs[a], ks.DBs[b]
+	da.keys, dbb.keys = dbb.keys, da.keys
+	da.expires, dbb.expires = dbb.expires, da.expires
+	da.AvgTTL, dbb.AvgTTL = dbb.AvgTTL, da.AvgTTL
+}
+
+// Watch starts tracking key's version and returns it.
+func (db *DB) Watch(key string) uint64 {
+	w := db.watched[key]
+	if w == nil {
+		w = &watch{}
+		db.watched[key] = w
+	}
+	w.watchers++
+	return w.version
+}
+
+// Unwatch stops one watcher's interest in key.
+func (db *DB) Unwatch(key string) {
+	if w := db.watched[key]; w != nil {
+		if w.watchers--; w.watchers == 0 {
+			delete(db.watched, key)
+		}
+	}
+}
+
+// Version is the current version of a watched key.
+func (db *DB) Version(key string) uint64 {
+	if w := db.watched[key]; w != nil {
+		return w.version
+	}
+	return 0
+}
+
+// Touch records that key was modified (Redis's signalModifiedKey).
+func (db *DB) Touch(key string) {
+	if len(db.watched) == 0 {
+		return
+	}
+	if w := db.watched[key]; w != nil {
+		w.version++
+	}
+}
+
+// TouchAll marks every watched key that exists in db or in other (for
+// FLUSHDB and SWAPDB, where other is the database swapped in) as modified.
+func (db *DB) TouchAll(other *DB) {
+	for key, w := range db.watched {
+		if db.keys.find(key) != nil || (other != nil && other.keys.find(key) != nil) {
+			w.version++
+		}
+	}
+}
+
+// ExpireCycle samples up to n keys with a TTL and deletes the expired ones,
+// returning how many it sampled and deleted. It also refreshes AvgTTL.
+func (ks *Keyspace) ExpireCycle(dbIndex int, n int, now int64) (sampled, expired int) {
+	db := ks.DBs[dbIndex]
+	var ttlSum, ttlCount int64
+	for ; n > 0 && db.expires.len() > 0; n-- {
+		e := db.expires.random(ks.rng)
+		sampled++
+		if e.Expire <= now {
+			if !ks.Replica {
+				ks.expire(dbIndex, e)
+				expired++
+			}
+			continue
+		}
+		ttlSum += e.Expire - now
+		ttlCount++
+	}
+	if ttlCount > 0 {
+		avg := ttlSum / ttlCount
+		if db.AvgTTL == 0 {
+			db.AvgTTL = avg
+		} else {
+			db.AvgTTL = (db.AvgTTL/50)*49 + avg/50
+		}
+	}
+	if db.expires.len() == 0 {
+		db.AvgTTL = 0
+	}
+	return sampled, expired
+}

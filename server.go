@@ -1,0 +1,485 @@
+package main
+
+import (
+	"bufio"
+
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"respd/internal/framing"
+	"respd/internal/keyspace"
+
+	"github.com/tidwall/redcon"
+)
+
+// Server is one respd instance. mu is the one data lock of DESIGN.md: every
+// command runs holding it, so commands are atomic as in single-threaded
+// Redis, while parsing and writing replies happen in parallel per
+// connection.
+type Server struct {
+	mu  sync.Mutex
+	cfg *Config
+	ks  *keyspace.Keyspace
+
+	ln        net.Listener
+	redcon    *redcon.Server
+	startedAt time.Time
+	runID     string
+	replID    string
+
+	clients      map[int64]*Client
+	nextClientID atomic.Int64
+
+	// CLIENT PAUSE: commands wait until pauseUntil (unix ns); with
+	// pauseWriteOnly only writes do. Atomics keep the check off the lock.
+	pauseUntil     atomic.Int64
+	pauseWriteOnly atomic.Bool
+	stats          stats
+
+	shutdownOnce sync.Once
+	done         chan struct{}
+	// activeExpire can be switched off by DEBUG SET-ACTIVE-EXPIRE 0.
+	activeExpire bool
+	logger       *log.Logger
+}
+
+// NewServer builds a server from a validated configuration.
+func NewServer(cfg *Config) *Server {
+	s := &Server{
+		cfg:          cfg,
+		ks:           keyspace.New(cfg.Databases),
+		startedAt:    time.Now(),
+		runID:        randomHex(40),
+		replID:       randomHex(40),
+		clients:      map[int64]*Client{},
+		done:         make(chan struct{}),
+		activeExpire: true,
+		logger:       log.New(os.Stderr, "", 0),
+	}
+	s.ks.OnExpire = s.onExpire
+	s.ks.Clock = lruClock
+	s.stats.init()
+	return s
+}
+
+// Listen binds the configured address.
+func (s *Server) Listen() error {
+	addr := net.JoinHostPort(s.cfg.Bind, fmt.Sprint(s.cfg.Port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.ln = &listener{ln}
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Serve accepts clients until Shutdown.
+func (s *Server) Serve() error {
+	s.redcon = redcon.NewServer("", s.handle, s.accept, s.closed)
+	go s.cron()
+	err := s.redcon.Serve(s.ln)
+	<-s.done
+	return err
+}
+
+// Shutdown stops accepting, lets commands in flight finish, and closes
+// every client. It is safe to call more than once.
+func (s *Server) Shutdown() {
+	s.shutdownOnce.Do(func() {
+		s.ln.Close()
+		s.mu.Lock()
+		for _, c := range s.clients {
+			c.kill()
+		}
+		s.mu.Unlock()
+		close(s.done)
+	})
+}
+
+func (s *Server) logf(format string, args ...any) {
+	s.logger.Printf("%d:M %s * %s", os.Getpid(), time.Now().Format("02 Jan 2006 15:04:05.000"), fmt.Sprintf(format, args...))
+}
+
+// accept registers a new client, or refuses it over maxclients.
+func (s *Server) accept(conn redcon.Conn) bool {
+	bc := conn.NetConn().(*bufferedConn)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.clients) >= s.cfg.MaxClients {
+		bc.Conn.Write([]byte("-ERR max number of clients reached\r\n"))
+		s.stats.rejectedConns++
+		return false
+	}
+	now := time.Now()
+	c := &Client{
+		srv:           s,
+		conn:          conn,
+		netConn:       bc,
+		id:            s.nextClientID.Add(1),
+		addr:          conn.RemoteAddr(),
+		laddr:         localAddr(bc),
+		createdAt:     now,
+		lastCmdAt:     now,
+		resp:          2,
+		lastCmd:       "NULL",
+		authenticated: s.cfg.RequirePass == "",
+	}
+	bc.guard = framing.New(framing.Limits{
+		MaxBulk:       s.cfg.getInt("proto-max-bulk-len"),
+		MaxQuery:      s.cfg.getInt("client-query-buffer-limit"),
+		MaxInline:     64 << 10,
+		MaxMultibulk:  1<<31 - 1,
+		Authenticated: func() bool { return c.authenticated },
+	})
+	conn.SetContext(c)
+	s.clients[c.id] = c
+	s.stats.connections++
+	return true
+}
+
+// closed forgets a client whose connection ended.
+func (s *Server) closed(conn redcon.Conn, err error) {
+	c, _ := conn.Context().(*Client)
+	if c == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.unwatchAll()
+	delete(s.clients, c.id)
+}
+
+// handle is redcon's callback, once per command, in the connection's
+// goroutine.
+func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
+	c := conn.Context().(*Client)
+	if c.closing {
+		return
+	}
+	s.waitWhilePaused(rc.Args)
+	s.mu.Lock()
+	s.dispatch(c, rc.Args)
+	s.mu.Unlock()
+}
+
+// dispatch runs the checks of Redis's processCommand in its order, then
+// the command. The data lock is held.
+func (s *Server) dispatch(c *Client, args [][]byte) {
+	now := time.Now()
+	c.lastCmdAt = now
+	c.skipThis = c.replySkip
+	c.replySkip = false
+	cmd, errMsg := s.lookupCommand(args)
+	if cmd != nil {
+		c.lastCmd = cmd.FullName
+	}
+	switch {
+	case errMsg != "":
+	case !c.authenticated && !cmd.has(flagNoAuth):
+		errMsg = errNoAuth
+	case c.multi != nil && cmd.has(flagNoMulti):
+		errMsg = errCommandInMulti
+	case s.cfg.replicaReadOnly() && cmd.has(flagWrite) && c.multi == nil:
+		errMsg = errReadonly
+	}
+	if errMsg != "" {
+		if cmd != nil {
+			cmd.stats.rejected++
+		}
+		if c.multi != nil {
+			c.multi.dirty = true
+		}
+		c.Error(errMsg)
+		return
+	}
+	if c.multi != nil && !cmd.has(flagMultiControl) {
+		c.multi.queue = append(c.multi.queue, queuedCommand{cmd, args})
+		c.Simple("QUEUED")
+		return
+	}
+	s.call(c, cmd, args)
+}
+
+// lookupCommand resolves args to a command or subcommand, or returns the
+// error Redis gives for an unknown name or a wrong argument count.
+func (s *Server) lookupCommand(args [][]byte) (*Command, string) {
+	cmd := commandByName(args[0])
+	if cmd == nil {
+		return nil, unknownCommandError(args)
+	}
+	if cmd.subcommands != nil && len(args) >= 2 {
+		sub := cmd.subcommands[strings.ToLower(string(args[1]))]
+		if sub == nil {
+			return cmd, fmt.Sprintf(errUnknownSubcommand, args[1], strings.ToUpper(cmd.Name))
+		}
+		cmd = sub
+	}
+	if (cmd.Arity > 0 && len(args) != cmd.Arity) || len(args) < -cmd.Arity {
+		return cmd, wrongArity(cmd.FullName)
+	}
+	return cmd, ""
+}
+
+func wrongArity(name string) string { return fmt.Sprintf(errWrongArity, name) }
+
+// unknownCommandError quotes the first arguments, up to ~128 bytes, as
+// Redis does.
+func unknownCommandError(args [][]byte) string {
+	var quoted strings.Builder
+	for _, a := range args[1:] {
+		if quoted.Len() >= 128 {
+			break
+		}
+		n := min(len(a), 128-quoted.Len())
+		fmt.Fprintf(&quoted, "'%s' ", a[:n])
+	}
+	return fmt.Sprintf(errUnknownCommand, args[0], quoted.String())
+}
+
+// call executes a resolved command with the lock held: statistics, panic
+// recovery and CLIENT REPLY bookkeeping around the handler.
+func (s *Server) call(c *Client, cmd *Command, args [][]byte) {
+	start := time.Now()
+	c.callErrors = 0
+	defer func() {
+		if r := recover(); r != nil {
+			s.logf("panic in command '%s': %v\n%s", cmd.FullName, r, debug.Stack())
+			c.Error(fmt.Sprintf(errPanic, cmd.FullName))
+		}
+		cmd.stats.calls++
+		cmd.stats.usec += time.Since(start).Microseconds()
+		if c.callErrors > 0 {
+			cmd.stats.failed++
+		}
+		s.stats.commands++
+	}()
+	cmd.Handler(c, args)
+}
+
+// propagate records a write that changed data, in its deterministic form.
+// Persistence and replication attach here; today it counts changes.
+func (s *Server) propagate(db int, argv ...[]byte) {
+	s.stats.dirty++
+}
+
+// touch marks key as modified for WATCH (Redis's signalModifiedKey).
+func (c *Client) touch(key []byte) {
+	c.srv.ks.DBs[c.db].Touch(string(key))
+}
+
+// onExpire is called by the keyspace for every key it deletes because its
+// TTL passed: counted, propagated as DEL, and seen as a change by WATCH.
+func (s *Server) onExpire(db int, key string) {
+	s.stats.expiredKeys++
+	s.ks.DBs[db].Touch(key)
+	s.propagate(db, []byte("DEL"), []byte(key))
+}
+
+func (s *Server) countError(msg string) {
+	prefix, _, _ := strings.Cut(msg, " ")
+	s.stats.errorReplies[prefix]++
+	s.stats.totalErrorReplies++
+}
+
+// waitWhilePaused holds a client's command while CLIENT PAUSE applies to
+// it, without holding the data lock.
+func (s *Server) waitWhilePaused(args [][]byte) {
+	for {
+		wait := time.Duration(s.pauseUntil.Load() - time.Now().UnixNano())
+		if wait <= 0 {
+			return
+		}
+		cmd := commandByName(args[0])
+		if cmd == nil || (s.pauseWriteOnly.Load() && !cmd.has(flagWrite|flagMayReplicate)) {
+			return
+		}
+		time.Sleep(min(wait, 10*time.Millisecond))
+	}
+}
+
+// pauseClients starts (or, with a zero time, ends) a CLIENT PAUSE.
+func (s *Server) pauseClients(until time.Time, writeOnly bool) {
+	s.pauseWriteOnly.Store(writeOnly)
+	if until.IsZero() {
+		s.pauseUntil.Store(0)
+		return
+	}
+	s.pauseUntil.Store(until.UnixNano())
+}
+
+// sortedClients lists the connected clients by id (CLIENT LIST order).
+func (s *Server) sortedClients() []*Client {
+	list := make([]*Client, 0, len(s.clients))
+	for _, c := range s.clients {
+		list = append(list, c)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
+	return list
+}
+
+// cron is serverCron: active expiry, at hz times per second.
+func (s *Server) cron() {
+	tick := time.NewTicker(time.Second / time.Duration(max(s.cfg.Hz, 1)))
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-tick.C:
+			s.activeExpireCycle()
+			s.mu.Lock()
+			s.sampleOpsLocked()
+			s.mu.Unlock()
+		}
+	}
+}
+
+// activeExpireCycle is Redis's slow expire cycle: for each database, sample
+// 20 keys with a TTL and delete the expired ones, repeating while more than
+// 10% of a sample was expired, for at most 25% of a cron period. The lock is
+// released after every sample, so a mass expiry never stalls clients.
+func (s *Server) activeExpireCycle() {
+	const samples = 20
+	deadline := time.Now().Add(time.Second / time.Duration(max(s.cfg.Hz, 1)) / 4)
+	for db := 0; db < len(s.ks.DBs); db++ {
+		for time.Now().Before(deadline) {
+			s.mu.Lock()
+			if !s.activeExpire {
+				s.mu.Unlock()
+				return
+			}
+			sampled, expired := s.ks.ExpireCycle(db, samples, time.Now().UnixMilli())
+			s.mu.Unlock()
+			if sampled == 0 || expired*10 <= sampled {
+				break
+			}
+		}
+	}
+}
+
+// listener hands redcon connections with a larger read buffer and replies
+// held back until the input is drained (see bufferedConn).
+type listener struct{ net.Listener }
+
+func (l *listener) Accept() (net.Conn, error) {
+	nc, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return newBufferedConn(nc), nil
+}
+
+// bufferedConn reads through a 64 KiB buffer and defers writes while input
+// is still buffered. redcon reads 4 KiB at a time and flushes its replies
+// after each read; through this type a pipelined batch costs one read and
+// one write system call instead of one of each per 4 KiB. Requests pass
+// through a framing guard on the way in (Redis's protocol errors and
+// limits, which redcon lacks).
+type bufferedConn struct {
+	net.Conn
+	r     *bufio.Reader
+	guard *framing.Guard
+	// readErr is a protocol error found after bytes still to be served.
+	readErr error
+	fd      int64
+	mu      sync.Mutex // guards out against a concurrent shutdown
+	out     []byte
+}
+
+func newBufferedConn(nc net.Conn) *bufferedConn {
+	bc := &bufferedConn{Conn: nc, r: bufio.NewReaderSize(nc, 64<<10), fd: -1}
+	if sc, ok := nc.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			raw.Control(func(fd uintptr) { bc.fd = int64(fd) })
+		}
+	}
+	return bc
+}
+
+// Read hands redcon the next checked bytes of the request stream. A
+// protocol error is answered, after the requests before it, and ends the
+// connection.
+func (b *bufferedConn) Read(p []byte) (int, error) {
+	if b.readErr != nil {
+		if msg := b.readErr.(*framing.Error).Msg; msg != "" {
+			b.Write([]byte("-" + msg + "\r\n"))
+		}
+		return 0, b.readErr
+	}
+	want := 1 // bytes to have buffered before filtering
+	for {
+		if b.r.Buffered() < want && !b.guard.Pending() {
+			b.mu.Lock()
+			err := b.flushLocked()
+			b.mu.Unlock()
+			if err != nil {
+				return 0, err
+			}
+			if _, err := b.r.Peek(want); err != nil {
+				return 0, err
+			}
+		}
+		data, _ := b.r.Peek(b.r.Buffered())
+		n, consumed, err := b.guard.Filter(p, data)
+		b.r.Discard(consumed)
+		if err != nil {
+			b.readErr = err
+			if n == 0 {
+				return b.Read(p)
+			}
+		}
+		if n > 0 {
+			return n, nil
+		}
+		// The buffer ends inside a header line: wait for more input.
+		want = b.r.Buffered() + 1
+	}
+}
+
+func (b *bufferedConn) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.r.Buffered() > 0 || len(b.out) > 0 {
+		b.out = append(b.out, p...)
+		if b.r.Buffered() > 0 && len(b.out) < 1<<20 {
+			return len(p), nil
+		}
+		return len(p), b.flushLocked()
+	}
+	return b.Conn.Write(p)
+}
+
+func (b *bufferedConn) flushLocked() error {
+	if len(b.out) == 0 {
+		return nil
+	}
+	_, err := b.Conn.Write(b.out)
+	if cap(b.out) > 1<<20 {
+		b.out = nil
+	} else {
+		b.out = b.out[:0]
+	}
+	return err
+}
+
+func (b *bufferedConn) Close() error {
+	b.mu.Lock()
+	b.flushLocked()
+	b.mu.Unlock()
+	return b.Conn.Close()
+}
+
+// kill closes the socket without flushing, from any goroutine.
+func (b *bufferedConn) kill() { b.Conn.Close() }

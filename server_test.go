@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// startServer runs respd in-process on a free port for the test's lifetime
+// and returns its address. args are redis-server style flags.
+func startServer(t testing.TB, args ...string) string {
+	t.Helper()
+	cfg, err := parseArgs(append([]string{"--port", "0", "--bind", "127.0.0.1", "--save", ""}, args...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Dir == "" || len(args) == 0 || !strings.Contains(strings.Join(args, " "), "--dir") {
+		cfg.Dir = t.TempDir()
+	}
+	s := NewServer(cfg)
+	if err := s.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve()
+	t.Cleanup(s.Shutdown)
+	return s.Addr()
+}
+
+// newClients returns go-redis clients for the server in RESP2 and RESP3.
+func newClients(t testing.TB, addr string) map[string]*redis.Client {
+	t.Helper()
+	clients := map[string]*redis.Client{}
+	for name, proto := range map[string]int{"resp2": 2, "resp3": 3} {
+		rc := redis.NewClient(&redis.Options{Addr: addr, Protocol: proto, DisableIdentity: true})
+		t.Cleanup(func() { rc.Close() })
+		clients[name] = rc
+	}
+	return clients
+}
+
+// rawConn is a connection for exact-byte tests.
+type rawConn struct {
+	t  testing.TB
+	nc net.Conn
+	r  *bufio.Reader
+}
+
+func dialRaw(t testing.TB, addr string) *rawConn {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return &rawConn{t: t, nc: nc, r: bufio.NewReader(nc)}
+}
+
+// send writes bytes as they are.
+func (rc *rawConn) send(s string) {
+	rc.t.Helper()
+	if _, err := rc.nc.Write([]byte(s)); err != nil {
+		rc.t.Fatal(err)
+	}
+}
+
+// expect reads exactly len(want) bytes and compares them.
+func (rc *rawConn) expect(want string) {
+	rc.t.Helper()
+	rc.nc.SetReadDeadline(time.Now().Add(3 * time.Second))
+	got := make([]byte, len(want))
+	n, err := io.ReadFull(rc.r, got)
+	if string(got[:n]) != want {
+		rc.t.Fatalf("got %q (err %v), want %q", got[:n], err, want)
+	}
+}
+
+// do sends a command in RESP and expects the exact reply bytes.
+func (rc *rawConn) do(want string, args ...string) {
+	rc.t.Helper()
+	var b strings.Builder
+	b.WriteString("*" + strconv.Itoa(len(args)) + "\r\n")
+	for _, a := range args {
+		b.WriteString("$" + strconv.Itoa(len(a)) + "\r\n" + a + "\r\n")
+	}
+	rc.send(b.String())
+	rc.expect(want)
+}
+
+var ctx = context.Background()

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"sync/atomic"
+	"time"
+)
+
+// stats are the counters INFO reports; written under the data lock.
+type stats struct {
+	commands          int64
+	connections       int64
+	rejectedConns     int64
+	expiredKeys       int64
+	evictedKeys       int64
+	keyspaceHits      int64
+	keyspaceMisses    int64
+	dirty             int64 // changes since the last save
+	peakMemory        uint64
+	totalErrorReplies int64
+	errorReplies      map[string]int64
+	netInput          atomic.Int64
+	netOutput         atomic.Int64
+
+	// instantaneous_ops_per_sec: commands sampled every cron tick over the
+	// last 16 samples, as Redis's trackInstantaneousMetric.
+	opsSamples   [16]float64
+	opsIdx       int
+	lastSampleAt time.Time
+	lastCommands int64
+}
+
+func (st *stats) init() {
+	st.errorReplies = map[string]int64{}
+	st.lastSampleAt = time.Now()
+}
+
+// reset is CONFIG RESETSTAT's part of the counters.
+func (st *stats) reset() {
+	st.commands, st.connections, st.rejectedConns = 0, 0, 0
+	st.expiredKeys, st.evictedKeys, st.keyspaceHits, st.keyspaceMisses = 0, 0, 0, 0
+	st.totalErrorReplies = 0
+	st.errorReplies = map[string]int64{}
+	st.netInput.Store(0)
+	st.netOutput.Store(0)
+	st.opsSamples = [16]float64{}
+	st.lastCommands = 0
+}
+
+// sampleOps is called from cron; it takes the lock for a moment.
+func (s *Server) sampleOpsLocked() {
+	st := &s.stats
+	now := time.Now()
+	elapsed := now.Sub(st.lastSampleAt).Seconds()
+	if elapsed <= 0 {
+		return
+	}
+	st.opsSamples[st.opsIdx%len(st.opsSamples)] = float64(st.commands-st.lastCommands) / elapsed
+	st.opsIdx++
+	st.lastSampleAt, st.lastCommands = now, st.commands
+}
+
+func (st *stats) opsPerSec() int64 {
+	var sum float64
+	for _, v := range st.opsSamples {
+		sum += v
+	}
+	return int64(sum / float64(len(st.opsSamples)))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n/2)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// redisVersion is the Redis version respd reports (HELLO, INFO): clients
+// and tools gate features on it.
+const redisVersion = "7.2.4"
