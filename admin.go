@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -52,7 +51,7 @@ func cmdShutdown(c *Client, args [][]byte) {
 // cmdDebug: the DEBUG subcommands tools and tests rely on. Like Redis, it
 // is refused unless enable-debug-command allows it.
 func cmdDebug(c *Client, args [][]byte) {
-	if !c.debugAllowed() {
+	if !c.allowedBy("enable-debug-command") {
 		c.Error(`ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`)
 		return
 	}
@@ -79,18 +78,4 @@ func cmdDebug(c *Client, args [][]byte) {
 	default:
 		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.", args[1]))
 	}
-}
-
-// debugAllowed applies enable-debug-command: yes, no, or local (loopback
-// connections only).
-func (c *Client) debugAllowed() bool {
-	switch c.srv.cfg.get("enable-debug-command") {
-	case "yes":
-		return true
-	case "local":
-		host, _, _ := net.SplitHostPort(c.addr)
-		ip := net.ParseIP(host)
-		return ip != nil && ip.IsLoopback()
-	}
-	return false
 }

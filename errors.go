@@ -47,4 +47,17 @@ const (
 	errSwapdbSecondIndex = "ERR invalid second DB index"
 	errLFUNotSelected    = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
 	errLFUSelected       = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
+
+	// strings family (strings.go)
+	errDecrOverflow = "ERR decrement would overflow"
+	errLcsWrongType = "ERR The specified keys must contain string values"
+	errLcsIdxAndLen = "ERR If you want both the length and indexes, please just use IDX."
+	errLcsTooBig    = "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
+
+	// CONFIG (config_cmds.go); the reasons a value is refused are with the
+	// parameter types in config.go.
+	errConfigSetUnknown = "ERR Unknown option or number of arguments for CONFIG SET - '%s'"
+	errConfigSetFailed  = "ERR CONFIG SET failed (possibly related to argument '%s') - %s"
+	errNoConfigFile     = "ERR The server is running without a config file"
+	errConfigRewrite    = "ERR Rewriting config file: %s"
 )

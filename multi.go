@@ -1,5 +1,7 @@
 package main
 
+import "strings"
+
 // Transactions: MULTI queues commands (see dispatch), EXEC runs them
 // atomically under the data lock, WATCH makes EXEC fail if a key changed.
 
@@ -49,6 +51,14 @@ func cmdExec(c *Client, args [][]byte) {
 		s.call(c, q.cmd, q.args)
 	}
 	c.skipThis = false
+}
+
+// abortExec answers an EXEC that was itself rejected (arity, auth, …): the
+// transaction, if any, is discarded, as Redis's execCommandAbort does.
+func (c *Client) abortExec(errMsg string) {
+	c.multi = nil
+	c.unwatchAll()
+	c.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(errMsg, "ERR "))
 }
 
 func cmdWatch(c *Client, args [][]byte) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 
 	"fmt"
 	"log"
@@ -201,6 +202,10 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 		if c.multi != nil {
 			c.multi.dirty = true
 		}
+		if cmd != nil && cmd.Name == "exec" {
+			c.abortExec(errMsg)
+			return
+		}
 		c.Error(errMsg)
 		return
 	}
@@ -235,17 +240,26 @@ func (s *Server) lookupCommand(args [][]byte) (*Command, string) {
 func wrongArity(name string) string { return fmt.Sprintf(errWrongArity, name) }
 
 // unknownCommandError quotes the first arguments, up to ~128 bytes, as
-// Redis does.
+// Redis does (with C strings: an argument ends at a NUL byte).
 func unknownCommandError(args [][]byte) string {
 	var quoted strings.Builder
 	for _, a := range args[1:] {
 		if quoted.Len() >= 128 {
 			break
 		}
+		a = cString(a)
 		n := min(len(a), 128-quoted.Len())
 		fmt.Fprintf(&quoted, "'%s' ", a[:n])
 	}
-	return fmt.Sprintf(errUnknownCommand, args[0], quoted.String())
+	return fmt.Sprintf(errUnknownCommand, cString(args[0]), quoted.String())
+}
+
+// cString is b up to its first NUL byte, as C's %s prints it.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 // call executes a resolved command with the lock held: statistics, panic
@@ -329,16 +343,19 @@ func (s *Server) sortedClients() []*Client {
 	return list
 }
 
-// cron is serverCron: active expiry, at hz times per second.
+// cron is serverCron: active expiry and metrics, hz times per second (hz
+// is re-read every tick, so CONFIG SET hz applies at once).
 func (s *Server) cron() {
-	tick := time.NewTicker(time.Second / time.Duration(max(s.cfg.Hz, 1)))
-	defer tick.Stop()
 	for {
+		s.mu.Lock()
+		period := time.Second / time.Duration(max(s.cfg.Hz, 1))
+		s.mu.Unlock()
 		select {
 		case <-s.done:
 			return
-		case <-tick.C:
-			s.activeExpireCycle()
+		case <-time.After(period):
+			s.activeExpireCycle(period)
+			s.activeRehash()
 			s.mu.Lock()
 			s.sampleOpsLocked()
 			s.mu.Unlock()
@@ -350,9 +367,9 @@ func (s *Server) cron() {
 // 20 keys with a TTL and delete the expired ones, repeating while more than
 // 10% of a sample was expired, for at most 25% of a cron period. The lock is
 // released after every sample, so a mass expiry never stalls clients.
-func (s *Server) activeExpireCycle() {
+func (s *Server) activeExpireCycle(period time.Duration) {
 	const samples = 20
-	deadline := time.Now().Add(time.Second / time.Duration(max(s.cfg.Hz, 1)) / 4)
+	deadline := time.Now().Add(period / 4)
 	for db := 0; db < len(s.ks.DBs); db++ {
 		for time.Now().Before(deadline) {
 			s.mu.Lock()
@@ -365,6 +382,19 @@ func (s *Server) activeExpireCycle() {
 			if sampled == 0 || expired*10 <= sampled {
 				break
 			}
+		}
+	}
+}
+
+// activeRehash spends up to 1 ms per database moving buckets of tables
+// being resized, 100 at a time under the lock, as Redis's activerehashing.
+func (s *Server) activeRehash() {
+	for db := range s.ks.DBs {
+		deadline := time.Now().Add(time.Millisecond)
+		for more := true; more && time.Now().Before(deadline); {
+			s.mu.Lock()
+			more = s.ks.DBs[db].Rehash(100)
+			s.mu.Unlock()
 		}
 	}
 }

@@ -42,20 +42,20 @@ type state uint8
 
 const (
 	atRequest  state = iota // at the start of a request
-	inInline                // inside an inline request line
+	inInline                // collecting an inline request line
 	atBulk                  // expecting a "$<len>" header
 	inBulkBody              // copying a bulk's bytes (and its CRLF)
 )
 
 // Guard follows one connection's request stream.
 type Guard struct {
-	limits    Limits
-	state     state
-	args      int64  // bulks left in the current multi-bulk request
-	bodyLeft  int64  // bytes left of the current bulk, including CRLF
-	reqBytes  int64  // bulk bytes of the current request so far
-	inlineLen int    // bytes of the current inline line so far
-	pending   []byte // a normalized header not yet delivered
+	limits   Limits
+	state    state
+	args     int64  // bulks left in the current multi-bulk request
+	bodyLeft int64  // bytes left of the current bulk, including CRLF
+	reqBytes int64  // bulk bytes of the current request so far
+	inline   []byte // the current inline request line so far
+	pending  []byte // a normalized header not yet delivered
 }
 
 // New returns a guard with the given limits.
@@ -82,7 +82,7 @@ func (g *Guard) Filter(dst, src []byte) (n, consumed int, err error) {
 		switch g.state {
 		case atRequest:
 			if rest[0] != '*' {
-				g.state, g.inlineLen = inInline, 0
+				g.state = inInline
 				continue
 			}
 			line, ok, err := g.headerLine(rest, "too big mbulk count string")
@@ -108,15 +108,27 @@ func (g *Guard) Filter(dst, src []byte) (n, consumed int, err error) {
 			if i >= 0 {
 				take = i + 1
 			}
-			if g.inlineLen+take > g.limits.MaxInline {
+			if len(g.inline)+take > g.limits.MaxInline {
 				return n, consumed, protoErr("too big inline request")
 			}
-			c := copy(dst[n:], rest[:take])
-			n += c
-			consumed += c
-			g.inlineLen += c
-			if c == take && i >= 0 {
-				g.state = atRequest
+			g.inline = append(g.inline, rest[:take]...)
+			consumed += take
+			if i < 0 {
+				continue
+			}
+			// A whole inline line: split it as Redis does and hand redcon
+			// the equivalent multi-bulk request.
+			args, ok := SplitArgs(bytes.TrimSuffix(bytes.TrimSuffix(g.inline, []byte("\n")), []byte("\r")))
+			if !ok {
+				return n, consumed, protoErr("unbalanced quotes in request")
+			}
+			g.inline, g.state = g.inline[:0], atRequest
+			if len(args) > 0 {
+				g.pending = appendHeader(g.pending[:0], '*', int64(len(args)))
+				for _, a := range args {
+					g.pending = appendHeader(g.pending, '$', int64(len(a)))
+					g.pending = append(append(g.pending, a...), '\r', '\n')
+				}
 			}
 		case atBulk:
 			if rest[0] != '$' {

@@ -46,8 +46,11 @@ func TestFilter(t *testing.T) {
 	}{
 		{"*1\r\n$4\r\nPING\r\n", "*1\r\n$4\r\nPING\r\n", ""},
 		{"*0\r\n*1\r\n$4\r\nPING\r\n", "*1\r\n$4\r\nPING\r\n", ""},
-		{"*-1\r\nPING\r\n", "PING\r\n", ""},
-		{"PING\r\n\r\nECHO a\r\n", "PING\r\n\r\nECHO a\r\n", ""},
+		{"*-1\r\nPING\r\n", "*1\r\n$4\r\nPING\r\n", ""},
+		{"PING\r\n\r\nECHO a\n", "*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$1\r\na\r\n", ""},
+		{"SET \"a\\x41\\n\" 'b\\'c' \"\"\r\n", "*4\r\n$3\r\nSET\r\n$3\r\naA\n\r\n$3\r\nb'c\r\n$0\r\n\r\n", ""},
+		{"ECHO \"a\"b\r\n", "", "ERR Protocol error: unbalanced quotes in request"},
+		{"ECHO \"ab\r\n", "", "ERR Protocol error: unbalanced quotes in request"},
 		{"*1\r\n$4\r\nPINGxx", "*1\r\n$4\r\nPING\r\n", ""},
 		{"*abc\r\n", "", "ERR Protocol error: invalid multibulk length"},
 		{"*+1\r\n", "", "ERR Protocol error: invalid multibulk length"},
@@ -61,7 +64,7 @@ func TestFilter(t *testing.T) {
 		{"*1\r\n$600000000\r\n", "*1\r\n", "ERR Protocol error: invalid bulk length"},
 		{"*1\r\n" + strings.Repeat("$", 40000), "*1\r\n", "ERR Protocol error: too big bulk count string"},
 		{"*" + strings.Repeat("1", 40000), "", "ERR Protocol error: too big mbulk count string"},
-		{strings.Repeat("x", 70000), strings.Repeat("x", 64<<10), "ERR Protocol error: too big inline request"},
+		{strings.Repeat("x", 70000), "", "ERR Protocol error: too big inline request"},
 	}
 	for _, tc := range cases {
 		for _, chunk := range []int{0, 1, 3, 7} {

@@ -176,6 +176,14 @@ func (d *dict) remove(key string) *Entry {
 				*p = e.next[d.link]
 				e.next[d.link] = nil
 				d.used[t]--
+				if d.len() == 0 {
+					// Drop the tables now: every later operation returns
+					// early on an empty dict, so a rehash under way would
+					// never finish and a table sized for the keys of a mass
+					// expiry would stay allocated.
+					d.clear()
+					return e
+				}
 				d.maybeResize()
 				return e
 			}

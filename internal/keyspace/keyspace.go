@@ -249,6 +249,21 @@ func (db *DB) TouchAll(other *DB) {
 	}
 }
 
+// Rehash moves up to n buckets of any table being resized; it reports
+// whether more work remains. The cron calls it so that tables shrink after a
+// mass deletion even when no client touches the database (Redis's
+// activerehashing).
+func (db *DB) Rehash(n int) bool {
+	more := false
+	for _, d := range []*dict{db.keys, db.expires} {
+		if d.rehashing() {
+			d.rehashStep(n)
+			more = more || d.rehashing()
+		}
+	}
+	return more
+}
+
 // ExpireCycle samples up to n keys with a TTL and deletes the expired ones,
 // returning how many it sampled and deleted. It also refreshes AvgTTL.
 func (ks *Keyspace) ExpireCycle(dbIndex int, n int, now int64) (sampled, expired int) {

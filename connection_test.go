@@ -1,0 +1,166 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func TestPingEchoHelloBothProtocols(t *testing.T) {
+	addr := startServer(t)
+	for name, rc := range newClients(t, addr) {
+		t.Run(name, func(t *testing.T) {
+			if got, err := rc.Ping(ctx).Result(); err != nil || got != "PONG" {
+				t.Errorf("PING = %q, %v", got, err)
+			}
+			if got, err := rc.Echo(ctx, "héllo\r\n").Result(); err != nil || got != "héllo\r\n" {
+				t.Errorf("ECHO = %q, %v", got, err)
+			}
+			if _, err := rc.Get(ctx, "nokey").Result(); err != redis.Nil {
+				t.Errorf("GET missing key: %v, want redis.Nil", err)
+			}
+			info, err := rc.Info(ctx, "server").Result()
+			if err != nil || !strings.Contains(info, "redis_version:") || !strings.Contains(info, "tcp_port:") {
+				t.Errorf("INFO server = %q, %v", info, err)
+			}
+		})
+	}
+}
+
+func TestHello(t *testing.T) {
+	rc := dialRaw(t, startServer(t))
+	rc.do("-NOPROTO unsupported protocol version\r\n", "HELLO", "4")
+	rc.do("-ERR Protocol version is not an integer or out of range\r\n", "HELLO", "abc")
+	rc.do("-ERR Syntax error in HELLO option 'foo'\r\n", "HELLO", "3", "foo")
+	rc.do("-ERR Syntax error in HELLO option 'auth'\r\n", "HELLO", "3", "auth", "a")
+	rc.do("-WRONGPASS invalid username-password pair or user is disabled.\r\n", "HELLO", "3", "auth", "a", "b")
+	rc.do("-ERR Client names cannot contain spaces, newlines or special characters.\r\n", "HELLO", "3", "setname", "a b")
+	rc.send("*4\r\n$5\r\nHELLO\r\n$1\r\n3\r\n$7\r\nSETNAME\r\n$3\r\nabc\r\n")
+	rc.expect("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$" + itoaLen(redisVersion) + "\r\n" + redisVersion + "\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:")
+	rc.r.ReadString('\n')
+	rc.expect("$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n")
+	rc.do("$3\r\nabc\r\n", "CLIENT", "GETNAME")
+	rc.do("_\r\n", "GET", "nokey")
+	rc.do("+RESET\r\n", "RESET")
+	rc.do("$-1\r\n", "GET", "nokey")
+	rc.do("$-1\r\n", "CLIENT", "GETNAME")
+}
+
+func itoaLen(s string) string { return itoa64(int64(len(s))) }
+
+func itoa64(n int64) string { return string(itoa(n)) }
+
+func TestAuth(t *testing.T) {
+	addr := startServer(t, "--requirepass", "secret")
+	rc := dialRaw(t, addr)
+	rc.do("-NOAUTH Authentication required.\r\n", "GET", "a")
+	rc.do("-WRONGPASS invalid username-password pair or user is disabled.\r\n", "AUTH", "wrong")
+	rc.do("-ERR syntax error\r\n", "AUTH", "a", "b", "c")
+	rc.do("+OK\r\n", "AUTH", "secret")
+	rc.do("$-1\r\n", "GET", "a")
+	rc.do("+RESET\r\n", "RESET")
+	rc.do("-NOAUTH Authentication required.\r\n", "GET", "a")
+	rc.do("+OK\r\n", "AUTH", "default", "secret")
+
+	noPass := dialRaw(t, startServer(t))
+	noPass.do("-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n", "AUTH", "x")
+	noPass.do("-WRONGPASS invalid username-password pair or user is disabled.\r\n", "AUTH", "bob", "x")
+	noPass.do("+OK\r\n", "AUTH", "default", "anything")
+
+	gr := redis.NewClient(&redis.Options{Addr: addr, Password: "secret"})
+	defer gr.Close()
+	if err := gr.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatalf("go-redis with a password (HELLO 3 AUTH): %v", err)
+	}
+}
+
+func TestClientCommands(t *testing.T) {
+	addr := startServer(t)
+	rc := dialRaw(t, addr)
+	rc.do("-ERR Client names cannot contain spaces, newlines or special characters.\r\n", "CLIENT", "SETNAME", "a b")
+	rc.do("+OK\r\n", "CLIENT", "SETNAME", "worker-1")
+	rc.do("$8\r\nworker-1\r\n", "CLIENT", "GETNAME")
+	rc.do("+OK\r\n", "CLIENT", "SETINFO", "LIB-NAME", "mylib")
+	rc.do("-ERR Unrecognized option 'foo'\r\n", "CLIENT", "SETINFO", "foo", "x")
+	rc.do("-ERR syntax error\r\n", "CLIENT", "NO-EVICT", "maybe")
+	rc.do("+OK\r\n", "CLIENT", "NO-TOUCH", "on")
+	rc.do("-ERR timeout is negative\r\n", "CLIENT", "PAUSE", "-1")
+	rc.do("-ERR timeout is not an integer or out of range\r\n", "CLIENT", "PAUSE", "abc")
+	rc.do("-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n", "CLIENT", "PAUSE", "10", "foo")
+	rc.do("-ERR No such client\r\n", "CLIENT", "KILL", "1.2.3.4:5")
+	rc.do("-ERR client-id should be greater than 0\r\n", "CLIENT", "KILL", "ID", "abc")
+	rc.do("-ERR Unknown client type 'foo'\r\n", "CLIENT", "KILL", "TYPE", "foo")
+	rc.do(":0\r\n", "CLIENT", "KILL", "ID", "99999")
+	rc.do("-ERR Invalid client ID\r\n", "CLIENT", "LIST", "ID", "abc")
+
+	gr := redis.NewClient(&redis.Options{Addr: addr, Protocol: 3})
+	defer gr.Close()
+	list, err := gr.ClientList(ctx).Result()
+	if err != nil || !strings.Contains(list, "name=worker-1") || !strings.Contains(list, "lib-name=mylib") || !strings.Contains(list, "flags=T") {
+		t.Fatalf("CLIENT LIST = %q, %v", list, err)
+	}
+	id, _ := gr.ClientID(ctx).Result()
+	info, err := gr.ClientInfo(ctx).Result()
+	if err != nil || info.ID != id {
+		t.Fatalf("CLIENT INFO = %+v, %v", info, err)
+	}
+
+	victim := dialRaw(t, addr)
+	victim.do("+OK\r\n", "CLIENT", "SETNAME", "victim")
+	killed, err := gr.ClientKillByFilter(ctx, "SKIPME", "yes", "TYPE", "normal").Result()
+	if err != nil || killed < 2 {
+		t.Fatalf("CLIENT KILL TYPE normal = %d, %v", killed, err)
+	}
+	victim.nc.SetReadDeadline(time.Now().Add(time.Second))
+	if _, err := victim.r.ReadByte(); err == nil {
+		t.Fatal("killed client still connected")
+	}
+}
+
+func TestClientReply(t *testing.T) {
+	rc := dialRaw(t, startServer(t))
+	rc.send("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n*2\r\n$4\r\nECHO\r\n$1\r\na\r\n*2\r\n$4\r\nECHO\r\n$1\r\nb\r\n")
+	rc.expect("$1\r\nb\r\n")
+	rc.send("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n*2\r\n$4\r\nECHO\r\n$1\r\nc\r\n")
+	rc.do("+OK\r\n", "CLIENT", "REPLY", "ON")
+}
+
+func TestClientPause(t *testing.T) {
+	addr := startServer(t)
+	admin := dialRaw(t, addr)
+	admin.do("+OK\r\n", "CLIENT", "PAUSE", "300", "WRITE")
+	rc := newClients(t, addr)["resp2"]
+	start := time.Now()
+	if err := rc.Ping(ctx).Err(); err != nil || time.Since(start) > 100*time.Millisecond {
+		t.Fatalf("reads must not wait during a WRITE pause (%v, %v)", err, time.Since(start))
+	}
+	if err := rc.Set(ctx, "k", "v", 0).Err(); err != nil || time.Since(start) < 250*time.Millisecond {
+		t.Fatalf("a write must wait for the pause to end (%v, %v)", err, time.Since(start))
+	}
+	// ALL pauses every client, the one that paused included (as Redis).
+	admin.do("+OK\r\n", "CLIENT", "PAUSE", "200")
+	start = time.Now()
+	admin.do("+OK\r\n", "CLIENT", "UNPAUSE")
+	if err := rc.Ping(ctx).Err(); err != nil || time.Since(start) < 150*time.Millisecond {
+		t.Fatalf("commands must wait during an ALL pause (%v, %v)", err, time.Since(start))
+	}
+	admin.do("+OK\r\n", "CLIENT", "PAUSE", "100000", "WRITE")
+	admin.do("+OK\r\n", "CLIENT", "UNPAUSE")
+	if err := rc.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A panic inside one command is answered with an error and the server keeps
+// serving.
+func TestPanicRecovery(t *testing.T) {
+	cmd := &Command{FullName: "test-panic", Name: "test-panic", Arity: 1, Handler: func(c *Client, args [][]byte) { panic("boom") }}
+	commands["test-panic"] = cmd
+	defer delete(commands, "test-panic")
+	addr := startServer(t)
+	rc := dialRaw(t, addr)
+	rc.do("-ERR internal error while executing 'test-panic'; the server logged the details\r\n", "test-panic")
+	rc.do("+PONG\r\n", "PING")
+}

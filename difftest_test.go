@@ -1,0 +1,827 @@
+package main
+
+// Differential tests: every script in testdata/diff/*.txt is run against a
+// real redis-server and against respd, and each reply must be byte-identical.
+//
+// Each script is a subtest that runs twice: once speaking RESP2 and once after
+// HELLO 3 (the HELLO reply itself is not compared). Before each run both
+// servers get FLUSHALL and SELECT 0 on fresh connections.
+//
+//	go test -run TestDifferential                  # all scripts
+//	go test -run 'TestDifferential/strings/RESP3'  # one script, one protocol
+//	DIFFTEST_VERBOSE=1 go test -v -run TestDifferential/keys
+//	                                              # log every command and reply
+//
+// If redis-server is not in PATH the test is skipped (loudly), or fails when
+// the CI environment variable is set.
+//
+// # Script format
+//
+// One command per line. A line is split into arguments the way redis-cli
+// does it (sdssplitargs):
+//   - spaces separate arguments;
+//   - "double quotes" may contain spaces and the escapes \n \r \t \b \a \\ \"
+//     and \xHH (any other \c is just c);
+//   - 'single quotes' may contain spaces; only \' is an escape;
+//   - a closing quote must be followed by a space or the end of the line;
+//   - "" is an empty argument.
+//
+// Each command is sent as a RESP multibulk array and exactly one reply is read
+// from each server (read deadline 3s, so a missing reply fails, it never
+// hangs). Replies are compared byte for byte.
+//
+// Blank lines and lines whose first non-blank character is # are ignored,
+// except a "# requires: cmd ..." line: the script is skipped (and says so)
+// until respd's command table has every command it names, so scripts for
+// families still to come can be written ahead of them.
+//
+// Directives (lines starting with !):
+//
+//	!sleep <ms>      sleep that many milliseconds (e.g. to let a TTL fire).
+//	!conn <n>        later lines use connection n (default 1). Connections are
+//	                 opened lazily on both servers (and get HELLO 3 in the
+//	                 RESP3 run); they start in DB 0 and keep their state for
+//	                 the rest of the run. For WATCH/MULTI across clients.
+//	!type <command>  send the command but compare only the first byte of the
+//	                 reply (its RESP type), for nondeterministic replies such
+//	                 as TIME, CLIENT ID, RANDOMKEY, PTTL.
+//	!raw "<bytes>"   send the bytes exactly as given (one argument, quoted,
+//	                 escapes as above: !raw "PING\r\n") and read one reply;
+//	                 for inline commands and protocol errors.
+//	!closed          check whether the server closed the current connection
+//	                 (e.g. after QUIT or a protocol error): the outcome,
+//	                 "<connection closed>" or "<open>", is compared.
+//
+// When a server closes a connection (or a read fails) the outcome of that
+// line is "<connection closed>" (or "<timeout>", ...), which is compared like
+// a reply; the connection is then reopened on its next use.
+//
+// On a mismatch the file, line number, protocol, command and both replies (%q)
+// are reported, and the rest of the script still runs (unless 5 lines of the
+// run have timed out, then the rest of that run is skipped).
+//
+// Every line must have a deterministic reply on real Redis. Nondeterministic
+// ones use !type; KEYS/SCAN lines match at most one key (or use COUNT 1000 on
+// a tiny keyspace so the cursor is 0); DBSIZE is not used after a key expires
+// (Redis counts an expired key until its active expire cycle reclaims it).
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// diffMissingCommands lists the commands of a script's "# requires:" lines
+// that respd's command table lacks.
+func diffMissingCommands(script []byte) []string {
+	var missing []string
+	for _, line := range strings.Split(string(script), "\n") {
+		names, ok := strings.CutPrefix(strings.TrimSpace(line), "# requires:")
+		if !ok {
+			continue
+		}
+		for _, name := range strings.Fields(names) {
+			if commandByName([]byte(name)) == nil {
+				missing = append(missing, name)
+			}
+		}
+	}
+	return missing
+}
+
+// diffReplyTimeout is how long to wait for one reply.
+var diffReplyTimeout = 3 * time.Second
+
+// diffMaxTimeouts is how many lines of one run may time out before the rest
+// of that run is skipped (so a hanging server cannot stall the suite).
+const diffMaxTimeouts = 5
+
+// TestDifferential runs testdata/diff/*.txt against redis-server and respd.
+func TestDifferential(t *testing.T) {
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		msg := "DIFFERENTIAL TESTS SKIPPED: redis-server not installed (apt-get install redis-server)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		fmt.Fprintf(os.Stderr, "\n*** %s ***\n\n", msg)
+		t.Skip(msg)
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "diff", "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no scripts in testdata/diff")
+	}
+	sort.Strings(files)
+
+	redisAddr := diffStartRedis(t)
+	respdAddr := startServer(t)
+	verbose := os.Getenv("DIFFTEST_VERBOSE") != ""
+
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := filepath.Base(file)
+		lines, err := diffParseScript(base, data)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		t.Run(strings.TrimSuffix(base, ".txt"), func(t *testing.T) {
+			if missing := diffMissingCommands(data); len(missing) > 0 {
+				t.Skipf("%s needs commands respd does not have yet: %s", base, strings.Join(missing, " "))
+			}
+			for _, resp3 := range []bool{false, true} {
+				proto := "RESP2"
+				if resp3 {
+					proto = "RESP3"
+				}
+				t.Run(proto, func(t *testing.T) {
+					logf := func(string, ...any) {}
+					if verbose {
+						logf = t.Logf
+					}
+					diffRunScript(base, lines, [2]string{redisAddr, respdAddr},
+						resp3, func(msg string) { t.Error(msg) }, logf)
+				})
+			}
+		})
+	}
+}
+
+// diffStartRedis starts a throwaway redis-server on a free port and returns
+// its address; it is killed when the test ends.
+func diffStartRedis(t testing.TB, extraArgs ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	dir := t.TempDir()
+	args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir}
+	args = append(args, extraArgs...)
+	cmd := exec.Command("redis-server", args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+	})
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if c, err := diffDial(addr); err == nil {
+			reply, err := c.do(diffEncode([][]byte{[]byte("PING")}))
+			c.close()
+			if err == nil && string(reply) == "+PONG\r\n" {
+				return addr
+			}
+		}
+		select {
+		case <-done:
+			t.Fatalf("redis-server exited: %s", out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server on %s did not answer PING: %s", addr, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ---- scripts ----
+
+type diffKind int
+
+const (
+	diffCmd diffKind = iota
+	diffSleep
+	diffSwitch
+	diffRaw
+	diffClosed
+)
+
+type diffLine struct {
+	num      int
+	text     string
+	kind     diffKind
+	typeOnly bool
+	payload  []byte // bytes to send (diffCmd, diffRaw)
+	n        int    // ms (diffSleep), connection (diffSwitch)
+}
+
+func diffParseScript(name string, data []byte) ([]diffLine, error) {
+	var out []diffLine
+	for i, text := range strings.Split(string(data), "\n") {
+		text = strings.TrimRight(text, "\r")
+		trimmed := strings.TrimSpace(text)
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		l := diffLine{num: i + 1, text: trimmed}
+		bad := func(format string, a ...any) error {
+			return fmt.Errorf("%s:%d: %s: %q", name, l.num, fmt.Sprintf(format, a...), trimmed)
+		}
+		rest := trimmed
+		if strings.HasPrefix(trimmed, "!") {
+			word, arg, _ := strings.Cut(trimmed, " ")
+			arg = strings.TrimSpace(arg)
+			switch word {
+			case "!sleep", "!conn":
+				n, err := strconv.Atoi(arg)
+				if err != nil || n < 0 || (word == "!conn" && n < 1) {
+					return nil, bad("bad number")
+				}
+				l.kind, l.n = diffSleep, n
+				if word == "!conn" {
+					l.kind = diffSwitch
+				}
+				out = append(out, l)
+				continue
+			case "!closed":
+				if arg != "" {
+					return nil, bad("!closed takes no argument")
+				}
+				l.kind = diffClosed
+				out = append(out, l)
+				continue
+			case "!raw":
+				args, err := diffSplitArgs(arg)
+				if err != nil || len(args) != 1 || len(args[0]) == 0 {
+					return nil, bad("!raw takes one non-empty quoted argument")
+				}
+				l.kind, l.payload = diffRaw, args[0]
+				out = append(out, l)
+				continue
+			case "!type":
+				l.typeOnly = true
+				rest = arg
+			default:
+				return nil, bad("unknown directive %s", word)
+			}
+		}
+		args, err := diffSplitArgs(rest)
+		if err != nil {
+			return nil, bad("%v", err)
+		}
+		if len(args) == 0 {
+			return nil, bad("no command")
+		}
+		l.kind, l.payload = diffCmd, diffEncode(args)
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// diffSplitArgs splits a line like redis-cli (sdssplitargs) does.
+func diffSplitArgs(line string) ([][]byte, error) {
+	isSpace := func(c byte) bool {
+		return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f'
+	}
+	unhex := func(c byte) (byte, bool) {
+		switch {
+		case '0' <= c && c <= '9':
+			return c - '0', true
+		case 'a' <= c && c <= 'f':
+			return c - 'a' + 10, true
+		case 'A' <= c && c <= 'F':
+			return c - 'A' + 10, true
+		}
+		return 0, false
+	}
+	var args [][]byte
+	p := 0
+	for {
+		for p < len(line) && isSpace(line[p]) {
+			p++
+		}
+		if p >= len(line) {
+			return args, nil
+		}
+		cur := []byte{}
+		inq, insq, done := false, false, false
+		for !done {
+			if inq {
+				if p >= len(line) {
+					return nil, errors.New("unbalanced double quotes")
+				}
+				c := line[p]
+				if c == '\\' && p+3 < len(line) && line[p+1] == 'x' {
+					h, ok1 := unhex(line[p+2])
+					l, ok2 := unhex(line[p+3])
+					if ok1 && ok2 {
+						cur = append(cur, h<<4|l)
+						p += 4
+						continue
+					}
+				}
+				if c == '\\' && p+1 < len(line) {
+					p++
+					switch e := line[p]; e {
+					case 'n':
+						cur = append(cur, '\n')
+					case 'r':
+						cur = append(cur, '\r')
+					case 't':
+						cur = append(cur, '\t')
+					case 'b':
+						cur = append(cur, '\b')
+					case 'a':
+						cur = append(cur, '\a')
+					default:
+						cur = append(cur, e)
+					}
+				} else if c == '"' {
+					if p+1 < len(line) && !isSpace(line[p+1]) {
+						return nil, errors.New("closing quote must be followed by a space")
+					}
+					done = true
+				} else {
+					cur = append(cur, c)
+				}
+			} else if insq {
+				if p >= len(line) {
+					return nil, errors.New("unbalanced single quotes")
+				}
+				c := line[p]
+				if c == '\\' && p+1 < len(line) && line[p+1] == '\'' {
+					p++
+					cur = append(cur, '\'')
+				} else if c == '\'' {
+					if p+1 < len(line) && !isSpace(line[p+1]) {
+						return nil, errors.New("closing quote must be followed by a space")
+					}
+					done = true
+				} else {
+					cur = append(cur, c)
+				}
+			} else {
+				if p >= len(line) {
+					break
+				}
+				switch c := line[p]; {
+				case isSpace(c):
+					done = true
+				case c == '"':
+					inq = true
+				case c == '\'':
+					insq = true
+				default:
+					cur = append(cur, c)
+				}
+			}
+			if p < len(line) {
+				p++
+			}
+		}
+		args = append(args, cur)
+	}
+}
+
+// diffEncode encodes a command as a RESP multibulk array.
+func diffEncode(args [][]byte) []byte {
+	b := fmt.Appendf(nil, "*%d\r\n", len(args))
+	for _, a := range args {
+		b = fmt.Appendf(b, "$%d\r\n", len(a))
+		b = append(b, a...)
+		b = append(b, '\r', '\n')
+	}
+	return b
+}
+
+// ---- replies ----
+
+// diffReadReply reads one complete RESP2/RESP3 reply and returns its exact
+// bytes. An attribute (|) is returned together with the reply it annotates.
+func diffReadReply(r *bufio.Reader) ([]byte, error) {
+	var buf []byte
+	err := diffReadInto(r, &buf, 0)
+	return buf, err
+}
+
+func diffReadInto(r *bufio.Reader, buf *[]byte, depth int) error {
+	if depth > 64 {
+		return errors.New("reply nested too deeply")
+	}
+	line, err := r.ReadBytes('\n')
+	*buf = append(*buf, line...)
+	if err != nil {
+		return err
+	}
+	if len(line) < 3 || line[len(line)-2] != '\r' {
+		return fmt.Errorf("malformed reply line %q", line)
+	}
+	body := string(line[1 : len(line)-2])
+	count := func() (int, error) {
+		n, err := strconv.Atoi(body)
+		if err != nil || n < -1 {
+			return 0, fmt.Errorf("bad length in %q", line)
+		}
+		return n, nil
+	}
+	switch line[0] {
+	case '+', '-', ':', ',', '#', '_', '(':
+		return nil
+	case '$', '=', '!':
+		n, err := count()
+		if err != nil || n < 0 {
+			return err // $-1 (RESP2 null bulk)
+		}
+		data := make([]byte, n+2)
+		_, err = io.ReadFull(r, data)
+		*buf = append(*buf, data...)
+		if err != nil {
+			return err
+		}
+		if data[n] != '\r' || data[n+1] != '\n' {
+			return fmt.Errorf("bulk string not terminated by CRLF")
+		}
+		return nil
+	case '*', '~', '>', '%', '|':
+		n, err := count()
+		if err != nil || n < 0 {
+			return err // *-1 (RESP2 null array)
+		}
+		if line[0] == '%' || line[0] == '|' {
+			n *= 2
+		}
+		if line[0] == '|' {
+			n++ // the reply the attribute belongs to
+		}
+		for i := 0; i < n; i++ {
+			if err := diffReadInto(r, buf, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown reply type %q", line[0])
+}
+
+// ---- connections ----
+
+type diffConn struct {
+	c net.Conn
+	r *bufio.Reader
+}
+
+func diffDial(addr string) (*diffConn, error) {
+	c, err := net.DialTimeout("tcp", addr, diffReplyTimeout)
+	if err != nil {
+		return nil, err
+	}
+	return &diffConn{c: c, r: bufio.NewReader(c)}, nil
+}
+
+func (c *diffConn) close() { c.c.Close() }
+
+// do sends payload and reads one reply.
+func (c *diffConn) do(payload []byte) ([]byte, error) {
+	c.c.SetDeadline(time.Now().Add(diffReplyTimeout))
+	if _, err := c.c.Write(payload); err != nil {
+		return nil, err
+	}
+	return diffReadReply(c.r)
+}
+
+// diffOutcome describes a failed exchange in a way that can be compared
+// between the two servers.
+func diffOutcome(reply []byte, err error) string {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return string(reply)
+	case errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed):
+		if len(reply) > 0 {
+			return fmt.Sprintf("<connection closed after partial reply %q>", reply)
+		}
+		return "<connection closed>"
+	case errors.As(err, &ne) && ne.Timeout():
+		if len(reply) > 0 {
+			return fmt.Sprintf("<timeout after partial reply %q>", reply)
+		}
+		return "<timeout>"
+	}
+	return fmt.Sprintf("<error %v after %q>", err, reply)
+}
+
+// diffSide is one server's set of connections during one run of a script.
+type diffSide struct {
+	addr  string
+	resp3 bool
+	conns map[int]*diffConn
+}
+
+func (s *diffSide) conn(n int) (*diffConn, error) {
+	if c := s.conns[n]; c != nil {
+		return c, nil
+	}
+	c, err := diffDial(s.addr)
+	if err != nil {
+		return nil, err
+	}
+	if s.resp3 {
+		reply, err := c.do(diffEncode([][]byte{[]byte("HELLO"), []byte("3")}))
+		if err != nil || len(reply) == 0 || reply[0] == '-' {
+			c.close()
+			return nil, fmt.Errorf("HELLO 3 failed: %s", diffOutcome(reply, err))
+		}
+	}
+	s.conns[n] = c
+	return c, nil
+}
+
+func (s *diffSide) drop(n int) {
+	if c := s.conns[n]; c != nil {
+		c.close()
+		delete(s.conns, n)
+	}
+}
+
+func (s *diffSide) closeAll() {
+	for n := range s.conns {
+		s.drop(n)
+	}
+}
+
+// exchange sends payload on connection n and returns the outcome. After a
+// failure the connection is dropped, to be reopened on next use.
+func (s *diffSide) exchange(n int, payload []byte) string {
+	c, err := s.conn(n)
+	if err != nil {
+		return fmt.Sprintf("<cannot connect: %v>", err)
+	}
+	reply, err := c.do(payload)
+	if err != nil {
+		s.drop(n)
+	}
+	return diffOutcome(reply, err)
+}
+
+// closed reports whether the server has closed connection n.
+func (s *diffSide) closed(n int) string {
+	c := s.conns[n]
+	if c == nil {
+		return "<connection closed>"
+	}
+	wait := diffReplyTimeout / 3
+	c.c.SetReadDeadline(time.Now().Add(wait))
+	b, err := c.r.ReadByte()
+	var ne net.Error
+	switch {
+	case err == nil:
+		s.drop(n)
+		return fmt.Sprintf("<open, unexpected data %q>", b)
+	case errors.As(err, &ne) && ne.Timeout():
+		return "<open>"
+	}
+	s.drop(n)
+	return "<connection closed>"
+}
+
+var diffSideNames = [2]string{"redis", "respd"}
+
+// diffRunScript runs one script against the two servers (addrs[0] is the
+// reference redis-server) and calls report once per mismatch.
+func diffRunScript(file string, lines []diffLine, addrs [2]string, resp3 bool,
+	report func(string), logf func(string, ...any)) {
+	proto := "RESP2"
+	if resp3 {
+		proto = "RESP3"
+	}
+	var sides [2]*diffSide
+	for i := range sides {
+		sides[i] = &diffSide{addr: addrs[i], resp3: resp3, conns: map[int]*diffConn{}}
+		defer sides[i].closeAll()
+	}
+	for i, s := range sides {
+		for _, cmd := range []string{"FLUSHALL", "SELECT 0"} {
+			args, _ := diffSplitArgs(cmd)
+			if got := s.exchange(1, diffEncode(args)); got != "+OK\r\n" {
+				report(fmt.Sprintf("%s [%s] setup: %s on %s replied %q",
+					file, proto, cmd, diffSideNames[i], got))
+				return
+			}
+		}
+	}
+	cur, timeouts := 1, 0
+	for _, l := range lines {
+		var got [2]string
+		switch l.kind {
+		case diffSleep:
+			time.Sleep(time.Duration(l.n) * time.Millisecond)
+			continue
+		case diffSwitch:
+			cur = l.n
+			continue
+		case diffClosed:
+			for i, s := range sides {
+				got[i] = s.closed(cur)
+			}
+		case diffCmd, diffRaw:
+			for i, s := range sides {
+				got[i] = s.exchange(cur, l.payload)
+			}
+		}
+		logf("%s:%d [%s] conn %d: %s\n  redis: %q\n  respd: %q", file, l.num, proto, cur, l.text, got[0], got[1])
+		if strings.HasPrefix(got[0], "<timeout") || strings.HasPrefix(got[1], "<timeout") {
+			timeouts++
+		}
+		same := got[0] == got[1]
+		if l.typeOnly && got[0] != "" && got[1] != "" && got[0][0] != '<' {
+			same = got[0][0] == got[1][0]
+		}
+		if !same {
+			report(fmt.Sprintf("%s:%d [%s] conn %d: %s\n  redis: %q\n  respd: %q",
+				file, l.num, proto, cur, l.text, got[0], got[1]))
+		}
+		if timeouts >= diffMaxTimeouts {
+			report(fmt.Sprintf("%s:%d [%s] giving up on this script after %d timeouts",
+				file, l.num, proto, timeouts))
+			return
+		}
+	}
+}
+
+// ---- tests of the harness itself ----
+
+func TestDiffSplitArgs(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string // nil: error expected
+	}{
+		{`SET a b`, []string{"SET", "a", "b"}},
+		{`  SET   a    b  `, []string{"SET", "a", "b"}},
+		{`SET "a b" 'c d'`, []string{"SET", "a b", "c d"}},
+		{`SET "" ''`, []string{"SET", "", ""}},
+		{`SET "\x41\x4a\n\r\t\\\"\q" x`, []string{"SET", "AJ\n\r\t\\\"q", "x"}},
+		{`SET "\xZZ"`, []string{"SET", "xZZ"}},
+		{`SET 'it\'s' '\n'`, []string{"SET", "it's", `\n`}},
+		{`SET a"b c"d`, nil},
+		{`SET a"b c" d`, []string{"SET", "ab c", "d"}},
+		{`SET "abc`, nil},
+		{`SET 'abc`, nil},
+		{`SET "a"b`, nil},
+		{`SET 'a'b`, nil},
+		{``, []string{}},
+	}
+	for _, c := range cases {
+		got, err := diffSplitArgs(c.in)
+		if c.want == nil {
+			if err == nil {
+				t.Errorf("diffSplitArgs(%q) = %q, want error", c.in, got)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("diffSplitArgs(%q): %v", c.in, err)
+			continue
+		}
+		var gs []string
+		for _, a := range got {
+			gs = append(gs, string(a))
+		}
+		if strings.Join(gs, "|") != strings.Join(c.want, "|") || len(gs) != len(c.want) {
+			t.Errorf("diffSplitArgs(%q) = %q, want %q", c.in, gs, c.want)
+		}
+	}
+}
+
+func TestDiffReadReply(t *testing.T) {
+	replies := []string{
+		"+OK\r\n", "-ERR x\r\n", ":-12\r\n", "$-1\r\n", "*-1\r\n", "_\r\n",
+		",1.5\r\n", "#t\r\n", "(123456789012345678901234567890\r\n",
+		"$0\r\n\r\n", "$4\r\na\r\nb\r\n", "=7\r\ntxt:abc\r\n", "!3\r\nERR\r\n",
+		"*0\r\n", "*2\r\n$1\r\na\r\n*1\r\n:1\r\n", "%1\r\n+k\r\n~2\r\n:1\r\n:2\r\n",
+		">2\r\n+pubsub\r\n$1\r\nx\r\n", "|1\r\n+key\r\n+val\r\n:5\r\n",
+	}
+	all := strings.Join(replies, "")
+	r := bufio.NewReader(strings.NewReader(all))
+	for _, want := range replies {
+		got, err := diffReadReply(r)
+		if err != nil || string(got) != want {
+			t.Errorf("diffReadReply = %q, %v; want %q", got, err, want)
+		}
+	}
+	for _, bad := range []string{"+OK\n", "$3\r\nab", "*2\r\n:1\r\n", "?x\r\n", "$3\r\nabcd\r\n", "$x\r\n"} {
+		if got, err := diffReadReply(bufio.NewReader(strings.NewReader(bad))); err == nil {
+			t.Errorf("diffReadReply(%q) = %q, want error", bad, got)
+		}
+	}
+}
+
+// TestDiffHarness checks that the runner notices differing replies, using
+// two tiny fake servers that disagree on some commands.
+func TestDiffHarness(t *testing.T) {
+	old := diffReplyTimeout
+	diffReplyTimeout = 300 * time.Millisecond
+	defer func() { diffReplyTimeout = old }()
+
+	fake := func(variant string) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer c.Close()
+					r := bufio.NewReader(c)
+					for {
+						cmd, err := diffReadReply(r)
+						if err != nil {
+							return
+						}
+						s := string(cmd)
+						switch {
+						case strings.Contains(s, "GET\r\n$1\r\nx"):
+							fmt.Fprintf(c, "$1\r\n%s\r\n", variant)
+						case strings.Contains(s, "TIME"):
+							fmt.Fprintf(c, "*1\r\n$%d\r\n%s\r\n", len(variant)+1, variant+"1")
+						case strings.Contains(s, "HANG") && variant == "b":
+						case strings.Contains(s, "QUIT"):
+							io.WriteString(c, "+OK\r\n")
+							if variant == "a" {
+								return
+							}
+						default:
+							io.WriteString(c, "+OK\r\n")
+						}
+					}
+				}()
+			}
+		}()
+		return ln.Addr().String()
+	}
+	script := `# comment
+PING
+GET x
+!type GET x
+!type TIME
+TIME
+HANG
+!conn 2
+SET k "v w"
+QUIT
+!closed
+`
+	lines, err := diffParseScript("fake.txt", []byte(script))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	diffRunScript("fake.txt", lines, [2]string{fake("a"), fake("b")}, true,
+		func(msg string) { got = append(got, msg) }, t.Logf)
+	wantPrefixes := []string{"fake.txt:3 [RESP3] conn 1: GET x", "fake.txt:6 [RESP3] conn 1: TIME",
+		"fake.txt:7 [RESP3] conn 1: HANG", "fake.txt:11 [RESP3] conn 2: !closed"}
+	if len(got) != len(wantPrefixes) {
+		t.Fatalf("got %d mismatches, want %d:\n%s", len(got), len(wantPrefixes), strings.Join(got, "\n"))
+	}
+	for i, w := range wantPrefixes {
+		if !strings.HasPrefix(got[i], w) {
+			t.Errorf("mismatch %d = %q, want prefix %q", i, got[i], w)
+		}
+	}
+	if !strings.Contains(got[0], `redis: "$1\r\na\r\n"`) || !strings.Contains(got[0], `respd: "$1\r\nb\r\n"`) {
+		t.Errorf("mismatch report lacks quoted replies: %s", got[0])
+	}
+	if !strings.Contains(got[2], `respd: "<timeout>"`) {
+		t.Errorf("missing reply not reported as timeout: %s", got[2])
+	}
+
+	for _, bad := range []string{"!sleep x", "!conn 0", "!bogus", `!raw "a" "b"`, `SET "a`, "!type", "!closed 1"} {
+		if _, err := diffParseScript("bad.txt", []byte(bad)); err == nil {
+			t.Errorf("diffParseScript(%q): want error", bad)
+		}
+	}
+}

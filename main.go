@@ -1,0 +1,89 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"syscall"
+)
+
+const usage = `Usage: respd [/path/to/redis.conf] [--option value ...]
+       respd -v or --version
+       respd -h or --help
+Options are redis.conf directives: respd --port 7777 --save "" --replicaof "127.0.0.1 8888"`
+
+// respd [/path/to/redis.conf] [--option value ...], as redis-server.
+func main() {
+	if len(os.Args) == 2 {
+		switch os.Args[1] {
+		case "-v", "--version":
+			fmt.Printf("respd v=%s go=%s\n", redisVersion, runtime.Version())
+			return
+		case "-h", "--help":
+			fmt.Println(usage)
+			return
+		}
+	}
+	cfg, err := parseArgs(os.Args[1:])
+	if err != nil {
+		fatal(err.Error())
+	}
+	s := NewServer(cfg)
+	if s.logger, err = openLog(cfg); err != nil {
+		fatal(err.Error())
+	}
+	if err := s.Listen(); err != nil {
+		fatal(fmt.Sprintf("can't listen on %s (tcp): %s", net.JoinHostPort(cmp.Or(cfg.Bind, "*"), strconv.Itoa(cfg.Port)), strerror(err)))
+	}
+	s.logf("respd started, pid=%d", os.Getpid())
+	if cfg.File == "" {
+		s.logf("No config file specified, using the default config. To specify one: respd /path/to/redis.conf")
+	}
+	s.logf("Ready to accept connections tcp on %s", s.Addr())
+
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		sig := <-signals
+		signal.Stop(signals) // a second Ctrl-C kills at once
+		name := map[os.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}[sig]
+		s.logf("Received %s scheduling shutdown...", name)
+		s.Shutdown()
+	}()
+	s.Serve()
+	s.logf("respd is now ready to exit, bye bye...")
+}
+
+// fatal reports a startup error on one line and exits 1.
+func fatal(msg string) {
+	fmt.Fprintln(os.Stderr, "respd: "+msg)
+	os.Exit(1)
+}
+
+// openLog is where the server logs: logfile (relative to dir, as Redis
+// opens it after its chdir), or stderr; loglevel nothing silences it.
+func openLog(cfg *Config) (*log.Logger, error) {
+	var w io.Writer = os.Stderr
+	switch {
+	case cfg.LogLevel == "nothing":
+		w = io.Discard
+	case cfg.LogFile != "":
+		path := cfg.LogFile
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(cfg.Dir, path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("can't open the log file: %s", strerror(err))
+		}
+		w = f
+	}
+	return log.New(w, "", 0), nil
+}
