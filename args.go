@@ -12,6 +12,23 @@ import (
 // parseInt64 parses an integer as Redis does (string2ll).
 func parseInt64(b []byte) (int64, bool) { return redisconv.ParseInt(b) }
 
+// cloneArgs copies a request's arguments, which alias the connection's read
+// buffer, into one new allocation (for commands kept past their request,
+// as in a MULTI queue).
+func cloneArgs(args [][]byte) [][]byte {
+	size := 0
+	for _, a := range args {
+		size += len(a)
+	}
+	data := make([]byte, 0, size)
+	clone := make([][]byte, len(args))
+	for i, a := range args {
+		data = append(data, a...)
+		clone[i] = data[len(data)-len(a) : len(data) : len(data)]
+	}
+	return clone
+}
+
 // intArg parses an integer argument, replying with Redis's error if it is
 // not one.
 func (c *Client) intArg(b []byte) (int64, bool) {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"respd/internal/resp"
+
 	"github.com/tidwall/redcon"
 )
 
@@ -13,9 +15,11 @@ import (
 // under the server's data lock, except conn's I/O, which only the
 // connection's own goroutine performs.
 type Client struct {
-	srv     *Server
-	conn    redcon.Conn
-	netConn *bufferedConn
+	srv    *Server
+	nc     net.Conn
+	fd     int64
+	reader *resp.Reader
+	w      *redcon.Writer // replies, flushed once per drained input
 
 	id        int64
 	addr      string
@@ -71,11 +75,11 @@ type watchedKey struct {
 
 func (c *Client) muted() bool { return c.replyOff || c.skipThis }
 
-// kill disconnects the client from any goroutine; its own goroutine sees
-// the closed socket and cleans up.
+// kill disconnects the client from any goroutine (with the lock held);
+// its own goroutine sees the closed socket and cleans up.
 func (c *Client) kill() {
 	c.closing = true
-	c.netConn.kill()
+	c.nc.Close()
 }
 
 // flags renders CLIENT LIST's flags field.
@@ -118,7 +122,7 @@ func (c *Client) info(now time.Time) string {
 	field("id", itoa(c.id))
 	field("addr", c.addr)
 	field("laddr", c.laddr)
-	field("fd", itoa(c.netConn.fd))
+	field("fd", itoa(c.fd))
 	field("name", c.name)
 	field("age", itoa(int64(now.Sub(c.createdAt)/time.Second)))
 	field("idle", itoa(int64(now.Sub(c.lastCmdAt)/time.Second)))

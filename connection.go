@@ -26,7 +26,6 @@ func cmdEcho(c *Client, args [][]byte) { c.Bulk(args[1]) }
 func cmdQuit(c *Client, args [][]byte) {
 	c.OK()
 	c.closing = true
-	c.conn.Close()
 }
 
 // cmdReset returns the connection to its initial state.

@@ -18,7 +18,7 @@ func (c *Client) Simple(s string) {
 	if c.muted() {
 		return
 	}
-	c.conn.WriteString(s)
+	c.w.WriteString(s)
 }
 
 func (c *Client) OK() { c.Simple("OK") }
@@ -33,28 +33,28 @@ func (c *Client) Error(msg string) {
 	if strings.ContainsAny(msg, "\r\n") {
 		msg = strings.NewReplacer("\r", " ", "\n", " ").Replace(msg)
 	}
-	c.conn.WriteError(msg)
+	c.w.WriteError(msg)
 }
 
 func (c *Client) Int(n int64) {
 	if c.muted() {
 		return
 	}
-	c.conn.WriteInt64(n)
+	c.w.WriteInt64(n)
 }
 
 func (c *Client) Bulk(b []byte) {
 	if c.muted() {
 		return
 	}
-	c.conn.WriteBulk(b)
+	c.w.WriteBulk(b)
 }
 
 func (c *Client) BulkString(s string) {
 	if c.muted() {
 		return
 	}
-	c.conn.WriteBulkString(s)
+	c.w.WriteBulkString(s)
 }
 
 // BulkInt sends an integer as a bulk string (as Redis does for INCRBYFLOAT
@@ -68,7 +68,7 @@ func (c *Client) Array(n int) {
 	if c.muted() {
 		return
 	}
-	c.conn.WriteArray(n)
+	c.w.WriteArray(n)
 }
 
 // Null is the null bulk string (RESP2 $-1, RESP3 _).
@@ -109,7 +109,7 @@ func (c *Client) Double(f float64) {
 		return
 	}
 	b := append(appendDouble([]byte{','}, f), '\r', '\n')
-	c.conn.WriteRaw(b)
+	c.w.WriteRaw(b)
 }
 
 // Verbatim sends text (RESP3 =<len>\r\ntxt:...), a bulk string in RESP2.
@@ -121,7 +121,7 @@ func (c *Client) Verbatim(s string) {
 	if c.muted() {
 		return
 	}
-	c.conn.WriteRaw([]byte("=" + strconv.Itoa(len(s)+4) + "\r\ntxt:" + s + "\r\n"))
+	c.w.WriteRaw([]byte("=" + strconv.Itoa(len(s)+4) + "\r\ntxt:" + s + "\r\n"))
 }
 
 // header writes a RESP3 aggregate header, or its RESP2 array equivalent.
@@ -130,11 +130,11 @@ func (c *Client) header(kind byte, n2, n3 int) {
 		return
 	}
 	if c.resp != 3 {
-		c.conn.WriteArray(n2)
+		c.w.WriteArray(n2)
 		return
 	}
 	b := append([]byte{kind}, strconv.Itoa(n3)...)
-	c.conn.WriteRaw(append(b, '\r', '\n'))
+	c.w.WriteRaw(append(b, '\r', '\n'))
 }
 
 func (c *Client) raw(resp2, resp3 string) {
@@ -142,9 +142,9 @@ func (c *Client) raw(resp2, resp3 string) {
 		return
 	}
 	if c.resp == 3 {
-		c.conn.WriteRaw([]byte(resp3))
+		c.w.WriteRaw([]byte(resp3))
 	} else {
-		c.conn.WriteRaw([]byte(resp2))
+		c.w.WriteRaw([]byte(resp2))
 	}
 }
 

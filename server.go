@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
+	"errors"
 
 	"fmt"
 	"log"
@@ -16,8 +16,8 @@ import (
 	"syscall"
 	"time"
 
-	"respd/internal/framing"
 	"respd/internal/keyspace"
+	"respd/internal/resp"
 
 	"github.com/tidwall/redcon"
 )
@@ -32,7 +32,6 @@ type Server struct {
 	ks  *keyspace.Keyspace
 
 	ln        net.Listener
-	redcon    *redcon.Server
 	startedAt time.Time
 	runID     string
 	replID    string
@@ -79,7 +78,7 @@ func (s *Server) Listen() error {
 	if err != nil {
 		return err
 	}
-	s.ln = &listener{ln}
+	s.ln = ln
 	return nil
 }
 
@@ -88,11 +87,25 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Serve accepts clients until Shutdown.
 func (s *Server) Serve() error {
-	s.redcon = redcon.NewServer("", s.handle, s.accept, s.closed)
 	go s.cron()
-	err := s.redcon.Serve(s.ln)
-	<-s.done
-	return err
+	for {
+		nc, err := s.ln.Accept()
+		if err != nil {
+			select {
+			case <-s.done:
+				return nil
+			default:
+			}
+			if errors.Is(err, net.ErrClosed) {
+				<-s.done
+				return nil
+			}
+			s.logf("accept: %v", err)
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		go s.serveClient(nc)
+	}
 }
 
 // Shutdown stops accepting, lets commands in flight finish, and closes
@@ -113,65 +126,95 @@ func (s *Server) logf(format string, args ...any) {
 	s.logger.Printf("%d:M %s * %s", os.Getpid(), time.Now().Format("02 Jan 2006 15:04:05.000"), fmt.Sprintf(format, args...))
 }
 
-// accept registers a new client, or refuses it over maxclients.
-func (s *Server) accept(conn redcon.Conn) bool {
-	bc := conn.NetConn().(*bufferedConn)
+// serveClient is one connection's loop: read the requests that arrived,
+// run them, and flush the replies once the input is drained — one read and
+// one write system call per pipelined batch.
+func (s *Server) serveClient(nc net.Conn) {
+	c := s.newClient(nc)
+	if c == nil {
+		return
+	}
+	defer s.closeClient(c)
+	for !c.closing {
+		cmds, err := c.reader.ReadCommands()
+		for _, args := range cmds {
+			if c.closing {
+				break
+			}
+			s.handle(c, args)
+		}
+		if perr, ok := err.(*resp.Error); ok && perr.Msg != "" {
+			c.w.WriteError(perr.Msg)
+		}
+		if err != nil {
+			break
+		}
+	}
+	c.w.Flush()
+}
+
+// newClient registers a connection, or refuses it over maxclients.
+func (s *Server) newClient(nc net.Conn) *Client {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.clients) >= s.cfg.MaxClients {
-		bc.Conn.Write([]byte("-ERR max number of clients reached\r\n"))
+		nc.Write([]byte("-ERR max number of clients reached\r\n"))
+		nc.Close()
 		s.stats.rejectedConns++
-		return false
+		return nil
 	}
 	now := time.Now()
 	c := &Client{
 		srv:           s,
-		conn:          conn,
-		netConn:       bc,
+		nc:            nc,
+		fd:            socketFD(nc),
+		w:             redcon.NewWriter(nc),
 		id:            s.nextClientID.Add(1),
-		addr:          conn.RemoteAddr(),
-		laddr:         localAddr(bc),
+		addr:          nc.RemoteAddr().String(),
+		laddr:         localAddr(nc),
 		createdAt:     now,
 		lastCmdAt:     now,
 		resp:          2,
 		lastCmd:       "NULL",
 		authenticated: s.cfg.RequirePass == "",
 	}
-	bc.guard = framing.New(framing.Limits{
+	c.reader = resp.NewReader(nc, resp.Limits{
 		MaxBulk:       s.cfg.getInt("proto-max-bulk-len"),
 		MaxQuery:      s.cfg.getInt("client-query-buffer-limit"),
 		MaxInline:     64 << 10,
 		MaxMultibulk:  1<<31 - 1,
 		Authenticated: func() bool { return c.authenticated },
 	})
-	conn.SetContext(c)
+	c.reader.BeforeRead = c.w.Flush
 	s.clients[c.id] = c
 	s.stats.connections++
-	return true
+	return c
 }
 
-// closed forgets a client whose connection ended.
-func (s *Server) closed(conn redcon.Conn, err error) {
-	c, _ := conn.Context().(*Client)
-	if c == nil {
-		return
-	}
+// closeClient forgets a client whose connection ended.
+func (s *Server) closeClient(c *Client) {
+	c.nc.Close()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.unwatchAll()
 	delete(s.clients, c.id)
 }
 
-// handle is redcon's callback, once per command, in the connection's
-// goroutine.
-func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
-	c := conn.Context().(*Client)
-	if c.closing {
-		return
+func socketFD(nc net.Conn) int64 {
+	fd := int64(-1)
+	if sc, ok := nc.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			raw.Control(func(f uintptr) { fd = int64(f) })
+		}
 	}
-	s.waitWhilePaused(rc.Args)
+	return fd
+}
+
+// handle runs one request in the connection's goroutine.
+func (s *Server) handle(c *Client, args [][]byte) {
+	s.waitWhilePaused(args)
 	s.mu.Lock()
-	s.dispatch(c, rc.Args)
+	s.dispatch(c, args)
 	s.mu.Unlock()
 }
 
@@ -210,7 +253,7 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 		return
 	}
 	if c.multi != nil && !cmd.has(flagMultiControl) {
-		c.multi.queue = append(c.multi.queue, queuedCommand{cmd, args})
+		c.multi.queue = append(c.multi.queue, queuedCommand{cmd, cloneArgs(args)})
 		c.Simple("QUEUED")
 		return
 	}
@@ -398,118 +441,3 @@ func (s *Server) activeRehash() {
 		}
 	}
 }
-
-// listener hands redcon connections with a larger read buffer and replies
-// held back until the input is drained (see bufferedConn).
-type listener struct{ net.Listener }
-
-func (l *listener) Accept() (net.Conn, error) {
-	nc, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return newBufferedConn(nc), nil
-}
-
-// bufferedConn reads through a 64 KiB buffer and defers writes while input
-// is still buffered. redcon reads 4 KiB at a time and flushes its replies
-// after each read; through this type a pipelined batch costs one read and
-// one write system call instead of one of each per 4 KiB. Requests pass
-// through a framing guard on the way in (Redis's protocol errors and
-// limits, which redcon lacks).
-type bufferedConn struct {
-	net.Conn
-	r     *bufio.Reader
-	guard *framing.Guard
-	// readErr is a protocol error found after bytes still to be served.
-	readErr error
-	fd      int64
-	mu      sync.Mutex // guards out against a concurrent shutdown
-	out     []byte
-}
-
-func newBufferedConn(nc net.Conn) *bufferedConn {
-	bc := &bufferedConn{Conn: nc, r: bufio.NewReaderSize(nc, 64<<10), fd: -1}
-	if sc, ok := nc.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			raw.Control(func(fd uintptr) { bc.fd = int64(fd) })
-		}
-	}
-	return bc
-}
-
-// Read hands redcon the next checked bytes of the request stream. A
-// protocol error is answered, after the requests before it, and ends the
-// connection.
-func (b *bufferedConn) Read(p []byte) (int, error) {
-	if b.readErr != nil {
-		if msg := b.readErr.(*framing.Error).Msg; msg != "" {
-			b.Write([]byte("-" + msg + "\r\n"))
-		}
-		return 0, b.readErr
-	}
-	want := 1 // bytes to have buffered before filtering
-	for {
-		if b.r.Buffered() < want && !b.guard.Pending() {
-			b.mu.Lock()
-			err := b.flushLocked()
-			b.mu.Unlock()
-			if err != nil {
-				return 0, err
-			}
-			if _, err := b.r.Peek(want); err != nil {
-				return 0, err
-			}
-		}
-		data, _ := b.r.Peek(b.r.Buffered())
-		n, consumed, err := b.guard.Filter(p, data)
-		b.r.Discard(consumed)
-		if err != nil {
-			b.readErr = err
-			if n == 0 {
-				return b.Read(p)
-			}
-		}
-		if n > 0 {
-			return n, nil
-		}
-		// The buffer ends inside a header line: wait for more input.
-		want = b.r.Buffered() + 1
-	}
-}
-
-func (b *bufferedConn) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.r.Buffered() > 0 || len(b.out) > 0 {
-		b.out = append(b.out, p...)
-		if b.r.Buffered() > 0 && len(b.out) < 1<<20 {
-			return len(p), nil
-		}
-		return len(p), b.flushLocked()
-	}
-	return b.Conn.Write(p)
-}
-
-func (b *bufferedConn) flushLocked() error {
-	if len(b.out) == 0 {
-		return nil
-	}
-	_, err := b.Conn.Write(b.out)
-	if cap(b.out) > 1<<20 {
-		b.out = nil
-	} else {
-		b.out = b.out[:0]
-	}
-	return err
-}
-
-func (b *bufferedConn) Close() error {
-	b.mu.Lock()
-	b.flushLocked()
-	b.mu.Unlock()
-	return b.Conn.Close()
-}
-
-// kill closes the socket without flushing, from any goroutine.
-func (b *bufferedConn) kill() { b.Conn.Close() }

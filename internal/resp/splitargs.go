@@ -1,4 +1,4 @@
-package framing
+package resp
 
 // SplitArgs splits an inline request line like Redis's sdssplitargs:
 // arguments separated by whitespace, "double quotes" with \n \r \t \b \a

@@ -1,0 +1,155 @@
+package resp
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+var testLimits = Limits{MaxBulk: 512 << 20, MaxQuery: 1 << 30, MaxInline: 64 << 10, MaxMultibulk: 1<<31 - 1}
+
+// chunkReader returns its input chunk bytes at a time.
+type chunkReader struct {
+	data  string
+	chunk int
+}
+
+func (cr *chunkReader) Read(p []byte) (int, error) {
+	if cr.data == "" {
+		return 0, io.EOF
+	}
+	n := len(cr.data)
+	if cr.chunk > 0 {
+		n = min(n, cr.chunk)
+	}
+	n = copy(p, cr.data[:n])
+	cr.data = cr.data[n:]
+	return n, nil
+}
+
+// readAll returns every request as space-joined quoted args, and the error
+// that ended the stream (nil at EOF).
+func readAll(limits Limits, input string, chunk int) ([]string, error) {
+	rd := NewReader(&chunkReader{input, chunk}, limits)
+	var out []string
+	for {
+		cmds, err := rd.ReadCommands()
+		for _, args := range cmds {
+			var parts []string
+			for _, a := range args {
+				parts = append(parts, "'"+string(a)+"'")
+			}
+			out = append(out, strings.Join(parts, " "))
+		}
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+	}
+}
+
+func TestReadCommands(t *testing.T) {
+	cases := []struct {
+		in   string
+		cmds []string
+		err  string
+	}{
+		{"*1\r\n$4\r\nPING\r\n", []string{"'PING'"}, ""},
+		{"*0\r\n*1\r\n$4\r\nPING\r\n", []string{"'PING'"}, ""},
+		{"*-1\r\nPING\r\n", []string{"'PING'"}, ""},
+		{"PING\r\n\r\nECHO a\n", []string{"'PING'", "'ECHO' 'a'"}, ""},
+		{"*1\r\n$4\r\nPINGxx", []string{"'PING'"}, ""},
+		{"*2\r\n$3\r\nGET\r\n$0\r\n\r\n", []string{"'GET' ''"}, ""},
+		{"SET \"a\\x41\\n\" 'b\\'c' \"\"\r\n", []string{"'SET' 'aA\n' 'b'c' ''"}, ""},
+		{"ECHO \"a\"b\r\n", nil, "ERR Protocol error: unbalanced quotes in request"},
+		{"ECHO \"ab\r\n", nil, "ERR Protocol error: unbalanced quotes in request"},
+		{"*abc\r\n", nil, "ERR Protocol error: invalid multibulk length"},
+		{"*+1\r\n", nil, "ERR Protocol error: invalid multibulk length"},
+		{"*01\r\n", nil, "ERR Protocol error: invalid multibulk length"},
+		{"*1 \r\n", nil, "ERR Protocol error: invalid multibulk length"},
+		{"*3000000000\r\n", nil, "ERR Protocol error: invalid multibulk length"},
+		{"*2\r\nxx\r\n", nil, "ERR Protocol error: expected '$', got 'x'"},
+		{"*1\r\n$abc\r\n", nil, "ERR Protocol error: invalid bulk length"},
+		{"*1\r\n$-1\r\n", nil, "ERR Protocol error: invalid bulk length"},
+		{"*1\r\n$04\r\n", nil, "ERR Protocol error: invalid bulk length"},
+		{"*1\r\n$600000000\r\n", nil, "ERR Protocol error: invalid bulk length"},
+		{"PING\r\n*1\r\n$+4\r\nPING\r\n", []string{"'PING'"}, "ERR Protocol error: invalid bulk length"},
+		{"*1\r\n" + strings.Repeat("$", 70000), nil, "ERR Protocol error: too big bulk count string"},
+		{"*" + strings.Repeat("1", 70000), nil, "ERR Protocol error: too big mbulk count string"},
+		{strings.Repeat("x", 70000), nil, "ERR Protocol error: too big inline request"},
+		{"*1\r\n$100000\r\n" + strings.Repeat("v", 100000) + "\r\n", []string{"'" + strings.Repeat("v", 100000) + "'"}, ""},
+	}
+	for _, tc := range cases {
+		for _, chunk := range []int{0, 1, 3, 7, 4096} {
+			cmds, err := readAll(testLimits, tc.in, chunk)
+			gotErr := ""
+			if err != nil {
+				gotErr = err.Error()
+			}
+			if gotErr != tc.err || strings.Join(cmds, "|") != strings.Join(tc.cmds, "|") {
+				t.Errorf("%.40q chunk %d: got %.60q, %q; want %.60q, %q", tc.in, chunk, cmds, gotErr, tc.cmds, tc.err)
+			}
+		}
+	}
+}
+
+func TestUnauthenticatedLimits(t *testing.T) {
+	limits := testLimits
+	limits.Authenticated = func() bool { return false }
+	if _, err := readAll(limits, "*11\r\n", 0); err == nil || err.Error() != "ERR Protocol error: unauthenticated multibulk length" {
+		t.Errorf("11 args unauthenticated: %v", err)
+	}
+	if _, err := readAll(limits, "*1\r\n$16385\r\n", 0); err == nil || err.Error() != "ERR Protocol error: unauthenticated bulk length" {
+		t.Errorf("16385-byte bulk unauthenticated: %v", err)
+	}
+	if cmds, err := readAll(limits, "*1\r\n$4\r\nAUTH\r\n", 0); err != nil || len(cmds) != 1 {
+		t.Errorf("small request unauthenticated: %q %v", cmds, err)
+	}
+}
+
+func TestQueryLimitClosesSilently(t *testing.T) {
+	limits := testLimits
+	limits.MaxQuery = 10
+	_, err := readAll(limits, "*2\r\n$6\r\nabcdef\r\n$6\r\n", 0)
+	if e, ok := err.(*Error); !ok || e.Msg != "" {
+		t.Errorf("request over the query limit: %v", err)
+	}
+}
+
+// Reading a pipeline of requests allocates nothing once the buffers exist.
+func TestReadCommandsDoesNotAllocate(t *testing.T) {
+	batch := strings.Repeat("*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n", 16)
+	src := &chunkReader{}
+	rd := NewReader(src, testLimits)
+	src.data = batch
+	rd.ReadCommands()
+	allocs := testing.AllocsPerRun(100, func() {
+		src.data = batch
+		if cmds, err := rd.ReadCommands(); err != nil || len(cmds) != 16 {
+			t.Fatalf("got %d commands, %v", len(cmds), err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per batch", allocs)
+	}
+}
+
+// FuzzReadCommands: any bytes, in any chunking, give the same requests and
+// error, without panics.
+func FuzzReadCommands(f *testing.F) {
+	for _, s := range []string{"*1\r\n$4\r\nPING\r\n", "*0\r\nPING\r\n", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n", "*1\r\n$-1\r\n", "\"a\r\n", "*10\r0"} {
+		f.Add([]byte(s), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, chunk uint8) {
+		whole, errWhole := readAll(testLimits, string(in), 0)
+		parts, errParts := readAll(testLimits, string(in), int(chunk%16)+1)
+		if (errWhole == nil) != (errParts == nil) || (errWhole != nil && errWhole.Error() != errParts.Error()) {
+			t.Fatalf("errors differ: %v vs %v", errWhole, errParts)
+		}
+		if strings.Join(whole, "|") != strings.Join(parts, "|") {
+			t.Fatalf("requests differ: %q vs %q", whole, parts)
+		}
+	})
+}
