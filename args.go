@@ -50,7 +50,17 @@ func itoa(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
 func nowMs() int64 { return time.Now().UnixMilli() }
 
 // lruClock is Redis's LRU clock: seconds, wrapping at 24 bits.
-func lruClock() uint32 { return uint32(time.Now().Unix()) & (1<<24 - 1) }
+func lruClock() uint32 { return lruClockAt(nowMs()) }
+
+func lruClockAt(ms int64) uint32 { return uint32(ms/1000) & (1<<24 - 1) }
+
+// nowMs is the time of the command being executed, in Unix milliseconds:
+// one clock reading per command, so that all its expiry checks agree (as
+// Redis's command time snapshot).
+func (c *Client) nowMs() int64 { return c.srv.cmdTimeMs }
+
+// lruClock is the LRU clock at the command's time.
+func (c *Client) lruClock() uint32 { return lruClockAt(c.srv.cmdTimeMs) }
 
 // db is the client's selected database.
 func (c *Client) database() *keyspace.DB { return c.srv.ks.DBs[c.db] }
@@ -58,12 +68,12 @@ func (c *Client) database() *keyspace.DB { return c.srv.ks.DBs[c.db] }
 // lookupWrite returns the live entry for key in the client's database
 // (deleting it first if its TTL has passed), or nil.
 func (c *Client) lookupWrite(key []byte) *keyspace.Entry {
-	return c.srv.ks.Lookup(c.db, str(key), nowMs())
+	return c.srv.ks.Lookup(c.db, str(key), c.nowMs())
 }
 
 // lookup is lookupWrite for reads, which count as keyspace hits or misses.
 func (c *Client) lookup(key []byte) *keyspace.Entry {
-	e := c.srv.ks.Lookup(c.db, str(key), nowMs())
+	e := c.srv.ks.Lookup(c.db, str(key), c.nowMs())
 	if e == nil {
 		c.srv.stats.keyspaceMisses++
 	} else {

@@ -1,6 +1,9 @@
 package main
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Transactions: MULTI queues commands (see dispatch), EXEC runs them
 // atomically under the data lock, WATCH makes EXEC fail if a key changed.
@@ -48,7 +51,7 @@ func cmdExec(c *Client, args [][]byte) {
 		// after it, as in Redis.
 		c.skipThis = c.replySkip
 		c.replySkip = false
-		s.call(c, q.cmd, q.args)
+		s.call(c, q.cmd, q.args, time.Now())
 	}
 	c.skipThis = false
 }
@@ -94,7 +97,7 @@ func (c *Client) isWatching(key []byte) bool {
 // watchesBroken reports whether any watched key was modified since WATCH,
 // or has logically expired since (Redis 7 treats that as a change too).
 func (c *Client) watchesBroken() bool {
-	now := nowMs()
+	now := c.nowMs()
 	for _, w := range c.watches {
 		db := c.srv.ks.DBs[w.db]
 		if db.Version(w.key) != w.version {

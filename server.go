@@ -47,6 +47,8 @@ type Server struct {
 
 	shutdownOnce sync.Once
 	done         chan struct{}
+	// cmdTimeMs is the time of the command being executed (Unix ms).
+	cmdTimeMs int64
 	// activeExpire can be switched off by DEBUG SET-ACTIVE-EXPIRE 0.
 	activeExpire bool
 	logger       *log.Logger
@@ -66,7 +68,7 @@ func NewServer(cfg *Config) *Server {
 		logger:       log.New(os.Stderr, "", 0),
 	}
 	s.ks.OnExpire = s.onExpire
-	s.ks.Clock = lruClock
+	s.ks.Clock = func() uint32 { return lruClockAt(s.cmdTimeMs) }
 	s.stats.init()
 	return s
 }
@@ -137,12 +139,7 @@ func (s *Server) serveClient(nc net.Conn) {
 	defer s.closeClient(c)
 	for !c.closing {
 		cmds, err := c.reader.ReadCommands()
-		for _, args := range cmds {
-			if c.closing {
-				break
-			}
-			s.handle(c, args)
-		}
+		s.runBatch(c, cmds)
 		if perr, ok := err.(*resp.Error); ok && perr.Msg != "" {
 			c.w.WriteError(perr.Msg)
 		}
@@ -210,18 +207,29 @@ func socketFD(nc net.Conn) int64 {
 	return fd
 }
 
-// handle runs one request in the connection's goroutine.
-func (s *Server) handle(c *Client, args [][]byte) {
-	s.waitWhilePaused(args)
+// runBatch runs the requests of one read under one hold of the data lock,
+// as Redis runs a client's whole query buffer in one go.
+func (s *Server) runBatch(c *Client, cmds [][][]byte) {
 	s.mu.Lock()
-	s.dispatch(c, args)
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	for _, args := range cmds {
+		if c.closing {
+			return
+		}
+		if s.pauseUntil.Load() != 0 {
+			s.mu.Unlock()
+			s.waitWhilePaused(args)
+			s.mu.Lock()
+		}
+		s.dispatch(c, args)
+	}
 }
 
 // dispatch runs the checks of Redis's processCommand in its order, then
 // the command. The data lock is held.
 func (s *Server) dispatch(c *Client, args [][]byte) {
 	now := time.Now()
+	s.cmdTimeMs = now.UnixMilli()
 	c.lastCmdAt = now
 	c.skipThis = c.replySkip
 	c.replySkip = false
@@ -257,7 +265,7 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 		c.Simple("QUEUED")
 		return
 	}
-	s.call(c, cmd, args)
+	s.call(c, cmd, args, now)
 }
 
 // lookupCommand resolves args to a command or subcommand, or returns the
@@ -307,8 +315,7 @@ func cString(b []byte) []byte {
 
 // call executes a resolved command with the lock held: statistics, panic
 // recovery and CLIENT REPLY bookkeeping around the handler.
-func (s *Server) call(c *Client, cmd *Command, args [][]byte) {
-	start := time.Now()
+func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	c.callErrors = 0
 	defer func() {
 		if r := recover(); r != nil {

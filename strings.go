@@ -1,0 +1,851 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"respd/internal/keyspace"
+	"respd/internal/lcs"
+)
+
+// The string commands, as Redis's t_string.c. A string lives in Entry.Str,
+// always a private copy of the bytes it was given. Writes reuse a string
+// entry and its buffer in place where Redis's semantics allow: overwriting a
+// string with a value of similar size allocates nothing, which is what keeps
+// SET and INCR at Redis's speed (DESIGN.md, "Where the time goes").
+
+// maxStringLen is proto-max-bulk-len's default: APPEND and SETRANGE refuse
+// to grow a string past it, and LCS to use more transient memory.
+const maxStringLen = 512 << 20
+
+// stringArgs are the words of the deterministic forms the string commands
+// propagate.
+var stringArgs = struct{ set, pxat, del, pexpireat, persist, keepttl []byte }{
+	[]byte("SET"), []byte("PXAT"), []byte("DEL"), []byte("PEXPIREAT"), []byte("PERSIST"), []byte("KEEPTTL"),
+}
+
+// ---- GET and SET and their variants
+
+func cmdGet(c *Client, args [][]byte) { getString(c, args[1]) }
+
+// getString replies with key's string value, or null when the key is
+// missing; ok is false when it holds another type (WRONGTYPE was replied).
+func getString(c *Client, key []byte) (e *keyspace.Entry, ok bool) {
+	e, ok = c.lookupType(key, keyspace.TypeString)
+	switch {
+	case !ok:
+	case e == nil:
+		c.Null()
+	default:
+		c.Bulk(e.Str)
+	}
+	return e, ok
+}
+
+func cmdMget(c *Client, args [][]byte) {
+	c.Array(len(args) - 1)
+	for _, key := range args[1:] {
+		// Keys of other types read as null, not as an error.
+		if e := c.lookup(key); e != nil && e.Type == keyspace.TypeString {
+			c.Bulk(e.Str)
+		} else {
+			c.Null()
+		}
+	}
+}
+
+func cmdSet(c *Client, args [][]byte) {
+	key, val := args[1], args[2]
+	flags, expire, ok := parseStringOptions(c, args[3:], true)
+	if !ok {
+		return
+	}
+	at, ok := setGeneric(c, args[0], key, val, flags, expire, false)
+	switch {
+	case !ok:
+	case expire != nil:
+		propagateSetPXAT(c, key, val, at)
+	case flags&setGet != 0:
+		c.changed(key, withoutGet(args)...)
+	default:
+		c.changed(key, args...)
+	}
+}
+
+func cmdSetnx(c *Client, args [][]byte) {
+	if _, ok := setGeneric(c, args[0], args[1], args[2], setNX, nil, true); ok {
+		c.changed(args[1], args...)
+	}
+}
+
+func cmdSetex(c *Client, args [][]byte)  { setWithTTL(c, args, setEX) }
+func cmdPsetex(c *Client, args [][]byte) { setWithTTL(c, args, setPX) }
+
+// setWithTTL is SETEX and PSETEX: key, time to live, value.
+func setWithTTL(c *Client, args [][]byte, unit setFlags) {
+	key, val := args[1], args[3]
+	if at, ok := setGeneric(c, args[0], key, val, unit, args[2], false); ok {
+		propagateSetPXAT(c, key, val, at)
+	}
+}
+
+func cmdGetset(c *Client, args [][]byte) {
+	key, val := args[1], args[2]
+	if _, ok := setGeneric(c, args[0], key, val, setGet, nil, false); ok {
+		c.changed(key, stringArgs.set, key, val)
+	}
+}
+
+// setGeneric is Redis's setGenericCommand, behind SET, SETNX, SETEX, PSETEX
+// and GETSET: it validates the expiry, answers the old value for GET,
+// applies NX/XX, stores val and replies (1/0 instead of OK/null with
+// intReply). It returns whether the key was set, and its absolute expiry;
+// the caller propagates. name is the command's, for the expiry error.
+func setGeneric(c *Client, name, key, val []byte, flags setFlags, expire []byte, intReply bool) (at int64, ok bool) {
+	if expire != nil {
+		if at, ok = expireAtArg(c, name, expire, flags); !ok {
+			return 0, false
+		}
+	}
+	if flags&setGet != 0 {
+		if _, ok := getString(c, key); !ok {
+			return 0, false
+		}
+	}
+	e := c.lookupWrite(key)
+	if (flags&setNX != 0 && e != nil) || (flags&setXX != 0 && e == nil) {
+		switch {
+		case flags&setGet != 0: // the old value was the reply
+		case intReply:
+			c.Int(0)
+		default:
+			c.Null()
+		}
+		return 0, false
+	}
+	storeString(c, e, key, val, flags&setKeepTTL != 0, at)
+	switch {
+	case flags&setGet != 0:
+	case intReply:
+		c.Int(1)
+	default:
+		c.OK()
+	}
+	return at, true
+}
+
+// propagateSetPXAT propagates a SET with an expiry in the form Redis 7.0
+// does for every one of them: SET key value PXAT <absolute ms>, whatever
+// the other options were.
+func propagateSetPXAT(c *Client, key, val []byte, at int64) {
+	c.changed(key, stringArgs.set, key, val, stringArgs.pxat, itoa(at))
+}
+
+// withoutGet is SET's arguments without its GET options, which Redis does
+// not propagate.
+func withoutGet(args [][]byte) [][]byte {
+	argv := make([][]byte, 0, len(args))
+	for j, a := range args {
+		if j < 3 || !asciiEqualFold(cstring(a), "get") {
+			argv = append(argv, a)
+		}
+	}
+	return argv
+}
+
+// storeString makes key hold a copy of val, as Redis's setKey; old is the
+// key's live entry or nil. keepTTL keeps the key's TTL, otherwise at (0 for
+// none) becomes it. A string entry is reused, with its buffer when val fits
+// it. It returns the key's entry.
+func storeString(c *Client, old *keyspace.Entry, key, val []byte, keepTTL bool, at int64) *keyspace.Entry {
+	if old != nil && old.Type == keyspace.TypeString {
+		old.Str = resizeString(old.Str, len(val))
+		copy(old.Str, val)
+		old.RawString = false
+		if !keepTTL {
+			c.database().SetExpire(old, at)
+		}
+		return old
+	}
+	e := &keyspace.Entry{Str: bytes.Clone(val), Type: keyspace.TypeString, Expire: at, Access: c.lruClock()}
+	c.database().Set(string(key), e, keepTTL)
+	return e
+}
+
+// resizeString returns buf with length n, reusing its array when n fits
+// without leaving most of it unused: a short value must not pin a large old
+// buffer.
+func resizeString(buf []byte, n int) []byte {
+	if n <= cap(buf) && cap(buf) <= 2*n+64 {
+		return buf[:n]
+	}
+	return make([]byte, n)
+}
+
+// lookupWriteString is lookupWrite for the commands that modify a string:
+// a key of another type answers WRONGTYPE and returns ok=false.
+func lookupWriteString(c *Client, key []byte) (e *keyspace.Entry, ok bool) {
+	e = c.lookupWrite(key)
+	if e != nil && e.Type != keyspace.TypeString {
+		c.Error(errWrongType)
+		return nil, false
+	}
+	return e, true
+}
+
+func cmdMset(c *Client, args [][]byte)   { msetGeneric(c, args, false) }
+func cmdMsetnx(c *Client, args [][]byte) { msetGeneric(c, args, true) }
+
+// msetGeneric is MSET and MSETNX; MSETNX sets nothing if any key exists.
+// A key given twice takes its last value.
+func msetGeneric(c *Client, args [][]byte, nx bool) {
+	if len(args)%2 == 0 {
+		c.Error(fmt.Sprintf(errWrongArity, strings.ToLower(string(args[0]))))
+		return
+	}
+	if nx {
+		for j := 1; j < len(args); j += 2 {
+			if c.lookupWrite(args[j]) != nil {
+				c.Int(0)
+				return
+			}
+		}
+	}
+	for j := 1; j < len(args); j += 2 {
+		storeString(c, c.lookupWrite(args[j]), args[j], args[j+1], false, 0)
+		c.touch(args[j])
+	}
+	c.propagate(args...)
+	if nx {
+		c.Int(1)
+	} else {
+		c.OK()
+	}
+}
+
+func cmdGetdel(c *Client, args [][]byte) {
+	key := args[1]
+	if e, ok := getString(c, key); ok && e != nil {
+		c.database().Delete(str(key))
+		c.changed(key, stringArgs.del, key)
+	}
+}
+
+func cmdGetex(c *Client, args [][]byte) {
+	key := args[1]
+	flags, expire, ok := parseStringOptions(c, args[2:], false)
+	if !ok {
+		return
+	}
+	e, ok := c.lookupType(key, keyspace.TypeString)
+	if !ok {
+		return
+	}
+	if e == nil {
+		c.Null()
+		return
+	}
+	// Redis validates the expiry only once it knows the key is a string.
+	var at int64
+	if expire != nil {
+		if at, ok = expireAtArg(c, args[0], expire, flags); !ok {
+			return
+		}
+	}
+	c.Bulk(e.Str)
+	db := c.database()
+	switch {
+	case flags&(setEXAT|setPXAT) != 0 && at <= c.nowMs():
+		// An absolute time already past deletes the key.
+		db.Delete(str(key))
+		c.changed(key, stringArgs.del, key)
+	case expire != nil:
+		db.SetExpire(e, at)
+		c.changed(key, stringArgs.pexpireat, key, itoa(at))
+	case flags&setPersist != 0 && e.Expire != 0:
+		db.SetExpire(e, 0)
+		c.changed(key, stringArgs.persist, key)
+	}
+}
+
+// ---- SET and GETEX options
+
+// setFlags are the options of SET and GETEX (Redis's OBJ_* flags).
+type setFlags uint16
+
+const (
+	setNX setFlags = 1 << iota
+	setXX
+	setGet
+	setKeepTTL
+	setPersist
+	setEX
+	setPX
+	setEXAT
+	setPXAT
+
+	setExpiry = setEX | setPX | setEXAT | setPXAT
+)
+
+// stringOption is an option of SET or GETEX.
+type stringOption struct {
+	name          string
+	flag          setFlags
+	set, getex    bool     // which commands take it
+	conflictsWith setFlags // a syntax error after any of these
+}
+
+// Repeating an option is allowed, as in Redis (the last expiry wins).
+var stringOptions = []stringOption{
+	{"nx", setNX, true, false, setXX},
+	{"xx", setXX, true, false, setNX},
+	{"get", setGet, true, false, 0},
+	{"keepttl", setKeepTTL, true, false, setPersist | setExpiry},
+	{"persist", setPersist, false, true, setKeepTTL | setExpiry},
+	{"ex", setEX, true, true, setKeepTTL | setPersist | setExpiry&^setEX},
+	{"px", setPX, true, true, setKeepTTL | setPersist | setExpiry&^setPX},
+	{"exat", setEXAT, true, true, setKeepTTL | setPersist | setExpiry&^setEXAT},
+	{"pxat", setPXAT, true, true, setKeepTTL | setPersist | setExpiry&^setPXAT},
+}
+
+// findStringOption returns the option named opt (in any case), or nil.
+func findStringOption(opt []byte) *stringOption {
+	for i := range stringOptions {
+		if asciiEqualFold(opt, stringOptions[i].name) {
+			return &stringOptions[i]
+		}
+	}
+	return nil
+}
+
+// parseStringOptions is Redis's parseExtendedStringArgumentsOrReply for SET
+// (forSet) or GETEX: options in any order and case; an unknown, misplaced or
+// conflicting one, or an expiry without its argument, is a syntax error.
+// The expiry option's argument is returned as expire.
+func parseStringOptions(c *Client, opts [][]byte, forSet bool) (flags setFlags, expire []byte, ok bool) {
+	for j := 0; j < len(opts); j++ {
+		o := findStringOption(cstring(opts[j]))
+		allowed := o != nil && ((forSet && o.set) || (!forSet && o.getex))
+		takesArg := allowed && o.flag&setExpiry != 0
+		if !allowed || flags&o.conflictsWith != 0 || (takesArg && j+1 == len(opts)) {
+			c.Error(errSyntax)
+			return 0, nil, false
+		}
+		flags |= o.flag
+		if takesArg {
+			j++
+			expire = opts[j]
+		}
+	}
+	return flags, expire, true
+}
+
+// expireAtArg is Redis's getExpireMillisecondsOrReply: an EX, PX, EXAT or
+// PXAT argument as an absolute Unix time in ms. A time that is not positive,
+// or overflows on the way to ms, is refused with the command's name.
+func expireAtArg(c *Client, name, arg []byte, flags setFlags) (int64, bool) {
+	ms, ok := c.intArg(arg)
+	if !ok {
+		return 0, false
+	}
+	seconds := flags&(setEX|setEXAT) != 0
+	if ms > 0 && !(seconds && ms > math.MaxInt64/1000) {
+		if seconds {
+			ms *= 1000
+		}
+		if flags&(setEX|setPX) != 0 {
+			ms += c.nowMs() // wraps negative on overflow, as in Redis
+		}
+		if ms > 0 {
+			return ms, true
+		}
+	}
+	c.Error(fmt.Sprintf(errInvalidExpire, strings.ToLower(string(name))))
+	return 0, false
+}
+
+// cstring is b up to its first NUL byte: Redis compares option names as C
+// strings, so "NX\x00anything" is NX.
+func cstring(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
+}
+
+// asciiEqualFold is strcasecmp(b, lower) == 0 for a lower-case ASCII word;
+// unlike strings.EqualFold it folds no Unicode (the Kelvin sign is no K).
+func asciiEqualFold(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := range len(b) {
+		if b[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- Counters
+
+func cmdIncr(c *Client, args [][]byte) { incrDecr(c, args, 1) }
+func cmdDecr(c *Client, args [][]byte) { incrDecr(c, args, -1) }
+
+func cmdIncrby(c *Client, args [][]byte) {
+	if by, ok := c.intArg(args[2]); ok {
+		incrDecr(c, args, by)
+	}
+}
+
+func cmdDecrby(c *Client, args [][]byte) {
+	by, ok := c.intArg(args[2])
+	switch {
+	case !ok:
+	case by == math.MinInt64: // cannot be negated
+		c.Error(errDecrOverflow)
+	default:
+		incrDecr(c, args, -by)
+	}
+}
+
+// incrDecr adds by to the integer at args[1] (0 when missing), keeping its
+// TTL, and propagates the command as it came.
+func incrDecr(c *Client, args [][]byte, by int64) {
+	key := args[1]
+	e, ok := lookupWriteString(c, key)
+	if !ok {
+		return
+	}
+	var n int64
+	if e != nil {
+		if n, ok = parseInt64(e.Str); !ok {
+			c.Error(errNotInteger)
+			return
+		}
+	}
+	if (by < 0 && n < 0 && by < math.MinInt64-n) || (by > 0 && n > 0 && by > math.MaxInt64-n) {
+		c.Error(errOverflow)
+		return
+	}
+	n += by
+	var buf [20]byte
+	storeString(c, e, key, strconv.AppendInt(buf[:0], n, 10), true, 0)
+	c.changed(key, args...)
+	c.Int(n)
+}
+
+func cmdIncrbyfloat(c *Client, args [][]byte) {
+	key := args[1]
+	e, ok := lookupWriteString(c, key)
+	if !ok {
+		return
+	}
+	value := new(big.Float).SetPrec(longDoublePrec) // 0 for a missing key
+	if e != nil {
+		if value, ok = parseLongDouble(e.Str); !ok {
+			c.Error(errNotFloat)
+			return
+		}
+	}
+	incr, ok := parseLongDouble(args[2])
+	if !ok {
+		c.Error(errNotFloat)
+		return
+	}
+	sum, ok := addLongDoubles(value, incr)
+	if !ok {
+		c.Error(errIncrFloatNaN)
+		return
+	}
+	result := formatLongDouble(sum)
+	storeString(c, e, key, result, true, 0)
+	// Propagated as the value it produced, so that replicas and the AOF
+	// do not depend on float arithmetic.
+	c.changed(key, stringArgs.set, key, result, stringArgs.keepttl)
+	c.Bulk(result)
+}
+
+// ---- Long doubles
+//
+// Redis computes INCRBYFLOAT in C's long double, on x86-64 the x87 80-bit
+// format: a 64-bit mantissa and a 15-bit exponent. Its results show that
+// precision ("10.5" + "0.1" is "10.6", where float64 would give
+// 10.59999999999999964), so respd computes in big.Float at 64 bits, rounding
+// once per operation as the FPU does, and applies the format's range.
+
+const (
+	longDoublePrec = 64
+	// Finite long doubles are below 2^16384.
+	longDoubleMaxExp = 16384
+	// A value at or below 2^-16446, half the smallest subnormal, rounds
+	// to zero, and strtold reports the underflow.
+	longDoubleUnderflowExp = -16446
+	// Redis's MAX_LONG_DOUBLE_CHARS: a longer string is not a float.
+	longDoubleMaxChars = 5 * 1024
+	// Decimal exponents that put any value of up to longDoubleMaxChars
+	// digits out of range: 10^4933 > 2^16384 and 10^-4951 < 2^-16446.
+	longDoubleMaxExp10 = 4932
+	longDoubleMinExp10 = -4951
+)
+
+// longDoubleUnderflow is 2^longDoubleUnderflowExp.
+var longDoubleUnderflow = new(big.Float).SetMantExp(big.NewFloat(1), longDoubleUnderflowExp)
+
+// parseLongDouble is Redis's string2ld: glibc's strtold, which must consume
+// the whole string; a string starting with white space, NaN, and overflow
+// or underflow to zero are refused. Like strtold it takes a sign, decimal
+// and hexadecimal ("0x1.8p3") forms, and inf/infinity.
+func parseLongDouble(s []byte) (*big.Float, bool) {
+	if len(s) == 0 || len(s) >= longDoubleMaxChars {
+		return nil, false
+	}
+	f := new(big.Float).SetPrec(longDoublePrec)
+	neg := s[0] == '-'
+	if s[0] == '-' || s[0] == '+' {
+		s = s[1:]
+	}
+	if asciiEqualFold(s, "inf") || asciiEqualFold(s, "infinity") {
+		return f.SetInf(neg), true
+	}
+	base, expChar := 10, byte('e')
+	if len(s) > 2 && s[0] == '0' && s[1]|0x20 == 'x' {
+		base, expChar, s = 16, 'p', s[2:]
+	}
+
+	// Mantissa: digits with at most one point, at least one digit.
+	digits := make([]byte, 0, len(s))
+	fracDigits, point := 0, false
+mantissa:
+	for ; len(s) > 0; s = s[1:] {
+		switch {
+		case s[0] == '.' && !point:
+			point = true
+		case hexDigitValue(s[0]) < base:
+			digits = append(digits, s[0])
+			if point {
+				fracDigits++
+			}
+		default:
+			break mantissa
+		}
+	}
+	if len(digits) == 0 {
+		return nil, false
+	}
+	exp := 0
+	if len(s) > 0 {
+		if s[0]|0x20 != expChar {
+			return nil, false
+		}
+		var ok bool
+		if exp, ok = parseFloatExponent(s[1:]); !ok {
+			return nil, false
+		}
+	}
+
+	mant, _ := new(big.Int).SetString(string(digits), base)
+	if mant.Sign() != 0 {
+		var acc big.Accuracy
+		if base == 16 {
+			exp2 := exp - 4*fracDigits
+			bits := mant.BitLen() // mant*2^exp2 is in [2^(exp2+bits-1), 2^(exp2+bits))
+			if exp2+bits-1 >= longDoubleMaxExp || exp2+bits <= longDoubleUnderflowExp {
+				return nil, false
+			}
+			f.SetInt(mant)
+			acc = f.Acc()
+			f.SetMantExp(f, exp2)
+		} else {
+			exp10 := exp - fracDigits
+			sig := len(bytes.TrimLeft(digits, "0")) // mant*10^exp10 is in [10^(exp10+sig-1), 10^(exp10+sig))
+			if exp10+sig-1 > longDoubleMaxExp10 || exp10+sig < longDoubleMinExp10 {
+				return nil, false
+			}
+			if exp10 >= 0 {
+				f.SetInt(mant.Mul(mant, bigPow10(exp10)))
+			} else {
+				f.SetRat(new(big.Rat).SetFrac(mant, bigPow10(-exp10)))
+			}
+			acc = f.Acc()
+		}
+		if f.MantExp(nil) > longDoubleMaxExp {
+			return nil, false
+		}
+		// Exactly half the smallest subnormal rounds to zero (to even);
+		// anything above it, even if it rounded down to it here, does not.
+		if cmp := f.Cmp(longDoubleUnderflow); cmp < 0 || (cmp == 0 && acc != big.Below) {
+			return nil, false
+		}
+	}
+	if neg {
+		f.Neg(f)
+	}
+	return f, true
+}
+
+// hexDigitValue is the value of a hexadecimal digit, or 16 for any other
+// byte.
+func hexDigitValue(ch byte) int {
+	switch {
+	case '0' <= ch && ch <= '9':
+		return int(ch - '0')
+	case 'a' <= ch|0x20 && ch|0x20 <= 'f':
+		return int(ch|0x20-'a') + 10
+	}
+	return 16
+}
+
+// parseFloatExponent parses strtold's exponent digits, with an optional sign,
+// saturating far beyond any exponent that matters.
+func parseFloatExponent(s []byte) (int, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if len(s) == 0 {
+		return 0, false
+	}
+	exp := 0
+	for _, ch := range s {
+		if ch < '0' || ch > '9' {
+			return 0, false
+		}
+		exp = min(exp*10+int(ch-'0'), 1<<30)
+	}
+	if neg {
+		exp = -exp
+	}
+	return exp, true
+}
+
+// bigPow10 is 10^n.
+func bigPow10(n int) *big.Int {
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
+}
+
+// addLongDoubles is a+b rounded to a long double; ok is false when the sum
+// is infinite or NaN, which INCRBYFLOAT refuses.
+func addLongDoubles(a, b *big.Float) (*big.Float, bool) {
+	if a.IsInf() || b.IsInf() {
+		return nil, false
+	}
+	sum := new(big.Float).SetPrec(longDoublePrec).Add(a, b)
+	return sum, sum.MantExp(nil) <= longDoubleMaxExp
+}
+
+// formatLongDouble is Redis's ld2string in LD_STR_HUMAN mode: "%.17Lf"
+// without trailing zeros (nor a bare point), and "0" for "-0".
+func formatLongDouble(f *big.Float) []byte {
+	b := f.Append(nil, 'f', 17)
+	b = bytes.TrimSuffix(bytes.TrimRight(b, "0"), []byte("."))
+	if string(b) == "-0" {
+		b = b[1:]
+	}
+	return b
+}
+
+// ---- Substrings and in-place edits
+
+func cmdStrlen(c *Client, args [][]byte) {
+	e, ok := c.lookupType(args[1], keyspace.TypeString)
+	switch {
+	case !ok:
+	case e == nil:
+		c.Int(0)
+	default:
+		c.Int(int64(len(e.Str)))
+	}
+}
+
+func cmdAppend(c *Client, args [][]byte) {
+	key, val := args[1], args[2]
+	e, ok := lookupWriteString(c, key)
+	if !ok {
+		return
+	}
+	if e == nil {
+		e = storeString(c, nil, key, val, false, 0)
+	} else {
+		if len(e.Str)+len(val) > maxStringLen {
+			c.Error(errStringTooLong)
+			return
+		}
+		e.Str = append(e.Str, val...)
+		e.RawString = true
+	}
+	c.changed(key, args...)
+	c.Int(int64(len(e.Str)))
+}
+
+func cmdGetrange(c *Client, args [][]byte) {
+	start, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	end, ok := c.intArg(args[3])
+	if !ok {
+		return
+	}
+	e, ok := c.lookupType(args[1], keyspace.TypeString)
+	switch {
+	case !ok:
+	case e == nil:
+		c.Bulk(nil)
+	default:
+		c.Bulk(getrangeSlice(e.Str, start, end))
+	}
+}
+
+// SUBSTR is GETRANGE's old name.
+func cmdSubstr(c *Client, args [][]byte) { cmdGetrange(c, args) }
+
+// getrangeSlice is s[start..end], both inclusive and counted from the end
+// when negative, clamped to s as Redis 7.0's GETRANGE does: "hello" 0 -100
+// is "h", but -1 -5 is empty.
+func getrangeSlice(s []byte, start, end int64) []byte {
+	n := int64(len(s))
+	if start < 0 && end < 0 && start > end {
+		return nil
+	}
+	if start < 0 {
+		start += n
+	}
+	if end < 0 {
+		end += n
+	}
+	start, end = max(start, 0), min(max(end, 0), n-1)
+	if start > end {
+		return nil
+	}
+	return s[start : end+1]
+}
+
+func cmdSetrange(c *Client, args [][]byte) {
+	key, val := args[1], args[3]
+	offset, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	if offset < 0 {
+		c.Error(errOffsetRange)
+		return
+	}
+	e, ok := lookupWriteString(c, key)
+	if !ok {
+		return
+	}
+	// Writing nothing changes nothing, not even a missing key, and is
+	// allowed at any offset.
+	if len(val) == 0 {
+		if e == nil {
+			c.Int(0)
+		} else {
+			c.Int(int64(len(e.Str)))
+		}
+		return
+	}
+	if offset > maxStringLen-int64(len(val)) {
+		c.Error(errStringTooLong)
+		return
+	}
+	if e == nil {
+		e = storeString(c, nil, key, nil, false, 0)
+	}
+	if end := int(offset) + len(val); end > len(e.Str) {
+		e.Str = append(e.Str, make([]byte, end-len(e.Str))...) // zero-filled, as Redis pads
+	}
+	copy(e.Str[offset:], val)
+	e.RawString = true
+	c.changed(key, args...)
+	c.Int(int64(len(e.Str)))
+}
+
+// ---- LCS
+
+func cmdLcs(c *Client, args [][]byte) {
+	ea, eb := c.lookup(args[1]), c.lookup(args[2])
+	if (ea != nil && ea.Type != keyspace.TypeString) || (eb != nil && eb.Type != keyspace.TypeString) {
+		c.Error(errLcsWrongType)
+		return
+	}
+	var a, b []byte // a missing key is the empty string
+	if ea != nil {
+		a = ea.Str
+	}
+	if eb != nil {
+		b = eb.Str
+	}
+	var idx, length, withMatchLen bool
+	var minMatchLen int64
+	for j := 3; j < len(args); j++ {
+		opt := cstring(args[j])
+		switch {
+		case asciiEqualFold(opt, "idx"):
+			idx = true
+		case asciiEqualFold(opt, "len"):
+			length = true
+		case asciiEqualFold(opt, "withmatchlen"):
+			withMatchLen = true
+		case asciiEqualFold(opt, "minmatchlen") && j+1 < len(args):
+			var ok bool
+			if minMatchLen, ok = c.intArg(args[j+1]); !ok {
+				return
+			}
+			j++
+		default:
+			c.Error(errSyntax)
+			return
+		}
+	}
+	if idx && length {
+		c.Error(errLcsIdxAndLen)
+		return
+	}
+	// Redis refuses what would need a table of 4-byte lengths larger than
+	// proto-max-bulk-len, whichever reply was asked for.
+	if (int64(len(a))+1)*(int64(len(b))+1)*4 > maxStringLen {
+		c.Error(errLcsTooBig)
+		return
+	}
+	switch {
+	case length:
+		c.Int(int64(lcs.Length(a, b)))
+	case !idx:
+		common, _ := lcs.Compute(a, b)
+		c.Bulk(common)
+	default:
+		common, matches := lcs.Compute(a, b)
+		kept := matches[:0]
+		for _, m := range matches {
+			if int64(m.Len()) >= minMatchLen {
+				kept = append(kept, m)
+			}
+		}
+		c.Map(2)
+		c.BulkString("matches")
+		c.Array(len(kept))
+		for _, m := range kept {
+			if withMatchLen {
+				c.Array(3)
+			} else {
+				c.Array(2)
+			}
+			c.Array(2)
+			c.Int(int64(m.A0))
+			c.Int(int64(m.A1))
+			c.Array(2)
+			c.Int(int64(m.B0))
+			c.Int(int64(m.B1))
+			if withMatchLen {
+				c.Int(int64(m.Len()))
+			}
+		}
+		c.BulkString("len")
+		c.Int(int64(len(common)))
+	}
+}
