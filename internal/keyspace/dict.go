@@ -11,31 +11,38 @@ import (
 // offers neither a resumable cursor with SCAN's guarantee nor random
 // sampling, and it never shrinks, so the keyspace keeps its own table.
 //
-// Entries are intrusive: an Entry is linked into two dicts at once (all keys,
-// and keys with a TTL) through next[link], so a key costs one allocation.
-type dict struct {
-	link      int // which Entry.next chains this dict
+// Nodes are intrusive: the keys dict chains Entries themselves, so a key
+// costs one allocation; the dict of keys with a TTL chains small
+// expireNodes pointing at their Entry.
+type dict[T any, P dictNode[T]] struct {
 	seed      maphash.Seed
-	table     [2][]*Entry
+	table     [2][]*T
 	used      [2]int
 	rehashIdx int // next bucket of table[0] to move; -1 when not rehashing
 }
 
-const dictMinSize = 4
-
-func newDict(link int, seed maphash.Seed) *dict {
-	return &dict{link: link, seed: seed, rehashIdx: -1}
+// dictNode is what a dict chains: a pointer type with a next link and a key.
+type dictNode[T any] interface {
+	*T
+	link() **T
+	key() string
 }
 
-func (d *dict) len() int { return d.used[0] + d.used[1] }
+const dictMinSize = 4
 
-func (d *dict) rehashing() bool { return d.rehashIdx >= 0 }
+func newDict[T any, P dictNode[T]](seed maphash.Seed) *dict[T, P] {
+	return &dict[T, P]{seed: seed, rehashIdx: -1}
+}
 
-func (d *dict) hash(key string) uint64 { return maphash.String(d.seed, key) }
+func (d *dict[T, P]) len() int { return d.used[0] + d.used[1] }
+
+func (d *dict[T, P]) rehashing() bool { return d.rehashIdx >= 0 }
+
+func (d *dict[T, P]) hash(key string) uint64 { return maphash.String(d.seed, key) }
 
 // rehashStep moves up to n buckets from the old table to the new one,
 // visiting at most 10*n empty buckets, like Redis's dictRehash.
-func (d *dict) rehashStep(n int) {
+func (d *dict[T, P]) rehashStep(n int) {
 	empty := n * 10
 	for ; n > 0 && d.used[0] > 0; n-- {
 		for d.table[0][d.rehashIdx] == nil {
@@ -46,9 +53,9 @@ func (d *dict) rehashStep(n int) {
 		}
 		e := d.table[0][d.rehashIdx]
 		for e != nil {
-			next := e.next[d.link]
-			i := d.hash(e.Key) & uint64(len(d.table[1])-1)
-			e.next[d.link] = d.table[1][i]
+			next := *P(e).link()
+			i := d.hash(P(e).key()) & uint64(len(d.table[1])-1)
+			*P(e).link() = d.table[1][i]
 			d.table[1][i] = e
 			d.used[0]--
 			d.used[1]++
@@ -65,24 +72,24 @@ func (d *dict) rehashStep(n int) {
 }
 
 // resizeTo starts rehashing into a table of the smallest power of two >= n.
-func (d *dict) resizeTo(n int) {
+func (d *dict[T, P]) resizeTo(n int) {
 	size := dictMinSize
 	for size < n {
 		size <<= 1
 	}
 	if d.table[0] == nil {
-		d.table[0] = make([]*Entry, size)
+		d.table[0] = make([]*T, size)
 		return
 	}
 	if size == len(d.table[0]) {
 		return
 	}
-	d.table[1] = make([]*Entry, size)
+	d.table[1] = make([]*T, size)
 	d.rehashIdx = 0
 }
 
 // maybeResize grows at load factor 1 and shrinks below 10% fill, as Redis.
-func (d *dict) maybeResize() {
+func (d *dict[T, P]) maybeResize() {
 	if d.rehashing() {
 		return
 	}
@@ -97,7 +104,7 @@ func (d *dict) maybeResize() {
 	}
 }
 
-func (d *dict) find(key string) *Entry {
+func (d *dict[T, P]) find(key string) *T {
 	if d.len() == 0 {
 		return nil
 	}
@@ -110,8 +117,8 @@ func (d *dict) find(key string) *Entry {
 		if len(tab) == 0 {
 			break
 		}
-		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = e.next[d.link] {
-			if e.Key == key {
+		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = *P(e).link() {
+			if P(e).key() == key {
 				return e
 			}
 		}
@@ -123,7 +130,7 @@ func (d *dict) find(key string) *Entry {
 }
 
 // add links e, whose key must not be present yet.
-func (d *dict) add(e *Entry) {
+func (d *dict[T, P]) add(e *T) {
 	if d.rehashing() {
 		d.rehashStep(1)
 	}
@@ -132,25 +139,25 @@ func (d *dict) add(e *Entry) {
 	if d.rehashing() {
 		t = 1
 	}
-	i := d.hash(e.Key) & uint64(len(d.table[t])-1)
-	e.next[d.link] = d.table[t][i]
+	i := d.hash(P(e).key()) & uint64(len(d.table[t])-1)
+	*P(e).link() = d.table[t][i]
 	d.table[t][i] = e
 	d.used[t]++
 }
 
 // replace swaps old, which must be linked, for e with the same key in place.
-func (d *dict) replace(old, e *Entry) {
-	h := d.hash(old.Key)
+func (d *dict[T, P]) replace(old, e *T) {
+	h := d.hash(P(old).key())
 	for t := 0; t < 2; t++ {
 		tab := d.table[t]
 		if len(tab) == 0 {
 			continue
 		}
-		for p := &tab[h&uint64(len(tab)-1)]; *p != nil; p = &(*p).next[d.link] {
+		for p := &tab[h&uint64(len(tab)-1)]; *p != nil; p = P(*p).link() {
 			if *p == old {
-				e.next[d.link] = old.next[d.link]
+				*P(e).link() = *P(old).link()
 				*p = e
-				old.next[d.link] = nil
+				*P(old).link() = nil
 				return
 			}
 		}
@@ -158,7 +165,7 @@ func (d *dict) replace(old, e *Entry) {
 }
 
 // remove unlinks and returns the entry for key, or nil.
-func (d *dict) remove(key string) *Entry {
+func (d *dict[T, P]) remove(key string) *T {
 	if d.len() == 0 {
 		return nil
 	}
@@ -171,10 +178,10 @@ func (d *dict) remove(key string) *Entry {
 		if len(tab) == 0 {
 			continue
 		}
-		for p := &tab[h&uint64(len(tab)-1)]; *p != nil; p = &(*p).next[d.link] {
-			if e := *p; e.Key == key {
-				*p = e.next[d.link]
-				e.next[d.link] = nil
+		for p := &tab[h&uint64(len(tab)-1)]; *p != nil; p = P(*p).link() {
+			if e := *p; P(e).key() == key {
+				*p = *P(e).link()
+				*P(e).link() = nil
 				d.used[t]--
 				if d.len() == 0 {
 					// Drop the tables now: every later operation returns
@@ -193,8 +200,8 @@ func (d *dict) remove(key string) *Entry {
 }
 
 // clear drops every entry.
-func (d *dict) clear() {
-	d.table = [2][]*Entry{}
+func (d *dict[T, P]) clear() {
+	d.table = [2][]*T{}
 	d.used = [2]int{}
 	d.rehashIdx = -1
 }
@@ -203,12 +210,12 @@ func (d *dict) clear() {
 // next cursor (0 when done). Redis's reverse-binary increment guarantees that
 // an entry present for a whole iteration is returned at least once, even if
 // the table grows or shrinks between calls.
-func (d *dict) scan(cursor uint64, fn func(*Entry)) uint64 {
+func (d *dict[T, P]) scan(cursor uint64, fn func(*T)) uint64 {
 	if d.len() == 0 {
 		return 0
 	}
-	emit := func(e *Entry) {
-		for ; e != nil; e = e.next[d.link] {
+	emit := func(e *T) {
+		for ; e != nil; e = *P(e).link() {
 			fn(e)
 		}
 	}
@@ -239,14 +246,14 @@ func (d *dict) scan(cursor uint64, fn func(*Entry)) uint64 {
 
 // random returns a uniformly chosen non-empty bucket's random entry, like
 // Redis's dictGetRandomKey (not exactly uniform over entries, as in Redis).
-func (d *dict) random(rng *rand.Rand) *Entry {
+func (d *dict[T, P]) random(rng *rand.Rand) *T {
 	if d.len() == 0 {
 		return nil
 	}
 	if d.rehashing() {
 		d.rehashStep(1)
 	}
-	var bucket *Entry
+	var bucket *T
 	for bucket == nil {
 		if d.rehashing() {
 			// Buckets below rehashIdx in table[0] are empty.
@@ -262,12 +269,12 @@ func (d *dict) random(rng *rand.Rand) *Entry {
 		}
 	}
 	n := 0
-	for e := bucket; e != nil; e = e.next[d.link] {
+	for e := bucket; e != nil; e = *P(e).link() {
 		n++
 	}
 	e := bucket
 	for i := rng.IntN(n); i > 0; i-- {
-		e = e.next[d.link]
+		e = *P(e).link()
 	}
 	return e
 }

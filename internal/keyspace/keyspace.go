@@ -27,7 +27,7 @@ func (t Type) String() string { return typeNames[t] }
 
 // Entry is one key. Strings live in Str; every other type in Obj.
 type Entry struct {
-	next   [2]*Entry // chains in DB.keys and DB.expires
+	next   *Entry // chain in DB.keys
 	Key    string
 	Str    []byte
 	Obj    any
@@ -39,15 +39,23 @@ type Entry struct {
 	RawString bool
 }
 
-const (
-	linkKeys    = 0
-	linkExpires = 1
-)
+func (e *Entry) link() **Entry { return &e.next }
+func (e *Entry) key() string    { return e.Key }
+
+// expireNode links an Entry with a TTL into DB.expires; only volatile keys
+// pay for one.
+type expireNode struct {
+	next  *expireNode
+	entry *Entry
+}
+
+func (n *expireNode) link() **expireNode { return &n.next }
+func (n *expireNode) key() string        { return n.entry.Key }
 
 // DB is one numbered database.
 type DB struct {
-	keys    *dict
-	expires *dict
+	keys    *dict[Entry, *Entry]
+	expires *dict[expireNode, *expireNode]
 	// watched maps a WATCHed key to its version; only watched keys are
 	// tracked, so an unwatched write costs one length check.
 	watched map[string]*watch
@@ -87,7 +95,11 @@ func New(n int) *Keyspace {
 }
 
 func newDB(seed maphash.Seed) *DB {
-	return &DB{keys: newDict(linkKeys, seed), expires: newDict(linkExpires, seed), watched: map[string]*watch{}}
+	return &DB{
+		keys:    newDict[Entry](seed),
+		expires: newDict[expireNode](seed),
+		watched: map[string]*watch{},
+	}
 }
 
 // Len is the number of keys, including logically expired ones not yet
@@ -143,7 +155,7 @@ func (db *DB) Set(key string, e *Entry, keepTTL bool) {
 		}
 	}
 	if e.Expire != 0 {
-		db.expires.add(e)
+		db.expires.add(&expireNode{entry: e})
 	}
 }
 
@@ -163,7 +175,7 @@ func (db *DB) Delete(key string) bool {
 func (db *DB) SetExpire(e *Entry, at int64) {
 	switch {
 	case e.Expire == 0 && at != 0:
-		db.expires.add(e)
+		db.expires.add(&expireNode{entry: e})
 	case e.Expire != 0 && at == 0:
 		db.expires.remove(e.Key)
 	}
@@ -255,11 +267,13 @@ func (db *DB) TouchAll(other *DB) {
 // activerehashing).
 func (db *DB) Rehash(n int) bool {
 	more := false
-	for _, d := range []*dict{db.keys, db.expires} {
-		if d.rehashing() {
-			d.rehashStep(n)
-			more = more || d.rehashing()
-		}
+	if db.keys.rehashing() {
+		db.keys.rehashStep(n)
+		more = db.keys.rehashing()
+	}
+	if db.expires.rehashing() {
+		db.expires.rehashStep(n)
+		more = more || db.expires.rehashing()
 	}
 	return more
 }
@@ -270,7 +284,7 @@ func (ks *Keyspace) ExpireCycle(dbIndex int, n int, now int64) (sampled, expired
 	db := ks.DBs[dbIndex]
 	var ttlSum, ttlCount int64
 	for ; n > 0 && db.expires.len() > 0; n-- {
-		e := db.expires.random(ks.rng)
+		e := db.expires.random(ks.rng).entry
 		sampled++
 		if e.Expire <= now {
 			if !ks.Replica {
