@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"respd/internal/resp"
 )
 
 // The command table's invariants: what COMMAND reports must be consistent
@@ -117,4 +122,50 @@ func TestCommandIntrospection(t *testing.T) {
 	rc.do("*1\r\n*-1\r\n", "command", "info", "nosuch")
 	rc.do("*1\r\n$6\r\ngetdel\r\n", "command", "list", "filterby", "pattern", "getd*")
 	rc.do("*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n", "command", "info", "get")
+}
+
+// Flags must match what handlers do: running every command of the
+// differential scripts, a readonly command never propagates a change, and
+// only write commands do (expiry DELs aside, which any lookup may cause).
+func TestFlagsMatchBehaviour(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "diff", "*.txt"))
+	h := newDirectClient()
+	expired := int64(0)
+	onExpire := h.srv.ks.OnExpire
+	h.srv.ks.OnExpire = func(db int, key string) { expired++; onExpire(db, key) }
+	checked := 0
+	for _, file := range files {
+		data, _ := os.ReadFile(file)
+		lines, err := diffParseScript(filepath.Base(file), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range lines {
+			if line.kind != diffCmd {
+				continue
+			}
+			cmds, _ := resp.NewReader(bytes.NewReader(line.payload), resp.Limits{MaxBulk: 1 << 30, MaxQuery: 1 << 30, MaxInline: 1 << 16, MaxMultibulk: 1 << 20}).ReadCommands()
+			if len(cmds) != 1 {
+				continue
+			}
+			args := cmds[0]
+			cmd, errMsg := h.srv.lookupCommand(args)
+			if errMsg != "" || cmd.Name == "shutdown" || cmd.Name == "debug" || cmd.Name == "quit" {
+				continue
+			}
+			dirty, exp := h.srv.stats.dirty, expired
+			h.do(args...)
+			changes := (h.srv.stats.dirty - dirty) - (expired - exp)
+			switch {
+			case changes > 0 && cmd.has(flagReadonly):
+				t.Errorf("%s:%d: readonly %s changed data: %s", file, line.num, cmd.FullName, line.text)
+			case changes > 0 && !cmd.has(flagWrite) && cmd.Name != "exec":
+				t.Errorf("%s:%d: %s without the write flag changed data: %s", file, line.num, cmd.FullName, line.text)
+			}
+			checked++
+		}
+	}
+	if checked < 500 {
+		t.Fatalf("only %d commands checked", checked)
+	}
 }

@@ -81,6 +81,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"respd/internal/resp"
 )
 
 // diffMissingCommands lists the commands of a script's "# requires:" lines
@@ -299,107 +301,11 @@ func diffParseScript(name string, data []byte) ([]diffLine, error) {
 
 // diffSplitArgs splits a line like redis-cli (sdssplitargs) does.
 func diffSplitArgs(line string) ([][]byte, error) {
-	isSpace := func(c byte) bool {
-		return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f'
+	args, ok := resp.SplitArgs([]byte(line))
+	if !ok {
+		return nil, errors.New("unbalanced quotes")
 	}
-	unhex := func(c byte) (byte, bool) {
-		switch {
-		case '0' <= c && c <= '9':
-			return c - '0', true
-		case 'a' <= c && c <= 'f':
-			return c - 'a' + 10, true
-		case 'A' <= c && c <= 'F':
-			return c - 'A' + 10, true
-		}
-		return 0, false
-	}
-	var args [][]byte
-	p := 0
-	for {
-		for p < len(line) && isSpace(line[p]) {
-			p++
-		}
-		if p >= len(line) {
-			return args, nil
-		}
-		cur := []byte{}
-		inq, insq, done := false, false, false
-		for !done {
-			if inq {
-				if p >= len(line) {
-					return nil, errors.New("unbalanced double quotes")
-				}
-				c := line[p]
-				if c == '\\' && p+3 < len(line) && line[p+1] == 'x' {
-					h, ok1 := unhex(line[p+2])
-					l, ok2 := unhex(line[p+3])
-					if ok1 && ok2 {
-						cur = append(cur, h<<4|l)
-						p += 4
-						continue
-					}
-				}
-				if c == '\\' && p+1 < len(line) {
-					p++
-					switch e := line[p]; e {
-					case 'n':
-						cur = append(cur, '\n')
-					case 'r':
-						cur = append(cur, '\r')
-					case 't':
-						cur = append(cur, '\t')
-					case 'b':
-						cur = append(cur, '\b')
-					case 'a':
-						cur = append(cur, '\a')
-					default:
-						cur = append(cur, e)
-					}
-				} else if c == '"' {
-					if p+1 < len(line) && !isSpace(line[p+1]) {
-						return nil, errors.New("closing quote must be followed by a space")
-					}
-					done = true
-				} else {
-					cur = append(cur, c)
-				}
-			} else if insq {
-				if p >= len(line) {
-					return nil, errors.New("unbalanced single quotes")
-				}
-				c := line[p]
-				if c == '\\' && p+1 < len(line) && line[p+1] == '\'' {
-					p++
-					cur = append(cur, '\'')
-				} else if c == '\'' {
-					if p+1 < len(line) && !isSpace(line[p+1]) {
-						return nil, errors.New("closing quote must be followed by a space")
-					}
-					done = true
-				} else {
-					cur = append(cur, c)
-				}
-			} else {
-				if p >= len(line) {
-					break
-				}
-				switch c := line[p]; {
-				case isSpace(c):
-					done = true
-				case c == '"':
-					inq = true
-				case c == '\'':
-					insq = true
-				default:
-					cur = append(cur, c)
-				}
-			}
-			if p < len(line) {
-				p++
-			}
-		}
-		args = append(args, cur)
-	}
+	return args, nil
 }
 
 // diffEncode encodes a command as a RESP multibulk array.
