@@ -164,3 +164,13 @@ func TestPanicRecovery(t *testing.T) {
 	rc.do("-ERR internal error while executing 'test-panic'; the server logged the details\r\n", "test-panic")
 	rc.do("+PONG\r\n", "PING")
 }
+
+func TestIdleClientsAreClosed(t *testing.T) {
+	rc := dialRaw(t, startServer(t, "--timeout", "1"))
+	rc.do("+PONG\r\n", "PING")
+	rc.nc.SetReadDeadline(time.Now().Add(3 * time.Second))
+	start := time.Now()
+	if _, err := rc.r.ReadByte(); err == nil || time.Since(start) < 900*time.Millisecond {
+		t.Fatalf("idle client: %v after %v, want closed after the 1 s timeout", err, time.Since(start))
+	}
+}

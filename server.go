@@ -161,11 +161,12 @@ func (s *Server) newClient(nc net.Conn) *Client {
 		return nil
 	}
 	now := time.Now()
+	metered := meteredConn{nc, &s.stats}
 	c := &Client{
 		srv:           s,
 		nc:            nc,
 		fd:            socketFD(nc),
-		w:             redcon.NewWriter(nc),
+		w:             redcon.NewWriter(metered),
 		id:            s.nextClientID.Add(1),
 		addr:          nc.RemoteAddr().String(),
 		laddr:         localAddr(nc),
@@ -175,9 +176,9 @@ func (s *Server) newClient(nc net.Conn) *Client {
 		lastCmd:       "NULL",
 		authenticated: s.cfg.RequirePass == "",
 	}
-	c.reader = resp.NewReader(nc, resp.Limits{
-		MaxBulk:       s.cfg.getInt("proto-max-bulk-len"),
-		MaxQuery:      s.cfg.getInt("client-query-buffer-limit"),
+	c.reader = resp.NewReader(metered, resp.Limits{
+		MaxBulk:       s.cfg.ProtoMaxBulkLen,
+		MaxQuery:      s.cfg.ClientQueryBufferLimit,
 		MaxInline:     64 << 10,
 		MaxMultibulk:  1<<31 - 1,
 		Authenticated: func() bool { return c.authenticated },
@@ -195,6 +196,25 @@ func (s *Server) closeClient(c *Client) {
 	defer s.mu.Unlock()
 	c.unwatchAll()
 	delete(s.clients, c.id)
+}
+
+// meteredConn counts the bytes of a connection for INFO's
+// total_net_input_bytes and total_net_output_bytes.
+type meteredConn struct {
+	net.Conn
+	stats *stats
+}
+
+func (m meteredConn) Read(p []byte) (int, error) {
+	n, err := m.Conn.Read(p)
+	m.stats.netInput.Add(int64(n))
+	return n, err
+}
+
+func (m meteredConn) Write(p []byte) (int, error) {
+	n, err := m.Conn.Write(p)
+	m.stats.netOutput.Add(int64(n))
+	return n, err
 }
 
 func socketFD(nc net.Conn) int64 {
@@ -408,6 +428,7 @@ func (s *Server) cron() {
 			s.activeRehash()
 			s.mu.Lock()
 			s.sampleOpsLocked()
+			s.closeIdleClients()
 			s.mu.Unlock()
 		}
 	}
@@ -432,6 +453,21 @@ func (s *Server) activeExpireCycle(period time.Duration) {
 			if sampled == 0 || expired*10 <= sampled {
 				break
 			}
+		}
+	}
+}
+
+// closeIdleClients disconnects clients idle for longer than the timeout
+// setting (0 disables it), as Redis's clientsCronHandleTimeout.
+func (s *Server) closeIdleClients() {
+	if s.cfg.Timeout <= 0 {
+		return
+	}
+	limit := time.Duration(s.cfg.Timeout) * time.Second
+	now := time.Now()
+	for _, c := range s.clients {
+		if now.Sub(c.lastCmdAt) > limit {
+			c.kill()
 		}
 	}
 }
