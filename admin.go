@@ -59,6 +59,8 @@ func cmdDebug(c *Client, args [][]byte) {
 	switch {
 	case sub == "help" && len(args) == 2:
 		c.Help("DEBUG",
+			"OBJECT <key>",
+			"    Show low level info about `key` and associated value.",
 			"SET-ACTIVE-EXPIRE <0|1>",
 			"    Setting it to 0 disables expiring keys in background when they are not",
 			"    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -75,6 +77,14 @@ func cmdDebug(c *Client, args [][]byte) {
 		n, _ := strconv.Atoi(string(args[2]))
 		c.srv.activeExpire = n != 0
 		c.OK()
+	case sub == "object" && len(args) == 3:
+		e := c.lookupWrite(args[2])
+		if e == nil {
+			c.Error(errNoSuchKey)
+			return
+		}
+		c.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
+			e, encoding(e), len(e.Str), e.Access, c.idleSeconds(e)))
 	default:
 		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.", args[1]))
 	}

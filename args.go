@@ -46,11 +46,8 @@ func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 // itoa formats n as a new byte slice (for propagated arguments).
 func itoa(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
 
-// nowMs is the current Unix time in milliseconds.
-func nowMs() int64 { return time.Now().UnixMilli() }
-
 // lruClock is Redis's LRU clock: seconds, wrapping at 24 bits.
-func lruClock() uint32 { return lruClockAt(nowMs()) }
+func lruClock() uint32 { return lruClockAt(time.Now().UnixMilli()) }
 
 func lruClockAt(ms int64) uint32 { return uint32(ms/1000) & (1<<24 - 1) }
 

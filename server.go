@@ -137,13 +137,13 @@ func (s *Server) serveClient(nc net.Conn) {
 		return
 	}
 	defer s.closeClient(c)
-	for !c.closing {
+	for {
 		cmds, err := c.reader.ReadCommands()
-		s.runBatch(c, cmds)
+		closing := s.runBatch(c, cmds)
 		if perr, ok := err.(*resp.Error); ok && perr.Msg != "" {
 			c.w.WriteError(perr.Msg)
 		}
-		if err != nil {
+		if err != nil || closing {
 			break
 		}
 	}
@@ -228,13 +228,14 @@ func socketFD(nc net.Conn) int64 {
 }
 
 // runBatch runs the requests of one read under one hold of the data lock,
-// as Redis runs a client's whole query buffer in one go.
-func (s *Server) runBatch(c *Client, cmds [][][]byte) {
+// as Redis runs a client's whole query buffer in one go. It reports whether
+// the client is closing (QUIT, CLIENT KILL).
+func (s *Server) runBatch(c *Client, cmds [][][]byte) (closing bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, args := range cmds {
 		if c.closing {
-			return
+			return true
 		}
 		if s.pauseUntil.Load() != 0 {
 			s.mu.Unlock()
@@ -243,6 +244,7 @@ func (s *Server) runBatch(c *Client, cmds [][][]byte) {
 		}
 		s.dispatch(c, args)
 	}
+	return c.closing
 }
 
 // dispatch runs the checks of Redis's processCommand in its order, then
