@@ -40,7 +40,7 @@ type Entry struct {
 }
 
 func (e *Entry) link() **Entry { return &e.next }
-func (e *Entry) key() string    { return e.Key }
+func (e *Entry) key() string   { return e.Key }
 
 // expireNode links an Entry with a TTL into DB.expires; only volatile keys
 // pay for one.
