@@ -16,24 +16,24 @@ import (
 // parse these lines.
 
 type infoSection struct {
-	name      string
-	inDefault bool
-	write     func(s *Server, b *strings.Builder)
+	name, title string
+	inDefault   bool
+	write       func(s *Server, b *strings.Builder)
 }
 
 var infoSections = []infoSection{
-	{"server", true, (*Server).infoServer},
-	{"clients", true, (*Server).infoClients},
-	{"memory", true, (*Server).infoMemory},
-	{"persistence", true, (*Server).infoPersistence},
-	{"stats", true, (*Server).infoStats},
-	{"replication", true, (*Server).infoReplication},
-	{"cpu", true, (*Server).infoCPU},
-	{"modules", true, func(*Server, *strings.Builder) {}},
-	{"commandstats", false, (*Server).infoCommandStats},
-	{"errorstats", true, (*Server).infoErrorStats},
-	{"cluster", true, func(s *Server, b *strings.Builder) { b.WriteString("cluster_enabled:0\r\n") }},
-	{"keyspace", true, (*Server).infoKeyspace},
+	{"server", "Server", true, (*Server).infoServer},
+	{"clients", "Clients", true, (*Server).infoClients},
+	{"memory", "Memory", true, (*Server).infoMemory},
+	{"persistence", "Persistence", true, (*Server).infoPersistence},
+	{"stats", "Stats", true, (*Server).infoStats},
+	{"replication", "Replication", true, (*Server).infoReplication},
+	{"cpu", "CPU", true, (*Server).infoCPU},
+	{"modules", "Modules", true, func(*Server, *strings.Builder) {}},
+	{"commandstats", "Commandstats", false, (*Server).infoCommandStats},
+	{"errorstats", "Errorstats", true, (*Server).infoErrorStats},
+	{"cluster", "Cluster", true, func(s *Server, b *strings.Builder) { b.WriteString("cluster_enabled:0\r\n") }},
+	{"keyspace", "Keyspace", true, (*Server).infoKeyspace},
 }
 
 // cmdInfo: INFO [section ...], where a section may also be "default",
@@ -66,7 +66,7 @@ func cmdInfo(c *Client, args [][]byte) {
 		if b.Len() > 0 {
 			b.WriteString("\r\n")
 		}
-		b.WriteString("# " + strings.ToUpper(sec.name[:1]) + sec.name[1:] + "\r\n")
+		b.WriteString("# " + sec.title + "\r\n")
 		sec.write(c.srv, &b)
 	}
 	c.Verbatim(b.String())
