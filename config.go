@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"respd/internal/resp"
 	"slices"
 	"strconv"
 	"strings"
@@ -1384,100 +1385,21 @@ func parseCDouble(s string) (float64, error) {
 	return strconv.ParseFloat(s, 64)
 }
 
-// splitArgs is Redis's sdssplitargs: words separated by spaces, "double
-// quotes" with \n \r \t \b \a \xHH escapes, 'single quotes' with \'. A
-// closing quote must end the word. It returns nil for unbalanced quotes.
+// splitArgs is Redis's sdssplitargs (see resp.SplitArgs) on a config
+// line; it returns nil for unbalanced quotes.
 func splitArgs(line string) []string {
-	args := []string{}
-	i := 0
-	for {
-		for i < len(line) && isSpace(line[i]) {
-			i++
-		}
-		if i == len(line) {
-			return args
-		}
-		var cur []byte
-		inDouble, inSingle := false, false
-		for done := false; !done; i++ {
-			var c byte
-			if i < len(line) {
-				c = line[i]
-			}
-			switch {
-			case inDouble:
-				switch {
-				case i == len(line):
-					return nil
-				case c == '\\' && i+3 < len(line) && line[i+1] == 'x' && isHex(line[i+2]) && isHex(line[i+3]):
-					n, _ := strconv.ParseUint(line[i+2:i+4], 16, 8)
-					cur = append(cur, byte(n))
-					i += 3
-				case c == '\\' && i+1 < len(line):
-					i++
-					cur = append(cur, unescape(line[i]))
-				case c == '"':
-					if i+1 < len(line) && !isSpace(line[i+1]) {
-						return nil
-					}
-					done = true
-				default:
-					cur = append(cur, c)
-				}
-			case inSingle:
-				switch {
-				case i == len(line):
-					return nil
-				case c == '\\' && i+1 < len(line) && line[i+1] == '\'':
-					i++
-					cur = append(cur, '\'')
-				case c == '\'':
-					if i+1 < len(line) && !isSpace(line[i+1]) {
-						return nil
-					}
-					done = true
-				default:
-					cur = append(cur, c)
-				}
-			default:
-				switch {
-				case i == len(line) || c == ' ' || c == '\n' || c == '\r' || c == '\t':
-					done = true
-				case c == '"':
-					inDouble = true
-				case c == '\'':
-					inSingle = true
-				default:
-					cur = append(cur, c)
-				}
-			}
-		}
-		args = append(args, string(cur))
-		if i > len(line) {
-			i = len(line)
-		}
+	words, ok := resp.SplitArgs([]byte(line))
+	if !ok {
+		return nil
 	}
+	args := make([]string, len(words))
+	for i, w := range words {
+		args[i] = string(w)
+	}
+	return args
 }
 
 func isSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }
-
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
-
-func unescape(c byte) byte {
-	switch c {
-	case 'n':
-		return '\n'
-	case 'r':
-		return '\r'
-	case 't':
-		return '\t'
-	case 'b':
-		return '\b'
-	case 'a':
-		return '\a'
-	}
-	return c
-}
 
 // quote is Redis's sdscatrepr: a double-quoted string splitArgs reads back.
 func quote(s string) string {
