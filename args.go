@@ -2,7 +2,6 @@ package main
 
 import (
 	"strconv"
-	"time"
 	"unsafe"
 
 	"respd/internal/keyspace"
@@ -46,31 +45,37 @@ func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 // itoa formats n as a new byte slice (for propagated arguments).
 func itoa(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
 
-// lruClock is Redis's LRU clock: seconds, wrapping at 24 bits.
-func lruClock() uint32 { return lruClockAt(time.Now().UnixMilli()) }
-
-func lruClockAt(ms int64) uint32 { return uint32(ms/1000) & (1<<24 - 1) }
-
 // nowMs is the time of the command being executed, in Unix milliseconds:
 // one clock reading per command, so that all its expiry checks agree (as
 // Redis's command time snapshot).
 func (c *Client) nowMs() int64 { return c.srv.cmdTimeMs }
 
 // lruClock is the LRU clock at the command's time.
-func (c *Client) lruClock() uint32 { return lruClockAt(c.srv.cmdTimeMs) }
+func (c *Client) lruClock() uint32 { return keyspace.LRUClock(c.srv.cmdTimeMs) }
 
 // db is the client's selected database.
 func (c *Client) database() *keyspace.DB { return c.srv.ks.DBs[c.db] }
 
 // lookupWrite returns the live entry for key in the client's database
-// (deleting it first if its TTL has passed), or nil.
+// (deleting it first if its TTL has passed), or nil. The access counts for
+// the key's idle time unless the client set CLIENT NO-TOUCH.
 func (c *Client) lookupWrite(key []byte) *keyspace.Entry {
-	return c.srv.ks.Lookup(c.db, str(key), c.nowMs())
+	return c.srv.ks.Lookup(c.db, str(key), c.nowMs(), !c.noTouch)
 }
 
 // lookup is lookupWrite for reads, which count as keyspace hits or misses.
 func (c *Client) lookup(key []byte) *keyspace.Entry {
-	e := c.srv.ks.Lookup(c.db, str(key), c.nowMs())
+	return c.countLookup(c.srv.ks.Lookup(c.db, str(key), c.nowMs(), !c.noTouch))
+}
+
+// lookupNoTouch is a read lookup that leaves the key's idle time alone
+// (Redis's LOOKUP_NOTOUCH), for commands that only inspect a key.
+func (c *Client) lookupNoTouch(key string) *keyspace.Entry {
+	return c.countLookup(c.srv.ks.Lookup(c.db, key, c.nowMs(), false))
+}
+
+// countLookup records a read lookup as a keyspace hit or miss.
+func (c *Client) countLookup(e *keyspace.Entry) *keyspace.Entry {
 	if e == nil {
 		c.srv.stats.keyspaceMisses++
 	} else {

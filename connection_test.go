@@ -174,3 +174,19 @@ func TestIdleClientsAreClosed(t *testing.T) {
 		t.Fatalf("idle client: %v after %v, want closed after the 1 s timeout", err, time.Since(start))
 	}
 }
+
+// CLIENT NO-TOUCH: the client's reads leave the key's idle time alone.
+func TestClientNoTouch(t *testing.T) {
+	rc := dialRaw(t, startServer(t))
+	rc.do("+OK\r\n", "SET", "k", "v")
+	time.Sleep(2100 * time.Millisecond)
+	rc.do("+OK\r\n", "CLIENT", "NO-TOUCH", "on")
+	rc.do("$1\r\nv\r\n", "GET", "k")
+	rc.send("*3\r\n$6\r\nOBJECT\r\n$8\r\nIDLETIME\r\n$1\r\nk\r\n")
+	if idle, _ := rc.r.ReadString('\n'); idle != ":2\r\n" && idle != ":3\r\n" {
+		t.Fatalf("idle time after a NO-TOUCH read = %q, want 2 or 3 seconds", idle)
+	}
+	rc.do("+OK\r\n", "CLIENT", "NO-TOUCH", "off")
+	rc.do("$1\r\nv\r\n", "GET", "k")
+	rc.do(":0\r\n", "OBJECT", "IDLETIME", "k")
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"respd/internal/keyspace"
 )
 
 // INFO: sections and field names as Redis 7 spells them; monitoring tools
@@ -99,7 +101,7 @@ func (s *Server) infoServer(b *strings.Builder) {
 	infoLine(b, "uptime_in_days", int64(uptime/(24*time.Hour)))
 	infoLine(b, "hz", s.cfg.Hz)
 	infoLine(b, "configured_hz", s.cfg.Hz)
-	infoLine(b, "lru_clock", lruClock())
+	infoLine(b, "lru_clock", keyspace.LRUClock(time.Now().UnixMilli()))
 	infoLine(b, "executable", exe)
 	infoLine(b, "config_file", s.cfg.File)
 	infoLine(b, "io_threads_active", 0)

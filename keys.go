@@ -142,7 +142,7 @@ func cmdScan(c *Client, args [][]byte) {
 			continue
 		}
 		if e := db.Peek(key); e != nil && keyExpired(e, now) {
-			c.srv.ks.Lookup(c.db, key, now) // deletes it (on a master)
+			c.srv.ks.Lookup(c.db, key, now, false) // deletes it (on a master)
 			continue
 		}
 		found = append(found, key)
@@ -209,7 +209,7 @@ func (c *Client) randomLiveKey() *keyspace.Entry {
 			}
 			continue
 		}
-		ks.Lookup(c.db, e.Key, now) // deletes it
+		ks.Lookup(c.db, e.Key, now, false) // deletes it
 		if tries == 0 {
 			return nil
 		}
@@ -285,7 +285,7 @@ func cmdCopy(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	if c.srv.ks.Lookup(dstIndex, str(dst), c.nowMs()) != nil && !replace {
+	if c.srv.ks.Lookup(dstIndex, str(dst), c.nowMs(), false) != nil && !replace {
 		c.Int(0)
 		return
 	}
@@ -324,7 +324,7 @@ func cmdMove(c *Client, args [][]byte) {
 		return
 	}
 	e := c.lookupWrite(key)
-	if e == nil || c.srv.ks.Lookup(dstIndex, str(key), c.nowMs()) != nil {
+	if e == nil || c.srv.ks.Lookup(dstIndex, str(key), c.nowMs(), false) != nil {
 		c.Int(0)
 		return
 	}
@@ -549,12 +549,11 @@ func cmdObjectIdletime(c *Client, args [][]byte) {
 // idleSeconds is the time since e was last accessed, on Redis's 24-bit
 // wrapping LRU clock.
 func (c *Client) idleSeconds(e *keyspace.Entry) int64 {
-	const clockMax = 1<<24 - 1
 	now := c.lruClock()
 	if now >= e.Access {
 		return int64(now - e.Access)
 	}
-	return int64(now + (clockMax - e.Access))
+	return int64(now + (keyspace.LRUClockMax - e.Access))
 }
 
 // cmdObjectFreq: respd keeps no LFU counter, so under an LFU policy it
@@ -807,24 +806,6 @@ func (c *Client) flushArgs(args [][]byte) bool {
 	}
 	c.Error(errSyntax)
 	return false
-}
-
-// lookupNoTouch is a read lookup that leaves the key's access time alone
-// (Redis's LOOKUP_NOTOUCH). It counts a keyspace hit or miss and deletes a
-// key whose TTL has passed, as every read lookup does.
-func (c *Client) lookupNoTouch(key string) *keyspace.Entry {
-	now := c.nowMs()
-	e := c.database().Peek(key)
-	if e != nil && keyExpired(e, now) {
-		c.srv.ks.Lookup(c.db, key, now) // deletes it (on a master)
-		e = nil
-	}
-	if e == nil {
-		c.srv.stats.keyspaceMisses++
-	} else {
-		c.srv.stats.keyspaceHits++
-	}
-	return e
 }
 
 // keyExpired reports whether e's TTL has passed at now (ms).

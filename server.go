@@ -68,7 +68,6 @@ func NewServer(cfg *Config) *Server {
 		logger:       log.New(os.Stderr, "", 0),
 	}
 	s.ks.OnExpire = s.onExpire
-	s.ks.Clock = func() uint32 { return lruClockAt(s.cmdTimeMs) }
 	s.stats.init()
 	return s
 }

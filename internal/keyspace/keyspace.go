@@ -79,8 +79,6 @@ type Keyspace struct {
 	// Replica mode: logically expired keys are hidden but never deleted;
 	// the master's DEL removes them.
 	Replica bool
-	// Clock returns the LRU clock stored into Entry.Access.
-	Clock func() uint32
 }
 
 // New returns n empty databases.
@@ -112,9 +110,18 @@ func (db *DB) Volatile() int { return db.expires.len() }
 // Peek returns the entry for key without expiry checks or side effects.
 func (db *DB) Peek(key string) *Entry { return db.keys.find(key) }
 
+// LRUClock is Redis's LRU clock at now (Unix ms): seconds, wrapping at 24
+// bits; Entry.Access holds it.
+func LRUClock(now int64) uint32 { return uint32(now/1000) & LRUClockMax }
+
+// LRUClockMax is where the LRU clock wraps.
+const LRUClockMax = 1<<24 - 1
+
 // Lookup returns the live entry for key, or nil. An expired key found on the
-// way is deleted (on a master) and reported through OnExpire.
-func (ks *Keyspace) Lookup(dbIndex int, key string, now int64) *Entry {
+// way is deleted (on a master) and reported through OnExpire. touch records
+// the access for OBJECT IDLETIME and eviction (Redis's LOOKUP_NOTOUCH is
+// touch=false).
+func (ks *Keyspace) Lookup(dbIndex int, key string, now int64, touch bool) *Entry {
 	db := ks.DBs[dbIndex]
 	e := db.keys.find(key)
 	if e == nil {
@@ -126,8 +133,8 @@ func (ks *Keyspace) Lookup(dbIndex int, key string, now int64) *Entry {
 		}
 		return nil
 	}
-	if ks.Clock != nil {
-		e.Access = ks.Clock()
+	if touch {
+		e.Access = LRUClock(now)
 	}
 	return e
 }

@@ -69,20 +69,18 @@ func TestLookupExpiresLazily(t *testing.T) {
 	ks := New(2)
 	var log expiredLog
 	ks.OnExpire = log.hook
-	clock := uint32(7)
-	ks.Clock = func() uint32 { return clock }
 	db := ks.DBs[1]
 	db.Set("live", withTTL(str("1"), 2000), false)
 	db.Set("dead", withTTL(str("1"), 1000), false)
 	db.Set("plain", str("1"), false)
 
-	if e := ks.Lookup(1, "live", 1500); e == nil || e.Access != 7 {
+	if e := ks.Lookup(1, "live", 1500, true); e == nil || e.Access != LRUClock(1500) {
 		t.Fatalf("live key: %v", e)
 	}
-	if e := ks.Lookup(1, "plain", 1500); e == nil {
+	if e := ks.Lookup(1, "plain", 1500, true); e == nil {
 		t.Fatal("key without TTL not found")
 	}
-	if ks.Lookup(1, "dead", 1000) != nil {
+	if ks.Lookup(1, "dead", 1000, true) != nil {
 		t.Fatal("a key is expired at its expiry time")
 	}
 	if db.Peek("dead") != nil || db.Len() != 2 || db.Volatile() != 1 {
@@ -91,7 +89,7 @@ func TestLookupExpiresLazily(t *testing.T) {
 	if len(log) != 1 || log[0] != "1/dead" {
 		t.Fatalf("OnExpire calls %v, want [1/dead]", log)
 	}
-	if ks.Lookup(1, "missing", 0) != nil || len(log) != 1 {
+	if ks.Lookup(1, "missing", 0, true) != nil || len(log) != 1 {
 		t.Fatal("missing key found or reported")
 	}
 }
@@ -104,7 +102,7 @@ func TestReplicaHidesExpired(t *testing.T) {
 	var log expiredLog
 	ks.OnExpire = log.hook
 	ks.DBs[0].Set("k", withTTL(str("1"), 1000), false)
-	if ks.Lookup(0, "k", 2000) != nil {
+	if ks.Lookup(0, "k", 2000, true) != nil {
 		t.Fatal("replica returned an expired key")
 	}
 	if ks.DBs[0].Peek("k") == nil || len(log) != 0 {
