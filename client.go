@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -16,10 +15,15 @@ import (
 // connection's own goroutine performs.
 type Client struct {
 	srv    *Server
-	nc     net.Conn
-	fd     int64
+	fd     int
 	reader *resp.Reader
-	w      *redcon.Writer // replies, flushed once per drained input
+	w      *redcon.Writer // replies, written at the end of each loop turn
+	out    *outbound
+	// Event-loop state: the epoll events wanted, whether the client has
+	// replies to write this turn, and requests held by CLIENT PAUSE.
+	interest uint32
+	touched  bool
+	pending  [][][]byte
 
 	id        int64
 	addr      string
@@ -75,11 +79,16 @@ type watchedKey struct {
 
 func (c *Client) muted() bool { return c.replyOff || c.skipThis }
 
-// kill disconnects the client from any goroutine (with the lock held);
-// its own goroutine sees the closed socket and cleans up.
+// kill disconnects the client (with the lock held, from any goroutine):
+// the event loop closes it at the end of its turn.
 func (c *Client) kill() {
-	c.closing = true
-	c.nc.Close()
+	if !c.closing {
+		c.closing = true
+		c.srv.closingClients = append(c.srv.closingClients, c)
+		if c.srv.loop != nil {
+			c.srv.loop.wake()
+		}
+	}
 }
 
 // flags renders CLIENT LIST's flags field.
@@ -122,7 +131,7 @@ func (c *Client) info(now time.Time) string {
 	field("id", itoa(c.id))
 	field("addr", c.addr)
 	field("laddr", c.laddr)
-	field("fd", itoa(c.fd))
+	field("fd", strconv.Itoa(c.fd))
 	field("name", c.name)
 	field("age", itoa(int64(now.Sub(c.createdAt)/time.Second)))
 	field("idle", itoa(int64(now.Sub(c.lastCmdAt)/time.Second)))
@@ -150,11 +159,4 @@ func (c *Client) info(now time.Time) string {
 	field("lib-name", c.libName)
 	field("lib-ver", c.libVer)
 	return b.String()
-}
-
-func localAddr(nc net.Conn) string {
-	if a := nc.LocalAddr(); a != nil {
-		return a.String()
-	}
-	return ""
 }

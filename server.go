@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"errors"
 
 	"fmt"
 	"log"
 	"net"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -22,10 +22,9 @@ import (
 	"github.com/tidwall/redcon"
 )
 
-// Server is one respd instance. mu is the one data lock of DESIGN.md: every
-// command runs holding it, so commands are atomic as in single-threaded
-// Redis, while parsing and writing replies happen in parallel per
-// connection.
+// Server is one respd instance. mu is the one data lock: every command runs
+// holding it, so commands are atomic as in single-threaded Redis. The event
+// loop holds it for each turn; the cron takes it between turns.
 type Server struct {
 	mu  sync.Mutex
 	cfg *Config
@@ -45,8 +44,14 @@ type Server struct {
 	pauseWriteOnly atomic.Bool
 	stats          stats
 
-	shutdownOnce sync.Once
-	done         chan struct{}
+	loop     *eventLoop
+	stopping bool // Shutdown asked the event loop to stop
+	// closingClients were killed (CLIENT KILL, timeout) and are closed by
+	// the event loop at the end of its turn.
+	closingClients []*Client
+	shutdownOnce   sync.Once
+	loopDone       chan struct{}
+	done           chan struct{}
 	// cmdTimeMs is the time of the command being executed (Unix ms).
 	cmdTimeMs int64
 	// activeExpire can be switched off by DEBUG SET-ACTIVE-EXPIRE 0.
@@ -64,6 +69,7 @@ func NewServer(cfg *Config) *Server {
 		replID:       randomHex(40),
 		clients:      map[int64]*Client{},
 		done:         make(chan struct{}),
+		loopDone:     make(chan struct{}),
 		activeExpire: true,
 		logger:       log.New(os.Stderr, "", 0),
 	}
@@ -86,39 +92,39 @@ func (s *Server) Listen() error {
 // Addr is the address the server listens on.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-// Serve accepts clients until Shutdown.
+// Serve runs the network event loop (netloop.go) until Shutdown.
 func (s *Server) Serve() error {
-	go s.cron()
-	for {
-		nc, err := s.ln.Accept()
-		if err != nil {
-			select {
-			case <-s.done:
-				return nil
-			default:
-			}
-			if errors.Is(err, net.ErrClosed) {
-				<-s.done
-				return nil
-			}
-			s.logf("accept: %v", err)
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		go s.serveClient(nc)
+	loop, err := newEventLoop(s, s.ln)
+	if err != nil {
+		return err
 	}
+	s.mu.Lock()
+	s.loop = loop
+	s.mu.Unlock()
+	go s.cron()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	loop.run()
+	s.ln.Close()
+	close(s.loopDone)
+	<-s.done
+	return nil
 }
 
-// Shutdown stops accepting, lets commands in flight finish, and closes
-// every client. It is safe to call more than once.
+// Shutdown stops accepting, lets the command in flight finish, and closes
+// every client. It is safe to call more than once, from any goroutine.
 func (s *Server) Shutdown() {
 	s.shutdownOnce.Do(func() {
-		s.ln.Close()
 		s.mu.Lock()
-		for _, c := range s.clients {
-			c.kill()
-		}
+		s.stopping = true
+		loop := s.loop
 		s.mu.Unlock()
+		if loop != nil {
+			loop.wake()
+			<-s.loopDone
+		} else {
+			s.ln.Close()
+		}
 		close(s.done)
 	})
 }
@@ -127,123 +133,41 @@ func (s *Server) logf(format string, args ...any) {
 	s.logger.Printf("%d:M %s * %s", os.Getpid(), time.Now().Format("02 Jan 2006 15:04:05.000"), fmt.Sprintf(format, args...))
 }
 
-// serveClient is one connection's loop: read the requests that arrived,
-// run them, and flush the replies once the input is drained — one read and
-// one write system call per pipelined batch.
-func (s *Server) serveClient(nc net.Conn) {
-	c := s.newClient(nc)
-	if c == nil {
-		return
-	}
-	defer s.closeClient(c)
-	for {
-		cmds, err := c.reader.ReadCommands()
-		closing := s.runBatch(c, cmds)
-		if perr, ok := err.(*resp.Error); ok && perr.Msg != "" {
-			c.w.WriteError(perr.Msg)
-		}
-		if err != nil || closing {
-			break
-		}
-	}
-	c.w.Flush()
-}
-
-// newClient registers a connection, or refuses it over maxclients.
-func (s *Server) newClient(nc net.Conn) *Client {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.clients) >= s.cfg.MaxClients {
-		nc.Write([]byte("-ERR max number of clients reached\r\n"))
-		nc.Close()
-		s.stats.rejectedConns++
-		return nil
-	}
+// newClient registers an accepted connection.
+func (s *Server) newClient(fd int, addr, laddr string) *Client {
 	now := time.Now()
-	metered := meteredConn{nc, &s.stats}
+	out := &outbound{fd: fd, stats: &s.stats}
 	c := &Client{
 		srv:           s,
-		nc:            nc,
-		fd:            socketFD(nc),
-		w:             redcon.NewWriter(metered),
+		fd:            fd,
+		out:           out,
+		w:             redcon.NewWriter(out),
+		interest:      syscall.EPOLLIN,
 		id:            s.nextClientID.Add(1),
-		addr:          nc.RemoteAddr().String(),
-		laddr:         localAddr(nc),
+		addr:          addr,
+		laddr:         laddr,
 		createdAt:     now,
 		lastCmdAt:     now,
 		resp:          2,
 		lastCmd:       "NULL",
 		authenticated: s.cfg.RequirePass == "",
 	}
-	c.reader = resp.NewReader(metered, resp.Limits{
+	c.reader = resp.NewReader(fdReader{fd, &s.stats}, resp.Limits{
 		MaxBulk:       s.cfg.ProtoMaxBulkLen,
 		MaxQuery:      s.cfg.ClientQueryBufferLimit,
 		MaxInline:     64 << 10,
 		MaxMultibulk:  1<<31 - 1,
 		Authenticated: func() bool { return c.authenticated },
 	})
-	c.reader.BeforeRead = c.w.Flush
 	s.clients[c.id] = c
 	s.stats.connections++
 	return c
 }
 
-// closeClient forgets a client whose connection ended.
-func (s *Server) closeClient(c *Client) {
-	c.nc.Close()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// forgetClient drops a client whose connection was closed.
+func (s *Server) forgetClient(c *Client) {
 	c.unwatchAll()
 	delete(s.clients, c.id)
-}
-
-// meteredConn counts the bytes of a connection for INFO's
-// total_net_input_bytes and total_net_output_bytes.
-type meteredConn struct {
-	net.Conn
-	stats *stats
-}
-
-func (m meteredConn) Read(p []byte) (int, error) {
-	n, err := m.Conn.Read(p)
-	m.stats.netInput.Add(int64(n))
-	return n, err
-}
-
-func (m meteredConn) Write(p []byte) (int, error) {
-	n, err := m.Conn.Write(p)
-	m.stats.netOutput.Add(int64(n))
-	return n, err
-}
-
-func socketFD(nc net.Conn) int64 {
-	fd := int64(-1)
-	if sc, ok := nc.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			raw.Control(func(f uintptr) { fd = int64(f) })
-		}
-	}
-	return fd
-}
-
-// runBatch runs the requests of one read under one hold of the data lock,
-// as Redis runs a client's whole query buffer in one go. It reports whether
-// the client is closing (QUIT, CLIENT KILL).
-func (s *Server) runBatch(c *Client, cmds [][][]byte) (closing bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, args := range cmds {
-		if c.closing {
-			return true
-		}
-		if s.pauseUntil.Load() != 0 {
-			s.mu.Unlock()
-			s.waitWhilePaused(args)
-			s.mu.Lock()
-		}
-		s.dispatch(c, args)
-	}
-	return c.closing
 }
 
 // dispatch runs the checks of Redis's processCommand in its order, then
@@ -378,20 +302,13 @@ func (s *Server) countError(msg string) {
 	s.stats.totalErrorReplies++
 }
 
-// waitWhilePaused holds a client's command while CLIENT PAUSE applies to
-// it, without holding the data lock.
-func (s *Server) waitWhilePaused(args [][]byte) {
-	for {
-		wait := time.Duration(s.pauseUntil.Load() - time.Now().UnixNano())
-		if wait <= 0 {
-			return
-		}
-		cmd := commandByName(args[0])
-		if cmd == nil || (s.pauseWriteOnly.Load() && !cmd.has(flagWrite|flagMayReplicate)) {
-			return
-		}
-		time.Sleep(min(wait, 10*time.Millisecond))
+// pausedFor reports whether CLIENT PAUSE holds this request now.
+func (s *Server) pausedFor(args [][]byte) bool {
+	if s.pauseUntil.Load() <= time.Now().UnixNano() {
+		return false
 	}
+	cmd := commandByName(args[0])
+	return cmd != nil && (!s.pauseWriteOnly.Load() || cmd.has(flagWrite|flagMayReplicate))
 }
 
 // pauseClients starts (or, with a zero time, ends) a CLIENT PAUSE.

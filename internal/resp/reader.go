@@ -48,7 +48,7 @@ type Reader struct {
 	r, w   int // unparsed input is buf[r:w]
 	args   [][]byte
 	cmds   [][][]byte
-	err    error // found after requests still to be returned
+	err    error // the protocol error that ended the stream
 	// BeforeRead runs before the reader blocks on the connection: the
 	// server flushes its replies there, once per drained input.
 	BeforeRead func() error
@@ -73,11 +73,8 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 	for {
 		need, err := rd.parse()
 		if err != nil {
-			if len(rd.cmds) > 0 {
-				rd.err = err
-				return rd.cmds, nil
-			}
-			return nil, err
+			rd.err = err
+			return rd.cmds, err
 		}
 		if len(rd.cmds) > 0 {
 			return rd.cmds, nil
