@@ -304,7 +304,7 @@ func (s *Server) countError(msg string) {
 
 // pausedFor reports whether CLIENT PAUSE holds this request now.
 func (s *Server) pausedFor(args [][]byte) bool {
-	if s.pauseUntil.Load() <= time.Now().UnixNano() {
+	if until := s.pauseUntil.Load(); until == 0 || until <= time.Now().UnixNano() {
 		return false
 	}
 	cmd := commandByName(args[0])
