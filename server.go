@@ -368,6 +368,10 @@ func (s *Server) activeExpireCycle(period time.Duration) {
 			}
 			sampled, expired := s.ks.ExpireCycle(db, samples, time.Now().UnixMilli())
 			s.mu.Unlock()
+			// Let the event loop take the lock between samples: Go's mutex
+			// favours the goroutine that just released it. Measured in
+			// TestMassExpiry: p99.99 5-7 ms instead of 17 ms.
+			runtime.Gosched()
 			if sampled == 0 || expired*10 <= sampled {
 				break
 			}
