@@ -11,8 +11,7 @@ import (
 )
 
 // Client is one connection's state. Everything here is read and written
-// under the server's data lock, except conn's I/O, which only the
-// connection's own goroutine performs.
+// under the server's data lock; the event loop does the client's I/O.
 type Client struct {
 	srv    *Server
 	fd     int

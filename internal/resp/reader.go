@@ -49,9 +49,6 @@ type Reader struct {
 	args   [][]byte
 	cmds   [][][]byte
 	err    error // the protocol error that ended the stream
-	// BeforeRead runs before the reader blocks on the connection: the
-	// server flushes its replies there, once per drained input.
-	BeforeRead func() error
 }
 
 // NewReader reads requests from rd.
@@ -97,11 +94,6 @@ func (rd *Reader) fill(need int) error {
 		rd.buf = grown
 	} else if rd.w == 0 && len(rd.buf) > initialBufferSize {
 		rd.buf = make([]byte, initialBufferSize) // release a big request's buffer
-	}
-	if rd.BeforeRead != nil {
-		if err := rd.BeforeRead(); err != nil {
-			return err
-		}
 	}
 	n, err := rd.rd.Read(rd.buf[rd.w:])
 	rd.w += n
