@@ -25,9 +25,10 @@ type Command struct {
 	flags       commandFlags
 	parent      *Command
 	subcommands map[string]*Command
-	stats       commandStats
+	index       int // position in commandTable, for per-server statistics
 }
 
+// commandStats is one command's line of INFO commandstats.
 type commandStats struct {
 	calls, usec, rejected, failed int64
 }
@@ -177,8 +178,13 @@ func define(name string, handler func(*Client, [][]byte), arity int, flags strin
 // commands maps lower-case names to top-level commands.
 var commands = map[string]*Command{}
 
+// commandsByCase also holds the upper-case names clients usually send, so
+// that most lookups are one map access.
+var commandsByCase = map[string]*Command{}
+
 func init() {
-	for _, cmd := range commandTable {
+	for i, cmd := range commandTable {
+		cmd.index = i
 		for _, f := range strings.Fields(cmd.FlagNames) {
 			cmd.flags |= flagByName[f]
 		}
@@ -198,12 +204,16 @@ func init() {
 	for _, name := range []string{"exec", "discard", "multi", "watch", "quit", "reset"} {
 		commands[name].flags |= flagMultiControl
 	}
+	for name, cmd := range commands {
+		commandsByCase[name] = cmd
+		commandsByCase[strings.ToUpper(name)] = cmd
+	}
 }
 
 // commandByName finds a top-level command, case-insensitively, without
 // allocating for names of up to 32 bytes.
 func commandByName(name []byte) *Command {
-	if cmd := commands[unsafe.String(unsafe.SliceData(name), len(name))]; cmd != nil {
+	if cmd := commandsByCase[unsafe.String(unsafe.SliceData(name), len(name))]; cmd != nil {
 		return cmd
 	}
 	var buf [32]byte

@@ -283,9 +283,11 @@ func TestConfigSetAppliesToServer(t *testing.T) {
 	s, addr := startConfigServer(t)
 	rc := dialRaw(t, addr)
 	rc.do("+OK\r\n", "config", "set", "maxclients", "1", "requirepass", "pw")
+	s.mu.Lock()
 	if s.cfg.MaxClients != 1 || s.cfg.RequirePass != "pw" {
 		t.Errorf("cfg = %d %q", s.cfg.MaxClients, s.cfg.RequirePass)
 	}
+	s.mu.Unlock()
 	second := dialRaw(t, addr)
 	second.expect("-ERR max number of clients reached\r\n")
 	rc.do("+OK\r\n", "config", "set", "maxclients", "10")
@@ -347,11 +349,14 @@ func TestConfigSetProtected(t *testing.T) {
 }
 
 func TestConfigResetstat(t *testing.T) {
-	rc := dialRaw(t, startServer(t))
-	rc.do("+PONG\r\n", "ping")
-	rc.do("+OK\r\n", "config", "resetstat")
-	if cmd := commandByName([]byte("ping")); cmd.stats.calls != 0 {
-		t.Errorf("ping calls = %d after CONFIG RESETSTAT", cmd.stats.calls)
+	rc := newClients(t, startServer(t))["resp2"]
+	rc.Ping(ctx)
+	if stats := rc.Info(ctx, "commandstats").Val(); !strings.Contains(stats, "cmdstat_ping:calls=1,") {
+		t.Fatalf("commandstats before CONFIG RESETSTAT: %q", stats)
+	}
+	rc.ConfigResetStat(ctx)
+	if stats := rc.Info(ctx, "commandstats").Val(); strings.Contains(stats, "cmdstat_ping") {
+		t.Errorf("commandstats after CONFIG RESETSTAT: %q", stats)
 	}
 }
 

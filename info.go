@@ -258,7 +258,7 @@ func (s *Server) infoCPU(b *strings.Builder) {
 func (s *Server) infoCommandStats(b *strings.Builder) {
 	var visit func(cmd *Command)
 	visit = func(cmd *Command) {
-		st := cmd.stats
+		st := s.cmdStats[cmd.index]
 		if st.calls > 0 || st.rejected > 0 || st.failed > 0 {
 			perCall := 0.0
 			if st.calls > 0 {

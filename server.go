@@ -43,6 +43,7 @@ type Server struct {
 	pauseUntil     atomic.Int64
 	pauseWriteOnly atomic.Bool
 	stats          stats
+	cmdStats       []commandStats // by Command.index
 
 	loop     *eventLoop
 	stopping bool // Shutdown asked the event loop to stop
@@ -54,6 +55,8 @@ type Server struct {
 	done           chan struct{}
 	// cmdTimeMs is the time of the command being executed (Unix ms).
 	cmdTimeMs int64
+	// turnStart is when the event loop's current turn began.
+	turnStart time.Time
 	// activeExpire can be switched off by DEBUG SET-ACTIVE-EXPIRE 0.
 	activeExpire bool
 	logger       *log.Logger
@@ -68,6 +71,7 @@ func NewServer(cfg *Config) *Server {
 		runID:        randomHex(40),
 		replID:       randomHex(40),
 		clients:      map[int64]*Client{},
+		cmdStats:     make([]commandStats, len(commandTable)),
 		done:         make(chan struct{}),
 		loopDone:     make(chan struct{}),
 		activeExpire: true,
@@ -173,7 +177,7 @@ func (s *Server) forgetClient(c *Client) {
 // dispatch runs the checks of Redis's processCommand in its order, then
 // the command. The data lock is held.
 func (s *Server) dispatch(c *Client, args [][]byte) {
-	now := time.Now()
+	now := s.now()
 	s.cmdTimeMs = now.UnixMilli()
 	c.lastCmdAt = now
 	c.skipThis = c.replySkip
@@ -193,7 +197,7 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 	}
 	if errMsg != "" {
 		if cmd != nil {
-			cmd.stats.rejected++
+			s.cmdStats[cmd.index].rejected++
 		}
 		if c.multi != nil {
 			c.multi.dirty = true
@@ -211,6 +215,16 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 		return
 	}
 	s.call(c, cmd, args, now)
+}
+
+// now is the current time. Within an event-loop turn it is the turn's wall
+// clock reading advanced by the monotonic clock, which costs one cheap
+// reading instead of two per command.
+func (s *Server) now() time.Time {
+	if s.turnStart.IsZero() {
+		return time.Now()
+	}
+	return s.turnStart.Add(time.Since(s.turnStart))
 }
 
 // lookupCommand resolves args to a command or subcommand, or returns the
@@ -267,10 +281,11 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) {
 			s.logf("panic in command '%s': %v\n%s", cmd.FullName, r, debug.Stack())
 			c.Error(fmt.Sprintf(errPanic, cmd.FullName))
 		}
-		cmd.stats.calls++
-		cmd.stats.usec += time.Since(start).Microseconds()
+		st := &s.cmdStats[cmd.index]
+		st.calls++
+		st.usec += time.Since(start).Microseconds()
 		if c.callErrors > 0 {
-			cmd.stats.failed++
+			st.failed++
 		}
 		s.stats.commands++
 	}()
