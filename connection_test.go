@@ -190,3 +190,22 @@ func TestClientNoTouch(t *testing.T) {
 	rc.do("$1\r\nv\r\n", "GET", "k")
 	rc.do(":0\r\n", "OBJECT", "IDLETIME", "k")
 }
+
+// A client that disconnects while CLIENT PAUSE holds its request is
+// dropped, and the server keeps serving (no busy loop on its hang-up).
+func TestClientGoneDuringPause(t *testing.T) {
+	addr := startServer(t)
+	admin := dialRaw(t, addr)
+	admin.do("+OK\r\n", "CLIENT", "PAUSE", "300", "WRITE")
+	gone := dialRaw(t, addr)
+	gone.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n")
+	time.Sleep(20 * time.Millisecond)
+	gone.nc.Close()
+	start := time.Now()
+	admin.do("+PONG\r\n", "PING")
+	if time.Since(start) > 100*time.Millisecond {
+		t.Fatalf("reads waited %v during a WRITE pause", time.Since(start))
+	}
+	time.Sleep(350 * time.Millisecond)
+	admin.do("$1\r\nv\r\n", "GET", "k") // what was already read still runs
+}

@@ -102,7 +102,12 @@ func (l *eventLoop) run() {
 				if ev.Events&syscall.EPOLLOUT != 0 {
 					l.writePending(c)
 				}
-				if ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+				switch {
+				case ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR) != 0 && len(c.pending) > 0:
+					// Gone while CLIENT PAUSE holds its requests: epoll
+					// reports a hang-up whatever the interest, so close now.
+					l.close(c)
+				case ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0:
 					l.read(c)
 				}
 			}
