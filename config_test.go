@@ -198,23 +198,6 @@ func TestParamTable(t *testing.T) {
 	}
 }
 
-// startConfigServer is startServer for a config file (which must come
-// first) or when the test needs the *Server.
-func startConfigServer(t *testing.T, args ...string) (*Server, string) {
-	t.Helper()
-	cfg, err := parseArgs(append(args, "--port", "0", "--bind", "127.0.0.1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := NewServer(cfg)
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve()
-	t.Cleanup(s.Shutdown)
-	return s, s.Addr()
-}
-
 func TestConfigGetSet(t *testing.T) {
 	addr := startServer(t)
 	for proto, rc := range newClients(t, addr) {
@@ -280,7 +263,7 @@ func replyMap(t *testing.T, raw any, proto string) map[string]string {
 // The server acts on typed fields set by CONFIG SET: maxclients and
 // requirepass apply to the next connection.
 func TestConfigSetAppliesToServer(t *testing.T) {
-	s, addr := startConfigServer(t)
+	s, addr := startTestServer(t)
 	rc := dialRaw(t, addr)
 	rc.do("+OK\r\n", "config", "set", "maxclients", "1", "requirepass", "pw")
 	s.mu.Lock()
@@ -378,7 +361,7 @@ client-output-buffer-limit pubsub 1gb 2mb 10
 dir `+dir+`
 `)
 	writeFile(t, filepath.Join(dir, "inc.conf"), "timeout 30\n")
-	_, addr := startConfigServer(t, conf)
+	_, addr := startTestServer(t, conf)
 	rc := dialRaw(t, addr)
 	rc.do("+OK\r\n", "config", "set", "maxmemory", "200mb", "hash-max-listpack-entries", "50", "save", "100 1",
 		"client-output-buffer-limit", "pubsub 32mb 8mb 60", "requirepass", `a b"c`)

@@ -35,7 +35,7 @@ func TestMassExpiry(t *testing.T) {
 		n          = 1_000_000
 		maxLatency = 25 * time.Millisecond
 	)
-	s, addr := startKeysServer(t)
+	s, addr := startTestServer(t)
 	heapBefore := liveHeap()
 
 	start := time.Now()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,14 +15,27 @@ import (
 )
 
 // startServer runs respd in-process on a free port for the test's lifetime
-// and returns its address. args are redis-server style flags.
+// and returns its address. args are redis-server style: an optional config
+// file first, then flags.
 func startServer(t testing.TB, args ...string) string {
 	t.Helper()
-	cfg, err := parseArgs(append([]string{"--port", "0", "--bind", "127.0.0.1", "--save", ""}, args...))
+	_, addr := startTestServer(t, args...)
+	return addr
+}
+
+// startTestServer is startServer that also returns the server, for tests
+// that look inside it. Unless the arguments set a dir, the server works in
+// a temporary directory; without a config file, it has no save points.
+func startTestServer(t testing.TB, args ...string) (*Server, string) {
+	t.Helper()
+	if len(args) == 0 || strings.HasPrefix(args[0], "--") {
+		args = append([]string{"--save", ""}, args...)
+	}
+	cfg, err := parseArgs(append(slices.Clone(args), "--port", "0", "--bind", "127.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Dir == "" || len(args) == 0 || !strings.Contains(strings.Join(args, " "), "--dir") {
+	if cfg.Dir == defaultConfig().Dir {
 		cfg.Dir = t.TempDir()
 	}
 	s := NewServer(cfg)
@@ -30,7 +44,7 @@ func startServer(t testing.TB, args ...string) string {
 	}
 	go s.Serve()
 	t.Cleanup(s.Shutdown)
-	return s.Addr()
+	return s, s.Addr()
 }
 
 // newClients returns go-redis clients for the server in RESP2 and RESP3.

@@ -545,7 +545,7 @@ type stringTarget struct {
 // stringTargets are respd and, when it is installed, a real redis-server:
 // each expected reply is checked against both.
 func stringTargets(t *testing.T) []stringTarget {
-	srv, addr := startStringsServer(t)
+	srv, addr := startTestServer(t)
 	targets := []stringTarget{{"respd", addr, plantList(srv)}}
 	if _, err := exec.LookPath("redis-server"); err == nil {
 		targets = append(targets, stringTarget{"redis-server", diffStartRedis(t), nil})
@@ -710,7 +710,7 @@ func compareWithRedis(t *testing.T, n int, command func(i int) []string) {
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("redis-server not installed")
 	}
-	_, respd := startStringsServer(t)
+	_, respd := startTestServer(t)
 	conns := []*rawConn{dialRaw(t, respd), dialRaw(t, diffStartRedis(t))}
 	for i := range n {
 		args := command(i)
@@ -732,24 +732,6 @@ func compareWithRedis(t *testing.T, n int, command func(i int) []string) {
 			t.Fatalf("%q: respd %q, redis-server %q", args, replies[0], replies[1])
 		}
 	}
-}
-
-// startStringsServer is startServer that also returns the server, so a test
-// can reach into its keyspace.
-func startStringsServer(t testing.TB) (*Server, string) {
-	t.Helper()
-	cfg, err := parseArgs([]string{"--port", "0", "--bind", "127.0.0.1", "--save", ""})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Dir = t.TempDir()
-	s := NewServer(cfg)
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve()
-	t.Cleanup(s.Shutdown)
-	return s, s.Addr()
 }
 
 // plantList returns a function that makes key a list in database 0, for
