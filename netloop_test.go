@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -116,5 +118,49 @@ func TestMaxClients(t *testing.T) {
 	b.do("+PONG\r\n", "PING")
 	if got := exchange(t, addr, ""); got != "-ERR max number of clients reached\r\n<closed>" {
 		t.Fatalf("third client got %q", got)
+	}
+}
+
+// The request path allocates nothing in steady state: no garbage per
+// command means no GC work under load (measured process-wide, client
+// included).
+func TestNoAllocationsPerRequest(t *testing.T) {
+	nc, err := net.Dial("tcp", startServer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	buf := make([]byte, 1<<16)
+	for _, tc := range []struct{ req, reply string }{
+		{"*3\r\n$3\r\nSET\r\n$5\r\nkey:1\r\n$3\r\nabc\r\n", "+OK\r\n"},
+		{"*2\r\n$3\r\nGET\r\n$5\r\nkey:1\r\n", "$3\r\nabc\r\n"},
+		{"*2\r\n$4\r\nINCR\r\n$9\r\ncounter:1\r\n", ""},
+		{"*1\r\n$4\r\nPING\r\n", "+PONG\r\n"},
+	} {
+		batch := bytes.Repeat([]byte(tc.req), 16)
+		replyLines := 16 * max(strings.Count(tc.reply, "\r\n"), 1)
+		run := func(rounds int) {
+			for i := 0; i < rounds; i++ {
+				nc.Write(batch)
+				for lines := 0; lines < replyLines; {
+					n, err := nc.Read(buf)
+					if err != nil {
+						t.Fatal(err)
+					}
+					lines += bytes.Count(buf[:n], []byte("\r\n"))
+					if tc.reply != "" && !bytes.HasPrefix(buf[:n], []byte(tc.reply[:1])) {
+						t.Fatalf("%q: unexpected reply %q", tc.req, buf[:n])
+					}
+				}
+			}
+		}
+		run(100)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		run(500)
+		runtime.ReadMemStats(&after)
+		if perRequest := float64(after.Mallocs-before.Mallocs) / (500 * 16); perRequest > 0.05 {
+			t.Errorf("%q: %.2f allocations per request", tc.req, perRequest)
+		}
 	}
 }
