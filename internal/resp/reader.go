@@ -38,7 +38,13 @@ func (e *Error) Error() string {
 
 func protoErr(msg string) *Error { return &Error{"ERR Protocol error: " + msg} }
 
-const initialBufferSize = 64 << 10
+// A client's read buffer starts at Redis's read size and grows with the
+// requests it must hold; a buffer grown past maxIdleBufferSize is released
+// once it is empty, so an idle client costs 16 KiB.
+const (
+	initialBufferSize = 16 << 10
+	maxIdleBufferSize = 64 << 10
+)
 
 // Reader parses the requests of one connection.
 type Reader struct {
@@ -89,11 +95,13 @@ func (rd *Reader) fill(need int) error {
 		rd.r, rd.w = 0, n
 	}
 	if need > len(rd.buf) {
-		grown := make([]byte, need)
+		// Doubling keeps a request of many small arguments, whose size is
+		// learned a bulk at a time, from costing quadratic copying.
+		grown := make([]byte, max(need, 2*len(rd.buf)))
 		copy(grown, rd.buf[:rd.w])
 		rd.buf = grown
-	} else if rd.w == 0 && len(rd.buf) > initialBufferSize {
-		rd.buf = make([]byte, initialBufferSize) // release a big request's buffer
+	} else if rd.w == 0 && len(rd.buf) > maxIdleBufferSize {
+		rd.buf = make([]byte, initialBufferSize)
 	}
 	n, err := rd.rd.Read(rd.buf[rd.w:])
 	rd.w += n

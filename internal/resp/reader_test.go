@@ -2,8 +2,10 @@ package resp
 
 import (
 	"io"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 var testLimits = Limits{MaxBulk: 512 << 20, MaxQuery: 1 << 30, MaxInline: 64 << 10, MaxMultibulk: 1<<31 - 1}
@@ -152,4 +154,23 @@ func FuzzReadCommands(f *testing.F) {
 			t.Fatalf("requests differ: %q vs %q", whole, parts)
 		}
 	})
+}
+
+// A request of many small arguments larger than the buffer is read with
+// geometric buffer growth, not one copy per argument.
+func TestManyArgumentsRequest(t *testing.T) {
+	const n = 200000
+	var b strings.Builder
+	b.WriteString("*" + strconv.Itoa(n+1) + "\r\n$4\r\nMSET\r\n")
+	for i := 0; i < n; i++ {
+		b.WriteString("$2\r\nab\r\n")
+	}
+	start := time.Now()
+	cmds, err := readAll(testLimits, b.String(), 4096)
+	if err != nil || len(cmds) != 1 {
+		t.Fatalf("got %d requests, %v", len(cmds), err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Fatalf("reading a 1.6 MB request took %v", elapsed)
+	}
 }
