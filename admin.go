@@ -19,14 +19,16 @@ func cmdTime(c *Client, args [][]byte) {
 // cmdShutdown: SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. On success the
 // connection just closes, as with Redis.
 func cmdShutdown(c *Client, args [][]byte) {
-	var save, noSave, abort bool
+	var save, noSave, force, abort bool
 	for _, a := range args[1:] {
 		switch strings.ToLower(string(a)) {
 		case "save":
 			save = true
 		case "nosave":
 			noSave = true
-		case "now", "force":
+		case "force":
+			force = true
+		case "now":
 		case "abort":
 			abort = true
 		default:
@@ -43,6 +45,10 @@ func cmdShutdown(c *Client, args [][]byte) {
 		return
 	}
 	c.srv.logf("User requested shutdown...")
+	if err := c.srv.prepareShutdown(save, noSave); err != nil && !force {
+		c.Error("ERR Errors trying to SHUTDOWN. Check logs.")
+		return
+	}
 	c.closing = true
 	// Shutdown takes the data lock, which this handler holds.
 	go c.srv.Shutdown()
@@ -59,6 +65,8 @@ func cmdDebug(c *Client, args [][]byte) {
 	switch {
 	case sub == "help" && len(args) == 2:
 		c.Help("DEBUG",
+			"RELOAD",
+			"    Save the RDB on disk and reload it back to memory.",
 			"OBJECT <key>",
 			"    Show low level info about `key` and associated value.",
 			"SET-ACTIVE-EXPIRE <0|1>",
@@ -76,6 +84,22 @@ func cmdDebug(c *Client, args [][]byte) {
 	case sub == "set-active-expire" && len(args) == 3:
 		n, _ := strconv.Atoi(string(args[2]))
 		c.srv.activeExpire = n != 0
+		c.OK()
+	case sub == "reload" && len(args) == 2:
+		// Save, empty the keyspace and load the file back, as Redis's
+		// DEBUG RELOAD does to prove a dataset survives the round trip.
+		if err := c.srv.save(); err != nil {
+			c.Error("ERR Error trying to save the DB: " + err.Error())
+			return
+		}
+		for _, db := range c.srv.ks.DBs {
+			db.TouchAll(nil)
+			db.Flush()
+		}
+		if err := c.srv.LoadRDB(); err != nil {
+			c.Error("ERR Error trying to load the RDB dump: " + err.Error())
+			return
+		}
 		c.OK()
 	case sub == "object" && len(args) == 3:
 		e := c.lookupWrite(args[2])

@@ -49,6 +49,7 @@ const (
 	flagNoMulti
 	flagAllowBusy
 	flagSkipSlowlog
+	flagNoAsyncLoading
 	// flagMultiControl marks the commands that run immediately inside
 	// MULTI instead of being queued. It is not a Redis flag.
 	flagMultiControl
@@ -58,7 +59,7 @@ var flagByName = map[string]commandFlags{
 	"write": flagWrite, "readonly": flagReadonly, "denyoom": flagDenyOOM, "admin": flagAdmin,
 	"noscript": flagNoScript, "loading": flagLoading, "stale": flagStale, "fast": flagFast,
 	"no_auth": flagNoAuth, "may_replicate": flagMayReplicate, "no_multi": flagNoMulti,
-	"allow_busy": flagAllowBusy, "skip_slowlog": flagSkipSlowlog,
+	"allow_busy": flagAllowBusy, "skip_slowlog": flagSkipSlowlog, "no_async_loading": flagNoAsyncLoading,
 }
 
 func (cmd *Command) has(f commandFlags) bool { return cmd.flags&f != 0 }
@@ -123,6 +124,7 @@ var commandTable = []*Command{
 	define("info", cmdInfo, -1, "loading stale", 0, 0, 0, "@slow @dangerous", "server", "1.0.0", "Get information and statistics about the server"),
 	define("keys", cmdKeys, 2, "readonly", 0, 0, 0, "@keyspace @read @slow @dangerous", "generic", "1.0.0", "Find all keys matching the given pattern"),
 	define("lcs", cmdLcs, -3, "readonly", 1, 2, 1, "@read @string @slow", "string", "7.0.0", "Find longest common substring"),
+	define("lastsave", cmdLastsave, 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous", "server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk"),
 	define("memory", nil, -2, "", 0, 0, 0, "@slow", "server", "4.0.0", "A container for memory diagnostics commands"),
 	define("memory|help", cmdMemoryHelp, 2, "loading stale", 0, 0, 0, "@slow", "server", "4.0.0", "Show helpful text about the different subcommands"),
 	define("memory|usage", cmdMemoryUsage, -3, "readonly", 2, 2, 1, "@read @slow", "server", "4.0.0", "Estimate the memory usage of a key"),
@@ -149,6 +151,7 @@ var commandTable = []*Command{
 	define("rename", cmdRename, 3, "write", 1, 2, 1, "@keyspace @write @slow", "generic", "1.0.0", "Rename a key"),
 	define("renamenx", cmdRenamenx, 3, "write fast", 1, 2, 1, "@keyspace @write @fast", "generic", "1.0.0", "Rename a key, only if the new key does not exist"),
 	define("reset", cmdReset, 1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection", "connection", "6.2.0", "Reset the connection"),
+	define("save", cmdSave, 1, "admin noscript no_async_loading no_multi", 0, 0, 0, "@admin @slow @dangerous", "server", "1.0.0", "Synchronously save the dataset to disk"),
 	define("scan", cmdScan, -2, "readonly", 0, 0, 0, "@keyspace @read @slow", "generic", "2.8.0", "Incrementally iterate the keys space"),
 	define("select", cmdSelect, 2, "loading stale fast", 0, 0, 0, "@fast @connection", "connection", "1.0.0", "Change the selected database for the current connection"),
 	define("set", cmdSet, -3, "write denyoom", 1, 1, 1, "@write @string @slow", "string", "1.0.0", "Set the string value of a key"),

@@ -39,6 +39,9 @@ func main() {
 	if s.logger, err = openLog(cfg); err != nil {
 		fatal(err.Error())
 	}
+	if err := s.LoadRDB(); err != nil {
+		fatal(err.Error())
+	}
 	if err := s.Listen(); err != nil {
 		fatal(fmt.Sprintf("can't listen on %s (tcp): %s", net.JoinHostPort(cmp.Or(cfg.Bind, "*"), strconv.Itoa(cfg.Port)), strerror(err)))
 	}
@@ -55,6 +58,13 @@ func main() {
 		signal.Stop(signals) // a second Ctrl-C kills at once
 		name := map[os.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}[sig]
 		s.logf("Received %s scheduling shutdown...", name)
+		s.mu.Lock()
+		err := s.prepareShutdown(false, false)
+		s.mu.Unlock()
+		if err != nil {
+			s.logf("Error trying to save the DB, can't exit.")
+			return
+		}
 		s.Shutdown()
 	}()
 	s.Serve()

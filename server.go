@@ -32,6 +32,7 @@ type Server struct {
 
 	ln        net.Listener
 	startedAt time.Time
+	lastSave  time.Time // the last successful RDB save (LASTSAVE)
 	runID     string
 	replID    string
 
@@ -68,6 +69,7 @@ func NewServer(cfg *Config) *Server {
 		cfg:          cfg,
 		ks:           keyspace.New(cfg.Databases),
 		startedAt:    time.Now(),
+		lastSave:     time.Now(),
 		runID:        randomHex(40),
 		replID:       randomHex(40),
 		clients:      map[int64]*Client{},

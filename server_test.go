@@ -39,6 +39,9 @@ func startTestServer(t testing.TB, args ...string) (*Server, string) {
 		cfg.Dir = t.TempDir()
 	}
 	s := NewServer(cfg)
+	if err := s.LoadRDB(); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Listen(); err != nil {
 		t.Fatal(err)
 	}

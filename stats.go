@@ -12,6 +12,7 @@ type stats struct {
 	commands          int64
 	connections       int64
 	rejectedConns     int64
+	rdbSaves          int64
 	expiredKeys       int64
 	evictedKeys       int64
 	keyspaceHits      int64

@@ -170,7 +170,7 @@ func TestManyArgumentsRequest(t *testing.T) {
 	if err != nil || len(cmds) != 1 {
 		t.Fatalf("got %d requests, %v", len(cmds), err)
 	}
-	if elapsed := time.Since(start); elapsed > 2*time.Second {
+	if elapsed := time.Since(start); elapsed > 20*time.Second { // quadratic copying takes minutes
 		t.Fatalf("reading a 1.6 MB request took %v", elapsed)
 	}
 }

@@ -1,0 +1,185 @@
+package rdb
+
+import "errors"
+
+// Ported from liblzf 3.6 as vendored by Redis (src/lzf_c.c, src/lzf_d.c),
+// with Redis's lzfP.h settings (HLOG 16, VERY_FAST, no INIT_HTAB: here the
+// table is zeroed, which the "ref > in_data" test already tolerates).
+
+var errLZFTooBig = errors.New("lzf: output does not fit (E2BIG)")
+var errLZFInvalid = errors.New("lzf: invalid compressed data (EINVAL)")
+
+// lzfDecompress decompresses in into out (whose length is the expected
+// output size) and returns the number of bytes written. It checks all
+// bounds (CHECK_INPUT), so arbitrary input cannot make it panic.
+func lzfDecompress(in, out []byte) (int, error) {
+	ip, op := 0, 0
+	inEnd, outEnd := len(in), len(out)
+	for ip < inEnd {
+		ctrl := int(in[ip])
+		ip++
+		if ctrl < 1<<5 { // literal run
+			ctrl++
+			if op+ctrl > outEnd {
+				return 0, errLZFTooBig
+			}
+			if ip+ctrl > inEnd {
+				return 0, errLZFInvalid
+			}
+			copy(out[op:op+ctrl], in[ip:ip+ctrl])
+			op += ctrl
+			ip += ctrl
+		} else { // back reference
+			length := ctrl >> 5
+			ref := op - ((ctrl & 0x1f) << 8) - 1
+			if ip >= inEnd {
+				return 0, errLZFInvalid
+			}
+			if length == 7 {
+				length += int(in[ip])
+				ip++
+				if ip >= inEnd {
+					return 0, errLZFInvalid
+				}
+			}
+			ref -= int(in[ip])
+			ip++
+			if op+length+2 > outEnd {
+				return 0, errLZFTooBig
+			}
+			if ref < 0 {
+				return 0, errLZFInvalid
+			}
+			// Byte-by-byte: source and destination may overlap.
+			for n := length + 2; n > 0; n-- {
+				out[op] = out[ref]
+				op++
+				ref++
+			}
+		}
+	}
+	return op, nil
+}
+
+const (
+	lzfHLog   = 16
+	lzfHSize  = 1 << lzfHLog
+	lzfMaxLit = 1 << 5
+	lzfMaxOff = 1 << 13
+	lzfMaxRef = (1 << 8) + (1 << 3)
+)
+
+func lzfIdx(h uint32) uint32 {
+	return ((h >> (3*8 - lzfHLog)) - h*5) & (lzfHSize - 1)
+}
+
+// lzfCompress compresses in into out[:outLen] and returns the compressed
+// size, or 0 if it does not fit. Like Redis (which allocates outlen+1),
+// out must have room for outLen+1 bytes: the run-header bookkeeping may
+// touch one byte past outLen before giving up.
+func lzfCompress(in []byte, out []byte, outLen int) int {
+	inLen := len(in)
+	if inLen == 0 || outLen == 0 {
+		return 0
+	}
+	var htab [lzfHSize]int32 // positions in in; 0 doubles as "empty"
+	ip, op := 0, 0
+	inEnd, outEnd := inLen, outLen
+	lit := 0
+	op++ // start run
+
+	hval := uint32(in[0]) << 8
+	if inLen > 1 {
+		hval |= uint32(in[1])
+	}
+	for ip < inEnd-2 {
+		hval = hval<<8 | uint32(in[ip+2])
+		slot := lzfIdx(hval)
+		ref := int(htab[slot])
+		htab[slot] = int32(ip)
+
+		off := ip - ref - 1
+		if ref < ip && off < lzfMaxOff && ip+4 < inEnd && ref > 0 &&
+			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
+			// match found at ref
+			length := 2
+			maxlen := inEnd - ip - length
+			if maxlen > lzfMaxRef {
+				maxlen = lzfMaxRef
+			}
+			out[op-lit-1] = byte(lit - 1) // stop run
+			if lit == 0 {
+				op-- // undo run if length is zero
+			}
+			if op+3+1 >= outEnd {
+				return 0
+			}
+			for {
+				length++
+				if !(length < maxlen && in[ref+length] == in[ip+length]) {
+					break
+				}
+			}
+			length -= 2 // now #octets - 1
+			ip++
+			if length < 7 {
+				out[op] = byte((off >> 8) + (length << 5))
+				op++
+			} else {
+				out[op] = byte((off >> 8) + (7 << 5))
+				out[op+1] = byte(length - 7)
+				op += 2
+			}
+			out[op] = byte(off)
+			op++
+			lit = 0
+			op++ // start run
+			ip += length + 1
+			if ip >= inEnd-2 {
+				break
+			}
+			// VERY_FAST: rehash the last two positions of the match.
+			ip -= 2
+			hval = uint32(in[ip])<<8 | uint32(in[ip+1])
+			hval = hval<<8 | uint32(in[ip+2])
+			htab[lzfIdx(hval)] = int32(ip)
+			ip++
+			hval = hval<<8 | uint32(in[ip+2])
+			htab[lzfIdx(hval)] = int32(ip)
+			ip++
+		} else {
+			// one more literal byte we must copy
+			if op >= outEnd {
+				return 0
+			}
+			lit++
+			out[op] = in[ip]
+			op++
+			ip++
+			if lit == lzfMaxLit {
+				out[op-lit-1] = byte(lit - 1) // stop run
+				lit = 0
+				op++ // start run
+			}
+		}
+	}
+	if op+3 > outEnd { // at most 3 bytes can be missing here
+		return 0
+	}
+	for ip < inEnd {
+		lit++
+		out[op] = in[ip]
+		op++
+		ip++
+		if lit == lzfMaxLit {
+			out[op-lit-1] = byte(lit - 1)
+			lit = 0
+			op++
+		}
+	}
+	out[op-lit-1] = byte(lit - 1) // end run
+	if lit == 0 {
+		op-- // undo run if length is zero
+	}
+	return op
+}

@@ -1,0 +1,121 @@
+// Package rdb reads and writes Redis's RDB persistence format.
+//
+// This first slice supports string values only: Load decodes every opcode
+// Redis 7.0–7.4 writes (RDB versions 9–12, and older versions back to 1)
+// and reports any non-string value as an *UnsupportedTypeError. Encoder
+// writes version 10 files that Redis 7.0+ and redis-check-rdb accept.
+package rdb
+
+import "fmt"
+
+// Opcodes (rdb.h RDB_OPCODE_*).
+const (
+	opSlotInfo      = 0xF4
+	opFunction2     = 0xF5
+	opFunctionPreGA = 0xF6
+	opModuleAux     = 0xF7
+	opIdle          = 0xF8
+	opFreq          = 0xF9
+	opAux           = 0xFA
+	opResizeDB      = 0xFB
+	opExpireTimeMs  = 0xFC
+	opExpireTime    = 0xFD
+	opSelectDB      = 0xFE
+	opEOF           = 0xFF
+)
+
+// Value type 0 is the only one decoded.
+const typeString = 0
+
+// Length / string encodings (rdb.h RDB_6BITLEN etc.).
+const (
+	len6Bit  = 0
+	len14Bit = 1
+	len32Bit = 0x80
+	len64Bit = 0x81
+	lenEnc   = 3
+
+	encInt8  = 0
+	encInt16 = 1
+	encInt32 = 2
+	encLZF   = 3
+)
+
+// Encoder output version.
+const encoderVersion = 10
+
+// Highest version Load accepts (Redis 7.4 writes 12).
+const maxVersion = 12
+
+// typeInfo maps an RDB value type to its kind and rdb.h constant name.
+var typeInfo = map[byte][2]string{
+	0:  {"string", "RDB_TYPE_STRING"},
+	1:  {"list", "RDB_TYPE_LIST"},
+	2:  {"set", "RDB_TYPE_SET"},
+	3:  {"zset", "RDB_TYPE_ZSET"},
+	4:  {"hash", "RDB_TYPE_HASH"},
+	5:  {"zset", "RDB_TYPE_ZSET_2"},
+	6:  {"module", "RDB_TYPE_MODULE_PRE_GA"},
+	7:  {"module", "RDB_TYPE_MODULE_2"},
+	9:  {"hash", "RDB_TYPE_HASH_ZIPMAP"},
+	10: {"list", "RDB_TYPE_LIST_ZIPLIST"},
+	11: {"set", "RDB_TYPE_SET_INTSET"},
+	12: {"zset", "RDB_TYPE_ZSET_ZIPLIST"},
+	13: {"hash", "RDB_TYPE_HASH_ZIPLIST"},
+	14: {"list", "RDB_TYPE_LIST_QUICKLIST"},
+	15: {"stream", "RDB_TYPE_STREAM_LISTPACKS"},
+	16: {"hash", "RDB_TYPE_HASH_LISTPACK"},
+	17: {"zset", "RDB_TYPE_ZSET_LISTPACK"},
+	18: {"list", "RDB_TYPE_LIST_QUICKLIST_2"},
+	19: {"stream", "RDB_TYPE_STREAM_LISTPACKS_2"},
+	20: {"set", "RDB_TYPE_SET_LISTPACK"},
+	21: {"stream", "RDB_TYPE_STREAM_LISTPACKS_3"},
+	22: {"hash", "RDB_TYPE_HASH_METADATA_PRE_GA"},
+	23: {"hash", "RDB_TYPE_HASH_LISTPACK_EX_PRE_GA"},
+	24: {"hash", "RDB_TYPE_HASH_METADATA"},
+	25: {"hash", "RDB_TYPE_HASH_LISTPACK_EX"},
+}
+
+// Record is one string key decoded from an RDB stream.
+type Record struct {
+	DB       int
+	Key      []byte
+	Value    []byte // string value
+	ExpireMs int64  // absolute unix ms; 0 = no expiry
+}
+
+// UnsupportedTypeError reports a key whose value type respd cannot load.
+// TypeName is the data type ("list", "set", "zset", "hash", "stream",
+// "module"); Encoding returns the rdb.h constant for Type.
+type UnsupportedTypeError struct {
+	Type     byte
+	TypeName string
+	Key      []byte
+}
+
+// Encoding returns the rdb.h name of the type byte, e.g. "RDB_TYPE_HASH_LISTPACK".
+func (e *UnsupportedTypeError) Encoding() string {
+	if ti, ok := typeInfo[e.Type]; ok {
+		return ti[1]
+	}
+	return fmt.Sprintf("RDB type %d", e.Type)
+}
+
+func (e *UnsupportedTypeError) Error() string {
+	return fmt.Sprintf("key '%s' has a %s value, which respd cannot load yet (RDB type %d, %s)",
+		e.Key, e.TypeName, e.Type, e.Encoding())
+}
+
+// Error is a decoding failure: what went wrong and at which byte offset of
+// the stream (the offset where the offending item starts).
+type Error struct {
+	Offset int64
+	Msg    string
+	Err    error // underlying cause, e.g. io.ErrUnexpectedEOF; may be nil
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("rdb: at byte offset %d: %s", e.Offset, e.Msg)
+}
+
+func (e *Error) Unwrap() error { return e.Err }

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// A dataset saved by SAVE comes back, TTLs included, in a new server.
+func TestSaveAndLoad(t *testing.T) {
+	dir := t.TempDir()
+	s, addr := startTestServer(t, "--dir", dir)
+	rc := newClients(t, addr)["resp2"]
+	rc.Set(ctx, "s", "hello", 0)
+	rc.Set(ctx, "n", "12345", 0)
+	rc.Set(ctx, "big", strings.Repeat("abc", 10000), 0)
+	rc.Set(ctx, "ttl", "v", time.Hour)
+	rc.Set(ctx, "soon", "v", 100*time.Millisecond)
+	rc.Do(ctx, "SELECT", "3")
+	c3 := redis.NewClient(&redis.Options{Addr: addr, DB: 3})
+	defer c3.Close()
+	c3.Set(ctx, "in3", "x", 0)
+	before := rc.LastSave(ctx).Val()
+	time.Sleep(1100 * time.Millisecond)
+	if err := rc.Save(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if after := rc.LastSave(ctx).Val(); after <= before {
+		t.Fatalf("LASTSAVE %d, was %d", after, before)
+	}
+	if info := rc.Info(ctx, "persistence").Val(); !strings.Contains(info, "rdb_changes_since_last_save:0") || !strings.Contains(info, "rdb_saves:1") {
+		t.Fatalf("INFO persistence after SAVE: %q", info)
+	}
+	s.Shutdown()
+	if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); err != nil {
+		t.Fatal(err)
+	}
+	checkRDB(t, filepath.Join(dir, "dump.rdb"))
+
+	_, addr2 := startTestServer(t, "--dir", dir)
+	rc2 := newClients(t, addr2)["resp3"]
+	for k, want := range map[string]string{"s": "hello", "n": "12345", "big": strings.Repeat("abc", 10000), "ttl": "v"} {
+		if got := rc2.Get(ctx, k).Val(); got != want {
+			t.Errorf("%s = %.20q after reload", k, got)
+		}
+	}
+	if ttl := rc2.TTL(ctx, "ttl").Val(); ttl < 59*time.Minute {
+		t.Errorf("TTL after reload = %v", ttl)
+	}
+	if rc2.Exists(ctx, "soon").Val() != 0 {
+		t.Error("a key expired at load time was loaded")
+	}
+	c32 := redis.NewClient(&redis.Options{Addr: addr2, DB: 3})
+	defer c32.Close()
+	if got := c32.Get(ctx, "in3").Val(); got != "x" {
+		t.Errorf("db 3 key = %q", got)
+	}
+}
+
+// checkRDB runs redis-check-rdb on a file respd wrote.
+func checkRDB(t *testing.T, path string) {
+	t.Helper()
+	if _, err := exec.LookPath("redis-check-rdb"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("redis-check-rdb not installed")
+		}
+		t.Log("redis-check-rdb not installed; skipping the check")
+		return
+	}
+	out, err := exec.Command("redis-check-rdb", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "RDB looks OK") {
+		t.Fatalf("redis-check-rdb: %v\n%s", err, out)
+	}
+}
+
+// Interoperability: a dump.rdb written by redis-server loads into respd, and
+// one written by respd loads into redis-server, with the same data.
+func TestRDBInteroperability(t *testing.T) {
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("redis-server not installed")
+		}
+		t.Skip("redis-server not installed")
+	}
+	keys := map[string]string{"int": "42", "neg": "-7", "big-int": "12345678901234567890", "empty": "", "text": "hello world",
+		"long": strings.Repeat("compressible ", 500), "bin": "\x00\x01\xff\r\n"}
+
+	// redis-server → respd
+	dir := t.TempDir()
+	redisAddr := diffStartRedis(t, "--dir", dir)
+	real := redis.NewClient(&redis.Options{Addr: redisAddr})
+	defer real.Close()
+	for k, v := range keys {
+		real.Set(ctx, k, v, 0)
+	}
+	real.Set(ctx, "ttl", "v", time.Hour)
+	if err := real.Save(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, addr := startTestServer(t, "--dir", dir)
+	mine := newClients(t, addr)["resp2"]
+	for k, v := range keys {
+		if got := mine.Get(ctx, k).Val(); got != v {
+			t.Errorf("from redis: %s = %.30q, want %.30q", k, got, v)
+		}
+	}
+	if ttl := mine.TTL(ctx, "ttl").Val(); ttl < 59*time.Minute {
+		t.Errorf("from redis: TTL %v", ttl)
+	}
+
+	// respd → redis-server
+	dir2 := t.TempDir()
+	_, addr2 := startTestServer(t, "--dir", dir2)
+	mine2 := newClients(t, addr2)["resp2"]
+	for k, v := range keys {
+		mine2.Set(ctx, k, v, 0)
+	}
+	mine2.Set(ctx, "ttl", "v", time.Hour)
+	if err := mine2.Save(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	checkRDB(t, filepath.Join(dir2, "dump.rdb"))
+	real2 := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, "--dir", dir2)})
+	defer real2.Close()
+	for k, v := range keys {
+		if got := real2.Get(ctx, k).Val(); got != v {
+			t.Errorf("into redis: %s = %.30q, want %.30q", k, got, v)
+		}
+	}
+	if ttl := real2.TTL(ctx, "ttl").Val(); ttl < 59*time.Minute {
+		t.Errorf("into redis: TTL %v", ttl)
+	}
+}
+
+// A corrupt file stops the start with a message naming it, and is left as
+// it was.
+func TestCorruptRDBRefusesToLoad(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dump.rdb")
+	os.WriteFile(path, []byte("REDIS0010garbage"), 0o644)
+	cfg, _ := parseArgs([]string{"--dir", dir})
+	err := NewServer(cfg).LoadRDB()
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("LoadRDB of a corrupt file: %v", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "REDIS0010garbage" {
+		t.Fatal("the corrupt file was changed")
+	}
+}
+
+// SHUTDOWN saves when save points are configured (or with SAVE), and not
+// with NOSAVE.
+func TestShutdownSaves(t *testing.T) {
+	for _, tc := range []struct {
+		flags []string
+		cmd   []string
+		saved bool
+	}{
+		{[]string{"--save", "3600 1"}, []string{"SHUTDOWN"}, true},
+		{[]string{"--save", "3600 1"}, []string{"SHUTDOWN", "NOSAVE"}, false},
+		{[]string{"--save", ""}, []string{"SHUTDOWN"}, false},
+		{[]string{"--save", ""}, []string{"SHUTDOWN", "SAVE"}, true},
+	} {
+		dir := t.TempDir()
+		_, addr := startTestServer(t, append(tc.flags, "--dir", dir)...)
+		rc := dialRaw(t, addr)
+		rc.do("+OK\r\n", "SET", "k", "v")
+		rc.send(string(diffEncode(stringArgv(tc.cmd...))))
+		waitClosed(t, addr)
+		_, err := os.Stat(filepath.Join(dir, "dump.rdb"))
+		if saved := err == nil; saved != tc.saved {
+			t.Errorf("%v %v: saved %v, want %v", tc.flags, tc.cmd, saved, tc.saved)
+		}
+	}
+}
+
+func waitClosed(t *testing.T, addr string) {
+	for i := 0; i < 100; i++ {
+		nc, err := net.Dial("tcp", addr)
+		if err != nil {
+			return
+		}
+		nc.Close()
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("server still accepting after SHUTDOWN")
+}
+
+func TestDebugReload(t *testing.T) {
+	_, addr := startTestServer(t, "--enable-debug-command", "yes")
+	rc := dialRaw(t, addr)
+	rc.do("+OK\r\n", "SET", "k", "v")
+	rc.do("+OK\r\n", "SET", "n", strconv.Itoa(99))
+	rc.do("+OK\r\n", "DEBUG", "RELOAD")
+	rc.do("$1\r\nv\r\n", "GET", "k")
+	rc.do(":100\r\n", "INCR", "n")
+}
