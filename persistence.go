@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"respd/internal/keyspace"
@@ -148,4 +149,106 @@ func (s *Server) prepareShutdown(save, noSave bool) error {
 	}
 	s.logf("Saving the final RDB snapshot before exiting.")
 	return s.save()
+}
+
+// cmdDump: DUMP key — the value in Redis's payload format.
+func cmdDump(c *Client, args [][]byte) {
+	e := c.lookup(args[1])
+	if e == nil {
+		c.Null()
+		return
+	}
+	c.Bulk(rdb.Dump(e.Str))
+}
+
+// cmdRestore: RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f],
+// with Redis's checks in Redis's order.
+func cmdRestore(c *Client, args [][]byte) {
+	var replace, absTTL bool
+	idle, freq := int64(-1), int64(-1)
+	for i := 4; i < len(args); i++ {
+		more := len(args) - i - 1
+		switch opt := strings.ToLower(string(args[i])); {
+		case opt == "replace":
+			replace = true
+		case opt == "absttl":
+			absTTL = true
+		case opt == "idletime" && more >= 1 && freq == -1:
+			v, ok := c.intArg(args[i+1])
+			if !ok {
+				return
+			}
+			if v < 0 {
+				c.Error("ERR Invalid IDLETIME value, must be >= 0")
+				return
+			}
+			idle = v
+			i++
+		case opt == "freq" && more >= 1 && idle == -1:
+			v, ok := c.intArg(args[i+1])
+			if !ok {
+				return
+			}
+			if v < 0 || v > 255 {
+				c.Error("ERR Invalid FREQ value, must be >= 0 and <= 255")
+				return
+			}
+			freq = v
+			i++
+		default:
+			c.Error(errSyntax)
+			return
+		}
+	}
+	key := args[1]
+	if !replace && c.lookupWrite(key) != nil {
+		c.Error("BUSYKEY Target key name already exists.")
+		return
+	}
+	ttl, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	if ttl < 0 {
+		c.Error("ERR Invalid TTL value, must be >= 0")
+		return
+	}
+	value, err := rdb.Undump(args[3])
+	var unsupported *rdb.UnsupportedTypeError
+	switch {
+	case errors.Is(err, rdb.ErrBadPayload):
+		c.Error("ERR DUMP payload version or checksum are wrong")
+		return
+	case errors.As(err, &unsupported):
+		c.Error("ERR DUMP payload holds a " + unsupported.TypeName + " value, which respd cannot restore yet")
+		return
+	case err != nil:
+		c.Error("ERR Bad data format")
+		return
+	}
+	db := c.database()
+	deleted := replace && db.Delete(str(key))
+	if ttl != 0 && !absTTL {
+		ttl += c.nowMs()
+	}
+	if ttl != 0 && ttl <= c.nowMs() {
+		// Already expired: only the deletion of the old key remains.
+		if deleted {
+			c.changed(key, []byte("DEL"), key)
+		}
+		c.OK()
+		return
+	}
+	e := &keyspace.Entry{Type: keyspace.TypeString, Str: value, Expire: ttl, Access: c.lruClock()}
+	if idle >= 0 {
+		e.Access = keyspace.LRUClock(c.nowMs() - idle*1000)
+	}
+	db.Set(string(key), e, false)
+	argv := args
+	if ttl != 0 && !absTTL {
+		// Replicas and the AOF get the absolute time, as from Redis.
+		argv = append(append([][]byte{args[0], key, itoa(ttl)}, args[3:]...), []byte("ABSTTL"))
+	}
+	c.changed(key, argv...)
+	c.OK()
 }

@@ -1,0 +1,58 @@
+package rdb
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+)
+
+// DUMP and RESTORE payloads: one value as RDB encodes it, then the RDB
+// version (2 bytes, little-endian) and a CRC64 of all that (8 bytes,
+// little-endian), as Redis's createDumpPayload writes them.
+
+// ErrBadPayload is a payload whose version respd cannot read or whose
+// checksum does not match (Redis's verifyDumpPayload).
+var ErrBadPayload = errors.New("rdb: bad DUMP payload version or checksum")
+
+// Dump is the DUMP payload of a string value.
+func Dump(value []byte) []byte {
+	var buf bytes.Buffer
+	e := &Encoder{w: bufio.NewWriter(&buf)}
+	e.writeByte(typeString)
+	e.writeString(value)
+	e.w.Flush()
+	payload := binary.LittleEndian.AppendUint16(buf.Bytes(), dumpVersion)
+	return binary.LittleEndian.AppendUint64(payload, crc64Redis(0, payload))
+}
+
+// dumpVersion is the RDB version of the payloads respd writes.
+const dumpVersion = 10
+
+// Undump returns the string value of a DUMP payload written by Redis 7.0 to
+// 7.4 or respd. A value of another type is an *UnsupportedTypeError; data
+// that does not decode is an *Error.
+func Undump(payload []byte) ([]byte, error) {
+	if len(payload) < 10 {
+		return nil, ErrBadPayload
+	}
+	body := payload[:len(payload)-10]
+	version := binary.LittleEndian.Uint16(payload[len(payload)-10:])
+	crc := binary.LittleEndian.Uint64(payload[len(payload)-8:])
+	if version > maxVersion || crc64Redis(0, payload[:len(payload)-8]) != crc {
+		return nil, ErrBadPayload
+	}
+	d := &decoder{r: bufio.NewReader(bytes.NewReader(body)), version: int(version)}
+	t, err := d.readByte("value type")
+	if err != nil {
+		return nil, err
+	}
+	if t != typeString {
+		name := "unknown"
+		if ti, ok := typeInfo[t]; ok {
+			name = ti[0]
+		}
+		return nil, &UnsupportedTypeError{Type: t, TypeName: name}
+	}
+	return d.readString("value")
+}
