@@ -202,3 +202,19 @@ func TestDebugReload(t *testing.T) {
 	rc.do("$1\r\nv\r\n", "GET", "k")
 	rc.do(":100\r\n", "INCR", "n")
 }
+
+// A file holding types respd does not serve yet refuses to load, naming
+// the key and the type, rather than dropping them.
+func TestRDBWithUnsupportedTypesRefusesToLoad(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("internal", "rdb", "testdata", "types.rdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "dump.rdb"), data, 0o644)
+	cfg, _ := parseArgs([]string{"--dir", dir})
+	err = NewServer(cfg).LoadRDB()
+	if err == nil || !strings.Contains(err.Error(), "which respd cannot load yet") || !strings.Contains(err.Error(), "key '") {
+		t.Fatalf("LoadRDB of a file with a list: %v", err)
+	}
+}
