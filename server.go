@@ -194,7 +194,7 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 		errMsg = errNoAuth
 	case c.multi != nil && cmd.has(flagNoMulti):
 		errMsg = errCommandInMulti
-	case s.cfg.replicaReadOnly() && cmd.has(flagWrite) && c.multi == nil:
+	case s.cfg.replicaReadOnly() && cmd.has(flagWrite):
 		errMsg = errReadonly
 	}
 	if errMsg != "" {

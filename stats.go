@@ -49,7 +49,7 @@ func (st *stats) reset() {
 	st.lastCommands = 0
 }
 
-// sampleOps is called from cron; it takes the lock for a moment.
+// sampleOpsLocked takes one instantaneous_ops_per_sec sample (lock held).
 func (s *Server) sampleOpsLocked() {
 	st := &s.stats
 	now := time.Now()
