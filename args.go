@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"strconv"
 	"unsafe"
 
@@ -107,3 +108,12 @@ func (c *Client) changed(key []byte, argv ...[]byte) {
 // propagate sends a write, in its deterministic form, to the AOF and
 // replicas in the client's database.
 func (c *Client) propagate(argv ...[]byte) { c.srv.propagate(c.db, argv...) }
+
+// cString is b up to its first NUL byte, as C's %s prints it and as
+// Redis compares option names ("NX\x00anything" is NX).
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
+}

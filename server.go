@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 
 	"fmt"
 	"log"
@@ -264,14 +263,6 @@ func unknownCommandError(args [][]byte) string {
 		fmt.Fprintf(&quoted, "'%s' ", a[:n])
 	}
 	return fmt.Sprintf(errUnknownCommand, cString(args[0]), quoted.String())
-}
-
-// cString is b up to its first NUL byte, as C's %s prints it.
-func cString(b []byte) []byte {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return b[:i]
-	}
-	return b
 }
 
 // call executes a resolved command with the lock held: statistics, panic

@@ -150,7 +150,7 @@ func propagateSetPXAT(c *Client, key, val []byte, at int64) {
 func withoutGet(args [][]byte) [][]byte {
 	argv := make([][]byte, 0, len(args))
 	for j, a := range args {
-		if j < 3 || !asciiEqualFold(cstring(a), "get") {
+		if j < 3 || !asciiEqualFold(cString(a), "get") {
 			argv = append(argv, a)
 		}
 	}
@@ -328,7 +328,7 @@ func findStringOption(opt []byte) *stringOption {
 // The expiry option's argument is returned as expire.
 func parseStringOptions(c *Client, opts [][]byte, forSet bool) (flags setFlags, expire []byte, ok bool) {
 	for j := 0; j < len(opts); j++ {
-		o := findStringOption(cstring(opts[j]))
+		o := findStringOption(cString(opts[j]))
 		allowed := o != nil && ((forSet && o.set) || (!forSet && o.getex))
 		takesArg := allowed && o.flag&setExpiry != 0
 		if !allowed || flags&o.conflictsWith != 0 || (takesArg && j+1 == len(opts)) {
@@ -366,15 +366,6 @@ func expireAtArg(c *Client, name, arg []byte, flags setFlags) (int64, bool) {
 	}
 	c.Error(fmt.Sprintf(errInvalidExpire, strings.ToLower(string(name))))
 	return 0, false
-}
-
-// cstring is b up to its first NUL byte: Redis compares option names as C
-// strings, so "NX\x00anything" is NX.
-func cstring(b []byte) []byte {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return b[:i]
-	}
-	return b
 }
 
 // asciiEqualFold is strcasecmp(b, lower) == 0 for a lower-case ASCII word;
@@ -783,7 +774,7 @@ func cmdLcs(c *Client, args [][]byte) {
 	var idx, length, withMatchLen bool
 	var minMatchLen int64
 	for j := 3; j < len(args); j++ {
-		opt := cstring(args[j])
+		opt := cString(args[j])
 		switch {
 		case asciiEqualFold(opt, "idx"):
 			idx = true
