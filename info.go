@@ -202,7 +202,7 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	infoLine(b, "rdb_last_bgsave_time_sec", -1)
 	infoLine(b, "rdb_current_bgsave_time_sec", -1)
 	infoLine(b, "rdb_saves", s.stats.rdbSaves)
-	infoLine(b, "aof_enabled", 0)
+	infoLine(b, "aof_enabled", boolInt(s.aof != nil))
 	infoLine(b, "aof_rewrite_in_progress", 0)
 	infoLine(b, "aof_rewrite_scheduled", 0)
 	infoLine(b, "aof_last_rewrite_time_sec", -1)
@@ -293,4 +293,11 @@ func (s *Server) infoKeyspace(b *strings.Builder) {
 			fmt.Fprintf(b, "db%d:keys=%d,expires=%d,avg_ttl=%d\r\n", i, db.Len(), db.Volatile(), db.AvgTTL)
 		}
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -39,7 +39,7 @@ func main() {
 	if s.logger, err = openLog(cfg); err != nil {
 		fatal(err.Error())
 	}
-	if err := s.LoadRDB(); err != nil {
+	if err := s.LoadData(); err != nil {
 		fatal(err.Error())
 	}
 	if err := s.Listen(); err != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"time"
+
+	"respd/internal/aof"
 )
 
 // Transactions: MULTI queues commands (see dispatch), EXEC runs them
@@ -45,6 +47,7 @@ func cmdExec(c *Client, args [][]byte) {
 		return
 	}
 	s := c.srv
+	s.inExec, s.execPropagated = true, false
 	c.Array(len(m.queue))
 	for _, q := range m.queue {
 		// A reply mode set inside the transaction applies to the commands
@@ -54,6 +57,10 @@ func cmdExec(c *Client, args [][]byte) {
 		s.call(c, q.cmd, q.args, time.Now())
 	}
 	c.skipThis = false
+	s.inExec = false
+	if s.execPropagated && s.aof != nil {
+		s.aof.buf = aof.AppendCommand(s.aof.buf, [][]byte{[]byte("EXEC")})
+	}
 }
 
 // abortExec answers an EXEC that was itself rejected (arity, auth, …): the

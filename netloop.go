@@ -226,8 +226,10 @@ func (l *eventLoop) touch(c *Client) {
 	}
 }
 
-// flush writes this turn's replies and closes the clients that are done.
+// flush writes this turn's AOF commands, then its replies, and closes the
+// clients that are done.
 func (l *eventLoop) flush() {
+	l.s.writeAOF()
 	for _, c := range l.touched {
 		c.touched = false
 		if l.clients[c.fd] != c {

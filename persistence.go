@@ -23,11 +23,17 @@ func (s *Server) rdbPath() string { return filepath.Join(s.cfg.Dir, s.cfg.DBFile
 // empty dataset. Keys whose TTL has passed are not loaded, as on a Redis
 // master. Call it before serving, or with the lock held.
 func (s *Server) LoadRDB() error {
-	path := s.rdbPath()
-	f, err := os.Open(path)
+	err := s.loadRDBFile(s.rdbPath())
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
+	return err
+}
+
+// loadRDBFile loads one RDB file (dump.rdb, or an AOF base) into the
+// keyspace.
+func (s *Server) loadRDBFile(path string) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,11 @@ type Server struct {
 	stats          stats
 	cmdStats       []commandStats // by Command.index
 
+	aof *aofState // nil unless appendonly is on
+	// inExec is set while EXEC runs its queue; execPropagated once a write
+	// in it has been propagated (after a MULTI).
+	inExec, execPropagated bool
+
 	loop     *eventLoop
 	stopping bool // Shutdown asked the event loop to stop
 	// closingClients were killed (CLIENT KILL, timeout) and are closed by
@@ -109,6 +114,9 @@ func (s *Server) Serve() error {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	loop.run()
+	s.mu.Lock()
+	s.closeAOF()
+	s.mu.Unlock()
 	s.ln.Close()
 	close(s.loopDone)
 	<-s.done
@@ -284,10 +292,19 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	cmd.Handler(c, args)
 }
 
-// propagate records a write that changed data, in its deterministic form.
-// Persistence and replication attach here; today it counts changes.
+// propagate records a write that changed data, in its deterministic form:
+// it counts the change and feeds the AOF; inside EXEC, the first write
+// opens a MULTI that EXEC closes. (Replication attaches here too.)
 func (s *Server) propagate(db int, argv ...[]byte) {
 	s.stats.dirty++
+	if s.aof == nil {
+		return
+	}
+	if s.inExec && !s.execPropagated {
+		s.execPropagated = true
+		s.aof.feed(db, [][]byte{[]byte("MULTI")})
+	}
+	s.aof.feed(db, argv)
 }
 
 // touch marks key as modified for WATCH (Redis's signalModifiedKey).
@@ -351,7 +368,9 @@ func (s *Server) cron() {
 		case <-time.After(period):
 			s.activeExpireCycle(period)
 			s.activeRehash()
+			s.syncAOF()
 			s.mu.Lock()
+			s.writeAOF() // the DELs of keys the cycle expired
 			s.sampleOpsLocked()
 			s.closeIdleClients()
 			s.mu.Unlock()

@@ -39,7 +39,7 @@ func startTestServer(t testing.TB, args ...string) (*Server, string) {
 		cfg.Dir = t.TempDir()
 	}
 	s := NewServer(cfg)
-	if err := s.LoadRDB(); err != nil {
+	if err := s.LoadData(); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Listen(); err != nil {

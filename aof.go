@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"respd/internal/aof"
+
+	"github.com/tidwall/redcon"
+)
+
+// The append-only file, in Redis 7's multi-part layout:
+// <dir>/<appenddirname>/ holds <appendfilename>.manifest, a base file (an
+// RDB) and an incremental file of commands. Every write reaches the
+// incremental file, in its deterministic form, before its reply is sent:
+// the event loop writes the AOF buffer at the end of each turn, ahead of the
+// replies, and with appendfsync always syncs it there too (a group commit
+// per turn); with everysec the cron syncs it once a second.
+
+type aofState struct {
+	dir      string
+	manifest []aof.ManifestFile
+	file     *os.File  // the incremental file, appended to
+	buf      []byte    // commands not yet written
+	db       int       // the database the stream last SELECTed; -1 none
+	dirty    bool      // written since the last fsync
+	lastSync time.Time // of appendfsync everysec
+}
+
+func (s *Server) aofDir() string { return filepath.Join(s.cfg.Dir, s.cfg.AppendDirName) }
+
+func (s *Server) manifestPath() string {
+	return filepath.Join(s.aofDir(), s.cfg.AppendFilename+".manifest")
+}
+
+// LoadData fills the keyspace at start: from the AOF when appendonly is on
+// and one exists, else from the RDB file. With appendonly on, it then opens
+// the AOF, creating the directory, a base file, an empty incremental file
+// and the manifest if there was none.
+func (s *Server) LoadData() error {
+	if !s.cfg.AppendOnly {
+		return s.LoadRDB()
+	}
+	data, err := os.ReadFile(s.manifestPath())
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := s.LoadRDB(); err != nil {
+			return err
+		}
+		return s.createAOF()
+	case err != nil:
+		return err
+	}
+	files, err := aof.ParseManifest(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.manifestPath(), err)
+	}
+	if err := s.loadAOF(files); err != nil {
+		return err
+	}
+	return s.openAOF(files)
+}
+
+// loadAOF replays the base file and the incremental files in order.
+func (s *Server) loadAOF(files []aof.ManifestFile) error {
+	sort.SliceStable(files, func(i, j int) bool {
+		if (files[i].Type == aof.TypeBase) != (files[j].Type == aof.TypeBase) {
+			return files[i].Type == aof.TypeBase
+		}
+		return files[i].Seq < files[j].Seq
+	})
+	start := time.Now()
+	// The loader's replies are switched off, as for Redis's fake AOF client.
+	loader := &Client{srv: s, w: redcon.NewWriter(io.Discard), replyOff: true, resp: 2, authenticated: true, lastCmd: "NULL"}
+	for i, f := range files {
+		if f.Type == aof.TypeHistory {
+			continue
+		}
+		path := filepath.Join(s.aofDir(), f.Name)
+		if f.Type == aof.TypeBase && isRDB(path) {
+			if err := s.loadRDBFile(path); err != nil {
+				return err
+			}
+			continue
+		}
+		last := i == len(files)-1
+		if err := s.replayAOF(loader, path, last); err != nil {
+			return err
+		}
+	}
+	s.logf("DB loaded from append only file: %.3f seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// replayAOF runs the commands of one file. A command cut short at the end
+// of the last file is dropped and the file truncated to the commands before
+// it, as Redis does with aof-load-truncated yes.
+func (s *Server) replayAOF(loader *Client, path string, last bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd := aof.NewReader(f)
+	for {
+		argv, err := rd.ReadCommand()
+		switch {
+		case err == io.EOF:
+			return nil
+		case errors.Is(err, aof.ErrTruncated) && last:
+			s.logf("!!! Warning: short read while loading the AOF file %s!!! Truncating it to %d bytes.", path, rd.Offset())
+			return os.Truncate(path, rd.Offset())
+		case err != nil:
+			return fmt.Errorf("bad AOF file %s: %w", path, err)
+		}
+		s.dispatch(loader, argv)
+	}
+}
+
+// createAOF starts an AOF from the data in memory: a base RDB, an empty
+// incremental file and the manifest naming them.
+func (s *Server) createAOF() error {
+	if err := os.MkdirAll(s.aofDir(), 0o755); err != nil {
+		return err
+	}
+	files := []aof.ManifestFile{
+		{Name: s.cfg.AppendFilename + ".1.base.rdb", Seq: 1, Type: aof.TypeBase},
+		{Name: s.cfg.AppendFilename + ".1.incr.aof", Seq: 1, Type: aof.TypeIncr},
+	}
+	if err := s.writeRDB(filepath.Join(s.aofDir(), files[0].Name)); err != nil {
+		return err
+	}
+	if err := writeFileSynced(filepath.Join(s.aofDir(), files[1].Name), nil); err != nil {
+		return err
+	}
+	if err := writeFileSynced(s.manifestPath(), aof.FormatManifest(files)); err != nil {
+		return err
+	}
+	if err := syncDir(s.aofDir()); err != nil {
+		return err
+	}
+	return s.openAOF(files)
+}
+
+// openAOF opens the newest incremental file for appending.
+func (s *Server) openAOF(files []aof.ManifestFile) error {
+	var incr *aof.ManifestFile
+	for i := range files {
+		if files[i].Type == aof.TypeIncr && (incr == nil || files[i].Seq > incr.Seq) {
+			incr = &files[i]
+		}
+	}
+	if incr == nil {
+		return fmt.Errorf("%s names no incremental file", s.manifestPath())
+	}
+	f, err := os.OpenFile(filepath.Join(s.aofDir(), incr.Name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	s.aof = &aofState{dir: s.aofDir(), manifest: files, file: f, db: -1}
+	return nil
+}
+
+// feed appends a propagated command, with a SELECT when the database
+// changes.
+func (a *aofState) feed(db int, argv [][]byte) {
+	if db != a.db {
+		a.buf = aof.AppendCommand(a.buf, [][]byte{[]byte("SELECT"), itoa(int64(db))})
+		a.db = db
+	}
+	a.buf = aof.AppendCommand(a.buf, argv)
+}
+
+// writeAOF writes the commands of this turn (lock held), syncing them with
+// appendfsync always. It runs before the turn's replies are sent.
+func (s *Server) writeAOF() {
+	a := s.aof
+	if a == nil || len(a.buf) == 0 {
+		return
+	}
+	if _, err := a.file.Write(a.buf); err != nil {
+		s.logf("Error writing to the AOF file: %v", err)
+	}
+	a.buf = a.buf[:0]
+	a.dirty = true
+	if s.cfg.AppendFsync == "always" {
+		a.file.Sync()
+		a.dirty = false
+	}
+}
+
+// syncAOF is appendfsync everysec's once-a-second sync, from the cron.
+func (s *Server) syncAOF() {
+	s.mu.Lock()
+	a := s.aof
+	if a == nil || !a.dirty || s.cfg.AppendFsync != "everysec" || time.Since(a.lastSync) < time.Second {
+		s.mu.Unlock()
+		return
+	}
+	a.dirty, a.lastSync = false, time.Now()
+	s.mu.Unlock()
+	a.file.Sync() // outside the lock: a sync may take a while
+}
+
+// closeAOF writes and syncs what is left, at shutdown.
+func (s *Server) closeAOF() {
+	if s.aof == nil {
+		return
+	}
+	s.writeAOF()
+	s.aof.file.Sync()
+	s.aof.file.Close()
+	s.aof = nil
+}
+
+func writeFileSynced(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// isRDB reports whether a base file is an RDB (rather than commands).
+func isRDB(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	magic := make([]byte, 5)
+	_, err = io.ReadFull(bufio.NewReader(f), magic)
+	return err == nil && string(magic) == "REDIS"
+}

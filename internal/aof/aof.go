@@ -1,0 +1,167 @@
+// Package aof holds Redis 7's append-only file formats: the multi-part
+// manifest, and the RESP command stream of the base and incremental files.
+package aof
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"respd/internal/resp"
+)
+
+// File types in a manifest.
+const (
+	TypeBase    = "b"
+	TypeHistory = "h"
+	TypeIncr    = "i"
+)
+
+// ManifestFile is one line of a manifest.
+type ManifestFile struct {
+	Name string
+	Seq  int64
+	Type string
+}
+
+// ParseManifest reads a manifest: one "file <name> seq <n> type <t>" line
+// per file (keys in any order, names quoted as sdscatrepr writes them).
+func ParseManifest(data []byte) ([]ManifestFile, error) {
+	var files []ManifestFile
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		words, ok := resp.SplitArgs(line)
+		if !ok || len(words)%2 != 0 {
+			return nil, fmt.Errorf("manifest line %d: invalid format", i+1)
+		}
+		var f ManifestFile
+		for j := 0; j < len(words); j += 2 {
+			switch v := string(words[j+1]); string(words[j]) {
+			case "file":
+				f.Name = v
+			case "seq":
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n < 0 {
+					return nil, fmt.Errorf("manifest line %d: invalid seq %q", i+1, v)
+				}
+				f.Seq = n
+			case "type":
+				f.Type = v
+			}
+		}
+		if f.Name == "" || (f.Type != TypeBase && f.Type != TypeHistory && f.Type != TypeIncr) {
+			return nil, fmt.Errorf("manifest line %d: invalid file entry", i+1)
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+// FormatManifest writes a manifest as Redis does.
+func FormatManifest(files []ManifestFile) []byte {
+	var b bytes.Buffer
+	for _, f := range files {
+		fmt.Fprintf(&b, "file %s seq %d type %s\n", f.Name, f.Seq, f.Type)
+	}
+	return b.Bytes()
+}
+
+// AppendCommand appends argv as a RESP multi-bulk request.
+func AppendCommand(b []byte, argv [][]byte) []byte {
+	b = append(b, '*')
+	b = strconv.AppendInt(b, int64(len(argv)), 10)
+	b = append(b, '\r', '\n')
+	for _, a := range argv {
+		b = append(b, '$')
+		b = strconv.AppendInt(b, int64(len(a)), 10)
+		b = append(b, '\r', '\n')
+		b = append(b, a...)
+		b = append(b, '\r', '\n')
+	}
+	return b
+}
+
+// ErrTruncated is a command cut short by the end of the file, which Redis
+// loads up to (aof-load-truncated yes).
+var ErrTruncated = errors.New("aof: truncated command at end of file")
+
+// Reader reads the commands of an AOF stream.
+type Reader struct {
+	r   *bufio.Reader
+	off int64 // bytes of complete commands read so far
+}
+
+// NewReader reads commands from r.
+func NewReader(r io.Reader) *Reader { return &Reader{r: bufio.NewReaderSize(r, 1<<16)} }
+
+// Offset is where the commands read so far end.
+func (rd *Reader) Offset() int64 { return rd.off }
+
+// ReadCommand returns the next command, io.EOF at a clean end, ErrTruncated
+// for a command the file ends inside, or another error for corruption.
+func (rd *Reader) ReadCommand() ([][]byte, error) {
+	n, used, err := rd.header('*')
+	if err != nil {
+		return nil, err
+	}
+	if n < 1 || n > 1<<20 {
+		return nil, fmt.Errorf("aof: bad command length %d at byte %d", n, rd.off)
+	}
+	argv := make([][]byte, 0, min(n, 64))
+	for i := int64(0); i < n; i++ {
+		size, u, err := rd.header('$')
+		used += u
+		if err != nil {
+			return nil, truncatedIfEOF(err)
+		}
+		if size < 0 || size > 512<<20 {
+			return nil, fmt.Errorf("aof: bad bulk length %d at byte %d", size, rd.off)
+		}
+		// Grown as bytes arrive, so a corrupt length cannot allocate more
+		// than the file holds.
+		var buf bytes.Buffer
+		if _, err := io.CopyN(&buf, rd.r, size+2); err != nil {
+			return nil, truncatedIfEOF(err)
+		}
+		arg := buf.Bytes()
+		if arg[size] != '\r' || arg[size+1] != '\n' {
+			return nil, fmt.Errorf("aof: bulk not terminated by CRLF at byte %d", rd.off)
+		}
+		used += size + 2
+		argv = append(argv, arg[:size:size])
+	}
+	rd.off += used
+	return argv, nil
+}
+
+// header reads "<kind><n>\r\n" and returns n and the bytes it took.
+func (rd *Reader) header(kind byte) (int64, int64, error) {
+	line, err := rd.r.ReadSlice('\n')
+	if err != nil {
+		if err == io.EOF && len(line) == 0 && kind == '*' {
+			return 0, 0, io.EOF
+		}
+		return 0, 0, truncatedIfEOF(err)
+	}
+	if len(line) < 4 || line[0] != kind || line[len(line)-2] != '\r' {
+		return 0, 0, fmt.Errorf("aof: expected '%c' header at byte %d", kind, rd.off)
+	}
+	n, err := strconv.ParseInt(string(line[1:len(line)-2]), 10, 64)
+	if err != nil {
+		return 0, 0, fmt.Errorf("aof: bad number in header at byte %d", rd.off)
+	}
+	return n, int64(len(line)), nil
+}
+
+func truncatedIfEOF(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return ErrTruncated
+	}
+	return err
+}

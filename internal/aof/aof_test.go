@@ -1,0 +1,70 @@
+package aof
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+)
+
+func TestManifest(t *testing.T) {
+	// As redis-server 7.0.15 writes it.
+	redis := "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+	files, err := ParseManifest([]byte(redis))
+	want := []ManifestFile{{"appendonly.aof.1.base.rdb", 1, TypeBase}, {"appendonly.aof.1.incr.aof", 1, TypeIncr}}
+	if err != nil || !reflect.DeepEqual(files, want) {
+		t.Fatalf("ParseManifest = %v, %v", files, err)
+	}
+	if got := string(FormatManifest(files)); got != redis {
+		t.Fatalf("FormatManifest = %q", got)
+	}
+	if files, err := ParseManifest([]byte("type i seq 3 file \"a b.aof\"\n")); err != nil || files[0].Name != "a b.aof" || files[0].Seq != 3 {
+		t.Fatalf("keys in another order, quoted name: %v, %v", files, err)
+	}
+	for _, bad := range []string{"file x seq 1\n", "file x seq -1 type i\n", "file x seq 1 type z\n", "file \"x seq 1 type i\n"} {
+		if _, err := ParseManifest([]byte(bad)); err == nil {
+			t.Errorf("ParseManifest(%q) accepted", bad)
+		}
+	}
+}
+
+func TestReader(t *testing.T) {
+	stream := AppendCommand(nil, [][]byte{[]byte("SELECT"), []byte("0")})
+	stream = AppendCommand(stream, [][]byte{[]byte("SET"), []byte("k"), []byte("a\r\nb")})
+	complete := len(stream)
+	for cut := 0; cut <= complete; cut++ {
+		rd := NewReader(bytes.NewReader(stream[:cut]))
+		var n int
+		var err error
+		for {
+			if _, err = rd.ReadCommand(); err != nil {
+				break
+			}
+			n++
+		}
+		switch {
+		case cut == complete && (err != io.EOF || n != 2 || rd.Offset() != int64(complete)):
+			t.Fatalf("whole stream: %d commands, %v, offset %d", n, err, rd.Offset())
+		case cut == 0 && err != io.EOF:
+			t.Fatalf("empty stream: %v", err)
+		case cut > 0 && cut < complete && err != io.EOF && !errors.Is(err, ErrTruncated):
+			t.Fatalf("cut at %d: %v", cut, err)
+		}
+	}
+	if _, err := NewReader(bytes.NewReader([]byte("*1\r\n$3\r\nabcXY"))).ReadCommand(); err == nil || errors.Is(err, ErrTruncated) {
+		t.Fatalf("corrupt terminator: %v", err)
+	}
+}
+
+func FuzzReader(f *testing.F) {
+	f.Add(AppendCommand(nil, [][]byte{[]byte("SET"), []byte("k"), []byte("v")}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rd := NewReader(bytes.NewReader(data))
+		for i := 0; i < 1000; i++ {
+			if _, err := rd.ReadCommand(); err != nil {
+				return
+			}
+		}
+	})
+}
