@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -70,6 +71,9 @@ func (s *Server) loadRDBFile(path string) error {
 // temporary file, synced to disk, then renamed over the old one, so a
 // failed save leaves the previous file intact. The lock is held.
 func (s *Server) save() error {
+	if s.bgsaving {
+		return errors.New("ERR Background save already in progress")
+	}
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-%d.rdb", os.Getpid()))
 	err := s.writeRDB(tmp)
@@ -138,6 +142,10 @@ func syncDir(dir string) error {
 }
 
 func cmdSave(c *Client, args [][]byte) {
+	if c.srv.bgsaving {
+		c.Error("ERR Background save already in progress")
+		return
+	}
 	if err := c.srv.save(); err != nil {
 		c.Error("ERR")
 		return
@@ -257,4 +265,138 @@ func cmdRestore(c *Client, args [][]byte) {
 	}
 	c.changed(key, argv...)
 	c.OK()
+}
+
+// ---- Background saves
+
+// bgsave starts a background save of a consistent snapshot: the keyspace
+// is read a few hundred buckets at a time under the lock, encoded into
+// memory there, and written to disk outside it, while clients go on.
+func (s *Server) bgsave() error {
+	if s.bgsaving {
+		return errors.New("ERR Background save already in progress")
+	}
+	s.bgsaving = true
+	s.bgsaveStart = time.Now()
+	s.dirtyAtBgsave = s.stats.dirty
+	snap := s.ks.StartSnapshot()
+	s.logf("Background saving started")
+	go s.writeSnapshot(snap)
+	return nil
+}
+
+func (s *Server) writeSnapshot(snap *keyspace.Snapshot) {
+	path := s.rdbPath()
+	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
+	err := s.encodeSnapshot(snap, tmp)
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err == nil {
+		err = syncDir(s.cfg.Dir)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap.Close()
+	s.bgsaving = false
+	s.lastBgsaveSeconds = int64(time.Since(s.bgsaveStart).Seconds())
+	s.lastBgsaveOK = err == nil
+	if err != nil {
+		os.Remove(tmp)
+		s.lastBgsaveTry = time.Now()
+		s.logf("Background saving error: %v", err)
+		return
+	}
+	s.stats.dirty -= s.dirtyAtBgsave
+	s.lastSave = time.Now()
+	s.stats.rdbSaves++
+	s.logf("Background saving terminated with success")
+}
+
+// encodeSnapshot writes the snapshot to path.
+func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var chunk bytes.Buffer
+	enc, err := rdb.NewEncoder(&chunk)
+	if err != nil {
+		return err
+	}
+	db := -1
+	for done := false; !done; {
+		s.mu.Lock()
+		done = snap.Next(256, func(i int, e *keyspace.Entry) {
+			if i != db {
+				enc.SelectDB(i, 0, 0)
+				db = i
+			}
+			enc.String([]byte(e.Key), e.Str, e.Expire)
+		})
+		if done {
+			err = enc.Close()
+		} else {
+			err = enc.Flush()
+		}
+		s.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(chunk.Bytes()); err != nil {
+			return err
+		}
+		chunk.Reset()
+	}
+	return f.Sync()
+}
+
+// cmdBgsave: BGSAVE [SCHEDULE].
+func cmdBgsave(c *Client, args [][]byte) {
+	schedule := len(args) == 2 && strings.EqualFold(string(args[1]), "schedule")
+	if len(args) > 1 && !schedule {
+		c.Error(errSyntax)
+		return
+	}
+	if c.srv.bgsaving && schedule {
+		c.srv.bgsaveScheduled = true
+		c.Simple("Background saving scheduled")
+		return
+	}
+	if err := c.srv.bgsave(); err != nil {
+		c.Error(err.Error())
+		return
+	}
+	c.Simple("Background saving started")
+}
+
+// saveCron starts the background saves that save points and BGSAVE
+// SCHEDULE ask for (lock held). After a failed save it waits 5 seconds
+// before trying again, as Redis.
+func (s *Server) saveCron() {
+	if s.bgsaving {
+		return
+	}
+	if s.bgsaveScheduled {
+		s.bgsaveScheduled = false
+		s.bgsave()
+		return
+	}
+	since := time.Since(s.lastSave)
+	for _, sp := range s.cfg.Save {
+		if s.stats.dirty >= int64(sp.Changes) && since >= time.Duration(sp.Seconds)*time.Second &&
+			(s.lastBgsaveOK || time.Since(s.lastBgsaveTry) > 5*time.Second) {
+			s.logf("%d changes in %d seconds. Saving...", sp.Changes, sp.Seconds)
+			s.bgsave()
+			return
+		}
+	}
+}
+
+// writesRefused is Redis's MISCONF: with save points set and
+// stop-writes-on-bgsave-error on, writes are refused while the last
+// background save failed.
+func (s *Server) writesRefused() bool {
+	return !s.lastBgsaveOK && len(s.cfg.Save) > 0 && s.cfg.get("stop-writes-on-bgsave-error") == "yes"
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -217,4 +218,135 @@ func TestRDBWithUnsupportedTypesRefusesToLoad(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "which respd cannot load yet") || !strings.Contains(err.Error(), "key '") {
 		t.Fatalf("LoadRDB of a file with a list: %v", err)
 	}
+}
+
+// BGSAVE saves the data as it was when it started, whatever clients write
+// meanwhile: overwrites, appends, deletes, new keys, FLUSHALL.
+func TestBgsaveIsConsistent(t *testing.T) {
+	dir := t.TempDir()
+	s, addr := startTestServer(t, "--dir", dir)
+	const n = 200000
+	var load strings.Builder
+	for i := 0; i < n; i++ {
+		k := "k" + strconv.Itoa(i)
+		load.WriteString("*3\r\n$3\r\nSET\r\n$" + strconv.Itoa(len(k)) + "\r\n" + k + "\r\n$6\r\nbefore\r\n")
+	}
+	rc := dialRaw(t, addr)
+	rc.send(load.String())
+	rc.expect(strings.Repeat("+OK\r\n", n))
+	rc.do("+Background saving started\r\n", "BGSAVE")
+	// Change everything while the save runs.
+	for i := 0; i < n; i += 7 {
+		k := "k" + strconv.Itoa(i)
+		switch i % 4 {
+		case 0:
+			rc.do("+OK\r\n", "SET", k, "after")
+		case 1:
+			rc.do(":12\r\n", "APPEND", k, "xxxxxx")
+		case 2:
+			rc.do(":1\r\n", "DEL", k)
+		case 3:
+			rc.do("+OK\r\n", "SET", "new"+k, "x")
+		}
+	}
+	rc.do("+OK\r\n", "FLUSHALL")
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		s.mu.Lock()
+		saving := s.bgsaving
+		s.mu.Unlock()
+		if !saving {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("BGSAVE did not finish")
+		}
+	}
+	checkRDB(t, filepath.Join(dir, "dump.rdb"))
+	cfg, _ := parseArgs([]string{"--dir", dir})
+	loaded := NewServer(cfg)
+	if err := loaded.LoadRDB(); err != nil {
+		t.Fatal(err)
+	}
+	if got := loaded.ks.DBs[0].Len(); got != n {
+		t.Fatalf("snapshot holds %d keys, want %d", got, n)
+	}
+	for i := 0; i < n; i++ {
+		if e := loaded.ks.DBs[0].Peek("k" + strconv.Itoa(i)); e == nil || string(e.Str) != "before" {
+			t.Fatalf("k%d in the snapshot: %v", i, e)
+		}
+	}
+}
+
+// Save points start background saves; a failed one refuses writes with
+// MISCONF until a save succeeds.
+func TestSavePointsAndMisconf(t *testing.T) {
+	dir := t.TempDir()
+	_, addr := startTestServer(t, "--dir", dir, "--save", "1 1")
+	rc := newClients(t, addr)["resp2"]
+	before := rc.LastSave(ctx).Val()
+	rc.Set(ctx, "k", "v", 0)
+	deadline := time.Now().Add(5 * time.Second)
+	for rc.LastSave(ctx).Val() == before && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); err != nil {
+		t.Fatalf("no save after a change with save \"1 1\": %v", err)
+	}
+
+	os.RemoveAll(dir) // the next save cannot create its file
+	raw := dialRaw(t, addr)
+	raw.do("+Background saving started\r\n", "BGSAVE")
+	for i := 0; i < 100 && !strings.Contains(rc.Info(ctx, "persistence").Val(), "rdb_last_bgsave_status:err"); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	raw.do("-"+errMisconf+"\r\n", "SET", "k", "v2")
+	raw.do("$1\r\nv\r\n", "GET", "k")
+	os.MkdirAll(dir, 0o755)
+	raw.do("+Background saving started\r\n", "BGSAVE")
+	for i := 0; i < 100 && !strings.Contains(rc.Info(ctx, "persistence").Val(), "rdb_last_bgsave_status:ok"); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	raw.do("+OK\r\n", "SET", "k", "v2")
+}
+
+// A background save of 1,000,000 keys never stops the world: the longest
+// reply a client waits for during it stays under 50 ms.
+func TestBgsavePause(t *testing.T) {
+	if testing.Short() || raceEnabled() {
+		t.Skip("loads 1,000,000 keys")
+	}
+	dir := t.TempDir()
+	s, addr := startTestServer(t, "--dir", dir)
+	const n = 1000000
+	var load strings.Builder
+	for i := 0; i < n; i++ {
+		k := fmt.Sprintf("key:%010d", i)
+		load.WriteString("*3\r\n$3\r\nSET\r\n$14\r\n" + k + "\r\n$16\r\n0123456789abcdef\r\n")
+	}
+	rc := dialRaw(t, addr)
+	rc.send(load.String())
+	rc.expect(strings.Repeat("+OK\r\n", n))
+	probe := dialRaw(t, addr)
+	start := time.Now()
+	rc.do("+Background saving started\r\n", "BGSAVE")
+	var worst time.Duration
+	replies := 0
+	for {
+		t0 := time.Now()
+		probe.do("+PONG\r\n", "PING")
+		worst = max(worst, time.Since(t0))
+		replies++
+		s.mu.Lock()
+		saving := s.bgsaving
+		s.mu.Unlock()
+		if !saving {
+			break
+		}
+	}
+	elapsed := time.Since(start)
+	t.Logf("BGSAVE of %d keys: %v; %d replies meanwhile, the slowest %v", n, elapsed, replies, worst)
+	if worst > 50*time.Millisecond {
+		t.Errorf("a client waited %v during BGSAVE", worst)
+	}
+	checkRDB(t, filepath.Join(dir, "dump.rdb"))
 }

@@ -45,6 +45,13 @@ type Server struct {
 	cmdStats       []commandStats // by Command.index
 
 	aof *aofState // nil unless appendonly is on
+	// Background saves: one at a time; lastBgsaveOK false makes writes
+	// fail with MISCONF (see writesRefused).
+	bgsaving, bgsaveScheduled  bool
+	bgsaveStart, lastBgsaveTry time.Time
+	dirtyAtBgsave              int64
+	lastBgsaveOK               bool
+	lastBgsaveSeconds          int64
 	// inExec is set while EXEC runs its queue; execPropagated once a write
 	// in it has been propagated (after a MULTI).
 	inExec, execPropagated bool
@@ -69,18 +76,20 @@ type Server struct {
 // NewServer builds a server from a validated configuration.
 func NewServer(cfg *Config) *Server {
 	s := &Server{
-		cfg:          cfg,
-		ks:           keyspace.New(cfg.Databases),
-		startedAt:    time.Now(),
-		lastSave:     time.Now(),
-		runID:        randomHex(40),
-		replID:       randomHex(40),
-		clients:      map[int64]*Client{},
-		cmdStats:     make([]commandStats, len(commandTable)),
-		done:         make(chan struct{}),
-		loopDone:     make(chan struct{}),
-		activeExpire: true,
-		logger:       log.New(os.Stderr, "", 0),
+		cfg:               cfg,
+		ks:                keyspace.New(cfg.Databases),
+		startedAt:         time.Now(),
+		lastSave:          time.Now(),
+		lastBgsaveOK:      true,
+		lastBgsaveSeconds: -1,
+		runID:             randomHex(40),
+		replID:            randomHex(40),
+		clients:           map[int64]*Client{},
+		cmdStats:          make([]commandStats, len(commandTable)),
+		done:              make(chan struct{}),
+		loopDone:          make(chan struct{}),
+		activeExpire:      true,
+		logger:            log.New(os.Stderr, "", 0),
 	}
 	s.ks.OnExpire = s.onExpire
 	s.stats.init()
@@ -202,6 +211,8 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 		errMsg = errCommandInMulti
 	case s.cfg.replicaReadOnly() && cmd.has(flagWrite):
 		errMsg = errReadonly
+	case cmd.has(flagWrite) && s.writesRefused():
+		errMsg = errMisconf
 	}
 	if errMsg != "" {
 		if cmd != nil {
@@ -371,6 +382,7 @@ func (s *Server) cron() {
 			s.syncAOF()
 			s.mu.Lock()
 			s.writeAOF() // the DELs of keys the cycle expired
+			s.saveCron()
 			s.sampleOpsLocked()
 			s.closeIdleClients()
 			s.mu.Unlock()

@@ -163,6 +163,7 @@ func withoutGet(args [][]byte) [][]byte {
 // it. It returns the key's entry.
 func storeString(c *Client, old *keyspace.Entry, key, val []byte, keepTTL bool, at int64) *keyspace.Entry {
 	if old != nil && old.Type == keyspace.TypeString {
+		c.database().BeforeChange(old) // a background save may still need it
 		old.Str = resizeString(old.Str, len(val))
 		copy(old.Str, val)
 		old.RawString = false
@@ -666,6 +667,7 @@ func cmdAppend(c *Client, args [][]byte) {
 			c.Error(errStringTooLong)
 			return
 		}
+		c.database().BeforeChange(e)
 		e.Str = append(e.Str, val...)
 		e.RawString = true
 	}
@@ -747,6 +749,7 @@ func cmdSetrange(c *Client, args [][]byte) {
 	if e == nil {
 		e = storeString(c, nil, key, nil, false, 0)
 	}
+	c.database().BeforeChange(e)
 	if end := int(offset) + len(val); end > len(e.Str) {
 		e.Str = append(e.Str, make([]byte, end-len(e.Str))...) // zero-filled, as Redis pads
 	}

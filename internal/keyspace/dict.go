@@ -19,6 +19,9 @@ type dict[T any, P dictNode[T]] struct {
 	table     [2][]*T
 	used      [2]int
 	rehashIdx int // next bucket of table[0] to move; -1 when not rehashing
+	// paused stops resizing and rehashing while a snapshot reads the
+	// tables bucket by bucket.
+	paused int
 }
 
 // dictNode is what a dict chains: a pointer type with a next link and a key.
@@ -43,6 +46,9 @@ func (d *dict[T, P]) hash(key string) uint64 { return maphash.String(d.seed, key
 // rehashStep moves up to n buckets from the old table to the new one,
 // visiting at most 10*n empty buckets, like Redis's dictRehash.
 func (d *dict[T, P]) rehashStep(n int) {
+	if d.paused > 0 {
+		return
+	}
 	empty := n * 10
 	for ; n > 0 && d.used[0] > 0; n-- {
 		for d.table[0][d.rehashIdx] == nil {
@@ -90,7 +96,7 @@ func (d *dict[T, P]) resizeTo(n int) {
 
 // maybeResize grows at load factor 1 and shrinks below 10% fill, as Redis.
 func (d *dict[T, P]) maybeResize() {
-	if d.rehashing() {
+	if d.rehashing() || d.paused > 0 {
 		return
 	}
 	size := len(d.table[0])

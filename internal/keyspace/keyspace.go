@@ -37,6 +37,7 @@ type Entry struct {
 	// RawString records that the string was modified in place (APPEND,
 	// SETRANGE), which Redis reports as the "raw" encoding.
 	RawString bool
+	gen       uint16 // the last snapshot that read or preserved it
 }
 
 func (e *Entry) link() **Entry { return &e.next }
@@ -54,6 +55,7 @@ func (n *expireNode) key() string        { return n.entry.Key }
 
 // DB is one numbered database.
 type DB struct {
+	ks      *Keyspace
 	keys    *dict[Entry, *Entry]
 	expires *dict[expireNode, *expireNode]
 	// watched maps a WATCHed key to its version; only watched keys are
@@ -76,6 +78,8 @@ type Keyspace struct {
 	// OnExpire is called for each key deleted because its TTL passed, so the
 	// server can propagate a DEL and count it.
 	OnExpire func(db int, key string)
+	snap     *Snapshot // the snapshot in progress, if any
+	snapGen  uint16
 	// Replica mode: logically expired keys are hidden but never deleted;
 	// the master's DEL removes them.
 	Replica bool
@@ -87,13 +91,14 @@ func New(n int) *Keyspace {
 	seed := maphash.MakeSeed()
 	ks.DBs = make([]*DB, n)
 	for i := range ks.DBs {
-		ks.DBs[i] = newDB(seed)
+		ks.DBs[i] = newDB(ks, seed)
 	}
 	return ks
 }
 
-func newDB(seed maphash.Seed) *DB {
+func newDB(ks *Keyspace, seed maphash.Seed) *DB {
 	return &DB{
+		ks:      ks,
 		keys:    newDict[Entry](seed),
 		expires: newDict[expireNode](seed),
 		watched: map[string]*watch{},
@@ -150,9 +155,13 @@ func (ks *Keyspace) expire(dbIndex int, e *Entry) {
 // old entry's TTL carries over; otherwise e.Expire (0 for none) applies.
 func (db *DB) Set(key string, e *Entry, keepTTL bool) {
 	e.Key = key
+	if db.ks.snap != nil {
+		e.gen = db.ks.snap.gen // created after the snapshot began
+	}
 	if old := db.keys.find(key); old == nil {
 		db.keys.add(e)
 	} else {
+		db.BeforeChange(old)
 		db.keys.replace(old, e)
 		if old.Expire != 0 {
 			db.expires.remove(key)
@@ -168,6 +177,11 @@ func (db *DB) Set(key string, e *Entry, keepTTL bool) {
 
 // Delete removes key and reports whether it existed.
 func (db *DB) Delete(key string) bool {
+	if db.ks.snap != nil {
+		if e := db.keys.find(key); e != nil {
+			db.BeforeChange(e)
+		}
+	}
 	e := db.keys.remove(key)
 	if e == nil {
 		return false
@@ -180,6 +194,7 @@ func (db *DB) Delete(key string) bool {
 
 // SetExpire sets (at > 0) or clears (at == 0) the TTL of a linked entry.
 func (db *DB) SetExpire(e *Entry, at int64) {
+	db.BeforeChange(e)
 	switch {
 	case e.Expire == 0 && at != 0:
 		db.expires.add(&expireNode{entry: e})
@@ -191,6 +206,12 @@ func (db *DB) SetExpire(e *Entry, at int64) {
 
 // Flush empties the database.
 func (db *DB) Flush() {
+	if db.ks.snap != nil {
+		// The snapshot still reads the old table: start new ones.
+		db.keys = newDict[Entry](db.keys.seed)
+		db.expires = newDict[expireNode](db.expires.seed)
+		return
+	}
 	db.keys.clear()
 	db.expires.clear()
 }

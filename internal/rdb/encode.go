@@ -183,3 +183,13 @@ func (e *Encoder) Close() error {
 	e.err = e.w.Flush()
 	return e.err
 }
+
+// Flush writes what is buffered to the underlying writer (a background
+// save encodes under the data lock into memory and writes outside it).
+func (e *Encoder) Flush() error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	e.err = e.w.Flush()
+	return e.err
+}

@@ -1,0 +1,122 @@
+package keyspace
+
+// Snapshots: a consistent view of every database as it was when the
+// snapshot started, read in short steps while clients keep writing (for
+// BGSAVE). Go cannot fork, so the keyspace does Redis's copy-on-write
+// itself:
+//   - entries carry the generation of the snapshot that has dealt with
+//     them: an entry created during the snapshot, or already read by it,
+//     has the snapshot's generation and is not read (again);
+//   - before an entry the snapshot has not read yet is changed or removed
+//     (BeforeChange), a copy of it is kept for the snapshot;
+//   - the snapshot walks the key tables as they were at its start; they
+//     stop resizing meanwhile, and FLUSHDB hands a table over to it
+//     instead of clearing it.
+
+// Saved is a key as the snapshot saw it.
+type Saved struct {
+	DB     int
+	Key    string
+	Str    []byte
+	Expire int64
+	Type   Type
+}
+
+// Snapshot is an in-progress consistent read of the keyspace.
+type Snapshot struct {
+	ks        *Keyspace
+	gen       uint16
+	tables    []snapTable
+	table     int // index in tables being read
+	bucket    int // next bucket of that table's current hash table
+	hashTable int // 0 or 1: which of the dict's two tables
+	preserved []Saved
+}
+
+type snapTable struct {
+	db   int
+	keys *dict[Entry, *Entry]
+}
+
+// StartSnapshot begins a snapshot; only one may run at a time.
+func (ks *Keyspace) StartSnapshot() *Snapshot {
+	ks.snapGen++
+	if ks.snapGen == 0 {
+		// Generations wrapped: forget the old ones so that no entry looks
+		// already read.
+		for _, db := range ks.DBs {
+			db.ForEach(func(e *Entry) { e.gen = 0 })
+		}
+		ks.snapGen = 1
+	}
+	s := &Snapshot{ks: ks, gen: ks.snapGen}
+	for i, db := range ks.DBs {
+		db.keys.paused++
+		s.tables = append(s.tables, snapTable{db: i, keys: db.keys})
+	}
+	ks.snap = s
+	return s
+}
+
+// Next reads up to n buckets (and the keys preserved meanwhile), calling
+// fn for each key the snapshot holds; it reports whether it is done. The
+// caller holds the data lock; fn must not keep e.
+func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
+	for _, p := range s.preserved {
+		fn(p.DB, &Entry{Key: p.Key, Str: p.Str, Expire: p.Expire, Type: p.Type})
+	}
+	s.preserved = s.preserved[:0]
+	for ; n > 0 && s.table < len(s.tables); n-- {
+		t := s.tables[s.table]
+		tab := t.keys.table[s.hashTable]
+		if s.bucket >= len(tab) {
+			s.bucket = 0
+			if s.hashTable == 0 && t.keys.rehashing() {
+				s.hashTable = 1
+			} else {
+				s.hashTable = 0
+				s.table++
+			}
+			continue
+		}
+		for e := tab[s.bucket]; e != nil; e = e.next {
+			if e.gen != s.gen {
+				e.gen = s.gen
+				fn(t.db, e)
+			}
+		}
+		s.bucket++
+	}
+	return s.table == len(s.tables) && len(s.preserved) == 0
+}
+
+// Close ends the snapshot and lets the tables resize again.
+func (s *Snapshot) Close() {
+	for _, t := range s.tables {
+		t.keys.paused--
+	}
+	if s.ks.snap == s {
+		s.ks.snap = nil
+	}
+}
+
+// BeforeChange must be called before e's value or TTL is changed in
+// place, or e removed: while a snapshot runs that has not read e yet, it
+// keeps a copy as it was.
+func (db *DB) BeforeChange(e *Entry) {
+	s := db.ks.snap
+	if s == nil || e.gen == s.gen {
+		return
+	}
+	e.gen = s.gen
+	dbIndex := -1
+	for _, t := range s.tables {
+		if t.keys == db.keys {
+			dbIndex = t.db
+		}
+	}
+	if dbIndex < 0 {
+		return // in a table the snapshot does not read
+	}
+	s.preserved = append(s.preserved, Saved{DB: dbIndex, Key: e.Key, Str: append([]byte(nil), e.Str...), Expire: e.Expire, Type: e.Type})
+}
