@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
 	"respd/internal/aof"
+	"respd/internal/keyspace"
 
 	"github.com/tidwall/redcon"
 )
@@ -164,6 +166,11 @@ func (s *Server) openAOF(files []aof.ManifestFile) error {
 		return err
 	}
 	s.aof = &aofState{dir: s.aofDir(), manifest: files, file: f, db: -1}
+	for _, mf := range files {
+		if mf.Type == aof.TypeBase {
+			s.aofBaseSize = fileSize(filepath.Join(s.aofDir(), mf.Name))
+		}
+	}
 	return nil
 }
 
@@ -245,4 +252,145 @@ func isRDB(path string) bool {
 	magic := make([]byte, 5)
 	_, err = io.ReadFull(bufio.NewReader(f), magic)
 	return err == nil && string(magic) == "REDIS"
+}
+
+// ---- Rewrites
+
+// bgrewriteaof starts a rewrite (lock held): new writes go at once to a
+// new incremental file, listed in the manifest beside the old files so
+// that nothing is lost if the rewrite fails; a snapshot of this moment
+// becomes the new base; then the manifest switches, atomically, to the new
+// base and incremental file, and the old files are deleted. With the AOF
+// off, the rewrite turns it on (CONFIG SET appendonly yes).
+func (s *Server) bgrewriteaof() error {
+	if s.ks.Snapshotting() {
+		return errSnapshotBusy
+	}
+	if s.aof == nil {
+		if err := os.MkdirAll(s.aofDir(), 0o755); err != nil {
+			return err
+		}
+		s.aof = &aofState{dir: s.aofDir(), db: -1}
+	}
+	a := s.aof
+	s.writeAOF()
+	seq := int64(1)
+	for _, f := range a.manifest {
+		seq = max(seq, f.Seq+1)
+	}
+	incr := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.incr.aof", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeIncr}
+	file, err := os.OpenFile(filepath.Join(a.dir, incr.Name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	old := a.manifest
+	// With an AOF already on, the new file joins the manifest at once; one
+	// being turned on gets its manifest only when its base is complete.
+	if len(old) > 0 {
+		if err := s.writeManifest(append(slices.Clone(old), incr)); err != nil {
+			file.Close()
+			return err
+		}
+	}
+	if a.file != nil {
+		a.file.Sync()
+		a.file.Close()
+	}
+	a.file, a.db, a.manifest = file, -1, append(slices.Clone(old), incr)
+	snap := s.ks.StartSnapshot()
+	s.aofRewriting = true
+	s.logf("Background append only file rewriting started")
+	go s.finishRewrite(snap, old, incr, seq)
+	return nil
+}
+
+func (s *Server) finishRewrite(snap *keyspace.Snapshot, old []aof.ManifestFile, incr aof.ManifestFile, seq int64) {
+	base := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.base.rdb", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeBase}
+	tmp := filepath.Join(s.aofDir(), fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
+	err := s.encodeSnapshot(snap, tmp)
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(s.aofDir(), base.Name))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap.Close()
+	s.aofRewriting = false
+	if err == nil {
+		err = s.writeManifest([]aof.ManifestFile{base, incr})
+	}
+	if err != nil {
+		os.Remove(tmp)
+		s.logf("Background AOF rewrite failed: %v", err)
+		return
+	}
+	s.aof.manifest = []aof.ManifestFile{base, incr}
+	for _, f := range old {
+		os.Remove(filepath.Join(s.aofDir(), f.Name))
+	}
+	s.aofBaseSize = fileSize(filepath.Join(s.aofDir(), base.Name))
+	s.logf("Background AOF rewrite finished successfully")
+}
+
+// writeManifest replaces the manifest atomically.
+func (s *Server) writeManifest(files []aof.ManifestFile) error {
+	tmp := s.manifestPath() + ".tmp"
+	if err := writeFileSynced(tmp, aof.FormatManifest(files)); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, s.manifestPath()); err != nil {
+		return err
+	}
+	return syncDir(s.aofDir())
+}
+
+// applyAppendonly follows CONFIG SET appendonly (lock held): turning it on
+// starts a rewrite that creates the AOF; turning it off closes it.
+func (s *Server) applyAppendonly() {
+	switch {
+	case s.cfg.AppendOnly && s.aof == nil && !s.ks.Snapshotting():
+		if err := s.bgrewriteaof(); err != nil {
+			s.logf("Can't turn the AOF on: %v", err)
+		}
+	case !s.cfg.AppendOnly && s.aof != nil && !s.aofRewriting:
+		s.closeAOF()
+	}
+}
+
+// autoRewriteAOF is auto-aof-rewrite-percentage/min-size (lock held): a
+// rewrite once the AOF has grown by that percentage over its base.
+func (s *Server) autoRewriteAOF() {
+	a := s.aof
+	pct := s.cfg.getInt("auto-aof-rewrite-percentage")
+	if a == nil || a.file == nil || pct == 0 || s.ks.Snapshotting() {
+		return
+	}
+	info, err := a.file.Stat()
+	if err != nil {
+		return
+	}
+	size := s.aofBaseSize + info.Size()
+	if size >= s.cfg.getInt("auto-aof-rewrite-min-size") && size >= s.aofBaseSize*(100+pct)/100 && s.aofBaseSize > 0 {
+		s.logf("Starting automatic rewriting of AOF on %d%% growth", (size-s.aofBaseSize)*100/s.aofBaseSize)
+		s.bgrewriteaof()
+	}
+}
+
+func fileSize(path string) int64 {
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return info.Size()
+}
+
+func cmdBgrewriteaof(c *Client, args [][]byte) {
+	switch err := c.srv.bgrewriteaof(); {
+	case err == errSnapshotBusy:
+		c.srv.aofRewriteScheduled = true
+		c.Simple("Background append only file rewriting scheduled")
+	case err != nil:
+		c.Error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.")
+	default:
+		c.Simple("Background append only file rewriting started")
+	}
 }

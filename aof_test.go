@@ -143,3 +143,57 @@ func TestAOFTruncatedTail(t *testing.T) {
 		t.Fatalf("the truncated command was not cut off (%d → %d bytes)", before.Size(), after.Size())
 	}
 }
+
+// BGREWRITEAOF: a new base from a snapshot, a new incremental file for the
+// writes since, an atomic manifest switch, and the old files gone.
+func TestBgrewriteaof(t *testing.T) {
+	dir := t.TempDir()
+	s, addr := startTestServer(t, "--dir", dir, "--appendonly", "yes")
+	writeAOFWorkload(t, addr)
+	rc := dialRaw(t, addr)
+	rc.do("+Background append only file rewriting started\r\n", "BGREWRITEAOF")
+	rc.do("+OK\r\n", "SET", "after-rewrite", "yes")
+	waitFor(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return !s.aofRewriting })
+	aofDir := filepath.Join(dir, "appendonlydir")
+	manifest, _ := os.ReadFile(filepath.Join(aofDir, "appendonly.aof.manifest"))
+	if want := "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"; string(manifest) != want {
+		t.Fatalf("manifest after rewrite: %q", manifest)
+	}
+	if _, err := os.Stat(filepath.Join(aofDir, "appendonly.aof.1.incr.aof")); err == nil {
+		t.Error("the old incremental file is still there")
+	}
+	rc.do("+OK\r\n", "SET", "later", "yes")
+	s.Shutdown()
+	checkAOF(t, filepath.Join(aofDir, "appendonly.aof.manifest"))
+	_, addr2 := startTestServer(t, "--dir", dir, "--appendonly", "yes")
+	checkAOFWorkload(t, addr2, "respd after rewrite and restart")
+	rc2 := dialRaw(t, addr2)
+	rc2.do("$3\r\nyes\r\n", "GET", "after-rewrite")
+	rc2.do("$3\r\nyes\r\n", "GET", "later")
+}
+
+// CONFIG SET appendonly yes turns the AOF on from a rewrite.
+func TestConfigSetAppendonly(t *testing.T) {
+	dir := t.TempDir()
+	s, addr := startTestServer(t, "--dir", dir)
+	rc := dialRaw(t, addr)
+	rc.do("+OK\r\n", "SET", "before", "1")
+	rc.do("+OK\r\n", "CONFIG", "SET", "appendonly", "yes")
+	manifest := filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest")
+	waitFor(t, func() bool { _, err := os.Stat(manifest); return err == nil })
+	rc.do("+OK\r\n", "SET", "after", "2")
+	s.Shutdown()
+	_, addr2 := startTestServer(t, "--dir", dir, "--appendonly", "yes")
+	rc2 := dialRaw(t, addr2)
+	rc2.do("$1\r\n1\r\n", "GET", "before")
+	rc2.do("$1\r\n2\r\n", "GET", "after")
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+	}
+}

@@ -70,6 +70,7 @@ func (cmd *Command) has(f commandFlags) bool { return cmd.flags&f != 0 }
 var commandTable = []*Command{
 	define("append", cmdAppend, 3, "write denyoom fast", 1, 1, 1, "@write @string @fast", "string", "2.0.0", "Append a value to a key"),
 	define("auth", cmdAuth, -2, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection", "connection", "1.0.0", "Authenticate to the server"),
+	define("bgrewriteaof", cmdBgrewriteaof, 1, "admin noscript no_async_loading", 0, 0, 0, "@admin @slow @dangerous", "server", "1.0.0", "Asynchronously rewrite the append-only file"),
 	define("bgsave", cmdBgsave, -1, "admin noscript no_async_loading", 0, 0, 0, "@admin @slow @dangerous", "server", "1.0.0", "Asynchronously save the dataset to disk"),
 	define("client", nil, -2, "", 0, 0, 0, "@slow", "connection", "2.4.0", "A container for client connection commands"),
 	define("client|getname", cmdClientGetname, 2, "noscript loading stale", 0, 0, 0, "@slow @connection", "connection", "2.6.9", "Get the current connection name"),

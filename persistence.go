@@ -269,12 +269,16 @@ func cmdRestore(c *Client, args [][]byte) {
 
 // ---- Background saves
 
+// errSnapshotBusy: a background save or AOF rewrite already reads the
+// keyspace (one snapshot at a time, as Redis has one child process).
+var errSnapshotBusy = errors.New("ERR Background save already in progress")
+
 // bgsave starts a background save of a consistent snapshot: the keyspace
 // is read a few hundred buckets at a time under the lock, encoded into
 // memory there, and written to disk outside it, while clients go on.
 func (s *Server) bgsave() error {
-	if s.bgsaving {
-		return errors.New("ERR Background save already in progress")
+	if s.ks.Snapshotting() {
+		return errSnapshotBusy
 	}
 	s.bgsaving = true
 	s.bgsaveStart = time.Now()
@@ -359,13 +363,13 @@ func cmdBgsave(c *Client, args [][]byte) {
 		c.Error(errSyntax)
 		return
 	}
-	if c.srv.bgsaving && schedule {
+	if c.srv.ks.Snapshotting() && schedule {
 		c.srv.bgsaveScheduled = true
 		c.Simple("Background saving scheduled")
 		return
 	}
 	if err := c.srv.bgsave(); err != nil {
-		c.Error(err.Error())
+		c.Error("ERR Background save already in progress")
 		return
 	}
 	c.Simple("Background saving started")
@@ -375,9 +379,16 @@ func cmdBgsave(c *Client, args [][]byte) {
 // SCHEDULE ask for (lock held). After a failed save it waits 5 seconds
 // before trying again, as Redis.
 func (s *Server) saveCron() {
-	if s.bgsaving {
+	if s.ks.Snapshotting() {
 		return
 	}
+	if s.aofRewriteScheduled {
+		s.aofRewriteScheduled = false
+		s.bgrewriteaof()
+		return
+	}
+	s.applyAppendonly()
+	s.autoRewriteAOF()
 	if s.bgsaveScheduled {
 		s.bgsaveScheduled = false
 		s.bgsave()

@@ -47,11 +47,13 @@ type Server struct {
 	aof *aofState // nil unless appendonly is on
 	// Background saves: one at a time; lastBgsaveOK false makes writes
 	// fail with MISCONF (see writesRefused).
-	bgsaving, bgsaveScheduled  bool
-	bgsaveStart, lastBgsaveTry time.Time
-	dirtyAtBgsave              int64
-	lastBgsaveOK               bool
-	lastBgsaveSeconds          int64
+	bgsaving, bgsaveScheduled         bool
+	aofRewriting, aofRewriteScheduled bool
+	aofBaseSize                       int64 // for auto-aof-rewrite-percentage
+	bgsaveStart, lastBgsaveTry        time.Time
+	dirtyAtBgsave                     int64
+	lastBgsaveOK                      bool
+	lastBgsaveSeconds                 int64
 	// inExec is set while EXEC runs its queue; execPropagated once a write
 	// in it has been propagated (after a MULTI).
 	inExec, execPropagated bool

@@ -58,6 +58,9 @@ func (ks *Keyspace) StartSnapshot() *Snapshot {
 	return s
 }
 
+// Snapshotting reports whether a snapshot is in progress.
+func (ks *Keyspace) Snapshotting() bool { return ks.snap != nil }
+
 // Next reads up to n buckets (and the keys preserved meanwhile), calling
 // fn for each key the snapshot holds; it reports whether it is done. The
 // caller holds the data lock; fn must not keep e.
