@@ -792,6 +792,7 @@ func cmdFlushall(c *Client, args [][]byte) {
 		db.Flush()
 	}
 	c.propagate(args...)
+	c.srv.afterFlushAll()
 	c.OK()
 }
 

@@ -71,7 +71,7 @@ func (s *Server) loadRDBFile(path string) error {
 // temporary file, synced to disk, then renamed over the old one, so a
 // failed save leaves the previous file intact. The lock is held.
 func (s *Server) save() error {
-	if s.bgsaving {
+	if s.bgsaving && !s.bgsaveAborted {
 		return errors.New("ERR Background save already in progress")
 	}
 	path := s.rdbPath()
@@ -273,6 +273,8 @@ func cmdRestore(c *Client, args [][]byte) {
 // keyspace (one snapshot at a time, as Redis has one child process).
 var errSnapshotBusy = errors.New("ERR Background save already in progress")
 
+var errBgsaveAborted = errors.New("background save abandoned")
+
 // bgsave starts a background save of a consistent snapshot: the keyspace
 // is read a few hundred buckets at a time under the lock, encoded into
 // memory there, and written to disk outside it, while clients go on.
@@ -293,16 +295,26 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot) {
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
 	err := s.encodeSnapshot(snap, tmp)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bgsaveAborted {
+		err = errBgsaveAborted
+	}
 	if err == nil {
+		// Under the lock, so that a FLUSHALL's save cannot be overwritten
+		// by this older snapshot.
 		err = os.Rename(tmp, path)
 	}
 	if err == nil {
 		err = syncDir(s.cfg.Dir)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	snap.Close()
-	s.bgsaving = false
+	s.bgsaving, s.bgsaveAborted = false, false
+	if err == errBgsaveAborted {
+		os.Remove(tmp)
+		s.logf("Background saving abandoned: FLUSHALL")
+		return
+	}
 	s.lastBgsaveSeconds = int64(time.Since(s.bgsaveStart).Seconds())
 	s.lastBgsaveOK = err == nil
 	if err != nil {
@@ -332,6 +344,10 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, path string) error {
 	db := -1
 	for done := false; !done; {
 		s.mu.Lock()
+		if s.bgsaveAborted && s.bgsaving {
+			s.mu.Unlock()
+			return errBgsaveAborted
+		}
 		done = snap.Next(256, func(i int, e *keyspace.Entry) {
 			if i != db {
 				enc.SelectDB(i, 0, 0)
@@ -402,6 +418,19 @@ func (s *Server) saveCron() {
 			s.bgsave()
 			return
 		}
+	}
+}
+
+// afterFlushAll does what Redis's FLUSHALL does to persistence (lock
+// held): a background save in progress is abandoned, and with save points
+// set the now empty dataset is saved at once (which zeroes the change
+// count, as Redis 7.0 reports it).
+func (s *Server) afterFlushAll() {
+	if s.bgsaving {
+		s.bgsaveAborted = true
+	}
+	if len(s.cfg.Save) > 0 && !s.aofRewriting {
+		s.save()
 	}
 }
 

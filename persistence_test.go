@@ -350,3 +350,23 @@ func TestBgsavePause(t *testing.T) {
 	}
 	checkRDB(t, filepath.Join(dir, "dump.rdb"))
 }
+
+// FLUSHALL with save points saves the empty dataset at once, as Redis does,
+// and abandons a background save of the old data.
+func TestFlushallSaves(t *testing.T) {
+	dir := t.TempDir()
+	_, addr := startTestServer(t, "--dir", dir, "--save", "3600 1")
+	rc := dialRaw(t, addr)
+	rc.do("+OK\r\n", "SET", "k", "v")
+	rc.do("+Background saving started\r\n", "BGSAVE")
+	rc.do("+OK\r\n", "FLUSHALL")
+	time.Sleep(100 * time.Millisecond)
+	cfg, _ := parseArgs([]string{"--dir", dir})
+	loaded := NewServer(cfg)
+	if err := loaded.LoadRDB(); err != nil || loaded.ks.DBs[0].Len() != 0 {
+		t.Fatalf("dump.rdb after FLUSHALL holds %d keys (%v)", loaded.ks.DBs[0].Len(), err)
+	}
+	if info := newClients(t, addr)["resp2"].Info(ctx, "persistence").Val(); !strings.Contains(info, "rdb_changes_since_last_save:0") {
+		t.Fatalf("INFO after FLUSHALL: %s", info)
+	}
+}

@@ -49,6 +49,7 @@ type Server struct {
 	// fail with MISCONF (see writesRefused).
 	bgsaving, bgsaveScheduled         bool
 	aofRewriting, aofRewriteScheduled bool
+	bgsaveAborted                     bool  // by FLUSHALL
 	aofBaseSize                       int64 // for auto-aof-rewrite-percentage
 	bgsaveStart, lastBgsaveTry        time.Time
 	dirtyAtBgsave                     int64
