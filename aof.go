@@ -184,12 +184,15 @@ func (a *aofState) feed(db int, argv [][]byte) {
 	a.buf = aof.AppendCommand(a.buf, argv)
 }
 
-// writeAOF writes the commands of this turn (lock held), syncing them with
-// appendfsync always. It runs before the turn's replies are sent.
-func (s *Server) writeAOF() {
+// writeAOF writes the buffered commands to the file (lock held, so they
+// land in execution order). With appendfsync always it returns the file,
+// which the caller syncs after releasing the lock — the event loop before
+// it sends the replies: other goroutines (the cron, a snapshot being
+// saved) go on during the sync.
+func (s *Server) writeAOF() (syncNeeded *os.File) {
 	a := s.aof
 	if a == nil || len(a.buf) == 0 {
-		return
+		return nil
 	}
 	if _, err := a.file.Write(a.buf); err != nil {
 		s.logf("Error writing to the AOF file: %v", err)
@@ -197,9 +200,10 @@ func (s *Server) writeAOF() {
 	a.buf = a.buf[:0]
 	a.dirty = true
 	if s.cfg.AppendFsync == "always" {
-		a.file.Sync()
 		a.dirty = false
+		return a.file
 	}
+	return nil
 }
 
 // syncAOF is appendfsync everysec's once-a-second sync, from the cron.
@@ -327,7 +331,10 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, old []aof.ManifestFile, 
 	for _, f := range old {
 		os.Remove(filepath.Join(s.aofDir(), f.Name))
 	}
-	s.aofBaseSize = fileSize(filepath.Join(s.aofDir(), base.Name))
+	// Growth counts from the whole AOF's size now, as Redis's
+	// aof_rewrite_base_size: the new incremental file already holds the
+	// writes made during the rewrite.
+	s.aofBaseSize = fileSize(filepath.Join(s.aofDir(), base.Name)) + fileSize(filepath.Join(s.aofDir(), incr.Name))
 	s.logf("Background AOF rewrite finished successfully")
 }
 

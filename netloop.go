@@ -113,6 +113,11 @@ func (l *eventLoop) run() {
 			}
 		}
 		l.resumePaused()
+		if f := l.s.writeAOF(); f != nil {
+			l.s.mu.Unlock()
+			f.Sync() // appendfsync always: on disk before the replies go
+			l.s.mu.Lock()
+		}
 		l.flush()
 		stopping := l.s.stopping
 		if stopping {
@@ -226,10 +231,8 @@ func (l *eventLoop) touch(c *Client) {
 	}
 }
 
-// flush writes this turn's AOF commands, then its replies, and closes the
-// clients that are done.
+// flush writes this turn's replies and closes the clients that are done.
 func (l *eventLoop) flush() {
-	l.s.writeAOF()
 	for _, c := range l.touched {
 		c.touched = false
 		if l.clients[c.fd] != c {

@@ -337,6 +337,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, path string) error {
 	}
 	defer f.Close()
 	var chunk bytes.Buffer
+	unsynced := 0
 	enc, err := rdb.NewEncoder(&chunk)
 	if err != nil {
 		return err
@@ -348,7 +349,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, path string) error {
 			s.mu.Unlock()
 			return errBgsaveAborted
 		}
-		done = snap.Next(256, func(i int, e *keyspace.Entry) {
+		done = snap.Next(1024, func(i int, e *keyspace.Entry) {
 			if i != db {
 				enc.SelectDB(i, 0, 0)
 				db = i
@@ -366,6 +367,14 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, path string) error {
 		}
 		if _, err := f.Write(chunk.Bytes()); err != nil {
 			return err
+		}
+		// Sync every 4 MB, as Redis's rdb-save-incremental-fsync: one big
+		// sync at the end would stall the AOF's own syncs behind it.
+		if unsynced += chunk.Len(); unsynced >= 4<<20 {
+			if err := f.Sync(); err != nil {
+				return err
+			}
+			unsynced = 0
 		}
 		chunk.Reset()
 	}

@@ -384,11 +384,14 @@ func (s *Server) cron() {
 			s.activeRehash()
 			s.syncAOF()
 			s.mu.Lock()
-			s.writeAOF() // the DELs of keys the cycle expired
+			syncFile := s.writeAOF() // the DELs of keys the cycle expired
 			s.saveCron()
 			s.sampleOpsLocked()
 			s.closeIdleClients()
 			s.mu.Unlock()
+			if syncFile != nil {
+				syncFile.Sync()
+			}
 		}
 	}
 }

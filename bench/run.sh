@@ -23,6 +23,9 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --no-bench         skip the throughput/latency part
   --no-mem           skip the memory part
   --keep             keep the temp dir (raw CSVs, logs, summary.csv)
+  --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
+  --server-args "A"  extra flags for both servers, e.g. for the AOF:
+                     --server-args "--appendonly yes --appendfsync always"
   -h, --help         this text
 
 Servers are pinned to CPU 0, redis-benchmark / loaders to CPU 1.
@@ -39,10 +42,12 @@ MEM_KEYS=1000000
 DO_BENCH=1
 DO_MEM=1
 KEEP=0
+TESTS=(ping set get incr mset)
+SERVER_ARGS=()
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --rounds|--scale|--respd-bin|--redis-bin|--mem-keys)
+        --rounds|--scale|--respd-bin|--redis-bin|--mem-keys|--tests|--server-args)
             [[ $# -ge 2 ]] || { echo "$1 needs a value" >&2; exit 2; } ;;&
         --rounds)    ROUNDS="$2"; shift 2 ;;
         --quick)     QUICK=1; shift ;;
@@ -53,6 +58,8 @@ while [[ $# -gt 0 ]]; do
         --no-bench)  DO_BENCH=0; shift ;;
         --no-mem)    DO_MEM=0; shift ;;
         --keep)      KEEP=1; shift ;;
+        --tests)     read -r -a TESTS <<<"$2"; shift 2 ;;
+        --server-args) read -r -a SERVER_ARGS <<<"$2"; shift 2 ;;
         -h|--help)   usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -146,7 +153,7 @@ start_server() {  # name
     local name=$1 port=${PORT[$1]} i
     mkdir -p "$TMP/run-$name"
     (cd "$TMP/run-$name" && exec "${PIN_SRV[@]}" "${BIN[$name]}" \
-        --port "$port" --save '' --appendonly no) >>"$TMP/$name.log" 2>&1 &
+        --port "$port" --save '' --appendonly no "${SERVER_ARGS[@]}") >>"$TMP/$name.log" 2>&1 &
     PID[$name]=$!
     for i in $(seq 1 100); do
         if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
@@ -194,7 +201,6 @@ used_memory() {  # port -> bytes, or empty if INFO memory does not report it
 # Requests per test, chosen for ~1-2 s per test on one pinned core (redis 7.0);
 # multiplied by --scale. Each test gets its own redis-benchmark invocation so
 # that fast tests (PING at -P 16) and slow ones (MSET) both run long enough.
-TESTS=(ping set get incr mset)
 declare -A N_P1=([ping]=200000 [set]=250000 [get]=250000 [incr]=250000 [mset]=100000)
 declare -A N_P16=([ping]=3000000 [set]=1000000 [get]=1000000 [incr]=1500000 [mset]=150000)
 
