@@ -83,6 +83,8 @@ import (
 	"time"
 
 	"respd/internal/resp"
+
+	"respd/internal/aof"
 )
 
 // diffMissingCommands lists the commands of a script's "# requires:" lines
@@ -309,15 +311,7 @@ func diffSplitArgs(line string) ([][]byte, error) {
 }
 
 // diffEncode encodes a command as a RESP multibulk array.
-func diffEncode(args [][]byte) []byte {
-	b := fmt.Appendf(nil, "*%d\r\n", len(args))
-	for _, a := range args {
-		b = fmt.Appendf(b, "$%d\r\n", len(a))
-		b = append(b, a...)
-		b = append(b, '\r', '\n')
-	}
-	return b
-}
+func diffEncode(args [][]byte) []byte { return aof.AppendCommand(nil, args) }
 
 // ---- replies ----
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"respd/internal/aof"
 )
 
 // The issue's requirement: "With 1,000,000 keys expiring in the same
@@ -40,7 +42,7 @@ func TestMassExpiry(t *testing.T) {
 
 	start := time.Now()
 	bulkLoad(t, addr, n, func(b []byte, i int) []byte {
-		return appendCommand(b, "SET", "key:"+strconv.Itoa(i), "value:"+strconv.Itoa(i))
+		return aof.AppendCommand(b, stringArgv("SET", "key:"+strconv.Itoa(i), "value:"+strconv.Itoa(i)))
 	})
 	loadTime := time.Since(start)
 	// Far enough ahead that every key gets its TTL before the first one
@@ -48,7 +50,7 @@ func TestMassExpiry(t *testing.T) {
 	at := time.Now().Add(2*loadTime + time.Second).UnixMilli()
 	atArg := strconv.FormatInt(at, 10)
 	bulkLoad(t, addr, n, func(b []byte, i int) []byte {
-		return appendCommand(b, "PEXPIREAT", "key:"+strconv.Itoa(i), atArg)
+		return aof.AppendCommand(b, stringArgv("PEXPIREAT", "key:"+strconv.Itoa(i), atArg))
 	})
 	if time.Now().UnixMilli() >= at {
 		t.Fatalf("loading took too long: the keys began to expire before all had a TTL")
@@ -156,9 +158,9 @@ func probeUntilEmpty(t *testing.T, probe *rawConn, split time.Time, timeout time
 		}
 		busy.add(sent, time.Since(sent))
 	}
-	ping := appendCommand(nil, "PING")
-	get := appendCommand(nil, "GET", "probe")
-	dbsize := appendCommand(nil, "DBSIZE")
+	ping := aof.AppendCommand(nil, stringArgv("PING"))
+	get := aof.AppendCommand(nil, stringArgv("GET", "probe"))
+	dbsize := aof.AppendCommand(nil, stringArgv("DBSIZE"))
 	deadline := time.Now().Add(timeout)
 	for round := 1; ; round++ {
 		if time.Now().After(deadline) {
@@ -261,18 +263,4 @@ func bulkLoad(t *testing.T, addr string, n int, add func(b []byte, i int) []byte
 	if err := <-replies; err != nil {
 		t.Fatal(err)
 	}
-}
-
-func appendCommand(b []byte, args ...string) []byte {
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(args)), 10)
-	b = append(b, '\r', '\n')
-	for _, a := range args {
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(len(a)), 10)
-		b = append(b, '\r', '\n')
-		b = append(b, a...)
-		b = append(b, '\r', '\n')
-	}
-	return b
 }
