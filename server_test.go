@@ -6,12 +6,13 @@ import (
 	"io"
 	"net"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"respd/internal/aof"
 )
 
 // startServer runs respd in-process on a free port for the test's lifetime
@@ -101,12 +102,7 @@ func (rc *rawConn) expect(want string) {
 // do sends a command in RESP and expects the exact reply bytes.
 func (rc *rawConn) do(want string, args ...string) {
 	rc.t.Helper()
-	var b strings.Builder
-	b.WriteString("*" + strconv.Itoa(len(args)) + "\r\n")
-	for _, a := range args {
-		b.WriteString("$" + strconv.Itoa(len(a)) + "\r\n" + a + "\r\n")
-	}
-	rc.send(b.String())
+	rc.send(string(aof.AppendCommand(nil, stringArgv(args...))))
 	rc.expect(want)
 }
 
