@@ -26,7 +26,6 @@ import (
 // per turn); with everysec the cron syncs it once a second.
 
 type aofState struct {
-	dir      string
 	manifest []aof.ManifestFile
 	file     *os.File  // the incremental file, appended to
 	buf      []byte    // commands not yet written
@@ -165,7 +164,7 @@ func (s *Server) openAOF(files []aof.ManifestFile) error {
 	if err != nil {
 		return err
 	}
-	s.aof = &aofState{dir: s.aofDir(), manifest: files, file: f, db: -1}
+	s.aof = &aofState{manifest: files, file: f, db: -1}
 	for _, mf := range files {
 		if mf.Type == aof.TypeBase {
 			s.aofBaseSize = fileSize(filepath.Join(s.aofDir(), mf.Name))
@@ -274,7 +273,7 @@ func (s *Server) bgrewriteaof() error {
 		if err := os.MkdirAll(s.aofDir(), 0o755); err != nil {
 			return err
 		}
-		s.aof = &aofState{dir: s.aofDir(), db: -1}
+		s.aof = &aofState{db: -1}
 	}
 	a := s.aof
 	s.writeAOF()
@@ -283,7 +282,7 @@ func (s *Server) bgrewriteaof() error {
 		seq = max(seq, f.Seq+1)
 	}
 	incr := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.incr.aof", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeIncr}
-	file, err := os.OpenFile(filepath.Join(a.dir, incr.Name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	file, err := os.OpenFile(filepath.Join(s.aofDir(), incr.Name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func (s *Server) loadRDBFile(path string) error {
 // failed save leaves the previous file intact. The lock is held.
 func (s *Server) save() error {
 	if s.bgsaving && !s.bgsaveAborted {
-		return errors.New("ERR Background save already in progress")
+		return errSnapshotBusy
 	}
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-%d.rdb", os.Getpid()))
@@ -142,15 +142,14 @@ func syncDir(dir string) error {
 }
 
 func cmdSave(c *Client, args [][]byte) {
-	if c.srv.bgsaving {
-		c.Error("ERR Background save already in progress")
-		return
-	}
-	if err := c.srv.save(); err != nil {
+	switch err := c.srv.save(); {
+	case err == errSnapshotBusy:
+		c.Error(err.Error())
+	case err != nil:
 		c.Error("ERR")
-		return
+	default:
+		c.OK()
 	}
-	c.OK()
 }
 
 func cmdLastsave(c *Client, args [][]byte) { c.Int(c.srv.lastSave.Unix()) }
@@ -271,7 +270,7 @@ func cmdRestore(c *Client, args [][]byte) {
 
 // errSnapshotBusy: a background save or AOF rewrite already reads the
 // keyspace (one snapshot at a time, as Redis has one child process).
-var errSnapshotBusy = errors.New("ERR Background save already in progress")
+var errSnapshotBusy = errors.New(errBgsaveInProgress)
 
 var errBgsaveAborted = errors.New("background save abandoned")
 
@@ -394,7 +393,7 @@ func cmdBgsave(c *Client, args [][]byte) {
 		return
 	}
 	if err := c.srv.bgsave(); err != nil {
-		c.Error("ERR Background save already in progress")
+		c.Error(err.Error())
 		return
 	}
 	c.Simple("Background saving started")
