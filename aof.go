@@ -46,7 +46,11 @@ func (s *Server) manifestPath() string {
 // and the manifest if there was none.
 func (s *Server) LoadData() error {
 	if !s.cfg.AppendOnly {
-		return s.LoadRDB()
+		if err := s.LoadRDB(); err != nil {
+			return err
+		}
+		s.restoreReplication()
+		return nil
 	}
 	data, err := os.ReadFile(s.manifestPath())
 	switch {
@@ -174,9 +178,9 @@ func (s *Server) openAOF(files []aof.ManifestFile) error {
 }
 
 // feed appends a propagated command, with a SELECT when the database
-// changes.
+// changes (db -1 needs none).
 func (a *aofState) feed(db int, argv [][]byte) {
-	if db != a.db {
+	if db >= 0 && db != a.db {
 		a.buf = aof.AppendCommand(a.buf, [][]byte{[]byte("SELECT"), itoa(int64(db))})
 		a.db = db
 	}
@@ -310,7 +314,7 @@ func (s *Server) bgrewriteaof() error {
 func (s *Server) finishRewrite(snap *keyspace.Snapshot, old []aof.ManifestFile, incr aof.ManifestFile, seq int64) {
 	base := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.base.rdb", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeBase}
 	tmp := filepath.Join(s.aofDir(), fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
-	err := s.encodeSnapshot(snap, tmp)
+	err := s.saveSnapshot(snap, tmp)
 	if err == nil {
 		err = os.Rename(tmp, filepath.Join(s.aofDir(), base.Name))
 	}

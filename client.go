@@ -49,6 +49,15 @@ type Client struct {
 	multi   *multiState
 	watches []watchedKey
 
+	// Replication: replica is set for a replica connected to us (from its
+	// REPLCONF or PSYNC); isMaster for the client executing our master's
+	// stream; woff is the replication offset after this client's last
+	// command (what WAIT waits for); blocked is set while WAIT blocks.
+	replica  *replicaInfo
+	isMaster bool
+	woff     int64
+	blocked  *waitRequest
+
 	// closing is set by QUIT and CLIENT KILL: commands still in the pipeline
 	// are ignored.
 	closing bool
@@ -93,8 +102,17 @@ func (c *Client) kill() {
 // flags renders CLIENT LIST's flags field.
 func (c *Client) flags() string {
 	var f []byte
+	if c.replica != nil && c.replica.synced {
+		f = append(f, 'S')
+	}
+	if c.isMaster {
+		f = append(f, 'M')
+	}
 	if c.multi != nil {
 		f = append(f, 'x')
+	}
+	if c.blocked != nil {
+		f = append(f, 'b')
 	}
 	if c.closing {
 		f = append(f, 'A')

@@ -25,6 +25,7 @@ const (
 	errAuthNotConfigured = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
 	errNoProto           = "NOPROTO unsupported protocol version"
 	errReadonly          = "READONLY You can't write against a read only replica."
+	errMasterDown        = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
 	errTimeoutNegative   = "ERR timeout is negative"
 	errTimeoutNotInteger = "ERR timeout is not an integer or out of range"
 	errInvalidClientName = "ERR Client names cannot contain spaces, newlines or special characters."

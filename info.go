@@ -219,9 +219,9 @@ func (s *Server) infoStats(b *strings.Builder) {
 	infoLine(b, "total_net_input_bytes", st.netInput.Load())
 	infoLine(b, "total_net_output_bytes", st.netOutput.Load())
 	infoLine(b, "rejected_connections", st.rejectedConns)
-	infoLine(b, "sync_full", 0)
-	infoLine(b, "sync_partial_ok", 0)
-	infoLine(b, "sync_partial_err", 0)
+	infoLine(b, "sync_full", st.syncFull)
+	infoLine(b, "sync_partial_ok", st.syncPartialOK)
+	infoLine(b, "sync_partial_err", st.syncPartialErr)
 	infoLine(b, "expired_keys", st.expiredKeys)
 	infoLine(b, "evicted_keys", st.evictedKeys)
 	infoLine(b, "keyspace_hits", st.keyspaceHits)
@@ -229,20 +229,6 @@ func (s *Server) infoStats(b *strings.Builder) {
 	infoLine(b, "pubsub_channels", 0)
 	infoLine(b, "pubsub_patterns", 0)
 	infoLine(b, "total_error_replies", st.totalErrorReplies)
-}
-
-func (s *Server) infoReplication(b *strings.Builder) {
-	infoLine(b, "role", "master")
-	infoLine(b, "connected_slaves", 0)
-	infoLine(b, "master_failover_state", "no-failover")
-	infoLine(b, "master_replid", s.replID)
-	infoLine(b, "master_replid2", strings.Repeat("0", 40))
-	infoLine(b, "master_repl_offset", 0)
-	infoLine(b, "second_repl_offset", -1)
-	infoLine(b, "repl_backlog_active", 0)
-	infoLine(b, "repl_backlog_size", s.cfg.getInt("repl-backlog-size"))
-	infoLine(b, "repl_backlog_first_byte_offset", 0)
-	infoLine(b, "repl_backlog_histlen", 0)
 }
 
 func (s *Server) infoCPU(b *strings.Builder) {

@@ -3,8 +3,6 @@ package main
 import (
 	"strings"
 	"time"
-
-	"respd/internal/aof"
 )
 
 // Transactions: MULTI queues commands (see dispatch), EXEC runs them
@@ -58,8 +56,8 @@ func cmdExec(c *Client, args [][]byte) {
 	}
 	c.skipThis = false
 	s.inExec = false
-	if s.execPropagated && s.aof != nil {
-		s.aof.buf = aof.AppendCommand(s.aof.buf, [][]byte{[]byte("EXEC")})
+	if s.execPropagated {
+		s.feedStreams(-1, [][]byte{[]byte("EXEC")})
 	}
 }
 

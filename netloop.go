@@ -103,9 +103,9 @@ func (l *eventLoop) run() {
 					l.writePending(c)
 				}
 				switch {
-				case ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR) != 0 && len(c.pending) > 0:
-					// Gone while CLIENT PAUSE holds its requests: epoll
-					// reports a hang-up whatever the interest, so close now.
+				case ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR|syscall.EPOLLRDHUP) != 0 && (len(c.pending) > 0 || c.blocked != nil):
+					// Gone while blocked, or while CLIENT PAUSE holds its
+					// requests (it is not read meanwhile): close now.
 					l.close(c)
 				case ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0:
 					l.read(c)
@@ -113,6 +113,10 @@ func (l *eventLoop) run() {
 			}
 		}
 		l.resumePaused()
+		l.s.flushReplication()
+		for _, c := range l.s.serveWaits(time.Now()) {
+			l.unblocked(c)
+		}
 		if f := l.s.writeAOF(); f != nil {
 			l.s.mu.Unlock()
 			f.Sync() // appendfsync always: on disk before the replies go
@@ -135,14 +139,21 @@ func (l *eventLoop) run() {
 }
 
 // timeoutMs is how long epoll may wait: until a CLIENT PAUSE ends if
-// clients wait for it, else until woken.
+// clients wait for it, or a WAIT times out; else until woken.
 func (l *eventLoop) timeoutMs() int {
 	l.s.mu.Lock()
 	defer l.s.mu.Unlock()
-	if len(l.paused) == 0 {
+	var next time.Time
+	if len(l.paused) > 0 {
+		next = time.Unix(0, l.s.pauseUntil.Load())
+	}
+	if d := l.s.nextWaitDeadline(); !d.IsZero() && (next.IsZero() || d.Before(next)) {
+		next = d
+	}
+	if next.IsZero() {
 		return -1
 	}
-	return max(int(time.Until(time.Unix(0, l.s.pauseUntil.Load()))/time.Millisecond), 0) + 1
+	return max(int(time.Until(next)/time.Millisecond), 0) + 1
 }
 
 // accept takes every pending connection.
@@ -203,6 +214,20 @@ func (l *eventLoop) runRequests(c *Client, cmds [][][]byte) {
 		}
 		l.s.dispatch(c, args)
 		l.touch(c)
+		if c.blocked != nil {
+			// The rest waits, unread, until the command unblocks.
+			c.pending = cmds[i+1:]
+			return
+		}
+	}
+}
+
+// unblocked resumes a client whose blocking command has replied.
+func (l *eventLoop) unblocked(c *Client) {
+	l.touch(c)
+	if len(c.pending) > 0 {
+		l.paused = append(l.paused, c)
+		l.wake()
 	}
 }
 
@@ -268,8 +293,10 @@ func (l *eventLoop) updateInterest(c *Client) {
 		return
 	}
 	want := uint32(0)
-	if len(c.pending) == 0 {
+	if len(c.pending) == 0 && c.blocked == nil {
 		want |= syscall.EPOLLIN
+	} else {
+		want |= syscall.EPOLLRDHUP // to notice a client gone meanwhile
 	}
 	if len(c.out.pending) > 0 {
 		want |= syscall.EPOLLOUT

@@ -43,7 +43,8 @@ func (s *Server) loadRDBFile(path string) error {
 	start := time.Now()
 	now := start.UnixMilli()
 	var loaded, expired int64
-	err = rdb.Load(bufio.NewReaderSize(f, 1<<20), func(r rdb.Record) error {
+	s.loadedRepl = savedReplication{streamDB: -1, offset: -1}
+	err = rdb.LoadWithAux(bufio.NewReaderSize(f, 1<<20), func(r rdb.Record) error {
 		if r.DB >= len(s.ks.DBs) {
 			return fmt.Errorf("database %d is out of range (databases is %d)", r.DB, len(s.ks.DBs))
 		}
@@ -57,7 +58,7 @@ func (s *Server) loadRDBFile(path string) error {
 			s.logf("Loading RDB: %d keys loaded", loaded)
 		}
 		return nil
-	})
+	}, s.loadedRepl.aux)
 	if err != nil {
 		return fmt.Errorf("can't load %s: %w", path, err)
 	}
@@ -104,6 +105,9 @@ func (s *Server) writeRDB(path string) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	enc, err := rdb.NewEncoder(w)
 	if err != nil {
+		return err
+	}
+	if err := s.replicationSaveInfo(enc); err != nil {
 		return err
 	}
 	for i, db := range s.ks.DBs {
@@ -293,9 +297,10 @@ func (s *Server) bgsave() error {
 func (s *Server) writeSnapshot(snap *keyspace.Snapshot) {
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
-	err := s.encodeSnapshot(snap, tmp)
+	err := s.saveSnapshot(snap, tmp)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() { s.bgsaveDoneForReplicas(err) }()
 	if s.bgsaveAborted {
 		err = errBgsaveAborted
 	}
@@ -328,15 +333,42 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot) {
 	s.logf("Background saving terminated with success")
 }
 
-// encodeSnapshot writes the snapshot to path.
-func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, path string) error {
+// saveSnapshot writes the snapshot to path, syncing every 4 MB, as
+// Redis's rdb-save-incremental-fsync: one big sync at the end would stall
+// the AOF's own syncs behind it.
+func (s *Server) saveSnapshot(snap *keyspace.Snapshot, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	var chunk bytes.Buffer
 	unsynced := 0
+	err = s.encodeSnapshot(snap, func() error {
+		if s.bgsaveAborted && s.bgsaving {
+			return errBgsaveAborted
+		}
+		return nil
+	}, func(chunk []byte) error {
+		if _, err := f.Write(chunk); err != nil {
+			return err
+		}
+		if unsynced += len(chunk); unsynced >= 4<<20 {
+			unsynced = 0
+			return f.Sync()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// encodeSnapshot encodes the snapshot as an RDB, 1024 buckets at a time
+// into memory under the lock, handing each chunk to out outside it. check
+// runs under the lock before each step; its error stops the encoding.
+func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, check func() error, out func(chunk []byte) error) error {
+	var chunk bytes.Buffer
 	enc, err := rdb.NewEncoder(&chunk)
 	if err != nil {
 		return err
@@ -344,9 +376,9 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, path string) error {
 	db := -1
 	for done := false; !done; {
 		s.mu.Lock()
-		if s.bgsaveAborted && s.bgsaving {
+		if err := check(); err != nil {
 			s.mu.Unlock()
-			return errBgsaveAborted
+			return err
 		}
 		done = snap.Next(1024, func(i int, e *keyspace.Entry) {
 			if i != db {
@@ -364,20 +396,12 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, path string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := f.Write(chunk.Bytes()); err != nil {
+		if err := out(chunk.Bytes()); err != nil {
 			return err
-		}
-		// Sync every 4 MB, as Redis's rdb-save-incremental-fsync: one big
-		// sync at the end would stall the AOF's own syncs behind it.
-		if unsynced += chunk.Len(); unsynced >= 4<<20 {
-			if err := f.Sync(); err != nil {
-				return err
-			}
-			unsynced = 0
 		}
 		chunk.Reset()
 	}
-	return f.Sync()
+	return nil
 }
 
 // cmdBgsave: BGSAVE [SCHEDULE].

@@ -32,7 +32,9 @@ type Server struct {
 	startedAt time.Time
 	lastSave  time.Time // the last successful RDB save (LASTSAVE)
 	runID     string
-	replID    string
+	repl      replication
+	// loadedRepl is the replication state found in the RDB loaded last.
+	loadedRepl savedReplication
 
 	clients      map[int64]*Client
 	nextClientID atomic.Int64
@@ -86,7 +88,7 @@ func NewServer(cfg *Config) *Server {
 		lastBgsaveOK:      true,
 		lastBgsaveSeconds: -1,
 		runID:             randomHex(40),
-		replID:            randomHex(40),
+		repl:              replication{id: randomHex(40), id2: zeroReplID, secondOffset: -1, seldb: -1, streamDB: -1},
 		clients:           map[int64]*Client{},
 		cmdStats:          make([]commandStats, len(commandTable)),
 		done:              make(chan struct{}),
@@ -123,10 +125,18 @@ func (s *Server) Serve() error {
 	s.loop = loop
 	s.mu.Unlock()
 	go s.cron()
+	if r := s.cfg.ReplicaOf; r.Host != "" {
+		s.mu.Lock()
+		s.startReplication(r.Host, r.Port)
+		s.mu.Unlock()
+	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	loop.run()
 	s.mu.Lock()
+	if s.repl.master != nil {
+		s.repl.master.shutdown()
+	}
 	s.closeAOF()
 	s.mu.Unlock()
 	s.ln.Close()
@@ -191,6 +201,7 @@ func (s *Server) newClient(fd int, addr, laddr string) *Client {
 // forgetClient drops a client whose connection was closed.
 func (s *Server) forgetClient(c *Client) {
 	c.unwatchAll()
+	s.forgetReplica(c)
 	delete(s.clients, c.id)
 }
 
@@ -212,8 +223,12 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 		errMsg = errNoAuth
 	case c.multi != nil && cmd.has(flagNoMulti):
 		errMsg = errCommandInMulti
+	case c.isMaster:
+		// The master's stream is obeyed as it comes.
 	case s.cfg.replicaReadOnly() && cmd.has(flagWrite):
 		errMsg = errReadonly
+	case s.staleRefused() && !cmd.has(flagStale):
+		errMsg = errMasterDown
 	case cmd.has(flagWrite) && s.writesRefused():
 		errMsg = errMisconf
 	}
@@ -304,21 +319,33 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		s.stats.commands++
 	}()
 	cmd.Handler(c, args)
+	c.woff = s.repl.offset
 }
 
 // propagate records a write that changed data, in its deterministic form:
-// it counts the change and feeds the AOF; inside EXEC, the first write
-// opens a MULTI that EXEC closes. (Replication attaches here too.)
+// it counts the change and feeds the AOF and the replication stream;
+// inside EXEC, the first write opens a MULTI that EXEC closes.
 func (s *Server) propagate(db int, argv ...[]byte) {
 	s.stats.dirty++
-	if s.aof == nil {
+	if s.aof == nil && !s.feedsReplicas() {
 		return
 	}
 	if s.inExec && !s.execPropagated {
 		s.execPropagated = true
-		s.aof.feed(db, [][]byte{[]byte("MULTI")})
+		s.feedStreams(db, [][]byte{[]byte("MULTI")})
 	}
-	s.aof.feed(db, argv)
+	s.feedStreams(db, argv)
+}
+
+// feedStreams appends a command to the AOF and the replication stream;
+// db -1 needs no SELECT.
+func (s *Server) feedStreams(db int, argv [][]byte) {
+	if s.aof != nil {
+		s.aof.feed(db, argv)
+	}
+	if s.feedsReplicas() {
+		s.repl.feed(db, argv)
+	}
 }
 
 // touch marks key as modified for WATCH (Redis's signalModifiedKey).
@@ -388,6 +415,7 @@ func (s *Server) cron() {
 			s.saveCron()
 			s.sampleOpsLocked()
 			s.closeIdleClients()
+			s.replicationCron()
 			s.mu.Unlock()
 			if syncFile != nil {
 				syncFile.Sync()
@@ -432,7 +460,7 @@ func (s *Server) closeIdleClients() {
 	limit := time.Duration(s.cfg.Timeout) * time.Second
 	now := time.Now()
 	for _, c := range s.clients {
-		if now.Sub(c.lastCmdAt) > limit {
+		if now.Sub(c.lastCmdAt) > limit && c.replica == nil && c.blocked == nil {
 			c.kill()
 		}
 	}

@@ -13,6 +13,9 @@ type stats struct {
 	connections       int64
 	rejectedConns     int64
 	rdbSaves          int64
+	syncFull          int64
+	syncPartialOK     int64
+	syncPartialErr    int64
 	expiredKeys       int64
 	evictedKeys       int64
 	keyspaceHits      int64

@@ -262,7 +262,10 @@ func (d *decoder) skipModuleAux() error {
 // at the first error: a corrupt or truncated stream (*Error, with the byte
 // offset), a non-string value (*UnsupportedTypeError), or an error from fn
 // (returned unchanged).
-func Load(r io.Reader, fn func(Record) error) error {
+func Load(r io.Reader, fn func(Record) error) error { return LoadWithAux(r, fn, nil) }
+
+// LoadWithAux is Load that also passes each AUX field to aux, if not nil.
+func LoadWithAux(r io.Reader, fn func(Record) error, aux func(key, value []byte)) error {
 	d := &decoder{r: bufio.NewReaderSize(r, 64<<10)}
 	var hdr [9]byte
 	if err := d.readFull(hdr[:], "header"); err != nil {
@@ -355,11 +358,16 @@ func Load(r io.Reader, fn func(Record) error) error {
 			}
 			continue
 		case opAux:
-			if _, err := d.readString("AUX key"); err != nil {
+			k, err := d.readString("AUX key")
+			if err != nil {
 				return err
 			}
-			if _, err := d.readString("AUX value"); err != nil {
+			v, err := d.readString("AUX value")
+			if err != nil {
 				return err
+			}
+			if aux != nil {
+				aux(k, v)
 			}
 			continue
 		case opModuleAux:

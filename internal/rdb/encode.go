@@ -49,6 +49,13 @@ func (e *Encoder) writeByte(b byte) {
 	e.write(e.tmp[:1])
 }
 
+// Aux writes one more AUX field (before the first SelectDB); a replica
+// records its replication id and offset this way.
+func (e *Encoder) Aux(key string, value []byte) error {
+	e.aux(key, value)
+	return e.err
+}
+
 func (e *Encoder) aux(k string, v []byte) {
 	e.writeByte(opAux)
 	e.writeString([]byte(k))

@@ -54,7 +54,11 @@ type Reader struct {
 	r, w   int // unparsed input is buf[r:w]
 	args   [][]byte
 	cmds   [][][]byte
-	err    error // the protocol error that ended the stream
+	// The last batch of requests was read from buf[batch:r]; ends[i] is
+	// where its request i ends, relative to batch (Raw and Ends).
+	batch int
+	ends  []int
+	err   error // the protocol error that ended the stream
 }
 
 // NewReader reads requests from rd.
@@ -72,7 +76,8 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 	if rd.err != nil {
 		return nil, rd.err
 	}
-	rd.args, rd.cmds = rd.args[:0], rd.cmds[:0]
+	rd.args, rd.cmds, rd.ends = rd.args[:0], rd.cmds[:0], rd.ends[:0]
+	rd.batch = rd.r
 	for {
 		need, err := rd.parse()
 		if err != nil {
@@ -88,12 +93,24 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 	}
 }
 
-// fill makes room for a request of need bytes and reads more input.
+// Raw is the bytes of the last batch of requests, exactly as received
+// (empty requests and blank lines between them included); valid until the
+// next ReadCommands. A replica forwards its master's stream with it.
+func (rd *Reader) Raw() []byte { return rd.buf[rd.batch:rd.r] }
+
+// Ends gives, for each request of the last batch, the length of Raw up to
+// its end: a replica's offset before and after each command.
+func (rd *Reader) Ends() []int { return rd.ends }
+
+// fill makes room for a request of need bytes and reads more input. The
+// bytes the current batch consumed so far (empty requests) are kept, for
+// Raw.
 func (rd *Reader) fill(need int) error {
-	if rd.r > 0 {
-		n := copy(rd.buf, rd.buf[rd.r:rd.w])
-		rd.r, rd.w = 0, n
+	if rd.batch > 0 {
+		n := copy(rd.buf, rd.buf[rd.batch:rd.w])
+		rd.r, rd.w, rd.batch = rd.r-rd.batch, n, 0
 	}
+	need += rd.r
 	if need > len(rd.buf) {
 		// Doubling keeps a request of many small arguments, whose size is
 		// learned a bulk at a time, from costing quadratic copying.
@@ -129,6 +146,9 @@ func (rd *Reader) parse() (need int, err error) {
 			return max(n, rd.w-rd.r+1), err
 		}
 		rd.r += n
+		if len(rd.cmds) > len(rd.ends) {
+			rd.ends = append(rd.ends, rd.r-rd.batch)
+		}
 	}
 	return 1, nil
 }

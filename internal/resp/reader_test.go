@@ -2,6 +2,7 @@ package resp
 
 import (
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -172,5 +173,36 @@ func TestManyArgumentsRequest(t *testing.T) {
 	}
 	if elapsed := time.Since(start); elapsed > 20*time.Second { // quadratic copying takes minutes
 		t.Fatalf("reading a 1.6 MB request took %v", elapsed)
+	}
+}
+
+// TestRawAndEnds: the raw bytes of each batch, concatenated, are the whole
+// input, whatever the chunking, and Ends splits them after each request.
+func TestRawAndEnds(t *testing.T) {
+	input := "\n*0\r\n*1\r\n$4\r\nPING\r\n\r\nSET k v\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n"
+	wantEnds := []int{19, 30, len(input)} // after PING, the inline SET, the last SET
+	for _, chunk := range []int{0, 1, 3, 7} {
+		rd := NewReader(&chunkReader{input, chunk}, testLimits)
+		var raw []byte
+		var ends []int
+		for {
+			cmds, err := rd.ReadCommands()
+			if len(rd.Ends()) != len(cmds) {
+				t.Fatalf("chunk %d: %d ends for %d requests", chunk, len(rd.Ends()), len(cmds))
+			}
+			for _, e := range rd.Ends() {
+				ends = append(ends, len(raw)+e)
+			}
+			raw = append(raw, rd.Raw()...)
+			if err != nil {
+				break
+			}
+		}
+		if string(raw) != input {
+			t.Errorf("chunk %d: raw %q", chunk, raw)
+		}
+		if !slices.Equal(ends, wantEnds) {
+			t.Errorf("chunk %d: ends %v, want %v", chunk, ends, wantEnds)
+		}
 	}
 }

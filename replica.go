@@ -1,0 +1,620 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"respd/internal/aof"
+	"respd/internal/resp"
+
+	"github.com/tidwall/redcon"
+)
+
+// Replication, replica side: one goroutine per master link connects,
+// performs Redis's handshake (PING, AUTH, REPLCONF listening-port, REPLCONF
+// capa eof capa psync2, PSYNC), loads the RDB of a full resync, then
+// executes the master's stream under the data lock as the "master client",
+// without replying. The offset counts every byte of the stream processed;
+// the stream is forwarded byte for byte to this server's own replicas and
+// backlog, so that they share the master's offsets (PSYNC2).
+
+// linkState is the master link's state, as ROLE names it.
+type linkState int
+
+const (
+	linkConnect    linkState = iota // waiting to (re)connect
+	linkConnecting                  // TCP connect
+	linkHandshake                   // PING … PSYNC
+	linkTransfer                    // receiving the RDB
+	linkConnected                   // streaming
+)
+
+func (st linkState) String() string {
+	return [...]string{"connect", "connecting", "handshake", "sync", "connected"}[st]
+}
+
+type masterLink struct {
+	s          *Server
+	host       string
+	port       int
+	state      linkState
+	conn       net.Conn // the current connection, while there is one
+	client     *Client  // executes the stream
+	lastIONano atomic.Int64 // when bytes last came from the master
+	downSince  time.Time
+	lastAck    time.Time
+	stop       chan struct{}
+	stopped    bool
+}
+
+var errLinkStopped = errors.New("replication stopped")
+
+// startReplication makes the server a replica of host:port (lock held):
+// from --replicaof at start, or REPLICAOF.
+func (s *Server) startReplication(host string, port int) {
+	if m := s.repl.master; m != nil {
+		m.shutdown()
+	}
+	s.cfg.ReplicaOf = ReplicaOf{host, port}
+	s.ks.Replica = true
+	m := &masterLink{s: s, host: host, port: port, stop: make(chan struct{}), downSince: time.Now()}
+	m.client = &Client{srv: s, w: redcon.NewWriter(io.Discard), replyOff: true, resp: 2,
+		authenticated: true, isMaster: true, lastCmd: "NULL", addr: net.JoinHostPort(host, strconv.Itoa(port))}
+	m.client.db = max(s.repl.streamDB, 0)
+	s.repl.master = m
+	s.logf("Connecting to MASTER %s:%d", host, port)
+	go m.run()
+}
+
+// promote is REPLICAOF NO ONE (lock held): the link stops, and a new
+// history starts here whose past is the master's: replicas that followed
+// the old master can continue with +CONTINUE (replid2).
+func (s *Server) promote() {
+	s.repl.master.shutdown()
+	s.repl.master = nil
+	s.cfg.ReplicaOf = ReplicaOf{}
+	s.ks.Replica = false
+	r := &s.repl
+	r.id2, r.secondOffset, r.id = r.id, r.offset+1, randomHex(40)
+	r.seldb = -1
+	if r.backlog == nil {
+		r.backlog = newBacklog(s.cfg.ReplBacklogSize, r.offset)
+	}
+	s.disconnectReplicas()
+	s.logf("MASTER MODE enabled")
+}
+
+// staleRefused is replica-serve-stale-data no while the link is down.
+func (s *Server) staleRefused() bool {
+	m := s.repl.master
+	return m != nil && m.state != linkConnected && s.cfg.get("replica-serve-stale-data") == "no"
+}
+
+func cmdReplicaof(c *Client, args [][]byte) {
+	s := c.srv
+	if strings.EqualFold(string(args[1]), "no") && strings.EqualFold(string(args[2]), "one") {
+		if s.isReplica() {
+			s.promote()
+		}
+		c.OK()
+		return
+	}
+	if c.replica != nil && c.replica.synced {
+		c.Error("ERR Command is not valid when client is a replica.")
+		return
+	}
+	port, ok := parseInt64(args[2])
+	if !ok || port < 0 || port > 65535 {
+		c.Error("ERR Invalid master port")
+		return
+	}
+	host := string(args[1])
+	if m := s.repl.master; m != nil && m.host == host && m.port == int(port) {
+		c.Simple("OK Already connected to specified master")
+		return
+	}
+	if !s.isReplica() {
+		s.demote()
+	}
+	s.startReplication(host, int(port))
+	c.OK()
+}
+
+// demote prepares a master to become a replica (lock held): it continues
+// its own history, asking the new master for it from its offset (Redis's
+// replicationCacheMasterUsingMyself), and its WAITs end.
+func (s *Server) demote() {
+	s.flushReplication()
+	s.repl.continueFrom = true
+	s.repl.streamDB = -1
+	for _, c := range s.repl.waiting {
+		c.blocked = nil
+		c.Error("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)")
+		s.loop.unblocked(c)
+	}
+	s.repl.waiting = nil
+}
+
+// shutdown stops the link for good (lock held).
+func (m *masterLink) shutdown() {
+	if m.stopped {
+		return
+	}
+	m.stopped = true
+	close(m.stop)
+	if m.conn != nil {
+		m.conn.Close()
+	}
+}
+
+// run keeps the link up: on a lost connection it reconnects after a
+// second, asking for a partial resync first.
+func (m *masterLink) run() {
+	for {
+		err := m.session()
+		s := m.s
+		s.mu.Lock()
+		if m.stopped {
+			s.mu.Unlock()
+			return
+		}
+		if m.state == linkConnected {
+			m.downSince = time.Now()
+		}
+		m.state, m.conn = linkConnect, nil
+		s.logf("MASTER <-> REPLICA sync: %v", err)
+		s.mu.Unlock()
+		select {
+		case <-m.stop:
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// setState changes the state unless the link was stopped.
+func (m *masterLink) setState(st linkState, conn net.Conn) error {
+	m.s.mu.Lock()
+	defer m.s.mu.Unlock()
+	if m.stopped {
+		return errLinkStopped
+	}
+	m.state = st
+	if conn != nil {
+		m.conn = conn
+	}
+	return nil
+}
+
+// session is one connection to the master, from connect to loss.
+func (m *masterLink) session() error {
+	if err := m.setState(linkConnecting, nil); err != nil {
+		return err
+	}
+	timeout := time.Duration(m.s.cfgInt("repl-timeout")) * time.Second
+	conn, err := net.DialTimeout("tcp", net.JoinHostPort(m.host, strconv.Itoa(m.port)), timeout)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := m.setState(linkHandshake, conn); err != nil {
+		return err
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.SetNoDelay(m.s.cfgString("repl-disable-tcp-nodelay") == "no")
+	}
+	br := bufio.NewReaderSize(&linkReader{m, conn}, 64<<10)
+	conn.SetDeadline(time.Now().Add(timeout))
+	reply, err := m.handshake(conn, br)
+	if err != nil {
+		return err
+	}
+	conn.SetDeadline(time.Time{})
+	switch {
+	case strings.HasPrefix(reply, "+FULLRESYNC "):
+		f := strings.Fields(reply)
+		if len(f) != 3 {
+			return fmt.Errorf("bad reply to PSYNC: %q", reply)
+		}
+		offset, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil {
+			return fmt.Errorf("bad reply to PSYNC: %q", reply)
+		}
+		if err := m.fullSync(conn, br, f[1], offset); err != nil {
+			return err
+		}
+	case reply == "+CONTINUE" || strings.HasPrefix(reply, "+CONTINUE "):
+		if err := m.continueSync(strings.TrimSpace(strings.TrimPrefix(reply, "+CONTINUE"))); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unexpected reply to PSYNC from master: %q", reply)
+	}
+	return m.stream(conn, br)
+}
+
+// handshake sends Redis's handshake and returns the reply to PSYNC.
+func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) {
+	s := m.s
+	command := func(args ...string) (string, error) {
+		if _, err := conn.Write(aof.AppendCommand(nil, stringsToArgs(args))); err != nil {
+			return "", err
+		}
+		return readLine(br)
+	}
+	reply, err := command("PING")
+	if err != nil {
+		return "", err
+	}
+	// An error other than "authentication needed" means the master can't
+	// serve us now.
+	if reply[0] == '-' && !strings.HasPrefix(reply, "-NOAUTH") && !strings.HasPrefix(reply, "-NOPERM") &&
+		!strings.HasPrefix(reply, "-ERR operation not permitted") {
+		return "", fmt.Errorf("error reply to PING from master: %q", reply)
+	}
+	s.mu.Lock()
+	user, pass := s.cfg.MasterUser, s.cfg.MasterAuth
+	port := s.cfg.getInt("replica-announce-port")
+	if port == 0 {
+		port = int64(s.ln.Addr().(*net.TCPAddr).Port)
+	}
+	announceIP := s.cfg.get("replica-announce-ip")
+	s.mu.Unlock()
+	if pass != "" {
+		args := []string{"AUTH", pass}
+		if user != "" {
+			args = []string{"AUTH", user, pass}
+		}
+		if reply, err := command(args...); err != nil || reply[0] == '-' {
+			return "", fmt.Errorf("unable to AUTH to MASTER: %q %v", reply, err)
+		}
+	}
+	// Errors to REPLCONF only mean an older master: go on, as Redis does.
+	if _, err := command("REPLCONF", "listening-port", strconv.FormatInt(port, 10)); err != nil {
+		return "", err
+	}
+	if announceIP != "" {
+		if _, err := command("REPLCONF", "ip-address", announceIP); err != nil {
+			return "", err
+		}
+	}
+	if _, err := command("REPLCONF", "capa", "eof", "capa", "psync2"); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	id, offset := "?", "-1"
+	if s.repl.continueFrom {
+		id, offset = s.repl.id, strconv.FormatInt(s.repl.offset+1, 10)
+	}
+	s.mu.Unlock()
+	s.logf("Trying a partial resynchronization (request %s:%s).", id, offset)
+	return command("PSYNC", id, offset)
+}
+
+// readLine reads one reply line, skipping the newlines a master sends to
+// keep the link alive while it prepares a sync.
+func readLine(br *bufio.Reader) (string, error) {
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return "", err
+		}
+		if line = strings.TrimRight(line, "\r\n"); line != "" {
+			return line, nil
+		}
+	}
+}
+
+// fullSync receives the RDB into a temporary file, makes it this server's
+// dump.rdb, and loads it in place of the data set.
+func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, offset int64) error {
+	s := m.s
+	if err := m.setState(linkTransfer, nil); err != nil {
+		return err
+	}
+	s.logf("Full resync from master: %s:%d", replid, offset)
+	timeout := time.Duration(s.cfgInt("repl-timeout")) * time.Second
+	conn.SetReadDeadline(time.Now().Add(timeout))
+	header, err := readLine(br)
+	if err != nil {
+		return err
+	}
+	if header[0] == '-' {
+		return fmt.Errorf("master aborted replication: %s", header)
+	}
+	if header[0] != '$' {
+		return fmt.Errorf("bad protocol from MASTER, the first byte is not '$' (we received %q)", header)
+	}
+	dir := s.cfgString("dir")
+	tmp := filepath.Join(dir, fmt.Sprintf("temp-%d.%d.rdb", time.Now().Unix(), os.Getpid()))
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	err = receiveRDB(f, br, header[1:], func() { conn.SetReadDeadline(time.Now().Add(timeout)) })
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("receiving the RDB from the master: %w", err)
+	}
+	conn.SetReadDeadline(time.Time{})
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m.stopped {
+		return errLinkStopped
+	}
+	// Our replicas must resync: the data and history are new.
+	s.disconnectReplicas()
+	for _, db := range s.ks.DBs {
+		db.TouchAll(nil)
+		db.Flush()
+	}
+	path := s.rdbPath()
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if err := s.loadRDBFile(path); err != nil {
+		return fmt.Errorf("failed trying to load the MASTER synchronization DB from disk: %w", err)
+	}
+	r := &s.repl
+	r.id, r.offset, r.id2, r.secondOffset = replid, offset, zeroReplID, -1
+	r.buf, r.seldb, r.continueFrom = r.buf[:0], -1, true
+	r.backlog = newBacklog(s.cfg.ReplBacklogSize, offset)
+	m.client.db = max(s.loadedRepl.streamDB, 0)
+	if s.aof != nil {
+		// The AOF must describe the new data: rewrite it.
+		if err := s.bgrewriteaof(); err == errSnapshotBusy {
+			s.aofRewriteScheduled = true
+		}
+	}
+	m.connected()
+	s.logf("MASTER <-> REPLICA sync: Finished with success")
+	// The first ACK tells a diskless master that the RDB is loaded and
+	// the stream may start.
+	m.sendAck(r.offset)
+	return nil
+}
+
+// receiveRDB copies the payload after its "$" header: "<len>" bytes, or
+// with "EOF:<mark>" everything up to the 40-byte mark. It reads nothing
+// past the payload: the stream follows it. progress runs before each read.
+func receiveRDB(w io.Writer, br *bufio.Reader, header string, progress func()) error {
+	if mark, ok := strings.CutPrefix(header, "EOF:"); ok {
+		if len(mark) != 40 {
+			return fmt.Errorf("bad EOF mark %q", mark)
+		}
+		return copyUntilMark(w, br, []byte(mark), progress)
+	}
+	size, err := strconv.ParseInt(header, 10, 64)
+	if err != nil || size < 0 {
+		return fmt.Errorf("bad RDB length %q", header)
+	}
+	for size > 0 {
+		progress()
+		n, err := io.CopyN(w, br, min(size, 1<<20))
+		size -= n
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyUntilMark copies br to w up to the mark, which is consumed but not
+// copied.
+func copyUntilMark(w io.Writer, br *bufio.Reader, mark []byte, progress func()) error {
+	var tail []byte // the last len(mark)-1 bytes seen, not yet written
+	for {
+		progress()
+		if _, err := br.Peek(1); err != nil {
+			return err
+		}
+		chunk, _ := br.Peek(br.Buffered())
+		window := append(tail, chunk...)
+		if i := bytes.Index(window, mark); i >= 0 {
+			br.Discard(i + len(mark) - len(tail))
+			_, err := w.Write(window[:i])
+			return err
+		}
+		keep := min(len(window), len(mark)-1)
+		if _, err := w.Write(window[:len(window)-keep]); err != nil {
+			return err
+		}
+		tail = append(tail[:0:0], window[len(window)-keep:]...)
+		br.Discard(len(chunk))
+	}
+}
+
+// continueSync follows +CONTINUE [replid] (lock taken): a new replication
+// id means the master was promoted; our replicas learn it by reconnecting.
+func (m *masterLink) continueSync(replid string) error {
+	s := m.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m.stopped {
+		return errLinkStopped
+	}
+	r := &s.repl
+	if replid != "" && replid != r.id {
+		r.id2, r.secondOffset, r.id = r.id, r.offset+1, replid
+		s.disconnectReplicas()
+	}
+	if r.backlog == nil {
+		r.backlog = newBacklog(s.cfg.ReplBacklogSize, r.offset)
+	}
+	m.connected()
+	s.logf("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.")
+	return nil
+}
+
+func (m *masterLink) connected() {
+	m.state = linkConnected
+	m.downSince, m.lastAck = time.Time{}, time.Now()
+	m.lastIONano.Store(time.Now().UnixNano())
+}
+
+// stream executes the master's commands until the link breaks.
+func (m *masterLink) stream(conn net.Conn, br *bufio.Reader) error {
+	s := m.s
+	rd := resp.NewReader(br, resp.Limits{
+		MaxBulk: s.cfgInt("proto-max-bulk-len"), MaxQuery: 1<<63 - 1,
+		MaxInline: 64 << 10, MaxMultibulk: 1<<31 - 1,
+	})
+	for {
+		// Wake at least every second to notice a silent master.
+		conn.SetReadDeadline(time.Now().Add(time.Second))
+		cmds, err := rd.ReadCommands()
+		if raw := rd.Raw(); len(raw) > 0 {
+			if err := m.apply(cmds, raw, rd.Ends()); err != nil {
+				return err
+			}
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// apply executes one batch of the stream, forwarding it to this server's
+// replicas and backlog, and counting its bytes in the offset.
+func (m *masterLink) apply(cmds [][][]byte, raw []byte, ends []int) error {
+	s := m.s
+	s.mu.Lock()
+	if m.stopped {
+		s.mu.Unlock()
+		return errLinkStopped
+	}
+	r := &s.repl
+	base := r.offset
+	s.turnStart = time.Now()
+	for i, argv := range cmds {
+		// During a command the offset is the bytes before it: what
+		// REPLCONF GETACK reports.
+		if i > 0 {
+			r.offset = base + int64(ends[i-1])
+		}
+		s.dispatch(m.client, argv)
+	}
+	r.offset = base
+	r.feedRaw(raw)
+	s.flushReplication()
+	syncFile := s.writeAOF()
+	s.mu.Unlock()
+	s.loop.wake()
+	if syncFile != nil {
+		syncFile.Sync()
+	}
+	return nil
+}
+
+// sendAck sends REPLCONF ACK <offset> (lock held).
+func (m *masterLink) sendAck(offset int64) {
+	if m.conn == nil || m.state != linkConnected {
+		return
+	}
+	m.lastAck = time.Now()
+	m.conn.SetWriteDeadline(time.Now().Add(time.Second))
+	m.conn.Write(aof.AppendCommand(nil, [][]byte{[]byte("REPLCONF"), []byte("ACK"), itoa(offset)}))
+}
+
+// cron: an ACK every second, and a master silent for repl-timeout is
+// dropped (lock held).
+func (m *masterLink) cron(now time.Time) {
+	if m.state != linkConnected {
+		return
+	}
+	if now.Sub(m.lastAck) >= time.Second {
+		m.sendAck(m.s.repl.offset)
+	}
+	if timeout := time.Duration(m.s.cfg.getInt("repl-timeout")) * time.Second; now.Sub(m.lastIO()) > timeout {
+		m.s.logf("MASTER timeout: no data nor PING received...")
+		m.conn.Close()
+	}
+}
+
+func (m *masterLink) lastIO() time.Time { return time.Unix(0, m.lastIONano.Load()) }
+
+// linkReader records when bytes last came from the master.
+type linkReader struct {
+	m *masterLink
+	r io.Reader
+}
+
+func (lr *linkReader) Read(p []byte) (int, error) {
+	n, err := lr.r.Read(p)
+	if n > 0 {
+		lr.m.lastIONano.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+func stringsToArgs(args []string) [][]byte {
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		out[i] = []byte(a)
+	}
+	return out
+}
+
+// savedReplication is the replication state a replica's RDB records (AUX
+// fields repl-id, repl-offset, repl-stream-db), so that after a restart it
+// can ask its master to continue.
+type savedReplication struct {
+	id       string
+	offset   int64
+	streamDB int
+}
+
+func (r *savedReplication) aux(key, value []byte) {
+	n, _ := strconv.ParseInt(string(value), 10, 64)
+	switch string(key) {
+	case "repl-id":
+		r.id = string(value)
+	case "repl-offset":
+		r.offset = n
+	case "repl-stream-db":
+		r.streamDB = int(n)
+	}
+}
+
+// restoreReplication: a replica restarted from an RDB that recorded its
+// replication state asks its master to continue from there, as Redis.
+func (s *Server) restoreReplication() {
+	if r := s.loadedRepl; s.cfg.ReplicaOf.Host != "" && r.id != "" && r.offset >= 0 && r.streamDB >= 0 {
+		s.repl.id, s.repl.offset, s.repl.streamDB, s.repl.continueFrom = r.id, r.offset, r.streamDB, true
+	}
+}
+
+// cfgInt and cfgString read the configuration from goroutines that do not
+// hold the lock.
+func (s *Server) cfgInt(name string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.getInt(name)
+}
+
+func (s *Server) cfgString(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.get(name)
+}

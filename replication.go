@@ -1,0 +1,799 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"respd/internal/aof"
+	"respd/internal/keyspace"
+	"respd/internal/rdb"
+)
+
+// Replication, master side, as Redis's replication.c: every write is
+// appended, in its deterministic form, to one stream (with SELECT when the
+// database changes and MULTI/EXEC around transactions). The stream's bytes
+// are counted by master_repl_offset, kept in a circular backlog for partial
+// resyncs, and copied to every online replica. A replica that cannot
+// continue from the backlog gets a full resync: +FULLRESYNC, an RDB of a
+// keyspace snapshot taken at that offset, then the stream from there.
+//
+// The stream is built during an event-loop turn in repl.buf and handed to
+// the backlog and the replicas at the end of the turn (flushReplication),
+// one copy per replica per turn.
+
+type replication struct {
+	id, id2      string // master_replid, master_replid2
+	offset       int64  // master_repl_offset: bytes of the stream so far
+	secondOffset int64  // second_repl_offset: id2 is valid up to here
+	backlog      *backlog
+	seldb        int    // the database the stream last SELECTed; -1: none
+	buf          []byte // stream of this turn, not yet flushed
+	replicas     []*Client
+	// waiting are the clients blocked in WAIT; getAck asks the replicas
+	// for their offsets at the end of the turn.
+	waiting []*Client
+	getAck  bool
+	// A full sync in progress: its snapshot is being sent or saved.
+	syncing         bool
+	lastPing        time.Time
+	noReplicasSince time.Time
+	// On a replica (replica.go): the link, whether PSYNC asks to continue
+	// from id and offset (Redis's cached master), and the database the
+	// master's stream had selected (from the RDB a replica saved).
+	master       *masterLink
+	continueFrom bool
+	streamDB     int
+}
+
+// replicaState is a replica connection's progress, named as INFO shows it.
+type replicaState int
+
+const (
+	replicaWaitBgsave    replicaState = iota // waiting for a snapshot to start
+	replicaWaitBgsaveEnd                     // its snapshot is being taken
+	replicaSendBulk                          // its RDB file is being sent
+	replicaOnline                            // receiving the stream
+)
+
+var replicaStateNames = [...]string{"wait_bgsave", "wait_bgsave", "send_bulk", "online"}
+
+// replicaInfo is what a master knows of a connected replica. REPLCONF
+// creates it (listening-port, capa) before PSYNC makes the client a
+// replica.
+type replicaInfo struct {
+	state      replicaState
+	port       int
+	ip         string // REPLCONF ip-address, else the connection's
+	capaEOF    bool   // can read a diskless "$EOF:" payload
+	capaPSYNC2 bool
+	synced     bool // PSYNC done: listed in repl.replicas
+	oldSync    bool // came with SYNC: no +FULLRESYNC line
+	// After a diskless transfer the stream waits for the replica's first
+	// ACK: it may read past the RDB's end mark otherwise.
+	waitFirstAck bool
+	ackOffset    int64
+	ackTime    time.Time
+	// held is the stream since the replica's FULLRESYNC offset, sent once
+	// its RDB has been.
+	held          []byte
+	waitingSince  time.Time
+	overSoftLimit time.Time // since when the output passed the soft limit
+}
+
+// backlog is the circular buffer of the last repl-backlog-size bytes of the
+// stream.
+type backlog struct {
+	buf     []byte
+	next    int   // where the next byte goes
+	histlen int64 // bytes held
+	first   int64 // the offset of the first byte held
+}
+
+func newBacklog(size int64, offset int64) *backlog {
+	return &backlog{buf: make([]byte, size), first: offset + 1}
+}
+
+func (b *backlog) write(p []byte) {
+	size := len(b.buf)
+	if len(p) > size {
+		b.first += b.histlen + int64(len(p)-size)
+		b.histlen = 0
+		p = p[len(p)-size:]
+	}
+	for len(p) > 0 {
+		n := copy(b.buf[b.next:], p)
+		b.next = (b.next + n) % size
+		p = p[n:]
+		b.histlen += int64(n)
+	}
+	if over := b.histlen - int64(size); over > 0 {
+		b.first += over
+		b.histlen = int64(size)
+	}
+}
+
+// since returns the bytes from offset on; the caller checked that the
+// backlog holds them.
+func (b *backlog) since(offset int64) []byte {
+	skip := offset - b.first
+	n := b.histlen - skip
+	start := (b.next - int(n) + len(b.buf)) % len(b.buf)
+	if start+int(n) <= len(b.buf) {
+		return slices.Clone(b.buf[start : start+int(n)])
+	}
+	return append(slices.Clone(b.buf[start:]), b.buf[:start+int(n)-len(b.buf)]...)
+}
+
+// resized keeps the newest bytes in a backlog of the new size.
+func (b *backlog) resized(size int64, offset int64) *backlog {
+	nb := newBacklog(size, offset-b.histlen)
+	nb.write(b.since(b.first))
+	return nb
+}
+
+func (s *Server) isReplica() bool { return s.repl.master != nil }
+
+// feedsReplicas: the stream is kept once a replica has connected (a
+// replica forwards its master's stream instead, see replica.go).
+func (s *Server) feedsReplicas() bool { return s.repl.backlog != nil && !s.isReplica() }
+
+// feed appends a command to the stream; db -1 needs no SELECT.
+func (r *replication) feed(db int, argv [][]byte) {
+	n := len(r.buf)
+	if db >= 0 && db != r.seldb {
+		r.buf = aof.AppendCommand(r.buf, [][]byte{[]byte("SELECT"), itoa(int64(db))})
+		r.seldb = db
+	}
+	r.buf = aof.AppendCommand(r.buf, argv)
+	r.offset += int64(len(r.buf) - n)
+}
+
+// feedRaw appends bytes exactly as a replica's master sent them.
+func (r *replication) feedRaw(p []byte) {
+	r.buf = append(r.buf, p...)
+	r.offset += int64(len(p))
+}
+
+// flushReplication hands this turn's stream to the backlog and the
+// replicas (lock held); the event loop writes it with the replies.
+func (s *Server) flushReplication() {
+	r := &s.repl
+	if r.getAck && s.feedsReplicas() {
+		r.feed(-1, [][]byte{[]byte("REPLCONF"), []byte("GETACK"), []byte("*")})
+	}
+	r.getAck = false
+	if len(r.buf) == 0 {
+		return
+	}
+	if r.backlog != nil {
+		r.backlog.write(r.buf)
+	}
+	for _, c := range r.replicas {
+		switch {
+		case c.replica.state == replicaOnline && !c.replica.waitFirstAck:
+			c.w.WriteRaw(r.buf)
+			s.loop.touch(c)
+		case c.replica.state != replicaWaitBgsave:
+			c.replica.held = append(c.replica.held, r.buf...)
+		}
+		s.checkReplicaOutput(c)
+	}
+	r.buf = r.buf[:0]
+}
+
+// checkReplicaOutput disconnects a replica whose unsent output passed
+// client-output-buffer-limit replica (the hard limit, or the soft one for
+// longer than its seconds), as Redis does, rather than grow without bound.
+func (s *Server) checkReplicaOutput(c *Client) {
+	limit := s.cfg.ClientOutputBufferLimit[bufferReplica]
+	size := int64(len(c.out.pending) + len(c.w.Buffer()) + len(c.replica.held))
+	over := limit.Hard > 0 && size > limit.Hard
+	if limit.Soft > 0 && size > limit.Soft {
+		if c.replica.overSoftLimit.IsZero() {
+			c.replica.overSoftLimit = time.Now()
+		}
+		over = over || time.Since(c.replica.overSoftLimit) > time.Duration(limit.SoftSeconds)*time.Second
+	} else {
+		c.replica.overSoftLimit = time.Time{}
+	}
+	if over && !c.closing {
+		s.logf("Client id=%d addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.", c.id, c.addr)
+		c.kill()
+	}
+}
+
+// ---- REPLCONF, PSYNC, SYNC
+
+func cmdReplconf(c *Client, args [][]byte) {
+	if len(args)%2 == 0 {
+		c.Error(errSyntax)
+		return
+	}
+	s := c.srv
+	for i := 1; i < len(args); i += 2 {
+		opt, val := strings.ToLower(string(args[i])), args[i+1]
+		switch opt {
+		case "getack":
+			if c.isMaster {
+				s.repl.master.sendAck(s.repl.offset)
+			}
+			return
+		case "ack":
+			// From an online replica; never answered.
+			if off, ok := parseInt64(val); ok && c.replica != nil && c.replica.synced {
+				c.replica.ackOffset = max(c.replica.ackOffset, off)
+				c.replica.ackTime = time.Now()
+				if c.replica.waitFirstAck {
+					c.replica.waitFirstAck = false
+					s.sendHeld(c)
+				}
+			}
+			return
+		}
+		info := c.replicaInfo()
+		switch opt {
+		case "listening-port":
+			port, ok := parseInt64(val)
+			if !ok {
+				c.Error(errNotInteger)
+				return
+			}
+			info.port = int(port)
+		case "ip-address":
+			info.ip = string(val)
+		case "capa":
+			switch strings.ToLower(string(val)) {
+			case "eof":
+				info.capaEOF = true
+			case "psync2":
+				info.capaPSYNC2 = true
+			}
+		case "rdb-only", "rdb-filter-only":
+		default:
+			c.Error("ERR Unrecognized REPLCONF option: " + string(args[i]))
+			return
+		}
+	}
+	c.OK()
+}
+
+func (c *Client) replicaInfo() *replicaInfo {
+	if c.replica == nil {
+		host, _, _ := strings.Cut(c.addr, ":")
+		if i := strings.LastIndexByte(c.addr, ':'); i >= 0 {
+			host = strings.Trim(c.addr[:i], "[]")
+		}
+		c.replica = &replicaInfo{ip: host}
+	}
+	return c.replica
+}
+
+// cmdPsync: PSYNC replid offset. A replica that can continue from the
+// backlog gets +CONTINUE and the bytes it misses; any other a full resync.
+func cmdPsync(c *Client, args [][]byte) {
+	if c.startSync() {
+		c.srv.psync(c, string(args[1]), args[2])
+	}
+}
+
+// cmdSync: the pre-PSYNC protocol, a full resync without the +FULLRESYNC
+// line (redis-cli --rdb uses it).
+func cmdSync(c *Client, args [][]byte) {
+	if c.startSync() {
+		c.srv.fullResync(c, false)
+	}
+}
+
+// startSync checks that the client may become a replica now.
+func (c *Client) startSync() bool {
+	s := c.srv
+	switch {
+	case c.replica != nil && c.replica.synced:
+		return false // already a replica: ignored, as Redis
+	case s.isReplica() && s.repl.master.state != linkConnected:
+		c.Error("NOMASTERLINK Can't SYNC while not connected with my master")
+		return false
+	}
+	return true
+}
+
+func (s *Server) psync(c *Client, replid string, offsetArg []byte) {
+	s.flushReplication()
+	r := &s.repl
+	offset, ok := parseInt64(offsetArg)
+	knownID := replid == r.id || (replid == r.id2 && offset <= r.secondOffset)
+	if ok && knownID && r.backlog != nil && offset >= r.backlog.first && offset <= r.backlog.first+r.backlog.histlen {
+		info := c.replicaInfo()
+		info.synced, info.state, info.ackTime = true, replicaOnline, time.Now()
+		r.replicas = append(r.replicas, c)
+		if info.capaPSYNC2 {
+			c.w.WriteRaw([]byte("+CONTINUE " + r.id + "\r\n"))
+		} else {
+			c.w.WriteRaw([]byte("+CONTINUE\r\n"))
+		}
+		c.w.WriteRaw(r.backlog.since(offset))
+		s.stats.syncPartialOK++
+		s.logf("Partial resynchronization request from %s accepted. Sending %d bytes of backlog starting from offset %d.",
+			c.addr, r.offset-offset+1, offset)
+		return
+	}
+	if replid != "?" {
+		s.stats.syncPartialErr++
+	}
+	s.fullResync(c, true)
+}
+
+// fullResync queues the client for a full resync; it starts at once unless
+// a snapshot is being taken, or a diskless sync waits
+// repl-diskless-sync-delay for more replicas to share it.
+func (s *Server) fullResync(c *Client, psync bool) {
+	info := c.replicaInfo()
+	if !psync {
+		info.oldSync, info.capaEOF, info.capaPSYNC2 = true, false, false
+	}
+	info.synced, info.state, info.waitingSince = true, replicaWaitBgsave, time.Now()
+	info.ackTime = time.Now()
+	s.repl.replicas = append(s.repl.replicas, c)
+	s.stats.syncFull++
+	if s.repl.backlog == nil {
+		s.repl.lastPing = time.Now()
+		s.repl.backlog = newBacklog(s.cfg.ReplBacklogSize, s.repl.offset)
+		// A new backlog starts a new history, as Redis's
+		// createReplicationBacklog after changeReplicationId.
+		s.repl.id, s.repl.id2, s.repl.secondOffset = randomHex(40), zeroReplID, -1
+	}
+	s.logf("Replica %s asks for synchronization", c.addr)
+	s.startFullSync(false)
+}
+
+const zeroReplID = "0000000000000000000000000000000000000000"
+
+// startFullSync starts the snapshot for the replicas waiting for one, when
+// it can (lock held); the replication cron retries.
+func (s *Server) startFullSync(cron bool) {
+	var waiting []*Client
+	diskless := s.cfg.get("repl-diskless-sync") == "yes"
+	for _, c := range s.repl.replicas {
+		if c.replica.state == replicaWaitBgsave {
+			waiting = append(waiting, c)
+			diskless = diskless && c.replica.capaEOF
+		}
+	}
+	if len(waiting) == 0 || s.ks.Snapshotting() {
+		return
+	}
+	if diskless {
+		delay := time.Duration(s.cfg.getInt("repl-diskless-sync-delay")) * time.Second
+		maxReplicas := int(s.cfg.getInt("repl-diskless-sync-max-replicas"))
+		if delay > 0 && time.Since(waiting[0].replica.waitingSince) < delay && (maxReplicas == 0 || len(waiting) < maxReplicas) {
+			return // wait for more replicas to share the snapshot
+		}
+	}
+	s.flushReplication()
+	s.repl.seldb = -1 // the stream after the RDB starts with a SELECT
+	for _, c := range waiting {
+		c.replica.state = replicaWaitBgsaveEnd
+		if !c.replica.oldSync {
+			c.w.WriteRaw([]byte(fmt.Sprintf("+FULLRESYNC %s %d\r\n", s.repl.id, s.repl.offset)))
+			s.loop.touch(c)
+		}
+	}
+	if diskless {
+		s.logf("Starting BGSAVE for SYNC with target: replicas sockets")
+		s.repl.syncing = true
+		go s.sendSnapshot(s.ks.StartSnapshot(), waiting)
+		return
+	}
+	s.logf("Starting BGSAVE for SYNC with target: disk")
+	if err := s.bgsave(); err != nil {
+		s.logf("BGSAVE for replication failed: %v", err)
+		for _, c := range waiting {
+			c.kill()
+		}
+	}
+}
+
+// sendSnapshot is the diskless transfer: the snapshot is encoded straight
+// into the replicas' output, framed as "$EOF:<mark>\r\n" <rdb> <mark>.
+func (s *Server) sendSnapshot(snap *keyspace.Snapshot, targets []*Client) {
+	mark := []byte(randomHex(40))
+	targets = s.sendSyncChunk(targets, append(append([]byte("$EOF:"), mark...), "\r\n"...))
+	err := s.encodeSnapshot(snap, func() error {
+		if len(targets) == 0 {
+			return errNoReplicas
+		}
+		return nil
+	}, func(chunk []byte) error {
+		targets = s.sendSyncChunk(targets, chunk)
+		return nil
+	})
+	targets = s.sendSyncChunk(targets, mark)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap.Close()
+	s.repl.syncing = false
+	if err != nil {
+		s.logf("Diskless sync failed: %v", err)
+		for _, c := range targets {
+			c.kill()
+		}
+		return
+	}
+	for _, c := range targets {
+		s.replicaOnline(c, true)
+	}
+	s.logf("Diskless sync to %d replica(s) done", len(targets))
+}
+
+var errNoReplicas = fmt.Errorf("no replica is waiting for the snapshot any more")
+
+// sendRDBFile is the disk-based transfer, once a BGSAVE for replication
+// has written dump.rdb: "$<len>\r\n" and the file.
+func (s *Server) sendRDBFile(path string, targets []*Client) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		s.mu.Lock()
+		s.logf("Can't read the RDB for replication: %v", err)
+		for _, c := range targets {
+			c.kill()
+		}
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Lock()
+	for _, c := range targets {
+		c.replica.state = replicaSendBulk
+	}
+	s.mu.Unlock()
+	targets = s.sendSyncChunk(targets, []byte("$"+strconv.Itoa(len(data))+"\r\n"))
+	for len(data) > 0 && len(targets) > 0 {
+		n := min(len(data), 1<<20)
+		targets = s.sendSyncChunk(targets, data[:n])
+		data = data[n:]
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range targets {
+		s.replicaOnline(c, false)
+	}
+}
+
+// bgsaveDoneForReplicas sends a finished BGSAVE's file to the replicas
+// waiting for it (lock held).
+func (s *Server) bgsaveDoneForReplicas(err error) {
+	var targets []*Client
+	for _, c := range s.repl.replicas {
+		if c.replica.state == replicaWaitBgsaveEnd {
+			targets = append(targets, c)
+		}
+	}
+	if len(targets) == 0 {
+		return
+	}
+	if err != nil {
+		for _, c := range targets {
+			c.kill()
+		}
+		return
+	}
+	go s.sendRDBFile(s.rdbPath(), targets)
+}
+
+// sendSyncChunk appends p to the output of the targets still waiting for
+// their RDB, once their unsent output is under 16 MB (the transfer goes at
+// the pace of the slowest replica, not into memory). It returns the
+// targets still connected. The lock is not held.
+func (s *Server) sendSyncChunk(targets []*Client, p []byte) []*Client {
+	for {
+		s.mu.Lock()
+		alive := targets[:0]
+		backlogged := false
+		for _, c := range targets {
+			if c.closing || s.clients[c.id] != c {
+				continue
+			}
+			alive = append(alive, c)
+			backlogged = backlogged || len(c.out.pending)+len(c.w.Buffer()) > 16<<20
+		}
+		targets = alive
+		if !backlogged || len(targets) == 0 {
+			for _, c := range targets {
+				c.w.WriteRaw(p)
+				s.loop.touch(c)
+			}
+			s.mu.Unlock()
+			s.loop.wake()
+			return targets
+		}
+		s.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// replicaOnline: the RDB is sent; the stream since its offset follows,
+// after a diskless transfer once the replica acknowledges it.
+func (s *Server) replicaOnline(c *Client, diskless bool) {
+	c.replica.state = replicaOnline
+	c.replica.ackTime = time.Now()
+	c.replica.waitFirstAck = diskless
+	if !diskless {
+		s.sendHeld(c)
+	}
+	s.logf("Synchronization with replica %s succeeded", c.addr)
+}
+
+// sendHeld sends the stream held during the replica's sync.
+func (s *Server) sendHeld(c *Client) {
+	c.w.WriteRaw(c.replica.held)
+	c.replica.held = nil
+	s.loop.touch(c)
+	s.loop.wake()
+}
+
+// forgetReplica drops a disconnected client from the replication lists.
+func (s *Server) forgetReplica(c *Client) {
+	if c.replica != nil && c.replica.synced {
+		s.repl.replicas = slices.DeleteFunc(s.repl.replicas, func(r *Client) bool { return r == c })
+		if len(s.repl.replicas) == 0 {
+			s.repl.noReplicasSince = time.Now()
+		}
+		s.logf("Connection with replica %s lost.", c.addr)
+	}
+	if c.blocked != nil {
+		s.repl.waiting = slices.DeleteFunc(s.repl.waiting, func(w *Client) bool { return w == c })
+	}
+}
+
+// disconnectReplicas closes every replica connection (their replication
+// id changed: they reconnect and learn the new one).
+func (s *Server) disconnectReplicas() {
+	for _, c := range s.repl.replicas {
+		c.kill()
+	}
+}
+
+// replicationCron runs once per cron tick (lock held): pings and
+// keep-alives, delayed full syncs, replica timeouts, the backlog's TTL, and
+// on a replica its ACKs.
+func (s *Server) replicationCron() {
+	r := &s.repl
+	now := time.Now()
+	s.applyBacklogSize()
+	if s.isReplica() {
+		r.master.cron(now)
+	}
+	if len(r.replicas) > 0 && !s.isReplica() {
+		period := time.Duration(s.cfg.getInt("repl-ping-replica-period")) * time.Second
+		if now.Sub(r.lastPing) >= period {
+			r.lastPing = now
+			r.feed(-1, [][]byte{[]byte("PING")})
+		}
+	}
+	timeout := time.Duration(s.cfg.getInt("repl-timeout")) * time.Second
+	for _, c := range r.replicas {
+		switch c.replica.state {
+		case replicaWaitBgsave:
+			// A newline keeps the link alive while the replica waits, as
+			// Redis sends; replicas skip it.
+			if now.Sub(c.replica.ackTime) >= time.Second {
+				c.replica.ackTime = now
+				c.w.WriteRaw([]byte("\n"))
+				s.loop.touch(c)
+			}
+		case replicaOnline:
+			if now.Sub(c.replica.ackTime) > timeout {
+				s.logf("Disconnecting timedout replica: %s", c.addr)
+				c.kill()
+			}
+		}
+	}
+	s.startFullSync(true)
+	if ttl := s.cfg.getInt("repl-backlog-ttl"); r.backlog != nil && len(r.replicas) == 0 && !s.isReplica() &&
+		ttl > 0 && now.Sub(r.noReplicasSince) > time.Duration(ttl)*time.Second {
+		// Without replicas for a while: free the backlog; a new history
+		// starts with the next replica.
+		r.backlog = nil
+		s.logf("Replication backlog freed after %d seconds without connected replicas.", ttl)
+	}
+	if len(r.buf) > 0 || r.getAck {
+		s.loop.wake()
+	}
+}
+
+// ---- WAIT
+
+func cmdWait(c *Client, args [][]byte) {
+	s := c.srv
+	if s.isReplica() {
+		c.Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")
+		return
+	}
+	numReplicas, ok := parseInt64(args[1])
+	if !ok {
+		c.Error(errNotInteger)
+		return
+	}
+	timeout, ok := parseInt64(args[2])
+	switch {
+	case !ok:
+		c.Error("ERR timeout is not an integer or out of range")
+		return
+	case timeout < 0:
+		c.Error("ERR timeout is negative")
+		return
+	}
+	acked := s.replicasAcked(c.woff)
+	if acked >= int(numReplicas) || c.multi != nil || s.inExec {
+		c.Int(int64(acked))
+		return
+	}
+	w := &waitRequest{offset: c.woff, replicas: int(numReplicas)}
+	if timeout > 0 {
+		w.deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
+	}
+	c.blocked = w
+	s.repl.waiting = append(s.repl.waiting, c)
+	s.repl.getAck = true
+}
+
+// waitRequest is a client blocked in WAIT.
+type waitRequest struct {
+	offset   int64
+	replicas int
+	deadline time.Time // zero: no timeout
+}
+
+func (s *Server) replicasAcked(offset int64) int {
+	n := 0
+	for _, c := range s.repl.replicas {
+		if c.replica.state == replicaOnline && c.replica.ackOffset >= offset {
+			n++
+		}
+	}
+	return n
+}
+
+// serveWaits answers the WAITs that have enough acknowledgements or have
+// timed out (lock held). It returns the clients it unblocked.
+func (s *Server) serveWaits(now time.Time) []*Client {
+	var done []*Client
+	s.repl.waiting = slices.DeleteFunc(s.repl.waiting, func(c *Client) bool {
+		w := c.blocked
+		acked := s.replicasAcked(w.offset)
+		if acked < w.replicas && (w.deadline.IsZero() || now.Before(w.deadline)) {
+			return false
+		}
+		c.blocked = nil
+		c.Int(int64(acked))
+		done = append(done, c)
+		return true
+	})
+	return done
+}
+
+// nextWaitDeadline is the earliest WAIT timeout, or zero.
+func (s *Server) nextWaitDeadline() time.Time {
+	var next time.Time
+	for _, c := range s.repl.waiting {
+		if d := c.blocked.deadline; !d.IsZero() && (next.IsZero() || d.Before(next)) {
+			next = d
+		}
+	}
+	return next
+}
+
+// ---- ROLE and INFO
+
+func cmdRole(c *Client, args [][]byte) {
+	s := c.srv
+	if m := s.repl.master; m != nil {
+		c.Array(5)
+		c.BulkString("slave")
+		c.BulkString(m.host)
+		c.Int(int64(m.port))
+		c.BulkString(m.state.String())
+		if m.state == linkConnected {
+			c.Int(s.repl.offset)
+		} else {
+			c.Int(-1)
+		}
+		return
+	}
+	c.Array(3)
+	c.BulkString("master")
+	c.Int(s.repl.offset)
+	var online []*Client
+	for _, r := range s.repl.replicas {
+		if r.replica.state == replicaOnline {
+			online = append(online, r)
+		}
+	}
+	c.Array(len(online))
+	for _, r := range online {
+		c.Array(3)
+		c.BulkString(r.replica.ip)
+		c.BulkString(strconv.Itoa(r.replica.port))
+		c.BulkString(strconv.FormatInt(r.replica.ackOffset, 10))
+	}
+}
+
+func (s *Server) infoReplication(b *strings.Builder) {
+	r := &s.repl
+	now := time.Now()
+	if m := r.master; m != nil {
+		infoLine(b, "role", "slave")
+		infoLine(b, "master_host", m.host)
+		infoLine(b, "master_port", m.port)
+		infoLine(b, "master_link_status", map[bool]string{true: "up", false: "down"}[m.state == linkConnected])
+		lastIO := int64(-1)
+		if m.state == linkConnected {
+			lastIO = int64(now.Sub(m.lastIO()) / time.Second)
+		}
+		infoLine(b, "master_last_io_seconds_ago", lastIO)
+		infoLine(b, "master_sync_in_progress", boolInt(m.state == linkTransfer))
+		infoLine(b, "slave_read_repl_offset", r.offset)
+		infoLine(b, "slave_repl_offset", r.offset)
+		if m.state != linkConnected {
+			down := int64(-1)
+			if !m.downSince.IsZero() {
+				down = int64(now.Sub(m.downSince) / time.Second)
+			}
+			infoLine(b, "master_link_down_since_seconds", down)
+		}
+		infoLine(b, "slave_priority", s.cfg.getInt("replica-priority"))
+		infoLine(b, "slave_read_only", boolInt(s.cfg.ReplicaReadOnly))
+		infoLine(b, "replica_announced", boolInt(s.cfg.get("replica-announced") == "yes"))
+	} else {
+		infoLine(b, "role", "master")
+	}
+	infoLine(b, "connected_slaves", len(r.replicas))
+	for i, c := range r.replicas {
+		lag := int64(now.Sub(c.replica.ackTime) / time.Second)
+		fmt.Fprintf(b, "slave%d:ip=%s,port=%d,state=%s,offset=%d,lag=%d\r\n",
+			i, c.replica.ip, c.replica.port, replicaStateNames[c.replica.state], c.replica.ackOffset, lag)
+	}
+	infoLine(b, "master_failover_state", "no-failover")
+	infoLine(b, "master_replid", r.id)
+	infoLine(b, "master_replid2", r.id2)
+	infoLine(b, "master_repl_offset", r.offset)
+	infoLine(b, "second_repl_offset", r.secondOffset)
+	infoLine(b, "repl_backlog_active", boolInt(r.backlog != nil))
+	infoLine(b, "repl_backlog_size", s.cfg.ReplBacklogSize)
+	first, histlen := int64(0), int64(0)
+	if r.backlog != nil {
+		first, histlen = r.backlog.first, r.backlog.histlen
+	}
+	infoLine(b, "repl_backlog_first_byte_offset", first)
+	infoLine(b, "repl_backlog_histlen", histlen)
+}
+
+// applyBacklogSize follows CONFIG SET repl-backlog-size (lock held).
+func (s *Server) applyBacklogSize() {
+	if b := s.repl.backlog; b != nil && int64(len(b.buf)) != s.cfg.ReplBacklogSize {
+		s.flushReplication()
+		s.repl.backlog = b.resized(s.cfg.ReplBacklogSize, s.repl.offset)
+	}
+}
+
+// replicationSaveInfo is what a replica records in its RDB so that it can
+// resync partially after a restart (Redis's rdbSaveInfo).
+func (s *Server) replicationSaveInfo(enc *rdb.Encoder) error {
+	if !s.isReplica() || s.repl.backlog == nil && s.repl.offset == 0 {
+		return nil
+	}
+	db := s.repl.master.client.db
+	for _, kv := range [][2]string{
+		{"repl-stream-db", strconv.Itoa(db)},
+		{"repl-id", s.repl.id},
+		{"repl-offset", strconv.FormatInt(s.repl.offset, 10)},
+	} {
+		if err := enc.Aux(kv[0], []byte(kv[1])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
