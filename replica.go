@@ -48,8 +48,8 @@ type masterLink struct {
 	host       string
 	port       int
 	state      linkState
-	conn       net.Conn // the current connection, while there is one
-	client     *Client  // executes the stream
+	conn       net.Conn     // the current connection, while there is one
+	client     *Client      // executes the stream
 	lastIONano atomic.Int64 // when bytes last came from the master
 	downSince  time.Time
 	lastAck    time.Time

@@ -76,7 +76,7 @@ type replicaInfo struct {
 	// ACK: it may read past the RDB's end mark otherwise.
 	waitFirstAck bool
 	ackOffset    int64
-	ackTime    time.Time
+	ackTime      time.Time
 	// held is the stream since the replica's FULLRESYNC offset, sent once
 	// its RDB has been.
 	held          []byte
