@@ -411,7 +411,6 @@ func (s *Server) sendSnapshot(snap *keyspace.Snapshot, targets []*Client) {
 		targets = s.sendSyncChunk(targets, chunk)
 		return nil
 	})
-	targets = s.sendSyncChunk(targets, mark)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	snap.Close()
@@ -423,10 +422,19 @@ func (s *Server) sendSnapshot(snap *keyspace.Snapshot, targets []*Client) {
 		}
 		return
 	}
+	// The end mark and the switch to online in one step: the replica's
+	// first ACK, which starts its stream, can only come after both.
+	n := 0
 	for _, c := range targets {
-		s.replicaOnline(c, true)
+		if !c.closing && s.clients[c.id] == c {
+			c.w.WriteRaw(mark)
+			s.loop.touch(c)
+			s.replicaOnline(c, true)
+			n++
+		}
 	}
-	s.logf("Diskless sync to %d replica(s) done", len(targets))
+	s.loop.wake()
+	s.logf("Diskless sync to %d replica(s) done", n)
 }
 
 var errNoReplicas = fmt.Errorf("no replica is waiting for the snapshot any more")

@@ -26,6 +26,8 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
                      --server-args "--appendonly yes --appendfsync always"
+  --replica          give each server a replica of its own kind during the
+                     throughput part (pinned with redis-benchmark, on CPU 1)
   -h, --help         this text
 
 Servers are pinned to CPU 0, redis-benchmark / loaders to CPU 1.
@@ -44,6 +46,7 @@ DO_MEM=1
 KEEP=0
 TESTS=(ping set get incr mset)
 SERVER_ARGS=()
+REPLICA=0
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -60,6 +63,7 @@ while [[ $# -gt 0 ]]; do
         --keep)      KEEP=1; shift ;;
         --tests)     read -r -a TESTS <<<"$2"; shift 2 ;;
         --server-args) read -r -a SERVER_ARGS <<<"$2"; shift 2 ;;
+        --replica)   REPLICA=1; shift ;;
         -h|--help)   usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -145,15 +149,22 @@ PORT_REDIS=$(pick_port 16379)
 PORT_RESPD=$(pick_port 16380 "$PORT_REDIS")
 log "ports: redis=$PORT_REDIS respd=$PORT_RESPD"
 
-declare -A BIN=([redis]="$REDIS_BIN" [respd]="$RESPD_BIN")
+declare -A BIN=([redis]="$REDIS_BIN" [respd]="$RESPD_BIN"
+              [redis-replica]="$REDIS_BIN" [respd-replica]="$RESPD_BIN")
 declare -A PORT=([redis]="$PORT_REDIS" [respd]="$PORT_RESPD")
+if [[ $REPLICA == 1 ]]; then
+    PORT[redis-replica]=$(pick_port 17100)
+    PORT[respd-replica]=$(pick_port 17101 "${PORT[redis-replica]}")
+fi
 
 # ---------------------------------------------------------------- server control
-start_server() {  # name
-    local name=$1 port=${PORT[$1]} i
+start_server() {  # name [flags...]
+    local name=$1 port=${PORT[$1]} i pin=("${PIN_SRV[@]}")
+    shift
+    [[ $name != *-replica ]] || pin=("${PIN_CLI[@]}")
     mkdir -p "$TMP/run-$name"
-    (cd "$TMP/run-$name" && exec "${PIN_SRV[@]}" "${BIN[$name]}" \
-        --port "$port" --save '' --appendonly no "${SERVER_ARGS[@]}") >>"$TMP/$name.log" 2>&1 &
+    (cd "$TMP/run-$name" && exec "${pin[@]}" "${BIN[$name]}" \
+        --port "$port" --save '' --appendonly no "${SERVER_ARGS[@]}" "$@") >>"$TMP/$name.log" 2>&1 &
     PID[$name]=$!
     for i in $(seq 1 100); do
         if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
@@ -167,6 +178,22 @@ start_server() {  # name
         sleep 0.1
     done
     echo "$name did not answer PING on port $port within 10s" >&2
+    exit 1
+}
+
+# start_replica gives server name a replica of the same kind, on the load
+# generator's CPU, and waits for the link to be up.
+start_replica() {  # name
+    local name=$1 i
+    start_server "$name-replica" \
+        --replicaof 127.0.0.1 "${PORT[$name]}" --repl-diskless-sync-delay 0
+    for i in $(seq 1 100); do
+        if redis-cli -p "${PORT[$name-replica]}" info replication | grep -q 'master_link_status:up'; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "$name-replica did not sync within 10s" >&2
     exit 1
 }
 
@@ -233,6 +260,10 @@ if [[ $DO_BENCH == 1 ]]; then
     mkdir -p "$TMP/results"
     start_server redis
     start_server respd
+    if [[ $REPLICA == 1 ]]; then
+        start_replica redis
+        start_replica respd
+    fi
     log "benchmark: $ROUNDS round(s), scale $SCALE"
     for r in $(seq 1 "$ROUNDS"); do
         # alternate which server goes first so slow drift hits both equally
@@ -248,6 +279,10 @@ if [[ $DO_BENCH == 1 ]]; then
     done
     stop_server redis
     stop_server respd
+    if [[ $REPLICA == 1 ]]; then
+        stop_server redis-replica
+        stop_server respd-replica
+    fi
 fi
 
 # ---------------------------------------------------------------- memory

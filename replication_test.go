@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBacklog: the circular backlog keeps the newest repl-backlog-size
+// bytes of the stream, with their offsets, across wrap-arounds, writes
+// larger than the backlog, and resizes.
+func TestBacklog(t *testing.T) {
+	var stream []byte
+	b := newBacklog(10, 100) // the next byte is offset 101
+	check := func(what string) {
+		t.Helper()
+		held := min(int64(len(stream)), 10)
+		if b.histlen != held || b.first != 101+int64(len(stream))-held {
+			t.Fatalf("%s: histlen %d first %d, want %d %d", what, b.histlen, b.first, held, 101+int64(len(stream))-held)
+		}
+		for off := b.first; off <= b.first+b.histlen; off++ {
+			want := stream[off-101:]
+			if got := b.since(off); !bytes.Equal(got, want) {
+				t.Fatalf("%s: since(%d) = %q, want %q", what, off, got, want)
+			}
+		}
+	}
+	for i, p := range []string{"abc", "defg", "hij", "klmnopq", "r", "0123456789ABCDEF", "xyz"} {
+		b.write([]byte(p))
+		stream = append(stream, p...)
+		check("write " + string(rune('0'+i)))
+	}
+	end := 101 + int64(len(stream)) // the offset of the next byte
+	b = b.resized(4, end-1)
+	if got, want := b.since(b.first), stream[len(stream)-4:]; !bytes.Equal(got, want) || b.first != end-4 {
+		t.Fatalf("after shrinking: %q from %d, want %q from %d", got, b.first, want, end-4)
+	}
+	b = b.resized(16, end-1)
+	b.write([]byte("++"))
+	if got, want := b.since(b.first), append(stream[len(stream)-4:], "++"...); !bytes.Equal(got, want) || b.first != end-4 {
+		t.Fatalf("after growing: %q from %d, want %q from %d", got, b.first, want, end-4)
+	}
+}
+
+// TestReplicaOutputLimit: a replica that stops reading is disconnected at
+// client-output-buffer-limit replica, and the master goes on serving.
+func TestReplicaOutputLimit(t *testing.T) {
+	addr := startServer(t, "--repl-diskless-sync-delay", "0", "--client-output-buffer-limit", "replica 1mb 0 0")
+	replica, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.Close()
+	replica.(*net.TCPConn).SetReadBuffer(4096)
+	replica.Write([]byte(rwCmd("REPLCONF", "capa", "eof") + rwCmd("PSYNC", "?", "-1")))
+	rc := dialRaw(t, addr)
+	waitFor(t, func() bool { return strings.Contains(rwInfo(t, rc)["slave0"], "online") })
+	replica.Write([]byte(rwCmd("REPLCONF", "ACK", "0"))) // the stream starts
+	value := strings.Repeat("x", 64<<10)
+	for i := 0; i < 200 && rwInfo(t, rc)["connected_slaves"] != "0"; i++ {
+		rc.do("+OK\r\n", "SET", "k", value)
+	}
+	waitFor(t, func() bool { return rwInfo(t, rc)["connected_slaves"] == "0" })
+	rc.do("+PONG\r\n", "PING")
+}
+
+// TestWaitClientGone: a client that disconnects while blocked in WAIT is
+// forgotten; the others' WAITs are unaffected.
+func TestWaitClientGone(t *testing.T) {
+	s, addr := startTestServer(t, "--repl-diskless-sync-delay", "0")
+	replica, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.Close()
+	replica.Write([]byte(rwCmd("REPLCONF", "capa", "eof") + rwCmd("PSYNC", "?", "-1")))
+	rc := dialRaw(t, addr)
+	waitFor(t, func() bool { return strings.Contains(rwInfo(t, rc)["slave0"], "online") })
+	rc.do("+OK\r\n", "SET", "k", "v")
+	gone := dialRaw(t, addr)
+	gone.do("+OK\r\n", "SET", "k", "v2")
+	gone.send(rwCmd("WAIT", "1", "0"))
+	waitFor(t, func() bool { return locked(s, func() int { return len(s.repl.waiting) }) == 1 })
+	gone.nc.Close()
+	waitFor(t, func() bool { return locked(s, func() int { return len(s.repl.waiting) }) == 0 })
+	start := time.Now()
+	rc.do(":0\r\n", "WAIT", "1", "100")
+	if d := time.Since(start); d < 90*time.Millisecond || d > time.Second {
+		t.Errorf("WAIT 1 100 took %v", d)
+	}
+}
+
+// TestReplicaServeStaleData: with replica-serve-stale-data no, a replica
+// whose link is down answers MASTERDOWN to data commands, but not to
+// commands flagged stale (INFO, PING is not one).
+func TestReplicaServeStaleData(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close() // nobody listens: the link stays down
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	addr := startServer(t, "--replicaof", "127.0.0.1 "+port, "--replica-serve-stale-data", "no")
+	rc := dialRaw(t, addr)
+	rc.do("-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n", "GET", "k")
+	if info := rwInfo(t, rc); info["master_link_status"] != "down" || info["role"] != "slave" {
+		t.Errorf("INFO replication: %v", info)
+	}
+	rc.do("+OK\r\n", "CONFIG", "SET", "replica-serve-stale-data", "yes")
+	rc.do("$-1\r\n", "GET", "k")
+	rc.do("-READONLY You can't write against a read only replica.\r\n", "SET", "k", "v")
+	rc.do("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:"+port+"\r\n$7\r\nconnect\r\n:-1\r\n", "ROLE")
+	rc.do("+OK\r\n", "REPLICAOF", "NO", "ONE")
+	rc.do("+OK\r\n", "SET", "k", "v")
+}
