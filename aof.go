@@ -314,7 +314,7 @@ func (s *Server) bgrewriteaof() error {
 func (s *Server) finishRewrite(snap *keyspace.Snapshot, old []aof.ManifestFile, incr aof.ManifestFile, seq int64) {
 	base := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.base.rdb", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeBase}
 	tmp := filepath.Join(s.aofDir(), fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
-	err := s.saveSnapshot(snap, tmp)
+	err := s.saveSnapshot(snap, nil, tmp)
 	if err == nil {
 		err = os.Rename(tmp, filepath.Join(s.aofDir(), base.Name))
 	}

@@ -186,16 +186,14 @@ func cmdClientInfo(c *Client, args [][]byte) { c.Verbatim(c.info(time.Now()) + "
 // cmdClientList: CLIENT LIST [TYPE type] [ID id ...]
 func cmdClientList(c *Client, args [][]byte) {
 	var ids map[int64]bool
+	kind := ""
 	for i := 2; i < len(args); i++ {
 		switch opt := strings.ToLower(string(args[i])); {
 		case opt == "type" && i+1 < len(args):
-			t := strings.ToLower(string(args[i+1]))
-			if !knownClientType(t) {
+			kind = strings.ToLower(string(args[i+1]))
+			if !knownClientType(kind) {
 				c.Error("ERR Unknown client type '" + string(args[i+1]) + "'")
 				return
-			}
-			if t != "normal" {
-				ids = map[int64]bool{} // only normal clients exist so far
 			}
 			i++
 		case opt == "id" && i+1 < len(args):
@@ -218,7 +216,7 @@ func cmdClientList(c *Client, args [][]byte) {
 	var b strings.Builder
 	now := time.Now()
 	for _, cl := range c.srv.sortedClients() {
-		if ids == nil || ids[cl.id] {
+		if (ids == nil || ids[cl.id]) && (kind == "" || cl.isType(kind)) {
 			b.WriteString(cl.info(now))
 			b.WriteByte('\n')
 		}
@@ -232,6 +230,17 @@ func knownClientType(t string) bool {
 		return true
 	}
 	return false
+}
+
+// isType matches CLIENT LIST/KILL's TYPE filter.
+func (c *Client) isType(t string) bool {
+	switch {
+	case c.replica != nil && c.replica.synced:
+		return t == "replica" || t == "slave"
+	case c.isMaster:
+		return t == "master"
+	}
+	return t == "normal"
 }
 
 // cmdClientKill: CLIENT KILL addr, or CLIENT KILL <filter> <value> ...
@@ -274,7 +283,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 				c.Error("ERR Unknown client type '" + val + "'")
 				return
 			}
-			match = func(cl *Client) bool { return prev(cl) && t == "normal" }
+			match = func(cl *Client) bool { return prev(cl) && cl.isType(t) }
 		case "user":
 			match = func(cl *Client) bool { return prev(cl) && val == "default" }
 		case "skipme":

@@ -103,7 +103,8 @@ func (l *eventLoop) run() {
 					l.writePending(c)
 				}
 				switch {
-				case ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR|syscall.EPOLLRDHUP) != 0 && (len(c.pending) > 0 || c.blocked != nil):
+				case ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR) != 0 && len(c.pending) > 0,
+					ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR|syscall.EPOLLRDHUP) != 0 && c.blocked != nil:
 					// Gone while blocked, or while CLIENT PAUSE holds its
 					// requests (it is not read meanwhile): close now.
 					l.close(c)
@@ -293,10 +294,11 @@ func (l *eventLoop) updateInterest(c *Client) {
 		return
 	}
 	want := uint32(0)
-	if len(c.pending) == 0 && c.blocked == nil {
-		want |= syscall.EPOLLIN
-	} else {
+	switch {
+	case c.blocked != nil:
 		want |= syscall.EPOLLRDHUP // to notice a client gone meanwhile
+	case len(c.pending) == 0:
+		want |= syscall.EPOLLIN
 	}
 	if len(c.out.pending) > 0 {
 		want |= syscall.EPOLLOUT

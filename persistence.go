@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,11 +104,8 @@ func (s *Server) writeRDB(path string) error {
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
-	enc, err := rdb.NewEncoder(w)
+	enc, err := newEncoder(w, s.replicationAux())
 	if err != nil {
-		return err
-	}
-	if err := s.replicationSaveInfo(enc); err != nil {
 		return err
 	}
 	for i, db := range s.ks.DBs {
@@ -133,6 +131,17 @@ func (s *Server) writeRDB(path string) error {
 		return err
 	}
 	return f.Sync()
+}
+
+// newEncoder starts an RDB with the extra AUX fields.
+func newEncoder(w io.Writer, aux [][2]string) (*rdb.Encoder, error) {
+	enc, err := rdb.NewEncoder(w)
+	for _, kv := range aux {
+		if err == nil {
+			err = enc.Aux(kv[0], []byte(kv[1]))
+		}
+	}
+	return enc, err
 }
 
 // syncDir makes a rename in dir durable.
@@ -290,14 +299,14 @@ func (s *Server) bgsave() error {
 	s.dirtyAtBgsave = s.stats.dirty
 	snap := s.ks.StartSnapshot()
 	s.logf("Background saving started")
-	go s.writeSnapshot(snap)
+	go s.writeSnapshot(snap, s.replicationAux())
 	return nil
 }
 
-func (s *Server) writeSnapshot(snap *keyspace.Snapshot) {
+func (s *Server) writeSnapshot(snap *keyspace.Snapshot, aux [][2]string) {
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
-	err := s.saveSnapshot(snap, tmp)
+	err := s.saveSnapshot(snap, aux, tmp)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer func() { s.bgsaveDoneForReplicas(err) }()
@@ -333,17 +342,17 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot) {
 	s.logf("Background saving terminated with success")
 }
 
-// saveSnapshot writes the snapshot to path, syncing every 4 MB, as
+// saveSnapshot writes the snapshot, with the extra AUX fields, to path, syncing every 4 MB, as
 // Redis's rdb-save-incremental-fsync: one big sync at the end would stall
 // the AOF's own syncs behind it.
-func (s *Server) saveSnapshot(snap *keyspace.Snapshot, path string) error {
+func (s *Server) saveSnapshot(snap *keyspace.Snapshot, aux [][2]string, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	unsynced := 0
-	err = s.encodeSnapshot(snap, func() error {
+	err = s.encodeSnapshot(snap, aux, func() error {
 		if s.bgsaveAborted && s.bgsaving {
 			return errBgsaveAborted
 		}
@@ -364,12 +373,13 @@ func (s *Server) saveSnapshot(snap *keyspace.Snapshot, path string) error {
 	return f.Sync()
 }
 
-// encodeSnapshot encodes the snapshot as an RDB, 1024 buckets at a time
+// encodeSnapshot encodes the snapshot as an RDB (with the extra AUX
+// fields), 1024 buckets at a time
 // into memory under the lock, handing each chunk to out outside it. check
 // runs under the lock before each step; its error stops the encoding.
-func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, check func() error, out func(chunk []byte) error) error {
+func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, aux [][2]string, check func() error, out func(chunk []byte) error) error {
 	var chunk bytes.Buffer
-	enc, err := rdb.NewEncoder(&chunk)
+	enc, err := newEncoder(&chunk, aux)
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,9 @@ var errLinkStopped = errors.New("replication stopped")
 // from --replicaof at start, or REPLICAOF.
 func (s *Server) startReplication(host string, port int) {
 	if m := s.repl.master; m != nil {
+		// A new master continues the same stream, in the database it
+		// had selected.
+		s.repl.streamDB = m.client.db
 		m.shutdown()
 	}
 	s.cfg.ReplicaOf = ReplicaOf{host, port}
@@ -507,6 +510,8 @@ func (m *masterLink) apply(cmds [][][]byte, raw []byte, ends []int) error {
 	r := &s.repl
 	base := r.offset
 	s.turnStart = time.Now()
+	s.ks.ObeyingMaster = true
+	defer func() { s.ks.ObeyingMaster = false }()
 	for i, argv := range cmds {
 		// During a command the offset is the bytes before it: what
 		// REPLCONF GETACK reports.

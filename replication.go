@@ -10,7 +10,6 @@ import (
 
 	"respd/internal/aof"
 	"respd/internal/keyspace"
-	"respd/internal/rdb"
 )
 
 // Replication, master side, as Redis's replication.c: every write is
@@ -402,7 +401,7 @@ func (s *Server) startFullSync(cron bool) {
 func (s *Server) sendSnapshot(snap *keyspace.Snapshot, targets []*Client) {
 	mark := []byte(randomHex(40))
 	targets = s.sendSyncChunk(targets, append(append([]byte("$EOF:"), mark...), "\r\n"...))
-	err := s.encodeSnapshot(snap, func() error {
+	err := s.encodeSnapshot(snap, nil, func() error {
 		if len(targets) == 0 {
 			return errNoReplicas
 		}
@@ -787,21 +786,15 @@ func (s *Server) applyBacklogSize() {
 	}
 }
 
-// replicationSaveInfo is what a replica records in its RDB so that it can
+// replicationAux is what a replica records in its RDB so that it can
 // resync partially after a restart (Redis's rdbSaveInfo).
-func (s *Server) replicationSaveInfo(enc *rdb.Encoder) error {
-	if !s.isReplica() || s.repl.backlog == nil && s.repl.offset == 0 {
+func (s *Server) replicationAux() [][2]string {
+	if !s.isReplica() || !s.repl.continueFrom {
 		return nil
 	}
-	db := s.repl.master.client.db
-	for _, kv := range [][2]string{
-		{"repl-stream-db", strconv.Itoa(db)},
+	return [][2]string{
+		{"repl-stream-db", strconv.Itoa(s.repl.master.client.db)},
 		{"repl-id", s.repl.id},
 		{"repl-offset", strconv.FormatInt(s.repl.offset, 10)},
-	} {
-		if err := enc.Aux(kv[0], []byte(kv[1])); err != nil {
-			return err
-		}
 	}
-	return nil
 }

@@ -83,6 +83,10 @@ type Keyspace struct {
 	// Replica mode: logically expired keys are hidden but never deleted;
 	// the master's DEL removes them.
 	Replica bool
+	// ObeyingMaster is set while a replica executes its master's stream:
+	// keys whose TTL passed still exist for it, as they do on the master
+	// until it sends their DEL.
+	ObeyingMaster bool
 }
 
 // New returns n empty databases.
@@ -132,7 +136,7 @@ func (ks *Keyspace) Lookup(dbIndex int, key string, now int64, touch bool) *Entr
 	if e == nil {
 		return nil
 	}
-	if e.Expire != 0 && e.Expire <= now {
+	if e.Expire != 0 && e.Expire <= now && !ks.ObeyingMaster {
 		if !ks.Replica {
 			ks.expire(dbIndex, e)
 		}
