@@ -34,10 +34,8 @@ type replication struct {
 	replicas     []*Client
 	// waiting are the clients blocked in WAIT; getAck asks the replicas
 	// for their offsets at the end of the turn.
-	waiting []*Client
-	getAck  bool
-	// A full sync in progress: its snapshot is being sent or saved.
-	syncing         bool
+	waiting         []*Client
+	getAck          bool
 	lastPing        time.Time
 	noReplicasSince time.Time
 	// On a replica (replica.go): the link, whether PSYNC asks to continue
@@ -71,6 +69,10 @@ type replicaInfo struct {
 	capaPSYNC2 bool
 	synced     bool // PSYNC done: listed in repl.replicas
 	oldSync    bool // came with SYNC: no +FULLRESYNC line
+	// A full sync: the reply that started it, and whether its RDB is saved
+	// to disk first (else sent as it is encoded).
+	fullSyncReply []byte
+	viaDisk       bool
 	// After a diskless transfer the stream waits for the replica's first
 	// ACK: it may read past the RDB's end mark otherwise.
 	waitFirstAck bool
@@ -346,21 +348,41 @@ func (s *Server) fullResync(c *Client, psync bool) {
 		s.repl.id, s.repl.id2, s.repl.secondOffset = randomHex(40), zeroReplID, -1
 	}
 	s.logf("Replica %s asks for synchronization", c.addr)
-	s.startFullSync(false)
+	s.startFullSync()
 }
 
 const zeroReplID = "0000000000000000000000000000000000000000"
 
 // startFullSync starts the snapshot for the replicas waiting for one, when
 // it can (lock held); the replication cron retries.
-func (s *Server) startFullSync(cron bool) {
+func (s *Server) startFullSync() {
 	var waiting []*Client
+	var sharing *Client // a replica whose BGSAVE to disk is under way
 	diskless := s.cfg.get("repl-diskless-sync") == "yes"
 	for _, c := range s.repl.replicas {
-		if c.replica.state == replicaWaitBgsave {
+		switch {
+		case c.replica.state == replicaWaitBgsave:
 			waiting = append(waiting, c)
 			diskless = diskless && c.replica.capaEOF
+		case c.replica.state == replicaWaitBgsaveEnd && c.replica.viaDisk:
+			sharing = c
 		}
+	}
+	if len(waiting) > 0 && !diskless && sharing != nil {
+		// The file being saved will do for these too, with a copy of the
+		// stream held since its offset, as Redis attaches replicas to a
+		// BGSAVE in progress.
+		for _, c := range waiting {
+			c.replica.state, c.replica.viaDisk = replicaWaitBgsaveEnd, true
+			c.replica.held = slices.Clone(sharing.replica.held)
+			c.replica.fullSyncReply = sharing.replica.fullSyncReply
+			if !c.replica.oldSync {
+				c.w.WriteRaw(c.replica.fullSyncReply)
+				s.loop.touch(c)
+			}
+		}
+		s.logf("Waiting for end of BGSAVE for SYNC")
+		return
 	}
 	if len(waiting) == 0 || s.ks.Snapshotting() {
 		return
@@ -375,15 +397,15 @@ func (s *Server) startFullSync(cron bool) {
 	s.flushReplication()
 	s.repl.seldb = -1 // the stream after the RDB starts with a SELECT
 	for _, c := range waiting {
-		c.replica.state = replicaWaitBgsaveEnd
+		c.replica.state, c.replica.viaDisk = replicaWaitBgsaveEnd, !diskless
+		c.replica.fullSyncReply = []byte(fmt.Sprintf("+FULLRESYNC %s %d\r\n", s.repl.id, s.repl.offset))
 		if !c.replica.oldSync {
-			c.w.WriteRaw([]byte(fmt.Sprintf("+FULLRESYNC %s %d\r\n", s.repl.id, s.repl.offset)))
+			c.w.WriteRaw(c.replica.fullSyncReply)
 			s.loop.touch(c)
 		}
 	}
 	if diskless {
 		s.logf("Starting BGSAVE for SYNC with target: replicas sockets")
-		s.repl.syncing = true
 		go s.sendSnapshot(s.ks.StartSnapshot(), waiting)
 		return
 	}
@@ -413,7 +435,6 @@ func (s *Server) sendSnapshot(snap *keyspace.Snapshot, targets []*Client) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	snap.Close()
-	s.repl.syncing = false
 	if err != nil {
 		s.logf("Diskless sync failed: %v", err)
 		for _, c := range targets {
@@ -598,7 +619,7 @@ func (s *Server) replicationCron() {
 			}
 		}
 	}
-	s.startFullSync(true)
+	s.startFullSync()
 	if ttl := s.cfg.getInt("repl-backlog-ttl"); r.backlog != nil && len(r.replicas) == 0 && !s.isReplica() &&
 		ttl > 0 && now.Sub(r.noReplicasSince) > time.Duration(ttl)*time.Second {
 		// Without replicas for a while: free the backlog; a new history

@@ -115,3 +115,38 @@ func TestReplicaServeStaleData(t *testing.T) {
 	rc.do("+OK\r\n", "REPLICAOF", "NO", "ONE")
 	rc.do("+OK\r\n", "SET", "k", "v")
 }
+
+// TestDiskSyncShared: replicas that ask for a full sync while a BGSAVE to
+// disk for another replica is under way share its file, and get the same
+// data and stream.
+func TestDiskSyncShared(t *testing.T) {
+	s, addr := startTestServer(t, "--repl-diskless-sync", "no")
+	rc := dialRaw(t, addr)
+	bulkLoad(t, addr, 200_000, func(b []byte, i int) []byte {
+		return append(b, rwCmd("SET", "key:"+itoa64(int64(i)), "value")...)
+	})
+	var peers []*rwPeer
+	for range 3 {
+		p := rwDial(t, addr)
+		p.handshake()
+		p.send(rwCmd("PSYNC", "?", "-1"))
+		peers = append(peers, p)
+	}
+	rc.do("+OK\r\n", "SET", "after", "sync")
+	for _, p := range peers {
+		p.skipNewlines()
+		replid, off := rwParseFullResync(t, p.readLine())
+		if replid != locked(s, func() string { return s.repl.id }) {
+			t.Fatalf("FULLRESYNC %s %d", replid, off)
+		}
+		data, _ := p.readRDB()
+		if n := len(rwLoadRDB(t, data)); n != 200_000 {
+			t.Fatalf("the RDB holds %d keys", n)
+		}
+		p.expectStream("SELECT", "0")
+		p.expectStream("SET", "after", "sync")
+	}
+	if saves := locked(s, func() int64 { return s.stats.rdbSaves }); saves != 1 {
+		t.Errorf("%d BGSAVEs for 3 replicas", saves)
+	}
+}
