@@ -50,7 +50,9 @@ func cmdShutdown(c *Client, args [][]byte) {
 		return
 	}
 	c.closing = true
-	// Shutdown takes the data lock, which this handler holds.
+	// Nothing runs after the final save: the event loop stops at the end
+	// of this turn. Shutdown takes the data lock, which this handler holds.
+	c.srv.stopping = true
 	go c.srv.Shutdown()
 }
 

@@ -204,7 +204,7 @@ func (l *eventLoop) read(c *Client) {
 // is not read until they have run).
 func (l *eventLoop) runRequests(c *Client, cmds [][][]byte) {
 	for i, args := range cmds {
-		if c.closing {
+		if c.closing || l.s.stopping {
 			return
 		}
 		if l.s.pausedFor(args) {

@@ -33,7 +33,9 @@ func (s *Server) LoadRDB() error {
 }
 
 // loadRDBFile loads one RDB file (dump.rdb, or an AOF base) into the
-// keyspace.
+// keyspace. Keys whose TTL passed are skipped on a master (a replica keeps
+// them until its master's DEL, as Redis); with a replication history in
+// the file, they are remembered, to be propagated as DELs.
 func (s *Server) loadRDBFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -49,8 +51,11 @@ func (s *Server) loadRDBFile(path string) error {
 		if r.DB >= len(s.ks.DBs) {
 			return fmt.Errorf("database %d is out of range (databases is %d)", r.DB, len(s.ks.DBs))
 		}
-		if r.ExpireMs != 0 && r.ExpireMs <= now {
+		if r.ExpireMs != 0 && r.ExpireMs <= now && s.cfg.ReplicaOf.Host == "" {
 			expired++
+			if s.loadedRepl.id != "" {
+				s.loadedRepl.expired = append(s.loadedRepl.expired, expiredKey{r.DB, string(r.Key)})
+			}
 			return nil
 		}
 		e := &keyspace.Entry{Type: keyspace.TypeString, Str: r.Value, Expire: r.ExpireMs, Access: keyspace.LRUClock(now)}

@@ -511,7 +511,6 @@ func (m *masterLink) apply(cmds [][][]byte, raw []byte, ends []int) error {
 	base := r.offset
 	s.turnStart = time.Now()
 	s.ks.ObeyingMaster = true
-	defer func() { s.ks.ObeyingMaster = false }()
 	for i, argv := range cmds {
 		// During a command the offset is the bytes before it: what
 		// REPLCONF GETACK reports.
@@ -520,6 +519,7 @@ func (m *masterLink) apply(cmds [][][]byte, raw []byte, ends []int) error {
 		}
 		s.dispatch(m.client, argv)
 	}
+	s.ks.ObeyingMaster = false
 	r.offset = base
 	r.feedRaw(raw)
 	s.flushReplication()
@@ -588,6 +588,12 @@ type savedReplication struct {
 	id       string
 	offset   int64
 	streamDB int
+	expired  []expiredKey // keys not loaded because their TTL passed
+}
+
+type expiredKey struct {
+	db  int
+	key string
 }
 
 func (r *savedReplication) aux(key, value []byte) {
@@ -602,12 +608,28 @@ func (r *savedReplication) aux(key, value []byte) {
 	}
 }
 
-// restoreReplication: a replica restarted from an RDB that recorded its
-// replication state asks its master to continue from there, as Redis.
+// restoreReplication picks up the replication history an RDB recorded,
+// as Redis: a replica asks its master to continue from there; a master
+// keeps it as its second id, so that its replicas can continue after its
+// restart.
 func (s *Server) restoreReplication() {
-	if r := s.loadedRepl; s.cfg.ReplicaOf.Host != "" && r.id != "" && r.offset >= 0 && r.streamDB >= 0 {
-		s.repl.id, s.repl.offset, s.repl.streamDB, s.repl.continueFrom = r.id, r.offset, r.streamDB, true
+	r := s.loadedRepl
+	if r.id == "" || r.offset < 0 || r.streamDB < 0 {
+		return
 	}
+	if s.cfg.ReplicaOf.Host != "" {
+		s.repl.id, s.repl.offset, s.repl.streamDB, s.repl.continueFrom = r.id, r.offset, r.streamDB, true
+		return
+	}
+	s.repl.id2, s.repl.secondOffset, s.repl.offset = r.id, r.offset+1, r.offset
+	s.repl.backlog = newBacklog(s.cfg.ReplBacklogSize, r.offset)
+	s.repl.noReplicasSince = time.Now()
+	// The replicas still have the keys that expired meanwhile.
+	for _, k := range r.expired {
+		s.repl.feed(k.db, [][]byte{[]byte("DEL"), []byte(k.key)})
+	}
+	s.flushReplication()
+	s.loadedRepl.expired = nil
 }
 
 // cfgInt and cfgString read the configuration from goroutines that do not

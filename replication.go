@@ -117,6 +117,13 @@ func (b *backlog) write(p []byte) {
 	}
 }
 
+func backlogStart(b *backlog) int64 {
+	if b == nil {
+		return -1
+	}
+	return b.first
+}
+
 // since returns the bytes from offset on; the caller checked that the
 // backlog holds them.
 func (b *backlog) since(offset int64) []byte {
@@ -324,6 +331,8 @@ func (s *Server) psync(c *Client, replid string, offsetArg []byte) {
 	}
 	if replid != "?" {
 		s.stats.syncPartialErr++
+		s.logf("Partial resynchronization not accepted: replica asked for '%s' offset %s; my replication IDs are '%s' and '%s' (valid up to %d), backlog from %d to %d",
+			replid, offsetArg, r.id, r.id2, r.secondOffset, backlogStart(r.backlog), r.offset)
 	}
 	s.fullResync(c, true)
 }
@@ -807,14 +816,23 @@ func (s *Server) applyBacklogSize() {
 	}
 }
 
-// replicationAux is what a replica records in its RDB so that it can
-// resync partially after a restart (Redis's rdbSaveInfo).
+// replicationAux is the replication history an RDB records, so that
+// after a restart replicas resync partially (Redis's rdbSaveInfo): a
+// replica's position in its master's stream, or a master's own stream
+// once it has replicas' history in a backlog.
 func (s *Server) replicationAux() [][2]string {
-	if !s.isReplica() || !s.repl.continueFrom {
+	db := 0
+	switch {
+	case s.isReplica() && s.repl.continueFrom:
+		db = s.repl.master.client.db
+	case !s.isReplica() && s.repl.backlog != nil:
+		s.flushReplication()
+		db = max(s.repl.seldb, 0)
+	default:
 		return nil
 	}
 	return [][2]string{
-		{"repl-stream-db", strconv.Itoa(s.repl.master.client.db)},
+		{"repl-stream-db", strconv.Itoa(db)},
 		{"repl-id", s.repl.id},
 		{"repl-offset", strconv.FormatInt(s.repl.offset, 10)},
 	}

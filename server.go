@@ -123,13 +123,11 @@ func (s *Server) Serve() error {
 	}
 	s.mu.Lock()
 	s.loop = loop
+	if r := s.cfg.ReplicaOf; r.Host != "" {
+		s.startReplication(r.Host, r.Port)
+	}
 	s.mu.Unlock()
 	go s.cron()
-	if r := s.cfg.ReplicaOf; r.Host != "" {
-		s.mu.Lock()
-		s.startReplication(r.Host, r.Port)
-		s.mu.Unlock()
-	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	loop.run()
@@ -402,7 +400,11 @@ func (s *Server) cron() {
 	for {
 		s.mu.Lock()
 		period := time.Second / time.Duration(max(s.cfg.Hz, 1))
+		stopping := s.stopping
 		s.mu.Unlock()
+		if stopping {
+			return // nothing may change after a shutdown's final save
+		}
 		select {
 		case <-s.done:
 			return
@@ -434,7 +436,7 @@ func (s *Server) activeExpireCycle(period time.Duration) {
 	for db := 0; db < len(s.ks.DBs); db++ {
 		for time.Now().Before(deadline) {
 			s.mu.Lock()
-			if !s.activeExpire {
+			if !s.activeExpire || s.stopping {
 				s.mu.Unlock()
 				return
 			}
