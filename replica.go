@@ -250,7 +250,7 @@ func (m *masterLink) session() error {
 func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) {
 	s := m.s
 	command := func(args ...string) (string, error) {
-		if _, err := conn.Write(aof.AppendCommand(nil, stringsToArgs(args))); err != nil {
+		if _, err := conn.Write(aof.AppendCommand(nil, stringArgv(args...))); err != nil {
 			return "", err
 		}
 		return readLine(br)
@@ -573,7 +573,8 @@ func (lr *linkReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func stringsToArgs(args []string) [][]byte {
+// stringArgv is a command's arguments as bytes.
+func stringArgv(args ...string) [][]byte {
 	out := make([][]byte, len(args))
 	for i, a := range args {
 		out[i] = []byte(a)

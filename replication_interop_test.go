@@ -192,16 +192,7 @@ func interopStartRespdAt(t *testing.T, port int, args ...string) (*Server, strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewServer(cfg)
-	if err := s.LoadData(); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve()
-	t.Cleanup(s.Shutdown)
-	return s, s.Addr()
+	return serveConfig(t, cfg)
 }
 
 // interopRedisProc is a redis-server process.

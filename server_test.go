@@ -39,6 +39,13 @@ func startTestServer(t testing.TB, args ...string) (*Server, string) {
 	if cfg.Dir == defaultConfig().Dir {
 		cfg.Dir = t.TempDir()
 	}
+	return serveConfig(t, cfg)
+}
+
+// serveConfig runs a server with this configuration for the test's
+// lifetime.
+func serveConfig(t testing.TB, cfg *Config) (*Server, string) {
+	t.Helper()
 	s := NewServer(cfg)
 	if err := s.LoadData(); err != nil {
 		t.Fatal(err)

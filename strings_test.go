@@ -846,14 +846,6 @@ func (h directClient) do(args ...[]byte) string {
 	return h.out.String()
 }
 
-func stringArgv(args ...string) [][]byte {
-	b := make([][]byte, len(args))
-	for i, a := range args {
-		b[i] = []byte(a)
-	}
-	return b
-}
-
 // TestStringsDoNotAliasArgs checks that stored values are copies: the
 // arguments' memory belongs to the connection and is reused.
 func TestStringsDoNotAliasArgs(t *testing.T) {
