@@ -85,6 +85,19 @@ type watchedKey struct {
 	live bool
 }
 
+// outputSize is the client's unsent output (CLIENT LIST omem): replies
+// not yet written, and a syncing replica's held stream.
+func (c *Client) outputSize() int {
+	n := len(c.w.Buffer())
+	if c.out != nil {
+		n += c.out.unsent()
+	}
+	if c.replica != nil {
+		n += len(c.replica.held)
+	}
+	return n
+}
+
 func (c *Client) muted() bool { return c.replyOff || c.skipThis }
 
 // kill disconnects the client (with the lock held, from any goroutine):
@@ -166,8 +179,9 @@ func (c *Client) info(now time.Time) string {
 	field("rbp", "0")
 	field("obl", "0")
 	field("oll", "0")
-	field("omem", "0")
-	field("tot-mem", "1024")
+	omem := int64(c.outputSize())
+	field("omem", itoa(omem))
+	field("tot-mem", itoa(1024+omem))
 	field("events", "r")
 	field("cmd", c.lastCmd)
 	field("user", "default")

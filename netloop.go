@@ -94,6 +94,8 @@ func (l *eventLoop) run() {
 			case fd == l.wakefd:
 				var buf [8]byte
 				syscall.Read(l.wakefd, buf[:])
+			case l.s.repl.master != nil && fd == l.s.repl.master.fd:
+				l.s.repl.master.readStream()
 			default:
 				c := l.clients[fd]
 				if c == nil {
@@ -114,14 +116,15 @@ func (l *eventLoop) run() {
 			}
 		}
 		l.resumePaused()
-		l.s.flushReplication()
-		for _, c := range l.s.serveWaits(time.Now()) {
-			l.unblocked(c)
-		}
 		if f := l.s.writeAOF(); f != nil {
 			l.s.mu.Unlock()
 			f.Sync() // appendfsync always: on disk before the replies go
 			l.s.mu.Lock()
+		}
+		// Replicas get the stream after the AOF, as in Redis.
+		l.s.flushReplication()
+		for _, c := range l.s.serveWaits(time.Now()) {
+			l.unblocked(c)
 		}
 		l.flush()
 		stopping := l.s.stopping
@@ -289,7 +292,7 @@ func (l *eventLoop) writePending(c *Client) {
 // updateInterest asks epoll for writability while replies wait, and closes
 // a closing client once its replies are out.
 func (l *eventLoop) updateInterest(c *Client) {
-	if c.closing && (len(c.out.pending) == 0 || c.out.err != nil) {
+	if c.closing && (c.out.unsent() == 0 || c.out.err != nil) {
 		l.close(c)
 		return
 	}
@@ -300,7 +303,7 @@ func (l *eventLoop) updateInterest(c *Client) {
 	case len(c.pending) == 0:
 		want |= syscall.EPOLLIN
 	}
-	if len(c.out.pending) > 0 {
+	if c.out.unsent() > 0 {
 		want |= syscall.EPOLLOUT
 	}
 	if want != c.interest {
@@ -340,36 +343,67 @@ func (r fdReader) Read(p []byte) (int, error) {
 }
 
 // outbound is where a client's replies go: straight to the socket while it
-// takes them, into pending (sent on EPOLLOUT) when it does not.
+// takes them, else queued (and sent on EPOLLOUT) in blocks of 64 KiB or
+// more, as Redis's reply list: a replica far behind then costs neither
+// copying of what is queued nor one huge allocation.
 type outbound struct {
-	fd      int
-	stats   *stats
-	pending []byte
-	err     error
+	fd     int
+	stats  *stats
+	blocks [][]byte // queued output; blocks[0][sent:] goes first
+	sent   int
+	queued int // bytes queued
+	err    error
 }
+
+const outboundBlock = 64 << 10
+
+// unsent is the number of bytes waiting for the socket.
+func (o *outbound) unsent() int { return o.queued }
 
 func (o *outbound) Write(p []byte) (int, error) {
 	if o.err != nil {
 		return 0, o.err
 	}
-	if len(o.pending) == 0 {
+	if o.queued == 0 {
 		n := o.send(p)
 		if o.err != nil {
 			return 0, o.err
 		}
-		if n == len(p) {
-			return n, nil
-		}
-		o.pending = append(o.pending, p[n:]...)
+		o.enqueue(p[n:])
 		return len(p), nil
 	}
-	o.pending = append(o.pending, p...)
+	o.enqueue(p)
 	return len(p), o.writePending()
 }
 
+func (o *outbound) enqueue(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	o.queued += len(p)
+	if last := len(o.blocks) - 1; last >= 0 && cap(o.blocks[last])-len(o.blocks[last]) >= len(p) {
+		o.blocks[last] = append(o.blocks[last], p...)
+		return
+	}
+	o.blocks = append(o.blocks, append(make([]byte, 0, max(outboundBlock, len(p))), p...))
+}
+
+// writePending sends queued output until the socket stops taking it.
 func (o *outbound) writePending() error {
-	n := o.send(o.pending)
-	o.pending = o.pending[:copy(o.pending, o.pending[n:])]
+	for len(o.blocks) > 0 && o.err == nil {
+		b := o.blocks[0][o.sent:]
+		n := o.send(b)
+		o.sent += n
+		o.queued -= n
+		if n < len(b) {
+			break
+		}
+		o.blocks[0] = nil
+		o.blocks, o.sent = o.blocks[1:], 0
+	}
+	if len(o.blocks) == 0 {
+		o.blocks = nil
+	}
 	return o.err
 }
 

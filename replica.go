@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"syscall"
 	"time"
 
 	"respd/internal/aof"
@@ -44,17 +44,23 @@ func (st linkState) String() string {
 }
 
 type masterLink struct {
-	s          *Server
-	host       string
-	port       int
-	state      linkState
-	conn       net.Conn     // the current connection, while there is one
-	client     *Client      // executes the stream
-	lastIONano atomic.Int64 // when bytes last came from the master
-	downSince  time.Time
-	lastAck    time.Time
-	stop       chan struct{}
-	stopped    bool
+	s      *Server
+	host   string
+	port   int
+	state  linkState
+	client *Client // executes the stream
+	// The connection: conn while the link goroutine connects and syncs,
+	// then fd, read by the event loop, which runs the stream like a
+	// client's requests. lost reports the end of the loop's part.
+	conn      net.Conn
+	fd        int
+	reader    *resp.Reader
+	lost      chan error
+	lastIO    time.Time // when bytes last came from the master
+	downSince time.Time
+	lastAck   time.Time
+	stop      chan struct{}
+	stopped   bool
 }
 
 var errLinkStopped = errors.New("replication stopped")
@@ -70,7 +76,7 @@ func (s *Server) startReplication(host string, port int) {
 	}
 	s.cfg.ReplicaOf = ReplicaOf{host, port}
 	s.ks.Replica = true
-	m := &masterLink{s: s, host: host, port: port, stop: make(chan struct{}), downSince: time.Now()}
+	m := &masterLink{s: s, host: host, port: port, fd: -1, stop: make(chan struct{}), downSince: time.Now()}
 	m.client = &Client{srv: s, w: redcon.NewWriter(io.Discard), replyOff: true, resp: 2,
 		authenticated: true, isMaster: true, lastCmd: "NULL", addr: net.JoinHostPort(host, strconv.Itoa(port))}
 	m.client.db = max(s.repl.streamDB, 0)
@@ -158,6 +164,7 @@ func (m *masterLink) shutdown() {
 	if m.conn != nil {
 		m.conn.Close()
 	}
+	m.detach(errLinkStopped)
 }
 
 // run keeps the link up: on a lost connection it reconnects after a
@@ -216,7 +223,7 @@ func (m *masterLink) session() error {
 	if tcp, ok := conn.(*net.TCPConn); ok {
 		tcp.SetNoDelay(m.s.cfgString("repl-disable-tcp-nodelay") == "no")
 	}
-	br := bufio.NewReaderSize(&linkReader{m, conn}, 64<<10)
+	br := bufio.NewReaderSize(conn, 64<<10)
 	conn.SetDeadline(time.Now().Add(timeout))
 	reply, err := m.handshake(conn, br)
 	if err != nil {
@@ -243,7 +250,7 @@ func (m *masterLink) session() error {
 	default:
 		return fmt.Errorf("unexpected reply to PSYNC from master: %q", reply)
 	}
-	return m.stream(conn, br)
+	return m.handOver(conn, br)
 }
 
 // handshake sends Redis's handshake and returns the reply to PSYNC.
@@ -468,48 +475,96 @@ func (m *masterLink) continueSync(replid string) error {
 
 func (m *masterLink) connected() {
 	m.state = linkConnected
-	m.downSince, m.lastAck = time.Time{}, time.Now()
-	m.lastIONano.Store(time.Now().UnixNano())
+	m.downSince, m.lastAck, m.lastIO = time.Time{}, time.Now(), time.Now()
 }
 
-// stream executes the master's commands until the link breaks.
-func (m *masterLink) stream(conn net.Conn, br *bufio.Reader) error {
-	s := m.s
-	rd := resp.NewReader(br, resp.Limits{
-		MaxBulk: s.cfgInt("proto-max-bulk-len"), MaxQuery: 1<<63 - 1,
-		MaxInline: 64 << 10, MaxMultibulk: 1<<31 - 1,
-	})
-	for {
-		// Wake at least every second to notice a silent master.
-		conn.SetReadDeadline(time.Now().Add(time.Second))
-		cmds, err := rd.ReadCommands()
-		if raw := rd.Raw(); len(raw) > 0 {
-			if err := m.apply(cmds, raw, rd.Ends()); err != nil {
-				return err
-			}
-		}
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			continue
-		}
-		if err != nil {
-			return err
-		}
+// handOver gives the synced connection to the event loop, which runs the
+// stream from there on, and waits until the link is lost.
+func (m *masterLink) handOver(conn net.Conn, br *bufio.Reader) error {
+	fd, err := dupFD(conn)
+	if err != nil {
+		return err
 	}
-}
-
-// apply executes one batch of the stream, forwarding it to this server's
-// replicas and backlog, and counting its bytes in the offset.
-func (m *masterLink) apply(cmds [][][]byte, raw []byte, ends []int) error {
+	received, _ := br.Peek(br.Buffered())
 	s := m.s
 	s.mu.Lock()
 	if m.stopped {
 		s.mu.Unlock()
+		syscall.Close(fd)
 		return errLinkStopped
 	}
+	m.fd, m.lost, m.conn = fd, make(chan error, 1), nil
+	m.reader = resp.NewReader(fdReader{fd, &s.stats}, resp.Limits{
+		MaxBulk: s.cfg.ProtoMaxBulkLen, MaxQuery: 1<<63 - 1,
+		MaxInline: 64 << 10, MaxMultibulk: 1<<31 - 1,
+	})
+	m.reader.Prefill(received)
+	lost := m.lost
+	if err := s.loop.watch(syscall.EPOLL_CTL_ADD, fd, syscall.EPOLLIN); err != nil {
+		m.detach(err)
+	} else {
+		m.readStream() // what the handshake's reads took already
+		s.loop.wake()
+	}
+	s.mu.Unlock()
+	select {
+	case err := <-lost:
+		return err
+	case <-m.stop:
+		return errLinkStopped
+	}
+}
+
+// dupFD returns a copy of the connection's (non-blocking) socket, which
+// stays open when the connection is closed.
+func dupFD(conn net.Conn) (int, error) {
+	raw, err := conn.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd, errno := -1, syscall.Errno(0)
+	raw.Control(func(f uintptr) {
+		var r uintptr
+		r, _, errno = syscall.Syscall(syscall.SYS_FCNTL, f, syscall.F_DUPFD_CLOEXEC, 0)
+		fd = int(r)
+	})
+	if errno != 0 {
+		return -1, errno
+	}
+	return fd, nil
+}
+
+// readStream reads what the master sent and executes it (event loop, lock
+// held).
+func (m *masterLink) readStream() {
+	cmds, err := m.reader.ReadCommands()
+	if raw := m.reader.Raw(); len(raw) > 0 {
+		m.lastIO = time.Now()
+		m.apply(cmds, raw, m.reader.Ends())
+	}
+	if err != nil && err != errWouldBlock {
+		m.detach(err)
+	}
+}
+
+// detach ends the loop's part of the link (lock held); the link goroutine
+// reconnects.
+func (m *masterLink) detach(err error) {
+	if m.fd < 0 {
+		return
+	}
+	m.s.loop.watch(syscall.EPOLL_CTL_DEL, m.fd, 0)
+	syscall.Close(m.fd)
+	m.fd, m.reader = -1, nil
+	m.lost <- err
+}
+
+// apply executes one batch of the stream, forwarding it to this server's
+// replicas and backlog, and counting its bytes in the offset.
+func (m *masterLink) apply(cmds [][][]byte, raw []byte, ends []int) {
+	s := m.s
 	r := &s.repl
 	base := r.offset
-	s.turnStart = time.Now()
 	s.ks.ObeyingMaster = true
 	for i, argv := range cmds {
 		// During a command the offset is the bytes before it: what
@@ -522,24 +577,24 @@ func (m *masterLink) apply(cmds [][][]byte, raw []byte, ends []int) error {
 	s.ks.ObeyingMaster = false
 	r.offset = base
 	r.feedRaw(raw)
-	s.flushReplication()
-	syncFile := s.writeAOF()
-	s.mu.Unlock()
-	s.loop.wake()
-	if syncFile != nil {
-		syncFile.Sync()
-	}
-	return nil
 }
 
 // sendAck sends REPLCONF ACK <offset> (lock held).
 func (m *masterLink) sendAck(offset int64) {
-	if m.conn == nil || m.state != linkConnected {
+	if m.state != linkConnected {
 		return
 	}
 	m.lastAck = time.Now()
-	m.conn.SetWriteDeadline(time.Now().Add(time.Second))
-	m.conn.Write(aof.AppendCommand(nil, [][]byte{[]byte("REPLCONF"), []byte("ACK"), itoa(offset)}))
+	ack := aof.AppendCommand(nil, [][]byte{[]byte("REPLCONF"), []byte("ACK"), itoa(offset)})
+	switch {
+	case m.fd >= 0:
+		// A few bytes on a socket the master drains: if it does not, the
+		// next ACK repeats the offset.
+		rawWrite(m.fd, ack)
+	case m.conn != nil:
+		m.conn.SetWriteDeadline(time.Now().Add(time.Second))
+		m.conn.Write(ack)
+	}
 }
 
 // cron: an ACK every second, and a master silent for repl-timeout is
@@ -551,26 +606,9 @@ func (m *masterLink) cron(now time.Time) {
 	if now.Sub(m.lastAck) >= time.Second {
 		m.sendAck(m.s.repl.offset)
 	}
-	if timeout := time.Duration(m.s.cfg.getInt("repl-timeout")) * time.Second; now.Sub(m.lastIO()) > timeout {
-		m.s.logf("MASTER timeout: no data nor PING received...")
-		m.conn.Close()
+	if timeout := time.Duration(m.s.cfg.getInt("repl-timeout")) * time.Second; now.Sub(m.lastIO) > timeout {
+		m.detach(errors.New("MASTER timeout: no data nor PING received"))
 	}
-}
-
-func (m *masterLink) lastIO() time.Time { return time.Unix(0, m.lastIONano.Load()) }
-
-// linkReader records when bytes last came from the master.
-type linkReader struct {
-	m *masterLink
-	r io.Reader
-}
-
-func (lr *linkReader) Read(p []byte) (int, error) {
-	n, err := lr.r.Read(p)
-	if n > 0 {
-		lr.m.lastIONano.Store(time.Now().UnixNano())
-	}
-	return n, err
 }
 
 // stringArgv is a command's arguments as bytes.

@@ -183,7 +183,11 @@ func (s *Server) flushReplication() {
 	for _, c := range r.replicas {
 		switch {
 		case c.replica.state == replicaOnline && !c.replica.waitFirstAck:
-			c.w.WriteRaw(r.buf)
+			if len(c.w.Buffer()) == 0 {
+				c.out.Write(r.buf) // straight to the socket: one copy less
+			} else {
+				c.w.WriteRaw(r.buf)
+			}
 			s.loop.touch(c)
 		case c.replica.state != replicaWaitBgsave:
 			c.replica.held = append(c.replica.held, r.buf...)
@@ -198,7 +202,7 @@ func (s *Server) flushReplication() {
 // longer than its seconds), as Redis does, rather than grow without bound.
 func (s *Server) checkReplicaOutput(c *Client) {
 	limit := s.cfg.ClientOutputBufferLimit[bufferReplica]
-	size := int64(len(c.out.pending) + len(c.w.Buffer()) + len(c.replica.held))
+	size := int64(c.outputSize())
 	over := limit.Hard > 0 && size > limit.Hard
 	if limit.Soft > 0 && size > limit.Soft {
 		if c.replica.overSoftLimit.IsZero() {
@@ -534,7 +538,7 @@ func (s *Server) sendSyncChunk(targets []*Client, p []byte) []*Client {
 				continue
 			}
 			alive = append(alive, c)
-			backlogged = backlogged || len(c.out.pending)+len(c.w.Buffer()) > 16<<20
+			backlogged = backlogged || c.out.unsent()+len(c.w.Buffer()) > 16<<20
 		}
 		targets = alive
 		if !backlogged || len(targets) == 0 {
@@ -768,7 +772,7 @@ func (s *Server) infoReplication(b *strings.Builder) {
 		infoLine(b, "master_link_status", map[bool]string{true: "up", false: "down"}[m.state == linkConnected])
 		lastIO := int64(-1)
 		if m.state == linkConnected {
-			lastIO = int64(now.Sub(m.lastIO()) / time.Second)
+			lastIO = int64(now.Sub(m.lastIO) / time.Second)
 		}
 		infoLine(b, "master_last_io_seconds_ago", lastIO)
 		infoLine(b, "master_sync_in_progress", boolInt(m.state == linkTransfer))

@@ -27,7 +27,8 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
                      --server-args "--appendonly yes --appendfsync always"
   --replica          give each server a replica of its own kind during the
-                     throughput part (pinned with redis-benchmark, on CPU 1)
+                     throughput part (pinned with the servers, on CPU 0: the
+                     replica's work counts as the write's cost)
   -h, --help         this text
 
 Servers are pinned to CPU 0, redis-benchmark / loaders to CPU 1.
@@ -159,11 +160,10 @@ fi
 
 # ---------------------------------------------------------------- server control
 start_server() {  # name [flags...]
-    local name=$1 port=${PORT[$1]} i pin=("${PIN_SRV[@]}")
+    local name=$1 port=${PORT[$1]} i
     shift
-    [[ $name != *-replica ]] || pin=("${PIN_CLI[@]}")
     mkdir -p "$TMP/run-$name"
-    (cd "$TMP/run-$name" && exec "${pin[@]}" "${BIN[$name]}" \
+    (cd "$TMP/run-$name" && exec "${PIN_SRV[@]}" "${BIN[$name]}" \
         --port "$port" --save '' --appendonly no "${SERVER_ARGS[@]}" "$@") >>"$TMP/$name.log" 2>&1 &
     PID[$name]=$!
     for i in $(seq 1 100); do
@@ -181,8 +181,8 @@ start_server() {  # name [flags...]
     exit 1
 }
 
-# start_replica gives server name a replica of the same kind, on the load
-# generator's CPU, and waits for the link to be up.
+# start_replica gives server name a replica of the same kind and waits for
+# the link to be up.
 start_replica() {  # name
     local name=$1 i
     start_server "$name-replica" \

@@ -93,6 +93,17 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 	}
 }
 
+// Prefill puts bytes already received from the connection (by whoever
+// read it before) ahead of what the reader reads itself.
+func (rd *Reader) Prefill(p []byte) {
+	if rd.w+len(p) > len(rd.buf) {
+		grown := make([]byte, max(rd.w+len(p), 2*len(rd.buf)))
+		copy(grown, rd.buf[:rd.w])
+		rd.buf = grown
+	}
+	rd.w += copy(rd.buf[rd.w:], p)
+}
+
 // Raw is the bytes of the last batch of requests, exactly as received
 // (empty requests and blank lines between them included); valid until the
 // next ReadCommands. A replica forwards its master's stream with it.
