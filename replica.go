@@ -76,6 +76,7 @@ func (s *Server) startReplication(host string, port int) {
 	}
 	s.cfg.ReplicaOf = ReplicaOf{host, port}
 	s.ks.Replica = true
+	s.replicaRole.Store(true)
 	m := &masterLink{s: s, host: host, port: port, fd: -1, stop: make(chan struct{}), downSince: time.Now()}
 	m.client = &Client{srv: s, w: redcon.NewWriter(io.Discard), replyOff: true, resp: 2,
 		authenticated: true, isMaster: true, lastCmd: "NULL", addr: net.JoinHostPort(host, strconv.Itoa(port))}
@@ -93,6 +94,7 @@ func (s *Server) promote() {
 	s.repl.master = nil
 	s.cfg.ReplicaOf = ReplicaOf{}
 	s.ks.Replica = false
+	s.replicaRole.Store(false)
 	r := &s.repl
 	r.id2, r.secondOffset, r.id = r.id, r.offset+1, randomHex(40)
 	r.seldb = -1

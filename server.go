@@ -33,6 +33,9 @@ type Server struct {
 	lastSave  time.Time // the last successful RDB save (LASTSAVE)
 	runID     string
 	repl      replication
+	// replicaRole mirrors repl.master != nil for the log's role letter,
+	// which goroutines without the lock write too.
+	replicaRole atomic.Bool
 	// loadedRepl is the replication state found in the RDB loaded last.
 	loadedRepl savedReplication
 
@@ -162,7 +165,11 @@ func (s *Server) Shutdown() {
 }
 
 func (s *Server) logf(format string, args ...any) {
-	s.logger.Printf("%d:M %s * %s", os.Getpid(), time.Now().Format("02 Jan 2006 15:04:05.000"), fmt.Sprintf(format, args...))
+	role := 'M'
+	if s.replicaRole.Load() {
+		role = 'S'
+	}
+	s.logger.Printf("%d:%c %s * %s", os.Getpid(), role, time.Now().Format("02 Jan 2006 15:04:05.000"), fmt.Sprintf(format, args...))
 }
 
 // newClient registers an accepted connection.
