@@ -966,3 +966,31 @@ func TestReplWireReplicaReconnect(t *testing.T) {
 		}
 	})
 }
+
+// ---- 8. ROLE ----
+
+// TestReplWireRole: ROLE's exact bytes on a master with an online replica
+// (its acknowledged offset) and on a replica whose link is up.
+func TestReplWireRole(t *testing.T) {
+	rwForEachTarget(t, func(t *testing.T, target rwTarget) {
+		t.Run("master", func(t *testing.T) {
+			addr := target.start(t, rwMasterArgs()...)
+			c := dialRaw(t, addr)
+			p := rwDial(t, addr)
+			p.handshake()
+			_, off, _ := p.fullSync(c)
+			rwDo(t, c, "+OK\r\n", "SET", "k", "v")
+			p.expectStream("SELECT", "0")
+			p.expectStream("SET", "k", "v")
+			acked := rwItoa(off + p.read)
+			p.ack(off + p.read)
+			waitFor(t, func() bool { return strings.Contains(rwInfo(t, c)["slave0"], "offset="+acked+",") })
+			rwDo(t, c, "*3\r\n$6\r\nmaster\r\n:"+acked+"\r\n*1\r\n*3\r\n$9\r\n127.0.0.1\r\n$4\r\n7777\r\n$"+
+				rwItoa(int64(len(acked)))+"\r\n"+acked+"\r\n", "ROLE")
+		})
+		t.Run("replica", func(t *testing.T) {
+			_, _, c, mport, n := rwReplicaSetup(t, target, "")
+			rwDo(t, c, "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:"+mport+"\r\n$9\r\nconnected\r\n:"+rwItoa(n)+"\r\n", "ROLE")
+		})
+	})
+}
