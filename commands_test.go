@@ -129,7 +129,7 @@ func TestCommandIntrospection(t *testing.T) {
 // only write commands do (expiry DELs aside, which any lookup may cause).
 func TestFlagsMatchBehaviour(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "diff", "*.txt"))
-	h := newDirectClient()
+	h := newDirectClient(t)
 	expired := int64(0)
 	onExpire := h.srv.ks.OnExpire
 	h.srv.ks.OnExpire = func(db int, key string) { expired++; onExpire(db, key) }

@@ -830,9 +830,11 @@ type directClient struct {
 	out *bytes.Buffer
 }
 
-func newDirectClient() directClient {
+func newDirectClient(t testing.TB) directClient {
 	out := &bytes.Buffer{}
-	s := NewServer(defaultConfig())
+	cfg := defaultConfig()
+	cfg.Dir = t.TempDir() // SAVE, FLUSHALL with save points write there
+	s := NewServer(cfg)
 	return directClient{&Client{srv: s, w: redcon.NewWriter(out), resp: 2, authenticated: true, lastCmd: "NULL"}, out}
 }
 
@@ -849,7 +851,7 @@ func (h directClient) do(args ...[]byte) string {
 // TestStringsDoNotAliasArgs checks that stored values are copies: the
 // arguments' memory belongs to the connection and is reused.
 func TestStringsDoNotAliasArgs(t *testing.T) {
-	h := newDirectClient()
+	h := newDirectClient(t)
 	for _, cmd := range [][]string{
 		{"SET", "k", "value"},
 		{"SET", "k", "other"}, // in place over an existing string
@@ -875,7 +877,7 @@ func TestStringsDoNotAliasArgs(t *testing.T) {
 // TestStringsReuseEntry checks the in-place paths keep one entry per key
 // and drop an oversized buffer.
 func TestStringsReuseEntry(t *testing.T) {
-	h := newDirectClient()
+	h := newDirectClient(t)
 	db := h.srv.ks.DBs[0]
 	h.do(stringArgv("SET", "k", strings.Repeat("x", 1024))...)
 	e := db.Peek("k")
@@ -924,7 +926,7 @@ func runStringBench(b *testing.B, h directClient, argv [][][]byte) {
 func BenchmarkSet(b *testing.B) {
 	value := bytes.Repeat([]byte("x"), 1024)
 	b.Run("overwrite", func(b *testing.B) {
-		h := newDirectClient()
+		h := newDirectClient(b)
 		argv := stringBenchArgv("SET", value)
 		for _, args := range argv {
 			h.do(args...)
@@ -932,7 +934,7 @@ func BenchmarkSet(b *testing.B) {
 		runStringBench(b, h, argv)
 	})
 	b.Run("new-key", func(b *testing.B) {
-		h := newDirectClient()
+		h := newDirectClient(b)
 		argv := stringBenchArgv("SET", value)
 		b.ReportAllocs()
 		i := 0
@@ -955,7 +957,7 @@ func BenchmarkSet(b *testing.B) {
 }
 
 func BenchmarkGet(b *testing.B) {
-	h := newDirectClient()
+	h := newDirectClient(b)
 	for _, args := range stringBenchArgv("SET", bytes.Repeat([]byte("x"), 1024)) {
 		h.do(args...)
 	}
@@ -963,5 +965,5 @@ func BenchmarkGet(b *testing.B) {
 }
 
 func BenchmarkIncr(b *testing.B) {
-	runStringBench(b, newDirectClient(), stringBenchArgv("INCR"))
+	runStringBench(b, newDirectClient(b), stringBenchArgv("INCR"))
 }
