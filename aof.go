@@ -32,6 +32,11 @@ type aofState struct {
 	db       int       // the database the stream last SELECTed; -1 none
 	dirty    bool      // written since the last fsync
 	lastSync time.Time // of appendfsync everysec
+	// syncing is set while the cron's everysec fsync runs; writes wait
+	// for it (up to 2 s, postponedSince) rather than block in write(2)
+	// behind it, as Redis's flushAppendOnlyFile does.
+	syncing        bool
+	postponedSince time.Time
 }
 
 func (s *Server) aofDir() string { return filepath.Join(s.cfg.Dir, s.cfg.AppendDirName) }
@@ -192,11 +197,25 @@ func (a *aofState) feed(db int, argv [][]byte) {
 // which the caller syncs after releasing the lock — the event loop before
 // it sends the replies: other goroutines (the cron, a snapshot being
 // saved) go on during the sync.
-func (s *Server) writeAOF() (syncNeeded *os.File) {
+func (s *Server) writeAOF() (syncNeeded *os.File) { return s.writeAOFBuffer(false) }
+
+// writeAOFBuffer is writeAOF; force writes even while a sync runs.
+func (s *Server) writeAOFBuffer(force bool) (syncNeeded *os.File) {
 	a := s.aof
 	if a == nil || len(a.buf) == 0 {
 		return nil
 	}
+	if a.syncing && s.cfg.AppendFsync == "everysec" && !force {
+		if a.postponedSince.IsZero() {
+			a.postponedSince = time.Now()
+		}
+		if time.Since(a.postponedSince) < 2*time.Second {
+			return nil
+		}
+		s.stats.aofDelayedFsync++
+		s.logf("Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.")
+	}
+	a.postponedSince = time.Time{}
 	if _, err := a.file.Write(a.buf); err != nil {
 		s.logf("Error writing to the AOF file: %v", err)
 	}
@@ -217,9 +236,13 @@ func (s *Server) syncAOF() {
 		s.mu.Unlock()
 		return
 	}
-	a.dirty, a.lastSync = false, time.Now()
+	a.dirty, a.lastSync, a.syncing = false, time.Now(), true
 	s.mu.Unlock()
 	a.file.Sync() // outside the lock: a sync may take a while
+	s.mu.Lock()
+	a.syncing = false
+	s.mu.Unlock()
+	s.loop.wake() // to write what waited for the sync
 }
 
 // closeAOF writes and syncs what is left, at shutdown.
@@ -227,7 +250,7 @@ func (s *Server) closeAOF() {
 	if s.aof == nil {
 		return
 	}
-	s.writeAOF()
+	s.writeAOFBuffer(true)
 	s.aof.file.Sync()
 	s.aof.file.Close()
 	s.aof = nil
@@ -280,7 +303,7 @@ func (s *Server) bgrewriteaof() error {
 		s.aof = &aofState{db: -1}
 	}
 	a := s.aof
-	s.writeAOF()
+	s.writeAOFBuffer(true) // what the snapshot holds goes to the old file
 	seq := int64(1)
 	for _, f := range a.manifest {
 		seq = max(seq, f.Seq+1)
@@ -299,9 +322,13 @@ func (s *Server) bgrewriteaof() error {
 			return err
 		}
 	}
-	if a.file != nil {
-		a.file.Sync()
-		a.file.Close()
+	if prev := a.file; prev != nil {
+		// Synced in the background: a sync of up to a second of writes
+		// would stall every client (and the new base holds them anyway).
+		go func() {
+			prev.Sync()
+			prev.Close()
+		}()
 	}
 	a.file, a.db, a.manifest = file, -1, append(slices.Clone(old), incr)
 	snap := s.ks.StartSnapshot()
@@ -318,26 +345,35 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, old []aof.ManifestFile, 
 	if err == nil {
 		err = os.Rename(tmp, filepath.Join(s.aofDir(), base.Name))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	snap.Close()
-	s.aofRewriting = false
+	// The switch is made outside the lock (file syncs, deletions of large
+	// files): no other rewrite starts while this snapshot is open.
 	if err == nil {
 		err = s.writeManifest([]aof.ManifestFile{base, incr})
 	}
 	if err != nil {
 		os.Remove(tmp)
+	} else {
+		for _, f := range old {
+			os.Remove(filepath.Join(s.aofDir(), f.Name))
+		}
+	}
+	baseSize := fileSize(filepath.Join(s.aofDir(), base.Name))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap.Close()
+	s.aofRewriting = false
+	if err != nil {
 		s.logf("Background AOF rewrite failed: %v", err)
 		return
 	}
-	s.aof.manifest = []aof.ManifestFile{base, incr}
-	for _, f := range old {
-		os.Remove(filepath.Join(s.aofDir(), f.Name))
+	if s.aof == nil {
+		return // turned off (or shut down) meanwhile
 	}
+	s.aof.manifest = []aof.ManifestFile{base, incr}
 	// Growth counts from the whole AOF's size now, as Redis's
 	// aof_rewrite_base_size: the new incremental file already holds the
 	// writes made during the rewrite.
-	s.aofBaseSize = fileSize(filepath.Join(s.aofDir(), base.Name)) + fileSize(filepath.Join(s.aofDir(), incr.Name))
+	s.aofBaseSize = baseSize + fileSize(filepath.Join(s.aofDir(), incr.Name))
 	s.logf("Background AOF rewrite finished successfully")
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"sort"
@@ -209,6 +210,18 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	infoLine(b, "aof_current_rewrite_time_sec", -1)
 	infoLine(b, "aof_last_bgrewrite_status", "ok")
 	infoLine(b, "aof_last_write_status", "ok")
+	if a := s.aof; a != nil {
+		current := int64(0)
+		for _, f := range a.manifest {
+			current += fileSize(filepath.Join(s.aofDir(), f.Name))
+		}
+		infoLine(b, "aof_current_size", current)
+		infoLine(b, "aof_base_size", s.aofBaseSize)
+		infoLine(b, "aof_pending_rewrite", boolInt(s.aofRewriteScheduled))
+		infoLine(b, "aof_buffer_length", len(a.buf))
+		infoLine(b, "aof_pending_bio_fsync", boolInt(a.syncing))
+		infoLine(b, "aof_delayed_fsync", s.stats.aofDelayedFsync)
+	}
 }
 
 func (s *Server) infoStats(b *strings.Builder) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -379,15 +380,18 @@ func (s *Server) saveSnapshot(snap *keyspace.Snapshot, aux [][2]string, path str
 }
 
 // encodeSnapshot encodes the snapshot as an RDB (with the extra AUX
-// fields), 1024 buckets at a time
-// into memory under the lock, handing each chunk to out outside it. check
-// runs under the lock before each step; its error stops the encoding.
+// fields) and hands it to out a chunk at a time. Under the lock, it only
+// copies the keys of 1024 buckets out; compressing and encoding them (LZF
+// of every value, the checksum) happen outside, so clients wait for a
+// memory copy, not for the encoder. check runs under the lock before each
+// step; its error stops the encoding.
 func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, aux [][2]string, check func() error, out func(chunk []byte) error) error {
 	var chunk bytes.Buffer
 	enc, err := newEncoder(&chunk, aux)
 	if err != nil {
 		return err
 	}
+	var batch snapshotBatch
 	db := -1
 	for done := false; !done; {
 		s.mu.Lock()
@@ -395,19 +399,24 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, aux [][2]string, check 
 			s.mu.Unlock()
 			return err
 		}
-		done = snap.Next(1024, func(i int, e *keyspace.Entry) {
-			if i != db {
-				enc.SelectDB(i, 0, 0)
-				db = i
+		batch.reset()
+		done = snap.Next(1024, batch.add)
+		s.mu.Unlock()
+		// Let the event loop take the lock now: Go's mutex favours the
+		// goroutine that just released it.
+		runtime.Gosched()
+		for _, k := range batch.keys {
+			if k.db != db {
+				enc.SelectDB(k.db, 0, 0)
+				db = k.db
 			}
-			enc.String([]byte(e.Key), e.Str, e.Expire)
-		})
+			enc.String(batch.data[k.key:k.value], batch.data[k.value:k.end], k.expire)
+		}
 		if done {
 			err = enc.Close()
 		} else {
 			err = enc.Flush()
 		}
-		s.mu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -417,6 +426,30 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, aux [][2]string, check 
 		chunk.Reset()
 	}
 	return nil
+}
+
+// snapshotBatch is a step's keys, copied out of the keyspace into one
+// reused buffer.
+type snapshotBatch struct {
+	data []byte
+	keys []snapshotKey
+}
+
+type snapshotKey struct {
+	db              int
+	key, value, end int // data[key:value] is the key, data[value:end] the value
+	expire          int64
+}
+
+func (b *snapshotBatch) reset() { b.data, b.keys = b.data[:0], b.keys[:0] }
+
+func (b *snapshotBatch) add(db int, e *keyspace.Entry) {
+	k := snapshotKey{db: db, key: len(b.data), expire: e.Expire}
+	b.data = append(b.data, e.Key...)
+	k.value = len(b.data)
+	b.data = append(b.data, e.Str...)
+	k.end = len(b.data)
+	b.keys = append(b.keys, k)
 }
 
 // cmdBgsave: BGSAVE [SCHEDULE].

@@ -14,6 +14,7 @@ type stats struct {
 	rejectedConns     int64
 	rdbSaves          int64
 	syncFull          int64
+	aofDelayedFsync   int64
 	syncPartialOK     int64
 	syncPartialErr    int64
 	expiredKeys       int64
