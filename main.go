@@ -35,6 +35,16 @@ func main() {
 	if err != nil {
 		fatal(err.Error())
 	}
+	// Pinned to one CPU, Go would run the event loop and the background
+	// work (snapshot encoding for BGSAVE, AOF rewrites and full syncs,
+	// fsyncs, the cron) on one P, preempting the loop for 10 ms slices;
+	// with two, the kernel shares the CPU between them in finer slices, as
+	// it does between Redis and its child. Measured with AOF rewrites
+	// under SET -P16 -d1024 on one pinned CPU: p99 21 ms -> 11 ms, same
+	// throughput otherwise.
+	if os.Getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) < 2 {
+		runtime.GOMAXPROCS(2)
+	}
 	s := NewServer(cfg)
 	if s.logger, err = openLog(cfg); err != nil {
 		fatal(err.Error())
