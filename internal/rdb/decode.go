@@ -393,14 +393,14 @@ func LoadWithAux(r io.Reader, fn func(Record) error, aux func(key, value []byte)
 		if err != nil {
 			return err
 		}
-		if t != typeString {
+		rec := Record{DB: db, Key: key, ExpireMs: expireMs, Type: t}
+		if ti[0] == "module" {
 			return &UnsupportedTypeError{Type: t, TypeName: ti[0], Key: key}
 		}
-		val, err := d.readString("value")
-		if err != nil {
+		if err := d.readValue(&rec); err != nil {
 			return fmt.Errorf("key '%s': %w", key, err)
 		}
-		if err := fn(Record{DB: db, Key: key, Value: val, ExpireMs: expireMs}); err != nil {
+		if err := fn(rec); err != nil {
 			return err
 		}
 		expireMs = 0

@@ -1,9 +1,10 @@
 // Package rdb reads and writes Redis's RDB persistence format.
 //
-// This first slice supports string values only: Load decodes every opcode
-// Redis 7.0–7.4 writes (RDB versions 9–12, and older versions back to 1)
-// and reports any non-string value as an *UnsupportedTypeError. Encoder
-// writes version 10 files that Redis 7.0+ and redis-check-rdb accept.
+// Load decodes every opcode Redis 7.0–7.4 writes (RDB versions 9–12, and
+// older versions back to 1) and every value type and encoding: strings,
+// lists, sets, sorted sets, hashes (with 7.4's field TTLs) and streams.
+// Module values are an *UnsupportedTypeError. Encoder writes version 10
+// files that Redis 7.0+ and redis-check-rdb accept (strings for now).
 package rdb
 
 import "fmt"
@@ -24,7 +25,7 @@ const (
 	opEOF           = 0xFF
 )
 
-// Value type 0 is the only one decoded.
+// The string value type; typeInfo has them all.
 const typeString = 0
 
 // Length / string encodings (rdb.h RDB_6BITLEN etc.).
@@ -76,12 +77,37 @@ var typeInfo = map[byte][2]string{
 	25: {"hash", "RDB_TYPE_HASH_LISTPACK_EX"},
 }
 
-// Record is one string key decoded from an RDB stream.
+// Record is one key decoded from an RDB stream. Type is the RDB value type
+// (RDB_TYPE_*); the field for its kind holds the value.
 type Record struct {
 	DB       int
 	Key      []byte
-	Value    []byte // string value
-	ExpireMs int64  // absolute unix ms; 0 = no expiry
+	ExpireMs int64 // absolute unix ms; 0 = no expiry
+	Type     byte
+
+	Value  []byte      // string
+	List   [][]byte    // list, head to tail
+	Set    [][]byte    // set members, in stored order
+	ZSet   []ZMember   // sorted set, in stored order
+	Hash   []HashField // hash, in stored order
+	Stream *Stream
+}
+
+// Kind is the record's data type: "string", "list", "set", "zset",
+// "hash", "stream" or "module".
+func (r *Record) Kind() string { return typeInfo[r.Type][0] }
+
+// ZMember is a sorted set member.
+type ZMember struct {
+	Member []byte
+	Score  float64
+}
+
+// HashField is a hash field; ExpireMs is its TTL (Redis 7.4 HEXPIRE), an
+// absolute unix time in ms, 0 for none.
+type HashField struct {
+	Field, Value []byte
+	ExpireMs     int64
 }
 
 // UnsupportedTypeError reports a key whose value type respd cannot load.
