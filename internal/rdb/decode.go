@@ -398,6 +398,11 @@ func LoadWithAux(r io.Reader, fn func(Record) error, aux func(key, value []byte)
 			return &UnsupportedTypeError{Type: t, TypeName: ti[0], Key: key}
 		}
 		if err := d.readValue(&rec); err != nil {
+			var unsupported *UnsupportedTypeError
+			if errors.As(err, &unsupported) {
+				unsupported.Key = key
+				return unsupported
+			}
 			return fmt.Errorf("key '%s': %w", key, err)
 		}
 		if err := fn(rec); err != nil {
