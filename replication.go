@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -275,10 +276,7 @@ func cmdReplconf(c *Client, args [][]byte) {
 
 func (c *Client) replicaInfo() *replicaInfo {
 	if c.replica == nil {
-		host, _, _ := strings.Cut(c.addr, ":")
-		if i := strings.LastIndexByte(c.addr, ':'); i >= 0 {
-			host = strings.Trim(c.addr[:i], "[]")
-		}
+		host, _, _ := net.SplitHostPort(c.addr)
 		c.replica = &replicaInfo{ip: host}
 	}
 	return c.replica
