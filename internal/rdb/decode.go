@@ -258,9 +258,10 @@ func (d *decoder) skipModuleAux() error {
 	}
 }
 
-// Load reads a whole RDB stream, calling fn for each string key. It stops
-// at the first error: a corrupt or truncated stream (*Error, with the byte
-// offset), a non-string value (*UnsupportedTypeError), or an error from fn
+// Load reads a whole RDB stream, calling fn for each key. Keys holding an
+// empty collection are skipped, as Redis skips them. It stops at the first
+// error: a corrupt or truncated stream (*Error, with the byte offset), a
+// value it cannot decode (*UnsupportedTypeError), or an error from fn
 // (returned unchanged).
 func Load(r io.Reader, fn func(Record) error) error { return LoadWithAux(r, fn, nil) }
 
@@ -398,6 +399,12 @@ func LoadWithAux(r io.Reader, fn func(Record) error, aux func(key, value []byte)
 			return &UnsupportedTypeError{Type: t, TypeName: ti[0], Key: key}
 		}
 		if err := d.readValue(&rec); err != nil {
+			if errors.Is(err, errEmptyKey) {
+				// Redis skips empty collections ("rdbLoadObject
+				// skipping empty key"), and the expiry with them.
+				expireMs = 0
+				continue
+			}
 			var unsupported *UnsupportedTypeError
 			if errors.As(err, &unsupported) {
 				unsupported.Key = key

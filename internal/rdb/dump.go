@@ -30,8 +30,8 @@ func Dump(value []byte) []byte {
 const dumpVersion = 10
 
 // Undump returns the string value of a DUMP payload written by Redis 7.0 to
-// 7.4 or respd. A value of another type is an *UnsupportedTypeError; data
-// that does not decode is an *Error.
+// 7.4 or respd. A value of another type that decodes is an
+// *UnsupportedTypeError; data that does not decode is an error.
 func Undump(payload []byte) ([]byte, error) {
 	if len(payload) < 10 {
 		return nil, ErrBadPayload
@@ -47,12 +47,17 @@ func Undump(payload []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t != typeString {
-		name := "unknown"
-		if ti, ok := typeInfo[t]; ok {
-			name = ti[0]
-		}
-		return nil, &UnsupportedTypeError{Type: t, TypeName: name}
+	if _, known := typeInfo[t]; !known {
+		return nil, d.errf(0, nil, "unknown value type 0x%02x", t)
 	}
-	return d.readString("value")
+	rec := Record{Type: t}
+	if err := d.readValue(&rec); err != nil {
+		return nil, err
+	}
+	if t != typeString {
+		// Decoded (so a corrupt payload is reported as such), but not
+		// served yet.
+		return nil, &UnsupportedTypeError{Type: t, TypeName: rec.Kind()}
+	}
+	return rec.Value, nil
 }

@@ -3,8 +3,18 @@
 #   strings.rdb / strings.expected   every string encoding, TTLs, several DBs
 #   nochecksum.rdb                   same data saved with rdbchecksum no (CRC 0)
 #   types.rdb                        one string plus a list, hash, set, zset
+#   collections.rdb / collections.expected
+#                                    lists, sets, sorted sets and hashes in
+#                                    every encoding Redis 7.0 writes
 # strings.expected has one line per key: db<TAB>hex(key)<TAB>hex(value)<TAB>expire_ms
-# Usage: ./gen.sh   (needs redis-server, redis-cli, xxd)
+# collections.expected has one line per key:
+#   db<TAB>hex(key)<TAB>kind<TAB>OBJECT ENCODING<TAB>expire_ms<TAB>items...
+# with items hex(element) for lists (in order) and sets, hex(member),score
+# for sorted sets (score as Python's repr, "inf"/"-inf" included) and
+# hex(field),hex(value) for hashes.
+# Usage: ./gen.sh [strings|nochecksum|types|collections]...   (default: all)
+# (needs redis-server, redis-cli, xxd, python3). The files differ on every
+# run (ctime, random data): regenerate only the ones you change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
@@ -67,29 +77,177 @@ write_strings() {
 	put 15 db15key "$(h fifteen)"
 }
 
-start
-write_strings
-cli SAVE >/dev/null
-cp "$tmp/dump.rdb" "$here/strings.rdb"
-cp "$tmp/expected" "$here/strings.expected"
-stop
+gen_strings() {
+	start
+	write_strings
+	cli SAVE >/dev/null
+	cp "$tmp/dump.rdb" "$here/strings.rdb"
+	cp "$tmp/expected" "$here/strings.expected"
+	stop
+	echo "wrote strings.rdb strings.expected"
+}
 
-start --rdbchecksum no
-cli FLUSHALL >/dev/null
-put 0 a "$(h nochecksum)"
-put 0 n "$(h 12345)"
-put 2 z "$(h "$(printf 'zz%.0s' $(seq 50))")" 4102444800000
-cli SAVE >/dev/null
-cp "$tmp/dump.rdb" "$here/nochecksum.rdb"
-stop
+gen_nochecksum() {
+	start --rdbchecksum no
+	cli FLUSHALL >/dev/null
+	put 0 a "$(h nochecksum)"
+	put 0 n "$(h 12345)"
+	put 2 z "$(h "$(printf 'zz%.0s' $(seq 50))")" 4102444800000
+	cli SAVE >/dev/null
+	cp "$tmp/dump.rdb" "$here/nochecksum.rdb"
+	stop
+	echo "wrote nochecksum.rdb"
+}
 
-start
-cli SET str v >/dev/null
-cli RPUSH mylist a b c >/dev/null
-cli HSET myhash f v >/dev/null
-cli SADD myset x y >/dev/null
-cli ZADD myzset 1 m >/dev/null
-cli SAVE >/dev/null
-cp "$tmp/dump.rdb" "$here/types.rdb"
-stop
-echo "wrote strings.rdb strings.expected nochecksum.rdb types.rdb"
+gen_types() {
+	start
+	cli SET str v >/dev/null
+	cli RPUSH mylist a b c >/dev/null
+	cli HSET myhash f v >/dev/null
+	cli SADD myset x y >/dev/null
+	cli ZADD myzset 1 m >/dev/null
+	cli SAVE >/dev/null
+	cp "$tmp/dump.rdb" "$here/types.rdb"
+	stop
+	echo "wrote types.rdb"
+}
+
+# write_collections PORT EXPECTED: fills the server with the collections
+# (talking RESP itself, for binary-safe values), checks that each got the
+# encoding it is meant to exercise, and writes the expected values.
+write_collections() {
+	python3 - "$@" <<'PYEOF'
+import math, random, socket, sys
+
+port, out = int(sys.argv[1]), sys.argv[2]
+sock = socket.create_connection(("127.0.0.1", port))
+rd = sock.makefile("rb")
+
+def enc(a):
+    return a if isinstance(a, bytes) else str(a).encode()
+
+def reply():
+    line = rd.readline()
+    t, rest = line[:1], line[1:-2]
+    if t == b"-":
+        raise SystemExit("redis error: " + rest.decode())
+    if t == b"$":
+        n = int(rest)
+        return None if n < 0 else rd.read(n + 2)[:-2]
+    if t == b"*":
+        return [reply() for _ in range(int(rest))]
+    return rest
+
+def cmd(*args):
+    args = [enc(a) for a in args]
+    sock.sendall(b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
+    return reply()
+
+lines = []
+def record(db, key, kind, encoding, items, expire=0):
+    cmd("SELECT", db)
+    got = cmd("OBJECT", "ENCODING", key).decode()
+    if got != encoding:
+        raise SystemExit(f"{key}: encoding {got}, want {encoding}")
+    if expire:
+        cmd("PEXPIREAT", key, expire)
+    lines.append("\t".join([str(db), key.encode().hex(), kind, encoding, str(expire)] + items))
+
+def rpush(db, key, elems, encoding="quicklist", expire=0):
+    cmd("SELECT", db)
+    for e in elems:
+        cmd("RPUSH", key, e)
+    record(db, key, "list", encoding, [enc(e).hex() for e in elems], expire)
+
+def sadd(db, key, members, encoding, expire=0):
+    cmd("SELECT", db)
+    for m in members:
+        cmd("SADD", key, m)
+    record(db, key, "set", encoding, [enc(m).hex() for m in members], expire)
+
+def zadd(db, key, pairs, encoding, expire=0):
+    cmd("SELECT", db)
+    for m, s in pairs:
+        cmd("ZADD", key, repr(s), m)
+    record(db, key, "zset", encoding, [enc(m).hex() + "," + repr(s) for m, s in pairs], expire)
+
+def hset(db, key, pairs, encoding, expire=0):
+    cmd("SELECT", db)
+    for f, v in pairs:
+        cmd("HSET", key, f, v)
+    record(db, key, "hash", encoding, [enc(f).hex() + "," + enc(v).hex() for f, v in pairs], expire)
+
+rng = random.Random(42)
+far = 4102444800000  # 2100-01-01T00:00:00Z
+# Every listpack integer width (7-bit, 13-bit, 16, 24, 32, 64) and string
+# length class (6-bit, 12-bit, 32-bit), at their edges, and strings that
+# look like numbers but are not in canonical form.
+ints = [0, 1, -1, 127, 128, -128, 4095, -4096, 4096, -4097, 32767, -32768,
+        32768, -32769, 8388607, -8388608, 8388608, 2147483647, -2147483648,
+        2147483648, 9223372036854775807, -9223372036854775808]
+texts = [b"", b"a", b"hello", b"007", b"-0", b"+5", b"1.5", b" 1",
+         b"9223372036854775808", b"\x00\xff\r\n binary", b"x" * 63, b"y" * 64,
+         b"z" * 4095, b"w" * 4096, bytes(rng.randrange(256) for _ in range(300))]
+
+# Lists: Redis 7.0 always uses a quicklist, saved as RDB_TYPE_LIST_QUICKLIST_2.
+rpush(0, "list:mixed", ints + texts)
+cmd("CONFIG", "SET", "list-max-listpack-size", "4")
+cmd("CONFIG", "SET", "list-compress-depth", "1")   # LZF-compressed inner nodes
+rpush(0, "list:nodes", [b"element-%04d-" % i + b"abc" * 20 for i in range(30)] + list(range(10)))
+cmd("CONFIG", "SET", "list-max-listpack-size", "-2")
+rpush(0, "list:bignode", [b"before", b"q" * 9000, b"after"])   # > 8 KB: a node of its own
+cmd("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1000")
+rpush(0, "list:plain", [b"a", b"p" * 1500, bytes(rng.randrange(256) for _ in range(9000)), b"b", b"r" * 2000])
+cmd("DEBUG", "QUICKLIST-PACKED-THRESHOLD", str(1 << 30))
+cmd("CONFIG", "SET", "list-compress-depth", "0")
+rpush(3, "list:ttl", [b"x", b"y"], expire=far)
+
+# Sets: intsets of each width, hash tables (7.0 has no set listpack).
+sadd(0, "set:int16", [1, 2, 3, -5, 32767, -32768], "intset")
+sadd(0, "set:int32", [1, 32768, -32769, 2147483647, -2147483648], "intset")
+sadd(0, "set:int64", [0, 2147483648, -2147483649, 9223372036854775807, -9223372036854775808], "intset")
+sadd(0, "set:strings", [b"a", b"b", b"", b"007", b"\x00\x01"], "hashtable")
+sadd(0, "set:manyints", list(range(-300, 300)), "hashtable")   # > set-max-intset-entries
+sadd(0, "set:big", [b"member:%d" % i for i in range(600)], "hashtable")
+sadd(2, "set:ttl", [7, 8, 9], "intset", expire=far + 1)
+
+# Sorted sets: listpack and skiplist (RDB_TYPE_ZSET_2, binary doubles).
+scores = [0.0, 1.0, -1.0, 1.5, 0.1, -2.5e-10, 1e300, -1e-300, 5e-324, 123456789012.0,
+          -4096.0, 2.0 ** 53, float("inf"), float("-inf"), 3.141592653589793]
+zadd(0, "zset:small", [(b"m%d" % i, s) for i, s in enumerate(scores)] + [(b"", 7.0), (b"\xff\x00", -0.5)], "listpack")
+zadd(0, "zset:big", [(b"member:%d" % i, s) for i, s in enumerate(
+    scores + [rng.uniform(-1e6, 1e6) for _ in range(200)] + [float(i) for i in range(20)])], "skiplist")
+zadd(0, "zset:longmember", [(b"L" * 100, 1.25), (b"short", float("-inf"))], "skiplist")
+zadd(2, "zset:ttl", [(b"a", 1.0)], "listpack", expire=far + 2)
+
+# Hashes: listpack and hash table.
+hset(0, "hash:small", [(b"f%d" % i, v) for i, v in enumerate(ints + texts[:-3])] + [(b"", b"empty field"), (b"\x00", b"")], "listpack")
+hset(0, "hash:big", [(b"field:%d" % i, b"value:%d" % (i * 7)) for i in range(600)], "hashtable")
+hset(0, "hash:longvalue", [(b"k", b"v" * 100), (b"n", 42)], "hashtable")
+hset(5, "hash:ttl", [(b"a", b"b")], "listpack", expire=far + 3)
+
+open(out, "w").write("\n".join(lines) + "\n")
+PYEOF
+}
+
+gen_collections() {
+	start --enable-debug-command yes
+	write_collections "$port" "$tmp/collections.expected"
+	cli SAVE >/dev/null
+	cp "$tmp/dump.rdb" "$here/collections.rdb"
+	cp "$tmp/collections.expected" "$here/collections.expected"
+	stop
+	echo "wrote collections.rdb collections.expected"
+}
+
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(strings nochecksum types collections)
+for t in "${targets[@]}"; do
+	case "$t" in
+	strings | nochecksum | types | collections) "gen_$t" ;;
+	*)
+		echo "unknown target $t" >&2
+		exit 2
+		;;
+	esac
+done
