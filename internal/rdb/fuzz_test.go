@@ -79,6 +79,18 @@ func FuzzLZF(f *testing.F) {
 		if err != nil || n != len(in) || !bytes.Equal(dec, in) {
 			t.Fatalf("round trip failed: %v", err)
 		}
+		// matchLength is liblzf's byte loop, eight bytes at a time: same
+		// result from every pair of positions.
+		for ip := 1; ip < len(in); ip++ {
+			ref, maxlen := ip/2, len(in)-ip
+			want := 1
+			for want < maxlen && in[ref+want] == in[ip+want] {
+				want++
+			}
+			if got := matchLength(in, ref, ip, 1, maxlen); got != want {
+				t.Fatalf("matchLength(%d, %d) = %d, want %d", ref, ip, got, want)
+			}
+		}
 		// Tight buffers must fail cleanly, never overrun.
 		small := make([]byte, len(in)/2+1)
 		lzfCompress(in, small, len(in)/2)

@@ -1,7 +1,9 @@
 package rdb
 
 import (
+	"encoding/binary"
 	"errors"
+	"math/bits"
 	"sync"
 )
 
@@ -96,6 +98,23 @@ func lzfIdx(h uint32) uint32 {
 	return ((h >> (3*8 - lzfHLog)) - h*5) & (lzfHSize - 1)
 }
 
+// matchLength extends a match of in[ref:] and in[ip:] from length l and
+// returns the first position where they differ, or maxlen: liblzf's
+// byte-by-byte "do len++; while (len < maxlen && ref[len] == ip[len])",
+// eight bytes at a time.
+func matchLength(in []byte, ref, ip, l, maxlen int) int {
+	for l+8 <= maxlen {
+		if x := binary.LittleEndian.Uint64(in[ref+l:]) ^ binary.LittleEndian.Uint64(in[ip+l:]); x != 0 {
+			return l + bits.TrailingZeros64(x)/8
+		}
+		l += 8
+	}
+	for l < maxlen && in[ref+l] == in[ip+l] {
+		l++
+	}
+	return l
+}
+
 // lzfCompress compresses in into out[:outLen] and returns the compressed
 // size, or 0 if it does not fit. Like Redis (which allocates outlen+1),
 // out must have room for outLen+1 bytes: the run-header bookkeeping may
@@ -143,12 +162,7 @@ func lzfCompress(in []byte, out []byte, outLen int) int {
 			if op+3+1 >= outEnd {
 				return 0
 			}
-			for {
-				length++
-				if !(length < maxlen && in[ref+length] == in[ip+length]) {
-					break
-				}
-			}
+			length = matchLength(in, ref, ip, length+1, maxlen)
 			length -= 2 // now #octets - 1
 			ip++
 			if length < 7 {
