@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"slices"
@@ -473,31 +474,39 @@ var errNoReplicas = fmt.Errorf("no replica is waiting for the snapshot any more"
 // sendRDBFile is the disk-based transfer, once a BGSAVE for replication
 // has written dump.rdb: "$<len>\r\n" and the file.
 func (s *Server) sendRDBFile(path string, targets []*Client) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		s.mu.Lock()
-		s.logf("Can't read the RDB for replication: %v", err)
-		for _, c := range targets {
-			c.kill()
-		}
-		s.mu.Unlock()
-		return
+	// The open file stays this save's even if a later save replaces it.
+	f, err := os.Open(path)
+	var info os.FileInfo
+	if err == nil {
+		defer f.Close()
+		info, err = f.Stat()
 	}
 	s.mu.Lock()
 	for _, c := range targets {
 		c.replica.state = replicaSendBulk
 	}
 	s.mu.Unlock()
-	targets = s.sendSyncChunk(targets, []byte("$"+strconv.Itoa(len(data))+"\r\n"))
-	for len(data) > 0 && len(targets) > 0 {
-		n := min(len(data), 1<<20)
-		targets = s.sendSyncChunk(targets, data[:n])
-		data = data[n:]
+	if err == nil {
+		targets = s.sendSyncChunk(targets, []byte("$"+strconv.FormatInt(info.Size(), 10)+"\r\n"))
+		buf := make([]byte, 1<<20)
+		for left := info.Size(); left > 0 && len(targets) > 0 && err == nil; {
+			var n int
+			n, err = io.ReadFull(f, buf[:min(left, int64(len(buf)))])
+			targets = s.sendSyncChunk(targets, buf[:n])
+			left -= int64(n)
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, c := range targets {
+		if err != nil {
+			c.kill() // its payload is cut short
+			continue
+		}
 		s.replicaOnline(c, false)
+	}
+	if err != nil {
+		s.logf("Can't send the RDB to replicas: %v", err)
 	}
 }
 
