@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"syscall"
 	"time"
 
 	"respd/internal/aof"
@@ -238,7 +239,7 @@ func (s *Server) syncAOF() {
 	}
 	a.dirty, a.lastSync, a.syncing = false, time.Now(), true
 	s.mu.Unlock()
-	a.file.Sync() // outside the lock: a sync may take a while
+	syncData(a.file) // outside the lock: a sync may take a while
 	s.mu.Lock()
 	a.syncing = false
 	s.mu.Unlock()
@@ -251,9 +252,21 @@ func (s *Server) closeAOF() {
 		return
 	}
 	s.writeAOFBuffer(true)
-	s.aof.file.Sync()
+	syncData(s.aof.file)
 	s.aof.file.Close()
 	s.aof = nil
+}
+
+// syncData makes an AOF's appended data durable with fdatasync, as Redis's
+// redis_fsync on Linux: unlike fsync, it does not wait for the journal to
+// record timestamps.
+func syncData(f *os.File) error {
+	for {
+		err := syscall.Fdatasync(int(f.Fd()))
+		if err != syscall.EINTR {
+			return err
+		}
+	}
 }
 
 func writeFileSynced(path string, data []byte) error {
@@ -326,7 +339,7 @@ func (s *Server) bgrewriteaof() error {
 		// Synced in the background: a sync of up to a second of writes
 		// would stall every client (and the new base holds them anyway).
 		go func() {
-			prev.Sync()
+			syncData(prev)
 			prev.Close()
 		}()
 	}

@@ -427,7 +427,7 @@ func (s *Server) cron() {
 			s.replicationCron()
 			s.mu.Unlock()
 			if syncFile != nil {
-				syncFile.Sync()
+				syncData(syncFile)
 			}
 		}
 	}
