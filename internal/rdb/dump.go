@@ -27,7 +27,7 @@ func Dump(value []byte) []byte {
 }
 
 // dumpVersion is the RDB version of the payloads respd writes.
-const dumpVersion = 10
+const dumpVersion = encoderVersion
 
 // Undump returns the string value of a DUMP payload written by Redis 7.0 to
 // 7.4 or respd. A value of another type that decodes is an

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -24,7 +25,7 @@ type Encoder struct {
 // NewEncoder writes the RDB header and the AUX fields Redis writes.
 func NewEncoder(w io.Writer) (*Encoder, error) {
 	e := &Encoder{w: bufio.NewWriterSize(w, 64<<10)}
-	e.write([]byte("REDIS0010"))
+	e.write(fmt.Appendf(nil, "REDIS%04d", encoderVersion))
 	e.aux("redis-ver", []byte("7.2.4"))
 	e.aux("redis-bits", []byte("64"))
 	e.aux("ctime", strconv.AppendInt(nil, time.Now().Unix(), 10))
