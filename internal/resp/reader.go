@@ -132,7 +132,17 @@ func (rd *Reader) fill(need int) error {
 		rd.buf = make([]byte, initialBufferSize)
 	}
 	n, err := rd.rd.Read(rd.buf[rd.w:])
+	full := n == len(rd.buf)-rd.w
 	rd.w += n
+	if full && len(rd.buf) < maxIdleBufferSize {
+		// The read filled the buffer: more is waiting. A bigger buffer
+		// takes a client's whole pipeline in one read next time, as
+		// Redis's greedy query buffer does; under appendfsync always
+		// that makes the group commits larger.
+		grown := make([]byte, 2*len(rd.buf))
+		copy(grown, rd.buf[:rd.w])
+		rd.buf = grown
+	}
 	if n > 0 {
 		return nil
 	}
