@@ -38,12 +38,14 @@ func (e *Error) Error() string {
 
 func protoErr(msg string) *Error { return &Error{"ERR Protocol error: " + msg} }
 
-// A client's read buffer starts at Redis's read size and grows with the
-// requests it must hold; a buffer grown past maxIdleBufferSize is released
-// once it is empty, so an idle client costs 16 KiB.
+// A client's read buffer starts at Redis's read size, doubles up to 32 KiB
+// when reads fill it, and grows further only for requests it must hold; a
+// buffer grown past maxIdleBufferSize is released once it is empty, so an
+// idle client costs 16 or 32 KiB.
 const (
-	initialBufferSize = 16 << 10
-	maxIdleBufferSize = 64 << 10
+	initialBufferSize   = 16 << 10
+	maxGreedyBufferSize = 32 << 10
+	maxIdleBufferSize   = 64 << 10
 )
 
 // Reader parses the requests of one connection.
@@ -134,11 +136,12 @@ func (rd *Reader) fill(need int) error {
 	n, err := rd.rd.Read(rd.buf[rd.w:])
 	full := n == len(rd.buf)-rd.w
 	rd.w += n
-	if full && len(rd.buf) < maxIdleBufferSize {
+	if full && len(rd.buf) < maxGreedyBufferSize {
 		// The read filled the buffer: more is waiting. A bigger buffer
 		// takes a client's whole pipeline in one read next time, as
 		// Redis's greedy query buffer does; under appendfsync always
-		// that makes the group commits larger.
+		// that makes the group commits larger. Up to 32 KiB only: bigger
+		// reads made turns long enough to double MSET's p99 at -P16.
 		grown := make([]byte, 2*len(rd.buf))
 		copy(grown, rd.buf[:rd.w])
 		rd.buf = grown
