@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -603,122 +602,6 @@ func TestCollectionHugeCounts(t *testing.T) {
 func bad16(b []byte, i int, v uint16) []byte {
 	b[i], b[i+1] = byte(v), byte(v>>8)
 	return b
-}
-
-// ---- a minimal client of a real redis-server ----
-
-type redisConn struct {
-	t  *testing.T
-	c  net.Conn
-	br *bufio.Reader
-}
-
-// startRedisConn starts redis-server on an RDB file (skipping the test when
-// it is not installed) and connects to it once it has loaded the file.
-func startRedisConn(t *testing.T, data []byte, args ...string) *redisConn {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not installed; skipping")
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "dump.rdb"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	logfile := filepath.Join(dir, "log")
-	cmd := exec.Command(bin, append([]string{"--port", strings.Split(addr, ":")[1], "--bind", "127.0.0.1",
-		"--dir", dir, "--save", "", "--appendonly", "no", "--logfile", logfile}, args...)...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	for i := 0; i < 100; i++ {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			rc := &redisConn{t: t, c: c, br: bufio.NewReader(c)}
-			t.Cleanup(func() { c.Close() })
-			c.SetDeadline(time.Now().Add(30 * time.Second))
-			for j := 0; j < 100; j++ { // wait for loading
-				if _, err := rc.try("PING"); err == nil {
-					return rc
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	log, _ := os.ReadFile(logfile)
-	t.Fatalf("redis-server did not come up:\n%s", log)
-	return nil
-}
-
-func (rc *redisConn) try(args ...string) (any, error) {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
-	}
-	if _, err := rc.c.Write(b.Bytes()); err != nil {
-		rc.t.Fatal(err)
-	}
-	return rc.reply()
-}
-
-func (rc *redisConn) do(args ...string) any {
-	rc.t.Helper()
-	v, err := rc.try(args...)
-	if err != nil {
-		rc.t.Fatalf("%v: %v", args, err)
-	}
-	return v
-}
-
-func (rc *redisConn) reply() (any, error) {
-	line, err := rc.br.ReadString('\n')
-	if err != nil {
-		rc.t.Fatal(err)
-	}
-	line = strings.TrimSuffix(line, "\r\n")
-	switch line[0] {
-	case '+':
-		return line[1:], nil
-	case '-':
-		return nil, errors.New(line[1:])
-	case ':':
-		return strconv.ParseInt(line[1:], 10, 64)
-	case '$':
-		n, _ := strconv.Atoi(line[1:])
-		if n < 0 {
-			return nil, nil
-		}
-		p := make([]byte, n+2)
-		if _, err := io.ReadFull(rc.br, p); err != nil {
-			rc.t.Fatal(err)
-		}
-		return string(p[:n]), nil
-	case '*':
-		n, _ := strconv.Atoi(line[1:])
-		out := make([]any, 0, max(n, 0))
-		for i := 0; i < n; i++ {
-			v, err := rc.reply()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	}
-	rc.t.Fatalf("bad reply %q", line)
-	return nil, nil
 }
 
 // describe renders a key's value as the package-level describe does, from

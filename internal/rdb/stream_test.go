@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // ---- Hand-built streams, written the way rdbSaveObject writes them ----
@@ -756,22 +754,13 @@ func TestStreamListpacks1MatchesRedis(t *testing.T) {
 // TestStreamRedisCheckRDBAgrees: redis-check-rdb accepts the hand-built
 // type 15 and 19 streams, so the builders write what Redis writes.
 func TestStreamRedisCheckRDBAgrees(t *testing.T) {
-	bin, err := exec.LookPath("redis-check-rdb")
-	if err != nil {
-		t.Skip("redis-check-rdb not installed; skipping")
-	}
 	keys, vals := v1Streams()
 	ts := sampleStream()
 	for name, data := range map[string][]byte{
 		"type15": streamFile(typeStreamListpacks, keys, vals...),
 		"type19": streamFile(typeStreamListpacks2, []string{"s"}, ts),
 	} {
-		path := filepath.Join(t.TempDir(), name+".rdb")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command(bin, path).CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "RDB looks OK") {
+		if out, err := redisCheckRDB(t, data); err != nil {
 			t.Errorf("%s: redis-check-rdb: %v\n%s", name, err, out)
 		}
 	}
@@ -781,31 +770,12 @@ func TestStreamRedisCheckRDBAgrees(t *testing.T) {
 // runner for it; it skips the test if either is not installed.
 func startRedis(t *testing.T, data []byte) func(args ...string) string {
 	t.Helper()
-	bin, err1 := exec.LookPath("redis-server")
-	cliBin, err2 := exec.LookPath("redis-cli")
-	if err1 != nil || err2 != nil {
-		t.Skip("redis-server or redis-cli not installed; skipping")
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "in.rdb"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	cliBin, err := exec.LookPath("redis-cli")
 	if err != nil {
-		t.Fatal(err)
+		t.Skip("redis-cli not installed; skipping")
 	}
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--dir", dir,
-		"--dbfilename", "in.rdb", "--save", "", "--appendonly", "no", "--logfile", filepath.Join(dir, "log"))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	cli := func(args ...string) string {
+	port := startRedisConn(t, data).port
+	return func(args ...string) string {
 		t.Helper()
 		out, err := exec.Command(cliBin, append([]string{"-p", port}, args...)...).Output()
 		if err != nil {
@@ -813,16 +783,6 @@ func startRedis(t *testing.T, data []byte) func(args ...string) string {
 		}
 		return strings.TrimSuffix(string(out), "\n")
 	}
-	for i := 0; i < 100; i++ {
-		out, _ := exec.Command(cliBin, "-p", port, "PING").Output()
-		if strings.HasPrefix(string(out), "PONG") {
-			return cli
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	log, _ := os.ReadFile(filepath.Join(dir, "log"))
-	t.Fatalf("redis-server did not come up:\n%s", log)
-	return nil
 }
 
 // TestStreamListpackIntegers: counts and IDs may be stored as strings if
