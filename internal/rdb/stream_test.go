@@ -529,7 +529,7 @@ func readStreamExpected(t *testing.T) []streamExpect {
 	return out
 }
 
-// TestStreamFixture decodes streams Redis 7.0.15 saved (gen_stream.sh) and
+// TestStreamFixture decodes streams Redis 7.0.15 saved (gen.sh stream) and
 // compares each with Redis's own XINFO STREAM FULL of it.
 func TestStreamFixture(t *testing.T) {
 	got, err := loadStreams(t, readFixture(t, "stream.rdb"))
@@ -557,7 +557,7 @@ func TestStreamFixture(t *testing.T) {
 		compareStreams(t, w.key, r.Stream, ws)
 		checkStreamInvariants(t, r.Stream)
 
-		// The fixture exercises what it claims to (see gen_stream.sh).
+		// The fixture exercises what it claims to (see gen.sh, gen_stream).
 		nodes, _ := strconv.Atoi(string(info["radix-tree-keys"].(json.Number)))
 		switch w.key {
 		case "s:nodes":
