@@ -117,3 +117,12 @@ func cString(b []byte) []byte {
 	}
 	return b
 }
+
+// stringArgv is a command's arguments as bytes.
+func stringArgv(args ...string) [][]byte {
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		out[i] = []byte(a)
+	}
+	return out
+}

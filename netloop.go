@@ -123,7 +123,7 @@ func (l *eventLoop) run() {
 		}
 		// Replicas get the stream after the AOF, as in Redis.
 		l.s.flushReplication()
-		for _, c := range l.s.serveWaits(time.Now()) {
+		for _, c := range l.s.serveWaits() {
 			l.unblocked(c)
 		}
 		l.flush()

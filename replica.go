@@ -613,15 +613,6 @@ func (m *masterLink) cron(now time.Time) {
 	}
 }
 
-// stringArgv is a command's arguments as bytes.
-func stringArgv(args ...string) [][]byte {
-	out := make([][]byte, len(args))
-	for i, a := range args {
-		out[i] = []byte(a)
-	}
-	return out
-}
-
 // savedReplication is the replication state a replica's RDB records (AUX
 // fields repl-id, repl-offset, repl-stream-db), so that after a restart it
 // can ask its master to continue.

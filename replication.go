@@ -707,7 +707,11 @@ func (s *Server) replicasAcked(offset int64) int {
 
 // serveWaits answers the WAITs that have enough acknowledgements or have
 // timed out (lock held). It returns the clients it unblocked.
-func (s *Server) serveWaits(now time.Time) []*Client {
+func (s *Server) serveWaits() []*Client {
+	if len(s.repl.waiting) == 0 {
+		return nil
+	}
+	now := time.Now()
 	var done []*Client
 	s.repl.waiting = slices.DeleteFunc(s.repl.waiting, func(c *Client) bool {
 		w := c.blocked
@@ -837,7 +841,6 @@ func (s *Server) replicationAux() [][2]string {
 	case s.isReplica() && s.repl.continueFrom:
 		db = s.repl.master.client.db
 	case !s.isReplica() && s.repl.backlog != nil:
-		s.flushReplication()
 		db = max(s.repl.seldb, 0)
 	default:
 		return nil
