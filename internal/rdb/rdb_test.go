@@ -446,6 +446,25 @@ func TestBadChecksum(t *testing.T) {
 	}
 }
 
+// loadFailsWithin checks that each case fails to load, allocating at most
+// limit bytes on the way.
+func loadFailsWithin(t *testing.T, cases map[string][]byte, limit uint64) {
+	t.Helper()
+	for name, data := range cases {
+		var err error
+		alloc := heapDuring(func() {
+			err = Load(bytes.NewReader(data), func(Record) error { return nil })
+		})
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if alloc > limit {
+			t.Errorf("%s: allocated %d bytes", name, alloc)
+		}
+		t.Logf("%s: %v (alloc %d)", name, err, alloc)
+	}
+}
+
 func heapDuring(f func()) uint64 {
 	runtime.GC()
 	var before, after runtime.MemStats
@@ -472,19 +491,7 @@ func TestHugeLengths(t *testing.T) {
 		"LZF short output":      newRaw(10).b(0).str("k").b(0xC3, 2, 5, 0x00, 'a').finish(),
 		"FUNCTION_PRE_GA":       newRaw(10).b(opFunctionPreGA).finish(),
 	}
-	for name, data := range cases {
-		var err error
-		alloc := heapDuring(func() {
-			err = Load(bytes.NewReader(data), func(Record) error { return nil })
-		})
-		if err == nil {
-			t.Errorf("%s: no error", name)
-		}
-		if alloc > 4<<20 {
-			t.Errorf("%s: allocated %d bytes", name, alloc)
-		}
-		t.Logf("%s: %v (alloc %d)", name, err, alloc)
-	}
+	loadFailsWithin(t, cases, 4<<20)
 }
 
 // testValues covers every encoding path of the encoder.
