@@ -38,6 +38,14 @@ type aofState struct {
 	// behind it, as Redis's flushAppendOnlyFile does.
 	syncing        bool
 	postponedSince time.Time
+	// size is the incremental file's length: a short write is cut back to
+	// it, so the file never ends in half a command.
+	size int64
+	// writeErr is set while the buffer can't be written, syncErr while
+	// everysec's fsync fails: writes are refused with MISCONF until a
+	// retry succeeds, as Redis's aof_last_write_status.
+	writeErr, syncErr error
+	lastErrorLog      time.Time
 }
 
 func (s *Server) aofDir() string { return filepath.Join(s.cfg.Dir, s.cfg.AppendDirName) }
@@ -144,7 +152,7 @@ func (s *Server) createAOF() error {
 		{Name: s.cfg.AppendFilename + ".1.base.rdb", Seq: 1, Type: aof.TypeBase},
 		{Name: s.cfg.AppendFilename + ".1.incr.aof", Seq: 1, Type: aof.TypeIncr},
 	}
-	if err := s.writeRDB(filepath.Join(s.aofDir(), files[0].Name)); err != nil {
+	if err := s.writeRDB(filepath.Join(s.aofDir(), files[0].Name), s.rdbHeader(true)); err != nil {
 		return err
 	}
 	if err := writeFileSynced(filepath.Join(s.aofDir(), files[1].Name), nil); err != nil {
@@ -170,17 +178,31 @@ func (s *Server) openAOF(files []aof.ManifestFile) error {
 	if incr == nil {
 		return fmt.Errorf("%s names no incremental file", s.manifestPath())
 	}
-	f, err := os.OpenFile(filepath.Join(s.aofDir(), incr.Name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, size, err := openIncr(filepath.Join(s.aofDir(), incr.Name))
 	if err != nil {
 		return err
 	}
-	s.aof = &aofState{manifest: files, file: f, db: -1}
+	s.aof = &aofState{manifest: files, file: f, size: size, db: -1}
 	for _, mf := range files {
 		if mf.Type == aof.TypeBase {
 			s.aofBaseSize = fileSize(filepath.Join(s.aofDir(), mf.Name))
 		}
 	}
 	return nil
+}
+
+// openIncr opens an incremental file for appending, with its length.
+func openIncr(path string) (*os.File, int64, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, 0, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, info.Size(), nil
 }
 
 // feed appends a propagated command, with a SELECT when the database
@@ -217,9 +239,16 @@ func (s *Server) writeAOFBuffer(force bool) (syncNeeded *os.File) {
 		s.logf("Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.")
 	}
 	a.postponedSince = time.Time{}
-	if _, err := a.file.Write(a.buf); err != nil {
-		s.logf("Error writing to the AOF file: %v", err)
+	n, err := a.file.Write(a.buf)
+	if err != nil {
+		s.aofWriteFailed(n, err)
+		return nil
 	}
+	if a.writeErr != nil {
+		a.writeErr = nil
+		s.logf("AOF write error looks solved, Redis can write again.")
+	}
+	a.size += int64(n)
 	a.buf = a.buf[:0]
 	a.dirty = true
 	if s.cfg.AppendFsync == "always" {
@@ -227,6 +256,63 @@ func (s *Server) writeAOFBuffer(force bool) (syncNeeded *os.File) {
 		return a.file
 	}
 	return nil
+}
+
+// aofWriteFailed handles a failed write of the AOF buffer as Redis does.
+// With appendfsync always the process exits: the replies of this turn
+// would acknowledge writes that are not on disk. Otherwise the buffer is
+// kept, to be written again each turn and by the cron, and writes are
+// refused meanwhile. Part of it written is cut off the file, or, if that
+// fails too, dropped from the buffer.
+func (s *Server) aofWriteFailed(written int, err error) {
+	a := s.aof
+	if time.Since(a.lastErrorLog) >= 30*time.Second {
+		a.lastErrorLog = time.Now()
+		s.logf("Error writing to the AOF file: %s", strerror(err))
+	}
+	if written > 0 {
+		if terr := a.file.Truncate(a.size); terr != nil {
+			s.logf("Could not remove short write from the append-only file. Redis may refuse to load the AOF the next time it starts. ftruncate: %s", strerror(terr))
+			a.size += int64(written)
+			a.buf = a.buf[:copy(a.buf, a.buf[written:])]
+		}
+	}
+	if s.cfg.AppendFsync == "always" {
+		s.logf("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...")
+		os.Exit(1)
+	}
+	a.writeErr = err
+}
+
+// syncAlways is appendfsync always's sync, from the event loop with the
+// lock released, before the turn's replies go. It can't fail and go on:
+// the replies would acknowledge writes that may not be on disk. A file
+// found closed was replaced by a rewrite meanwhile, which synced it first
+// (syncReplaced).
+func (s *Server) syncAlways(f *os.File) {
+	if err := syncData(f); err != nil && !errors.Is(err, os.ErrClosed) {
+		s.alwaysSyncFailed(err)
+	}
+}
+
+func (s *Server) alwaysSyncFailed(err error) {
+	s.logf("Can't persist AOF for fsync error when the AOF fsync policy is 'always': %s. Exiting...", strerror(err))
+	os.Exit(1)
+}
+
+// syncReplaced syncs and closes the incremental file a rewrite replaced,
+// in the background: a sync of up to a second of writes would stall every
+// client (and the new base holds them anyway). With appendfsync always, a
+// failure exits as syncAlways does, since the event loop may be counting
+// on this sync.
+func (s *Server) syncReplaced(f *os.File, always bool) {
+	if err := syncData(f); err != nil {
+		if always {
+			s.alwaysSyncFailed(err)
+		}
+		s.logf("Fail to fsync the AOF file: %s", strerror(err))
+	}
+	f.Close()
 }
 
 // syncAOF is appendfsync everysec's once-a-second sync, from the cron.
@@ -238,10 +324,24 @@ func (s *Server) syncAOF() {
 		return
 	}
 	a.dirty, a.lastSync, a.syncing = false, time.Now(), true
+	f := a.file
 	s.mu.Unlock()
-	syncData(a.file) // outside the lock: a sync may take a while
+	err := syncData(f) // outside the lock: a sync may take a while
 	s.mu.Lock()
 	a.syncing = false
+	// A rewrite may have switched files meanwhile (and closed this one
+	// after syncing it): only the current file's sync counts. As in
+	// Redis, EINVAL and EBADF (a file that can't be synced) are no error.
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.EBADF) {
+		err = nil
+	}
+	if f == a.file {
+		if err != nil {
+			s.logf("Fail to fsync the AOF file: %s", strerror(err))
+			a.dirty = true // to be tried again
+		}
+		a.syncErr = err
+	}
 	s.mu.Unlock()
 	s.loop.wake() // to write what waited for the sync
 }
@@ -259,14 +359,25 @@ func (s *Server) closeAOF() {
 
 // syncData makes an AOF's appended data durable with fdatasync, as Redis's
 // redis_fsync on Linux: unlike fsync, it does not wait for the journal to
-// record timestamps.
+// record timestamps. It holds a reference on the file, so a Close from
+// another goroutine can't hand its descriptor to another file meanwhile;
+// on a file already closed it returns os.ErrClosed.
 func syncData(f *os.File) error {
-	for {
-		err := syscall.Fdatasync(int(f.Fd()))
-		if err != syscall.EINTR {
-			return err
-		}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
 	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		for {
+			if serr = syscall.Fdatasync(int(fd)); serr != syscall.EINTR {
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	return serr
 }
 
 func writeFileSynced(path string, data []byte) error {
@@ -316,13 +427,19 @@ func (s *Server) bgrewriteaof() error {
 		s.aof = &aofState{db: -1}
 	}
 	a := s.aof
-	s.writeAOFBuffer(true) // what the snapshot holds goes to the old file
+	// What the snapshot holds goes to the old file. If it can't, the
+	// rewrite waits: those commands must not land in the new incremental
+	// file too, after a base that already holds them.
+	s.writeAOFBuffer(true)
+	if a.writeErr != nil {
+		return a.writeErr
+	}
 	seq := int64(1)
 	for _, f := range a.manifest {
 		seq = max(seq, f.Seq+1)
 	}
 	incr := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.incr.aof", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeIncr}
-	file, err := os.OpenFile(filepath.Join(s.aofDir(), incr.Name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	file, size, err := openIncr(filepath.Join(s.aofDir(), incr.Name))
 	if err != nil {
 		return err
 	}
@@ -336,16 +453,13 @@ func (s *Server) bgrewriteaof() error {
 		}
 	}
 	if prev := a.file; prev != nil {
-		// Synced in the background: a sync of up to a second of writes
-		// would stall every client (and the new base holds them anyway).
-		go func() {
-			syncData(prev)
-			prev.Close()
-		}()
+		go s.syncReplaced(prev, s.cfg.AppendFsync == "always")
 	}
-	a.file, a.db, a.manifest = file, -1, append(slices.Clone(old), incr)
+	a.file, a.size, a.db, a.manifest = file, size, -1, append(slices.Clone(old), incr)
 	snap := s.ks.StartSnapshot()
 	s.aofRewriting = true
+	s.rewriteStart = time.Now()
+	s.stats.aofRewrites++
 	s.logf("Background append only file rewriting started")
 	go s.finishRewrite(snap, old, incr, seq)
 	return nil
@@ -354,7 +468,7 @@ func (s *Server) bgrewriteaof() error {
 func (s *Server) finishRewrite(snap *keyspace.Snapshot, old []aof.ManifestFile, incr aof.ManifestFile, seq int64) {
 	base := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.base.rdb", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeBase}
 	tmp := filepath.Join(s.aofDir(), fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
-	err := s.saveSnapshot(snap, nil, tmp)
+	err := s.saveSnapshot(snap, s.rdbHeader(true), tmp)
 	if err == nil {
 		err = os.Rename(tmp, filepath.Join(s.aofDir(), base.Name))
 	}
@@ -375,10 +489,14 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, old []aof.ManifestFile, 
 	defer s.mu.Unlock()
 	snap.Close()
 	s.aofRewriting = false
+	s.lastRewriteSeconds = int64(time.Since(s.rewriteStart).Seconds())
+	s.lastRewriteOK = err == nil
 	if err != nil {
+		s.stats.rewriteFailures++
 		s.logf("Background AOF rewrite failed: %v", err)
 		return
 	}
+	s.stats.rewriteFailures = 0
 	if s.aof == nil {
 		return // turned off (or shut down) meanwhile
 	}

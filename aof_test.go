@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"respd/internal/rdb"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -162,6 +164,9 @@ func TestBgrewriteaof(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(aofDir, "appendonly.aof.1.incr.aof")); err == nil {
 		t.Error("the old incremental file is still there")
 	}
+	if aux := rdbAux(t, filepath.Join(aofDir, "appendonly.aof.2.base.rdb")); aux["aof-base"] != "1" || aux["used-mem"] == "0" || aux["repl-id"] != "" {
+		t.Errorf("base file's AUX fields: %v", aux)
+	}
 	rc.do("+OK\r\n", "SET", "later", "yes")
 	s.Shutdown()
 	checkAOF(t, filepath.Join(aofDir, "appendonly.aof.manifest"))
@@ -170,6 +175,22 @@ func TestBgrewriteaof(t *testing.T) {
 	rc2 := dialRaw(t, addr2)
 	rc2.do("$3\r\nyes\r\n", "GET", "after-rewrite")
 	rc2.do("$3\r\nyes\r\n", "GET", "later")
+}
+
+// rdbAux reads the AUX fields of an RDB file.
+func rdbAux(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	aux := map[string]string{}
+	err = rdb.LoadWithAux(f, func(rdb.Record) error { return nil }, func(k, v []byte) { aux[string(k)] = string(v) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aux
 }
 
 // CONFIG SET appendonly yes turns the AOF on from a rewrite.

@@ -67,8 +67,9 @@ type Client struct {
 }
 
 type multiState struct {
-	queue []queuedCommand
-	dirty bool // a command was rejected while queueing: EXEC must abort
+	queue  []queuedCommand
+	dirty  bool // a command was rejected while queueing: EXEC must abort
+	writes bool // a write is queued: EXEC is checked as a write
 }
 
 type queuedCommand struct {

@@ -2,11 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
-	"os/exec"
-	"path/filepath"
-	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,36 +14,13 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "respd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildRespd(t)
 	dir := t.TempDir()
-	start := func() (*exec.Cmd, string) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-		ln.Close()
-		cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--save", "",
-			"--appendonly", "yes", "--appendfsync", "always", "--loglevel", "nothing")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		addr := "127.0.0.1:" + port
-		for i := 0; ; i++ {
-			if nc, err := net.Dial("tcp", addr); err == nil {
-				nc.Close()
-				return cmd, addr
-			}
-			if i == 200 {
-				t.Fatal("respd did not start")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+	start := func() *serverProc {
+		return startProc(t, nil, bin, dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--loglevel", "nothing")
 	}
-	cmd, addr := start()
+	p := start()
+	addr := p.addr
 	// Eight writers; each records the last write the server acknowledged.
 	const writers = 8
 	acked := make([]int, writers)
@@ -67,15 +39,12 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 		}(w)
 	}
 	time.Sleep(500 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
+	p.kill()
 	for w := 0; w < writers; w++ {
 		<-done
 	}
 
-	cmd, addr = start()
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	rc := redis.NewClient(&redis.Options{Addr: addr})
+	rc := redis.NewClient(&redis.Options{Addr: start().addr})
 	defer rc.Close()
 	total := 0
 	for w := 0; w < writers; w++ {

@@ -40,6 +40,7 @@ const (
 
 	errBgsaveInProgress = "ERR Background save already in progress"
 	errMisconf          = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
+	errMisconfAOF       = "MISCONF Errors writing to the AOF file: "
 
 	// keys family (keys.go)
 	errInvalidCursor     = "ERR invalid cursor"

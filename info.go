@@ -194,22 +194,44 @@ func (s *Server) infoMemory(b *strings.Builder) {
 }
 
 func (s *Server) infoPersistence(b *strings.Builder) {
+	okOrErr := map[bool]string{true: "ok", false: "err"}
+	// No fork, so no copy-on-write to count: the snapshot's own copies
+	// are in used_memory.
+	saved, keys := s.ks.SnapshotProgress()
+	forkPerc := 0.0
+	if keys > 0 {
+		forkPerc = float64(saved) / float64(keys) * 100
+	}
 	infoLine(b, "loading", 0)
 	infoLine(b, "async_loading", 0)
+	infoLine(b, "current_cow_peak", 0)
+	infoLine(b, "current_cow_size", 0)
+	infoLine(b, "current_cow_size_age", 0)
+	infoLine(b, "current_fork_perc", fmt.Sprintf("%.2f", forkPerc))
+	infoLine(b, "current_save_keys_processed", saved)
+	infoLine(b, "current_save_keys_total", keys)
 	infoLine(b, "rdb_changes_since_last_save", s.stats.dirty)
 	infoLine(b, "rdb_bgsave_in_progress", boolInt(s.bgsaving))
 	infoLine(b, "rdb_last_save_time", s.lastSave.Unix())
-	infoLine(b, "rdb_last_bgsave_status", map[bool]string{true: "ok", false: "err"}[s.lastBgsaveOK])
+	infoLine(b, "rdb_last_bgsave_status", okOrErr[s.lastBgsaveOK])
 	infoLine(b, "rdb_last_bgsave_time_sec", s.lastBgsaveSeconds)
-	infoLine(b, "rdb_current_bgsave_time_sec", -1)
+	infoLine(b, "rdb_current_bgsave_time_sec", secondsSince(s.bgsaving, s.bgsaveStart))
 	infoLine(b, "rdb_saves", s.stats.rdbSaves)
+	infoLine(b, "rdb_last_cow_size", 0)
+	infoLine(b, "rdb_last_load_keys_expired", s.stats.loadKeysExpired)
+	infoLine(b, "rdb_last_load_keys_loaded", s.stats.loadKeysLoaded)
 	infoLine(b, "aof_enabled", boolInt(s.aof != nil))
 	infoLine(b, "aof_rewrite_in_progress", boolInt(s.aofRewriting))
 	infoLine(b, "aof_rewrite_scheduled", boolInt(s.aofRewriteScheduled))
-	infoLine(b, "aof_last_rewrite_time_sec", -1)
-	infoLine(b, "aof_current_rewrite_time_sec", -1)
-	infoLine(b, "aof_last_bgrewrite_status", "ok")
-	infoLine(b, "aof_last_write_status", "ok")
+	infoLine(b, "aof_last_rewrite_time_sec", s.lastRewriteSeconds)
+	infoLine(b, "aof_current_rewrite_time_sec", secondsSince(s.aofRewriting, s.rewriteStart))
+	infoLine(b, "aof_last_bgrewrite_status", okOrErr[s.lastRewriteOK])
+	infoLine(b, "aof_rewrites", s.stats.aofRewrites)
+	infoLine(b, "aof_rewrites_consecutive_failures", s.stats.rewriteFailures)
+	infoLine(b, "aof_last_write_status", okOrErr[s.aof == nil || s.aof.writeErr == nil && s.aof.syncErr == nil])
+	infoLine(b, "aof_last_cow_size", 0)
+	infoLine(b, "module_fork_in_progress", 0)
+	infoLine(b, "module_fork_last_cow_size", 0)
 	if a := s.aof; a != nil {
 		current := int64(0)
 		for _, f := range a.manifest {
@@ -222,6 +244,15 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 		infoLine(b, "aof_pending_bio_fsync", boolInt(a.syncing))
 		infoLine(b, "aof_delayed_fsync", s.stats.aofDelayedFsync)
 	}
+}
+
+// secondsSince is the whole seconds since start while running, else -1,
+// as INFO's *_current_*_time_sec.
+func secondsSince(running bool, start time.Time) int64 {
+	if !running {
+		return -1
+	}
+	return int64(time.Since(start).Seconds())
 }
 
 func (s *Server) infoStats(b *strings.Builder) {

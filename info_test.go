@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // INFO carries the fields monitoring tools read, spelled as Redis spells
@@ -66,5 +67,56 @@ func TestInfoFields(t *testing.T) {
 	}
 	if none, _ := rc.Info(ctx, "nosuchsection").Result(); none != "" {
 		t.Errorf("INFO of an unknown section = %q, want empty", none)
+	}
+}
+
+// INFO persistence has Redis's fields in Redis's order, with the AOF on
+// and off.
+func TestInfoPersistenceFieldsMatchRedis(t *testing.T) {
+	interopRequireRedis(t)
+	names := func(addr string) string {
+		c, err := diffDial(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.close()
+		raw, err := c.do(diffEncode(stringArgv("INFO", "persistence")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fields []string
+		for _, line := range strings.Split(string(raw), "\r\n")[1:] {
+			if name, _, ok := strings.Cut(line, ":"); ok {
+				fields = append(fields, name)
+			}
+		}
+		return strings.Join(fields, "\n")
+	}
+	for _, aof := range []string{"no", "yes"} {
+		want := names(diffStartRedis(t, "--appendonly", aof))
+		if got := names(startServer(t, "--appendonly", aof)); got != want {
+			t.Errorf("appendonly %s: INFO persistence fields\n%s\nwant (redis-server)\n%s", aof, got, want)
+		}
+	}
+}
+
+// The persistence counters follow saves, loads and rewrites.
+func TestInfoPersistenceCounters(t *testing.T) {
+	addr := startServer(t, "--appendonly", "yes", "--enable-debug-command", "yes")
+	expectReplies(t, addr, "SET a 1", "+OK\r\n", "SET b 2", "+OK\r\n", "PEXPIRE b 1", ":1\r\n")
+	time.Sleep(5 * time.Millisecond)
+	expectReplies(t, addr, "SAVE", "+OK\r\n", "BGREWRITEAOF", "+Background append only file rewriting started\r\n")
+	waitFor(t, func() bool { return interopInfoSection(t, addr, "persistence")["aof_rewrite_in_progress"] == "0" })
+	expectReplies(t, addr, "DEBUG RELOAD", "+OK\r\n")
+	info := interopInfoSection(t, addr, "persistence")
+	for field, want := range map[string]string{
+		"aof_rewrites": "1", "aof_last_bgrewrite_status": "ok", "aof_last_rewrite_time_sec": "0",
+		"aof_rewrites_consecutive_failures": "0", "aof_current_rewrite_time_sec": "-1",
+		"rdb_saves": "2", "rdb_last_load_keys_loaded": "1", "rdb_current_bgsave_time_sec": "-1",
+		"current_save_keys_total": "0", "aof_last_write_status": "ok",
+	} {
+		if info[field] != want {
+			t.Errorf("%s:%s, want %s", field, info[field], want)
+		}
 	}
 }

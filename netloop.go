@@ -118,7 +118,7 @@ func (l *eventLoop) run() {
 		l.resumePaused()
 		if f := l.s.writeAOF(); f != nil {
 			l.s.mu.Unlock()
-			syncData(f) // appendfsync always: on disk before the replies go
+			l.s.syncAlways(f) // on disk before the replies go
 			l.s.mu.Lock()
 		}
 		// Replicas get the stream after the AOF, as in Redis.

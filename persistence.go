@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -73,6 +72,7 @@ func (s *Server) loadRDBFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("can't load %s: %w", path, err)
 	}
+	s.stats.loadKeysLoaded, s.stats.loadKeysExpired = loaded, expired
 	elapsed := time.Since(start)
 	s.logf("DB loaded from disk: %.3f seconds, %d keys loaded, %d expired keys skipped, %.1f MB/s",
 		elapsed.Seconds(), loaded, expired, float64(info.Size())/(1<<20)/max(elapsed.Seconds(), 1e-9))
@@ -86,9 +86,10 @@ func (s *Server) save() error {
 	if s.bgsaving && !s.bgsaveAborted {
 		return errSnapshotBusy
 	}
+	s.stats.rdbSaves++ // rdb_saves counts attempts, as in Redis
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-%d.rdb", os.Getpid()))
-	err := s.writeRDB(tmp)
+	err := s.writeRDB(tmp, s.rdbHeader(false))
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
@@ -102,19 +103,18 @@ func (s *Server) save() error {
 	}
 	s.stats.dirty = 0
 	s.lastSave = time.Now()
-	s.stats.rdbSaves++
 	s.logf("DB saved on disk")
 	return nil
 }
 
-func (s *Server) writeRDB(path string) error {
+func (s *Server) writeRDB(path string, h rdb.Header) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
-	enc, err := newEncoder(w, s.replicationAux())
+	enc, err := rdb.NewEncoder(w, h)
 	if err != nil {
 		return err
 	}
@@ -143,15 +143,14 @@ func (s *Server) writeRDB(path string) error {
 	return f.Sync()
 }
 
-// newEncoder starts an RDB with the extra AUX fields.
-func newEncoder(w io.Writer, aux [][2]string) (*rdb.Encoder, error) {
-	enc, err := rdb.NewEncoder(w)
-	for _, kv := range aux {
-		if err == nil {
-			err = enc.Aux(kv[0], []byte(kv[1]))
-		}
+// rdbHeader is what an RDB written now says about this server: an AOF's
+// base records no replication history, as in Redis.
+func (s *Server) rdbHeader(aofBase bool) rdb.Header {
+	h := rdb.Header{Version: redisVersion, UsedMem: usedMemory(), AOFBase: aofBase}
+	if !aofBase {
+		h.Aux = s.replicationAux()
 	}
-	return enc, err
+	return h
 }
 
 // syncDir makes a rename in dir durable.
@@ -305,18 +304,19 @@ func (s *Server) bgsave() error {
 		return errSnapshotBusy
 	}
 	s.bgsaving = true
+	s.stats.rdbSaves++
 	s.bgsaveStart = time.Now()
 	s.dirtyAtBgsave = s.stats.dirty
 	snap := s.ks.StartSnapshot()
 	s.logf("Background saving started")
-	go s.writeSnapshot(snap, s.replicationAux())
+	go s.writeSnapshot(snap, s.rdbHeader(false))
 	return nil
 }
 
-func (s *Server) writeSnapshot(snap *keyspace.Snapshot, aux [][2]string) {
+func (s *Server) writeSnapshot(snap *keyspace.Snapshot, h rdb.Header) {
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
-	err := s.saveSnapshot(snap, aux, tmp)
+	err := s.saveSnapshot(snap, h, tmp)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer func() { s.bgsaveDoneForReplicas(err) }()
@@ -348,21 +348,20 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, aux [][2]string) {
 	}
 	s.stats.dirty -= s.dirtyAtBgsave
 	s.lastSave = time.Now()
-	s.stats.rdbSaves++
 	s.logf("Background saving terminated with success")
 }
 
-// saveSnapshot writes the snapshot, with the extra AUX fields, to path, syncing every 4 MB, as
+// saveSnapshot writes the snapshot, with header h, to path, syncing every 4 MB, as
 // Redis's rdb-save-incremental-fsync: one big sync at the end would stall
 // the AOF's own syncs behind it.
-func (s *Server) saveSnapshot(snap *keyspace.Snapshot, aux [][2]string, path string) error {
+func (s *Server) saveSnapshot(snap *keyspace.Snapshot, h rdb.Header, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	unsynced := 0
-	err = s.encodeSnapshot(snap, aux, func() error {
+	err = s.encodeSnapshot(snap, h, func() error {
 		if s.bgsaveAborted && s.bgsaving {
 			return errBgsaveAborted
 		}
@@ -383,15 +382,14 @@ func (s *Server) saveSnapshot(snap *keyspace.Snapshot, aux [][2]string, path str
 	return f.Sync()
 }
 
-// encodeSnapshot encodes the snapshot as an RDB (with the extra AUX
-// fields) and hands it to out a chunk at a time. Under the lock, it only
+// encodeSnapshot encodes the snapshot as an RDB with header h and hands it to out a chunk at a time. Under the lock, it only
 // copies the keys of 1024 buckets out; compressing and encoding them (LZF
 // of every value, the checksum) happen outside, so clients wait for a
 // memory copy, not for the encoder. check runs under the lock before each
 // step; its error stops the encoding.
-func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, aux [][2]string, check func() error, out func(chunk []byte) error) error {
+func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, h rdb.Header, check func() error, out func(chunk []byte) error) error {
 	var chunk bytes.Buffer
-	enc, err := newEncoder(&chunk, aux)
+	enc, err := rdb.NewEncoder(&chunk, h)
 	if err != nil {
 		return err
 	}
@@ -518,9 +516,20 @@ func (s *Server) afterFlushAll() {
 	}
 }
 
-// writesRefused is Redis's MISCONF: with save points set and
-// stop-writes-on-bgsave-error on, writes are refused while the last
-// background save failed.
-func (s *Server) writesRefused() bool {
-	return !s.lastBgsaveOK && len(s.cfg.Save) > 0 && s.cfg.get("stop-writes-on-bgsave-error") == "yes"
+// diskError is Redis's MISCONF: the reason writes (and PING) are refused
+// while the data can't be persisted — the last background save failed,
+// with save points set and stop-writes-on-bgsave-error on, or the AOF
+// can't be written or synced. "" when there is none.
+func (s *Server) diskError() string {
+	switch {
+	case !s.lastBgsaveOK && len(s.cfg.Save) > 0 && s.cfg.get("stop-writes-on-bgsave-error") == "yes":
+		return errMisconf
+	case s.aof == nil:
+		return ""
+	case s.aof.writeErr != nil:
+		return errMisconfAOF + strerror(s.aof.writeErr)
+	case s.aof.syncErr != nil:
+		return errMisconfAOF + strerror(s.aof.syncErr)
+	}
+	return ""
 }

@@ -496,7 +496,7 @@ func rwMasterHandshake(m *rwPeer, replicaPort, auth string) {
 func rwBuildRDB(t testing.TB, kv ...string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	e, err := rdb.NewEncoder(&buf)
+	e, err := rdb.NewEncoder(&buf, rdb.Header{Version: redisVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -612,6 +612,13 @@ func TestReplWireFullSync(t *testing.T) {
 					t.Errorf("payload EOF mark %q with repl-diskless-sync %s", mark, tc.diskless)
 				}
 				keys := rwLoadRDB(t, data)
+				// The RDB records where the stream starts, so that a replica
+				// restarted from it can continue partially.
+				aux := map[string]string{}
+				rdb.LoadWithAux(bytes.NewReader(data), func(rdb.Record) error { return nil }, func(k, v []byte) { aux[string(k)] = string(v) })
+				if aux["repl-id"] != replid || aux["repl-offset"] != rwItoa(off) || aux["aof-base"] != "0" {
+					t.Errorf("RDB AUX fields %v, want repl-id %s repl-offset %d aof-base 0", aux, replid, off)
+				}
 				for k, want := range map[rwKey]string{
 					{0, "k0"}: "v0", {0, "counter"}: "12345", {0, "ttl"}: "tv", {3, "k3"}: "v3",
 				} {

@@ -51,7 +51,7 @@ type Server struct {
 
 	aof *aofState // nil unless appendonly is on
 	// Background saves: one at a time; lastBgsaveOK false makes writes
-	// fail with MISCONF (see writesRefused).
+	// fail with MISCONF (see diskError).
 	bgsaving, bgsaveScheduled         bool
 	aofRewriting, aofRewriteScheduled bool
 	bgsaveAborted                     bool  // by FLUSHALL
@@ -60,6 +60,9 @@ type Server struct {
 	dirtyAtBgsave                     int64
 	lastBgsaveOK                      bool
 	lastBgsaveSeconds                 int64
+	rewriteStart                      time.Time
+	lastRewriteOK                     bool
+	lastRewriteSeconds                int64
 	// inExec is set while EXEC runs its queue; execPropagated once a write
 	// in it has been propagated (after a MULTI).
 	inExec, execPropagated bool
@@ -84,20 +87,22 @@ type Server struct {
 // NewServer builds a server from a validated configuration.
 func NewServer(cfg *Config) *Server {
 	s := &Server{
-		cfg:               cfg,
-		ks:                keyspace.New(cfg.Databases),
-		startedAt:         time.Now(),
-		lastSave:          time.Now(),
-		lastBgsaveOK:      true,
-		lastBgsaveSeconds: -1,
-		runID:             randomHex(40),
-		repl:              replication{id: randomHex(40), id2: zeroReplID, secondOffset: -1, seldb: -1, streamDB: -1},
-		clients:           map[int64]*Client{},
-		cmdStats:          make([]commandStats, len(commandTable)),
-		done:              make(chan struct{}),
-		loopDone:          make(chan struct{}),
-		activeExpire:      true,
-		logger:            log.New(os.Stderr, "", 0),
+		cfg:                cfg,
+		ks:                 keyspace.New(cfg.Databases),
+		startedAt:          time.Now(),
+		lastSave:           time.Now(),
+		lastBgsaveOK:       true,
+		lastBgsaveSeconds:  -1,
+		lastRewriteOK:      true,
+		lastRewriteSeconds: -1,
+		runID:              randomHex(40),
+		repl:               replication{id: randomHex(40), id2: zeroReplID, secondOffset: -1, seldb: -1, streamDB: -1},
+		clients:            map[int64]*Client{},
+		cmdStats:           make([]commandStats, len(commandTable)),
+		done:               make(chan struct{}),
+		loopDone:           make(chan struct{}),
+		activeExpire:       true,
+		logger:             log.New(os.Stderr, "", 0),
 	}
 	s.ks.OnExpire = s.onExpire
 	s.stats.init()
@@ -210,6 +215,12 @@ func (s *Server) forgetClient(c *Client) {
 	delete(s.clients, c.id)
 }
 
+// isWrite is Redis's is_write_command: a write, or an EXEC of a
+// transaction holding one.
+func (c *Client) isWrite(cmd *Command) bool {
+	return cmd.has(flagWrite) || (cmd.Name == "exec" && c.multi != nil && c.multi.writes)
+}
+
 // dispatch runs the checks of Redis's processCommand in its order, then
 // the command. The data lock is held.
 func (s *Server) dispatch(c *Client, args [][]byte) {
@@ -230,12 +241,12 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 		errMsg = errCommandInMulti
 	case c.isMaster:
 		// The master's stream is obeyed as it comes.
-	case s.cfg.replicaReadOnly() && cmd.has(flagWrite):
+	case s.diskError() != "" && (c.isWrite(cmd) || cmd.Name == "ping"):
+		errMsg = s.diskError()
+	case s.cfg.replicaReadOnly() && c.isWrite(cmd):
 		errMsg = errReadonly
 	case s.staleRefused() && !cmd.has(flagStale):
 		errMsg = errMasterDown
-	case cmd.has(flagWrite) && s.writesRefused():
-		errMsg = errMisconf
 	}
 	if errMsg != "" {
 		if cmd != nil {
@@ -253,6 +264,7 @@ func (s *Server) dispatch(c *Client, args [][]byte) {
 	}
 	if c.multi != nil && !cmd.has(flagMultiControl) {
 		c.multi.queue = append(c.multi.queue, queuedCommand{cmd, cloneArgs(args)})
+		c.multi.writes = c.multi.writes || cmd.has(flagWrite)
 		c.Simple("QUEUED")
 		return
 	}
@@ -427,7 +439,7 @@ func (s *Server) cron() {
 			s.replicationCron()
 			s.mu.Unlock()
 			if syncFile != nil {
-				syncData(syncFile)
+				s.syncAlways(syncFile)
 			}
 		}
 	}

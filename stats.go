@@ -13,6 +13,10 @@ type stats struct {
 	connections       int64
 	rejectedConns     int64
 	rdbSaves          int64
+	aofRewrites       int64
+	rewriteFailures   int64 // consecutive
+	loadKeysLoaded    int64 // by the last RDB load
+	loadKeysExpired   int64
 	syncFull          int64
 	aofDelayedFsync   int64
 	syncPartialOK     int64

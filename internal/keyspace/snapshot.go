@@ -31,6 +31,8 @@ type Snapshot struct {
 	bucket    int // next bucket of that table's current hash table
 	hashTable int // 0 or 1: which of the dict's two tables
 	preserved []Saved
+	keys      int // in the keyspace at the start
+	read      int // handed to Next's fn so far
 }
 
 type snapTable struct {
@@ -53,6 +55,7 @@ func (ks *Keyspace) StartSnapshot() *Snapshot {
 	for i, db := range ks.DBs {
 		db.keys.paused++
 		s.tables = append(s.tables, snapTable{db: i, keys: db.keys})
+		s.keys += db.Len()
 	}
 	ks.snap = s
 	return s
@@ -61,6 +64,15 @@ func (ks *Keyspace) StartSnapshot() *Snapshot {
 // Snapshotting reports whether a snapshot is in progress.
 func (ks *Keyspace) Snapshotting() bool { return ks.snap != nil }
 
+// SnapshotProgress tells how many keys the snapshot in progress has read,
+// of how many (the keyspace's size when it started); 0, 0 without one.
+func (ks *Keyspace) SnapshotProgress() (read, keys int) {
+	if ks.snap == nil {
+		return 0, 0
+	}
+	return ks.snap.read, ks.snap.keys
+}
+
 // Next reads up to n buckets (and the keys preserved meanwhile), calling
 // fn for each key the snapshot holds; it reports whether it is done. The
 // caller holds the data lock; fn must not keep e.
@@ -68,6 +80,7 @@ func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
 	for _, p := range s.preserved {
 		fn(p.DB, &Entry{Key: p.Key, Str: p.Str, Expire: p.Expire, Type: p.Type})
 	}
+	s.read += len(s.preserved)
 	s.preserved = s.preserved[:0]
 	for ; n > 0 && s.table < len(s.tables); n-- {
 		t := s.tables[s.table]
@@ -86,6 +99,7 @@ func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
 			if e.gen != s.gen {
 				e.gen = s.gen
 				fn(t.db, e)
+				s.read++
 			}
 		}
 		s.bucket++

@@ -22,15 +22,31 @@ type Encoder struct {
 	tmp    [16]byte
 }
 
-// NewEncoder writes the RDB header and the AUX fields Redis writes.
-func NewEncoder(w io.Writer) (*Encoder, error) {
+// Header is what an RDB says about itself in AUX fields, beyond the ones
+// every RDB has.
+type Header struct {
+	Version string      // redis-ver: the Redis version the server speaks for
+	UsedMem uint64      // used-mem: the server's memory use at the save
+	Aux     [][2]string // more fields, after used-mem: a replication history
+	AOFBase bool        // aof-base: the file is the base of an AOF
+}
+
+// NewEncoder writes the RDB header and the AUX fields, in Redis's order.
+func NewEncoder(w io.Writer, h Header) (*Encoder, error) {
 	e := &Encoder{w: bufio.NewWriterSize(w, 64<<10)}
 	e.write(fmt.Appendf(nil, "REDIS%04d", encoderVersion))
-	e.aux("redis-ver", []byte("7.2.4"))
+	e.aux("redis-ver", []byte(h.Version))
 	e.aux("redis-bits", []byte("64"))
 	e.aux("ctime", strconv.AppendInt(nil, time.Now().Unix(), 10))
-	e.aux("used-mem", []byte("0"))
-	e.aux("aof-base", []byte("0"))
+	e.aux("used-mem", strconv.AppendUint(nil, h.UsedMem, 10))
+	for _, kv := range h.Aux {
+		e.aux(kv[0], []byte(kv[1]))
+	}
+	aofBase := "0"
+	if h.AOFBase {
+		aofBase = "1"
+	}
+	e.aux("aof-base", []byte(aofBase))
 	if e.err != nil {
 		return nil, e.err
 	}
@@ -48,13 +64,6 @@ func (e *Encoder) write(p []byte) {
 func (e *Encoder) writeByte(b byte) {
 	e.tmp[0] = b
 	e.write(e.tmp[:1])
-}
-
-// Aux writes one more AUX field (before the first SelectDB); a replica
-// records its replication id and offset this way.
-func (e *Encoder) Aux(key string, value []byte) error {
-	e.aux(key, value)
-	return e.err
 }
 
 func (e *Encoder) aux(k string, v []byte) {

@@ -530,7 +530,7 @@ func encodeValues(t *testing.T, m map[dbKey]kv) []byte {
 		byDB[k.db] = append(byDB[k.db], k)
 	}
 	var buf bytes.Buffer
-	e, err := NewEncoder(&buf)
+	e, err := NewEncoder(&buf, Header{Version: "7.2.4"})
 	if err != nil {
 		t.Fatal(err)
 	}

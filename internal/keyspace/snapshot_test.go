@@ -1,0 +1,50 @@
+package keyspace
+
+import (
+	"strconv"
+	"testing"
+)
+
+// A snapshot reads every key as it was at its start, whatever changes
+// meanwhile, and counts its progress against the keys it started with.
+func TestSnapshotIsConsistentAndCountsProgress(t *testing.T) {
+	ks := New(2)
+	for i := 0; i < 1000; i++ {
+		ks.DBs[i%2].Set("k"+strconv.Itoa(i), str("v"+strconv.Itoa(i)), false)
+	}
+	snap := ks.StartSnapshot()
+	if read, keys := ks.SnapshotProgress(); read != 0 || keys != 1000 {
+		t.Fatalf("at start: %d of %d", read, keys)
+	}
+	seen := map[string]string{}
+	record := func(db int, e *Entry) { seen[strconv.Itoa(db)+"/"+e.Key] = string(e.Str) }
+	snap.Next(8, record)
+	// Change, delete and add keys; the snapshot keeps what it started with.
+	for i := 0; i < 1000; i += 3 {
+		db := ks.DBs[i%2]
+		key := "k" + strconv.Itoa(i)
+		if i%2 == 0 {
+			db.Delete(key)
+		} else {
+			db.Set(key, str("changed"), false)
+		}
+		db.Set("new"+strconv.Itoa(i), str("new"), false)
+	}
+	for !snap.Next(8, record) {
+	}
+	if read, keys := ks.SnapshotProgress(); read != 1000 || keys != 1000 {
+		t.Fatalf("at the end: %d of %d", read, keys)
+	}
+	snap.Close()
+	if read, keys := ks.SnapshotProgress(); read != 0 || keys != 0 {
+		t.Fatalf("after Close: %d of %d", read, keys)
+	}
+	if len(seen) != 1000 {
+		t.Fatalf("snapshot read %d keys, want 1000", len(seen))
+	}
+	for i := 0; i < 1000; i++ {
+		if got := seen[strconv.Itoa(i%2)+"/k"+strconv.Itoa(i)]; got != "v"+strconv.Itoa(i) {
+			t.Fatalf("k%d read as %q", i, got)
+		}
+	}
+}
