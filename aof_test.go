@@ -186,7 +186,7 @@ func rdbAux(t *testing.T, path string) map[string]string {
 	}
 	defer f.Close()
 	aux := map[string]string{}
-	err = rdb.LoadWithAux(f, func(rdb.Record) error { return nil }, func(k, v []byte) { aux[string(k)] = string(v) })
+	err = rdb.Loader{Record: func(rdb.Record) error { return nil }, Aux: func(k, v []byte) { aux[string(k)] = string(v) }}.Load(f)
 	if err != nil {
 		t.Fatal(err)
 	}

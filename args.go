@@ -40,8 +40,11 @@ func (c *Client) intArg(b []byte) (int64, bool) {
 }
 
 // str views b as a string without copying; only for lookups and
-// comparisons that do not retain it.
+// comparisons that do not retain it, or for a b nothing writes again.
 func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// bytesOf views s as bytes without copying, for reading only.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // itoa formats n as a new byte slice (for propagated arguments).
 func itoa(n int64) []byte { return strconv.AppendInt(nil, n, 10) }

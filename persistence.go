@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -47,7 +46,17 @@ func (s *Server) loadRDBFile(path string) error {
 	now := start.UnixMilli()
 	var loaded, expired int64
 	s.loadedRepl = savedReplication{streamDB: -1, offset: -1}
-	err = rdb.LoadWithAux(bufio.NewReaderSize(f, 1<<20), func(r rdb.Record) error {
+	loader := rdb.Loader{Aux: s.loadedRepl.aux}
+	loader.ResizeDB = func(db int, keys, expires uint64) {
+		// Sized ahead, as Redis does, so that the tables don't rehash
+		// while they fill; a key takes at least 3 bytes of the file, which
+		// bounds a lying hint.
+		if db < len(s.ks.DBs) {
+			limit := uint64(info.Size()) / 3
+			s.ks.DBs[db].Reserve(int(min(keys, limit)), int(min(expires, limit)))
+		}
+	}
+	loader.Record = func(r rdb.Record) error {
 		if r.DB >= len(s.ks.DBs) {
 			return fmt.Errorf("database %d is out of range (databases is %d)", r.DB, len(s.ks.DBs))
 		}
@@ -63,13 +72,13 @@ func (s *Server) loadRDBFile(path string) error {
 			return &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
 		}
 		e := &keyspace.Entry{Type: keyspace.TypeString, Str: r.Value, Expire: r.ExpireMs, Access: keyspace.LRUClock(now)}
-		s.ks.DBs[r.DB].Set(string(r.Key), e, false)
+		s.ks.DBs[r.DB].Set(str(r.Key), e, false) // the decoder's key buffer is the key's own
 		if loaded++; loaded%1_000_000 == 0 {
 			s.logf("Loading RDB: %d keys loaded", loaded)
 		}
 		return nil
-	}, s.loadedRepl.aux)
-	if err != nil {
+	}
+	if err := loader.Load(f); err != nil {
 		return fmt.Errorf("can't load %s: %w", path, err)
 	}
 	s.stats.loadKeysLoaded, s.stats.loadKeysExpired = loaded, expired
@@ -113,8 +122,7 @@ func (s *Server) writeRDB(path string, h rdb.Header) error {
 		return err
 	}
 	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
-	enc, err := rdb.NewEncoder(w, h)
+	enc, err := rdb.NewEncoder(f, h)
 	if err != nil {
 		return err
 	}
@@ -127,7 +135,7 @@ func (s *Server) writeRDB(path string, h rdb.Header) error {
 		}
 		db.ForEach(func(e *keyspace.Entry) {
 			if err == nil {
-				err = enc.String([]byte(e.Key), e.Str, e.Expire)
+				err = enc.String(bytesOf(e.Key), e.Str, e.Expire)
 			}
 		})
 		if err != nil {
@@ -135,9 +143,6 @@ func (s *Server) writeRDB(path string, h rdb.Header) error {
 		}
 	}
 	if err := enc.Close(); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
 		return err
 	}
 	return f.Sync()
@@ -409,7 +414,8 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, h rdb.Header, check fun
 		runtime.Gosched()
 		for _, k := range batch.keys {
 			if k.db != db {
-				enc.SelectDB(k.db, 0, 0)
+				keys, volatile := snap.DBSize(k.db)
+				enc.SelectDB(k.db, uint64(keys), uint64(volatile))
 				db = k.db
 			}
 			enc.String(batch.data[k.key:k.value], batch.data[k.value:k.end], k.expire)

@@ -615,7 +615,7 @@ func TestReplWireFullSync(t *testing.T) {
 				// The RDB records where the stream starts, so that a replica
 				// restarted from it can continue partially.
 				aux := map[string]string{}
-				rdb.LoadWithAux(bytes.NewReader(data), func(rdb.Record) error { return nil }, func(k, v []byte) { aux[string(k)] = string(v) })
+				rdb.Loader{Record: func(rdb.Record) error { return nil }, Aux: func(k, v []byte) { aux[string(k)] = string(v) }}.Load(bytes.NewReader(data))
 				if aux["repl-id"] != replid || aux["repl-offset"] != rwItoa(off) || aux["aof-base"] != "0" {
 					t.Errorf("RDB AUX fields %v, want repl-id %s repl-offset %d aof-base 0", aux, replid, off)
 				}

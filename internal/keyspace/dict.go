@@ -94,18 +94,35 @@ func (d *dict[T, P]) resizeTo(n int) {
 	d.rehashIdx = 0
 }
 
-// maybeResize grows at load factor 1 and shrinks below 10% fill, as Redis.
-func (d *dict[T, P]) maybeResize() {
+// reserve sizes an empty dict for n nodes, so that it doesn't rehash
+// while it fills (Redis's dictExpand on loading an RDB's RESIZEDB).
+func (d *dict[T, P]) reserve(n int) {
+	if d.len() == 0 && !d.rehashing() && d.paused == 0 && n > len(d.table[0]) {
+		d.table[0] = nil
+		d.resizeTo(n)
+	}
+}
+
+// maybeGrow grows the table at load factor 1, as Redis's dictAdd.
+func (d *dict[T, P]) maybeGrow() {
 	if d.rehashing() || d.paused > 0 {
 		return
 	}
-	size := len(d.table[0])
-	switch {
+	switch size := len(d.table[0]); {
 	case size == 0:
 		d.resizeTo(dictMinSize)
 	case d.used[0] >= size:
 		d.resizeTo(d.used[0] + 1)
-	case size > dictMinSize && d.used[0]*10 < size:
+	}
+}
+
+// maybeShrink shrinks the table below 10% fill, as Redis's cron does;
+// only on removals, so that a table sized ahead (reserve) stays so.
+func (d *dict[T, P]) maybeShrink() {
+	if d.rehashing() || d.paused > 0 {
+		return
+	}
+	if size := len(d.table[0]); size > dictMinSize && d.used[0]*10 < size {
 		d.resizeTo(d.used[0])
 	}
 }
@@ -117,12 +134,13 @@ func (d *dict[T, P]) find(key string) *T {
 	if d.rehashing() {
 		d.rehashStep(1)
 	}
-	h := d.hash(key)
-	for t := 0; t < 2; t++ {
+	return d.lookup(key, d.hash(key))
+}
+
+// lookup is find without the rehash step, for a key whose hash is h.
+func (d *dict[T, P]) lookup(key string, h uint64) *T {
+	for t := 0; t < 2 && len(d.table[t]) > 0; t++ {
 		tab := d.table[t]
-		if len(tab) == 0 {
-			break
-		}
 		for e := tab[h&uint64(len(tab)-1)]; e != nil; e = *P(e).link() {
 			if P(e).key() == key {
 				return e
@@ -140,12 +158,31 @@ func (d *dict[T, P]) add(e *T) {
 	if d.rehashing() {
 		d.rehashStep(1)
 	}
-	d.maybeResize()
+	d.link(e, d.hash(P(e).key()))
+}
+
+// addOrFind links e unless its key is present, and returns the node that
+// holds the key then (nil if e was added): find and add with one hash.
+func (d *dict[T, P]) addOrFind(e *T) *T {
+	if d.rehashing() {
+		d.rehashStep(1)
+	}
+	h := d.hash(P(e).key())
+	if old := d.lookup(P(e).key(), h); old != nil {
+		return old
+	}
+	d.link(e, h)
+	return nil
+}
+
+// link puts e, whose hash is h, in the table new nodes go to.
+func (d *dict[T, P]) link(e *T, h uint64) {
+	d.maybeGrow()
 	t := 0
 	if d.rehashing() {
 		t = 1
 	}
-	i := d.hash(P(e).key()) & uint64(len(d.table[t])-1)
+	i := h & uint64(len(d.table[t])-1)
 	*P(e).link() = d.table[t][i]
 	d.table[t][i] = e
 	d.used[t]++
@@ -197,7 +234,7 @@ func (d *dict[T, P]) remove(key string) *T {
 					d.clear()
 					return e
 				}
-				d.maybeResize()
+				d.maybeShrink()
 				return e
 			}
 		}
@@ -210,6 +247,20 @@ func (d *dict[T, P]) clear() {
 	d.table = [2][]*T{}
 	d.used = [2]int{}
 	d.rehashIdx = -1
+}
+
+// forEach visits every node, bucket by bucket in table order, as Redis's
+// dict iterator does: memory order, unlike the SCAN cursor's reversed bits,
+// which cost a cache miss per bucket of a large table. fn must not change
+// the dict.
+func (d *dict[T, P]) forEach(fn func(*T)) {
+	for _, tab := range d.table {
+		for _, e := range tab {
+			for ; e != nil; e = *P(e).link() {
+				fn(e)
+			}
+		}
+	}
 }
 
 // scan calls fn for every entry of the bucket(s) at cursor and returns the

@@ -352,3 +352,45 @@ func TestDictRandom(t *testing.T) {
 		t.Fatalf("random of the one key left = %v", e)
 	}
 }
+
+// A dict sized ahead fills without rehashing, and shrinks only on removals.
+func TestDictReserve(t *testing.T) {
+	d := newTestDict()
+	d.reserve(1000)
+	for i := 0; i < 1000; i++ {
+		d.add(&Entry{Key: testKey(i)})
+		if d.rehashing() || len(d.table[0]) != 1024 {
+			t.Fatalf("after %d adds: table of %d, rehashing %v", i+1, len(d.table[0]), d.rehashing())
+		}
+	}
+	checkDict(t, d)
+	d.reserve(5000) // not empty: no effect
+	if len(d.table[0]) != 1024 {
+		t.Fatalf("reserve on a filled dict resized it to %d", len(d.table[0]))
+	}
+	for i := 0; i < 950; i++ {
+		d.remove(testKey(i))
+	}
+	if !d.rehashing() && len(d.table[0]) == 1024 {
+		t.Fatal("did not shrink below 10% fill")
+	}
+}
+
+// forEach visits every node once, also while rehashing.
+func TestDictForEach(t *testing.T) {
+	d := newTestDict()
+	addKeys(d, 0, 1030) // the 1025th started growing the table to 2048
+	if !d.rehashing() {
+		t.Fatal("not rehashing")
+	}
+	seen := map[string]int{}
+	d.forEach(func(e *Entry) { seen[e.Key]++ })
+	if len(seen) != d.len() {
+		t.Fatalf("forEach saw %d keys of %d", len(seen), d.len())
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Fatalf("%s seen %d times", k, n)
+		}
+	}
+}

@@ -162,9 +162,7 @@ func (db *DB) Set(key string, e *Entry, keepTTL bool) {
 	if db.ks.snap != nil {
 		e.gen = db.ks.snap.gen // created after the snapshot began
 	}
-	if old := db.keys.find(key); old == nil {
-		db.keys.add(e)
-	} else {
+	if old := db.keys.addOrFind(e); old != nil {
 		db.BeforeChange(old)
 		db.keys.replace(old, e)
 		if old.Expire != 0 {
@@ -208,6 +206,13 @@ func (db *DB) SetExpire(e *Entry, at int64) {
 	e.Expire = at
 }
 
+// Reserve sizes an empty database's tables for this many keys, and keys
+// with a TTL, ahead of filling it.
+func (db *DB) Reserve(keys, volatile int) {
+	db.keys.reserve(keys)
+	db.expires.reserve(volatile)
+}
+
 // Flush empties the database.
 func (db *DB) Flush() {
 	if db.ks.snap != nil {
@@ -227,15 +232,7 @@ func (db *DB) Scan(cursor uint64, fn func(*Entry)) uint64 { return db.keys.scan(
 func (ks *Keyspace) Random(dbIndex int) *Entry { return ks.DBs[dbIndex].keys.random(ks.rng) }
 
 // ForEach visits every entry of the database; fn must not modify it.
-func (db *DB) ForEach(fn func(*Entry)) {
-	var cursor uint64
-	for {
-		cursor = db.keys.scan(cursor, fn)
-		if cursor == 0 {
-			return
-		}
-	}
-}
+func (db *DB) ForEach(fn func(*Entry)) { db.keys.forEach(fn) }
 
 // Swap exchanges the contents of two databases (SWAPDB).
 func (ks *Keyspace) Swap(a, b int) {

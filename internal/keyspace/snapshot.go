@@ -36,8 +36,9 @@ type Snapshot struct {
 }
 
 type snapTable struct {
-	db   int
-	keys *dict[Entry, *Entry]
+	db             int
+	keys           *dict[Entry, *Entry]
+	size, volatile int // keys, and keys with a TTL, at the start
 }
 
 // StartSnapshot begins a snapshot; only one may run at a time.
@@ -54,7 +55,7 @@ func (ks *Keyspace) StartSnapshot() *Snapshot {
 	s := &Snapshot{ks: ks, gen: ks.snapGen}
 	for i, db := range ks.DBs {
 		db.keys.paused++
-		s.tables = append(s.tables, snapTable{db: i, keys: db.keys})
+		s.tables = append(s.tables, snapTable{db: i, keys: db.keys, size: db.Len(), volatile: db.Volatile()})
 		s.keys += db.Len()
 	}
 	ks.snap = s
@@ -105,6 +106,13 @@ func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
 		s.bucket++
 	}
 	return s.table == len(s.tables) && len(s.preserved) == 0
+}
+
+// DBSize is how many keys, and keys with a TTL, database db held when the
+// snapshot started.
+func (s *Snapshot) DBSize(db int) (keys, volatile int) {
+	t := s.tables[db]
+	return t.size, t.volatile
 }
 
 // Close ends the snapshot and lets the tables resize again.

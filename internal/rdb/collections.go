@@ -283,11 +283,11 @@ func (d *decoder) readZSetPairs(t byte) ([]ZMember, error) {
 // readBinaryDouble reads a little-endian IEEE 754 double
 // (rdbLoadBinaryDoubleValue).
 func (d *decoder) readBinaryDouble(what string) (float64, error) {
-	var p [8]byte
-	if err := d.readFull(p[:], what); err != nil {
+	p, err := d.readFixed(8, what)
+	if err != nil {
 		return 0, err
 	}
-	return math.Float64frombits(binary.LittleEndian.Uint64(p[:])), nil
+	return math.Float64frombits(binary.LittleEndian.Uint64(p)), nil
 }
 
 // readDoubleValue reads a double as text (rdbLoadDoubleValue): a length

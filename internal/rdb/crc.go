@@ -40,3 +40,6 @@ func crc64Redis(crc uint64, p []byte) uint64 {
 	}
 	return crc
 }
+
+// crc64RedisByte is crc64Redis of one byte.
+func crc64RedisByte(crc uint64, b byte) uint64 { return jonesTables[0][byte(crc)^b] ^ (crc >> 8) }

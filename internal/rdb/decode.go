@@ -24,6 +24,7 @@ type decoder struct {
 	off     int64
 	crc     uint64
 	version int
+	scratch [16]byte // readFixed's: a local array would escape to the heap
 }
 
 func (d *decoder) errf(at int64, cause error, format string, args ...any) error {
@@ -37,21 +38,34 @@ func (d *decoder) readFull(p []byte, what string) error {
 	start := d.off
 	d.off += int64(n)
 	if err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return d.errf(start, io.ErrUnexpectedEOF,
-				"unexpected end of input (truncated) reading %s: wanted %d bytes, got %d", what, len(p), n)
-		}
-		return d.errf(start, err, "reading %s: %v", what, err)
+		return d.readFailed(start, err, what, len(p), n)
 	}
 	return nil
 }
 
-func (d *decoder) readByte(what string) (byte, error) {
-	var b [1]byte
-	if err := d.readFull(b[:], what); err != nil {
-		return 0, err
+func (d *decoder) readFailed(start int64, err error, what string, wanted, got int) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return d.errf(start, io.ErrUnexpectedEOF,
+			"unexpected end of input (truncated) reading %s: wanted %d bytes, got %d", what, wanted, got)
 	}
-	return b[0], nil
+	return d.errf(start, err, "reading %s: %v", what, err)
+}
+
+// readFixed reads n (at most 16) bytes into a scratch buffer, valid until
+// the next readFixed.
+func (d *decoder) readFixed(n int, what string) ([]byte, error) {
+	p := d.scratch[:n]
+	return p, d.readFull(p, what)
+}
+
+func (d *decoder) readByte(what string) (byte, error) {
+	b, err := d.r.ReadByte()
+	if err != nil {
+		return 0, d.readFailed(d.off, err, what, 1, 0)
+	}
+	d.crc = crc64RedisByte(d.crc, b)
+	d.off++
+	return b, nil
 }
 
 // readN reads n bytes, allocating in chunks so that a bogus huge n fails
@@ -116,17 +130,17 @@ func (d *decoder) readLen(what string) (n uint64, encoded bool, err error) {
 	}
 	switch b {
 	case len32Bit:
-		var p [4]byte
-		if err := d.readFull(p[:], what); err != nil {
+		p, err := d.readFixed(4, what)
+		if err != nil {
 			return 0, false, err
 		}
-		return uint64(binary.BigEndian.Uint32(p[:])), false, nil
+		return uint64(binary.BigEndian.Uint32(p)), false, nil
 	case len64Bit:
-		var p [8]byte
-		if err := d.readFull(p[:], what); err != nil {
+		p, err := d.readFixed(8, what)
+		if err != nil {
 			return 0, false, err
 		}
-		return binary.BigEndian.Uint64(p[:]), false, nil
+		return binary.BigEndian.Uint64(p), false, nil
 	}
 	return 0, false, d.errf(at, nil, "bad length encoding 0x%02x in %s", b, what)
 }
@@ -162,17 +176,17 @@ func (d *decoder) readString(what string) ([]byte, error) {
 		}
 		return strconv.AppendInt(nil, int64(int8(b)), 10), nil
 	case encInt16:
-		var p [2]byte
-		if err := d.readFull(p[:], what); err != nil {
+		p, err := d.readFixed(2, what)
+		if err != nil {
 			return nil, err
 		}
-		return strconv.AppendInt(nil, int64(int16(binary.LittleEndian.Uint16(p[:]))), 10), nil
+		return strconv.AppendInt(nil, int64(int16(binary.LittleEndian.Uint16(p))), 10), nil
 	case encInt32:
-		var p [4]byte
-		if err := d.readFull(p[:], what); err != nil {
+		p, err := d.readFixed(4, what)
+		if err != nil {
 			return nil, err
 		}
-		return strconv.AppendInt(nil, int64(int32(binary.LittleEndian.Uint32(p[:]))), 10), nil
+		return strconv.AppendInt(nil, int64(int32(binary.LittleEndian.Uint32(p))), 10), nil
 	case encLZF:
 		clen, err := d.readPlainLen(what + " (LZF compressed length)")
 		if err != nil {
@@ -239,13 +253,11 @@ func (d *decoder) skipModuleAux() error {
 				return err
 			}
 		case 3: // FLOAT (binary)
-			var p [4]byte
-			if err := d.readFull(p[:], "module aux float"); err != nil {
+			if _, err := d.readFixed(4, "module aux float"); err != nil {
 				return err
 			}
 		case 4: // DOUBLE (binary)
-			var p [8]byte
-			if err := d.readFull(p[:], "module aux double"); err != nil {
+			if _, err := d.readFixed(8, "module aux double"); err != nil {
 				return err
 			}
 		case 5: // STRING
@@ -258,15 +270,27 @@ func (d *decoder) skipModuleAux() error {
 	}
 }
 
-// Load reads a whole RDB stream, calling fn for each key. Keys holding an
-// empty collection are skipped, as Redis skips them. It stops at the first
-// error: a corrupt or truncated stream (*Error, with the byte offset), a
-// value it cannot decode (*UnsupportedTypeError), or an error from fn
-// (returned unchanged).
-func Load(r io.Reader, fn func(Record) error) error { return LoadWithAux(r, fn, nil) }
+// Load reads a whole RDB stream, calling fn for each key; see Loader.
+func Load(r io.Reader, fn func(Record) error) error { return Loader{Record: fn}.Load(r) }
 
-// LoadWithAux is Load that also passes each AUX field to aux, if not nil.
-func LoadWithAux(r io.Reader, fn func(Record) error, aux func(key, value []byte)) error {
+// Loader says what to do with the contents of an RDB stream.
+type Loader struct {
+	Record func(Record) error // each key
+	Aux    func(key, value []byte)
+	// ResizeDB passes the RESIZEDB hints (how many keys, and keys with an
+	// expiry, follow in database db), to size tables ahead. They are only
+	// the file's word: they may be wrong.
+	ResizeDB func(db int, keys, expires uint64)
+}
+
+// Load reads a whole RDB stream, calling l.Record for each key and, if
+// they are set, l.Aux for each AUX field and l.ResizeDB for each hint.
+// Keys holding an empty collection are skipped, as Redis skips them. It
+// stops at the first error: a corrupt or truncated stream (*Error, with
+// the byte offset), a value it cannot decode (*UnsupportedTypeError), or
+// an error from l.Record (returned unchanged).
+func (l Loader) Load(r io.Reader) error {
+	fn, aux := l.Record, l.Aux
 	d := &decoder{r: bufio.NewReaderSize(r, 64<<10)}
 	var hdr [9]byte
 	if err := d.readFull(hdr[:], "header"); err != nil {
@@ -296,18 +320,18 @@ func LoadWithAux(r io.Reader, fn func(Record) error, aux func(key, value []byte)
 		}
 		switch t {
 		case opExpireTime:
-			var p [4]byte
-			if err := d.readFull(p[:], "EXPIRETIME"); err != nil {
+			p, err := d.readFixed(4, "EXPIRETIME")
+			if err != nil {
 				return err
 			}
-			expireMs = int64(int32(binary.LittleEndian.Uint32(p[:]))) * 1000
+			expireMs = int64(int32(binary.LittleEndian.Uint32(p))) * 1000
 			continue
 		case opExpireTimeMs:
-			var p [8]byte
-			if err := d.readFull(p[:], "EXPIRETIME_MS"); err != nil {
+			p, err := d.readFixed(8, "EXPIRETIME_MS")
+			if err != nil {
 				return err
 			}
-			expireMs = int64(binary.LittleEndian.Uint64(p[:]))
+			expireMs = int64(binary.LittleEndian.Uint64(p))
 			continue
 		case opFreq:
 			if _, err := d.readByte("FREQ"); err != nil {
@@ -324,11 +348,11 @@ func LoadWithAux(r io.Reader, fn func(Record) error, aux func(key, value []byte)
 				return nil
 			}
 			want := d.crc
-			var p [8]byte
-			if err := d.readFull(p[:], "checksum"); err != nil {
+			p, err := d.readFixed(8, "checksum")
+			if err != nil {
 				return err
 			}
-			got := binary.LittleEndian.Uint64(p[:])
+			got := binary.LittleEndian.Uint64(p)
 			if got != 0 && got != want {
 				return d.errf(at+1, nil, "bad checksum: file says 0x%016x, computed CRC64 0x%016x", got, want)
 			}
@@ -344,11 +368,16 @@ func LoadWithAux(r io.Reader, fn func(Record) error, aux func(key, value []byte)
 			db = int(n)
 			continue
 		case opResizeDB:
-			if _, err := d.readPlainLen("RESIZEDB db size"); err != nil {
+			keys, err := d.readPlainLen("RESIZEDB db size")
+			if err != nil {
 				return err
 			}
-			if _, err := d.readPlainLen("RESIZEDB expires size"); err != nil {
+			expires, err := d.readPlainLen("RESIZEDB expires size")
+			if err != nil {
 				return err
+			}
+			if l.ResizeDB != nil {
+				l.ResizeDB(db, keys, expires)
 			}
 			continue
 		case opSlotInfo:

@@ -17,12 +17,10 @@ var ErrBadPayload = errors.New("rdb: bad DUMP payload version or checksum")
 
 // Dump is the DUMP payload of a string value.
 func Dump(value []byte) []byte {
-	var buf bytes.Buffer
-	e := &Encoder{w: bufio.NewWriter(&buf)}
+	var e Encoder
 	e.writeByte(typeString)
 	e.writeString(value)
-	e.w.Flush()
-	payload := binary.LittleEndian.AppendUint16(buf.Bytes(), dumpVersion)
+	payload := binary.LittleEndian.AppendUint16(e.buf, dumpVersion)
 	return binary.LittleEndian.AppendUint64(payload, crc64Redis(0, payload))
 }
 

@@ -1,7 +1,6 @@
 package rdb
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,13 +13,20 @@ import (
 // Call SelectDB before the keys of each database, String per key, and
 // Close once to write the EOF marker and checksum. Close does not close
 // the underlying writer.
+//
+// It encodes into its own buffer and checksums and writes it 64 KiB at a
+// time: a key is a handful of appends, not a handful of calls through a
+// writer and the CRC each.
 type Encoder struct {
-	w      *bufio.Writer
+	w      io.Writer // nil: the output stays in buf (DUMP)
+	buf    []byte    // encoded, not yet checksummed and written
 	crc    uint64
 	err    error
 	closed bool
-	tmp    [16]byte
+	lzf    []byte // scratch for compressed strings
 }
+
+const encoderChunk = 64 << 10
 
 // Header is what an RDB says about itself in AUX fields, beyond the ones
 // every RDB has.
@@ -33,8 +39,8 @@ type Header struct {
 
 // NewEncoder writes the RDB header and the AUX fields, in Redis's order.
 func NewEncoder(w io.Writer, h Header) (*Encoder, error) {
-	e := &Encoder{w: bufio.NewWriterSize(w, 64<<10)}
-	e.write(fmt.Appendf(nil, "REDIS%04d", encoderVersion))
+	e := &Encoder{w: w, buf: make([]byte, 0, encoderChunk+encoderChunk/4)}
+	e.buf = fmt.Appendf(e.buf, "REDIS%04d", encoderVersion)
 	e.aux("redis-ver", []byte(h.Version))
 	e.aux("redis-bits", []byte("64"))
 	e.aux("ctime", strconv.AppendInt(nil, time.Now().Unix(), 10))
@@ -47,24 +53,20 @@ func NewEncoder(w io.Writer, h Header) (*Encoder, error) {
 		aofBase = "1"
 	}
 	e.aux("aof-base", []byte(aofBase))
-	if e.err != nil {
-		return nil, e.err
-	}
 	return e, nil
 }
 
-func (e *Encoder) write(p []byte) {
-	if e.err != nil {
+// flush checksums and writes the buffer.
+func (e *Encoder) flush() {
+	if e.err != nil || len(e.buf) == 0 {
 		return
 	}
-	e.crc = crc64Redis(e.crc, p)
-	_, e.err = e.w.Write(p)
+	e.crc = crc64Redis(e.crc, e.buf)
+	_, e.err = e.w.Write(e.buf)
+	e.buf = e.buf[:0]
 }
 
-func (e *Encoder) writeByte(b byte) {
-	e.tmp[0] = b
-	e.write(e.tmp[:1])
-}
+func (e *Encoder) writeByte(b byte) { e.buf = append(e.buf, b) }
 
 func (e *Encoder) aux(k string, v []byte) {
 	e.writeByte(opAux)
@@ -76,69 +78,81 @@ func (e *Encoder) aux(k string, v []byte) {
 func (e *Encoder) writeLen(n uint64) {
 	switch {
 	case n < 1<<6:
-		e.writeByte(byte(n))
+		e.buf = append(e.buf, byte(n))
 	case n < 1<<14:
-		e.tmp[0] = byte(n>>8) | len14Bit<<6
-		e.tmp[1] = byte(n)
-		e.write(e.tmp[:2])
+		e.buf = append(e.buf, byte(n>>8)|len14Bit<<6, byte(n))
 	case n <= 0xFFFFFFFF:
-		e.tmp[0] = len32Bit
-		binary.BigEndian.PutUint32(e.tmp[1:5], uint32(n))
-		e.write(e.tmp[:5])
+		e.buf = binary.BigEndian.AppendUint32(append(e.buf, len32Bit), uint32(n))
 	default:
-		e.tmp[0] = len64Bit
-		binary.BigEndian.PutUint64(e.tmp[1:9], n)
-		e.write(e.tmp[:9])
+		e.buf = binary.BigEndian.AppendUint64(append(e.buf, len64Bit), n)
 	}
 }
 
-// encodeInt is rdbTryIntegerEncoding + rdbEncodeInteger: a canonical
-// decimal integer that fits int32 is stored as 1, 2 or 4 bytes.
-func encodeInt(s []byte, buf []byte) int {
-	if len(s) == 0 || len(s) > 11 {
-		return 0
-	}
-	v, err := strconv.ParseInt(string(s), 10, 64)
-	if err != nil || strconv.FormatInt(v, 10) != string(s) {
-		return 0
-	}
+// appendInt is rdbTryIntegerEncoding + rdbEncodeInteger: a canonical
+// decimal integer that fits int32 is stored as 1, 2 or 4 bytes. It reports
+// false, appending nothing, for any other string.
+func appendInt(buf, s []byte) ([]byte, bool) {
+	v, ok := canonicalInt32(s)
 	switch {
+	case !ok:
+		return buf, false
 	case v >= -(1<<7) && v <= 1<<7-1:
-		buf[0] = lenEnc<<6 | encInt8
-		buf[1] = byte(int8(v))
-		return 2
+		return append(buf, lenEnc<<6|encInt8, byte(int8(v))), true
 	case v >= -(1<<15) && v <= 1<<15-1:
-		buf[0] = lenEnc<<6 | encInt16
-		binary.LittleEndian.PutUint16(buf[1:], uint16(int16(v)))
-		return 3
-	case v >= -(1<<31) && v <= 1<<31-1:
-		buf[0] = lenEnc<<6 | encInt32
-		binary.LittleEndian.PutUint32(buf[1:], uint32(int32(v)))
-		return 5
+		return binary.LittleEndian.AppendUint16(append(buf, lenEnc<<6|encInt16), uint16(int16(v))), true
+	default:
+		return binary.LittleEndian.AppendUint32(append(buf, lenEnc<<6|encInt32), uint32(int32(v))), true
 	}
-	return 0
+}
+
+// canonicalInt32 parses s if it is an integer in int32's range written
+// as Redis writes one: an optional minus, no leading zeros, not "-0".
+func canonicalInt32(s []byte) (int64, bool) {
+	if len(s) == 0 || len(s) > 11 {
+		return 0, false
+	}
+	digits := s
+	if s[0] == '-' {
+		digits = s[1:]
+	}
+	if len(digits) == 0 || len(digits) > 10 || (digits[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	var v int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if s[0] == '-' {
+		v = -v
+	}
+	return v, v >= -(1<<31) && v <= 1<<31-1
 }
 
 // writeString is rdbSaveRawString with rdbcompression yes.
 func (e *Encoder) writeString(s []byte) {
-	if n := encodeInt(s, e.tmp[:]); n > 0 {
-		e.write(e.tmp[:n])
+	var isInt bool
+	if e.buf, isInt = appendInt(e.buf, s); isInt {
 		return
 	}
 	if len(s) > 20 {
 		// rdbSaveLzfStringObject: only if it saves at least 4 bytes.
 		outLen := len(s) - 4
-		out := make([]byte, outLen+1)
-		if c := lzfCompress(s, out, outLen); c > 0 {
+		if cap(e.lzf) < outLen+1 {
+			e.lzf = make([]byte, outLen+1)
+		}
+		if c := lzfCompress(s, e.lzf[:outLen+1], outLen); c > 0 {
 			e.writeByte(lenEnc<<6 | encLZF)
 			e.writeLen(uint64(c))
 			e.writeLen(uint64(len(s)))
-			e.write(out[:c])
+			e.buf = append(e.buf, e.lzf[:c]...)
 			return
 		}
 	}
 	e.writeLen(uint64(len(s)))
-	e.write(s)
+	e.buf = append(e.buf, s...)
 }
 
 var errClosed = errors.New("rdb: encoder is closed")
@@ -174,13 +188,14 @@ func (e *Encoder) String(key, value []byte, expireMs int64) error {
 		return err
 	}
 	if expireMs != 0 {
-		e.writeByte(opExpireTimeMs)
-		binary.LittleEndian.PutUint64(e.tmp[:8], uint64(expireMs))
-		e.write(e.tmp[:8])
+		e.buf = binary.LittleEndian.AppendUint64(append(e.buf, opExpireTimeMs), uint64(expireMs))
 	}
 	e.writeByte(typeString)
 	e.writeString(key)
 	e.writeString(value)
+	if len(e.buf) >= encoderChunk {
+		e.flush()
+	}
 	return e.err
 }
 
@@ -191,13 +206,13 @@ func (e *Encoder) Close() error {
 	}
 	e.closed = true
 	e.writeByte(opEOF)
-	var p [8]byte
-	binary.LittleEndian.PutUint64(p[:], e.crc)
-	e.write(p[:])
+	e.flush()
 	if e.err != nil {
 		return e.err
 	}
-	e.err = e.w.Flush()
+	e.buf = binary.LittleEndian.AppendUint64(e.buf, e.crc)
+	_, e.err = e.w.Write(e.buf)
+	e.buf = e.buf[:0]
 	return e.err
 }
 
@@ -207,6 +222,6 @@ func (e *Encoder) Flush() error {
 	if err := e.check(); err != nil {
 		return err
 	}
-	e.err = e.w.Flush()
+	e.flush()
 	return e.err
 }

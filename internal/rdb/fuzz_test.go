@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -96,5 +97,22 @@ func FuzzLZF(f *testing.F) {
 		lzfCompress(in, small, len(in)/2)
 		// Arbitrary input to the decompressor never panics.
 		lzfDecompress(in, make([]byte, 4*len(in)))
+	})
+}
+
+// canonicalInt32 accepts exactly the strings Redis stores as integers:
+// those strconv parses as an int32 and formats back the same.
+func FuzzCanonicalInt32(f *testing.F) {
+	for _, s := range []string{"0", "-0", "00", "01", "-1", "127", "-128", "2147483647", "2147483648",
+		"-2147483648", "-2147483649", "+1", "1 ", "", "-", "12345678901", "99999999999", "1e3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := strconv.ParseInt(s, 10, 32)
+		want := err == nil && strconv.FormatInt(v, 10) == s
+		got, ok := canonicalInt32([]byte(s))
+		if ok != want || (ok && got != v) {
+			t.Fatalf("canonicalInt32(%q) = %d, %v; want %d, %v", s, got, ok, v, want)
+		}
 	})
 }

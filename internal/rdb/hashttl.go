@@ -26,11 +26,11 @@ const (
 // readMinExpire reads the 8-byte smallest field TTL that precedes the GA
 // forms.
 func (d *decoder) readMinExpire() (uint64, error) {
-	var p [8]byte
-	if err := d.readFull(p[:], "hash minimum field TTL"); err != nil {
+	p, err := d.readFixed(8, "hash minimum field TTL")
+	if err != nil {
 		return 0, err
 	}
-	return binary.LittleEndian.Uint64(p[:]), nil
+	return binary.LittleEndian.Uint64(p), nil
 }
 
 // readHashMetadata reads RDB_TYPE_HASH_METADATA and its _PRE_GA form.

@@ -236,21 +236,21 @@ func (d *decoder) readStreamIDLens(what string) (StreamID, error) {
 
 // readRawStreamID reads an ID stored as 16 raw big-endian bytes.
 func (d *decoder) readRawStreamID(what string) (StreamID, error) {
-	var p [16]byte
-	if err := d.readFull(p[:], what); err != nil {
+	p, err := d.readFixed(16, what)
+	if err != nil {
 		return StreamID{}, err
 	}
-	return decodeStreamID(p[:]), nil
+	return decodeStreamID(p), nil
 }
 
 // readMillis reads an 8-byte little-endian unix time in ms
 // (rdbLoadMillisecondTime; streams exist only in RDB 9+, always LE).
 func (d *decoder) readMillis(what string) (int64, error) {
-	var p [8]byte
-	if err := d.readFull(p[:], what); err != nil {
+	p, err := d.readFixed(8, what)
+	if err != nil {
 		return 0, err
 	}
-	return int64(binary.LittleEndian.Uint64(p[:])), nil
+	return int64(binary.LittleEndian.Uint64(p)), nil
 }
 
 func (d *decoder) readStreamGroups(s *Stream, t byte) error {
