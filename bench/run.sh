@@ -4,7 +4,8 @@
 # Throughput/latency: redis-benchmark (ping,set,get,incr,mset) at -P 1 / -P 16
 # and -d 3 / -d 1024, servers alternated over several rounds, medians reported.
 # Memory: 1,000,000 SETs (14-byte keys, 16-byte values) into freshly started
-# servers, RSS growth and INFO used_memory growth per key.
+# servers, RSS growth and INFO used_memory growth per key; then SAVE, BGSAVE
+# and loading the RDB at a restart, timed on that data.
 #
 # See bench/README.md. Run `bench/run.sh --help` for options.
 set -euo pipefail
@@ -21,7 +22,7 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --redis-bin PATH   reference server (default: redis-server from PATH)
   --mem-keys N       keys loaded for the memory test (default 1000000)
   --no-bench         skip the throughput/latency part
-  --no-mem           skip the memory part
+  --no-mem           skip the memory and persistence part
   --keep             keep the temp dir (raw CSVs, logs, summary.csv)
   --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
@@ -297,6 +298,7 @@ for i in range(1, n + 1):
     w(b"*3\r\n$3\r\nSET\r\n$14\r\nkey:%010d\r\n$16\r\n%016d\r\n" % (i, i))
 PY
     : >"$TMP/memory.txt"
+    : >"$TMP/persist.txt"
     for name in redis respd; do
         port=${PORT[$name]}
         start_server "$name"          # fresh process: clean baseline
@@ -317,6 +319,23 @@ PY
         rss=$(rss_kb "${PID[$name]}")
         used=$(used_memory "$port")
         echo "$name $dbsize $base_rss $rss ${base_used:-NA} ${used:-NA}" >>"$TMP/memory.txt"
+        # Persistence of the same data: SAVE, BGSAVE to completion, and
+        # loading the file at a restart (the time the server logs).
+        log "persistence: $name"
+        t0=$(date +%s.%N)
+        redis-cli -p "$port" save >/dev/null
+        t1=$(date +%s.%N)
+        redis-cli -p "$port" bgsave >/dev/null
+        until redis-cli -p "$port" info persistence | grep -q '^rdb_bgsave_in_progress:0'; do
+            sleep 0.01
+        done
+        t2=$(date +%s.%N)
+        stop_server "$name"
+        start_server "$name"
+        load=$(grep -o 'DB loaded from disk: [0-9.]* seconds' "$TMP/$name.log" | tail -1 | awk '{print $5}')
+        dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
+        echo "$name $(python3 -c "print($t1 - $t0, $t2 - $t1)") ${load:-NA} ${dbsize:--1}" \
+            "$(stat -c %s "$TMP/run-$name/dump.rdb")" >>"$TMP/persist.txt"
         stop_server "$name"
     done
 fi
@@ -430,6 +449,28 @@ if do_mem:
         flag = "" if ratio <= 1.2 else "  MISS (target <= 1.2)"
         misses += bool(flag)
         print(f"RSS per key ratio respd/redis: {ratio:.2f}{flag}")
+
+    per = {}
+    with open(os.path.join(tmp, "persist.txt")) as f:
+        for line in f:
+            name, save, bgsave, load, dbsize, size = line.split()
+            per[name] = dict(save=float(save), bgsave=float(bgsave),
+                             load=float("nan") if load == "NA" else float(load),
+                             dbsize=int(dbsize), size=int(size))
+    print(f"\nPersistence of the same data (seconds; load = the server's own log line at"
+          " restart; ratio = respd/redis, lower is better)")
+    print(f"{'server':<8}{'SAVE':>8}{'BGSAVE':>8}{'load':>8}{'dump.rdb bytes':>16}{'keys after load':>17}")
+    for name in ("redis", "respd"):
+        p = per.get(name)
+        if p:
+            bad = "  DBSIZE MISMATCH" if p["dbsize"] != mem_keys else ""
+            misses += bool(bad)
+            print(f"{name:<8}{p['save']:>8.3f}{p['bgsave']:>8.3f}{p['load']:>8.3f}"
+                  f"{p['size']:>16,}{p['dbsize']:>17,}{bad}")
+    if "redis" in per and "respd" in per:
+        r, s = per["redis"], per["respd"]
+        print(f"{'ratio':<8}{s['save'] / r['save']:>8.2f}{s['bgsave'] / r['bgsave']:>8.2f}"
+              f"{s['load'] / r['load']:>8.2f}")
 
 print(f"\n{misses} line(s) miss targets" if misses else "\nall targets met")
 PY
