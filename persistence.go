@@ -72,7 +72,9 @@ func (s *Server) loadRDBFile(path string) error {
 			return &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
 		}
 		e := &keyspace.Entry{Type: keyspace.TypeString, Str: r.Value, Expire: r.ExpireMs, Access: keyspace.LRUClock(now)}
-		s.ks.DBs[r.DB].Set(str(r.Key), e, false) // the decoder's key buffer is the key's own
+		if !s.ks.DBs[r.DB].Add(str(r.Key), e) { // the decoder's key buffer is the key's own
+			return fmt.Errorf("RDB has duplicated key '%s' in DB %d", r.Key, r.DB)
+		}
 		if loaded++; loaded%1_000_000 == 0 {
 			s.logf("Loading RDB: %d keys loaded", loaded)
 		}

@@ -156,6 +156,17 @@ func TestCorruptRDBRefusesToLoad(t *testing.T) {
 	}
 }
 
+// A key twice in a file is corruption, as for Redis (which panics).
+func TestRDBWithDuplicateKeyRefusesToLoad(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "dump.rdb"), rwBuildRDB(t, "a", "1", "b", "2", "a", "3"), 0o644)
+	cfg, _ := parseArgs([]string{"--dir", dir})
+	err := NewServer(cfg).LoadRDB()
+	if err == nil || !strings.Contains(err.Error(), "RDB has duplicated key 'a' in DB 0") {
+		t.Fatalf("LoadRDB of a file with a key twice: %v", err)
+	}
+}
+
 // SHUTDOWN saves when save points are configured (or with SAVE), and not
 // with NOSAVE.
 func TestShutdownSaves(t *testing.T) {

@@ -158,23 +158,41 @@ func (ks *Keyspace) expire(dbIndex int, e *Entry) {
 // Set stores e under key, replacing any previous entry. With keepTTL the
 // old entry's TTL carries over; otherwise e.Expire (0 for none) applies.
 func (db *DB) Set(key string, e *Entry, keepTTL bool) {
+	old := db.add(key, e)
+	if old == nil {
+		return
+	}
+	db.BeforeChange(old)
+	db.keys.replace(old, e)
+	if old.Expire != 0 {
+		db.expires.remove(key)
+	}
+	if keepTTL {
+		e.Expire = old.Expire
+	}
+	if e.Expire != 0 {
+		db.expires.add(&expireNode{entry: e})
+	}
+}
+
+// Add stores e under key unless the key exists; it reports whether it
+// did (loading an RDB, where a key twice is corruption).
+func (db *DB) Add(key string, e *Entry) bool { return db.add(key, e) == nil }
+
+// add stores e under key and returns nil, or, if the key exists, leaves
+// the database as it was and returns the key's entry.
+func (db *DB) add(key string, e *Entry) (old *Entry) {
 	e.Key = key
 	if db.ks.snap != nil {
 		e.gen = db.ks.snap.gen // created after the snapshot began
 	}
 	if old := db.keys.addOrFind(e); old != nil {
-		db.BeforeChange(old)
-		db.keys.replace(old, e)
-		if old.Expire != 0 {
-			db.expires.remove(key)
-		}
-		if keepTTL {
-			e.Expire = old.Expire
-		}
+		return old
 	}
 	if e.Expire != 0 {
 		db.expires.add(&expireNode{entry: e})
 	}
+	return nil
 }
 
 // Delete removes key and reports whether it existed.
