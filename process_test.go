@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -54,21 +55,30 @@ func startProc(t *testing.T, prefix []string, bin, dir string, args ...string) *
 	}
 	go func() { p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(p.kill)
+	if err := awaitPong(p.addr, p.done); err != nil {
+		t.Fatalf("%s: %v: %s", bin, err, p.out.String())
+	}
+	return p
+}
+
+// awaitPong waits until the server at addr answers PING with PONG (not
+// LOADING): an error if it exits first (done closes) or takes over 10 s.
+func awaitPong(addr string, done <-chan struct{}) error {
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if c, err := diffDial(p.addr); err == nil {
+		if c, err := diffDial(addr); err == nil {
 			reply, err := c.do(diffEncode(stringArgv("PING")))
 			c.close()
 			if err == nil && string(reply) == "+PONG\r\n" {
-				return p
+				return nil
 			}
 		}
 		select {
-		case <-p.done:
-			t.Fatalf("%s exited at start: %s", bin, p.out.String())
+		case <-done:
+			return errors.New("exited at start")
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s did not answer PING", bin)
+			return errors.New("did not answer PING within 10 s")
 		}
 	}
 }

@@ -225,23 +225,10 @@ func interopStartRedis(t *testing.T, port int, args ...string) *interopRedisProc
 			t.Logf("redis-server %s log (end):\n%s", p.addr, strings.Join(lines, "\n"))
 		}
 	})
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := diffDial(p.addr); err == nil {
-			reply, err := c.do(diffEncode(stringArgv("PING")))
-			c.close()
-			if err == nil && string(reply) == "+PONG\r\n" {
-				return p
-			}
-		}
-		select {
-		case <-p.done:
-			t.Fatalf("redis-server on %s exited: %s", p.addr, out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server on %s did not answer PING", p.addr)
-		}
+	if err := awaitPong(p.addr, p.done); err != nil {
+		t.Fatalf("redis-server on %s %v", p.addr, err)
 	}
+	return p
 }
 
 // ---- INFO ----
