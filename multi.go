@@ -2,7 +2,6 @@ package main
 
 import (
 	"strings"
-	"time"
 )
 
 // Transactions: MULTI queues commands (see dispatch), EXEC runs them
@@ -47,12 +46,13 @@ func cmdExec(c *Client, args [][]byte) {
 	s := c.srv
 	s.inExec, s.execPropagated = true, false
 	c.Array(len(m.queue))
+	now := s.now()
 	for _, q := range m.queue {
 		// A reply mode set inside the transaction applies to the commands
 		// after it, as in Redis.
 		c.skipThis = c.replySkip
 		c.replySkip = false
-		s.call(c, q.cmd, q.args, time.Now())
+		now = s.call(c, q.cmd, q.args, now)
 	}
 	c.skipThis = false
 	s.inExec = false

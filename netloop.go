@@ -206,6 +206,7 @@ func (l *eventLoop) read(c *Client) {
 // rest wait in c.pending (their arguments stay valid: the client's socket
 // is not read until they have run).
 func (l *eventLoop) runRequests(c *Client, cmds [][][]byte) {
+	now := l.s.now()
 	for i, args := range cmds {
 		if c.closing || l.s.stopping {
 			return
@@ -216,7 +217,7 @@ func (l *eventLoop) runRequests(c *Client, cmds [][][]byte) {
 			l.touch(c) // stop reading it until it resumes
 			return
 		}
-		l.s.dispatch(c, args)
+		now = l.s.dispatchAt(c, args, now)
 		l.touch(c)
 		if c.blocked != nil {
 			// The rest waits, unread, until the command unblocks.

@@ -568,13 +568,14 @@ func (m *masterLink) apply(cmds [][][]byte, raw []byte, ends []int) {
 	r := &s.repl
 	base := r.offset
 	s.ks.ObeyingMaster = true
+	now := s.now()
 	for i, argv := range cmds {
 		// During a command the offset is the bytes before it: what
 		// REPLCONF GETACK reports.
 		if i > 0 {
 			r.offset = base + int64(ends[i-1])
 		}
-		s.dispatch(m.client, argv)
+		now = s.dispatchAt(m.client, argv, now)
 	}
 	s.ks.ObeyingMaster = false
 	r.offset = base

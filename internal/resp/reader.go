@@ -234,6 +234,18 @@ func (rd *Reader) parseMultibulk(b []byte) (n int, ok bool, err error) {
 // the number and the line's length including the two bytes after its CR
 // (Redis does not check that the second is LF).
 func (rd *Reader) header(b []byte, tooBig string) (v int64, n int, ok bool, err error) {
+	// Most counts and lengths have one or two digits: no search, no parse.
+	if len(b) >= 5 && b[3] == '\r' && b[1] >= '1' && b[1] <= '9' && b[2] >= '0' && b[2] <= '9' {
+		return int64(b[1]-'0')*10 + int64(b[2]-'0'), 5, true, nil
+	}
+	if len(b) >= 4 && b[2] == '\r' && b[1] >= '0' && b[1] <= '9' {
+		return int64(b[1] - '0'), 4, true, nil
+	}
+	return rd.parseHeader(b, tooBig)
+}
+
+// parseHeader is header for any line.
+func (rd *Reader) parseHeader(b []byte, tooBig string) (v int64, n int, ok bool, err error) {
 	i := bytes.IndexByte(b, '\r')
 	if i < 0 || i+1 >= len(b) {
 		if len(b) > rd.limits.MaxInline {

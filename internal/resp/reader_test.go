@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -153,6 +154,26 @@ func FuzzReadCommands(f *testing.F) {
 		}
 		if strings.Join(whole, "|") != strings.Join(parts, "|") {
 			t.Fatalf("requests differ: %q vs %q", whole, parts)
+		}
+	})
+}
+
+// header's shortcut for one- and two-digit numbers agrees with the
+// general parse on every line.
+func FuzzHeader(f *testing.F) {
+	for _, s := range []string{"1\r\n", "0\r\n", "10\r\n", "09\r\n", "-1\r\n", "1\r", "99\rx", "123\r\n", "\r\n"} {
+		f.Add(true, []byte(s))
+	}
+	rd := NewReader(strings.NewReader(""), testLimits)
+	f.Fuzz(func(t *testing.T, multibulk bool, line []byte) {
+		b := append([]byte("$"), line...) // header sees lines that start so
+		if multibulk {
+			b[0] = '*'
+		}
+		v, n, ok, err := rd.header(b, "too big")
+		wv, wn, wok, werr := rd.parseHeader(b, "too big")
+		if v != wv || n != wn || ok != wok || fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Fatalf("header(%q) = %d %d %v %v; parseHeader: %d %d %v %v", b, v, n, ok, err, wv, wn, wok, werr)
 		}
 	})
 }
