@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -118,8 +119,9 @@ func (s *Server) loadAOF(files []aof.ManifestFile) error {
 }
 
 // replayAOF runs the commands of one file. A command cut short at the end
-// of the last file is dropped and the file truncated to the commands before
-// it, as Redis does with aof-load-truncated yes.
+// of the last file, or a transaction without its EXEC there, is dropped
+// and the file truncated to the commands before it, as Redis does with
+// aof-load-truncated yes; with no, the server refuses to start.
 func (s *Server) replayAOF(loader *Client, path string, last bool) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -127,19 +129,51 @@ func (s *Server) replayAOF(loader *Client, path string, last bool) error {
 	}
 	defer f.Close()
 	rd := aof.NewReader(f)
+	var beforeMulti int64 // where the open transaction's MULTI starts
 	for {
+		at := rd.Offset()
 		argv, err := rd.ReadCommand()
 		switch {
-		case err == io.EOF:
+		case err == io.EOF && loader.multi == nil:
 			return nil
-		case errors.Is(err, aof.ErrTruncated) && last:
-			s.logf("!!! Warning: short read while loading the AOF file %s!!! Truncating it to %d bytes.", path, rd.Offset())
-			return os.Truncate(path, rd.Offset())
+		case err == io.EOF || errors.Is(err, aof.ErrTruncated):
+			validUpTo := rd.Offset()
+			if err != io.EOF {
+				s.logf("!!! Warning: short read while loading the AOF file %s!!!", path)
+			}
+			if loader.multi != nil {
+				s.logf("Revert incomplete MULTI/EXEC transaction in AOF file %s", path)
+				loader.multi = nil
+				validUpTo = beforeMulti
+			}
+			return s.aofTruncated(path, validUpTo, last)
 		case err != nil:
 			return fmt.Errorf("bad AOF file %s: %w", path, err)
 		}
+		if loader.multi == nil && strings.EqualFold(str(argv[0]), "multi") {
+			beforeMulti = at
+		}
 		s.dispatch(loader, argv)
 	}
+}
+
+// aofTruncated handles an AOF file that ends inside a command or a
+// transaction, as Redis does.
+func (s *Server) aofTruncated(path string, validUpTo int64, last bool) error {
+	if s.cfg.get("aof-load-truncated") != "yes" {
+		return fmt.Errorf("Unexpected end of file reading the append only file %s. You can: "+
+			"1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. "+
+			"2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.", filepath.Base(path))
+	}
+	if !last {
+		return fmt.Errorf("bad AOF file %s: %w; the truncated file is not the last file", path, aof.ErrTruncated)
+	}
+	s.logf("!!! Truncating the AOF %s at offset %d !!!", path, validUpTo)
+	if err := os.Truncate(path, validUpTo); err != nil {
+		return err
+	}
+	s.logf("AOF %s loaded anyway because aof-load-truncated is enabled", path)
+	return nil
 }
 
 // createAOF starts an AOF from the data in memory: a base RDB, an empty

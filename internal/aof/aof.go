@@ -105,7 +105,20 @@ func (rd *Reader) Offset() int64 { return rd.off }
 
 // ReadCommand returns the next command, io.EOF at a clean end, ErrTruncated
 // for a command the file ends inside, or another error for corruption.
+// Annotation lines ("#TS:<unix time>", aof-timestamp-enabled) between
+// commands are skipped, as Redis skips them.
 func (rd *Reader) ReadCommand() ([][]byte, error) {
+	for {
+		b, err := rd.r.Peek(1)
+		if err != nil || b[0] != '#' {
+			break
+		}
+		line, err := rd.r.ReadSlice('\n')
+		if err != nil {
+			return nil, truncatedIfEOF(err)
+		}
+		rd.off += int64(len(line))
+	}
 	n, used, err := rd.header('*')
 	if err != nil {
 		return nil, err

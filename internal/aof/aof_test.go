@@ -57,6 +57,23 @@ func TestReader(t *testing.T) {
 	}
 }
 
+// Annotations between commands (aof-timestamp-enabled) are skipped, and
+// count in the offset; one cut short is a truncation.
+func TestReaderSkipsAnnotations(t *testing.T) {
+	set := AppendCommand(nil, [][]byte{[]byte("SET"), []byte("k"), []byte("v")})
+	stream := append(append([]byte("#TS:1700000000\r\n"), set...), "#TS:1700000001\r\n"...)
+	rd := NewReader(bytes.NewReader(stream))
+	if argv, err := rd.ReadCommand(); err != nil || string(argv[0]) != "SET" {
+		t.Fatalf("first command: %q, %v", argv, err)
+	}
+	if _, err := rd.ReadCommand(); err != io.EOF || rd.Offset() != int64(len(stream)) {
+		t.Fatalf("end: %v at offset %d of %d", err, rd.Offset(), len(stream))
+	}
+	if _, err := NewReader(bytes.NewReader([]byte("#TS:17"))).ReadCommand(); !errors.Is(err, ErrTruncated) {
+		t.Fatalf("cut annotation: %v", err)
+	}
+}
+
 func FuzzReader(f *testing.F) {
 	f.Add(AppendCommand(nil, [][]byte{[]byte("SET"), []byte("k"), []byte("v")}))
 	f.Fuzz(func(t *testing.T, data []byte) {
