@@ -156,7 +156,7 @@ func TestAOFTruncatedTail(t *testing.T) {
 				servers["redis"] = func(dir string) string { return diffStartRedis(t, "--dir", dir, "--appendonly", "yes") }
 			}
 			for name, start := range servers {
-				d := copyAOFDir(t, dir)
+				d := copyDir(t, dir)
 				addr := start(d)
 				expectReplies(t, addr, "GET k", "$1\r\nv\r\n", "GET x", wantX)
 				if got := fileSize(filepath.Join(d, incr)); got != want && (name == "respd" || tc.name != "transaction cut short") {
@@ -197,21 +197,27 @@ func damagedAOF(t *testing.T, tail string) string {
 	return dir
 }
 
-// copyAOFDir copies dir's AOF directory into a new directory.
-func copyAOFDir(t *testing.T, dir string) string {
+// copyDir copies a server's directory (its files, and those of its AOF
+// directory) into a new one.
+func copyDir(t *testing.T, dir string) string {
 	t.Helper()
 	to := t.TempDir()
-	os.Mkdir(filepath.Join(to, "appendonlydir"), 0o755)
-	entries, err := os.ReadDir(filepath.Join(dir, "appendonlydir"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, "appendonlydir", e.Name()))
+	for _, sub := range []string{"", "appendonlydir"} {
+		entries, err := os.ReadDir(filepath.Join(dir, sub))
 		if err != nil {
-			t.Fatal(err)
+			continue
 		}
-		os.WriteFile(filepath.Join(to, "appendonlydir", e.Name()), data, 0o644)
+		os.MkdirAll(filepath.Join(to, sub), 0o755)
+		for _, e := range entries {
+			if e.IsDir() {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(dir, sub, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(to, sub, e.Name()), data, 0o644)
+		}
 	}
 	return to
 }

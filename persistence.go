@@ -46,7 +46,7 @@ func (s *Server) loadRDBFile(path string) error {
 	now := start.UnixMilli()
 	var loaded, expired int64
 	s.loadedRepl = savedReplication{streamDB: -1, offset: -1}
-	loader := rdb.Loader{Aux: s.loadedRepl.aux}
+	loader := rdb.Loader{Aux: s.loadedRepl.aux, IgnoreChecksum: !s.cfg.RDBChecksum}
 	loader.ResizeDB = func(db int, keys, expires uint64) {
 		// Sized ahead, as Redis does, so that the tables don't rehash
 		// while they fill; a key takes at least 3 bytes of the file, which
@@ -153,7 +153,8 @@ func (s *Server) writeRDB(path string, h rdb.Header) error {
 // rdbHeader is what an RDB written now says about this server: an AOF's
 // base records no replication history, as in Redis.
 func (s *Server) rdbHeader(aofBase bool) rdb.Header {
-	h := rdb.Header{Version: redisVersion, UsedMem: usedMemory(), AOFBase: aofBase}
+	h := rdb.Header{Version: redisVersion, UsedMem: usedMemory(), AOFBase: aofBase,
+		Uncompressed: !s.cfg.RDBCompression, NoChecksum: !s.cfg.RDBChecksum}
 	if !aofBase {
 		h.Aux = s.replicationAux()
 	}
@@ -200,7 +201,7 @@ func cmdDump(c *Client, args [][]byte) {
 		c.Null()
 		return
 	}
-	c.Bulk(rdb.Dump(e.Str))
+	c.Bulk(rdb.Dump(e.Str, !c.srv.cfg.RDBCompression))
 }
 
 // cmdRestore: RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f],

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -137,6 +139,33 @@ func TestRDBInteroperability(t *testing.T) {
 	}
 	if ttl := real2.TTL(ctx, "ttl").Val(); ttl < 59*time.Minute {
 		t.Errorf("into redis: TTL %v", ttl)
+	}
+}
+
+// rdbcompression no writes strings as they are; rdbchecksum no writes a
+// zero checksum and loads a file whatever its checksum says. redis-server
+// loads such a file.
+func TestRDBCompressionAndChecksumOff(t *testing.T) {
+	interopRequireRedis(t)
+	dir := t.TempDir()
+	long := strings.Repeat("compressible-", 50)
+	s, addr := startTestServer(t, "--dir", dir, "--rdbcompression", "no", "--rdbchecksum", "no")
+	expectReplies(t, addr, "SET long "+long, "+OK\r\n", "SAVE", "+OK\r\n")
+	s.Shutdown()
+	path := filepath.Join(dir, "dump.rdb")
+	data, _ := os.ReadFile(path)
+	if !bytes.Contains(data, []byte(long)) || !bytes.HasSuffix(data, make([]byte, 8)) {
+		t.Fatalf("file holds the value compressed, or a checksum: ...%q", data[max(0, len(data)-16):])
+	}
+	expectReplies(t, diffStartRedis(t, "--dir", copyDir(t, dir)), "STRLEN long", ":650\r\n")
+
+	binary.LittleEndian.PutUint64(data[len(data)-8:], 12345) // a wrong checksum
+	os.WriteFile(path, data, 0o644)
+	_, addr = startTestServer(t, "--dir", dir, "--rdbchecksum", "no")
+	expectReplies(t, addr, "STRLEN long", ":650\r\n")
+	cfg, _ := parseArgs([]string{"--dir", dir})
+	if err := NewServer(cfg).LoadRDB(); err == nil || !strings.Contains(err.Error(), "bad checksum") {
+		t.Fatalf("with rdbchecksum yes, a wrong checksum loaded: %v", err)
 	}
 }
 

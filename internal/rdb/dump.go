@@ -15,9 +15,10 @@ import (
 // checksum does not match (Redis's verifyDumpPayload).
 var ErrBadPayload = errors.New("rdb: bad DUMP payload version or checksum")
 
-// Dump is the DUMP payload of a string value.
-func Dump(value []byte) []byte {
-	var e Encoder
+// Dump is the DUMP payload of a string value; uncompressed is rdbcompression
+// no.
+func Dump(value []byte, uncompressed bool) []byte {
+	e := Encoder{uncompressed: uncompressed}
 	e.writeByte(typeString)
 	e.writeString(value)
 	payload := binary.LittleEndian.AppendUint16(e.buf, dumpVersion)

@@ -13,7 +13,7 @@ func TestDumpMatchesRedis(t *testing.T) {
 		"hello": "\x00\x05hello\n\x00cr\xdfve4 \n",
 		"12345": "\x00\xc190\n\x00\x9d\x94\xea'\x93\xfc\b\xb9",
 	} {
-		if got := Dump([]byte(value)); string(got) != want {
+		if got := Dump([]byte(value), false); string(got) != want {
 			t.Errorf("Dump(%q) = %q, want %q", value, got, want)
 		}
 		if got, err := Undump([]byte(want)); err != nil || string(got) != value {
@@ -24,11 +24,13 @@ func TestDumpMatchesRedis(t *testing.T) {
 
 func TestUndump(t *testing.T) {
 	for _, v := range []string{"", "0", "-2147483648", "2147483648", strings.Repeat("lzf ", 100), "\x00\xff"} {
-		if got, err := Undump(Dump([]byte(v))); err != nil || string(got) != v {
-			t.Errorf("round trip of %.20q: %.20q, %v", v, got, err)
+		for _, uncompressed := range []bool{false, true} {
+			if got, err := Undump(Dump([]byte(v), uncompressed)); err != nil || string(got) != v {
+				t.Errorf("round trip of %.20q (uncompressed %v): %.20q, %v", v, uncompressed, got, err)
+			}
 		}
 	}
-	good := Dump([]byte("hello"))
+	good := Dump([]byte("hello"), false)
 	bad := bytes.Clone(good)
 	bad[len(bad)-1] ^= 1
 	if _, err := Undump(bad); !errors.Is(err, ErrBadPayload) {
@@ -51,8 +53,8 @@ func TestUndump(t *testing.T) {
 }
 
 func FuzzUndump(f *testing.F) {
-	f.Add(Dump([]byte("hello")))
-	f.Add(Dump([]byte(strings.Repeat("x", 100))))
+	f.Add(Dump([]byte("hello"), false))
+	f.Add(Dump([]byte(strings.Repeat("x", 100)), false))
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		Undump(payload)
 	})

@@ -24,6 +24,8 @@ type Encoder struct {
 	err    error
 	closed bool
 	lzf    []byte // scratch for compressed strings
+	// uncompressed and noChecksum are Header's Uncompressed and NoChecksum.
+	uncompressed, noChecksum bool
 }
 
 const encoderChunk = 64 << 10
@@ -35,11 +37,14 @@ type Header struct {
 	UsedMem uint64      // used-mem: the server's memory use at the save
 	Aux     [][2]string // more fields, after used-mem: a replication history
 	AOFBase bool        // aof-base: the file is the base of an AOF
+	// Uncompressed is rdbcompression no: no string is LZF-compressed.
+	// NoChecksum is rdbchecksum no: the checksum is written as zero.
+	Uncompressed, NoChecksum bool
 }
 
 // NewEncoder writes the RDB header and the AUX fields, in Redis's order.
 func NewEncoder(w io.Writer, h Header) (*Encoder, error) {
-	e := &Encoder{w: w, buf: make([]byte, 0, encoderChunk+encoderChunk/4)}
+	e := &Encoder{w: w, buf: make([]byte, 0, encoderChunk+encoderChunk/4), uncompressed: h.Uncompressed, noChecksum: h.NoChecksum}
 	e.buf = fmt.Appendf(e.buf, "REDIS%04d", encoderVersion)
 	e.aux("redis-ver", []byte(h.Version))
 	e.aux("redis-bits", []byte("64"))
@@ -137,7 +142,7 @@ func (e *Encoder) writeString(s []byte) {
 	if e.buf, isInt = appendInt(e.buf, s); isInt {
 		return
 	}
-	if len(s) > 20 {
+	if len(s) > 20 && !e.uncompressed {
 		// rdbSaveLzfStringObject: only if it saves at least 4 bytes.
 		outLen := len(s) - 4
 		if cap(e.lzf) < outLen+1 {
@@ -210,7 +215,11 @@ func (e *Encoder) Close() error {
 	if e.err != nil {
 		return e.err
 	}
-	e.buf = binary.LittleEndian.AppendUint64(e.buf, e.crc)
+	crc := e.crc
+	if e.noChecksum {
+		crc = 0 // what Redis writes with rdbchecksum no; loaders skip the check
+	}
+	e.buf = binary.LittleEndian.AppendUint64(e.buf, crc)
 	_, e.err = e.w.Write(e.buf)
 	e.buf = e.buf[:0]
 	return e.err
