@@ -169,6 +169,14 @@ func TestRDBCompressionAndChecksumOff(t *testing.T) {
 	}
 }
 
+// A database with no keys yet takes writes while a snapshot is read (the
+// SET runs in the same turn as the BGSAVE, before the save reads a key).
+func TestWriteToEmptyDatabaseDuringBgsave(t *testing.T) {
+	rc := dialRaw(t, startServer(t))
+	rc.send("*1\r\n$6\r\nBGSAVE\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n")
+	rc.expect("+Background saving started\r\n+OK\r\n")
+}
+
 // A corrupt file stops the start with a message naming it, and is left as
 // it was.
 func TestCorruptRDBRefusesToLoad(t *testing.T) {

@@ -103,15 +103,14 @@ func (d *dict[T, P]) reserve(n int) {
 	}
 }
 
-// maybeGrow grows the table at load factor 1, as Redis's dictAdd.
+// maybeGrow grows the table at load factor 1, as Redis's dictAdd. A dict
+// without a table gets one even while a snapshot pauses resizing: the
+// snapshot has nothing to read in it but keys newer than itself.
 func (d *dict[T, P]) maybeGrow() {
-	if d.rehashing() || d.paused > 0 {
-		return
-	}
 	switch size := len(d.table[0]); {
 	case size == 0:
 		d.resizeTo(dictMinSize)
-	case d.used[0] >= size:
+	case d.used[0] >= size && !d.rehashing() && d.paused == 0:
 		d.resizeTo(d.used[0] + 1)
 	}
 }

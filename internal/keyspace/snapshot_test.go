@@ -48,3 +48,17 @@ func TestSnapshotIsConsistentAndCountsProgress(t *testing.T) {
 		}
 	}
 }
+
+// A database empty when the snapshot started takes keys during it.
+func TestSnapshotOfEmptyDatabase(t *testing.T) {
+	ks := New(1)
+	snap := ks.StartSnapshot()
+	ks.DBs[0].Set("a", str("1"), false)
+	read := 0
+	for !snap.Next(8, func(int, *Entry) { read++ }) {
+	}
+	snap.Close()
+	if read != 0 || ks.DBs[0].Peek("a") == nil {
+		t.Fatalf("snapshot read %d keys; a is %v", read, ks.DBs[0].Peek("a"))
+	}
+}
