@@ -47,6 +47,7 @@ type aofState struct {
 	// retry succeeds, as Redis's aof_last_write_status.
 	writeErr, syncErr error
 	lastErrorLog      time.Time
+	lastTimestamp     int64 // of the last "#TS:" annotation (unix seconds)
 }
 
 func (s *Server) aofDir() string { return filepath.Join(s.cfg.Dir, s.cfg.AppendDirName) }
@@ -176,17 +177,15 @@ func (s *Server) aofTruncated(path string, validUpTo int64, last bool) error {
 	return nil
 }
 
-// createAOF starts an AOF from the data in memory: a base RDB, an empty
+// createAOF starts an AOF from the data in memory: a base file, an empty
 // incremental file and the manifest naming them.
 func (s *Server) createAOF() error {
 	if err := os.MkdirAll(s.aofDir(), 0o755); err != nil {
 		return err
 	}
-	files := []aof.ManifestFile{
-		{Name: s.cfg.AppendFilename + ".1.base.rdb", Seq: 1, Type: aof.TypeBase},
-		{Name: s.cfg.AppendFilename + ".1.incr.aof", Seq: 1, Type: aof.TypeIncr},
-	}
-	if err := s.writeRDB(filepath.Join(s.aofDir(), files[0].Name), s.rdbHeader(true)); err != nil {
+	format, base := s.aofBase(1)
+	files := []aof.ManifestFile{base, {Name: s.cfg.AppendFilename + ".1.incr.aof", Seq: 1, Type: aof.TypeIncr}}
+	if err := s.writeDataset(filepath.Join(s.aofDir(), base.Name), format); err != nil {
 		return err
 	}
 	if err := writeFileSynced(filepath.Join(s.aofDir(), files[1].Name), nil); err != nil {
@@ -239,6 +238,16 @@ func openIncr(path string) (*os.File, int64, error) {
 	return f, info.Size(), nil
 }
 
+// annotateTime appends a "#TS:<unix time>" line when the second has
+// changed since the last one, as Redis does with aof-timestamp-enabled
+// (for redis-check-aof --truncate-to-timestamp).
+func (a *aofState) annotateTime(unix int64) {
+	if unix > a.lastTimestamp {
+		a.buf = fmt.Appendf(a.buf, "#TS:%d\r\n", unix)
+		a.lastTimestamp = unix
+	}
+}
+
 // feed appends a propagated command, with a SELECT when the database
 // changes (db -1 needs none).
 func (a *aofState) feed(db int, argv [][]byte) {
@@ -285,11 +294,18 @@ func (s *Server) writeAOFBuffer(force bool) (syncNeeded *os.File) {
 	a.size += int64(n)
 	a.buf = a.buf[:0]
 	a.dirty = true
-	if s.cfg.AppendFsync == "always" {
+	if s.cfg.AppendFsync == "always" && !s.fsyncPostponed() {
 		a.dirty = false
 		return a.file
 	}
 	return nil
+}
+
+// fsyncPostponed is no-appendfsync-on-rewrite: no AOF fsync while a
+// snapshot (a background save or rewrite) is being written, so they don't
+// compete for the disk; the sync after it covers what was written.
+func (s *Server) fsyncPostponed() bool {
+	return s.cfg.NoFsyncOnRewrite && s.ks.Snapshotting()
 }
 
 // aofWriteFailed handles a failed write of the AOF buffer as Redis does.
@@ -353,7 +369,9 @@ func (s *Server) syncReplaced(f *os.File, always bool) {
 func (s *Server) syncAOF() {
 	s.mu.Lock()
 	a := s.aof
-	if a == nil || !a.dirty || s.cfg.AppendFsync != "everysec" || time.Since(a.lastSync) < time.Second {
+	// With always, a file is left dirty only by no-appendfsync-on-rewrite:
+	// synced here too once the snapshot is done.
+	if a == nil || !a.dirty || s.cfg.AppendFsync == "no" || time.Since(a.lastSync) < time.Second || s.fsyncPostponed() {
 		s.mu.Unlock()
 		return
 	}
@@ -495,14 +513,22 @@ func (s *Server) bgrewriteaof() error {
 	s.rewriteStart = time.Now()
 	s.stats.aofRewrites++
 	s.logf("Background append only file rewriting started")
-	go s.finishRewrite(snap, old, incr, seq)
+	format, base := s.aofBase(seq)
+	go s.finishRewrite(snap, format, base, old, incr)
 	return nil
 }
 
-func (s *Server) finishRewrite(snap *keyspace.Snapshot, old []aof.ManifestFile, incr aof.ManifestFile, seq int64) {
-	base := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.base.rdb", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeBase}
+// aofBase is the format and manifest entry of a new base file: an RDB
+// (aof-use-rdb-preamble yes, "<name>.<seq>.base.rdb") or commands
+// ("<name>.<seq>.base.aof"), as Redis names them.
+func (s *Server) aofBase(seq int64) (snapshotFormat, aof.ManifestFile) {
+	format, suffix := s.aofBaseFormat()
+	return format, aof.ManifestFile{Name: fmt.Sprintf("%s.%d.base%s", s.cfg.AppendFilename, seq, suffix), Seq: seq, Type: aof.TypeBase}
+}
+
+func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, base aof.ManifestFile, old []aof.ManifestFile, incr aof.ManifestFile) {
 	tmp := filepath.Join(s.aofDir(), fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
-	err := s.saveSnapshot(snap, s.rdbHeader(true), tmp)
+	err := s.saveSnapshot(snap, format, tmp)
 	if err == nil {
 		err = os.Rename(tmp, filepath.Join(s.aofDir(), base.Name))
 	}

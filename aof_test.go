@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"respd/internal/aof"
+	"respd/internal/keyspace"
 	"respd/internal/rdb"
 
 	"github.com/redis/go-redis/v9"
@@ -122,6 +127,61 @@ func TestAOFInteroperability(t *testing.T) {
 	writeAOFWorkload(t, redisAddr)
 	_, addr2 := startTestServer(t, "--dir", dir2, "--appendonly", "yes")
 	checkAOFWorkload(t, addr2, "respd from redis-server's AOF")
+}
+
+// aof-use-rdb-preamble no writes bases as commands (".base.aof"), and
+// aof-timestamp-enabled yes puts "#TS:" annotations in the files (a base
+// starts with one), as in Redis; each server loads the other's directory.
+func TestAOFWithoutPreambleWithTimestamps(t *testing.T) {
+	interopRequireRedis(t)
+	args := []string{"--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--aof-timestamp-enabled", "yes"}
+	start := map[string]func(dir string) string{
+		"respd": func(dir string) string { return startServer(t, append([]string{"--dir", dir}, args...)...) },
+		"redis": func(dir string) string { return diffStartRedis(t, append([]string{"--dir", dir}, args...)...) },
+	}
+	dirs := map[string]string{}
+	for name, startIn := range start {
+		dir := t.TempDir()
+		addr := startIn(dir)
+		writeAOFWorkload(t, addr)
+		expectReplies(t, addr, "BGREWRITEAOF", "+Background append only file rewriting started\r\n")
+		waitFor(t, func() bool {
+			info := interopInfoSection(t, addr, "persistence")
+			return info["aof_rewrite_in_progress"] == "0" && info["aof_rewrites"] == "1"
+		})
+		expectReplies(t, addr, "SET later yes", "+OK\r\n")
+		aofDir := filepath.Join(dir, "appendonlydir")
+		manifest, _ := os.ReadFile(filepath.Join(aofDir, "appendonly.aof.manifest"))
+		if want := "file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"; string(manifest) != want {
+			t.Fatalf("%s: manifest %q, want %q", name, manifest, want)
+		}
+		for _, file := range []string{"appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof"} {
+			data, _ := os.ReadFile(filepath.Join(aofDir, file))
+			if file == "appendonly.aof.2.base.aof" && !strings.HasPrefix(string(data), "#TS:") {
+				t.Errorf("%s: %s starts %.30q, not with a timestamp", name, file, data)
+			}
+			rd := aof.NewReader(bytes.NewReader(data))
+			for {
+				argv, err := rd.ReadCommand()
+				if err != nil {
+					if err != io.EOF {
+						t.Fatalf("%s: %s: %v", name, file, err)
+					}
+					break
+				}
+				if cmd := strings.ToUpper(string(argv[0])); file == "appendonly.aof.2.base.aof" && cmd != "SELECT" && cmd != "SET" && cmd != "PEXPIREAT" {
+					t.Errorf("%s: base holds %s", name, argv[0])
+				}
+			}
+		}
+		checkAOF(t, filepath.Join(aofDir, "appendonly.aof.manifest"))
+		dirs[name] = dir
+	}
+	for from, to := range map[string]string{"respd": "redis", "redis": "respd"} {
+		addr := start[to](copyDir(t, dirs[from]))
+		checkAOFWorkload(t, addr, to+" from "+from+"'s AOF")
+		expectReplies(t, addr, "GET later", "$3\r\nyes\r\n")
+	}
 }
 
 // What a crash can leave at the end of the AOF is cut off, and the file
@@ -293,4 +353,36 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("timed out")
 		}
 	}
+}
+
+// aof-timestamp-enabled: a "#TS:" line before the first write of each
+// second.
+func TestAOFTimestamps(t *testing.T) {
+	dir := t.TempDir()
+	_, addr := startTestServer(t, "--dir", dir, "--appendonly", "yes", "--aof-timestamp-enabled", "yes")
+	before := time.Now().Unix()
+	expectReplies(t, addr, "SET a 1", "+OK\r\n", "SET b 2", "+OK\r\n")
+	data, _ := os.ReadFile(filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof"))
+	var stamp int64
+	rest, ok := strings.CutPrefix(string(data), "#TS:")
+	if ok {
+		fmt.Sscanf(rest, "%d", &stamp)
+	}
+	if stamp < before || stamp > time.Now().Unix() || strings.Count(string(data), "#TS:") > 2 {
+		t.Fatalf("incremental file: %q", data)
+	}
+}
+
+// no-appendfsync-on-rewrite: with appendfsync always, writes made while a
+// snapshot is written are not synced until it is done (then the cron
+// syncs them).
+func TestNoAppendfsyncOnRewrite(t *testing.T) {
+	s, addr := startTestServer(t, "--appendonly", "yes", "--appendfsync", "always", "--no-appendfsync-on-rewrite", "yes")
+	snap := locked(s, func() *keyspace.Snapshot { return s.ks.StartSnapshot() })
+	expectReplies(t, addr, "SET a 1", "+OK\r\n")
+	if !locked(s, func() bool { return s.aof.dirty }) {
+		t.Fatal("the write was synced during the snapshot")
+	}
+	locked(s, func() bool { snap.Close(); return true })
+	waitFor(t, func() bool { return !locked(s, func() bool { return s.aof.dirty }) })
 }

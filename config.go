@@ -52,6 +52,10 @@ type Config struct {
 	AppendDirName  string      `conf:"appenddirname"`
 	AppendFilename string      `conf:"appendfilename"`
 	AppendFsync    string      `conf:"appendfsync"`
+	// AOF options.
+	AOFTimestamps    bool `conf:"aof-timestamp-enabled"`
+	AOFRDBPreamble   bool `conf:"aof-use-rdb-preamble"`
+	NoFsyncOnRewrite bool `conf:"no-appendfsync-on-rewrite"`
 
 	// Replication.
 	ReplicaOf       ReplicaOf `conf:"replicaof"`

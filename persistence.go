@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
+	"respd/internal/aof"
 	"respd/internal/keyspace"
 	"respd/internal/rdb"
 )
@@ -100,7 +102,7 @@ func (s *Server) save() error {
 	s.stats.rdbSaves++ // rdb_saves counts attempts, as in Redis
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-%d.rdb", os.Getpid()))
-	err := s.writeRDB(tmp, s.rdbHeader(false))
+	err := s.writeDataset(tmp, s.rdbEncoder(false))
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
@@ -118,13 +120,15 @@ func (s *Server) save() error {
 	return nil
 }
 
-func (s *Server) writeRDB(path string, h rdb.Header) error {
+// writeDataset writes the dataset to path with the lock held (SAVE), in
+// the format newEncoder gives, and syncs it.
+func (s *Server) writeDataset(path string, newEncoder snapshotFormat) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	enc, err := rdb.NewEncoder(f, h)
+	enc, err := newEncoder(f)
 	if err != nil {
 		return err
 	}
@@ -148,6 +152,35 @@ func (s *Server) writeRDB(path string, h rdb.Header) error {
 		return err
 	}
 	return f.Sync()
+}
+
+// snapshotEncoder writes a dataset's keys in a file format: an RDB
+// (rdb.Encoder), or commands for an AOF base without an RDB preamble
+// (aof.BaseEncoder).
+type snapshotEncoder interface {
+	SelectDB(db int, keys, volatile uint64) error
+	String(key, value []byte, expireMs int64) error
+	Flush() error
+	Close() error
+}
+
+// snapshotFormat starts a snapshotEncoder on w.
+type snapshotFormat func(w io.Writer) (snapshotEncoder, error)
+
+// rdbEncoder is the RDB format, with the header of a file written now.
+func (s *Server) rdbEncoder(aofBase bool) snapshotFormat {
+	h := s.rdbHeader(aofBase)
+	return func(w io.Writer) (snapshotEncoder, error) { return rdb.NewEncoder(w, h) }
+}
+
+// aofBaseFormat is the format of an AOF base written now, and its file
+// name's suffix: an RDB (aof-use-rdb-preamble yes), or commands.
+func (s *Server) aofBaseFormat() (snapshotFormat, string) {
+	if s.cfg.AOFRDBPreamble {
+		return s.rdbEncoder(true), ".rdb"
+	}
+	now, timestamp := time.Now().UnixMilli(), s.cfg.AOFTimestamps
+	return func(w io.Writer) (snapshotEncoder, error) { return aof.NewBaseEncoder(w, now, timestamp), nil }, ".aof"
 }
 
 // rdbHeader is what an RDB written now says about this server: an AOF's
@@ -317,14 +350,14 @@ func (s *Server) bgsave() error {
 	s.dirtyAtBgsave = s.stats.dirty
 	snap := s.ks.StartSnapshot()
 	s.logf("Background saving started")
-	go s.writeSnapshot(snap, s.rdbHeader(false))
+	go s.writeSnapshot(snap, s.rdbEncoder(false))
 	return nil
 }
 
-func (s *Server) writeSnapshot(snap *keyspace.Snapshot, h rdb.Header) {
+func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat) {
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
-	err := s.saveSnapshot(snap, h, tmp)
+	err := s.saveSnapshot(snap, format, tmp)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer func() { s.bgsaveDoneForReplicas(err) }()
@@ -359,17 +392,17 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, h rdb.Header) {
 	s.logf("Background saving terminated with success")
 }
 
-// saveSnapshot writes the snapshot, with header h, to path, syncing every 4 MB, as
+// saveSnapshot writes the snapshot, in format, to path, syncing every 4 MB, as
 // Redis's rdb-save-incremental-fsync: one big sync at the end would stall
 // the AOF's own syncs behind it.
-func (s *Server) saveSnapshot(snap *keyspace.Snapshot, h rdb.Header, path string) error {
+func (s *Server) saveSnapshot(snap *keyspace.Snapshot, format snapshotFormat, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	unsynced := 0
-	err = s.encodeSnapshot(snap, h, func() error {
+	err = s.encodeSnapshot(snap, format, func() error {
 		if s.bgsaveAborted && s.bgsaving {
 			return errBgsaveAborted
 		}
@@ -390,14 +423,14 @@ func (s *Server) saveSnapshot(snap *keyspace.Snapshot, h rdb.Header, path string
 	return f.Sync()
 }
 
-// encodeSnapshot encodes the snapshot as an RDB with header h and hands it to out a chunk at a time. Under the lock, it only
+// encodeSnapshot encodes the snapshot in format and hands it to out a chunk at a time. Under the lock, it only
 // copies the keys of 1024 buckets out; compressing and encoding them (LZF
 // of every value, the checksum) happen outside, so clients wait for a
 // memory copy, not for the encoder. check runs under the lock before each
 // step; its error stops the encoding.
-func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, h rdb.Header, check func() error, out func(chunk []byte) error) error {
+func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, check func() error, out func(chunk []byte) error) error {
 	var chunk bytes.Buffer
-	enc, err := rdb.NewEncoder(&chunk, h)
+	enc, err := format(&chunk)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"respd/internal/aof"
 	"respd/internal/keyspace"
-	"respd/internal/rdb"
 )
 
 // Replication, master side, as Redis's replication.c: every write is
@@ -419,7 +418,7 @@ func (s *Server) startFullSync() {
 	}
 	if diskless {
 		s.logf("Starting BGSAVE for SYNC with target: replicas sockets")
-		go s.sendSnapshot(s.ks.StartSnapshot(), s.rdbHeader(false), waiting)
+		go s.sendSnapshot(s.ks.StartSnapshot(), s.rdbEncoder(false), waiting)
 		return
 	}
 	s.logf("Starting BGSAVE for SYNC with target: disk")
@@ -433,10 +432,10 @@ func (s *Server) startFullSync() {
 
 // sendSnapshot is the diskless transfer: the snapshot is encoded straight
 // into the replicas' output, framed as "$EOF:<mark>\r\n" <rdb> <mark>.
-func (s *Server) sendSnapshot(snap *keyspace.Snapshot, h rdb.Header, targets []*Client) {
+func (s *Server) sendSnapshot(snap *keyspace.Snapshot, format snapshotFormat, targets []*Client) {
 	mark := []byte(randomHex(40))
 	targets = s.sendSyncChunk(targets, append(append([]byte("$EOF:"), mark...), "\r\n"...))
-	err := s.encodeSnapshot(snap, h, func() error {
+	err := s.encodeSnapshot(snap, format, func() error {
 		if len(targets) == 0 {
 			return errNoReplicas
 		}

@@ -365,8 +365,11 @@ func (s *Server) propagate(db int, argv ...[]byte) {
 // feedStreams appends a command to the AOF and the replication stream;
 // db -1 needs no SELECT.
 func (s *Server) feedStreams(db int, argv [][]byte) {
-	if s.aof != nil {
-		s.aof.feed(db, argv)
+	if a := s.aof; a != nil {
+		if s.cfg.AOFTimestamps {
+			a.annotateTime(time.Now().Unix())
+		}
+		a.feed(db, argv)
 	}
 	if s.feedsReplicas() {
 		s.repl.feed(db, argv)

@@ -178,3 +178,59 @@ func truncatedIfEOF(err error) error {
 	}
 	return err
 }
+
+// BaseEncoder writes a dataset as the commands that rebuild it: an AOF
+// base without an RDB preamble (aof-use-rdb-preamble no), as Redis's
+// rewriteAppendOnlyFileRio writes one. Each database with keys gets a
+// SELECT, each string a SET, each TTL a PEXPIREAT; keys already expired
+// are left out. Its methods are rdb.Encoder's, so a snapshot is written
+// the same way in either format.
+type BaseEncoder struct {
+	w   io.Writer
+	buf []byte
+	now int64 // unix ms: keys expiring before are left out
+	err error
+}
+
+// NewBaseEncoder starts a base as of now (unix ms); with timestamp it
+// opens with a "#TS:" annotation (aof-timestamp-enabled).
+func NewBaseEncoder(w io.Writer, nowMs int64, timestamp bool) *BaseEncoder {
+	e := &BaseEncoder{w: w, now: nowMs}
+	if timestamp {
+		e.buf = fmt.Appendf(e.buf, "#TS:%d\r\n", nowMs/1000)
+	}
+	return e
+}
+
+// SelectDB starts database db (the counts are for rdb.Encoder's sake).
+func (e *BaseEncoder) SelectDB(db int, keys, volatile uint64) error {
+	e.buf = AppendCommand(e.buf, [][]byte{[]byte("SELECT"), strconv.AppendInt(nil, int64(db), 10)})
+	return e.err
+}
+
+// String writes a string key and its TTL (expireMs, unix ms; 0 for none).
+func (e *BaseEncoder) String(key, value []byte, expireMs int64) error {
+	if expireMs != 0 && expireMs < e.now {
+		return e.err
+	}
+	e.buf = AppendCommand(e.buf, [][]byte{[]byte("SET"), key, value})
+	if expireMs != 0 {
+		e.buf = AppendCommand(e.buf, [][]byte{[]byte("PEXPIREAT"), key, strconv.AppendInt(nil, expireMs, 10)})
+	}
+	if len(e.buf) >= 64<<10 {
+		e.Flush()
+	}
+	return e.err
+}
+
+// Flush writes what is buffered.
+func (e *BaseEncoder) Flush() error {
+	if e.err == nil && len(e.buf) > 0 {
+		_, e.err = e.w.Write(e.buf)
+		e.buf = e.buf[:0]
+	}
+	return e.err
+}
+
+// Close writes the rest; it does not close the writer.
+func (e *BaseEncoder) Close() error { return e.Flush() }
