@@ -98,7 +98,7 @@ func (s *Server) loadAOF(files []aof.ManifestFile) error {
 	})
 	start := time.Now()
 	// The loader's replies are switched off, as for Redis's fake AOF client.
-	loader := &Client{srv: s, w: redcon.NewWriter(io.Discard), replyOff: true, resp: 2, authenticated: true, lastCmd: "NULL"}
+	loader := &Client{srv: s, w: redcon.NewWriter(io.Discard), replyOff: true, resp: 2, authenticated: true, lastCmd: "NULL", loadingAOF: true}
 	for i, f := range files {
 		if f.Type == aof.TypeHistory {
 			continue
@@ -129,6 +129,9 @@ func (s *Server) replayAOF(loader *Client, path string, last bool) error {
 		return err
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err == nil {
+		defer s.loadingFile(info.Size())()
+	}
 	rd := aof.NewReader(f)
 	var beforeMulti int64 // where the open transaction's MULTI starts
 	for {
@@ -155,6 +158,9 @@ func (s *Server) replayAOF(loader *Client, path string, last bool) error {
 			beforeMulti = at
 		}
 		s.dispatch(loader, argv)
+		if err := s.loadingYield(rd.Offset()); err != nil {
+			return err
+		}
 	}
 }
 
@@ -584,6 +590,8 @@ func (s *Server) writeManifest(files []aof.ManifestFile) error {
 // starts a rewrite that creates the AOF; turning it off closes it.
 func (s *Server) applyAppendonly() {
 	switch {
+	case s.loading.active:
+		// Not from half the data: the load's end applies it.
 	case s.cfg.AppendOnly && s.aof == nil && !s.ks.Snapshotting():
 		if err := s.bgrewriteaof(); err != nil {
 			s.logf("Can't turn the AOF on: %v", err)

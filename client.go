@@ -55,8 +55,10 @@ type Client struct {
 	// command (what WAIT waits for); blocked is set while WAIT blocks.
 	replica  *replicaInfo
 	isMaster bool
-	woff     int64
-	blocked  *waitRequest
+	// loadingAOF is the client replaying the AOF, obeyed while loading.
+	loadingAOF bool
+	woff       int64
+	blocked    *waitRequest
 
 	// closing is set by QUIT and CLIENT KILL: commands still in the pipeline
 	// are ignored.

@@ -26,6 +26,7 @@ const (
 	errNoProto           = "NOPROTO unsupported protocol version"
 	errReadonly          = "READONLY You can't write against a read only replica."
 	errMasterDown        = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+	errLoading           = "LOADING Redis is loading the dataset in memory"
 	errTimeoutNegative   = "ERR timeout is negative"
 	errTimeoutNotInteger = "ERR timeout is not an integer or out of range"
 	errInvalidClientName = "ERR Client names cannot contain spaces, newlines or special characters."

@@ -202,7 +202,7 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	if keys > 0 {
 		forkPerc = float64(saved) / float64(keys) * 100
 	}
-	infoLine(b, "loading", 0)
+	infoLine(b, "loading", boolInt(s.loading.active))
 	infoLine(b, "async_loading", 0)
 	infoLine(b, "current_cow_peak", 0)
 	infoLine(b, "current_cow_size", 0)
@@ -243,6 +243,9 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 		infoLine(b, "aof_buffer_length", len(a.buf))
 		infoLine(b, "aof_pending_bio_fsync", boolInt(a.syncing))
 		infoLine(b, "aof_delayed_fsync", s.stats.aofDelayedFsync)
+	}
+	if s.loading.active {
+		s.infoLoading(func(key string, value any) { infoLine(b, key, value) })
 	}
 }
 

@@ -12,13 +12,6 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// locked runs fn holding the server's data lock.
-func locked[T any](s *Server, fn func() T) T {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fn()
-}
-
 func (s *Server) dirtyCount() int64 { return locked(s, func() int64 { return s.stats.dirty }) }
 
 // rawSteps sends each command on a fresh raw connection and expects its

@@ -49,9 +49,6 @@ func main() {
 	if s.logger, err = openLog(cfg); err != nil {
 		fatal(err.Error())
 	}
-	if err := s.LoadData(); err != nil {
-		fatal(err.Error())
-	}
 	if err := s.Listen(); err != nil {
 		fatal(fmt.Sprintf("can't listen on %s (tcp): %s", net.JoinHostPort(cmp.Or(cfg.Bind, "*"), strconv.Itoa(cfg.Port)), strerror(err)))
 	}
@@ -59,7 +56,6 @@ func main() {
 	if cfg.File == "" {
 		s.logf("No config file specified, using the default config. To specify one: respd /path/to/redis.conf")
 	}
-	s.logf("Ready to accept connections tcp on %s", s.Addr())
 
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
@@ -77,7 +73,7 @@ func main() {
 		}
 		s.Shutdown()
 	}()
-	s.Serve()
+	s.Serve(true) // loading the data meanwhile
 	s.logf("respd is now ready to exit, bye bye...")
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,7 +49,13 @@ func (s *Server) loadRDBFile(path string) error {
 	now := start.UnixMilli()
 	var loaded, expired int64
 	s.loadedRepl = savedReplication{streamDB: -1, offset: -1}
-	loader := rdb.Loader{Aux: s.loadedRepl.aux, IgnoreChecksum: !s.cfg.RDBChecksum}
+	loader := rdb.Loader{IgnoreChecksum: !s.cfg.RDBChecksum}
+	loader.Aux = func(key, value []byte) {
+		s.loadedRepl.aux(key, value)
+		if string(key) == "used-mem" {
+			s.loading.rdbUsedMem, _ = strconv.ParseInt(string(value), 10, 64)
+		}
+	}
 	loader.ResizeDB = func(db int, keys, expires uint64) {
 		// Sized ahead, as Redis does, so that the tables don't rehash
 		// while they fill; a key takes at least 3 bytes of the file, which
@@ -58,7 +65,17 @@ func (s *Server) loadRDBFile(path string) error {
 			s.ks.DBs[db].Reserve(int(min(keys, limit)), int(min(expires, limit)))
 		}
 	}
+	// key-load-delay (µs per key) is Redis's knob to slow a load down, for
+	// tests that watch one.
+	keyDelay := time.Duration(s.cfg.getInt("key-load-delay")) * time.Microsecond
 	loader.Record = func(r rdb.Record) error {
+		if keyDelay > 0 {
+			time.Sleep(keyDelay)
+		}
+		s.stats.loadKeysLoaded, s.stats.loadKeysExpired = loaded, expired
+		if err := s.loadingYield(r.End); err != nil {
+			return err
+		}
 		if r.DB >= len(s.ks.DBs) {
 			return fmt.Errorf("database %d is out of range (databases is %d)", r.DB, len(s.ks.DBs))
 		}
@@ -82,6 +99,7 @@ func (s *Server) loadRDBFile(path string) error {
 		}
 		return nil
 	}
+	defer s.loadingFile(info.Size())()
 	if err := loader.Load(f); err != nil {
 		return fmt.Errorf("can't load %s: %w", path, err)
 	}
@@ -220,7 +238,8 @@ func cmdLastsave(c *Client, args [][]byte) { c.Int(c.srv.lastSave.Unix()) }
 // prepareShutdown makes the save a shutdown requires (lock held): always
 // with SAVE, never with NOSAVE, otherwise when save points are configured.
 func (s *Server) prepareShutdown(save, noSave bool) error {
-	if noSave || (!save && len(s.cfg.Save) == 0) {
+	// While loading, the dataset is incomplete: never saved, as in Redis.
+	if noSave || (!save && len(s.cfg.Save) == 0) || s.loading.active {
 		return nil
 	}
 	s.logf("Saving the final RDB snapshot before exiting.")

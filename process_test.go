@@ -37,6 +37,16 @@ type serverProc struct {
 // answers PING. Prefix is run in front of it (e.g. prlimit and its flags).
 func startProc(t *testing.T, prefix []string, bin, dir string, args ...string) *serverProc {
 	t.Helper()
+	p := runProc(t, prefix, bin, dir, args...)
+	if err := awaitPong(p.addr, p.done); err != nil {
+		t.Fatalf("%s: %v: %s", bin, err, p.out.String())
+	}
+	return p
+}
+
+// runProc is startProc without the wait.
+func runProc(t *testing.T, prefix []string, bin, dir string, args ...string) *serverProc {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -55,9 +65,6 @@ func startProc(t *testing.T, prefix []string, bin, dir string, args ...string) *
 	}
 	go func() { p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(p.kill)
-	if err := awaitPong(p.addr, p.done); err != nil {
-		t.Fatalf("%s: %v: %s", bin, err, p.out.String())
-	}
 	return p
 }
 

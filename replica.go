@@ -381,7 +381,11 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	if err := s.loadRDBFile(path); err != nil {
+	// Clients get LOADING meanwhile, as from a Redis replica.
+	s.beginLoading()
+	err = s.loadRDBFile(path)
+	s.endLoading()
+	if err != nil {
 		return fmt.Errorf("failed trying to load the MASTER synchronization DB from disk: %w", err)
 	}
 	r := &s.repl

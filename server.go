@@ -68,6 +68,7 @@ type Server struct {
 	inExec, execPropagated bool
 
 	loop     *eventLoop
+	loading  loadingState
 	stopping bool // Shutdown asked the event loop to stop
 	// closingClients were killed (CLIENT KILL, timeout) and are closed by
 	// the event loop at the end of its turn.
@@ -124,18 +125,22 @@ func (s *Server) Listen() error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Serve runs the network event loop (netloop.go) until Shutdown.
-func (s *Server) Serve() error {
+// Serve runs the event loop until Shutdown. With load, it loads the data
+// meanwhile (loadAtStart), as a server process starts; without, the data
+// was loaded before (LoadData).
+func (s *Server) Serve(load bool) error {
 	loop, err := newEventLoop(s, s.ln)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.loop = loop
-	if r := s.cfg.ReplicaOf; r.Host != "" {
-		s.startReplication(r.Host, r.Port)
+	if load {
+		go s.loadAtStart()
+	} else {
+		s.startServices()
 	}
 	s.mu.Unlock()
-	go s.cron()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	loop.run()
@@ -149,6 +154,22 @@ func (s *Server) Serve() error {
 	close(s.loopDone)
 	<-s.done
 	return nil
+}
+
+// locked is fn's result, computed with the data lock held.
+func locked[T any](s *Server, fn func() T) T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fn()
+}
+
+// startServices starts what runs once the data is loaded: the cron and,
+// on a replica, the link to the master (lock held).
+func (s *Server) startServices() {
+	if r := s.cfg.ReplicaOf; r.Host != "" {
+		s.startReplication(r.Host, r.Port)
+	}
+	go s.cron()
 }
 
 // Shutdown stops accepting, lets the command in flight finish, and closes
@@ -252,6 +273,8 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 		errMsg = errReadonly
 	case s.staleRefused() && !cmd.has(flagStale):
 		errMsg = errMasterDown
+	case s.loading.active && !cmd.has(flagLoading) && !c.loadingAOF:
+		errMsg = errLoading
 	}
 	if errMsg != "" {
 		if cmd != nil {
@@ -439,6 +462,9 @@ func (s *Server) cron() {
 		case <-s.done:
 			return
 		case <-time.After(period):
+			if locked(s, func() bool { return s.loading.active }) {
+				continue // nothing runs on a dataset being loaded
+			}
 			s.activeExpireCycle(period)
 			s.activeRehash()
 			s.syncAOF()

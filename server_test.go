@@ -53,7 +53,7 @@ func serveConfig(t testing.TB, cfg *Config) (*Server, string) {
 	if err := s.Listen(); err != nil {
 		t.Fatal(err)
 	}
-	go s.Serve()
+	go s.Serve(false)
 	t.Cleanup(s.Shutdown)
 	return s, s.Addr()
 }

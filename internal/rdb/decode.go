@@ -443,6 +443,7 @@ func (l Loader) Load(r io.Reader) error {
 			}
 			return fmt.Errorf("key '%s': %w", key, err)
 		}
+		rec.End = d.off
 		if err := fn(rec); err != nil {
 			return err
 		}

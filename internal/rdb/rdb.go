@@ -84,6 +84,7 @@ type Record struct {
 	Key      []byte
 	ExpireMs int64 // absolute unix ms; 0 = no expiry
 	Type     byte
+	End      int64 // the stream's offset after the record (for progress)
 
 	Value  []byte      // string
 	List   [][]byte    // list, head to tail
