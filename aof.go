@@ -164,13 +164,21 @@ func (s *Server) replayAOF(loader *Client, path string, last bool) error {
 	}
 }
 
+// truncatedAOFError refuses an AOF with a damaged tail under
+// aof-load-truncated no, in Redis's words.
+type truncatedAOFError struct{ file string }
+
+func (e truncatedAOFError) Error() string {
+	return "Unexpected end of file reading the append only file " + e.file + ". You can: " +
+		"1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. " +
+		"2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server."
+}
+
 // aofTruncated handles an AOF file that ends inside a command or a
 // transaction, as Redis does.
 func (s *Server) aofTruncated(path string, validUpTo int64, last bool) error {
 	if s.cfg.get("aof-load-truncated") != "yes" {
-		return fmt.Errorf("Unexpected end of file reading the append only file %s. You can: "+
-			"1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. "+
-			"2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.", filepath.Base(path))
+		return truncatedAOFError{filepath.Base(path)}
 	}
 	if !last {
 		return fmt.Errorf("bad AOF file %s: %w; the truncated file is not the last file", path, aof.ErrTruncated)
