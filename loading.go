@@ -20,6 +20,7 @@ type loadingState struct {
 	total, read int64 // bytes of the files to read, and read so far
 	done        int64 // bytes of the files read completely
 	yielded     int64 // read at the last yield
+	interval    int64 // loading-process-events-interval-bytes
 	rdbUsedMem  int64 // the used-mem the RDB being read records
 }
 
@@ -29,7 +30,9 @@ var errLoadInterrupted = errors.New("loading interrupted by a shutdown")
 // beginLoading starts the loading state (lock held): the loads that follow
 // count their progress and yield. A load outside it (DEBUG RELOAD) holds
 // the lock throughout, as in Redis.
-func (s *Server) beginLoading() { s.loading = loadingState{active: true, start: time.Now()} }
+func (s *Server) beginLoading() {
+	s.loading = loadingState{active: true, start: time.Now(), interval: s.cfg.getInt("loading-process-events-interval-bytes")}
+}
 
 // endLoading ends the loading state (lock held).
 func (s *Server) endLoading() { s.loading = loadingState{} }
@@ -47,7 +50,7 @@ func (s *Server) loadingFile(size int64) (read func()) {
 func (s *Server) loadingYield(offset int64) error {
 	l := &s.loading
 	l.read = l.done + offset
-	if !l.active || l.read-l.yielded < s.cfg.getInt("loading-process-events-interval-bytes") {
+	if !l.active || l.read-l.yielded < l.interval {
 		return nil
 	}
 	l.yielded = l.read
