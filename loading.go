@@ -24,8 +24,12 @@ type loadingState struct {
 	rdbUsedMem  int64 // the used-mem the RDB being read records
 }
 
-// errLoadInterrupted ends a load when the server shuts down meanwhile.
-var errLoadInterrupted = errors.New("loading interrupted by a shutdown")
+var (
+	// errLoadInterrupted ends a load when the server shuts down meanwhile.
+	errLoadInterrupted = errors.New("loading interrupted by a shutdown")
+	// errStillLoading refuses to save a dataset being loaded.
+	errStillLoading = errors.New("the dataset is still being loaded")
+)
 
 // beginLoading starts the loading state (lock held): the loads that follow
 // count their progress and yield. A load outside it (DEBUG RELOAD) holds

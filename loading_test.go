@@ -113,3 +113,26 @@ func TestReplicaLoadingAnswersLoading(t *testing.T) {
 	waitFor(t, func() bool { return interopInfoSection(t, replica, "replication")["master_link_status"] == "up" })
 	expectReplies(t, replica, "DBSIZE", ":500\r\n")
 }
+
+// DEBUG RELOAD, allowed while loading as in Redis, does not save half a
+// dataset over the file.
+func TestDebugReloadWhileLoading(t *testing.T) {
+	dir := t.TempDir()
+	slowRDB(t, dir, 500)
+	before, _ := os.ReadFile(filepath.Join(dir, "dump.rdb"))
+	cfg, err := parseArgs(append([]string{"--dir", dir, "--port", "0", "--bind", "127.0.0.1", "--enable-debug-command", "yes"}, slowLoadArgs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewServer(cfg)
+	if err := s.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(true)
+	t.Cleanup(s.Shutdown)
+	waitFor(t, func() bool { return locked(s, func() bool { return s.loading.active }) })
+	expectReplies(t, s.Addr(), "DEBUG RELOAD", "-ERR Error trying to save the DB: the dataset is still being loaded\r\n")
+	if after, _ := os.ReadFile(filepath.Join(dir, "dump.rdb")); string(after) != string(before) {
+		t.Fatal("the file changed")
+	}
+}

@@ -117,6 +117,11 @@ func (s *Server) save() error {
 	if s.bgsaving && !s.bgsaveAborted {
 		return errSnapshotBusy
 	}
+	if s.loading.active {
+		// Half a dataset must not replace the file (DEBUG RELOAD is
+		// allowed while loading).
+		return errStillLoading
+	}
 	s.stats.rdbSaves++ // rdb_saves counts attempts, as in Redis
 	path := s.rdbPath()
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-%d.rdb", os.Getpid()))
