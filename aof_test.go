@@ -386,3 +386,24 @@ func TestNoAppendfsyncOnRewrite(t *testing.T) {
 	locked(s, func() bool { snap.Close(); return true })
 	waitFor(t, func() bool { return !locked(s, func() bool { return s.aof.dirty }) })
 }
+
+// A replica replays its AOF at restart as Redis does, past the checks
+// clients face: its master's writes are neither refused as READONLY nor,
+// with the master gone and replica-serve-stale-data no, as MASTERDOWN.
+func TestReplicaReplaysItsAOF(t *testing.T) {
+	master := startServer(t, "--repl-diskless-sync-delay", "0")
+	expectReplies(t, master, "SET a 1", "+OK\r\n")
+	host, port, _ := strings.Cut(master, ":")
+	dir := t.TempDir()
+	s, replica := startTestServer(t, "--dir", dir, "--appendonly", "yes", "--replicaof", host+" "+port)
+	waitFor(t, func() bool { return interopInfoSection(t, replica, "replication")["master_link_status"] == "up" })
+	// a is in the AOF base the full sync rewrote; b and c in the
+	// incremental file.
+	expectReplies(t, master, "SET b 2", "+OK\r\n", "SET c 3", "+OK\r\n")
+	waitFor(t, func() bool { return strings.HasPrefix(interopInfoSection(t, replica, "keyspace")["db0"], "keys=3,") })
+	s.Shutdown()
+	_, replica = startTestServer(t, "--dir", dir, "--appendonly", "yes", "--replicaof", "127.0.0.1 1", "--replica-serve-stale-data", "no")
+	if db0 := interopInfoSection(t, replica, "keyspace")["db0"]; !strings.HasPrefix(db0, "keys=3,") {
+		t.Fatalf("after restart: db0 %q, want 3 keys", db0)
+	}
+}

@@ -55,7 +55,7 @@ type Client struct {
 	// command (what WAIT waits for); blocked is set while WAIT blocks.
 	replica  *replicaInfo
 	isMaster bool
-	// loadingAOF is the client replaying the AOF, obeyed while loading.
+	// loadingAOF is the client replaying the AOF, obeyed like the master.
 	loadingAOF bool
 	woff       int64
 	blocked    *waitRequest

@@ -265,15 +265,16 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 		errMsg = errNoAuth
 	case c.multi != nil && cmd.has(flagNoMulti):
 		errMsg = errCommandInMulti
-	case c.isMaster:
-		// The master's stream is obeyed as it comes.
+	case c.isMaster || c.loadingAOF:
+		// The master's stream and the AOF are obeyed as they come: Redis
+		// runs them past none of the checks below.
 	case s.diskError() != "" && (c.isWrite(cmd) || cmd.Name == "ping"):
 		errMsg = s.diskError()
 	case s.cfg.replicaReadOnly() && c.isWrite(cmd):
 		errMsg = errReadonly
 	case s.staleRefused() && !cmd.has(flagStale):
 		errMsg = errMasterDown
-	case s.loading.active && !cmd.has(flagLoading) && !c.loadingAOF:
+	case s.loading.active && !cmd.has(flagLoading):
 		errMsg = errLoading
 	}
 	if errMsg != "" {
