@@ -653,11 +653,16 @@ func fileSize(path string) int64 {
 }
 
 func cmdBgrewriteaof(c *Client, args [][]byte) {
-	switch err := c.srv.bgrewriteaof(); {
-	case err == errSnapshotBusy:
-		c.srv.aofRewriteScheduled = true
+	s := c.srv
+	switch {
+	case s.aofRewriting:
+		c.Error("ERR Background append only file rewriting already in progress")
+	case s.ks.Snapshotting() || s.inExec:
+		// After the background save, or the transaction, as Redis does.
+		s.aofRewriteScheduled = true
+		s.stats.rewriteFailures = 0
 		c.Simple("Background append only file rewriting scheduled")
-	case err != nil:
+	case s.bgrewriteaof() != nil:
 		c.Error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.")
 	default:
 		c.Simple("Background append only file rewriting started")

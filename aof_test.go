@@ -419,3 +419,39 @@ func TestAOFWithUnknownCommandRefusesToLoad(t *testing.T) {
 		t.Fatalf("LoadData: %v", err)
 	}
 }
+
+// BGSAVE and BGREWRITEAOF while the other, or the same, runs, or inside a
+// transaction: Redis's replies, byte for byte. Each batch is one pipeline,
+// so the first job is still running when the next command arrives.
+func TestBackgroundJobsOverlap(t *testing.T) {
+	interopRequireRedis(t)
+	cmd := func(args ...string) string { return string(diffEncode(stringArgv(args...))) }
+	batches := []struct{ send, want string }{
+		{cmd("BGREWRITEAOF") + cmd("BGSAVE") + cmd("BGREWRITEAOF") + cmd("BGSAVE", "SCHEDULE"),
+			"+Background append only file rewriting started\r\n" +
+				"-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n" +
+				"-ERR Background append only file rewriting already in progress\r\n" +
+				"+Background saving scheduled\r\n"},
+		{cmd("BGSAVE") + cmd("BGSAVE", "SCHEDULE") + cmd("BGREWRITEAOF"),
+			"+Background saving started\r\n-ERR Background save already in progress\r\n+Background append only file rewriting scheduled\r\n"},
+		{cmd("MULTI") + cmd("BGSAVE") + cmd("BGREWRITEAOF") + cmd("EXEC"),
+			"+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+Background saving scheduled\r\n+Background append only file rewriting scheduled\r\n"},
+	}
+	for name, addr := range map[string]string{
+		"redis": diffStartRedis(t, "--appendonly", "yes"),
+		"respd": startServer(t, "--appendonly", "yes"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			rc := dialRaw(t, addr)
+			for _, b := range batches {
+				waitFor(t, func() bool {
+					info := interopInfoSection(t, addr, "persistence")
+					return info["rdb_bgsave_in_progress"] == "0" && info["aof_rewrite_in_progress"] == "0" &&
+						info["aof_rewrite_scheduled"] == "0"
+				})
+				rc.send(b.send)
+				rc.expect(b.want)
+			}
+		})
+	}
+}

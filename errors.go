@@ -40,6 +40,7 @@ const (
 	errPanic             = "ERR internal error while executing '%s'; the server logged the details"
 
 	errBgsaveInProgress = "ERR Background save already in progress"
+	errBgsaveOtherChild = "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."
 	errMisconf          = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
 	errMisconfAOF       = "MISCONF Errors writing to the AOF file: "
 

@@ -527,17 +527,28 @@ func cmdBgsave(c *Client, args [][]byte) {
 		c.Error(errSyntax)
 		return
 	}
-	if c.srv.ks.Snapshotting() && schedule {
-		c.srv.bgsaveScheduled = true
+	s := c.srv
+	switch {
+	case s.rdbSnapshotRunning():
+		c.Error(errBgsaveInProgress)
+	case (s.ks.Snapshotting() && schedule) || s.inExec:
+		// After the AOF rewrite, or the transaction, as Redis does.
+		s.bgsaveScheduled = true
 		c.Simple("Background saving scheduled")
-		return
+	case s.ks.Snapshotting():
+		c.Error(errBgsaveOtherChild)
+	default:
+		if err := s.bgsave(); err != nil {
+			c.Error(err.Error())
+			return
+		}
+		c.Simple("Background saving started")
 	}
-	if err := c.srv.bgsave(); err != nil {
-		c.Error(err.Error())
-		return
-	}
-	c.Simple("Background saving started")
 }
+
+// rdbSnapshotRunning reports an RDB being written from a snapshot: a
+// BGSAVE, or a diskless full sync (Redis's RDB child).
+func (s *Server) rdbSnapshotRunning() bool { return s.ks.Snapshotting() && !s.aofRewriting }
 
 // saveCron starts the background saves that save points and BGSAVE
 // SCHEDULE ask for (lock held). After a failed save it waits 5 seconds
