@@ -63,6 +63,10 @@ type Config struct {
 	MasterUser      string    `conf:"masteruser"`
 	ReplicaReadOnly bool      `conf:"replica-read-only"`
 	ReplBacklogSize int64     `conf:"repl-backlog-size"`
+	// A master takes writes only while MinReplicasToWrite replicas have
+	// acknowledged within MinReplicasMaxLag seconds (0 disables it).
+	MinReplicasToWrite int `conf:"min-replicas-to-write"`
+	MinReplicasMaxLag  int `conf:"min-replicas-max-lag"`
 
 	// Limits.
 	MaxMemory               uint64                     `conf:"maxmemory"`

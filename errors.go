@@ -26,6 +26,7 @@ const (
 	errNoProto           = "NOPROTO unsupported protocol version"
 	errReadonly          = "READONLY You can't write against a read only replica."
 	errMasterDown        = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+	errNoGoodReplicas    = "NOREPLICAS Not enough good replicas to write."
 	errLoading           = "LOADING Redis is loading the dataset in memory"
 	errTimeoutNegative   = "ERR timeout is negative"
 	errTimeoutNotInteger = "ERR timeout is not an integer or out of range"

@@ -652,6 +652,34 @@ func (s *Server) replicationCron() {
 	}
 }
 
+// ---- min-replicas-to-write
+
+// goodReplicas counts the replicas taking the stream whose last ACK is at
+// most min-replicas-max-lag seconds old (Redis's repl_good_slaves_count,
+// counted when needed instead of once a second).
+func (s *Server) goodReplicas() int {
+	now, good := time.Now(), 0
+	for _, c := range s.repl.replicas {
+		lag := int(now.Sub(c.replica.ackTime) / time.Second)
+		if c.replica.state == replicaOnline && !c.replica.waitFirstAck && lag <= s.cfg.MinReplicasMaxLag {
+			good++
+		}
+	}
+	return good
+}
+
+// minReplicasEnabled: min-replicas-to-write applies (a master, both
+// settings non-zero).
+func (s *Server) minReplicasEnabled() bool {
+	return s.cfg.MinReplicasToWrite > 0 && s.cfg.MinReplicasMaxLag > 0 && !s.isReplica()
+}
+
+// tooFewReplicas is NOREPLICAS: writes are refused while fewer than
+// min-replicas-to-write replicas are good.
+func (s *Server) tooFewReplicas() bool {
+	return s.minReplicasEnabled() && s.goodReplicas() < s.cfg.MinReplicasToWrite
+}
+
 // ---- WAIT
 
 func cmdWait(c *Client, args [][]byte) {
@@ -803,6 +831,9 @@ func (s *Server) infoReplication(b *strings.Builder) {
 		infoLine(b, "role", "master")
 	}
 	infoLine(b, "connected_slaves", len(r.replicas))
+	if s.cfg.MinReplicasToWrite > 0 && s.cfg.MinReplicasMaxLag > 0 {
+		infoLine(b, "min_slaves_good_slaves", s.goodReplicas())
+	}
 	for i, c := range r.replicas {
 		lag := int64(now.Sub(c.replica.ackTime) / time.Second)
 		fmt.Fprintf(b, "slave%d:ip=%s,port=%d,state=%s,offset=%d,lag=%d\r\n",

@@ -1001,3 +1001,35 @@ func TestReplWireRole(t *testing.T) {
 		})
 	})
 }
+
+// min-replicas-to-write: a master refuses writes (NOREPLICAS; a
+// transaction holding one aborts) until enough replicas are online with a
+// recent ACK, and again once their last ACK is older than
+// min-replicas-max-lag; INFO counts them.
+func TestReplWireMinReplicas(t *testing.T) {
+	rwForEachTarget(t, func(t *testing.T, target rwTarget) {
+		addr := target.start(t, rwMasterArgs("--min-replicas-to-write", "1", "--min-replicas-max-lag", "1")...)
+		c := dialRaw(t, addr)
+		const refused = "-NOREPLICAS Not enough good replicas to write.\r\n"
+		rwDo(t, c, refused, "SET", "k", "v")
+		rwDo(t, c, "$-1\r\n", "GET", "k")
+		rwDo(t, c, "+OK\r\n", "MULTI")
+		rwDo(t, c, refused, "SET", "k", "v")
+		rwDo(t, c, "-EXECABORT Transaction discarded because of previous errors.\r\n", "EXEC")
+		rwCheckInfo(t, rwInfo(t, c), map[string]string{"min_slaves_good_slaves": "0"})
+
+		p := rwDial(t, addr)
+		p.handshake()
+		_, off, _ := p.fullSync(c)
+		// Redis recounts its good replicas once a second.
+		waitFor(t, func() bool { return rwInfo(t, c)["min_slaves_good_slaves"] == "1" })
+		rwDo(t, c, "+OK\r\n", "SET", "k", "v")
+		p.expectStream("SELECT", "0")
+		p.expectStream("SET", "k", "v")
+		p.ack(off + p.read)
+
+		// No ACK for over a second: the replica is lagging.
+		waitFor(t, func() bool { return rwInfo(t, c)["min_slaves_good_slaves"] == "0" })
+		rwDo(t, c, refused, "SET", "k", "w")
+	})
+}
