@@ -81,6 +81,23 @@ func (d *decoder) readPacked(what string, decode func([]byte) ([]lpEntry, error)
 	return entries, at, nil
 }
 
+// readPackedGroups is readPacked for a collection stored as groups of size
+// entries (member and score, field and value, …, unit names them): a
+// count that is not a multiple is corruption, and an empty one is
+// errEmptyKey.
+func (d *decoder) readPackedGroups(what string, decode func([]byte) ([]lpEntry, error), size int, unit string) ([]lpEntry, int64, error) {
+	entries, at, err := d.readPacked(what, decode)
+	switch {
+	case err != nil:
+		return nil, at, err
+	case len(entries)%size != 0:
+		return nil, at, d.errf(at, nil, "corrupt %s: %d entries, not %s", what, len(entries), unit)
+	case len(entries) == 0:
+		return nil, at, errEmptyKey
+	}
+	return entries, at, nil
+}
+
 // ---- Lists ----
 
 func (d *decoder) readList(t byte) ([][]byte, error) {
@@ -321,15 +338,9 @@ func (d *decoder) readDoubleValue(what string) (float64, error) {
 // readPackedZSet reads a ziplist or listpack of alternating members and
 // scores.
 func (d *decoder) readPackedZSet(what string, decode func([]byte) ([]lpEntry, error)) ([]ZMember, error) {
-	entries, at, err := d.readPacked(what, decode)
+	entries, at, err := d.readPackedGroups(what, decode, 2, "member/score pairs")
 	if err != nil {
 		return nil, err
-	}
-	if len(entries)%2 != 0 {
-		return nil, d.errf(at, nil, "corrupt %s: %d entries, not member/score pairs", what, len(entries))
-	}
-	if len(entries) == 0 {
-		return nil, errEmptyKey
 	}
 	zs := make([]ZMember, 0, len(entries)/2)
 	members := make(seen, len(entries)/2)
@@ -429,15 +440,9 @@ func (d *decoder) checkUniqueFields(at int64, fields []HashField) error {
 // readPackedHash reads a ziplist or listpack of alternating fields and
 // values.
 func (d *decoder) readPackedHash(what string, decode func([]byte) ([]lpEntry, error)) ([]HashField, error) {
-	entries, at, err := d.readPacked(what, decode)
+	entries, at, err := d.readPackedGroups(what, decode, 2, "field/value pairs")
 	if err != nil {
 		return nil, err
-	}
-	if len(entries)%2 != 0 {
-		return nil, d.errf(at, nil, "corrupt %s: %d entries, not field/value pairs", what, len(entries))
-	}
-	if len(entries) == 0 {
-		return nil, errEmptyKey
 	}
 	fields := make([]HashField, 0, len(entries)/2)
 	for i := 0; i < len(entries); i += 2 {

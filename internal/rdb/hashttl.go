@@ -92,15 +92,9 @@ func (d *decoder) readHashListpackEx(t byte) ([]HashField, error) {
 		}
 	}
 	const what = "hash listpack with field TTLs"
-	entries, at, err := d.readPacked(what, lpDecode)
+	entries, at, err := d.readPackedGroups(what, lpDecode, 3, "field/value/TTL triples")
 	if err != nil {
 		return nil, err
-	}
-	if len(entries)%3 != 0 {
-		return nil, d.errf(at, nil, "corrupt %s: %d entries, not field/value/TTL triples", what, len(entries))
-	}
-	if len(entries) == 0 {
-		return nil, errEmptyKey
 	}
 	fields := make([]HashField, 0, len(entries)/3)
 	last := int64(-1)
