@@ -1,6 +1,7 @@
 package rdb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -277,4 +278,17 @@ func (r *rawRDB) binDouble(v float64) *rawRDB {
 func (r *rawRDB) ms(v uint64) *rawRDB {
 	r.Write(binary.LittleEndian.AppendUint64(nil, v))
 	return r
+}
+
+// eachDamaged calls decode with every truncation of good and every copy of
+// it with a byte flipped: a decoder fails cleanly or decodes, never panics.
+func eachDamaged(good []byte, decode func([]byte)) {
+	for i := range good {
+		decode(good[:i])
+		for _, x := range []byte{0xFF, 0x01, 0x80} {
+			bad := bytes.Clone(good)
+			bad[i] ^= x
+			decode(bad)
+		}
+	}
 }

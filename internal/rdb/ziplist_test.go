@@ -114,13 +114,5 @@ func TestZiplistInvalid(t *testing.T) {
 			t.Errorf("%s: got %v", name, err)
 		}
 	}
-	// Every truncation and every byte flip fails cleanly or decodes.
-	for i := range good {
-		zlDecode(good[:i])
-		for _, x := range []byte{0xFF, 0x01, 0x80} {
-			bad := bytes.Clone(good)
-			bad[i] ^= x
-			zlDecode(bad)
-		}
-	}
+	eachDamaged(good, func(b []byte) { zlDecode(b) })
 }
