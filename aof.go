@@ -552,8 +552,14 @@ func (s *Server) bgrewriteaof() error {
 // (aof-use-rdb-preamble yes, "<name>.<seq>.base.rdb") or commands
 // ("<name>.<seq>.base.aof"), as Redis names them.
 func (s *Server) aofBase(seq int64) (snapshotFormat, aof.ManifestFile) {
-	format, suffix := s.aofBaseFormat()
-	return format, aof.ManifestFile{Name: fmt.Sprintf("%s.%d.base%s", s.cfg.AppendFilename, seq, suffix), Seq: seq, Type: aof.TypeBase}
+	base := func(suffix string) aof.ManifestFile {
+		return aof.ManifestFile{Name: fmt.Sprintf("%s.%d.base%s", s.cfg.AppendFilename, seq, suffix), Seq: seq, Type: aof.TypeBase}
+	}
+	if s.cfg.AOFRDBPreamble {
+		return s.rdbEncoder(true), base(".rdb")
+	}
+	now, timestamp := time.Now().UnixMilli(), s.cfg.AOFTimestamps
+	return func(w io.Writer) (snapshotEncoder, error) { return aof.NewBaseEncoder(w, now, timestamp), nil }, base(".aof")
 }
 
 func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, base aof.ManifestFile, old []aof.ManifestFile, incr aof.ManifestFile) {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"respd/internal/aof"
 	"respd/internal/keyspace"
 	"respd/internal/rdb"
 )
@@ -194,16 +193,6 @@ type snapshotFormat func(w io.Writer) (snapshotEncoder, error)
 func (s *Server) rdbEncoder(aofBase bool) snapshotFormat {
 	h := s.rdbHeader(aofBase)
 	return func(w io.Writer) (snapshotEncoder, error) { return rdb.NewEncoder(w, h) }
-}
-
-// aofBaseFormat is the format of an AOF base written now, and its file
-// name's suffix: an RDB (aof-use-rdb-preamble yes), or commands.
-func (s *Server) aofBaseFormat() (snapshotFormat, string) {
-	if s.cfg.AOFRDBPreamble {
-		return s.rdbEncoder(true), ".rdb"
-	}
-	now, timestamp := time.Now().UnixMilli(), s.cfg.AOFTimestamps
-	return func(w io.Writer) (snapshotEncoder, error) { return aof.NewBaseEncoder(w, now, timestamp), nil }, ".aof"
 }
 
 // rdbHeader is what an RDB written now says about this server: an AOF's
