@@ -669,15 +669,10 @@ func (s *Server) goodReplicas() int {
 }
 
 // minReplicasEnabled: min-replicas-to-write applies (a master, both
-// settings non-zero).
+// settings non-zero): writes are refused with NOREPLICAS while fewer
+// replicas are good.
 func (s *Server) minReplicasEnabled() bool {
 	return s.cfg.MinReplicasToWrite > 0 && s.cfg.MinReplicasMaxLag > 0 && !s.isReplica()
-}
-
-// tooFewReplicas is NOREPLICAS: writes are refused while fewer than
-// min-replicas-to-write replicas are good.
-func (s *Server) tooFewReplicas() bool {
-	return s.minReplicasEnabled() && s.goodReplicas() < s.cfg.MinReplicasToWrite
 }
 
 // ---- WAIT

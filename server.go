@@ -270,7 +270,7 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 		// runs them past none of the checks below.
 	case s.diskError() != "" && (c.isWrite(cmd) || cmd.Name == "ping"):
 		errMsg = s.diskError()
-	case c.isWrite(cmd) && s.tooFewReplicas():
+	case s.minReplicasEnabled() && c.isWrite(cmd) && s.goodReplicas() < s.cfg.MinReplicasToWrite:
 		errMsg = errNoGoodReplicas
 	case s.cfg.replicaReadOnly() && c.isWrite(cmd):
 		errMsg = errReadonly
