@@ -44,6 +44,9 @@ func (s *Server) endLoading() { s.loading = loadingState{} }
 // loadingFile counts a file of size bytes into the load; the function it
 // returns marks the file read.
 func (s *Server) loadingFile(size int64) (read func()) {
+	if !s.loading.active {
+		return func() {}
+	}
 	s.loading.total += size
 	return func() { s.loading.done += size }
 }
@@ -53,8 +56,10 @@ func (s *Server) loadingFile(size int64) (read func()) {
 // lets clients in (lock held, and given back held).
 func (s *Server) loadingYield(offset int64) error {
 	l := &s.loading
-	l.read = l.done + offset
-	if !l.active || l.read-l.yielded < l.interval {
+	if !l.active {
+		return nil
+	}
+	if l.read = l.done + offset; l.read-l.yielded < l.interval {
 		return nil
 	}
 	l.yielded = l.read
