@@ -66,6 +66,16 @@ func (m seen) add(s []byte) bool {
 	return true
 }
 
+// readCollectionLen reads a collection's element count; an empty
+// collection is errEmptyKey (Redis skips the key).
+func (d *decoder) readCollectionLen(what string) (uint64, error) {
+	n, err := d.readPlainLen(what)
+	if err == nil && n == 0 {
+		err = errEmptyKey
+	}
+	return n, err
+}
+
 // readPacked reads a string holding an encoded collection and decodes it
 // with decode (lpDecode, zlDecode), reporting corruption at its offset.
 func (d *decoder) readPacked(what string, decode func([]byte) ([]lpEntry, error)) ([]lpEntry, int64, error) {
@@ -121,12 +131,9 @@ func (d *decoder) readList(t byte) ([][]byte, error) {
 
 // readStrings reads a length and that many strings (RDB_TYPE_LIST).
 func (d *decoder) readStrings(what string) ([][]byte, error) {
-	n, err := d.readPlainLen(what + " length")
+	n, err := d.readCollectionLen(what + " length")
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmptyKey
 	}
 	elems := make([][]byte, 0, capHint(n))
 	for ; n > 0; n-- {
@@ -142,12 +149,9 @@ func (d *decoder) readStrings(what string) ([][]byte, error) {
 // readQuicklist reads a list of ziplists (RDB_TYPE_LIST_QUICKLIST) or of
 // nodes that are each a listpack or a single element (_QUICKLIST_2).
 func (d *decoder) readQuicklist(t byte) ([][]byte, error) {
-	n, err := d.readPlainLen("quicklist node count")
+	n, err := d.readCollectionLen("quicklist node count")
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmptyKey
 	}
 	var list [][]byte
 	for ; n > 0; n-- {
@@ -262,12 +266,9 @@ func (d *decoder) readZSet(t byte) ([]ZMember, error) {
 // readZSetPairs reads a length and member/score pairs, the score as text
 // (RDB_TYPE_ZSET) or a binary double (_ZSET_2).
 func (d *decoder) readZSetPairs(t byte) ([]ZMember, error) {
-	n, err := d.readPlainLen("zset length")
+	n, err := d.readCollectionLen("zset length")
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmptyKey
 	}
 	zs := make([]ZMember, 0, capHint(n))
 	members := seen{}
@@ -404,12 +405,9 @@ func (d *decoder) readHash(t byte) ([]HashField, error) {
 // readHashPairs reads a length and field/value pairs (RDB_TYPE_HASH).
 func (d *decoder) readHashPairs() ([]HashField, error) {
 	at := d.off
-	n, err := d.readPlainLen("hash length")
+	n, err := d.readCollectionLen("hash length")
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmptyKey
 	}
 	fields := make([]HashField, 0, capHint(n))
 	for ; n > 0; n-- {

@@ -46,12 +46,9 @@ func (d *decoder) readHashMetadata(t byte) ([]HashField, error) {
 			return nil, d.errf(at, nil, "bad hash minimum field TTL %d", minExpire)
 		}
 	}
-	n, err := d.readPlainLen("hash length")
+	n, err := d.readCollectionLen("hash length")
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, errEmptyKey
 	}
 	fields := make([]HashField, 0, capHint(n))
 	for ; n > 0; n-- {
