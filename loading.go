@@ -73,12 +73,12 @@ func (s *Server) loadingYield(offset int64) error {
 }
 
 // loadAtStart is the start's load, in the background of a serving event
-// loop; then the services that need the data start. A file that can't be
-// loaded stops the server, as it would before it served.
+// loop, in the loading state Serve began; then the services that need the
+// data start. A file that can't be loaded stops the server, as it would
+// before it served.
 func (s *Server) loadAtStart() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.beginLoading()
 	err := s.LoadData()
 	s.endLoading()
 	switch {

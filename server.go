@@ -124,7 +124,6 @@ func (s *Server) Listen() error {
 // Addr is the address the server listens on.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-// Serve runs the network event loop (netloop.go) until Shutdown.
 // Serve runs the event loop until Shutdown. With load, it loads the data
 // meanwhile (loadAtStart), as a server process starts; without, the data
 // was loaded before (LoadData).
@@ -136,6 +135,10 @@ func (s *Server) Serve(load bool) error {
 	s.mu.Lock()
 	s.loop = loop
 	if load {
+		// Loading begins before the loop's first turn: a request that
+		// arrived with the first connection is answered LOADING, never
+		// run on the empty dataset the load is about to fill.
+		s.beginLoading()
 		go s.loadAtStart()
 	} else {
 		s.startServices()

@@ -114,3 +114,41 @@ func (rc *rawConn) do(want string, args ...string) {
 }
 
 var ctx = context.Background()
+
+// A request that arrives with the first connection, before the load at
+// start has begun, is answered LOADING or from the loaded data: never from
+// the empty dataset, where a SET acknowledged then would be lost. The
+// request is in the socket before the event loop's first turn, which is
+// when the race between that turn and the load used to be lost.
+func TestFirstRequestWaitsForTheLoad(t *testing.T) {
+	dir := t.TempDir()
+	s, addr := startTestServer(t, "--dir", dir, "--appendonly", "yes")
+	expectReplies(t, addr, "SET k v", "+OK\r\n")
+	s.Shutdown()
+	for i := 0; i < 10; i++ {
+		cfg, err := parseArgs([]string{"--save", "", "--dir", dir, "--appendonly", "yes", "--port", "0", "--bind", "127.0.0.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := NewServer(cfg)
+		s.logger.SetOutput(io.Discard)
+		if err := s.Listen(); err != nil {
+			t.Fatal(err)
+		}
+		conn, err := net.Dial("tcp", s.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Write([]byte("GET k\r\n"))
+		served := make(chan struct{})
+		go func() { s.Serve(true); close(served) }()
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		reply, err := bufio.NewReader(conn).ReadString('\n')
+		conn.Close()
+		s.Shutdown()
+		<-served
+		if err != nil || (reply != "$1\r\n" && reply != "-LOADING Redis is loading the dataset in memory\r\n") {
+			t.Fatalf("start %d: GET k answered %q, %v", i, reply, err)
+		}
+	}
+}
