@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -285,7 +286,10 @@ func cmdClientKill(c *Client, args [][]byte) {
 			}
 			match = func(cl *Client) bool { return prev(cl) && cl.isType(t) }
 		case "user":
-			match = func(cl *Client) bool { return prev(cl) && val == "default" }
+			if val != "default" { // the only user until ACLs land
+				c.Error(fmt.Sprintf(errNoSuchUser, val))
+				return
+			}
 		case "skipme":
 			switch strings.ToLower(val) {
 			case "yes":

@@ -32,6 +32,7 @@ const (
 	errTimeoutNotInteger = "ERR timeout is not an integer or out of range"
 	errInvalidClientName = "ERR Client names cannot contain spaces, newlines or special characters."
 	errNoSuchClient      = "ERR No such client"
+	errNoSuchUser        = "ERR No such user '%s'"
 	errExpireOptions     = "ERR NX and XX, GT or LT options at the same time are not compatible"
 	errGTLTNX            = "ERR GT and LT options at the same time are not compatible"
 	errUnknownCommand    = "ERR unknown command '%.128s', with args beginning with: %s"
