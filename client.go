@@ -23,6 +23,8 @@ type Client struct {
 	interest uint32
 	touched  bool
 	pending  [][][]byte
+	// paused is set while CLIENT PAUSE holds the first of c.pending.
+	paused bool
 
 	id        int64
 	addr      string
@@ -127,7 +129,7 @@ func (c *Client) flags() string {
 	if c.multi != nil {
 		f = append(f, 'x')
 	}
-	if c.blocked != nil {
+	if c.blocked != nil || c.paused {
 		f = append(f, 'b')
 	}
 	if c.closing {

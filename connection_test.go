@@ -209,3 +209,70 @@ func TestClientGoneDuringPause(t *testing.T) {
 	time.Sleep(350 * time.Millisecond)
 	admin.do("$1\r\nv\r\n", "GET", "k") // what was already read still runs
 }
+
+// CLIENT PAUSE as in Redis 7.0, run against redis-server and respd: the
+// pause is processCommand's last check, so a request it would refuse is
+// answered at once; a held client counts in blocked_clients; a write is
+// held before MULTI queues it; and the dataset stays as it is, an expired
+// key hidden but not deleted (expired_keys unchanged) until the pause ends.
+func TestClientPauseAsRedis(t *testing.T) {
+	interopRequireRedis(t)
+	for name, addr := range map[string]string{"redis": diffStartRedis(t), "respd": startServer(t)} {
+		t.Run(name, func(t *testing.T) {
+			info := func(section, field string) string { return interopInfoSection(t, addr, section)[field] }
+			admin := dialRaw(t, addr)
+			// One packet: the pause starts well before the TTL passes.
+			admin.send(string(diffEncode(stringArgv("SET", "k", "v", "PX", "200"))) + string(diffEncode(stringArgv("CLIENT", "PAUSE", "100000", "WRITE"))))
+			admin.expect("+OK\r\n+OK\r\n")
+			waitFor(t, func() bool {
+				reply, err := diffRequest(addr, "GET", "k")
+				return err == nil && reply == "$-1\r\n"
+			})
+			admin.do(":1\r\n", "DBSIZE")
+			admin.do(":0\r\n", "EXISTS", "k")
+			if got := info("stats", "expired_keys"); got != "0" {
+				t.Errorf("expired_keys during the pause: %s", got)
+			}
+
+			held := dialRaw(t, addr)
+			held.do("-ERR wrong number of arguments for 'set' command\r\n", "SET", "x")
+			held.do("-ERR unknown command 'NOSUCH', with args beginning with: \r\n", "NOSUCH")
+			held.send(string(diffEncode(stringArgv("SET", "k2", "v", "EX", "abc"))))
+			waitFor(t, func() bool { return info("clients", "blocked_clients") == "1" })
+
+			multi := dialRaw(t, addr)
+			multi.do("+OK\r\n", "MULTI")
+			multi.send(string(diffEncode(stringArgv("SET", "m", "1"))))
+			waitFor(t, func() bool { return info("clients", "blocked_clients") == "2" })
+
+			reader := dialRaw(t, addr) // a transaction of reads runs
+			reader.do("+OK\r\n", "MULTI")
+			reader.do("+QUEUED\r\n", "GET", "k")
+			reader.do("*1\r\n$-1\r\n", "EXEC")
+
+			admin.do("+OK\r\n", "CLIENT", "UNPAUSE")
+			held.expect("-ERR value is not an integer or out of range\r\n")
+			multi.expect("+QUEUED\r\n")
+			multi.do("*1\r\n+OK\r\n", "EXEC")
+			admin.do("$-1\r\n", "GET", "k")
+			admin.do(":1\r\n", "DBSIZE") // m
+			if got := info("stats", "expired_keys"); got != "1" {
+				t.Errorf("expired_keys after the pause: %s", got)
+			}
+			if got := info("clients", "blocked_clients"); got != "0" {
+				t.Errorf("blocked_clients after the pause: %s", got)
+			}
+		})
+	}
+}
+
+// diffRequest sends one command on a new connection and returns its reply.
+func diffRequest(addr string, args ...string) (string, error) {
+	c, err := diffDial(addr)
+	if err != nil {
+		return "", err
+	}
+	defer c.close()
+	reply, err := c.do(diffEncode(stringArgv(args...)))
+	return string(reply), err
+}

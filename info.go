@@ -125,10 +125,22 @@ func (s *Server) infoClients(b *strings.Builder) {
 	infoLine(b, "maxclients", s.cfg.MaxClients)
 	infoLine(b, "client_recent_max_input_buffer", 0)
 	infoLine(b, "client_recent_max_output_buffer", 0)
-	infoLine(b, "blocked_clients", 0)
+	infoLine(b, "blocked_clients", s.blockedClients())
 	infoLine(b, "tracking_clients", 0)
 	infoLine(b, "clients_in_timeout_table", 0)
 	infoLine(b, "total_blocking_keys", 0)
+}
+
+// blockedClients counts the clients blocked in a command (WAIT) or held
+// by CLIENT PAUSE, as Redis's blocked_clients.
+func (s *Server) blockedClients() int {
+	n := 0
+	for _, c := range s.clients {
+		if c.blocked != nil || c.paused {
+			n++
+		}
+	}
+	return n
 }
 
 // usedMemory is the live Go heap (what Redis's used_memory counts: bytes

@@ -203,7 +203,7 @@ func (c *Client) randomLiveKey() *keyspace.Entry {
 			return e
 		}
 		tries--
-		if ks.Replica {
+		if ks.KeepsExpired(now) {
 			if allVolatile && tries == 0 {
 				return e
 			}

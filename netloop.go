@@ -211,8 +211,9 @@ func (l *eventLoop) runRequests(c *Client, cmds [][][]byte) {
 		if c.closing || l.s.stopping {
 			return
 		}
-		if l.s.pausedFor(args) {
+		if l.s.pausedFor(c, args) {
 			c.pending = cmds[i:]
+			c.paused = true
 			l.paused = append(l.paused, c)
 			l.touch(c) // stop reading it until it resumes
 			return
@@ -246,7 +247,7 @@ func (l *eventLoop) resumePaused() {
 			continue
 		}
 		cmds := c.pending
-		c.pending = nil
+		c.pending, c.paused = nil, false
 		l.runRequests(c, cmds)
 		if len(c.pending) == 0 && !c.closing {
 			l.read(c)

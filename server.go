@@ -258,29 +258,9 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 	c.lastCmdAt = now
 	c.skipThis = c.replySkip
 	c.replySkip = false
-	cmd, errMsg := s.lookupCommand(args)
+	cmd, errMsg := s.checkCommand(c, args)
 	if cmd != nil {
 		c.lastCmd = cmd.FullName
-	}
-	switch {
-	case errMsg != "":
-	case !c.authenticated && !cmd.has(flagNoAuth):
-		errMsg = errNoAuth
-	case c.multi != nil && cmd.has(flagNoMulti):
-		errMsg = errCommandInMulti
-	case c.isMaster || c.loadingAOF:
-		// The master's stream and the AOF are obeyed as they come: Redis
-		// runs them past none of the checks below.
-	case s.diskError() != "" && (c.isWrite(cmd) || cmd.Name == "ping"):
-		errMsg = s.diskError()
-	case s.minReplicasEnabled() && c.isWrite(cmd) && s.goodReplicas() < s.cfg.MinReplicasToWrite:
-		errMsg = errNoGoodReplicas
-	case s.cfg.replicaReadOnly() && c.isWrite(cmd):
-		errMsg = errReadonly
-	case s.staleRefused() && !cmd.has(flagStale):
-		errMsg = errMasterDown
-	case s.loading.active && !cmd.has(flagLoading):
-		errMsg = errLoading
 	}
 	if errMsg != "" {
 		if cmd != nil {
@@ -303,6 +283,34 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 		return now
 	}
 	return s.call(c, cmd, args, now)
+}
+
+// checkCommand resolves a request and runs Redis's checks on it, in the
+// order of processCommand: the command, and the error that refuses it, if
+// any. It changes nothing.
+func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg string) {
+	cmd, errMsg = s.lookupCommand(args)
+	switch {
+	case errMsg != "":
+	case !c.authenticated && !cmd.has(flagNoAuth):
+		errMsg = errNoAuth
+	case c.multi != nil && cmd.has(flagNoMulti):
+		errMsg = errCommandInMulti
+	case c.isMaster || c.loadingAOF:
+		// The master's stream and the AOF are obeyed as they come: Redis
+		// runs them past none of the checks below.
+	case s.diskError() != "" && (c.isWrite(cmd) || cmd.Name == "ping"):
+		errMsg = s.diskError()
+	case s.minReplicasEnabled() && c.isWrite(cmd) && s.goodReplicas() < s.cfg.MinReplicasToWrite:
+		errMsg = errNoGoodReplicas
+	case s.cfg.replicaReadOnly() && c.isWrite(cmd):
+		errMsg = errReadonly
+	case s.staleRefused() && !cmd.has(flagStale):
+		errMsg = errMasterDown
+	case s.loading.active && !cmd.has(flagLoading):
+		errMsg = errLoading
+	}
+	return cmd, errMsg
 }
 
 // now is the current time. Within an event-loop turn it is the turn's wall
@@ -424,23 +432,34 @@ func (s *Server) countError(msg string) {
 	s.stats.totalErrorReplies++
 }
 
-// pausedFor reports whether CLIENT PAUSE holds this request now.
-func (s *Server) pausedFor(args [][]byte) bool {
+// pausedFor reports whether CLIENT PAUSE holds this request of c now. As
+// in Redis, the pause comes last among processCommand's checks: a request
+// they refuse (unknown, wrong arity, NOAUTH, …) is answered at once, and a
+// write is held before MULTI would queue it. Replicas, the master's
+// stream and the AOF are never held.
+func (s *Server) pausedFor(c *Client, args [][]byte) bool {
 	if until := s.pauseUntil.Load(); until == 0 || until <= time.Now().UnixNano() {
 		return false
 	}
-	cmd := commandByName(args[0])
-	return cmd != nil && (!s.pauseWriteOnly.Load() || cmd.has(flagWrite|flagMayReplicate))
+	if c.isMaster || c.loadingAOF || c.replica != nil {
+		return false
+	}
+	cmd, errMsg := s.checkCommand(c, args)
+	return errMsg == "" && (!s.pauseWriteOnly.Load() || c.isWrite(cmd) || cmd.has(flagMayReplicate))
 }
 
-// pauseClients starts (or, with a zero time, ends) a CLIENT PAUSE.
+// pauseClients starts (or, with a zero time, ends) a CLIENT PAUSE (lock
+// held). Meanwhile the dataset stays as it is: keys whose TTL passes are
+// hidden but not deleted, as in Redis, and go once the pause ends.
 func (s *Server) pauseClients(until time.Time, writeOnly bool) {
 	s.pauseWriteOnly.Store(writeOnly)
 	if until.IsZero() {
 		s.pauseUntil.Store(0)
+		s.ks.PausedUntil = 0
 		return
 	}
 	s.pauseUntil.Store(until.UnixNano())
+	s.ks.PausedUntil = until.UnixMilli()
 }
 
 // sortedClients lists the connected clients by id (CLIENT LIST order).
@@ -524,7 +543,7 @@ func (s *Server) closeIdleClients() {
 	limit := time.Duration(s.cfg.Timeout) * time.Second
 	now := time.Now()
 	for _, c := range s.clients {
-		if now.Sub(c.lastCmdAt) > limit && c.replica == nil && c.blocked == nil {
+		if now.Sub(c.lastCmdAt) > limit && c.replica == nil && c.blocked == nil && !c.paused {
 			c.kill()
 		}
 	}

@@ -83,6 +83,10 @@ type Keyspace struct {
 	// Replica mode: logically expired keys are hidden but never deleted;
 	// the master's DEL removes them.
 	Replica bool
+	// PausedUntil (Unix ms) is when CLIENT PAUSE ends; until then, expired
+	// keys are hidden but kept, as on a replica: the dataset stays as it
+	// is while clients are paused.
+	PausedUntil int64
 	// ObeyingMaster is set while a replica executes its master's stream:
 	// keys whose TTL passed still exist for it, as they do on the master
 	// until it sends their DEL.
@@ -137,7 +141,7 @@ func (ks *Keyspace) Lookup(dbIndex int, key string, now int64, touch bool) *Entr
 		return nil
 	}
 	if e.Expire != 0 && e.Expire <= now && !ks.ObeyingMaster {
-		if !ks.Replica {
+		if !ks.KeepsExpired(now) {
 			ks.expire(dbIndex, e)
 		}
 		return nil
@@ -147,6 +151,10 @@ func (ks *Keyspace) Lookup(dbIndex int, key string, now int64, touch bool) *Entr
 	}
 	return e
 }
+
+// KeepsExpired reports whether keys whose TTL has passed must stay at now
+// (Unix ms): on a replica, and while clients are paused.
+func (ks *Keyspace) KeepsExpired(now int64) bool { return ks.Replica || now < ks.PausedUntil }
 
 func (ks *Keyspace) expire(dbIndex int, e *Entry) {
 	ks.DBs[dbIndex].Delete(e.Key)
@@ -334,7 +342,7 @@ func (ks *Keyspace) ExpireCycle(dbIndex int, n int, now int64) (sampled, expired
 		e := db.expires.random(ks.rng).entry
 		sampled++
 		if e.Expire <= now {
-			if !ks.Replica {
+			if !ks.KeepsExpired(now) {
 				ks.expire(dbIndex, e)
 				expired++
 			}

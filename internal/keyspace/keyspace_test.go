@@ -113,6 +113,25 @@ func TestReplicaHidesExpired(t *testing.T) {
 	}
 }
 
+// While clients are paused, expired keys are hidden but kept, by lookups
+// and the expire cycle alike; once the pause has ended, they go.
+func TestPauseKeepsExpired(t *testing.T) {
+	ks := New(1)
+	ks.PausedUntil = 3000
+	var log expiredLog
+	ks.OnExpire = log.hook
+	ks.DBs[0].Set("k", withTTL(str("1"), 1000), false)
+	if ks.Lookup(0, "k", 2000, true) != nil {
+		t.Fatal("an expired key was returned during the pause")
+	}
+	if sampled, expired := ks.ExpireCycle(0, 20, 2000); sampled == 0 || expired != 0 || ks.DBs[0].Peek("k") == nil || len(log) != 0 {
+		t.Fatalf("an expired key was deleted during the pause: sampled %d expired %d, OnExpire %v", sampled, expired, log)
+	}
+	if ks.Lookup(0, "k", 3000, true) != nil || ks.DBs[0].Peek("k") != nil || len(log) != 1 {
+		t.Fatalf("the expired key stayed after the pause: OnExpire %v", log)
+	}
+}
+
 func TestExpireCycle(t *testing.T) {
 	ks := New(1)
 	var log expiredLog
