@@ -44,7 +44,7 @@ func cmdShutdown(c *Client, args [][]byte) {
 		c.Error("ERR No shutdown in progress.")
 		return
 	}
-	c.srv.logf("User requested shutdown...")
+	c.srv.warnf("User requested shutdown...")
 	if err := c.srv.prepareShutdown(save, noSave); err != nil && !force {
 		c.Error("ERR Errors trying to SHUTDOWN. Check logs.")
 		return

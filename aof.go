@@ -143,10 +143,10 @@ func (s *Server) replayAOF(loader *Client, path string, last bool) error {
 		case err == io.EOF || errors.Is(err, aof.ErrTruncated):
 			validUpTo := rd.Offset()
 			if err != io.EOF {
-				s.logf("!!! Warning: short read while loading the AOF file %s!!!", path)
+				s.warnf("!!! Warning: short read while loading the AOF file %s!!!", path)
 			}
 			if loader.multi != nil {
-				s.logf("Revert incomplete MULTI/EXEC transaction in AOF file %s", path)
+				s.warnf("Revert incomplete MULTI/EXEC transaction in AOF file %s", path)
 				loader.multi = nil
 				validUpTo = beforeMulti
 			}
@@ -199,11 +199,11 @@ func (s *Server) aofTruncated(path string, validUpTo int64, last bool) error {
 	if !last {
 		return fmt.Errorf("bad AOF file %s: %w; the truncated file is not the last file", path, aof.ErrTruncated)
 	}
-	s.logf("!!! Truncating the AOF %s at offset %d !!!", path, validUpTo)
+	s.warnf("!!! Truncating the AOF %s at offset %d !!!", path, validUpTo)
 	if err := os.Truncate(path, validUpTo); err != nil {
 		return err
 	}
-	s.logf("AOF %s loaded anyway because aof-load-truncated is enabled", path)
+	s.warnf("AOF %s loaded anyway because aof-load-truncated is enabled", path)
 	return nil
 }
 
@@ -319,7 +319,7 @@ func (s *Server) writeAOFBuffer(force bool) (syncNeeded *os.File) {
 	}
 	if a.writeErr != nil {
 		a.writeErr = nil
-		s.logf("AOF write error looks solved, Redis can write again.")
+		s.warnf("AOF write error looks solved, Redis can write again.")
 	}
 	a.size += int64(n)
 	a.buf = a.buf[:0]
@@ -348,17 +348,17 @@ func (s *Server) aofWriteFailed(written int, err error) {
 	a := s.aof
 	if time.Since(a.lastErrorLog) >= 30*time.Second {
 		a.lastErrorLog = time.Now()
-		s.logf("Error writing to the AOF file: %s", strerror(err))
+		s.warnf("Error writing to the AOF file: %s", strerror(err))
 	}
 	if written > 0 {
 		if terr := a.file.Truncate(a.size); terr != nil {
-			s.logf("Could not remove short write from the append-only file. Redis may refuse to load the AOF the next time it starts. ftruncate: %s", strerror(terr))
+			s.warnf("Could not remove short write from the append-only file. Redis may refuse to load the AOF the next time it starts. ftruncate: %s", strerror(terr))
 			a.size += int64(written)
 			a.buf = a.buf[:copy(a.buf, a.buf[written:])]
 		}
 	}
 	if s.cfg.AppendFsync == "always" {
-		s.logf("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...")
+		s.warnf("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...")
 		os.Exit(1)
 	}
 	a.writeErr = err
@@ -376,7 +376,7 @@ func (s *Server) syncAlways(f *os.File) {
 }
 
 func (s *Server) alwaysSyncFailed(err error) {
-	s.logf("Can't persist AOF for fsync error when the AOF fsync policy is 'always': %s. Exiting...", strerror(err))
+	s.warnf("Can't persist AOF for fsync error when the AOF fsync policy is 'always': %s. Exiting...", strerror(err))
 	os.Exit(1)
 }
 
@@ -390,7 +390,7 @@ func (s *Server) syncReplaced(f *os.File, always bool) {
 		if always {
 			s.alwaysSyncFailed(err)
 		}
-		s.logf("Fail to fsync the AOF file: %s", strerror(err))
+		s.warnf("Fail to fsync the AOF file: %s", strerror(err))
 	}
 	f.Close()
 }
@@ -419,7 +419,7 @@ func (s *Server) syncAOF() {
 	}
 	if f == a.file {
 		if err != nil {
-			s.logf("Fail to fsync the AOF file: %s", strerror(err))
+			s.warnf("Fail to fsync the AOF file: %s", strerror(err))
 			a.dirty = true // to be tried again
 		}
 		a.syncErr = err
@@ -589,7 +589,7 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, b
 	s.lastRewriteOK = err == nil
 	if err != nil {
 		s.stats.rewriteFailures++
-		s.logf("Background AOF rewrite failed: %v", err)
+		s.warnf("Background AOF rewrite failed: %v", err)
 		return
 	}
 	s.stats.rewriteFailures = 0
@@ -624,7 +624,7 @@ func (s *Server) applyAppendonly() {
 		// Not from half the data: the load's end applies it.
 	case s.cfg.AppendOnly && s.aof == nil && !s.ks.Snapshotting():
 		if err := s.bgrewriteaof(); err != nil {
-			s.logf("Can't turn the AOF on: %v", err)
+			s.warnf("Can't turn the AOF on: %v", err)
 		}
 	case !s.cfg.AppendOnly && s.aof != nil && !s.aofRewriting:
 		s.closeAOF()

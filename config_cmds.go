@@ -120,7 +120,7 @@ func cmdConfigRewrite(c *Client, args [][]byte) {
 		return
 	}
 	if err := cfg.rewrite(); err != nil {
-		c.srv.logf("CONFIG REWRITE failed: %s", strerror(err))
+		c.srv.warnf("CONFIG REWRITE failed: %s", strerror(err))
 		c.Error(fmt.Sprintf(errConfigRewrite, strerror(err)))
 		return
 	}

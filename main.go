@@ -52,9 +52,12 @@ func main() {
 	if err := s.Listen(); err != nil {
 		fatal(fmt.Sprintf("can't listen on %s (tcp): %s", net.JoinHostPort(cmp.Or(cfg.Bind, "*"), strconv.Itoa(cfg.Port)), strerror(err)))
 	}
-	s.logf("respd started, pid=%d", os.Getpid())
+	s.warnf("respd started, pid=%d", os.Getpid())
 	if cfg.File == "" {
-		s.logf("No config file specified, using the default config. To specify one: respd /path/to/redis.conf")
+		s.warnf("No config file specified, using the default config. To specify one: respd /path/to/redis.conf")
+	}
+	for _, setting := range cfg.inertSettings() {
+		s.warnf("Warning: '%s' is accepted but not acted on by respd", setting)
 	}
 
 	signals := make(chan os.Signal, 1)
@@ -63,18 +66,18 @@ func main() {
 		sig := <-signals
 		signal.Stop(signals) // a second Ctrl-C kills at once
 		name := map[os.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}[sig]
-		s.logf("Received %s scheduling shutdown...", name)
+		s.warnf("Received %s scheduling shutdown...", name)
 		s.mu.Lock()
 		err := s.prepareShutdown(false, false)
 		s.mu.Unlock()
 		if err != nil {
-			s.logf("Error trying to save the DB, can't exit.")
+			s.warnf("Error trying to save the DB, can't exit.")
 			return
 		}
 		s.Shutdown()
 	}()
 	s.Serve(true) // loading the data meanwhile
-	s.logf("respd is now ready to exit, bye bye...")
+	s.warnf("respd is now ready to exit, bye bye...")
 }
 
 // fatal reports a startup error on one line and exits 1.
@@ -84,13 +87,10 @@ func fatal(msg string) {
 }
 
 // openLog is where the server logs: logfile (relative to dir, as Redis
-// opens it after its chdir), or stderr; loglevel nothing silences it.
+// opens it after its chdir), or stderr.
 func openLog(cfg *Config) (*log.Logger, error) {
 	var w io.Writer = os.Stderr
-	switch {
-	case cfg.LogLevel == "nothing":
-		w = io.Discard
-	case cfg.LogFile != "":
+	if cfg.LogFile != "" {
 		path := cfg.LogFile
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(cfg.Dir, path)

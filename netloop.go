@@ -81,7 +81,7 @@ func (l *eventLoop) run() {
 			n, err = syscall.EpollWait(l.epfd, l.events, l.timeoutMs())
 		}
 		if err != nil && err != syscall.EINTR {
-			l.s.logf("epoll_wait: %v", err)
+			l.s.warnf("epoll_wait: %v", err)
 			time.Sleep(10 * time.Millisecond)
 		}
 		l.s.mu.Lock()

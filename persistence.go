@@ -133,7 +133,7 @@ func (s *Server) save() error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		s.logf("Failed saving the DB: %v", err)
+		s.warnf("Failed saving the DB: %v", err)
 		return err
 	}
 	s.stats.dirty = 0
@@ -389,7 +389,7 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat) {
 	s.bgsaving, s.bgsaveAborted = false, false
 	if err == errBgsaveAborted {
 		os.Remove(tmp)
-		s.logf("Background saving abandoned: FLUSHALL")
+		s.warnf("Background saving abandoned: FLUSHALL")
 		return
 	}
 	s.lastBgsaveSeconds = int64(time.Since(s.bgsaveStart).Seconds())
@@ -397,7 +397,7 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat) {
 	if err != nil {
 		os.Remove(tmp)
 		s.lastBgsaveTry = time.Now()
-		s.logf("Background saving error: %v", err)
+		s.warnf("Background saving error: %v", err)
 		return
 	}
 	s.stats.dirty -= s.dirtyAtBgsave

@@ -184,7 +184,7 @@ func (m *masterLink) run() {
 			m.downSince = time.Now()
 		}
 		m.state, m.conn = linkConnect, nil
-		s.logf("MASTER <-> REPLICA sync: %v", err)
+		s.warnf("MASTER <-> REPLICA sync: %v", err)
 		s.mu.Unlock()
 		select {
 		case <-m.stop:

@@ -215,7 +215,7 @@ func (s *Server) checkReplicaOutput(c *Client) {
 		c.replica.overSoftLimit = time.Time{}
 	}
 	if over && !c.closing {
-		s.logf("Client id=%d addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.", c.id, c.addr)
+		s.warnf("Client id=%d addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.", c.id, c.addr)
 		c.kill()
 	}
 }
@@ -423,7 +423,7 @@ func (s *Server) startFullSync() {
 	}
 	s.logf("Starting BGSAVE for SYNC with target: disk")
 	if err := s.bgsave(); err != nil {
-		s.logf("BGSAVE for replication failed: %v", err)
+		s.warnf("BGSAVE for replication failed: %v", err)
 		for _, c := range waiting {
 			c.kill()
 		}
@@ -448,7 +448,7 @@ func (s *Server) sendSnapshot(snap *keyspace.Snapshot, format snapshotFormat, ta
 	defer s.mu.Unlock()
 	snap.Close()
 	if err != nil {
-		s.logf("Diskless sync failed: %v", err)
+		s.warnf("Diskless sync failed: %v", err)
 		for _, c := range targets {
 			c.kill()
 		}
@@ -506,7 +506,7 @@ func (s *Server) sendRDBFile(path string, targets []*Client) {
 		s.replicaOnline(c, false)
 	}
 	if err != nil {
-		s.logf("Can't send the RDB to replicas: %v", err)
+		s.warnf("Can't send the RDB to replicas: %v", err)
 	}
 }
 
@@ -634,7 +634,7 @@ func (s *Server) replicationCron() {
 			}
 		case replicaOnline:
 			if now.Sub(c.replica.ackTime) > timeout {
-				s.logf("Disconnecting timedout replica: %s", c.addr)
+				s.warnf("Disconnecting timedout replica: %s", c.addr)
 				c.kill()
 			}
 		}

@@ -193,12 +193,34 @@ func (s *Server) Shutdown() {
 	})
 }
 
-func (s *Server) logf(format string, args ...any) {
+// Log levels, as Redis's loglevel: a line is written when its level is at
+// least the setting's; the mark after the time tells them apart.
+const (
+	logDebug = iota
+	logVerbose
+	logNotice
+	logWarning
+	logNothing
+)
+
+var (
+	logLevelNames = []string{"debug", "verbose", "notice", "warning", "nothing"}
+	logLevelMarks = []byte{'.', '-', '*', '#'}
+)
+
+// logf logs at the notice level, warnf at the warning level.
+func (s *Server) logf(format string, args ...any)  { s.logAt(logNotice, format, args...) }
+func (s *Server) warnf(format string, args ...any) { s.logAt(logWarning, format, args...) }
+
+func (s *Server) logAt(level int32, format string, args ...any) {
+	if level < s.cfg.logLevel.Load() {
+		return
+	}
 	role := 'M'
 	if s.replicaRole.Load() {
 		role = 'S'
 	}
-	s.logger.Printf("%d:%c %s * %s", os.Getpid(), role, time.Now().Format("02 Jan 2006 15:04:05.000"), fmt.Sprintf(format, args...))
+	s.logger.Printf("%d:%c %s %c %s", os.Getpid(), role, time.Now().Format("02 Jan 2006 15:04:05.000"), logLevelMarks[level], fmt.Sprintf(format, args...))
 }
 
 // newClient registers an accepted connection.
@@ -367,7 +389,7 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (
 	c.callErrors = 0
 	defer func() {
 		if r := recover(); r != nil {
-			s.logf("panic in command '%s': %v\n%s", cmd.FullName, r, debug.Stack())
+			s.warnf("panic in command '%s': %v\n%s", cmd.FullName, r, debug.Stack())
 			c.Error(fmt.Sprintf(errPanic, cmd.FullName))
 		}
 		end = s.now()

@@ -152,3 +152,35 @@ func TestFirstRequestWaitsForTheLoad(t *testing.T) {
 		}
 	}
 }
+
+// The log has Redis's level marks (# warning, * notice) and obeys
+// loglevel, including CONFIG SET loglevel at run time.
+func TestLogLevels(t *testing.T) {
+	s, addr := startTestServer(t, "--loglevel", "warning")
+	var out strings.Builder
+	s.mu.Lock()
+	s.logger.SetOutput(&out)
+	s.logf("a notice")
+	s.warnf("a warning")
+	s.mu.Unlock()
+	expectReplies(t, addr, "CONFIG SET loglevel notice", "+OK\r\n")
+	s.logf("another notice")
+	expectReplies(t, addr, "CONFIG SET loglevel nothing", "+OK\r\n")
+	s.warnf("silenced")
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], " # a warning") || !strings.HasSuffix(lines[1], " * another notice") {
+		t.Fatalf("log:\n%s", out.String())
+	}
+}
+
+// Directives respd accepts but does not act on are named at startup, when
+// set to anything but their default.
+func TestInertSettingsAreNamed(t *testing.T) {
+	cfg, err := parseArgs([]string{"--daemonize", "yes", "--io-threads", "1", "--maxmemory", "1mb", "--port", "7000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cfg.inertSettings(), ", "); got != "daemonize yes, maxmemory 1048576" {
+		t.Fatalf("inert settings: %s", got)
+	}
+}
