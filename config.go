@@ -26,10 +26,7 @@ import (
 // CONFIG GET and REWRITE format it, so code reads typed values directly.
 // Parameters respd does not use yet have no field and are kept in other.
 type Config struct {
-	Port int `conf:"port"`
-	// Bind is the address Listen binds, derived from BindAddrs (Redis's
-	// bind list) whenever that changes.
-	Bind        string
+	Port        int      `conf:"port"`
 	BindAddrs   []string `conf:"bind"`
 	Databases   int      `conf:"databases"`
 	RequirePass string   `conf:"requirepass"`
@@ -352,8 +349,7 @@ var params = []*param{
 // afterSet runs after a parameter is stored, as Redis's apply functions.
 var afterSet = map[string]func(cfg *Config){
 	// Redis takes any hz but caps it to 1..500.
-	"hz":   func(cfg *Config) { cfg.Hz = min(max(cfg.Hz, 1), 500) },
-	"bind": func(cfg *Config) { cfg.Bind = listenHost(cfg.BindAddrs) },
+	"hz": func(cfg *Config) { cfg.Hz = min(max(cfg.Hz, 1), 500) },
 	"loglevel": func(cfg *Config) {
 		cfg.logLevel.Store(int32(slices.Index(logLevelNames, cfg.LogLevel)))
 	},
@@ -492,20 +488,6 @@ func splitValue(p *param, value string) []string {
 		return nil
 	}
 	return strings.Split(value, " ")
-}
-
-// listenHost is the one address Listen binds: the first of Redis's bind
-// list, in Go's form. "*" and "::*" mean every interface (Go's ""); a
-// leading "-" marks an address Redis may skip when it is unavailable.
-func listenHost(addrs []string) string {
-	if len(addrs) == 0 {
-		return ""
-	}
-	a := strings.TrimPrefix(addrs[0], "-")
-	if a == "*" || a == "::*" {
-		return ""
-	}
-	return a
 }
 
 // ---- Startup: command line and config file ----

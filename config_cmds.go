@@ -86,10 +86,30 @@ func cmdConfigSet(c *Client, args [][]byte) {
 		}
 		values[i] = v
 	}
+	previous := make([]any, n)
 	for i, e := range entries {
+		previous[i] = cfg.value(e.p)
 		cfg.store(e.p, values[i])
 	}
+	for _, e := range entries {
+		if apply := applyOrFail[e.p.name]; apply != nil {
+			if err := apply(c.srv); err != "" {
+				for i, e := range entries {
+					cfg.store(e.p, previous[i])
+				}
+				c.Error(fmt.Sprintf(errConfigSetFailed, e.name, err))
+				return
+			}
+		}
+	}
 	c.OK()
+}
+
+// applyOrFail are the CONFIG SET steps that can fail after the values
+// are stored, as Redis's apply functions: then every parameter of the
+// command gets its previous value back and CONFIG SET answers the error.
+var applyOrFail = map[string]func(s *Server) string{
+	"maxclients": (*Server).applyMaxclients,
 }
 
 // allowedBy applies a yes/no/local setting such as enable-protected-configs:

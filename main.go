@@ -1,16 +1,13 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"syscall"
 )
 
@@ -49,8 +46,11 @@ func main() {
 	if s.logger, err = openLog(cfg); err != nil {
 		fatal(err.Error())
 	}
+	if err := s.fitOpenFilesLimit(); err != nil {
+		fatal(err.Error())
+	}
 	if err := s.Listen(); err != nil {
-		fatal(fmt.Sprintf("can't listen on %s (tcp): %s", net.JoinHostPort(cmp.Or(cfg.Bind, "*"), strconv.Itoa(cfg.Port)), strerror(err)))
+		fatal(fmt.Sprintf("can't listen on port %d (tcp): %s", cfg.Port, listenError(err)))
 	}
 	s.warnf("respd started, pid=%d", os.Getpid())
 	if cfg.File == "" {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -25,10 +26,13 @@ import (
 var errWouldBlock = errors.New("would block")
 
 type eventLoop struct {
-	s       *Server
-	epfd    int
-	lfd     int // the listening socket (owned by s.ln)
-	wakefd  int // an eventfd other goroutines write to wake the loop
+	s      *Server
+	epfd   int
+	lfds   []int // the listening sockets (owned by s.listeners)
+	wakefd int   // an eventfd other goroutines write to wake the loop
+	// spare is a descriptor held back for when the process has none left
+	// (EMFILE): closed, it lets accept take a connection to turn away.
+	spare   int
 	clients map[int]*Client
 	// touched are the clients with replies to write this turn; paused are
 	// those whose remaining requests wait for CLIENT PAUSE to end.
@@ -37,13 +41,19 @@ type eventLoop struct {
 	events  []syscall.EpollEvent
 }
 
-func newEventLoop(s *Server, ln net.Listener) (*eventLoop, error) {
+func newEventLoop(s *Server) (*eventLoop, error) {
 	l := &eventLoop{s: s, clients: map[int]*Client{}, events: make([]syscall.EpollEvent, 256)}
-	raw, err := ln.(*net.TCPListener).SyscallConn()
-	if err != nil {
+	for _, ln := range s.listeners {
+		raw, err := ln.SyscallConn()
+		if err != nil {
+			return nil, err
+		}
+		raw.Control(func(fd uintptr) { l.lfds = append(l.lfds, int(fd)) })
+	}
+	var err error
+	if l.spare, err = syscall.Open("/dev/null", syscall.O_RDONLY|syscall.O_CLOEXEC, 0); err != nil {
 		return nil, err
 	}
-	raw.Control(func(fd uintptr) { l.lfd = int(fd) })
 	if l.epfd, err = syscall.EpollCreate1(syscall.EPOLL_CLOEXEC); err != nil {
 		return nil, err
 	}
@@ -53,7 +63,7 @@ func newEventLoop(s *Server, ln net.Listener) (*eventLoop, error) {
 		return nil, errno
 	}
 	l.wakefd = int(wakefd)
-	for _, fd := range []int{l.lfd, l.wakefd} {
+	for _, fd := range append([]int{l.wakefd}, l.lfds...) {
 		if err := l.watch(syscall.EPOLL_CTL_ADD, fd, syscall.EPOLLIN); err != nil {
 			return nil, err
 		}
@@ -89,8 +99,8 @@ func (l *eventLoop) run() {
 		for _, ev := range l.events[:max(n, 0)] {
 			fd := int(ev.Fd)
 			switch {
-			case fd == l.lfd:
-				l.accept()
+			case slices.Contains(l.lfds, fd):
+				l.accept(fd)
 			case fd == l.wakefd:
 				var buf [8]byte
 				syscall.Read(l.wakefd, buf[:])
@@ -137,6 +147,7 @@ func (l *eventLoop) run() {
 		if stopping {
 			syscall.Close(l.epfd)
 			syscall.Close(l.wakefd)
+			syscall.Close(l.spare)
 			return
 		}
 	}
@@ -160,17 +171,28 @@ func (l *eventLoop) timeoutMs() int {
 	return max(int(time.Until(next)/time.Millisecond), 0) + 1
 }
 
-// accept takes every pending connection.
-func (l *eventLoop) accept() {
+// accept takes every connection pending on the listening socket lfd,
+// turning away, as Redis does, one past maxclients and, in protected mode,
+// one from another host.
+func (l *eventLoop) accept(lfd int) {
 	for {
-		fd, sa, err := syscall.Accept4(l.lfd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
+		fd, sa, err := syscall.Accept4(lfd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
+		if err == syscall.EMFILE || err == syscall.ENFILE {
+			l.s.warnf("Accepting client connection: accept: %s", strerror(err))
+			if !l.turnAwayOne(lfd) {
+				return
+			}
+			continue
+		}
 		if err != nil {
 			return // EAGAIN, or an error the next turn retries
 		}
 		if len(l.s.clients) >= l.s.cfg.MaxClients {
-			syscall.Write(fd, []byte("-ERR max number of clients reached\r\n"))
-			syscall.Close(fd)
-			l.s.stats.rejectedConns++
+			l.reject(fd, errMaxClients)
+			continue
+		}
+		if l.s.protectedFrom(sa) {
+			l.reject(fd, errDenied)
 			continue
 		}
 		syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_NODELAY, 1)
@@ -183,6 +205,28 @@ func (l *eventLoop) accept() {
 		}
 		l.clients[fd] = c
 	}
+}
+
+// reject answers a connection it turns away with msg and closes it.
+func (l *eventLoop) reject(fd int, msg string) {
+	rawWrite(fd, []byte(msg))
+	syscall.Close(fd)
+	l.s.stats.rejectedConns++
+}
+
+// turnAwayOne accepts a connection while the process is out of
+// descriptors, with the one held back, and turns it away as a client past
+// maxclients: left in the backlog, it would wake the loop again at once,
+// and its client would wait for an answer that never comes. It reports
+// whether one was turned away.
+func (l *eventLoop) turnAwayOne(lfd int) bool {
+	syscall.Close(l.spare)
+	fd, _, err := syscall.Accept4(lfd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
+	if err == nil {
+		l.reject(fd, errMaxClients)
+	}
+	l.spare, _ = syscall.Open("/dev/null", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	return err == nil
 }
 
 // read takes what a client sent and runs its complete requests.

@@ -28,7 +28,7 @@ type Server struct {
 	cfg *Config
 	ks  *keyspace.Keyspace
 
-	ln        net.Listener
+	listeners []*net.TCPListener // one per address of the bind list
 	startedAt time.Time
 	lastSave  time.Time // the last successful RDB save (LASTSAVE)
 	runID     string
@@ -110,25 +110,11 @@ func NewServer(cfg *Config) *Server {
 	return s
 }
 
-// Listen binds the configured address.
-func (s *Server) Listen() error {
-	addr := net.JoinHostPort(s.cfg.Bind, fmt.Sprint(s.cfg.Port))
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	s.ln = ln
-	return nil
-}
-
-// Addr is the address the server listens on.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
-
 // Serve runs the event loop until Shutdown. With load, it loads the data
 // meanwhile (loadAtStart), as a server process starts; without, the data
 // was loaded before (LoadData).
 func (s *Server) Serve(load bool) error {
-	loop, err := newEventLoop(s, s.ln)
+	loop, err := newEventLoop(s)
 	if err != nil {
 		return err
 	}
@@ -153,7 +139,7 @@ func (s *Server) Serve(load bool) error {
 	}
 	s.closeAOF()
 	s.mu.Unlock()
-	s.ln.Close()
+	s.closeListeners()
 	close(s.loopDone)
 	<-s.done
 	return nil
@@ -187,7 +173,7 @@ func (s *Server) Shutdown() {
 			loop.wake()
 			<-s.loopDone
 		} else {
-			s.ln.Close()
+			s.closeListeners()
 		}
 		close(s.done)
 	})
