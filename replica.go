@@ -278,7 +278,7 @@ func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) 
 	user, pass := s.cfg.MasterUser, s.cfg.MasterAuth
 	port := s.cfg.getInt("replica-announce-port")
 	if port == 0 {
-		port = int64(s.Port())
+		port = int64(s.ln.Addr().(*net.TCPAddr).Port)
 	}
 	announceIP := s.cfg.get("replica-announce-ip")
 	s.mu.Unlock()
@@ -347,6 +347,7 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 	if header[0] != '$' {
 		return fmt.Errorf("bad protocol from MASTER, the first byte is not '$' (we received %q)", header)
 	}
+	usemark := strings.HasPrefix(header, "$EOF:")
 	dir := s.cfgString("dir")
 	tmp := filepath.Join(dir, fmt.Sprintf("temp-%d.%d.rdb", time.Now().Unix(), os.Getpid()))
 	f, err := os.Create(tmp)
@@ -401,9 +402,13 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 	}
 	m.connected()
 	s.logf("MASTER <-> REPLICA sync: Finished with success")
-	// The first ACK tells a diskless master that the RDB is loaded and
-	// the stream may start.
-	m.sendAck(r.offset)
+	// After an EOF-marked payload the first ACK goes at once: a diskless
+	// master holds the stream until it comes. After "$<len>" (a disk-based
+	// master, streaming since the file was sent) the first ACK is the
+	// cron's, as in Redis's readSyncBulkPayload.
+	if usemark {
+		m.sendAck(r.offset)
+	}
 	return nil
 }
 
