@@ -278,7 +278,7 @@ func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) 
 	user, pass := s.cfg.MasterUser, s.cfg.MasterAuth
 	port := s.cfg.getInt("replica-announce-port")
 	if port == 0 {
-		port = int64(s.ln.Addr().(*net.TCPAddr).Port)
+		port = int64(s.Port())
 	}
 	announceIP := s.cfg.get("replica-announce-ip")
 	s.mu.Unlock()
