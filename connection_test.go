@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -239,6 +240,9 @@ func TestClientPauseAsRedis(t *testing.T) {
 			held.do("-ERR unknown command 'NOSUCH', with args beginning with: \r\n", "NOSUCH")
 			held.send(string(diffEncode(stringArgv("SET", "k2", "v", "EX", "abc"))))
 			waitFor(t, func() bool { return info("clients", "blocked_clients") == "1" })
+			if list, _ := diffRequest(addr, "CLIENT", "LIST"); !regexp.MustCompile(` flags=b .* cmd=set `).MatchString(list) {
+				t.Errorf("the held client in CLIENT LIST:\n%s", list)
+			}
 
 			multi := dialRaw(t, addr)
 			multi.do("+OK\r\n", "MULTI")

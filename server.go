@@ -453,7 +453,11 @@ func (s *Server) pausedFor(c *Client, args [][]byte) bool {
 		return false
 	}
 	cmd, errMsg := s.checkCommand(c, args)
-	return errMsg == "" && (!s.pauseWriteOnly.Load() || c.isWrite(cmd) || cmd.has(flagMayReplicate))
+	if errMsg != "" || (s.pauseWriteOnly.Load() && !c.isWrite(cmd) && !cmd.has(flagMayReplicate)) {
+		return false
+	}
+	c.lastCmd = cmd.FullName // CLIENT LIST shows the command held
+	return true
 }
 
 // pauseClients starts (or, with a zero time, ends) a CLIENT PAUSE (lock
