@@ -1033,3 +1033,107 @@ func TestReplWireMinReplicas(t *testing.T) {
 		rwDo(t, c, refused, "SET", "k", "w")
 	})
 }
+
+// ---- 9. what the replica sends after the RDB payload ----
+
+// rwMark is the EOF mark of our diskless payloads.
+const rwMark = "abcdefghij0123456789ABCDEFGHIJ9876543210"
+
+// rwPauseCron stops the target's cron with DEBUG PAUSE-CRON 1 (it needs
+// enable-debug-command) and reports whether it did; DEBUG PAUSE-CRON 0
+// resumes it. A target without the subcommand answers that it has none.
+func rwPauseCron(t *testing.T, c *rawConn) bool {
+	t.Helper()
+	v := rwCall(t, c, "DEBUG", "PAUSE-CRON", "1")
+	switch {
+	case string(v.raw) == "+OK\r\n":
+		return true
+	case v.kind == '-' && strings.Contains(v.str, "unknown subcommand"):
+		return false
+	}
+	t.Fatalf("DEBUG PAUSE-CRON 1: %q", v.raw)
+	return false
+}
+
+// TestReplWireReplicaAckAfterPayload pins all the replica sends once the
+// RDB payload has arrived, in both framings. After "$EOF:<mark>" (from a
+// diskless master, which holds the stream back until the replica's first
+// ACK) it acks at once; after "$<len>" (from a disk-based master, which
+// streams as soon as the file is sent) it sends nothing unasked. Redis's
+// readSyncBulkPayload ends with "if (usemark) replicationSendAck();".
+// Once the link is up, our GETACK's answer ends the sequence.
+//
+// The replica's cron acks too, once a second, and in Redis at any moment
+// after the sync (replicationCron keeps its own phase). It is kept out of
+// the comparison: DEBUG PAUSE-CRON 1 stops the cron until the sequence is
+// checked, and the first ACK after DEBUG PAUSE-CRON 0 must be the cron's,
+// with the final offset. A target without DEBUG PAUSE-CRON (respd, so
+// far) is compared on what arrives before its first periodic ACK can be
+// due: its link starts the one-second ACK clock when the sync ends, after
+// we start sending the payload. A run too slow for that skips rather than
+// guess.
+func TestReplWireReplicaAckAfterPayload(t *testing.T) {
+	rwForEachTarget(t, func(t *testing.T, target rwTarget) {
+		for _, tc := range []struct {
+			name string
+			eof  bool
+		}{{"len", false}, {"eof", true}} {
+			t.Run(tc.name, func(t *testing.T) {
+				ln, mport := rwListen(t)
+				addr := target.start(t, "--replicaof", "127.0.0.1 "+mport, "--enable-debug-command", "yes")
+				_, rport, _ := net.SplitHostPort(addr)
+				m := rwAccept(t, ln, 5*time.Second)
+				// Redis's cron made the connection; the handshake and
+				// the sync need it no more.
+				c := dialRaw(t, addr)
+				paused := rwPauseCron(t, c)
+				rwMasterHandshake(m, rport, "")
+				m.expectCmd("PSYNC", "?", "-1")
+
+				const off = 1000
+				payload := rwBuildRDB(t, "k1", "v1")
+				var due time.Time // when a periodic ACK could come (zero: never)
+				if !paused {
+					due = time.Now().Add(time.Second) // the sync ends later
+				}
+				if tc.eof {
+					m.send(fmt.Sprintf("+FULLRESYNC %s %d\r\n$EOF:%s\r\n%s%s", rwReplid, off, rwMark, payload, rwMark))
+				} else {
+					m.send(fmt.Sprintf("+FULLRESYNC %s %d\r\n$%d\r\n%s", rwReplid, off, len(payload), payload))
+				}
+				// The link is up: whatever the sync's end sent is on its
+				// way (even the EOF case's ACK, which a diskless master
+				// would wait for), and the stream can't be taken for RDB.
+				rwWaitOffset(t, c, off)
+				set := rwCmd("SET", "k2", "v2")
+				m.send(set + rwGetack)
+
+				ack := func(n int) string { return rwCmd("REPLCONF", "ACK", strconv.Itoa(n)) }
+				var want []string
+				if tc.eof {
+					want = append(want, ack(off))
+				}
+				want = append(want, ack(off+len(set))) // GETACK's answer
+				for i, w := range want {
+					v := rwRead(t, m.rawConn)
+					if !due.IsZero() && !time.Now().Before(due) {
+						t.Skipf("inconclusive: %q arrived when the replica's periodic ACK could be due", v.raw)
+					}
+					if string(v.raw) != w {
+						t.Fatalf("after the payload, the replica sent %q as its value #%d, want %q (all: %q)", v.raw, i+1, w, want)
+					}
+				}
+				rwDo(t, c, "$2\r\nv1\r\n", "GET", "k1")
+				rwDo(t, c, "$2\r\nv2\r\n", "GET", "k2")
+
+				// Then only the cron's ACKs, at the offset after GETACK.
+				if paused {
+					rwDo(t, c, "+OK\r\n", "DEBUG", "PAUSE-CRON", "0")
+				}
+				if v, w := rwRead(t, m.rawConn), ack(off+len(set)+len(rwGetack)); string(v.raw) != w {
+					t.Fatalf("after GETACK's answer, the replica sent %q, want the periodic %q", v.raw, w)
+				}
+			})
+		}
+	})
+}
