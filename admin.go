@@ -77,11 +77,17 @@ func cmdDebug(c *Client, args [][]byte) {
 			"    default.",
 			"SLEEP <seconds>",
 			"    Stop the server for <seconds>. Decimals allowed.",
+			"PAUSE-CRON <0|1>",
+			"    Stop periodic cron job processing.",
 		)
 	case sub == "sleep" && len(args) == 3:
 		// The whole server stops, as in Redis: the data lock is held.
 		secs, _ := strconv.ParseFloat(string(args[2]), 64)
 		time.Sleep(time.Duration(secs * float64(time.Second)))
+		c.OK()
+	case sub == "pause-cron" && len(args) == 3:
+		n, _ := strconv.Atoi(string(args[2]))
+		c.srv.cronPaused = n != 0
 		c.OK()
 	case sub == "set-active-expire" && len(args) == 3:
 		n, _ := strconv.Atoi(string(args[2]))

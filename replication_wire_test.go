@@ -1039,22 +1039,6 @@ func TestReplWireMinReplicas(t *testing.T) {
 // rwMark is the EOF mark of our diskless payloads.
 const rwMark = "abcdefghij0123456789ABCDEFGHIJ9876543210"
 
-// rwPauseCron stops the target's cron with DEBUG PAUSE-CRON 1 (it needs
-// enable-debug-command) and reports whether it did; DEBUG PAUSE-CRON 0
-// resumes it. A target without the subcommand answers that it has none.
-func rwPauseCron(t *testing.T, c *rawConn) bool {
-	t.Helper()
-	v := rwCall(t, c, "DEBUG", "PAUSE-CRON", "1")
-	switch {
-	case string(v.raw) == "+OK\r\n":
-		return true
-	case v.kind == '-' && strings.Contains(v.str, "unknown subcommand"):
-		return false
-	}
-	t.Fatalf("DEBUG PAUSE-CRON 1: %q", v.raw)
-	return false
-}
-
 // TestReplWireReplicaAckAfterPayload pins all the replica sends once the
 // RDB payload has arrived, in both framings. After "$EOF:<mark>" (from a
 // diskless master, which holds the stream back until the replica's first
@@ -1067,11 +1051,7 @@ func rwPauseCron(t *testing.T, c *rawConn) bool {
 // after the sync (replicationCron keeps its own phase). It is kept out of
 // the comparison: DEBUG PAUSE-CRON 1 stops the cron until the sequence is
 // checked, and the first ACK after DEBUG PAUSE-CRON 0 must be the cron's,
-// with the final offset. A target without DEBUG PAUSE-CRON (respd, so
-// far) is compared on what arrives before its first periodic ACK can be
-// due: its link starts the one-second ACK clock when the sync ends, after
-// we start sending the payload. A run too slow for that skips rather than
-// guess.
+// with the final offset.
 func TestReplWireReplicaAckAfterPayload(t *testing.T) {
 	rwForEachTarget(t, func(t *testing.T, target rwTarget) {
 		for _, tc := range []struct {
@@ -1086,16 +1066,12 @@ func TestReplWireReplicaAckAfterPayload(t *testing.T) {
 				// Redis's cron made the connection; the handshake and
 				// the sync need it no more.
 				c := dialRaw(t, addr)
-				paused := rwPauseCron(t, c)
+				rwDo(t, c, "+OK\r\n", "DEBUG", "PAUSE-CRON", "1")
 				rwMasterHandshake(m, rport, "")
 				m.expectCmd("PSYNC", "?", "-1")
 
 				const off = 1000
 				payload := rwBuildRDB(t, "k1", "v1")
-				var due time.Time // when a periodic ACK could come (zero: never)
-				if !paused {
-					due = time.Now().Add(time.Second) // the sync ends later
-				}
 				if tc.eof {
 					m.send(fmt.Sprintf("+FULLRESYNC %s %d\r\n$EOF:%s\r\n%s%s", rwReplid, off, rwMark, payload, rwMark))
 				} else {
@@ -1115,11 +1091,7 @@ func TestReplWireReplicaAckAfterPayload(t *testing.T) {
 				}
 				want = append(want, ack(off+len(set))) // GETACK's answer
 				for i, w := range want {
-					v := rwRead(t, m.rawConn)
-					if !due.IsZero() && !time.Now().Before(due) {
-						t.Skipf("inconclusive: %q arrived when the replica's periodic ACK could be due", v.raw)
-					}
-					if string(v.raw) != w {
+					if v := rwRead(t, m.rawConn); string(v.raw) != w {
 						t.Fatalf("after the payload, the replica sent %q as its value #%d, want %q (all: %q)", v.raw, i+1, w, want)
 					}
 				}
@@ -1127,9 +1099,7 @@ func TestReplWireReplicaAckAfterPayload(t *testing.T) {
 				rwDo(t, c, "$2\r\nv2\r\n", "GET", "k2")
 
 				// Then only the cron's ACKs, at the offset after GETACK.
-				if paused {
-					rwDo(t, c, "+OK\r\n", "DEBUG", "PAUSE-CRON", "0")
-				}
+				rwDo(t, c, "+OK\r\n", "DEBUG", "PAUSE-CRON", "0")
 				if v, w := rwRead(t, m.rawConn), ack(off+len(set)+len(rwGetack)); string(v.raw) != w {
 					t.Fatalf("after GETACK's answer, the replica sent %q, want the periodic %q", v.raw, w)
 				}

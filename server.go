@@ -80,8 +80,10 @@ type Server struct {
 	cmdTimeMs int64
 	// turnStart is when the event loop's current turn began.
 	turnStart time.Time
-	// activeExpire can be switched off by DEBUG SET-ACTIVE-EXPIRE 0.
+	// activeExpire can be switched off by DEBUG SET-ACTIVE-EXPIRE 0, and
+	// the whole cron by DEBUG PAUSE-CRON 1.
 	activeExpire bool
+	cronPaused   bool
 	logger       *log.Logger
 }
 
@@ -499,8 +501,8 @@ func (s *Server) cron() {
 		case <-s.done:
 			return
 		case <-time.After(period):
-			if locked(s, func() bool { return s.loading.active }) {
-				continue // nothing runs on a dataset being loaded
+			if locked(s, func() bool { return s.loading.active || s.cronPaused }) {
+				continue // not on a dataset being loaded, nor under DEBUG PAUSE-CRON
 			}
 			s.activeExpireCycle(period)
 			s.activeRehash()
