@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -82,12 +83,26 @@ func TestWatch(t *testing.T) {
 	rc.do("+OK\r\n", "MULTI")
 	rc.do("*-1\r\n", "EXEC")
 
-	// Expiry of a watched key after WATCH fails the transaction.
-	rc.do("+OK\r\n", "SET", "e", "v", "PX", "50")
-	rc.do("+OK\r\n", "WATCH", "e")
-	time.Sleep(100 * time.Millisecond)
-	rc.do("+OK\r\n", "MULTI")
-	rc.do("*-1\r\n", "EXEC")
+	// Expiry of a watched key after WATCH fails the transaction. A PTTL
+	// after the WATCH shows the key was still there when watched (one that
+	// had already expired counts as missing); on a machine too slow for
+	// that, again with a longer TTL.
+	for ttl := 50; ; ttl *= 4 {
+		rc.send(string(diffEncode(stringArgv("SET", "e", "v", "PX", strconv.Itoa(ttl)))) +
+			string(diffEncode(stringArgv("WATCH", "e"))) + string(diffEncode(stringArgv("PTTL", "e"))))
+		rc.expect("+OK\r\n+OK\r\n:")
+		pttl, _ := rc.r.ReadString('\n')
+		if pttl != "-2\r\n" {
+			time.Sleep(time.Duration(ttl+50) * time.Millisecond)
+			rc.do("+OK\r\n", "MULTI")
+			rc.do("*-1\r\n", "EXEC")
+			break
+		}
+		if ttl >= 3200 {
+			t.Fatalf("a key with a TTL of %d ms expired before WATCH and PTTL in the same packet", ttl)
+		}
+		rc.do("+OK\r\n", "UNWATCH")
+	}
 
 	// A write inside the watcher's own transaction does not abort it.
 	rc.do("+OK\r\n", "WATCH", "own")

@@ -94,17 +94,21 @@ func TestClientVanishing(t *testing.T) {
 
 // SHUTDOWN closes every connection and the listener.
 func TestShutdownCommand(t *testing.T) {
-	addr := startServer(t)
+	s, addr := startTestServer(t)
 	other := dialRaw(t, addr)
 	rc := dialRaw(t, addr)
 	rc.send("*1\r\n$8\r\nSHUTDOWN\r\n")
 	for _, c := range []*rawConn{rc, other} {
-		c.nc.SetReadDeadline(time.Now().Add(3 * time.Second))
+		c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
 		if _, err := c.r.ReadByte(); err == nil {
 			t.Fatal("a connection survived SHUTDOWN")
 		}
 	}
-	time.Sleep(50 * time.Millisecond)
+	select { // Serve closes the listener, then loopDone
+	case <-s.loopDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event loop still runs after SHUTDOWN")
+	}
 	if nc, err := net.Dial("tcp", addr); err == nil {
 		nc.Close()
 		t.Fatal("still accepting after SHUTDOWN")
