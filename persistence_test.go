@@ -218,11 +218,11 @@ func TestShutdownSaves(t *testing.T) {
 		{[]string{"--save", ""}, []string{"SHUTDOWN", "SAVE"}, true},
 	} {
 		dir := t.TempDir()
-		_, addr := startTestServer(t, append(tc.flags, "--dir", dir)...)
+		s, addr := startTestServer(t, append(tc.flags, "--dir", dir)...)
 		rc := dialRaw(t, addr)
 		rc.do("+OK\r\n", "SET", "k", "v")
 		rc.send(string(diffEncode(stringArgv(tc.cmd...))))
-		waitClosed(t, addr)
+		waitClosed(t, s, addr)
 		_, err := os.Stat(filepath.Join(dir, "dump.rdb"))
 		if saved := err == nil; saved != tc.saved {
 			t.Errorf("%v %v: saved %v, want %v", tc.flags, tc.cmd, saved, tc.saved)
@@ -230,16 +230,19 @@ func TestShutdownSaves(t *testing.T) {
 	}
 }
 
-func waitClosed(t *testing.T, addr string) {
-	for i := 0; i < 100; i++ {
-		nc, err := net.Dial("tcp", addr)
-		if err != nil {
-			return
-		}
-		nc.Close()
-		time.Sleep(20 * time.Millisecond)
+// waitClosed waits until SHUTDOWN has stopped the server: its event loop
+// ended, which it does once the command is done, its listener closed.
+func waitClosed(t *testing.T, s *Server, addr string) {
+	t.Helper()
+	select {
+	case <-s.loopDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event loop still runs 10 s after SHUTDOWN")
 	}
-	t.Fatal("server still accepting after SHUTDOWN")
+	if nc, err := net.Dial("tcp", addr); err == nil {
+		nc.Close()
+		t.Fatal("server still accepting after SHUTDOWN")
+	}
 }
 
 func TestDebugReload(t *testing.T) {
@@ -333,10 +336,7 @@ func TestSavePointsAndMisconf(t *testing.T) {
 	rc := newClients(t, addr)["resp2"]
 	before := rc.LastSave(ctx).Val()
 	rc.Set(ctx, "k", "v", 0)
-	deadline := time.Now().Add(5 * time.Second)
-	for rc.LastSave(ctx).Val() == before && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitFor(t, func() bool { return rc.LastSave(ctx).Val() != before })
 	if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); err != nil {
 		t.Fatalf("no save after a change with save \"1 1\": %v", err)
 	}
@@ -344,25 +344,28 @@ func TestSavePointsAndMisconf(t *testing.T) {
 	os.RemoveAll(dir) // the next save cannot create its file
 	raw := dialRaw(t, addr)
 	raw.do("+Background saving started\r\n", "BGSAVE")
-	for i := 0; i < 100 && !strings.Contains(rc.Info(ctx, "persistence").Val(), "rdb_last_bgsave_status:err"); i++ {
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFor(t, func() bool {
+		return strings.Contains(rc.Info(ctx, "persistence").Val(), "rdb_last_bgsave_status:err")
+	})
 	raw.do("-"+errMisconf+"\r\n", "SET", "k", "v2")
 	raw.do("$1\r\nv\r\n", "GET", "k")
 	os.MkdirAll(dir, 0o755)
 	raw.do("+Background saving started\r\n", "BGSAVE")
-	for i := 0; i < 100 && !strings.Contains(rc.Info(ctx, "persistence").Val(), "rdb_last_bgsave_status:ok"); i++ {
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFor(t, func() bool {
+		return strings.Contains(rc.Info(ctx, "persistence").Val(), "rdb_last_bgsave_status:ok")
+	})
 	raw.do("+OK\r\n", "SET", "k", "v2")
 }
 
 // A background save of 1,000,000 keys never stops the world: the longest
-// reply a client waits for during it stays under 50 ms.
+// reply a client waits for during it stays under 50 ms. On a machine busy
+// with other work that can't be measured (as in TestMassExpiry): the test
+// then says so and skips.
 func TestBgsavePause(t *testing.T) {
 	if testing.Short() || raceEnabled() {
 		t.Skip("loads 1,000,000 keys")
 	}
+	const maxLatency = 50 * time.Millisecond
 	dir := t.TempDir()
 	s, addr := startTestServer(t, "--dir", dir)
 	const n = 1000000
@@ -375,26 +378,32 @@ func TestBgsavePause(t *testing.T) {
 	rc.send(load.String())
 	rc.expect(strings.Repeat("+OK\r\n", n))
 	probe := dialRaw(t, addr)
-	start := time.Now()
-	rc.do("+Background saving started\r\n", "BGSAVE")
-	var worst time.Duration
-	replies := 0
-	for {
+	ping := func(l *latencies) {
 		t0 := time.Now()
 		probe.do("+PONG\r\n", "PING")
-		worst = max(worst, time.Since(t0))
-		replies++
-		s.mu.Lock()
-		saving := s.bgsaving
-		s.mu.Unlock()
-		if !saving {
-			break
-		}
+		l.add(t0, time.Since(t0))
 	}
-	elapsed := time.Since(start)
-	t.Logf("BGSAVE of %d keys: %v; %d replies meanwhile, the slowest %v", n, elapsed, replies, worst)
-	if worst > 50*time.Millisecond {
-		t.Errorf("a client waited %v during BGSAVE", worst)
+	// What this machine does anyway: half a second of PINGs without a save.
+	quiet := latencies{start: time.Now(), cpuWait: -cpuWait()}
+	for time.Since(quiet.start) < 500*time.Millisecond {
+		ping(&quiet)
+	}
+	quiet.end, quiet.cpuWait = time.Now(), quiet.cpuWait+cpuWait()
+	saving := latencies{start: time.Now(), cpuWait: -cpuWait()}
+	rc.do("+Background saving started\r\n", "BGSAVE")
+	for locked(s, func() bool { return s.bgsaving }) {
+		ping(&saving)
+	}
+	saving.end, saving.cpuWait = time.Now(), saving.cpuWait+cpuWait()
+	t.Logf("BGSAVE of %d keys: %v; %v", n, saving.end.Sub(saving.start), saving)
+	t.Logf("before it: %v", quiet)
+	if saving.worst > maxLatency {
+		msg := fmt.Sprintf("a client waited %v during BGSAVE (limit %v)", saving.worst, maxLatency)
+		if quiet.worst > maxLatency || saving.contended() > 0.2 {
+			t.Skipf("%s; but this machine is loaded (load average %s; the test waited for a CPU %.0f%% of the time, and a reply took up to %v without a save): the target cannot be measured here",
+				msg, loadAverage(), 100*saving.contended(), quiet.worst)
+		}
+		t.Error(msg)
 	}
 	checkRDB(t, filepath.Join(dir, "dump.rdb"))
 }
@@ -408,7 +417,9 @@ func TestFlushallSaves(t *testing.T) {
 	rc.do("+OK\r\n", "SET", "k", "v")
 	rc.do("+Background saving started\r\n", "BGSAVE")
 	rc.do("+OK\r\n", "FLUSHALL")
-	time.Sleep(100 * time.Millisecond)
+	// The abandoned save has ended, and can't rename its file over the
+	// FLUSHALL's any more.
+	waitFor(t, func() bool { return interopInfoSection(t, addr, "persistence")["rdb_bgsave_in_progress"] == "0" })
 	cfg, _ := parseArgs([]string{"--dir", dir})
 	loaded := NewServer(cfg)
 	if err := loaded.LoadRDB(); err != nil || loaded.ks.DBs[0].Len() != 0 {
