@@ -2,13 +2,15 @@
 // (processMultibulkBuffer, processInlineBuffer): the same protocol errors,
 // the same limits, "*0" ignored, inline commands split like sdssplitargs.
 // Arguments are slices of the read buffer, so reading a request allocates
-// nothing; they stay valid until the next ReadCommands call, and whoever
+// nothing; they stay valid until the next ReadCommands call (in shared mode,
+// until another Reader of the Scratch reads, unless retained), and whoever
 // keeps one must copy it.
 package resp
 
 import (
 	"bytes"
 	"io"
+	"unsafe"
 
 	"respd/internal/redisconv"
 )
@@ -38,34 +40,65 @@ func (e *Error) Error() string {
 
 func protoErr(msg string) *Error { return &Error{"ERR Protocol error: " + msg} }
 
-// A client's read buffer starts at Redis's read size, doubles up to 32 KiB
-// when reads fill it, and grows further only for requests it must hold; a
-// buffer grown past maxIdleBufferSize is released once it is empty, so an
-// idle client costs 16 or 32 KiB.
+// A Reader's own buffer starts at Redis's read size, doubles up to 32 KiB
+// when reads fill it, and grows further only for requests it must hold. A
+// buffer larger than bigReserve grows with what arrives, not at once to
+// the size a request announces: a client announcing a 512 MB bulk and
+// sending nothing gets no 512 MB.
 const (
 	initialBufferSize   = 16 << 10
 	maxGreedyBufferSize = 32 << 10
-	maxIdleBufferSize   = 64 << 10
+	bigReserve          = 1 << 20
+	// maxKeptSlots bounds the argument and request slices kept between
+	// batches: a client that once sent 100,000 arguments does not keep
+	// 2.4 MB of slice headers while idle.
+	maxKeptSlots = 1024
 )
+
+// Scratch is a read buffer the Readers of one goroutine take turns with,
+// as Redis 7.4's reusable query buffer: a Reader reads into it unless it
+// holds input of its own (part of a request, or a batch retained), so an
+// idle connection costs no read buffer at all. What the Reader whose
+// input is in the Scratch still needs is copied out, lazily, when another
+// Reader reads into it. The Readers must not run concurrently.
+type Scratch struct {
+	buf    []byte
+	holder *Reader // the Reader whose input is in buf
+}
+
+// ScratchSize is a Scratch's size: the most a Reader reads at once.
+const ScratchSize = maxGreedyBufferSize
+
+// NewScratch returns a Scratch for NewSharedReader.
+func NewScratch() *Scratch { return &Scratch{buf: make([]byte, ScratchSize)} }
 
 // Reader parses the requests of one connection.
 type Reader struct {
-	rd     io.Reader
-	limits Limits
-	buf    []byte
-	r, w   int // unparsed input is buf[r:w]
-	args   [][]byte
-	cmds   [][][]byte
+	rd      io.Reader
+	limits  Limits
+	scratch *Scratch // nil: the Reader reads into its own buffer only
+	buf     []byte   // scratch.buf while it holds it, else its own (or nil)
+	r, w    int      // unparsed input is buf[r:w]
+	args    [][]byte
+	cmds    [][][]byte
 	// The last batch of requests was read from buf[batch:r]; ends[i] is
 	// where its request i ends, relative to batch (Raw and Ends).
 	batch int
 	ends  []int
-	err   error // the protocol error that ended the stream
+	// retain: the caller keeps the last batch past other Readers' reads;
+	// released: the caller is done with it (Retain and Release).
+	retain, released bool
+	err              error // the protocol error that ended the stream
 }
 
-// NewReader reads requests from rd.
+// NewReader reads requests from rd into a buffer of its own.
 func NewReader(rd io.Reader, limits Limits) *Reader {
-	return &Reader{rd: rd, limits: limits, buf: make([]byte, initialBufferSize)}
+	return &Reader{rd: rd, limits: limits}
+}
+
+// NewSharedReader reads requests from rd into s when it can (see Scratch).
+func NewSharedReader(rd io.Reader, limits Limits, s *Scratch) *Reader {
+	return &Reader{rd: rd, limits: limits, scratch: s}
 }
 
 // Buffered is the number of bytes received and not yet parsed.
@@ -79,6 +112,10 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 		return nil, rd.err
 	}
 	rd.args, rd.cmds, rd.ends = rd.args[:0], rd.cmds[:0], rd.ends[:0]
+	rd.retain, rd.released = false, false
+	if rd.scratch != nil {
+		rd.takeScratch()
+	}
 	rd.batch = rd.r
 	for {
 		need, err := rd.parse()
@@ -95,13 +132,139 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 	}
 }
 
+// takeScratch moves the unparsed input into the scratch buffer to read
+// after it there, unless it is more than half of it (a large request being
+// received keeps the Reader's own buffer).
+func (rd *Reader) takeScratch() {
+	s := rd.scratch
+	rest := rd.w - rd.r
+	if s.holder == rd || rest > len(s.buf)/2 {
+		return
+	}
+	if s.holder != nil {
+		s.holder.leaveScratch()
+	}
+	copy(s.buf, rd.buf[rd.r:rd.w])
+	rd.buf, rd.r, rd.w = s.buf, 0, rest
+	s.holder = rd
+}
+
+// leaveScratch gives the Reader holding the scratch buffer its own copy of
+// what it still needs there, before another Reader reads into it: its
+// unparsed input, and a retained batch, whose arguments are moved along.
+func (rd *Reader) leaveScratch() {
+	from := rd.r
+	if rd.retain {
+		from = rd.batch
+	}
+	var own []byte
+	if rd.w > from {
+		own = make([]byte, rd.w-from)
+		copy(own, rd.buf[from:rd.w])
+	}
+	if rd.retain {
+		// The requests' slices are shared with the caller (and rd.args may
+		// have been reallocated since the first requests were cut from it):
+		// move each argument through the requests.
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(rd.buf)))
+		for _, args := range rd.cmds {
+			for i, a := range args {
+				off := int(uintptr(unsafe.Pointer(unsafe.SliceData(a))) - base)
+				if off >= from && off+len(a) <= rd.w { // not an inline argument (a copy)
+					off -= from
+					args[i] = own[off : off+len(a) : off+len(a)]
+				}
+			}
+		}
+	}
+	rd.buf, rd.r, rd.w, rd.batch = own, rd.r-from, rd.w-from, max(rd.batch-from, 0)
+	rd.scratch.holder = nil
+}
+
+// Retain keeps the last batch's requests valid, whatever other Readers of
+// the Scratch read, until this Reader's next ReadCommands: for requests
+// that wait (CLIENT PAUSE, a blocked command before them).
+func (rd *Reader) Retain() { rd.retain = true }
+
+// Release says the caller is done with the last batch: an idle connection
+// then keeps neither a large buffer of its own (the input of a large
+// request) nor large argument slices.
+func (rd *Reader) Release() {
+	rd.released = true
+	if rd.retain {
+		return
+	}
+	if cap(rd.args) > maxKeptSlots {
+		rd.args = nil
+	}
+	if cap(rd.cmds) > maxKeptSlots {
+		rd.cmds, rd.ends = nil, nil
+	}
+	if rd.scratch != nil && rd.scratch.holder != rd && len(rd.buf) > 2*(rd.w-rd.r)+initialBufferSize {
+		rd.buf, rd.r, rd.w, rd.batch = append([]byte(nil), rd.buf[rd.r:rd.w]...), 0, rd.w-rd.r, 0
+	}
+}
+
+// Close drops the Reader's buffers; it reads nothing more.
+func (rd *Reader) Close() {
+	if rd.scratch != nil && rd.scratch.holder == rd {
+		rd.scratch.holder = nil
+	}
+	rd.buf, rd.args, rd.cmds, rd.ends, rd.r, rd.w, rd.batch = nil, nil, nil, nil, 0, 0, 0
+	if rd.err == nil {
+		rd.err = io.ErrClosedPipe
+	}
+}
+
+// QueryBuf is what CLIENT LIST shows as qbuf and qbuf-free: the input the
+// Reader holds (what it has not parsed, and the last batch until the caller
+// is done with it), and the free space of its own buffer (none while it
+// reads into the Scratch: that is not the connection's).
+func (rd *Reader) QueryBuf() (used, free int) {
+	used = rd.w - rd.r
+	if rd.retain || !rd.released {
+		used = rd.w - rd.batch
+	}
+	if rd.scratch == nil || rd.scratch.holder != rd {
+		free = len(rd.buf) - rd.w
+	}
+	return used, free
+}
+
+// ArgvLen is the length of the arguments of the last batch until the
+// caller is done with it (CLIENT LIST's argv-mem).
+func (rd *Reader) ArgvLen() int {
+	if !rd.retain && rd.released {
+		return 0
+	}
+	n := 0
+	for _, args := range rd.cmds {
+		for _, a := range args {
+			n += len(a)
+		}
+	}
+	return n
+}
+
+// Size is the memory the Reader holds: itself, its slices and its own
+// buffer (not the Scratch).
+func (rd *Reader) Size() int {
+	n := int(unsafe.Sizeof(*rd)) + cap(rd.args)*int(unsafe.Sizeof([]byte(nil))) +
+		cap(rd.cmds)*int(unsafe.Sizeof([][]byte(nil))) + cap(rd.ends)*int(unsafe.Sizeof(0))
+	if rd.scratch == nil || rd.scratch.holder != rd {
+		n += cap(rd.buf)
+	}
+	return n
+}
+
 // Prefill puts bytes already received from the connection (by whoever
 // read it before) ahead of what the reader reads itself.
 func (rd *Reader) Prefill(p []byte) {
+	if rd.scratch != nil && rd.scratch.holder == rd {
+		rd.leaveScratch()
+	}
 	if rd.w+len(p) > len(rd.buf) {
-		grown := make([]byte, max(rd.w+len(p), 2*len(rd.buf)))
-		copy(grown, rd.buf[:rd.w])
-		rd.buf = grown
+		rd.grow(rd.w + len(p))
 	}
 	rd.w += copy(rd.buf[rd.w:], p)
 }
@@ -123,15 +286,8 @@ func (rd *Reader) fill(need int) error {
 		n := copy(rd.buf, rd.buf[rd.batch:rd.w])
 		rd.r, rd.w, rd.batch = rd.r-rd.batch, n, 0
 	}
-	need += rd.r
-	if need > len(rd.buf) {
-		// Doubling keeps a request of many small arguments, whose size is
-		// learned a bulk at a time, from costing quadratic copying.
-		grown := make([]byte, max(need, 2*len(rd.buf)))
-		copy(grown, rd.buf[:rd.w])
-		rd.buf = grown
-	} else if rd.w == 0 && len(rd.buf) > maxIdleBufferSize {
-		rd.buf = make([]byte, initialBufferSize)
+	if need += rd.r; need > len(rd.buf) {
+		rd.grow(need)
 	}
 	n, err := rd.rd.Read(rd.buf[rd.w:])
 	full := n == len(rd.buf)-rd.w
@@ -142,9 +298,7 @@ func (rd *Reader) fill(need int) error {
 		// Redis's greedy query buffer does; under appendfsync always
 		// that makes the group commits larger. Up to 32 KiB only: bigger
 		// reads made turns long enough to double MSET's p99 at -P16.
-		grown := make([]byte, 2*len(rd.buf))
-		copy(grown, rd.buf[:rd.w])
-		rd.buf = grown
+		rd.grow(2 * len(rd.buf))
 	}
 	if n > 0 {
 		return nil
@@ -153,6 +307,20 @@ func (rd *Reader) fill(need int) error {
 		err = io.ErrNoProgress
 	}
 	return err
+}
+
+// grow gives the Reader a buffer of its own of at least need bytes (or
+// room to read towards them, for a large request), keeping buf[:w].
+// Doubling keeps a request of many small arguments, whose size is learned
+// a bulk at a time, from costing quadratic copying.
+func (rd *Reader) grow(need int) {
+	size := max(2*len(rd.buf), initialBufferSize, min(need, max(2*rd.w, bigReserve)))
+	grown := make([]byte, size)
+	copy(grown, rd.buf[:rd.w])
+	if rd.scratch != nil && rd.scratch.holder == rd {
+		rd.scratch.holder = nil
+	}
+	rd.buf = grown
 }
 
 // parse appends every complete request in buf[r:w] to cmds. It returns

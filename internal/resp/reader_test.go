@@ -227,3 +227,217 @@ func TestRawAndEnds(t *testing.T) {
 		}
 	}
 }
+
+// quoted renders requests as readAll does.
+func quoted(cmds [][][]byte) []string {
+	var out []string
+	for _, args := range cmds {
+		var parts []string
+		for _, a := range args {
+			parts = append(parts, "'"+string(a)+"'")
+		}
+		out = append(out, strings.Join(parts, " "))
+	}
+	return out
+}
+
+// readAllShared reads each input with its own Reader, all sharing one
+// Scratch and taking turns, each read in chunks of its own size. With
+// retain, every other batch is retained and checked again after the other
+// Readers' next turn, as CLIENT PAUSE keeps requests waiting.
+func readAllShared(limits Limits, inputs []string, chunks []int, retain bool) ([][]string, []error) {
+	s := NewScratch()
+	readers := make([]*Reader, len(inputs))
+	for i, in := range inputs {
+		readers[i] = NewSharedReader(&chunkReader{in, chunks[i%len(chunks)]}, limits, s)
+	}
+	out := make([][]string, len(inputs))
+	errs := make([]error, len(inputs))
+	done := make([]bool, len(inputs))
+	type held struct {
+		cmds [][][]byte
+		want []string
+	}
+	kept := make([]*held, len(inputs))
+	for turn, left := 0, len(inputs); left > 0; turn++ {
+		for i, rd := range readers {
+			if k := kept[i]; k != nil {
+				if got := quoted(k.cmds); strings.Join(got, "|") != strings.Join(k.want, "|") {
+					errs[i] = fmt.Errorf("retained requests changed: %q, want %q", got, k.want)
+				}
+				kept[i] = nil
+			}
+			if done[i] {
+				continue
+			}
+			cmds, err := rd.ReadCommands()
+			got := quoted(cmds)
+			out[i] = append(out[i], got...)
+			if retain && turn%2 == 0 && len(cmds) > 0 {
+				rd.Retain()
+				kept[i] = &held{cmds, got}
+			}
+			rd.Release()
+			if err != nil {
+				done[i], left = true, left-1
+				if err != io.EOF && errs[i] == nil {
+					errs[i] = err
+				}
+			}
+		}
+	}
+	return out, errs
+}
+
+// Readers sharing a Scratch read what Readers of their own read, whatever
+// the chunking and interleaving, retained batches included.
+func TestSharedReaders(t *testing.T) {
+	inputs := []string{
+		"*1\r\n$4\r\nPING\r\n",
+		"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n*2\r\n$3\r\nGET\r\n$3\r\nkey\r\nPING\r\n",
+		strings.Repeat("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\n"+strings.Repeat("v", 100)+"\r\n", 700), // > ScratchSize
+		"*2\r\n$4\r\nECHO\r\n$100000\r\n" + strings.Repeat("x", 100000) + "\r\nECHO \"in\\x41line\" 'b'\r\n",
+		"*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$1", // ends in a partial request
+		"*1\r\n$4\r\nPING\r\n*1\r\n$+4\r\nPING\r\n", // a protocol error
+	}
+	for _, chunks := range [][]int{{0}, {1, 7}, {3, 4096, 5}, {20000, 1}} {
+		for _, retain := range []bool{false, true} {
+			got, errs := readAllShared(testLimits, inputs, chunks, retain)
+			for i, in := range inputs {
+				want, wantErr := readAll(testLimits, in, chunks[i%len(chunks)])
+				if fmt.Sprint(errs[i]) != fmt.Sprint(wantErr) || strings.Join(got[i], "|") != strings.Join(want, "|") {
+					t.Errorf("input %d, chunks %v, retain %v: got %.80q, %v; want %.80q, %v", i, chunks, retain, got[i], errs[i], want, wantErr)
+				}
+			}
+		}
+	}
+}
+
+// blockingReader returns its data, then errAgain, like a non-blocking
+// socket with nothing more to read.
+type blockingReader struct{ data []byte }
+
+var errAgain = fmt.Errorf("would block")
+
+func (b *blockingReader) Read(p []byte) (int, error) {
+	if len(b.data) == 0 {
+		return 0, errAgain
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+// An idle shared Reader holds no buffer; one with part of a request holds
+// that part only, once another Reader has used the Scratch; a large
+// request's buffer goes once it has run.
+func TestSharedReaderHoldsOnlyWhatItNeeds(t *testing.T) {
+	s := NewScratch()
+	src, other := &blockingReader{}, &blockingReader{}
+	rd := NewSharedReader(src, testLimits, s)
+	rd2 := NewSharedReader(other, testLimits, s)
+	read := func(rd *Reader, r *blockingReader, data string) [][][]byte {
+		t.Helper()
+		r.data = []byte(data)
+		cmds, err := rd.ReadCommands()
+		if err != errAgain && err != nil {
+			t.Fatal(err)
+		}
+		return cmds
+	}
+	read(rd, src, "*1\r\n$4\r\nPING\r\n")
+	rd.Release()
+	read(rd2, other, "PING\r\n")
+	rd2.Release()
+	const idle = 512 // the Reader and its slices
+	if rd.Size() > idle || cap(rd.buf) != 0 {
+		t.Errorf("idle after a request: size %d, own buffer %d", rd.Size(), cap(rd.buf))
+	}
+	read(rd, src, "*2\r\n$4\r\nECHO\r\n$5\r\nab")
+	rd.Release()
+	read(rd2, other, "PING\r\n")
+	if used, free := rd.QueryBuf(); used != 20 || free != 0 || cap(rd.buf) != 20 {
+		t.Errorf("partial request: qbuf %d, free %d, own buffer %d; want 20, 0, 20", used, free, cap(rd.buf))
+	}
+	if cmds := read(rd, src, "cde\r\n"); len(cmds) != 1 || string(cmds[0][1]) != "abcde" {
+		t.Errorf("completed request: %q", quoted(cmds))
+	}
+	rd.Release()
+	big := "*2\r\n$4\r\nECHO\r\n$200000\r\n" + strings.Repeat("x", 200000) + "\r\n"
+	read(rd, src, big[:100000])
+	if cap(rd.buf) < 100000 {
+		t.Errorf("large request: own buffer %d", cap(rd.buf))
+	}
+	if cmds := read(rd, src, big[100000:]); len(cmds) != 1 || len(cmds[0][1]) != 200000 {
+		t.Fatalf("large request: %d requests", len(cmds))
+	}
+	if used, _ := rd.QueryBuf(); used != len(big) || rd.ArgvLen() != 200004 {
+		t.Errorf("large request running: qbuf %d, argv %d", used, rd.ArgvLen())
+	}
+	rd.Release()
+	if used, _ := rd.QueryBuf(); rd.Size() > idle || used != 0 || rd.ArgvLen() != 0 {
+		t.Errorf("after a large request: size %d (idle %d), qbuf %d, argv %d", rd.Size(), idle, used, rd.ArgvLen())
+	}
+}
+
+// A request announcing a huge bulk reserves memory as its bytes arrive,
+// not the announced size at once.
+func TestAnnouncedBulkReservesWhatArrives(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		src := &blockingReader{[]byte("*1\r\n$500000000\r\n" + strings.Repeat("x", 3000))}
+		rd := NewReader(src, testLimits)
+		if shared {
+			rd = NewSharedReader(src, testLimits, NewScratch())
+		}
+		if _, err := rd.ReadCommands(); err != errAgain {
+			t.Fatal(err)
+		}
+		if size := rd.Size(); size > 4<<20 {
+			t.Errorf("shared %v: %d bytes held for 3 KB received", shared, size)
+		}
+	}
+}
+
+// Readers taking turns with a Scratch allocate nothing per batch.
+func TestSharedReadersDoNotAllocate(t *testing.T) {
+	batch := strings.Repeat("*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n", 16)
+	s := NewScratch()
+	var srcs []*chunkReader
+	var readers []*Reader
+	for i := 0; i < 3; i++ {
+		srcs = append(srcs, &chunkReader{})
+		readers = append(readers, NewSharedReader(srcs[i], testLimits, s))
+	}
+	round := func() {
+		for i, rd := range readers {
+			srcs[i].data = batch
+			if cmds, err := rd.ReadCommands(); err != nil || len(cmds) != 16 {
+				t.Fatalf("got %d commands, %v", len(cmds), err)
+			}
+			rd.Release()
+		}
+	}
+	round()
+	if allocs := testing.AllocsPerRun(100, round); allocs != 0 {
+		t.Errorf("%v allocations per round", allocs)
+	}
+}
+
+// FuzzSharedReaders: Readers sharing a Scratch, in any chunking and with
+// batches retained, read what a Reader of its own reads.
+func FuzzSharedReaders(f *testing.F) {
+	for _, s := range []string{"*1\r\n$4\r\nPING\r\n", "*2\r\n$3\r\nGET\r\n$1\r\na\r\nPING\r\n*1\r\n$1", "ECHO 'a' \"b\"\r\n*0\r\n"} {
+		f.Add([]byte(s), []byte("*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n"), uint8(3), true)
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte, chunk uint8, retain bool) {
+		inputs := []string{string(a), string(b), string(a) + string(b)}
+		chunks := []int{int(chunk%16) + 1, 0, int(chunk)*97 + 1}
+		got, errs := readAllShared(testLimits, inputs, chunks, retain)
+		for i, in := range inputs {
+			want, wantErr := readAll(testLimits, in, chunks[i])
+			if fmt.Sprint(errs[i]) != fmt.Sprint(wantErr) || strings.Join(got[i], "|") != strings.Join(want, "|") {
+				t.Fatalf("input %d: got %q, %v; want %q, %v", i, got[i], errs[i], want, wantErr)
+			}
+		}
+	})
+}
