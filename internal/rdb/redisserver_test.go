@@ -53,27 +53,37 @@ func startRedisConn(t *testing.T, data []byte, args ...string) *redisConn {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
-		cmd.Wait()
+		<-done
 	})
-	for i := 0; i < 100; i++ {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			rc := &redisConn{t: t, c: c, br: bufio.NewReader(c), port: strings.Split(addr, ":")[1]}
-			t.Cleanup(func() { c.Close() })
-			c.SetDeadline(time.Now().Add(30 * time.Second))
-			for j := 0; j < 100; j++ { // wait for loading
-				if _, err := rc.try("PING"); err == nil {
-					return rc
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+	// Until it answers PING (not LOADING), however long a busy machine
+	// makes that take, unless it exits.
+	var rc *redisConn
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case <-done:
+			log, _ := os.ReadFile(logfile)
+			t.Fatalf("redis-server exited:\n%s", log)
+		default:
 		}
-		time.Sleep(50 * time.Millisecond)
+		if rc == nil {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				continue
+			}
+			rc = &redisConn{t: t, c: c, br: bufio.NewReader(c), port: strings.Split(addr, ":")[1]}
+			t.Cleanup(func() { c.Close() })
+			c.SetDeadline(time.Now().Add(60 * time.Second))
+		}
+		if _, err := rc.try("PING"); err == nil {
+			return rc
+		}
 	}
 	log, _ := os.ReadFile(logfile)
-	t.Fatalf("redis-server did not come up:\n%s", log)
+	t.Fatalf("redis-server did not come up in 30 s:\n%s", log)
 	return nil
 }
 
