@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,9 +32,11 @@ func crashUnderLoad(t *testing.T, bin, fsync string) {
 	}
 	p := start()
 	addr := p.addr
-	// Eight writers; each records the last write the server acknowledged.
+	// Eight writers; each records when the server acknowledged each of its
+	// writes (acks[w][i-1] for write i).
 	const writers = 8
-	acked := make([]int, writers)
+	acks := make([][]time.Time, writers)
+	var total atomic.Int64
 	done := make(chan int, writers)
 	for w := 0; w < writers; w++ {
 		go func(w int) {
@@ -44,11 +47,16 @@ func crashUnderLoad(t *testing.T, bin, fsync string) {
 					done <- w
 					return
 				}
-				acked[w] = i
+				acks[w] = append(acks[w], time.Now())
+				total.Add(1)
 			}
 		}(w)
 	}
+	// Half a second of load at least, and enough writes to prove something
+	// however slow the machine.
 	time.Sleep(500 * time.Millisecond)
+	waitFor(t, func() bool { return total.Load() >= 100 })
+	killed := time.Now()
 	p.kill()
 	for w := 0; w < writers; w++ {
 		<-done
@@ -56,23 +64,38 @@ func crashUnderLoad(t *testing.T, bin, fsync string) {
 
 	rc := redis.NewClient(&redis.Options{Addr: start().addr})
 	defer rc.Close()
-	total := 0
+	heldBack := 0
 	for w := 0; w < writers; w++ {
-		total += acked[w]
 		pipe := rc.Pipeline()
-		gets := make([]*redis.StringCmd, acked[w]+1)
-		for i := 1; i <= acked[w]; i++ {
+		gets := make([]*redis.StringCmd, len(acks[w])+1)
+		for i := 1; i <= len(acks[w]); i++ {
 			gets[i] = pipe.Get(ctx, fmt.Sprintf("w%d:%d", w, i))
 		}
 		pipe.Exec(ctx)
-		for i := 1; i <= acked[w]; i++ {
-			if got, err := gets[i].Int(); err != nil || got != i {
-				t.Fatalf("acknowledged write w%d:%d lost after kill -9 (%v)", w, i, err)
+		lost := 0 // the first lost write
+		for i := 1; i <= len(acks[w]); i++ {
+			got, err := gets[i].Int()
+			switch {
+			case err == nil && got == i && lost != 0:
+				t.Fatalf("w%d:%d lost after kill -9, but w%d:%d, acknowledged later, is there", w, lost, w, i)
+			case err == nil && got == i:
+			case lost == 0:
+				lost = i
 			}
 		}
+		if lost == 0 {
+			continue
+		}
+		// everysec only: a write the AOF held back behind a slow fsync
+		// (for at most 2 s, as in Redis) is acknowledged, and lost to
+		// kill -9. Those are the last ones, acknowledged in the last 2 s.
+		if fsync != "everysec" || killed.Sub(acks[w][lost-1]) > 2*time.Second {
+			t.Fatalf("acknowledged write w%d:%d lost after kill -9 (%v before it)", w, lost, killed.Sub(acks[w][lost-1]))
+		}
+		heldBack += len(acks[w]) - lost + 1
 	}
-	if total < 100 {
-		t.Fatalf("only %d writes acknowledged before the kill; the test proves little", total)
+	if heldBack > 0 {
+		t.Logf("the last %d acknowledged writes were lost: an fsync slower than a second held them back, as Redis's everysec does", heldBack)
 	}
-	t.Logf("%d acknowledged writes, all present after kill -9 and restart", total)
+	t.Logf("%d acknowledged writes, all but %d present after kill -9 and restart", total.Load(), heldBack)
 }
