@@ -587,7 +587,7 @@ config set lua-time-limit 5000
 
 // The binary through spawn_redis_server.sh: one-line errors with exit
 // status 1, the caller's directory as dir, a clean exit 0 on SIGTERM, and
-// a second start (binary up to date) accepting connections within 1 s.
+// a start with the binary up to date accepting connections within 1 s.
 func TestSpawnScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -622,7 +622,29 @@ func TestSpawnScript(t *testing.T) {
 		t.Fatalf("bad port: exit %d, output %q", code, out)
 	}
 
+	// Started again, the binary up to date: it accepts within 1 s. A busy
+	// machine can stall one start past that, not three; a script that
+	// rebuilds every time fails all of them.
+	var fastest time.Duration
+	for try := 0; try < 3 && (try == 0 || fastest > time.Second); try++ {
+		elapsed := spawnOnce(t, script, work)
+		t.Logf("start %d with the binary up to date: accepting after %v", try+2, elapsed)
+		if try == 0 || elapsed < fastest {
+			fastest = elapsed
+		}
+	}
+	if fastest > time.Second {
+		t.Errorf("a start with the binary up to date took %v at best, want < 1 s", fastest)
+	}
+}
+
+// spawnOnce runs the script in work until it accepts a connection, checks
+// its dir, its exit on SIGTERM and its log, and returns how long it took to
+// accept.
+func spawnOnce(t *testing.T, script, work string) time.Duration {
+	t.Helper()
 	port := freePort(t)
+	os.Remove(filepath.Join(work, "respd.log"))
 	cmd := exec.Command(script, "--port", port, "--bind", "127.0.0.1", "--save", "", "--logfile", "respd.log")
 	cmd.Dir = work
 	start := time.Now()
@@ -632,17 +654,13 @@ func TestSpawnScript(t *testing.T) {
 	rc := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + port, DisableIdentity: true, MaxRetries: -1})
 	defer rc.Close()
 	for rc.Ping(ctx).Err() != nil {
-		if time.Since(start) > 5*time.Second {
+		if time.Since(start) > 30*time.Second {
 			cmd.Process.Kill()
-			t.Fatal("no connection after 5 s")
+			t.Fatal("no connection after 30 s")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	elapsed := time.Since(start)
-	t.Logf("second start: accepting after %v", elapsed)
-	if elapsed > time.Second {
-		t.Errorf("second start took %v, want < 1 s", elapsed)
-	}
 	if got := rc.ConfigGet(ctx, "dir").Val()["dir"]; got != work {
 		t.Errorf("dir = %q, want the caller's directory %q", got, work)
 	}
@@ -653,6 +671,7 @@ func TestSpawnScript(t *testing.T) {
 	if log, _ := os.ReadFile(filepath.Join(work, "respd.log")); !bytes.Contains(log, []byte("Ready to accept connections")) {
 		t.Errorf("log file: %q", log)
 	}
+	return elapsed
 }
 
 func freePort(t *testing.T) string {
