@@ -38,6 +38,14 @@ package main
 // Directives (lines starting with !):
 //
 //	!sleep <ms>      sleep that many milliseconds (e.g. to let a TTL fire).
+//	!within <ms>     the lines from here to the next !sleep (!sleep 0 to end
+//	                 without sleeping) must be done within ms on both
+//	                 servers: the lines whose replies depend on a TTL not
+//	                 having run out (a key set with PX 300 still there, TTL
+//	                 rounding 99.6 s up to 100) go in such a stretch, its
+//	                 limit their smallest margin. A machine too busy for
+//	                 that makes the run prove nothing: it stops, and the
+//	                 script runs again (three tries).
 //	!conn <n>        later lines use connection n (default 1). Connections are
 //	                 opened lazily on both servers (and get HELLO 3 in the
 //	                 RESP3 run); they start in DB 0 and keep their state for
@@ -160,8 +168,26 @@ func TestDifferential(t *testing.T) {
 					if verbose {
 						logf = t.Logf
 					}
-					diffRunScript(base, lines, [2]string{redisAddr, respdAddr},
-						resp3, func(msg string) { t.Error(msg) }, logf)
+					// A run cut short by a !within stretch that overran
+					// proves nothing, its mismatches included: again.
+					for try := 1; ; try++ {
+						var mismatches []string
+						timely := diffRunScript(base, lines, [2]string{redisAddr, respdAddr},
+							resp3, func(msg string) { mismatches = append(mismatches, msg) }, logf)
+						for _, msg := range mismatches {
+							if timely || try == 3 {
+								t.Error(msg)
+							}
+						}
+						if timely {
+							break
+						}
+						if try == 3 {
+							t.Errorf("%s [%s]: a !within stretch overran in three runs", base, proto)
+							break
+						}
+						t.Logf("%s [%s]: a !within stretch overran on this busy machine; running the script again", base, proto)
+					}
 				})
 			}
 		})
@@ -227,6 +253,7 @@ const (
 	diffSwitch
 	diffRaw
 	diffClosed
+	diffWithin
 )
 
 type diffLine struct {
@@ -235,11 +262,12 @@ type diffLine struct {
 	kind     diffKind
 	typeOnly bool
 	payload  []byte // bytes to send (diffCmd, diffRaw)
-	n        int    // ms (diffSleep), connection (diffSwitch)
+	n        int    // ms (diffSleep, diffWithin), connection (diffSwitch)
 }
 
 func diffParseScript(name string, data []byte) ([]diffLine, error) {
 	var out []diffLine
+	within := 0 // the line of an open !within stretch
 	for i, text := range strings.Split(string(data), "\n") {
 		text = strings.TrimRight(text, "\r")
 		trimmed := strings.TrimSpace(text)
@@ -255,14 +283,19 @@ func diffParseScript(name string, data []byte) ([]diffLine, error) {
 			word, arg, _ := strings.Cut(trimmed, " ")
 			arg = strings.TrimSpace(arg)
 			switch word {
-			case "!sleep", "!conn":
+			case "!sleep", "!conn", "!within":
 				n, err := strconv.Atoi(arg)
-				if err != nil || n < 0 || (word == "!conn" && n < 1) {
+				if err != nil || n < 0 || (word != "!sleep" && n < 1) {
 					return nil, bad("bad number")
 				}
-				l.kind, l.n = diffSleep, n
-				if word == "!conn" {
-					l.kind = diffSwitch
+				l.kind, l.n = map[string]diffKind{"!sleep": diffSleep, "!conn": diffSwitch, "!within": diffWithin}[word], n
+				switch {
+				case word == "!within" && within != 0:
+					return nil, bad("!within inside the stretch of line %d", within)
+				case word == "!within":
+					within = l.num
+				case word == "!sleep":
+					within = 0
 				}
 				out = append(out, l)
 				continue
@@ -297,6 +330,9 @@ func diffParseScript(name string, data []byte) ([]diffLine, error) {
 		}
 		l.kind, l.payload = diffCmd, diffEncode(args)
 		out = append(out, l)
+	}
+	if within != 0 {
+		return nil, fmt.Errorf("%s:%d: !within without a !sleep after it", name, within)
 	}
 	return out, nil
 }
@@ -507,9 +543,11 @@ func (s *diffSide) closed(n int) string {
 var diffSideNames = [2]string{"redis", "respd"}
 
 // diffRunScript runs one script against the two servers (addrs[0] is the
-// reference redis-server) and calls report once per mismatch.
+// reference redis-server) and calls report once per mismatch. It reports
+// false if it stopped at the end of a !within stretch that overran: the
+// run proves nothing.
 func diffRunScript(file string, lines []diffLine, addrs [2]string, resp3 bool,
-	report func(string), logf func(string, ...any)) {
+	report func(string), logf func(string, ...any)) (timely bool) {
 	proto := "RESP2"
 	if resp3 {
 		proto = "RESP3"
@@ -525,15 +563,25 @@ func diffRunScript(file string, lines []diffLine, addrs [2]string, resp3 bool,
 			if got := s.exchange(1, diffEncode(args)); got != "+OK\r\n" {
 				report(fmt.Sprintf("%s [%s] setup: %s on %s replied %q",
 					file, proto, cmd, diffSideNames[i], got))
-				return
+				return true
 			}
 		}
 	}
 	cur, timeouts := 1, 0
+	var stretchStart time.Time
+	stretch := time.Duration(0) // the open !within's limit
 	for _, l := range lines {
 		var got [2]string
 		switch l.kind {
+		case diffWithin:
+			stretchStart, stretch = time.Now(), time.Duration(l.n)*time.Millisecond
+			continue
 		case diffSleep:
+			if took := time.Since(stretchStart); stretch > 0 && took >= stretch {
+				logf("%s:%d [%s]: the !within %v stretch took %v", file, l.num, proto, stretch, took)
+				return false
+			}
+			stretch = 0
 			time.Sleep(time.Duration(l.n) * time.Millisecond)
 			continue
 		case diffSwitch:
@@ -563,9 +611,10 @@ func diffRunScript(file string, lines []diffLine, addrs [2]string, resp3 bool,
 		if timeouts >= diffMaxTimeouts {
 			report(fmt.Sprintf("%s:%d [%s] giving up on this script after %d timeouts",
 				file, l.num, proto, timeouts))
-			return
+			return true
 		}
 	}
+	return true
 }
 
 // ---- tests of the harness itself ----
@@ -700,8 +749,10 @@ QUIT
 		t.Fatal(err)
 	}
 	var got []string
-	diffRunScript("fake.txt", lines, [2]string{fake("a"), fake("b")}, true,
-		func(msg string) { got = append(got, msg) }, t.Logf)
+	if !diffRunScript("fake.txt", lines, [2]string{fake("a"), fake("b")}, true,
+		func(msg string) { got = append(got, msg) }, t.Logf) {
+		t.Error("a run without !within was not timely")
+	}
 	wantPrefixes := []string{"fake.txt:3 [RESP3] conn 1: GET x", "fake.txt:6 [RESP3] conn 1: TIME",
 		"fake.txt:7 [RESP3] conn 1: HANG", "fake.txt:11 [RESP3] conn 2: !closed"}
 	if len(got) != len(wantPrefixes) {
@@ -719,9 +770,31 @@ QUIT
 		t.Errorf("missing reply not reported as timeout: %s", got[2])
 	}
 
-	for _, bad := range []string{"!sleep x", "!conn 0", "!bogus", `!raw "a" "b"`, `SET "a`, "!type", "!closed 1"} {
+	for _, bad := range []string{"!sleep x", "!conn 0", "!bogus", `!raw "a" "b"`, `SET "a`, "!type", "!closed 1",
+		"!within 0\n!sleep 0", "!within 10\nPING", "!within 10\n!within 10\n!sleep 0"} {
 		if _, err := diffParseScript("bad.txt", []byte(bad)); err == nil {
 			t.Errorf("diffParseScript(%q): want error", bad)
+		}
+	}
+
+	// A !within stretch that overruns (HANG waits for the 300 ms read
+	// timeout) ends the run there, not timely; one in time does not.
+	for _, c := range []struct {
+		script     string
+		timely     bool
+		mismatches int
+	}{
+		{"!within 100\nHANG\n!sleep 0\nGET x\n", false, 1},
+		{"!within 60000\nPING\n!sleep 0\nGET x\n", true, 1},
+	} {
+		lines, err := diffParseScript("within.txt", []byte(c.script))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		timely := diffRunScript("within.txt", lines, [2]string{fake("a"), fake("b")}, false, func(string) { n++ }, t.Logf)
+		if timely != c.timely || n != c.mismatches {
+			t.Errorf("%q: timely %v with %d mismatches, want %v with %d", c.script, timely, n, c.timely, c.mismatches)
 		}
 	}
 }
