@@ -202,8 +202,9 @@ func TestClientNoTouch(t *testing.T) {
 		t.Fatalf("idle time after a NO-TOUCH read = %q, want 2 to %d seconds", line, most)
 	}
 	rc.do("+OK\r\n", "CLIENT", "NO-TOUCH", "off")
+	touched := time.Now()
 	rc.do("$1\r\nv\r\n", "GET", "k")
-	rc.do(":0\r\n", "OBJECT", "IDLETIME", "k")
+	expectIdle(t, rc, "k", 0, touched)
 }
 
 // A client that disconnects while CLIENT PAUSE holds its request is

@@ -511,8 +511,8 @@ func TestExpireTTLPersistRaw(t *testing.T) {
 		{"EXPIRE nokey 10", ":0\r\n"},
 		{"EXPIREAT k 4102444800", ":1\r\n"},
 		{"EXPIRETIME k", ":4102444800\r\n"},
-		{"PEXPIRE k 1800", ":1\r\n"},
-		{"TTL k", ":2\r\n"}, // rounded, as Redis
+		{"PEXPIRE k 1999", ":1\r\n"},
+		{"TTL k", ":2\r\n"}, // rounded, as Redis (for the next 499 ms)
 		{"EXPIRE k 0", ":1\r\n"},
 		{"EXISTS k", ":0\r\n"},
 	})
@@ -522,7 +522,9 @@ func TestObjectRaw(t *testing.T) {
 	addr := startServer(t)
 	long := strings.Repeat("x", 45)
 	rc := dialRaw(t, addr)
+	set := time.Now()
 	rc.do("+OK\r\n", "MSET", "s", "hello", "i", "12", "big", "123456", "neg", "-5", "z", "0123", "e44", long[:44], "e45", long)
+	expectIdle(t, rc, "s", 0, set)
 	for _, st := range [][2]string{
 		{"OBJECT ENCODING s", "$6\r\nembstr\r\n"},
 		{"OBJECT ENCODING i", "$3\r\nint\r\n"},
@@ -536,7 +538,6 @@ func TestObjectRaw(t *testing.T) {
 		{"OBJECT REFCOUNT neg", ":1\r\n"},
 		{"OBJECT REFCOUNT s", ":1\r\n"},
 		{"OBJECT REFCOUNT nokey", "$-1\r\n"},
-		{"OBJECT IDLETIME s", ":0\r\n"},
 		{"OBJECT IDLETIME nokey", "$-1\r\n"},
 		{"OBJECT FREQ s", "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n"},
 		{"OBJECT FREQ nokey", "$-1\r\n"},
@@ -562,6 +563,33 @@ func TestObjectRaw(t *testing.T) {
 	}
 	rc.do("_\r\n", "OBJECT", "ENCODING", "nokey")
 	rc.do("_\r\n", "OBJECT", "IDLETIME", "nokey")
+}
+
+// RESTORE IDLETIME sets the idle time OBJECT IDLETIME reports (here, not
+// in testdata/diff/dump.txt, where a second beginning between the two
+// commands on one server would make the replies differ).
+func TestRestoreIdletime(t *testing.T) {
+	rc := dialRaw(t, startServer(t))
+	restored := time.Now()
+	rc.do("+OK\r\n", "RESTORE", "r6", "0", "\x00\x05hello\n\x00cr\xdfve4 \n", "IDLETIME", "1000")
+	expectIdle(t, rc, "r6", 1000, restored)
+}
+
+// expectIdle checks OBJECT IDLETIME key: want seconds, or one more for
+// each second the clock began since the key was last used (at or after
+// used). The idle time counts whole seconds of the LRU clock, so a second
+// beginning between the access and the question adds one, whatever the
+// milliseconds between them.
+func expectIdle(t *testing.T, rc *rawConn, key string, want int64, used time.Time) {
+	t.Helper()
+	rc.send(string(diffEncode(stringArgv("OBJECT", "IDLETIME", key))))
+	rc.nc.SetReadDeadline(time.Now().Add(3 * time.Second))
+	line, err := rc.r.ReadString('\n')
+	most := want + time.Now().Unix() - used.Unix()
+	got, perr := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(line, ":"), "\r\n"), 10, 64)
+	if err != nil || perr != nil || got < want || got > most {
+		t.Fatalf("OBJECT IDLETIME %s = %q (%v), want %d to %d", key, line, err, want, most)
+	}
 }
 
 // skipReply reads and discards one reply of any type from rc.
