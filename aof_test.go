@@ -39,7 +39,9 @@ func writeAOFWorkload(t *testing.T, addr string) {
 	defer db2.Close()
 	db2.Set(ctx, "in2", "two", 0)
 	rc.Del(ctx, "nothing")
-	time.Sleep(300 * time.Millisecond) // "gone" expires (a DEL in the AOF)
+	// "gone" expires: the active cycle deletes it (a DEL in the AOF), and
+	// DBSIZE, which doesn't look it up, sees a, ttl, f and x left.
+	waitFor(t, func() bool { return rc.DBSize(ctx).Val() == 4 })
 }
 
 func checkAOFWorkload(t *testing.T, addr, who string) {
