@@ -41,10 +41,10 @@ func (e *Error) Error() string {
 func protoErr(msg string) *Error { return &Error{"ERR Protocol error: " + msg} }
 
 // A Reader's own buffer starts at Redis's read size, doubles up to 32 KiB
-// when reads fill it, and grows further only for requests it must hold. A
-// buffer larger than bigReserve grows with what arrives, not at once to
-// the size a request announces: a client announcing a 512 MB bulk and
-// sending nothing gets no 512 MB.
+// when reads fill it, and grows further only for requests it must hold.
+// Past bigReserve it grows with what arrives, not at once to the size a
+// request announces: a client announcing a 512 MB bulk and sending nothing
+// gets no 512 MB.
 const (
 	initialBufferSize   = 16 << 10
 	maxGreedyBufferSize = 32 << 10
@@ -60,7 +60,8 @@ const (
 // holds input of its own (part of a request, or a batch retained), so an
 // idle connection costs no read buffer at all. What the Reader whose
 // input is in the Scratch still needs is copied out, lazily, when another
-// Reader reads into it. The Readers must not run concurrently.
+// Reader reads into it. The Readers must not run concurrently. The zero
+// Scratch is ready to use.
 type Scratch struct {
 	buf    []byte
 	holder *Reader // the Reader whose input is in buf
@@ -68,9 +69,6 @@ type Scratch struct {
 
 // ScratchSize is a Scratch's size: the most a Reader reads at once.
 const ScratchSize = maxGreedyBufferSize
-
-// NewScratch returns a Scratch for NewSharedReader.
-func NewScratch() *Scratch { return &Scratch{buf: make([]byte, ScratchSize)} }
 
 // Reader parses the requests of one connection.
 type Reader struct {
@@ -137,6 +135,9 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 // received keeps the Reader's own buffer).
 func (rd *Reader) takeScratch() {
 	s := rd.scratch
+	if s.buf == nil {
+		s.buf = make([]byte, ScratchSize)
+	}
 	rest := rd.w - rd.r
 	if s.holder == rd || rest > len(s.buf)/2 {
 		return
@@ -309,12 +310,17 @@ func (rd *Reader) fill(need int) error {
 	return err
 }
 
-// grow gives the Reader a buffer of its own of at least need bytes (or
-// room to read towards them, for a large request), keeping buf[:w].
-// Doubling keeps a request of many small arguments, whose size is learned
-// a bulk at a time, from costing quadratic copying.
+// grow gives the Reader a buffer of its own of at least need bytes, or of
+// room to read towards them, keeping buf[:w]. A request whose size is
+// learned a bulk at a time (many small arguments) doubles the buffer,
+// which keeps it from costing quadratic copying; one announcing a large
+// bulk gets room for it, but past bigReserve no more than twice what has
+// arrived, then exactly what it needs.
 func (rd *Reader) grow(need int) {
-	size := max(2*len(rd.buf), initialBufferSize, min(need, max(2*rd.w, bigReserve)))
+	size := max(2*len(rd.buf), initialBufferSize)
+	if need-rd.w > len(rd.buf)/2 {
+		size = max(min(need, rd.w+max(rd.w, bigReserve)), initialBufferSize)
+	}
 	grown := make([]byte, size)
 	copy(grown, rd.buf[:rd.w])
 	if rd.scratch != nil && rd.scratch.holder == rd {

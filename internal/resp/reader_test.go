@@ -246,7 +246,7 @@ func quoted(cmds [][][]byte) []string {
 // retain, every other batch is retained and checked again after the other
 // Readers' next turn, as CLIENT PAUSE keeps requests waiting.
 func readAllShared(limits Limits, inputs []string, chunks []int, retain bool) ([][]string, []error) {
-	s := NewScratch()
+	s := &Scratch{}
 	readers := make([]*Reader, len(inputs))
 	for i, in := range inputs {
 		readers[i] = NewSharedReader(&chunkReader{in, chunks[i%len(chunks)]}, limits, s)
@@ -332,7 +332,7 @@ func (b *blockingReader) Read(p []byte) (int, error) {
 // that part only, once another Reader has used the Scratch; a large
 // request's buffer goes once it has run.
 func TestSharedReaderHoldsOnlyWhatItNeeds(t *testing.T) {
-	s := NewScratch()
+	s := &Scratch{}
 	src, other := &blockingReader{}, &blockingReader{}
 	rd := NewSharedReader(src, testLimits, s)
 	rd2 := NewSharedReader(other, testLimits, s)
@@ -387,7 +387,7 @@ func TestAnnouncedBulkReservesWhatArrives(t *testing.T) {
 		src := &blockingReader{[]byte("*1\r\n$500000000\r\n" + strings.Repeat("x", 3000))}
 		rd := NewReader(src, testLimits)
 		if shared {
-			rd = NewSharedReader(src, testLimits, NewScratch())
+			rd = NewSharedReader(src, testLimits, &Scratch{})
 		}
 		if _, err := rd.ReadCommands(); err != errAgain {
 			t.Fatal(err)
@@ -401,7 +401,7 @@ func TestAnnouncedBulkReservesWhatArrives(t *testing.T) {
 // Readers taking turns with a Scratch allocate nothing per batch.
 func TestSharedReadersDoNotAllocate(t *testing.T) {
 	batch := strings.Repeat("*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n", 16)
-	s := NewScratch()
+	s := &Scratch{}
 	var srcs []*chunkReader
 	var readers []*Reader
 	for i := 0; i < 3; i++ {
