@@ -15,8 +15,6 @@ import (
 
 	"respd/internal/aof"
 	"respd/internal/keyspace"
-
-	"github.com/tidwall/redcon"
 )
 
 // The append-only file, in Redis 7's multi-part layout:
@@ -98,7 +96,7 @@ func (s *Server) loadAOF(files []aof.ManifestFile) error {
 	})
 	start := time.Now()
 	// The loader's replies are switched off, as for Redis's fake AOF client.
-	loader := &Client{srv: s, w: redcon.NewWriter(io.Discard), replyOff: true, resp: 2, authenticated: true, lastCmd: "NULL", loadingAOF: true}
+	loader := &Client{srv: s, w: sinkOutbound(io.Discard), replyOff: true, resp: 2, authenticated: true, lastCmd: "NULL", loadingAOF: true}
 	for i, f := range files {
 		if f.Type == aof.TypeHistory {
 			continue

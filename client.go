@@ -4,10 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"respd/internal/resp"
-
-	"github.com/tidwall/redcon"
 )
 
 // Client is one connection's state. Everything here is read and written
@@ -16,8 +15,7 @@ type Client struct {
 	srv    *Server
 	fd     int
 	reader *resp.Reader
-	w      *redcon.Writer // replies, written at the end of each loop turn
-	out    *outbound
+	w      *outbound // replies, written at the end of each loop turn
 	// Event-loop state: the epoll events wanted, whether the client has
 	// replies to write this turn, and requests held by CLIENT PAUSE.
 	interest uint32
@@ -90,13 +88,10 @@ type watchedKey struct {
 	live bool
 }
 
-// outputSize is the client's unsent output (CLIENT LIST omem): replies
-// not yet written, and a syncing replica's held stream.
+// outputSize is the client's unsent output, for its output buffer limit:
+// replies not yet written, and a syncing replica's held stream.
 func (c *Client) outputSize() int {
-	n := len(c.w.Buffer())
-	if c.out != nil {
-		n += c.out.unsent()
-	}
+	n := len(c.w.Buffer()) + c.w.unsent()
 	if c.replica != nil {
 		n += len(c.replica.held)
 	}
@@ -176,17 +171,17 @@ func (c *Client) info(now time.Time) string {
 	field("psub", "0")
 	field("ssub", "0")
 	field("multi", itoa(multi))
-	field("qbuf", "0")
-	field("qbuf-free", "0")
-	field("argv-mem", "0")
-	field("multi-mem", "0")
-	field("rbs", "1024")
-	field("rbp", "0")
-	field("obl", "0")
-	field("oll", "0")
-	omem := int64(c.outputSize())
-	field("omem", itoa(omem))
-	field("tot-mem", itoa(1024+omem))
+	m := c.memory()
+	field("qbuf", strconv.Itoa(m.qbuf))
+	field("qbuf-free", strconv.Itoa(m.qbufFree))
+	field("argv-mem", strconv.Itoa(m.argv))
+	field("multi-mem", strconv.Itoa(m.multi))
+	field("rbs", strconv.Itoa(m.rbs))
+	field("rbp", strconv.Itoa(m.rbp))
+	field("obl", strconv.Itoa(m.obl))
+	field("oll", strconv.Itoa(m.oll))
+	field("omem", strconv.Itoa(m.omem))
+	field("tot-mem", strconv.Itoa(m.total))
 	field("events", "r")
 	field("cmd", c.lastCmd)
 	field("user", "default")
@@ -195,4 +190,40 @@ func (c *Client) info(now time.Time) string {
 	field("lib-name", c.libName)
 	field("lib-ver", c.libVer)
 	return b.String()
+}
+
+// clientMemory is CLIENT LIST's account of a client's memory, field by
+// field as Redis 7.0's catClientInfoString and getClientMemoryUsage.
+type clientMemory struct {
+	qbuf, qbufFree int // input held, and the free space of its own buffer
+	argv           int // the arguments of the requests being run
+	multi          int // MULTI's queue: its arguments and pointers to them
+	rbs, rbp       int // the reply buffer's size and peak
+	obl            int // replies in the reply buffer
+	oll, omem      int // the queue's blocks, and their size
+	total          int // all of it, the client's structures included
+}
+
+func (c *Client) memory() clientMemory {
+	var m clientMemory
+	m.total = int(unsafe.Sizeof(*c))
+	if c.reader != nil {
+		m.qbuf, m.qbufFree = c.reader.QueryBuf()
+		m.argv = c.reader.ArgvLen()
+		m.total += c.reader.Size()
+	}
+	if c.multi != nil {
+		for _, q := range c.multi.queue {
+			m.multi += int(unsafe.Sizeof([]byte(nil))) * len(q.args)
+			for _, a := range q.args {
+				m.multi += len(a)
+			}
+		}
+	}
+	m.obl, m.oll, m.omem, m.rbs, m.rbp = c.w.memory()
+	if c.replica != nil {
+		m.omem += cap(c.replica.held)
+	}
+	m.total += int(unsafe.Sizeof(*c.w)) + m.rbs + m.omem + m.argv + m.multi
+	return m
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -39,6 +41,12 @@ type eventLoop struct {
 	touched []*Client
 	paused  []*Client
 	events  []syscall.EpollEvent
+	// The buffers clients read into and encode replies into, lent for a
+	// turn: an idle client holds neither.
+	scratch resp.Scratch
+	replies bufferPool
+	// collecting is set while a collection started by close runs.
+	collecting atomic.Bool
 }
 
 func newEventLoop(s *Server) (*eventLoop, error) {
@@ -237,6 +245,10 @@ func (l *eventLoop) read(c *Client) {
 	// One read per turn; epoll reports the socket again if more is there.
 	cmds, err := c.reader.ReadCommands()
 	l.runRequests(c, cmds)
+	if len(c.pending) > 0 {
+		c.reader.Retain() // other clients' reads must not overwrite them
+	}
+	c.reader.Release()
 	if err != nil && err != errWouldBlock {
 		if perr, ok := err.(*resp.Error); ok && perr.Msg != "" {
 			c.w.WriteError(perr.Msg)
@@ -329,7 +341,7 @@ func (l *eventLoop) flush() {
 
 // writePending sends replies the socket could not take earlier.
 func (l *eventLoop) writePending(c *Client) {
-	if err := c.out.writePending(); err != nil {
+	if err := c.w.writePending(); err != nil {
 		c.closing = true
 	}
 	l.updateInterest(c)
@@ -338,7 +350,7 @@ func (l *eventLoop) writePending(c *Client) {
 // updateInterest asks epoll for writability while replies wait, and closes
 // a closing client once its replies are out.
 func (l *eventLoop) updateInterest(c *Client) {
-	if c.closing && (c.out.unsent() == 0 || c.out.err != nil) {
+	if c.closing && (c.w.unsent() == 0 || c.w.err != nil) {
 		l.close(c)
 		return
 	}
@@ -349,7 +361,7 @@ func (l *eventLoop) updateInterest(c *Client) {
 	case len(c.pending) == 0:
 		want |= syscall.EPOLLIN
 	}
-	if c.out.unsent() > 0 {
+	if c.w.unsent() > 0 {
 		want |= syscall.EPOLLOUT
 	}
 	if want != c.interest {
@@ -361,7 +373,30 @@ func (l *eventLoop) updateInterest(c *Client) {
 func (l *eventLoop) close(c *Client) {
 	delete(l.clients, c.fd)
 	syscall.Close(c.fd)
+	freed := c.w.release() + c.reader.Size()
+	c.reader.Close()
 	l.s.forgetClient(c)
+	l.collectAfter(freed)
+}
+
+// collectAfter collects in the background when a client that left freed
+// a large part of the heap (unread replies, a large request). Else, with
+// nothing else allocating, that memory would stay in use until the
+// runtime's forced collection two minutes later, and in RSS after it,
+// where Redis frees it at once. Twice: the runtime's scavenger sizes the
+// memory it keeps by the previous cycle's heap goal (which counted what
+// was freed), so only after a second cycle does it return the pages to the
+// OS, within seconds; debug.FreeOSMemory would return them at once, but
+// all the heap's free pages with them, to be faulted in again.
+func (l *eventLoop) collectAfter(freed int) {
+	if freed < 1<<20 || uint64(freed) < usedMemory()/4 || !l.collecting.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		runtime.GC()
+		runtime.GC()
+		l.collecting.Store(false)
+	}()
 }
 
 // fdReader reads a client socket for resp.Reader without blocking.
@@ -386,92 +421,6 @@ func (r fdReader) Read(p []byte) (int, error) {
 		r.stats.netInput.Add(int64(n))
 		return n, nil
 	}
-}
-
-// outbound is where a client's replies go: straight to the socket while it
-// takes them, else queued (and sent on EPOLLOUT) in blocks of 64 KiB or
-// more, as Redis's reply list: a replica far behind then costs neither
-// copying of what is queued nor one huge allocation.
-type outbound struct {
-	fd     int
-	stats  *stats
-	blocks [][]byte // queued output; blocks[0][sent:] goes first
-	sent   int
-	queued int // bytes queued
-	err    error
-}
-
-const outboundBlock = 64 << 10
-
-// unsent is the number of bytes waiting for the socket.
-func (o *outbound) unsent() int { return o.queued }
-
-func (o *outbound) Write(p []byte) (int, error) {
-	if o.err != nil {
-		return 0, o.err
-	}
-	if o.queued == 0 {
-		n := o.send(p)
-		if o.err != nil {
-			return 0, o.err
-		}
-		o.enqueue(p[n:])
-		return len(p), nil
-	}
-	o.enqueue(p)
-	return len(p), o.writePending()
-}
-
-func (o *outbound) enqueue(p []byte) {
-	if len(p) == 0 {
-		return
-	}
-	o.queued += len(p)
-	if last := len(o.blocks) - 1; last >= 0 && cap(o.blocks[last])-len(o.blocks[last]) >= len(p) {
-		o.blocks[last] = append(o.blocks[last], p...)
-		return
-	}
-	o.blocks = append(o.blocks, append(make([]byte, 0, max(outboundBlock, len(p))), p...))
-}
-
-// writePending sends queued output until the socket stops taking it.
-func (o *outbound) writePending() error {
-	for len(o.blocks) > 0 && o.err == nil {
-		b := o.blocks[0][o.sent:]
-		n := o.send(b)
-		o.sent += n
-		o.queued -= n
-		if n < len(b) {
-			break
-		}
-		o.blocks[0] = nil
-		o.blocks, o.sent = o.blocks[1:], 0
-	}
-	if len(o.blocks) == 0 {
-		o.blocks = nil
-	}
-	return o.err
-}
-
-// send writes as much of p as the socket takes now.
-func (o *outbound) send(p []byte) int {
-	written := 0
-	for written < len(p) {
-		n, err := rawWrite(o.fd, p[written:])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err == syscall.EAGAIN {
-			break
-		}
-		if err != nil {
-			o.err = err
-			break
-		}
-		written += n
-	}
-	o.stats.netOutput.Add(int64(written))
-	return written
 }
 
 // The loop's reads, writes and polls never block (the sockets are

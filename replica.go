@@ -16,8 +16,6 @@ import (
 
 	"respd/internal/aof"
 	"respd/internal/resp"
-
-	"github.com/tidwall/redcon"
 )
 
 // Replication, replica side: one goroutine per master link connects,
@@ -78,7 +76,7 @@ func (s *Server) startReplication(host string, port int) {
 	s.ks.Replica = true
 	s.replicaRole.Store(true)
 	m := &masterLink{s: s, host: host, port: port, fd: -1, stop: make(chan struct{}), downSince: time.Now()}
-	m.client = &Client{srv: s, w: redcon.NewWriter(io.Discard), replyOff: true, resp: 2,
+	m.client = &Client{srv: s, w: sinkOutbound(io.Discard), replyOff: true, resp: 2,
 		authenticated: true, isMaster: true, lastCmd: "NULL", addr: net.JoinHostPort(host, strconv.Itoa(port))}
 	m.client.db = max(s.repl.streamDB, 0)
 	s.repl.master = m

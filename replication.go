@@ -186,7 +186,7 @@ func (s *Server) flushReplication() {
 		switch {
 		case c.replica.state == replicaOnline && !c.replica.waitFirstAck:
 			if len(c.w.Buffer()) == 0 {
-				c.out.Write(r.buf) // straight to the socket: one copy less
+				c.w.Write(r.buf) // straight to the socket: one copy less
 			} else {
 				c.w.WriteRaw(r.buf)
 			}
@@ -545,7 +545,7 @@ func (s *Server) sendSyncChunk(targets []*Client, p []byte) []*Client {
 				continue
 			}
 			alive = append(alive, c)
-			backlogged = backlogged || c.out.unsent()+len(c.w.Buffer()) > 16<<20
+			backlogged = backlogged || c.w.unsent()+len(c.w.Buffer()) > 16<<20
 		}
 		targets = alive
 		if !backlogged || len(targets) == 0 {

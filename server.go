@@ -16,8 +16,6 @@ import (
 
 	"respd/internal/keyspace"
 	"respd/internal/resp"
-
-	"github.com/tidwall/redcon"
 )
 
 // Server is one respd instance. mu is the one data lock: every command runs
@@ -214,12 +212,10 @@ func (s *Server) logAt(level int32, format string, args ...any) {
 // newClient registers an accepted connection.
 func (s *Server) newClient(fd int, addr, laddr string) *Client {
 	now := time.Now()
-	out := &outbound{fd: fd, stats: &s.stats}
 	c := &Client{
 		srv:           s,
 		fd:            fd,
-		out:           out,
-		w:             redcon.NewWriter(out),
+		w:             newOutbound(fd, &s.stats, &s.loop.replies),
 		interest:      syscall.EPOLLIN,
 		id:            s.nextClientID.Add(1),
 		addr:          addr,
@@ -230,13 +226,13 @@ func (s *Server) newClient(fd int, addr, laddr string) *Client {
 		lastCmd:       "NULL",
 		authenticated: s.cfg.RequirePass == "",
 	}
-	c.reader = resp.NewReader(fdReader{fd, &s.stats}, resp.Limits{
+	c.reader = resp.NewSharedReader(fdReader{fd, &s.stats}, resp.Limits{
 		MaxBulk:       s.cfg.ProtoMaxBulkLen,
 		MaxQuery:      s.cfg.ClientQueryBufferLimit,
 		MaxInline:     64 << 10,
 		MaxMultibulk:  1<<31 - 1,
 		Authenticated: func() bool { return c.authenticated },
-	})
+	}, &s.loop.scratch)
 	s.clients[c.id] = c
 	s.stats.connections++
 	return c

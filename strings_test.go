@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/tidwall/redcon"
 
 	"respd/internal/keyspace"
 )
@@ -835,7 +834,7 @@ func newDirectClient(t testing.TB) directClient {
 	cfg := defaultConfig()
 	cfg.Dir = t.TempDir() // SAVE, FLUSHALL with save points write there
 	s := NewServer(cfg)
-	return directClient{&Client{srv: s, w: redcon.NewWriter(out), resp: 2, authenticated: true, lastCmd: "NULL"}, out}
+	return directClient{&Client{srv: s, w: sinkOutbound(out), resp: 2, authenticated: true, lastCmd: "NULL"}, out}
 }
 
 // do runs a command and returns its reply.

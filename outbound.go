@@ -1,0 +1,385 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"syscall"
+	"unsafe"
+
+	"github.com/tidwall/redcon"
+)
+
+// outbound is a client's output, as Redis's reply buffer and reply list.
+// Replies are encoded into buf, which the loop's pool lends the client
+// until the end of its turn, so an idle client holds no reply buffer (Redis
+// gives each 16 KiB, which its cron shrinks to 1 KiB). Flush sends them;
+// what the socket does not take waits in blocks filled to the brim (sent
+// on EPOLLOUT), where large replies go straight, so unread replies cost
+// little more than their bytes, and a replica far behind costs neither
+// copying of what is queued nor one huge allocation.
+type outbound struct {
+	fd    int
+	sink  io.Writer // instead of fd: a client without a socket
+	stats *stats
+	pool  *bufferPool // nil: buf is the client's own
+	buf   []byte      // this turn's replies
+	peak  int         // the most bytes buf held at a Flush (CLIENT LIST rbp)
+
+	blocks [][]byte // queued output; blocks[0][sent:] goes first
+	sent   int
+	queued int // bytes queued
+	err    error
+}
+
+const (
+	// A queue's blocks are 16 KiB (Redis's PROTO_REPLY_CHUNK_BYTES) while
+	// it is small, 64 KiB once it grows, a large reply spanning several:
+	// sizes the allocator rounds nothing up.
+	minBlock      = 16 << 10
+	outboundBlock = 64 << 10
+	// maxBuffered is the most buf holds: a reply that would take it past
+	// goes to the queue, unsent until Flush like buf.
+	maxBuffered = 64 << 10
+)
+
+var errClosed = errors.New("connection closed")
+
+// newOutbound is the output of a client's socket.
+func newOutbound(fd int, stats *stats, pool *bufferPool) *outbound {
+	return &outbound{fd: fd, stats: stats, pool: pool}
+}
+
+// sinkOutbound is the output of a client without a socket (the AOF's, the
+// master's, a test's): w gets what it is sent.
+func sinkOutbound(w io.Writer) *outbound { return &outbound{fd: -1, sink: w} }
+
+// ---- Encoding replies, as redcon's Writer (the same bytes)
+
+func (o *outbound) WriteString(s string) {
+	if o.err == nil {
+		o.buf = redcon.AppendString(o.lend(), s)
+	}
+}
+
+func (o *outbound) WriteError(msg string) {
+	if o.err == nil {
+		o.buf = redcon.AppendError(o.lend(), msg)
+	}
+}
+
+func (o *outbound) WriteInt64(n int64) {
+	if o.err == nil {
+		o.buf = redcon.AppendInt(o.lend(), n)
+	}
+}
+
+func (o *outbound) WriteArray(n int) {
+	if o.err == nil {
+		o.buf = redcon.AppendArray(o.lend(), n)
+	}
+}
+
+func (o *outbound) WriteBulk(b []byte) {
+	switch {
+	case o.err != nil:
+	case len(o.buf)+len(b) < maxBuffered-32:
+		o.buf = redcon.AppendBulk(o.lend(), b)
+	default:
+		o.writeLargeBulk(b)
+	}
+}
+
+func (o *outbound) WriteBulkString(s string) {
+	switch {
+	case o.err != nil:
+	case len(o.buf)+len(s) < maxBuffered-32:
+		o.buf = redcon.AppendBulkString(o.lend(), s)
+	default:
+		o.writeLargeBulk(unsafe.Slice(unsafe.StringData(s), len(s)))
+	}
+}
+
+func (o *outbound) WriteRaw(p []byte) {
+	if o.err == nil {
+		o.write(p)
+	}
+}
+
+func (o *outbound) writeLargeBulk(b []byte) {
+	o.buf = append(strconv.AppendInt(append(o.lend(), '$'), int64(len(b)), 10), '\r', '\n')
+	o.write(b)
+	o.buf = append(o.buf, '\r', '\n')
+}
+
+// write appends p to this turn's replies.
+func (o *outbound) write(p []byte) {
+	if len(o.buf)+len(p) <= maxBuffered {
+		o.buf = append(o.lend(), p...)
+		return
+	}
+	o.enqueue(o.buf)
+	o.buf = o.buf[:0]
+	o.enqueue(p)
+}
+
+// lend gives the client a buffer from the pool for this turn's replies.
+func (o *outbound) lend() []byte {
+	if o.buf == nil && o.pool != nil {
+		o.buf = o.pool.get()
+	}
+	return o.buf
+}
+
+// Buffer is this turn's replies not yet flushed (not a copy).
+func (o *outbound) Buffer() []byte { return o.buf }
+
+// Flush sends this turn's replies, queueing what the socket does not take,
+// and gives the buffer back to the pool.
+func (o *outbound) Flush() error {
+	o.peak = max(o.peak, len(o.buf))
+	switch {
+	case o.err != nil:
+	case o.queued == 0:
+		o.enqueue(o.buf[o.send(o.buf):])
+	default:
+		o.enqueue(o.buf)
+		o.writePending()
+	}
+	if o.pool != nil {
+		o.pool.put(o.buf)
+		o.buf = nil
+	} else {
+		o.buf = o.buf[:0]
+	}
+	return o.err
+}
+
+// Write sends p now, after what waits (a replica's stream, sent with the
+// replies; straight to the socket when nothing does: one copy less).
+func (o *outbound) Write(p []byte) (int, error) {
+	switch {
+	case o.err != nil:
+		return 0, o.err
+	case len(o.buf) > 0:
+		o.write(p)
+		return len(p), nil
+	case o.queued == 0:
+		o.enqueue(p[o.send(p):])
+	default:
+		o.enqueue(p)
+		o.writePending()
+	}
+	return len(p), o.err
+}
+
+// ---- The queue
+
+// unsent is the number of bytes waiting for the socket.
+func (o *outbound) unsent() int { return o.queued }
+
+// enqueue copies p to the end of the queue.
+func (o *outbound) enqueue(p []byte) {
+	o.queued += len(p)
+	for len(p) > 0 {
+		last := len(o.blocks) - 1
+		if last < 0 || len(o.blocks[last]) == cap(o.blocks[last]) {
+			size := minBlock
+			if o.queued > outboundBlock {
+				size = outboundBlock
+			}
+			o.blocks = append(o.blocks, make([]byte, 0, size))
+			last++
+		}
+		tail := o.blocks[last]
+		n := min(len(p), cap(tail)-len(tail))
+		o.blocks[last] = append(tail, p[:n]...)
+		p = p[n:]
+	}
+}
+
+// writePending sends queued output until the socket stops taking it, a
+// few blocks per system call.
+func (o *outbound) writePending() error {
+	for len(o.blocks) > 0 && o.err == nil {
+		var bufs [16][]byte
+		n := copy(bufs[:], o.blocks)
+		bufs[0] = bufs[0][o.sent:]
+		want := 0
+		for _, b := range bufs[:n] {
+			want += len(b)
+		}
+		written := o.sendv(bufs[:n])
+		o.consume(written)
+		if written < want {
+			break
+		}
+	}
+	if len(o.blocks) == 0 {
+		o.blocks = nil
+	}
+	return o.err
+}
+
+// consume drops n sent bytes from the front of the queue.
+func (o *outbound) consume(n int) {
+	o.queued -= n
+	for n > 0 {
+		left := len(o.blocks[0]) - o.sent
+		if n < left {
+			o.sent += n
+			return
+		}
+		n -= left
+		o.blocks[0] = nil
+		o.blocks, o.sent = o.blocks[1:], 0
+	}
+}
+
+// send writes as much of p as the socket takes now.
+func (o *outbound) send(p []byte) int {
+	if o.sink != nil {
+		return o.sinkWrite(p)
+	}
+	written := 0
+	for written < len(p) {
+		n, err := rawWrite(o.fd, p[written:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == syscall.EAGAIN {
+			break
+		}
+		if err != nil {
+			o.err = err
+			break
+		}
+		written += n
+	}
+	o.stats.netOutput.Add(int64(written))
+	return written
+}
+
+// sendv is send for up to 16 buffers at once, with writev.
+func (o *outbound) sendv(bufs [][]byte) int {
+	if o.sink != nil {
+		written := 0
+		for _, b := range bufs {
+			written += o.sinkWrite(b)
+		}
+		return written
+	}
+	written := 0
+	for {
+		var iov [16]syscall.Iovec
+		n := 0
+		for _, b := range bufs {
+			if len(b) > 0 {
+				iov[n].Base = &b[0]
+				iov[n].SetLen(len(b))
+				n++
+			}
+		}
+		if n == 0 {
+			break
+		}
+		done, err := rawWritev(o.fd, iov[:n])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			if err != syscall.EAGAIN {
+				o.err = err
+			}
+			break
+		}
+		written += done
+		for done > 0 {
+			k := min(done, len(bufs[0]))
+			bufs[0], done = bufs[0][k:], done-k
+			if len(bufs[0]) == 0 {
+				bufs = bufs[1:]
+			}
+		}
+	}
+	o.stats.netOutput.Add(int64(written))
+	return written
+}
+
+func (o *outbound) sinkWrite(p []byte) int {
+	if o.err != nil {
+		return 0
+	}
+	n, err := o.sink.Write(p)
+	o.err = err
+	return n
+}
+
+func rawWritev(fd int, iov []syscall.Iovec) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(len(iov)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}
+
+// release drops the client's output (it is gone): the buffer goes back to
+// the pool, the queue to the GC; it returns how many bytes that frees.
+func (o *outbound) release() int {
+	freed := 0
+	for _, b := range o.blocks {
+		freed += cap(b)
+	}
+	if o.pool != nil && o.buf != nil {
+		o.pool.put(o.buf)
+	}
+	o.buf, o.blocks, o.queued, o.sent = nil, nil, 0, 0
+	if o.err == nil {
+		o.err = errClosed
+	}
+	return freed
+}
+
+// memory is what CLIENT LIST shows of the output: obl (bytes in the reply
+// buffer), oll (blocks queued), omem (their size), rbs (the reply buffer's
+// size) and rbp (its peak).
+func (o *outbound) memory() (obl, oll, omem, rbs, rbp int) {
+	for _, b := range o.blocks {
+		omem += cap(b)
+	}
+	return len(o.buf), len(o.blocks), omem, cap(o.buf), max(o.peak, len(o.buf))
+}
+
+// bufferPool lends clients the buffers their replies are encoded into for
+// one turn (the data lock held). It keeps up to maxPooledBytes of them,
+// enough for a few hundred clients active at once, each buffer up to
+// maxBuffered: larger ones, and any past that, are left to the GC.
+type bufferPool struct {
+	free  [][]byte
+	bytes int
+}
+
+const (
+	replyBufferSize = 16 << 10
+	maxPooledBytes  = 4 << 20
+)
+
+func (p *bufferPool) get() []byte {
+	n := len(p.free)
+	if n == 0 {
+		return make([]byte, 0, replyBufferSize)
+	}
+	b := p.free[n-1]
+	p.free[n-1] = nil
+	p.free = p.free[:n-1]
+	p.bytes -= cap(b)
+	return b
+}
+
+func (p *bufferPool) put(b []byte) {
+	if b == nil || cap(b) > maxBuffered || p.bytes+cap(b) > maxPooledBytes {
+		return
+	}
+	p.bytes += cap(b)
+	p.free = append(p.free, b[:0])
+}
