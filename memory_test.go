@@ -314,7 +314,12 @@ func TestClientListMemoryFieldsRespd(t *testing.T) {
 	memDo(t, ctl, "CLIENT", "PAUSE", "10000", "WRITE")
 	const pausedRequest = "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n"
 	paused.send(pausedRequest)
-	time.Sleep(100 * time.Millisecond)
+	// Both requests read: the paused one held, the partial one waiting for
+	// the rest.
+	waitFor(t, func() bool {
+		held, part := clientFields(t, ctl, "name", "paused"), clientFields(t, ctl, "name", "partial")
+		return held["flags"] == "b" && part["qbuf"] != "0"
+	})
 	for _, tc := range []struct {
 		name string
 		want map[string]int64
@@ -356,7 +361,13 @@ func TestUsedMemoryCountsLiveData(t *testing.T) {
 	}
 	announcer := memDial(t, p.addr)
 	announcer.c.Write([]byte("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$400000000\r\nabc"))
-	time.Sleep(100 * time.Millisecond)
+	// Once the server has read the announcement: the client is in CLIENT
+	// LIST with a command not yet run (cmd=NULL) and bytes in its qbuf.
+	ctl := memDial(t, p.addr)
+	waitFor(t, func() bool {
+		f := clientFields(t, ctl, "cmd", "NULL")
+		return f != nil && f["qbuf"] != "0"
+	})
 	if used := usedMemory(); used > 64<<20 {
 		t.Errorf("a client announcing a 400 MB value: used_memory %d MB", used>>20)
 	}
