@@ -75,11 +75,12 @@ func unavailableAddress(err error) bool {
 	return errors.As(err, &aerr)
 }
 
+// closeListeners closes the listening sockets; Addr and Port still say
+// where they were.
 func (s *Server) closeListeners() {
 	for _, ln := range s.listeners {
 		ln.Close()
 	}
-	s.listeners = nil
 }
 
 // Addr is the address of the first listener (the first of the bind list).

@@ -2,9 +2,13 @@ package main
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"time"
+
+	"respd/internal/aof"
 )
 
 // Loading, as Redis does it: while the dataset is read (at start, and on a
@@ -31,23 +35,42 @@ var (
 	errStillLoading = errors.New("the dataset is still being loaded")
 )
 
-// beginLoading starts the loading state (lock held): the loads that follow
-// count their progress and yield. A load outside it (DEBUG RELOAD) holds
-// the lock throughout, as in Redis.
-func (s *Server) beginLoading() {
-	s.loading = loadingState{active: true, start: time.Now(), interval: s.cfg.getInt("loading-process-events-interval-bytes")}
+// beginLoading starts the loading state (lock held) for files of total
+// bytes, known from the start as in Redis (INFO's loading_total_bytes):
+// the loads that follow count their progress and yield. A load outside it
+// (DEBUG RELOAD) holds the lock throughout, as in Redis.
+func (s *Server) beginLoading(total int64) {
+	s.loading = loadingState{active: true, start: time.Now(), total: total, interval: s.cfg.getInt("loading-process-events-interval-bytes")}
+}
+
+// startLoadSize is the size of what the load at start reads: the files of
+// the AOF's manifest, else the RDB.
+func (s *Server) startLoadSize() int64 {
+	if s.cfg.AppendOnly {
+		if data, err := os.ReadFile(s.manifestPath()); err == nil {
+			if files, err := aof.ParseManifest(data); err == nil {
+				var size int64
+				for _, f := range files {
+					if f.Type != aof.TypeHistory {
+						size += fileSize(filepath.Join(s.aofDir(), f.Name))
+					}
+				}
+				return size
+			}
+		}
+	}
+	return fileSize(s.rdbPath())
 }
 
 // endLoading ends the loading state (lock held).
 func (s *Server) endLoading() { s.loading = loadingState{} }
 
-// loadingFile counts a file of size bytes into the load; the function it
-// returns marks the file read.
+// loadingFile returns the function that marks a file of size bytes of
+// the load read.
 func (s *Server) loadingFile(size int64) (read func()) {
 	if !s.loading.active {
 		return func() {}
 	}
-	s.loading.total += size
 	return func() { s.loading.done += size }
 }
 
@@ -82,8 +105,8 @@ func (s *Server) loadAtStart() {
 	err := s.LoadData()
 	s.endLoading()
 	switch {
-	case errors.Is(err, errLoadInterrupted):
-		return
+	case errors.Is(err, errLoadInterrupted), s.stopping:
+		return // shut down meanwhile: nothing more to start
 	case err != nil:
 		fatal(err.Error())
 	}

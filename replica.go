@@ -381,7 +381,7 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 		return err
 	}
 	// Clients get LOADING meanwhile, as from a Redis replica.
-	s.beginLoading()
+	s.beginLoading(fileSize(path))
 	err = s.loadRDBFile(path)
 	s.endLoading()
 	if err != nil {

@@ -124,7 +124,7 @@ func (s *Server) Serve(load bool) error {
 		// Loading begins before the loop's first turn: a request that
 		// arrived with the first connection is answered LOADING, never
 		// run on the empty dataset the load is about to fill.
-		s.beginLoading()
+		s.beginLoading(s.startLoadSize())
 		go s.loadAtStart()
 	} else {
 		s.startServices()
