@@ -124,7 +124,7 @@ func (l *eventLoop) run() {
 				}
 				switch {
 				case ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR) != 0 && len(c.pending) > 0,
-					ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR|syscall.EPOLLRDHUP) != 0 && c.blocked != nil:
+					ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR|syscall.EPOLLRDHUP) != 0 && (c.blocked != nil || c.paused):
 					// Gone while blocked, or while CLIENT PAUSE holds its
 					// requests (it is not read meanwhile): close now.
 					l.close(c)
@@ -356,7 +356,7 @@ func (l *eventLoop) updateInterest(c *Client) {
 	}
 	want := uint32(0)
 	switch {
-	case c.blocked != nil:
+	case c.blocked != nil || c.paused:
 		want |= syscall.EPOLLRDHUP // to notice a client gone meanwhile
 	case len(c.pending) == 0:
 		want |= syscall.EPOLLIN
