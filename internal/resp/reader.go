@@ -83,6 +83,9 @@ type Reader struct {
 	// where its request i ends, relative to batch (Raw and Ends).
 	batch int
 	ends  []int
+	// want is the size of the request at r, as far as known, when this
+	// batch ended waiting for the rest of it.
+	want int
 	// retain: the caller keeps the last batch past other Readers' reads;
 	// released: the caller is done with it (Retain and Release).
 	retain, released bool
@@ -110,7 +113,7 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 		return nil, rd.err
 	}
 	rd.args, rd.cmds, rd.ends = rd.args[:0], rd.cmds[:0], rd.ends[:0]
-	rd.retain, rd.released = false, false
+	rd.retain, rd.released, rd.want = false, false, 0
 	if rd.scratch != nil {
 		rd.takeScratch()
 	}
@@ -201,8 +204,17 @@ func (rd *Reader) Release() {
 	if cap(rd.cmds) > maxKeptSlots {
 		rd.cmds, rd.ends = nil, nil
 	}
-	if rd.scratch != nil && rd.scratch.holder != rd && len(rd.buf) > 2*(rd.w-rd.r)+initialBufferSize {
-		rd.buf, rd.r, rd.w, rd.batch = append([]byte(nil), rd.buf[rd.r:rd.w]...), 0, rd.w-rd.r, 0
+	if rd.scratch == nil || rd.scratch.holder == rd {
+		return
+	}
+	// Its own buffer goes once empty (the next read is into the
+	// Scratch), or shrinks to what is left when the request that is
+	// arriving needs little of it.
+	switch rest := rd.w - rd.r; {
+	case rest == 0:
+		rd.buf, rd.r, rd.w, rd.batch = nil, 0, 0, 0
+	case len(rd.buf) > 4*max(rest, rd.want)+initialBufferSize:
+		rd.buf, rd.r, rd.w, rd.batch = append([]byte(nil), rd.buf[rd.r:rd.w]...), 0, rest, 0
 	}
 }
 
@@ -265,7 +277,9 @@ func (rd *Reader) Prefill(p []byte) {
 		rd.leaveScratch()
 	}
 	if rd.w+len(p) > len(rd.buf) {
-		rd.grow(rd.w + len(p))
+		grown := make([]byte, max(rd.w+len(p), 2*len(rd.buf)))
+		copy(grown, rd.buf[:rd.w])
+		rd.buf = grown
 	}
 	rd.w += copy(rd.buf[rd.w:], p)
 }
@@ -287,7 +301,10 @@ func (rd *Reader) fill(need int) error {
 		n := copy(rd.buf, rd.buf[rd.batch:rd.w])
 		rd.r, rd.w, rd.batch = rd.r-rd.batch, n, 0
 	}
-	if need += rd.r; need > len(rd.buf) {
+	rd.want = need
+	// A request larger than the buffer grows it once it is three quarters
+	// full: a large one arriving slowly is not copied at every part.
+	if need += rd.r; need > len(rd.buf) && len(rd.buf)-rd.w < max(len(rd.buf)/4, 1) {
 		rd.grow(need)
 	}
 	n, err := rd.rd.Read(rd.buf[rd.w:])
@@ -311,16 +328,12 @@ func (rd *Reader) fill(need int) error {
 }
 
 // grow gives the Reader a buffer of its own of at least need bytes, or of
-// room to read towards them, keeping buf[:w]. A request whose size is
-// learned a bulk at a time (many small arguments) doubles the buffer,
-// which keeps it from costing quadratic copying; one announcing a large
-// bulk gets room for it, but past bigReserve no more than twice what has
-// arrived, then exactly what it needs.
+// room to read towards them, keeping buf[:w]. The buffer doubles, which
+// keeps a request whose size is learned a bulk at a time (many small
+// arguments) from costing quadratic copying; but past bigReserve it is
+// never more than twice what has arrived.
 func (rd *Reader) grow(need int) {
-	size := max(2*len(rd.buf), initialBufferSize)
-	if need-rd.w > len(rd.buf)/2 {
-		size = max(min(need, rd.w+max(rd.w, bigReserve)), initialBufferSize)
-	}
+	size := max(min(max(need, 2*len(rd.buf)), rd.w+max(rd.w, bigReserve)), initialBufferSize)
 	grown := make([]byte, size)
 	copy(grown, rd.buf[:rd.w])
 	if rd.scratch != nil && rd.scratch.holder == rd {

@@ -3,6 +3,7 @@ package resp
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -440,4 +441,58 @@ func FuzzSharedReaders(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A large request sent slowly is read without copying it over and over:
+// its buffer grows geometrically and is not shrunk between its parts.
+func TestSlowLargeRequest(t *testing.T) {
+	const size = 4 << 20
+	req := "*2\r\n$4\r\nECHO\r\n$" + strconv.Itoa(size) + "\r\n" + strings.Repeat("x", size) + "\r\n"
+	s := &Scratch{}
+	src, other := &blockingReader{}, &blockingReader{}
+	rd, rd2 := NewSharedReader(src, testLimits, s), NewSharedReader(other, testLimits, s)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for sent := 0; sent < len(req); {
+		n := min(64<<10, len(req)-sent)
+		src.data = []byte(req[sent : sent+n])
+		sent += n
+		cmds, err := rd.ReadCommands()
+		if err != nil && err != errAgain || sent < len(req) && len(cmds) > 0 || sent == len(req) && len(cmds) != 1 {
+			t.Fatalf("after %d bytes: %d requests, %v", sent, len(cmds), err)
+		}
+		rd.Release()
+		other.data = []byte("PING\r\n")
+		rd2.ReadCommands()
+		rd2.Release()
+	}
+	runtime.ReadMemStats(&after)
+	// Not counting the test's own copies of each part: 64 KiB apiece.
+	if allocated := after.TotalAlloc - before.TotalAlloc - uint64(len(req)); allocated > 3*size {
+		t.Errorf("reading a %d MB request in 64 KiB parts allocated %d MB", size>>20, allocated>>20)
+	}
+}
+
+// Bytes received before the Reader, however many, come first.
+func TestPrefill(t *testing.T) {
+	big := "*2\r\n$4\r\nECHO\r\n$3000000\r\n" + strings.Repeat("x", 3000000) + "\r\n"
+	for _, shared := range []bool{false, true} {
+		src := &chunkReader{"PING\r\n", 0}
+		rd := NewReader(src, testLimits)
+		if shared {
+			rd = NewSharedReader(src, testLimits, &Scratch{})
+		}
+		rd.Prefill([]byte(big))
+		var got []string
+		for {
+			cmds, err := rd.ReadCommands()
+			got = append(got, quoted(cmds)...)
+			if err != nil {
+				break
+			}
+		}
+		if len(got) != 2 || len(got[0]) != 3000009 || got[1] != "'PING'" {
+			t.Errorf("shared %v: %d requests", shared, len(got))
+		}
+	}
 }
