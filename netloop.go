@@ -246,7 +246,8 @@ func (l *eventLoop) read(c *Client) {
 	cmds, err := c.reader.ReadCommands()
 	l.runRequests(c, cmds)
 	if len(c.pending) > 0 {
-		c.reader.Retain() // other clients' reads must not overwrite them
+		// Other clients' reads must not overwrite them.
+		c.pending = c.reader.Retain(c.pending)
 	}
 	c.reader.Release()
 	if err != nil && err != errWouldBlock {

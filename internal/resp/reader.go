@@ -50,9 +50,9 @@ const (
 	maxGreedyBufferSize = 32 << 10
 	bigReserve          = 1 << 20
 	// maxKeptSlots bounds the argument and request slices kept between
-	// batches: a client that once sent 100,000 arguments does not keep
-	// 2.4 MB of slice headers while idle.
-	maxKeptSlots = 1024
+	// batches: one request of 100,000 arguments does not leave 2.4 MB of
+	// slice headers behind. A full read of small requests fits.
+	maxKeptSlots = 16 << 10
 )
 
 // Scratch is a read buffer the Readers of one goroutine take turns with,
@@ -60,11 +60,15 @@ const (
 // holds input of its own (part of a request, or a batch retained), so an
 // idle connection costs no read buffer at all. What the Reader whose
 // input is in the Scratch still needs is copied out, lazily, when another
-// Reader reads into it. The Readers must not run concurrently. The zero
-// Scratch is ready to use.
+// Reader reads into it. The slices a batch's requests are cut into are
+// shared too. The Readers must not run concurrently. The zero Scratch is
+// ready to use.
 type Scratch struct {
 	buf    []byte
 	holder *Reader // the Reader whose input is in buf
+	args   [][]byte
+	cmds   [][][]byte
+	ends   []int
 }
 
 // ScratchSize is a Scratch's size: the most a Reader reads at once.
@@ -112,11 +116,28 @@ func (rd *Reader) ReadCommands() ([][][]byte, error) {
 	if rd.err != nil {
 		return nil, rd.err
 	}
-	rd.args, rd.cmds, rd.ends = rd.args[:0], rd.cmds[:0], rd.ends[:0]
 	rd.retain, rd.released, rd.want = false, false, 0
-	if rd.scratch != nil {
-		rd.takeScratch()
+	s := rd.scratch
+	if s == nil {
+		rd.args, rd.cmds, rd.ends = trim(rd.args), trim(rd.cmds), trim(rd.ends)
+		return rd.readCommands()
 	}
+	rd.takeScratch()
+	rd.args, rd.cmds, rd.ends = trim(s.args), trim(s.cmds), trim(s.ends)
+	cmds, err := rd.readCommands()
+	s.args, s.cmds, s.ends = rd.args, rd.cmds, rd.ends
+	return cmds, err
+}
+
+// trim empties a slice kept from the last batch, or drops it if large.
+func trim[T any](s []T) []T {
+	if cap(s) > maxKeptSlots {
+		return nil
+	}
+	return s[:0]
+}
+
+func (rd *Reader) readCommands() ([][][]byte, error) {
 	rd.batch = rd.r
 	for {
 		need, err := rd.parse()
@@ -185,26 +206,38 @@ func (rd *Reader) leaveScratch() {
 	rd.scratch.holder = nil
 }
 
-// Retain keeps the last batch's requests valid, whatever other Readers of
-// the Scratch read, until this Reader's next ReadCommands: for requests
-// that wait (CLIENT PAUSE, a blocked command before them).
-func (rd *Reader) Retain() { rd.retain = true }
+// Retain keeps cmds, the last of the last batch's requests, valid
+// whatever other Readers of the Scratch read, until this Reader's next
+// ReadCommands: requests that wait (CLIENT PAUSE, a blocked command before
+// them). It returns them, in slices of their own.
+func (rd *Reader) Retain(cmds [][][]byte) [][][]byte {
+	rd.retain = true
+	if rd.scratch == nil {
+		return cmds
+	}
+	n := 0
+	for _, args := range cmds {
+		n += len(args)
+	}
+	rd.args, rd.cmds, rd.ends = make([][]byte, 0, n), make([][][]byte, len(cmds)), nil
+	for i, args := range cmds {
+		first := len(rd.args)
+		rd.args = append(rd.args, args...)
+		rd.cmds[i] = rd.args[first:len(rd.args):len(rd.args)]
+	}
+	return rd.cmds
+}
 
 // Release says the caller is done with the last batch: an idle connection
-// then keeps neither a large buffer of its own (the input of a large
-// request) nor large argument slices.
+// then holds no slices, nor a large buffer of its own (the input of a
+// large request).
 func (rd *Reader) Release() {
 	rd.released = true
-	if rd.retain {
+	if rd.retain || rd.scratch == nil {
 		return
 	}
-	if cap(rd.args) > maxKeptSlots {
-		rd.args = nil
-	}
-	if cap(rd.cmds) > maxKeptSlots {
-		rd.cmds, rd.ends = nil, nil
-	}
-	if rd.scratch == nil || rd.scratch.holder == rd {
+	rd.args, rd.cmds, rd.ends = nil, nil, nil // the Scratch's
+	if rd.scratch.holder == rd {
 		return
 	}
 	// Its own buffer goes once empty (the next read is into the
@@ -245,7 +278,8 @@ func (rd *Reader) QueryBuf() (used, free int) {
 }
 
 // ArgvLen is the length of the arguments of the last batch until the
-// caller is done with it (CLIENT LIST's argv-mem).
+// caller is done with it, or of the requests retained (CLIENT LIST's
+// argv-mem).
 func (rd *Reader) ArgvLen() int {
 	if !rd.retain && rd.released {
 		return 0
@@ -259,11 +293,14 @@ func (rd *Reader) ArgvLen() int {
 	return n
 }
 
-// Size is the memory the Reader holds: itself, its slices and its own
-// buffer (not the Scratch).
+// Size is the memory the Reader holds: itself, its own buffer and slices
+// (not the Scratch's).
 func (rd *Reader) Size() int {
-	n := int(unsafe.Sizeof(*rd)) + cap(rd.args)*int(unsafe.Sizeof([]byte(nil))) +
-		cap(rd.cmds)*int(unsafe.Sizeof([][]byte(nil))) + cap(rd.ends)*int(unsafe.Sizeof(0))
+	n := int(unsafe.Sizeof(*rd))
+	if rd.scratch == nil || rd.retain {
+		n += cap(rd.args)*int(unsafe.Sizeof([]byte(nil))) + cap(rd.cmds)*int(unsafe.Sizeof([][]byte(nil))) +
+			cap(rd.ends)*int(unsafe.Sizeof(0))
+	}
 	if rd.scratch == nil || rd.scratch.holder != rd {
 		n += cap(rd.buf)
 	}
