@@ -11,8 +11,10 @@ import (
 // classic downgrades: map → flat array, set → array, double → bulk string,
 // boolean → integer, null → $-1 (or *-1 for a null array).
 //
-// Replies go to redcon's RESP writer and reach the socket at the end of the
-// event loop's turn. A client with CLIENT REPLY OFF/SKIP discards them here.
+// Replies are encoded with redcon's Append functions into the client's
+// outbound (outbound.go), a buffer lent for the event loop's turn, and
+// reach the socket at its end. A client with CLIENT REPLY OFF/SKIP
+// discards them here.
 
 func (c *Client) Simple(s string) {
 	if c.muted() {
