@@ -146,7 +146,8 @@ func (s *Server) fitOpenFilesLimit() error {
 		return nil
 	}
 	if best <= reservedFDs {
-		return fmt.Errorf("Your current 'ulimit -n' of %d is not enough for the server to start. Please increase your open file limit to at least %d. Exiting.", old, want)
+		s.warnf("Your current 'ulimit -n' of %d is not enough for the server to start. Please increase your open file limit to at least %d. Exiting.", old, want)
+		return fmt.Errorf("an open files limit of %d leaves no room for a client", old)
 	}
 	s.warnf("You requested maxclients of %d requiring at least %d max file descriptors.", s.cfg.MaxClients, want)
 	s.warnf("Server can't set maximum open files to %d because of OS error: %s.", want, strerror(setErr))
