@@ -134,14 +134,7 @@ func (l *eventLoop) run() {
 			}
 		}
 		l.resumePaused()
-		if f := l.s.writeAOF(); f != nil {
-			l.s.mu.Unlock()
-			l.s.syncAlways(f) // on disk before the replies go
-			l.s.mu.Lock()
-		}
-		// Replicas get the stream after the AOF, as in Redis.
-		l.s.flushReplication()
-		for _, c := range l.s.serveWaits() {
+		for _, c := range l.s.beforeSleep() {
 			l.unblocked(c)
 		}
 		l.flush()

@@ -145,6 +145,25 @@ func (s *Server) Serve(load bool) error {
 	return nil
 }
 
+// beforeSleep is the server's end of an event-loop turn, as Redis's
+// beforeSleep: every engine calls it once per turn, with the data lock
+// held, after the turn's requests ran and before it writes their replies.
+// It writes the AOF and, under appendfsync always, syncs it with the lock
+// released (one group commit per turn: no reply leaves before the write it
+// acknowledges is on disk); then sends the stream to the backlog and the
+// replicas (after the AOF, as Redis), and ends the WAITs now satisfied or
+// timed out. It returns the clients it unblocked: the engine writes their
+// replies and resumes their held requests.
+func (s *Server) beforeSleep() (unblocked []*Client) {
+	if f := s.writeAOF(); f != nil {
+		s.mu.Unlock()
+		s.syncAlways(f)
+		s.mu.Lock()
+	}
+	s.flushReplication()
+	return s.serveWaits()
+}
+
 // locked is fn's result, computed with the data lock held.
 func locked[T any](s *Server, fn func() T) T {
 	s.mu.Lock()
