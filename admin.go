@@ -41,12 +41,12 @@ func cmdShutdown(c *Client, args [][]byte) {
 		return
 	}
 	if abort {
-		c.Error("ERR No shutdown in progress.")
+		c.Error(errNoShutdownInProgress)
 		return
 	}
 	c.srv.warnf("User requested shutdown...")
 	if err := c.srv.prepareShutdown(save, noSave); err != nil && !force {
-		c.Error("ERR Errors trying to SHUTDOWN. Check logs.")
+		c.Error(errShutdownFailed)
 		return
 	}
 	c.closing = true
@@ -60,7 +60,7 @@ func cmdShutdown(c *Client, args [][]byte) {
 // is refused unless enable-debug-command allows it.
 func cmdDebug(c *Client, args [][]byte) {
 	if !c.allowedBy("enable-debug-command") {
-		c.Error(`ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`)
+		c.Error(errDebugNotAllowed)
 		return
 	}
 	sub := strings.ToLower(string(args[1]))
@@ -97,7 +97,7 @@ func cmdDebug(c *Client, args [][]byte) {
 		// Save, empty the keyspace and load the file back, as Redis's
 		// DEBUG RELOAD does to prove a dataset survives the round trip.
 		if err := c.srv.save(); err != nil {
-			c.Error("ERR Error trying to save the DB: " + err.Error())
+			c.Error(fmt.Sprintf(errDebugReloadSave, err))
 			return
 		}
 		for _, db := range c.srv.ks.DBs {
@@ -105,7 +105,7 @@ func cmdDebug(c *Client, args [][]byte) {
 			db.Flush()
 		}
 		if err := c.srv.LoadRDB(); err != nil {
-			c.Error("ERR Error trying to load the RDB dump: " + err.Error())
+			c.Error(fmt.Sprintf(errDebugReloadLoad, err))
 			return
 		}
 		c.OK()
@@ -118,6 +118,6 @@ func cmdDebug(c *Client, args [][]byte) {
 		c.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
 			e, encoding(e), len(e.Str), e.Access, c.idleSeconds(e)))
 	default:
-		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.", args[1]))
+		c.Error(fmt.Sprintf(errDebugUnknownSubcommand, args[1]))
 	}
 }

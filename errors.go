@@ -46,6 +46,14 @@ const (
 	errMisconf          = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
 	errMisconfAOF       = "MISCONF Errors writing to the AOF file: "
 
+	// SHUTDOWN and DEBUG (admin.go)
+	errNoShutdownInProgress   = "ERR No shutdown in progress."
+	errShutdownFailed         = "ERR Errors trying to SHUTDOWN. Check logs."
+	errDebugNotAllowed        = `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`
+	errDebugReloadSave        = "ERR Error trying to save the DB: %s"
+	errDebugReloadLoad        = "ERR Error trying to load the RDB dump: %s"
+	errDebugUnknownSubcommand = "ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP."
+
 	// keys family (keys.go)
 	errInvalidCursor     = "ERR invalid cursor"
 	errUnsupportedOption = "ERR Unsupported option %s"
