@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"unsafe"
 
-	"respd/internal/keyspace"
 	"respd/internal/redisconv"
 )
 
@@ -48,69 +47,6 @@ func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)
 
 // itoa formats n as a new byte slice (for propagated arguments).
 func itoa(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
-
-// nowMs is the time of the command being executed, in Unix milliseconds:
-// one clock reading per command, so that all its expiry checks agree (as
-// Redis's command time snapshot).
-func (c *Client) nowMs() int64 { return c.srv.cmdTimeMs }
-
-// lruClock is the LRU clock at the command's time.
-func (c *Client) lruClock() uint32 { return keyspace.LRUClock(c.srv.cmdTimeMs) }
-
-// db is the client's selected database.
-func (c *Client) database() *keyspace.DB { return c.srv.ks.DBs[c.db] }
-
-// lookupWrite returns the live entry for key in the client's database
-// (deleting it first if its TTL has passed), or nil. The access counts for
-// the key's idle time unless the client set CLIENT NO-TOUCH.
-func (c *Client) lookupWrite(key []byte) *keyspace.Entry {
-	return c.srv.ks.Lookup(c.db, str(key), c.nowMs(), !c.noTouch)
-}
-
-// lookup is lookupWrite for reads, which count as keyspace hits or misses.
-func (c *Client) lookup(key []byte) *keyspace.Entry {
-	return c.countLookup(c.srv.ks.Lookup(c.db, str(key), c.nowMs(), !c.noTouch))
-}
-
-// lookupNoTouch is a read lookup that leaves the key's idle time alone
-// (Redis's LOOKUP_NOTOUCH), for commands that only inspect a key.
-func (c *Client) lookupNoTouch(key string) *keyspace.Entry {
-	return c.countLookup(c.srv.ks.Lookup(c.db, key, c.nowMs(), false))
-}
-
-// countLookup records a read lookup as a keyspace hit or miss.
-func (c *Client) countLookup(e *keyspace.Entry) *keyspace.Entry {
-	if e == nil {
-		c.srv.stats.keyspaceMisses++
-	} else {
-		c.srv.stats.keyspaceHits++
-	}
-	return e
-}
-
-// lookupType returns the live entry for key if it holds type t. A key of
-// another type answers WRONGTYPE and returns ok=false; a missing key
-// returns nil, true.
-func (c *Client) lookupType(key []byte, t keyspace.Type) (e *keyspace.Entry, ok bool) {
-	e = c.lookup(key)
-	if e != nil && e.Type != t {
-		c.Error(errWrongType)
-		return nil, false
-	}
-	return e, true
-}
-
-// changed is what a single-key write calls after modifying key: WATCH sees
-// it, and argv (the command in its deterministic form) goes to the AOF and
-// replicas. Multi-key writes call touch per key and propagate once.
-func (c *Client) changed(key []byte, argv ...[]byte) {
-	c.touch(key)
-	c.propagate(argv...)
-}
-
-// propagate sends a write, in its deterministic form, to the AOF and
-// replicas in the client's database.
-func (c *Client) propagate(argv ...[]byte) { c.srv.propagate(c.db, argv...) }
 
 // cString is b up to its first NUL byte, as C's %s prints it and as
 // Redis compares option names ("NX\x00anything" is NX).

@@ -438,11 +438,6 @@ func (s *Server) feedStreams(db int, argv [][]byte) {
 	}
 }
 
-// touch marks key as modified for WATCH (Redis's signalModifiedKey).
-func (c *Client) touch(key []byte) {
-	c.srv.ks.DBs[c.db].Touch(string(key))
-}
-
 // onExpire is called by the keyspace for every key it deletes because its
 // TTL passed: counted, propagated as DEL, and seen as a change by WATCH.
 func (s *Server) onExpire(db int, key string) {
