@@ -1,0 +1,251 @@
+package main
+
+// What a key's value is made of, as Redis's object.c: OBJECT (ENCODING,
+// REFCOUNT, IDLETIME, FREQ) and MEMORY USAGE.
+
+import (
+	"math"
+	"math/bits"
+	"strings"
+
+	"respd/internal/keyspace"
+)
+
+func cmdObjectEncoding(c *Client, args [][]byte) {
+	if e := c.objectLookup(args[2]); e != nil {
+		c.BulkString(encoding(e))
+	}
+}
+
+// encoding is the name Redis gives the representation it would use for e's
+// value. Each type's case names its own.
+func encoding(e *keyspace.Entry) string {
+	switch e.Type {
+	case keyspace.TypeString:
+		return stringEncoding(e)
+	default:
+		panic("encoding: no encoding for type " + e.Type.String())
+	}
+}
+
+// stringEncoding: Redis stores a canonical integer as "int", a string of up
+// to 44 bytes in one allocation with its object ("embstr"), longer ones and
+// strings modified in place as "raw".
+func stringEncoding(e *keyspace.Entry) string {
+	switch {
+	case e.RawString:
+		return "raw"
+	case isIntString(e.Str):
+		return "int"
+	case len(e.Str) <= 44:
+		return "embstr"
+	default:
+		return "raw"
+	}
+}
+
+func isIntString(b []byte) bool {
+	_, ok := parseInt64(b)
+	return ok
+}
+
+func cmdObjectRefcount(c *Client, args [][]byte) {
+	e := c.objectLookup(args[2])
+	if e == nil {
+		return
+	}
+	if e.Type == keyspace.TypeString && stringEncoding(e) == "int" && c.sharedInteger(e.Str) {
+		c.Int(math.MaxInt32)
+		return
+	}
+	c.Int(1)
+}
+
+// sharedInteger reports whether Redis would store b as one of its shared
+// objects for the integers 0..9999 (reported with refcount INT_MAX). It
+// does not when LRU/LFU eviction needs each key's own access time. Redis
+// decides when the value is written; respd answers by the configuration in
+// force now.
+func (c *Client) sharedInteger(b []byte) bool {
+	n, _ := parseInt64(b)
+	policy := c.srv.cfg.MaxMemoryPolicy
+	evictsByAccess := c.srv.cfg.MaxMemory != 0 && (strings.HasSuffix(policy, "-lru") || strings.HasSuffix(policy, "-lfu"))
+	return n >= 0 && n < 10000 && !evictsByAccess
+}
+
+func cmdObjectIdletime(c *Client, args [][]byte) {
+	e := c.objectLookup(args[2])
+	if e == nil {
+		return
+	}
+	if c.lfuPolicy() {
+		c.Error(errLFUSelected)
+		return
+	}
+	c.Int(c.idleSeconds(e))
+}
+
+// idleSeconds is the time since e was last accessed, on Redis's 24-bit
+// wrapping LRU clock.
+func (c *Client) idleSeconds(e *keyspace.Entry) int64 {
+	now := c.lruClock()
+	if now >= e.Access {
+		return int64(now - e.Access)
+	}
+	return int64(now + (keyspace.LRUClockMax - e.Access))
+}
+
+// cmdObjectFreq: respd keeps no LFU counter, so under an LFU policy it
+// answers for a key accessed once, LFU_INIT_VAL (5) decayed by one per idle
+// minute (lfu-decay-time's default), as Redis's LFUDecrAndReturn would.
+func cmdObjectFreq(c *Client, args [][]byte) {
+	const lfuInitVal = 5
+	e := c.objectLookup(args[2])
+	if e == nil {
+		return
+	}
+	if !c.lfuPolicy() {
+		c.Error(errLFUNotSelected)
+		return
+	}
+	c.Int(max(lfuInitVal-c.idleSeconds(e)/60, 0))
+}
+
+// objectLookup is OBJECT's lookup: nil (after replying null) for a
+// missing key.
+func (c *Client) objectLookup(key []byte) *keyspace.Entry {
+	e := c.lookupNoTouch(str(key))
+	if e == nil {
+		c.Null()
+	}
+	return e
+}
+
+// lfuPolicy reports whether maxmemory-policy is an LFU one, under which
+// Redis tracks access frequency instead of idle time.
+func (c *Client) lfuPolicy() bool {
+	return strings.HasSuffix(c.srv.cfg.MaxMemoryPolicy, "-lfu")
+}
+
+func cmdObjectHelp(c *Client, args [][]byte) {
+	c.Help("OBJECT",
+		"ENCODING <key>",
+		"    Return the kind of internal representation used in order to store the value",
+		"    associated with a <key>.",
+		"FREQ <key>",
+		"    Return the access frequency index of the <key>. The returned integer is",
+		"    proportional to the logarithm of the recent access frequency of the key.",
+		"IDLETIME <key>",
+		"    Return the idle time of the <key>, that is the approximated number of",
+		"    seconds elapsed since the last access to the key.",
+		"REFCOUNT <key>",
+		"    Return the number of references of the value associated with the specified",
+		"    <key>.")
+}
+
+// cmdMemoryUsage is MEMORY USAGE key [SAMPLES count]. Like Redis it looks
+// at the dict directly: no expiry check, no statistics.
+func cmdMemoryUsage(c *Client, args [][]byte) {
+	samples := int64(5)
+	for i := 3; i < len(args); i += 2 {
+		if strings.ToLower(string(args[i])) != "samples" || i+1 >= len(args) {
+			c.Error(errSyntax)
+			return
+		}
+		n, ok := c.intArg(args[i+1])
+		if !ok {
+			return
+		}
+		if n < 0 {
+			c.Error(errSyntax)
+			return
+		}
+		samples = n
+		if samples == 0 {
+			samples = math.MaxInt64
+		}
+	}
+	e := c.database().Peek(str(args[2]))
+	if e == nil {
+		c.Null()
+		return
+	}
+	c.Int(memoryUsage(e, samples))
+}
+
+// Sizes of Redis 7's structures on 64-bit platforms.
+const (
+	robjSize      = 16 // robj: type, encoding, lru, refcount, ptr
+	dictEntrySize = 24 // key, value, next
+	embstrHeader  = 3  // the sdshdr8 inside an embstr object
+)
+
+// memoryUsage estimates the bytes key and value would take in Redis 7 with
+// jemalloc: the key's sds, its dict entry and the value. For strings the
+// figure is Redis's own (except for strings grown by APPEND, whose spare
+// room Redis counts too). samples bounds how many elements of an aggregate
+// value are measured; each type's case sizes its own value.
+func memoryUsage(e *keyspace.Entry, samples int64) int64 {
+	n := sdsAllocSize(len(e.Key)) + dictEntrySize
+	switch e.Type {
+	case keyspace.TypeString:
+		switch stringEncoding(e) {
+		case "int":
+			n += robjSize
+		case "embstr":
+			n += jemallocSize(robjSize + embstrHeader + len(e.Str) + 1)
+		default:
+			n += robjSize + sdsAllocSize(len(e.Str))
+		}
+	default:
+		panic("memoryUsage: no size for type " + e.Type.String())
+	}
+	return n
+}
+
+// sdsAllocSize is the allocation of an sds string of n bytes: the smallest
+// header that holds its length, the bytes, and a NUL.
+func sdsAllocSize(n int) int64 {
+	var header int
+	switch {
+	case n < 1<<5:
+		header = 1 // sdshdr5
+	case n < 1<<8:
+		header = 3
+	case n < 1<<16:
+		header = 5
+	case n < 1<<32:
+		header = 9
+	default:
+		header = 17
+	}
+	return jemallocSize(header + n + 1)
+}
+
+// jemallocSize is the size class jemalloc rounds a request of n bytes up
+// to: 8, multiples of 16 up to 128, then four classes per power of two.
+func jemallocSize(n int) int64 {
+	switch {
+	case n <= 8:
+		return 8
+	case n <= 128:
+		return int64((n + 15) &^ 15)
+	}
+	spacing := 1 << (bits.Len(uint(n-1)) - 3)
+	return int64((n + spacing - 1) &^ (spacing - 1))
+}
+
+func cmdMemoryHelp(c *Client, args [][]byte) {
+	c.Help("MEMORY",
+		"DOCTOR",
+		"    Return memory problems reports.",
+		"MALLOC-STATS",
+		"    Return internal statistics report from the memory allocator.",
+		"PURGE",
+		"    Attempt to purge dirty pages for reclamation by the allocator.",
+		"STATS",
+		"    Return information about the memory usage of the server.",
+		"USAGE <key> [SAMPLES <count>]",
+		"    Return memory in bytes used by <key> and its value. Nested values are",
+		"    sampled up to <count> times (default: 5, 0 means sample all).")
+}
