@@ -49,7 +49,7 @@ func cmdHello(c *Client, args [][]byte) {
 	if len(args) > 1 {
 		v, ok := parseInt64(args[1])
 		if !ok {
-			c.Error("ERR Protocol version is not an integer or out of range")
+			c.Error(errHelloProtoNotInteger)
 			return
 		}
 		if v < 2 || v > 3 {
@@ -70,7 +70,7 @@ func cmdHello(c *Client, args [][]byte) {
 			name, setName = args[i+1], true
 			i++
 		default:
-			c.Error("ERR Syntax error in HELLO option '" + string(args[i]) + "'")
+			c.Error(fmt.Sprintf(errHelloOption, args[i]))
 			return
 		}
 	}
@@ -78,7 +78,7 @@ func cmdHello(c *Client, args [][]byte) {
 		return
 	}
 	if !c.authenticated {
-		c.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+		c.Error(errHelloNoAuth)
 		return
 	}
 	if setName && !validClientName(name) {
@@ -167,11 +167,11 @@ func cmdClientGetname(c *Client, args [][]byte) {
 func cmdClientSetinfo(c *Client, args [][]byte) {
 	attr := strings.ToLower(string(args[2]))
 	if attr != "lib-name" && attr != "lib-ver" {
-		c.Error("ERR Unrecognized option '" + string(args[2]) + "'")
+		c.Error(fmt.Sprintf(errClientSetinfoOption, args[2]))
 		return
 	}
 	if !validClientName(args[3]) {
-		c.Error("ERR " + attr + " cannot contain spaces, newlines or special characters.")
+		c.Error(fmt.Sprintf(errClientSetinfoValue, attr))
 		return
 	}
 	if attr == "lib-name" {
@@ -193,7 +193,7 @@ func cmdClientList(c *Client, args [][]byte) {
 		case opt == "type" && i+1 < len(args):
 			kind = strings.ToLower(string(args[i+1]))
 			if !knownClientType(kind) {
-				c.Error("ERR Unknown client type '" + string(args[i+1]) + "'")
+				c.Error(fmt.Sprintf(errUnknownClientType, args[i+1]))
 				return
 			}
 			i++
@@ -204,7 +204,7 @@ func cmdClientList(c *Client, args [][]byte) {
 			for i++; i < len(args); i++ {
 				id, ok := parseInt64(args[i])
 				if !ok || id <= 0 {
-					c.Error("ERR Invalid client ID")
+					c.Error(errInvalidClientID)
 					return
 				}
 				ids[id] = true
@@ -270,7 +270,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 		case "id":
 			id, ok := parseInt64(args[i+1])
 			if !ok || id <= 0 {
-				c.Error("ERR client-id should be greater than 0")
+				c.Error(errClientIDNotPositive)
 				return
 			}
 			match = func(cl *Client) bool { return prev(cl) && cl.id == id }
@@ -281,7 +281,7 @@ func cmdClientKill(c *Client, args [][]byte) {
 		case "type":
 			t := strings.ToLower(val)
 			if !knownClientType(t) {
-				c.Error("ERR Unknown client type '" + val + "'")
+				c.Error(fmt.Sprintf(errUnknownClientType, val))
 				return
 			}
 			match = func(cl *Client) bool { return prev(cl) && cl.isType(t) }
@@ -378,7 +378,7 @@ func cmdClientPause(c *Client, args [][]byte) {
 			writeOnly = true
 		case "all":
 		default:
-			c.Error("ERR CLIENT PAUSE mode must be WRITE or ALL")
+			c.Error(errClientPauseMode)
 			return
 		}
 	}

@@ -54,6 +54,17 @@ const (
 	errDebugReloadLoad        = "ERR Error trying to load the RDB dump: %s"
 	errDebugUnknownSubcommand = "ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP."
 
+	// HELLO and CLIENT (connection.go)
+	errHelloProtoNotInteger = "ERR Protocol version is not an integer or out of range"
+	errHelloOption          = "ERR Syntax error in HELLO option '%s'"
+	errHelloNoAuth          = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
+	errClientSetinfoOption  = "ERR Unrecognized option '%s'"
+	errClientSetinfoValue   = "ERR %s cannot contain spaces, newlines or special characters."
+	errUnknownClientType    = "ERR Unknown client type '%s'"
+	errInvalidClientID      = "ERR Invalid client ID"
+	errClientIDNotPositive  = "ERR client-id should be greater than 0"
+	errClientPauseMode      = "ERR CLIENT PAUSE mode must be WRITE or ALL"
+
 	// keys family (keys.go)
 	errInvalidCursor     = "ERR invalid cursor"
 	errUnsupportedOption = "ERR Unsupported option %s"
