@@ -27,30 +27,6 @@ func FuzzConfigFile(f *testing.F) {
 	})
 }
 
-// FuzzIncrByFloat: parsing and adding long doubles never panics, and a
-// number respd prints parses back to itself.
-func FuzzIncrByFloat(f *testing.F) {
-	for _, s := range [][2]string{{"10.5", "0.1"}, {"1e308", "1e308"}, {"0x10", "-inf"}, {"5.", ".5"}, {"nan", "1"}} {
-		f.Add(s[0], s[1])
-	}
-	f.Fuzz(func(t *testing.T, a, b string) {
-		x, okA := parseLongDouble([]byte(a))
-		y, okB := parseLongDouble([]byte(b))
-		if !okA || !okB {
-			return
-		}
-		sum, ok := addLongDoubles(x, y)
-		if !ok {
-			return
-		}
-		text := formatLongDouble(sum)
-		back, ok := parseLongDouble(text)
-		if !ok || string(formatLongDouble(back)) != string(text) {
-			t.Fatalf("%q + %q = %q, which reads back as %v", a, b, text, back)
-		}
-	})
-}
-
 // FuzzReceiveRDB: a replica reads a full sync's payload, "$<len>" or
 // "$EOF:<mark>" framed, through whatever chunks the network delivers:
 // exactly the payload is copied and the stream after it is left unread,
