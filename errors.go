@@ -20,6 +20,7 @@ const (
 	errDiscardNoMulti    = "ERR DISCARD without MULTI"
 	errWatchInMulti      = "ERR WATCH inside MULTI is not allowed"
 	errExecAbort         = "EXECABORT Transaction discarded because of previous errors."
+	errExecAbortBecause  = "EXECABORT Transaction discarded because of: %s"
 	errNoAuth            = "NOAUTH Authentication required."
 	errWrongPass         = "WRONGPASS invalid username-password pair or user is disabled."
 	errAuthNotConfigured = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
@@ -64,6 +65,11 @@ const (
 	errInvalidClientID      = "ERR Invalid client ID"
 	errClientIDNotPositive  = "ERR client-id should be greater than 0"
 	errClientPauseMode      = "ERR CLIENT PAUSE mode must be WRITE or ALL"
+
+	// COMMAND GETKEYS (introspection.go)
+	errGetkeysInvalidCommand = "ERR Invalid command specified"
+	errGetkeysWrongArity     = "ERR Invalid number of arguments specified for command"
+	errGetkeysNoKeys         = "ERR The command has no key arguments"
 
 	// keys family (keys.go)
 	errInvalidCursor     = "ERR invalid cursor"

@@ -198,15 +198,15 @@ func cmdCommandGetkeys(c *Client, args [][]byte) {
 	cmd, errMsg := c.srv.lookupCommand(target)
 	switch {
 	case cmd == nil || (errMsg != "" && cmd.subcommands != nil && len(target) > 1):
-		c.Error("ERR Invalid command specified")
+		c.Error(errGetkeysInvalidCommand)
 		return
 	case errMsg != "":
-		c.Error("ERR Invalid number of arguments specified for command")
+		c.Error(errGetkeysWrongArity)
 		return
 	}
 	keys := commandKeys(cmd, target)
 	if len(keys) == 0 {
-		c.Error("ERR The command has no key arguments")
+		c.Error(errGetkeysNoKeys)
 		return
 	}
 	c.Array(len(keys))

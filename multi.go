@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func cmdExec(c *Client, args [][]byte) {
 func (c *Client) abortExec(errMsg string) {
 	c.multi = nil
 	c.unwatchAll()
-	c.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(errMsg, "ERR "))
+	c.Error(fmt.Sprintf(errExecAbortBecause, strings.TrimPrefix(errMsg, "ERR ")))
 }
 
 func cmdWatch(c *Client, args [][]byte) {
