@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"respd/internal/aof"
 	"respd/internal/keyspace"
 	"respd/internal/rdb"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // writeAOFWorkload runs writes of every kind the AOF must carry: relative
@@ -346,15 +346,6 @@ func TestConfigSetAppendonly(t *testing.T) {
 	rc2 := dialRaw(t, addr2)
 	rc2.do("$1\r\n1\r\n", "GET", "before")
 	rc2.do("$1\r\n2\r\n", "GET", "after")
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-	}
 }
 
 // aof-timestamp-enabled: a "#TS:" line before the first write of each

@@ -286,14 +286,3 @@ func TestClientPauseAsRedis(t *testing.T) {
 		})
 	}
 }
-
-// diffRequest sends one command on a new connection and returns its reply.
-func diffRequest(addr string, args ...string) (string, error) {
-	c, err := diffDial(addr)
-	if err != nil {
-		return "", err
-	}
-	defer c.close()
-	reply, err := c.do(diffEncode(stringArgv(args...)))
-	return string(reply), err
-}

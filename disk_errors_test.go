@@ -17,19 +17,6 @@ import (
 // because the next incremental file is made a link to /dev/full before a
 // BGREWRITEAOF opens it.
 
-// diskServers runs f against redis-server and respd's binary, each as a
-// process in a directory of its own.
-func diskServers(t *testing.T, f func(t *testing.T, bin string)) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Run("redis", func(t *testing.T) {
-		interopRequireRedis(t)
-		f(t, "redis-server")
-	})
-	t.Run("respd", func(t *testing.T) { f(t, buildRespd(t)) })
-}
-
 // failNextIncr makes the AOF's next incremental file /dev/full and switches
 // to it with BGREWRITEAOF.
 func failNextIncr(t *testing.T, addr, dir string) {
@@ -42,23 +29,6 @@ func failNextIncr(t *testing.T, addr, dir string) {
 		info := interopInfoSection(t, addr, "persistence")
 		return info["aof_rewrite_in_progress"] == "0" && info["aof_rewrites"] == "1"
 	})
-}
-
-// expectReplies sends each command ("SET k v", split on spaces) on one
-// connection and compares the replies, byte for byte.
-func expectReplies(t *testing.T, addr string, cmdsAndReplies ...string) {
-	t.Helper()
-	c, err := diffDial(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
-	for i := 0; i < len(cmdsAndReplies); i += 2 {
-		reply, err := c.do(diffEncode(stringArgv(strings.Fields(cmdsAndReplies[i])...)))
-		if got := diffOutcome(reply, err); got != cmdsAndReplies[i+1] {
-			t.Fatalf("%s: got %q, want %q", cmdsAndReplies[i], got, cmdsAndReplies[i+1])
-		}
-	}
 }
 
 const misconfNoSpace = "-MISCONF Errors writing to the AOF file: No space left on device\r\n"

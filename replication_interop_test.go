@@ -34,7 +34,6 @@ import (
 	"fmt"
 	"math/rand"
 	"net"
-	"os"
 	"os/exec"
 	"slices"
 	"sort"
@@ -82,17 +81,6 @@ func interopForPairs(t *testing.T, f func(t *testing.T, master, replica string))
 			}
 			f(t, p[0], p[1])
 		})
-	}
-}
-
-func interopRequireRedis(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		msg := "redis-server not installed (apt-get install redis-server)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
 	}
 }
 
@@ -232,39 +220,6 @@ func interopStartRedis(t *testing.T, port int, args ...string) *interopRedisProc
 }
 
 // ---- INFO ----
-
-// interopInfo returns the fields of one INFO section.
-func interopInfo(addr, section string) (map[string]string, error) {
-	c, err := diffDial(addr)
-	if err != nil {
-		return nil, err
-	}
-	defer c.close()
-	reply, err := c.do(diffEncode(stringArgv("INFO", section)))
-	if err != nil {
-		return nil, err
-	}
-	header, body, ok := strings.Cut(string(reply), "\r\n")
-	if !ok || !strings.HasPrefix(header, "$") {
-		return nil, fmt.Errorf("INFO %s replied %q", section, reply)
-	}
-	fields := map[string]string{}
-	for _, line := range strings.Split(body, "\r\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "#") {
-			fields[k] = v
-		}
-	}
-	return fields, nil
-}
-
-func interopInfoSection(t *testing.T, addr, section string) map[string]string {
-	t.Helper()
-	info, err := interopInfo(addr, section)
-	if err != nil {
-		t.Fatalf("INFO %s on %s: %v", section, addr, err)
-	}
-	return info
-}
 
 // infoReplication returns INFO replication of the server at addr.
 func infoReplication(t *testing.T, addr string) map[string]string {
