@@ -59,7 +59,7 @@ func cmdShutdown(c *Client, args [][]byte) {
 // cmdDebug: the DEBUG subcommands tools and tests rely on. Like Redis, it
 // is refused unless enable-debug-command allows it.
 func cmdDebug(c *Client, args [][]byte) {
-	if !c.allowedBy("enable-debug-command") {
+	if !c.allowedBy(c.srv.cfg.EnableDebugCommand) {
 		c.Error(errDebugNotAllowed)
 		return
 	}

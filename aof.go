@@ -191,7 +191,7 @@ func (e truncatedAOFError) Error() string {
 // aofTruncated handles an AOF file that ends inside a command or a
 // transaction, as Redis does.
 func (s *Server) aofTruncated(path string, validUpTo int64, last bool) error {
-	if s.cfg.get("aof-load-truncated") != "yes" {
+	if !s.cfg.AOFLoadTruncated {
 		return truncatedAOFError{filepath.Base(path)}
 	}
 	if !last {
@@ -633,7 +633,7 @@ func (s *Server) applyAppendonly() {
 // rewrite once the AOF has grown by that percentage over its base.
 func (s *Server) autoRewriteAOF() {
 	a := s.aof
-	pct := s.cfg.getInt("auto-aof-rewrite-percentage")
+	pct := int64(s.cfg.AutoAOFRewritePct)
 	if a == nil || a.file == nil || pct == 0 || s.ks.Snapshotting() {
 		return
 	}
@@ -642,7 +642,7 @@ func (s *Server) autoRewriteAOF() {
 		return
 	}
 	size := s.aofBaseSize + info.Size()
-	if size >= s.cfg.getInt("auto-aof-rewrite-min-size") && size >= s.aofBaseSize*(100+pct)/100 && s.aofBaseSize > 0 {
+	if size >= s.cfg.AutoAOFRewriteMinSize && size >= s.aofBaseSize*(100+pct)/100 && s.aofBaseSize > 0 {
 		s.logf("Starting automatic rewriting of AOF on %d%% growth", (size-s.aofBaseSize)*100/s.aofBaseSize)
 		s.bgrewriteaof()
 	}

@@ -32,6 +32,12 @@ type Config struct {
 	RequirePass string   `conf:"requirepass"`
 	MaxClients  int      `conf:"maxclients"`
 	Hz          int      `conf:"hz"`
+	// With protected mode and no password, only loopback clients connect.
+	ProtectedMode bool `conf:"protected-mode"`
+	// yes, no or local (loopback clients only).
+	EnableDebugCommand     string `conf:"enable-debug-command"`
+	EnableProtectedConfigs string `conf:"enable-protected-configs"`
+	ClusterEnabled         bool   `conf:"cluster-enabled"` // refused with replicaof; else inert
 	// Dir is the working directory as an absolute path. Redis chdirs into
 	// it; respd keeps its process directory and resolves files against Dir.
 	Dir  string `conf:"dir"`
@@ -57,6 +63,16 @@ type Config struct {
 	AOFTimestamps    bool `conf:"aof-timestamp-enabled"`
 	AOFRDBPreamble   bool `conf:"aof-use-rdb-preamble"`
 	NoFsyncOnRewrite bool `conf:"no-appendfsync-on-rewrite"`
+	AOFLoadTruncated bool `conf:"aof-load-truncated"`
+	// An AOF rewrite starts once the AOF has grown by AutoAOFRewritePct
+	// percent over its base (0: never) and is AutoAOFRewriteMinSize long.
+	AutoAOFRewritePct     int   `conf:"auto-aof-rewrite-percentage"`
+	AutoAOFRewriteMinSize int64 `conf:"auto-aof-rewrite-min-size"`
+	StopWritesOnBgsaveErr bool  `conf:"stop-writes-on-bgsave-error"`
+	// Loading yields (to answer LOADING) every LoadingEventsInterval
+	// bytes; KeyLoadDelay (microseconds) slows each key's load, for tests.
+	LoadingEventsInterval int64 `conf:"loading-process-events-interval-bytes"`
+	KeyLoadDelay          int   `conf:"key-load-delay"`
 
 	// Replication.
 	ReplicaOf       ReplicaOf `conf:"replicaof"`
@@ -64,6 +80,19 @@ type Config struct {
 	MasterUser      string    `conf:"masteruser"`
 	ReplicaReadOnly bool      `conf:"replica-read-only"`
 	ReplBacklogSize int64     `conf:"repl-backlog-size"`
+	ReplBacklogTTL  int64     `conf:"repl-backlog-ttl"` // seconds
+	ReplTimeout     int       `conf:"repl-timeout"`     // seconds
+	// ReplPingPeriod is repl-ping-replica-period, in seconds.
+	ReplPingPeriod        int    `conf:"repl-ping-replica-period"`
+	ReplDisableTCPNoDelay bool   `conf:"repl-disable-tcp-nodelay"`
+	ReplDisklessSync      bool   `conf:"repl-diskless-sync"`
+	ReplDisklessSyncDelay int    `conf:"repl-diskless-sync-delay"` // seconds
+	ReplDisklessSyncMax   int    `conf:"repl-diskless-sync-max-replicas"`
+	ReplicaServeStaleData bool   `conf:"replica-serve-stale-data"`
+	ReplicaAnnounceIP     string `conf:"replica-announce-ip"`
+	ReplicaAnnouncePort   int    `conf:"replica-announce-port"`
+	ReplicaPriority       int    `conf:"replica-priority"`  // INFO only
+	ReplicaAnnounced      bool   `conf:"replica-announced"` // INFO only
 	// A master takes writes only while MinReplicasToWrite replicas have
 	// acknowledged within MinReplicasMaxLag seconds (0 disables it).
 	MinReplicasToWrite int `conf:"min-replicas-to-write"`
@@ -454,24 +483,6 @@ func (cfg *Config) inertSettings() []string {
 	return set
 }
 
-// get is a parameter's value as CONFIG GET shows it.
-func (cfg *Config) get(name string) string {
-	e, ok := lookupParam(name)
-	if !ok {
-		panic("config: no parameter " + name)
-	}
-	return e.p.typ.format(cfg.value(e.p))
-}
-
-// getInt is a numeric parameter's value.
-func (cfg *Config) getInt(name string) int64 {
-	e, ok := lookupParam(name)
-	if !ok {
-		panic("config: no parameter " + name)
-	}
-	return cfg.value(e.p).(int64)
-}
-
 // replicaReadOnly: a replica refuses writes from its clients unless
 // replica-read-only is off.
 func (cfg *Config) replicaReadOnly() bool {
@@ -537,7 +548,7 @@ func parseArgs(args []string) (*Config, error) {
 			return nil, err
 		}
 	}
-	if cfg.ReplicaOf.Host != "" && cfg.get("cluster-enabled") == "yes" {
+	if cfg.ReplicaOf.Host != "" && cfg.ClusterEnabled {
 		return nil, &configError{msg: "replicaof directive not allowed in cluster mode"}
 	}
 	return cfg, nil

@@ -68,7 +68,7 @@ func cmdConfigSet(c *Client, args [][]byte) {
 		case e.p.flags&immutable != 0:
 			c.Error(fmt.Sprintf(errConfigSetFailed, name, "can't set immutable config"))
 			return
-		case e.p.flags&protected != 0 && !c.allowedBy("enable-protected-configs"):
+		case e.p.flags&protected != 0 && !c.allowedBy(cfg.EnableProtectedConfigs):
 			c.Error(fmt.Sprintf(errConfigSetFailed, name, "can't set protected config"))
 			return
 		case slices.Contains(entries, e):
@@ -112,10 +112,10 @@ var applyOrFail = map[string]func(s *Server) string{
 	"maxclients": (*Server).applyMaxclients,
 }
 
-// allowedBy applies a yes/no/local setting such as enable-protected-configs:
-// "local" allows loopback connections only.
+// allowedBy applies the value of a yes/no/local setting such as
+// enable-protected-configs: "local" allows loopback connections only.
 func (c *Client) allowedBy(setting string) bool {
-	switch c.srv.cfg.get(setting) {
+	switch setting {
 	case "yes":
 		return true
 	case "local":

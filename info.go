@@ -208,9 +208,9 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	infoLine(b, "used_memory_rss_human", humanBytes(rss))
 	infoLine(b, "used_memory_peak", s.stats.peakMemory)
 	infoLine(b, "used_memory_peak_human", humanBytes(s.stats.peakMemory))
-	infoLine(b, "maxmemory", s.cfg.getInt("maxmemory"))
-	infoLine(b, "maxmemory_human", humanBytes(uint64(s.cfg.getInt("maxmemory"))))
-	infoLine(b, "maxmemory_policy", s.cfg.get("maxmemory-policy"))
+	infoLine(b, "maxmemory", s.cfg.MaxMemory)
+	infoLine(b, "maxmemory_human", humanBytes(s.cfg.MaxMemory))
+	infoLine(b, "maxmemory_policy", s.cfg.MaxMemoryPolicy)
 	ratio := 0.0
 	if used > 0 {
 		ratio = float64(rss) / float64(used)

@@ -94,7 +94,7 @@ func (s *Server) Port() int { return s.listeners[0].Addr().(*net.TCPAddr).Port }
 // Redis 7.0 serves only loopback clients (127.0.0.0/8 and ::1), whatever
 // the bind list.
 func (s *Server) protectedFrom(peer syscall.Sockaddr) bool {
-	if s.cfg.RequirePass != "" || s.cfg.get("protected-mode") != "yes" {
+	if s.cfg.RequirePass != "" || !s.cfg.ProtectedMode {
 		return false
 	}
 	switch a := peer.(type) {

@@ -40,7 +40,7 @@ var (
 // the loads that follow count their progress and yield. A load outside it
 // (DEBUG RELOAD) holds the lock throughout, as in Redis.
 func (s *Server) beginLoading(total int64) {
-	s.loading = loadingState{active: true, start: time.Now(), total: total, interval: s.cfg.getInt("loading-process-events-interval-bytes")}
+	s.loading = loadingState{active: true, start: time.Now(), total: total, interval: s.cfg.LoadingEventsInterval}
 }
 
 // startLoadSize is the size of what the load at start reads: the files of

@@ -66,7 +66,7 @@ func (s *Server) loadRDBFile(path string) error {
 	}
 	// key-load-delay (µs per key) is Redis's knob to slow a load down, for
 	// tests that watch one.
-	keyDelay := time.Duration(s.cfg.getInt("key-load-delay")) * time.Microsecond
+	keyDelay := time.Duration(s.cfg.KeyLoadDelay) * time.Microsecond
 	loader.Record = func(r rdb.Record) error {
 		if keyDelay > 0 {
 			time.Sleep(keyDelay)
@@ -588,7 +588,7 @@ func (s *Server) afterFlushAll() {
 // can't be written or synced. "" when there is none.
 func (s *Server) diskError() string {
 	switch {
-	case !s.lastBgsaveOK && len(s.cfg.Save) > 0 && s.cfg.get("stop-writes-on-bgsave-error") == "yes":
+	case !s.lastBgsaveOK && len(s.cfg.Save) > 0 && s.cfg.StopWritesOnBgsaveErr:
 		return errMisconf
 	case s.aof == nil:
 		return ""

@@ -106,7 +106,7 @@ func (s *Server) promote() {
 // staleRefused is replica-serve-stale-data no while the link is down.
 func (s *Server) staleRefused() bool {
 	m := s.repl.master
-	return m != nil && m.state != linkConnected && s.cfg.get("replica-serve-stale-data") == "no"
+	return m != nil && m.state != linkConnected && !s.cfg.ReplicaServeStaleData
 }
 
 func cmdReplicaof(c *Client, args [][]byte) {
@@ -211,7 +211,9 @@ func (m *masterLink) session() error {
 	if err := m.setState(linkConnecting, nil); err != nil {
 		return err
 	}
-	timeout := time.Duration(m.s.cfgInt("repl-timeout")) * time.Second
+	m.s.mu.Lock()
+	timeout, noDelay := time.Duration(m.s.cfg.ReplTimeout)*time.Second, !m.s.cfg.ReplDisableTCPNoDelay
+	m.s.mu.Unlock()
 	conn, err := net.DialTimeout("tcp", net.JoinHostPort(m.host, strconv.Itoa(m.port)), timeout)
 	if err != nil {
 		return err
@@ -221,7 +223,7 @@ func (m *masterLink) session() error {
 		return err
 	}
 	if tcp, ok := conn.(*net.TCPConn); ok {
-		tcp.SetNoDelay(m.s.cfgString("repl-disable-tcp-nodelay") == "no")
+		tcp.SetNoDelay(noDelay)
 	}
 	br := bufio.NewReaderSize(conn, 64<<10)
 	conn.SetDeadline(time.Now().Add(timeout))
@@ -274,11 +276,11 @@ func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) 
 	}
 	s.mu.Lock()
 	user, pass := s.cfg.MasterUser, s.cfg.MasterAuth
-	port := s.cfg.getInt("replica-announce-port")
+	port := s.cfg.ReplicaAnnouncePort
 	if port == 0 {
-		port = int64(s.Port())
+		port = s.Port()
 	}
-	announceIP := s.cfg.get("replica-announce-ip")
+	announceIP := s.cfg.ReplicaAnnounceIP
 	s.mu.Unlock()
 	if pass != "" {
 		args := []string{"AUTH", pass}
@@ -290,7 +292,7 @@ func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) 
 		}
 	}
 	// Errors to REPLCONF only mean an older master: go on, as Redis does.
-	if _, err := command("REPLCONF", "listening-port", strconv.FormatInt(port, 10)); err != nil {
+	if _, err := command("REPLCONF", "listening-port", strconv.Itoa(port)); err != nil {
 		return "", err
 	}
 	if announceIP != "" {
@@ -333,7 +335,9 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 		return err
 	}
 	s.logf("Full resync from master: %s:%d", replid, offset)
-	timeout := time.Duration(s.cfgInt("repl-timeout")) * time.Second
+	s.mu.Lock()
+	timeout, dir := time.Duration(s.cfg.ReplTimeout)*time.Second, s.cfg.Dir
+	s.mu.Unlock()
 	conn.SetReadDeadline(time.Now().Add(timeout))
 	header, err := readLine(br)
 	if err != nil {
@@ -346,7 +350,6 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 		return fmt.Errorf("bad protocol from MASTER, the first byte is not '$' (we received %q)", header)
 	}
 	usemark := strings.HasPrefix(header, "$EOF:")
-	dir := s.cfgString("dir")
 	tmp := filepath.Join(dir, fmt.Sprintf("temp-%d.%d.rdb", time.Now().Unix(), os.Getpid()))
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -616,7 +619,7 @@ func (m *masterLink) cron(now time.Time) {
 	if now.Sub(m.lastAck) >= time.Second {
 		m.sendAck(m.s.repl.offset)
 	}
-	if timeout := time.Duration(m.s.cfg.getInt("repl-timeout")) * time.Second; now.Sub(m.lastIO) > timeout {
+	if timeout := time.Duration(m.s.cfg.ReplTimeout) * time.Second; now.Sub(m.lastIO) > timeout {
 		m.detach(errors.New("MASTER timeout: no data nor PING received"))
 	}
 }
@@ -670,18 +673,4 @@ func (s *Server) restoreReplication() {
 	}
 	s.flushReplication()
 	s.loadedRepl.expired = nil
-}
-
-// cfgInt and cfgString read the configuration from goroutines that do not
-// hold the lock.
-func (s *Server) cfgInt(name string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cfg.getInt(name)
-}
-
-func (s *Server) cfgString(name string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cfg.get(name)
 }

@@ -370,7 +370,7 @@ const zeroReplID = "0000000000000000000000000000000000000000"
 func (s *Server) startFullSync() {
 	var waiting []*Client
 	var sharing *Client // a replica whose BGSAVE to disk is under way
-	diskless := s.cfg.get("repl-diskless-sync") == "yes"
+	diskless := s.cfg.ReplDisklessSync
 	for _, c := range s.repl.replicas {
 		switch {
 		case c.replica.state == replicaWaitBgsave:
@@ -400,8 +400,8 @@ func (s *Server) startFullSync() {
 		return
 	}
 	if diskless {
-		delay := time.Duration(s.cfg.getInt("repl-diskless-sync-delay")) * time.Second
-		maxReplicas := int(s.cfg.getInt("repl-diskless-sync-max-replicas"))
+		delay := time.Duration(s.cfg.ReplDisklessSyncDelay) * time.Second
+		maxReplicas := s.cfg.ReplDisklessSyncMax
 		if delay > 0 && time.Since(waiting[0].replica.waitingSince) < delay && (maxReplicas == 0 || len(waiting) < maxReplicas) {
 			return // wait for more replicas to share the snapshot
 		}
@@ -615,13 +615,13 @@ func (s *Server) replicationCron() {
 		r.master.cron(now)
 	}
 	if len(r.replicas) > 0 && !s.isReplica() {
-		period := time.Duration(s.cfg.getInt("repl-ping-replica-period")) * time.Second
+		period := time.Duration(s.cfg.ReplPingPeriod) * time.Second
 		if now.Sub(r.lastPing) >= period {
 			r.lastPing = now
 			r.feed(-1, [][]byte{[]byte("PING")})
 		}
 	}
-	timeout := time.Duration(s.cfg.getInt("repl-timeout")) * time.Second
+	timeout := time.Duration(s.cfg.ReplTimeout) * time.Second
 	for _, c := range r.replicas {
 		switch c.replica.state {
 		case replicaWaitBgsave:
@@ -640,7 +640,7 @@ func (s *Server) replicationCron() {
 		}
 	}
 	s.startFullSync()
-	if ttl := s.cfg.getInt("repl-backlog-ttl"); r.backlog != nil && len(r.replicas) == 0 && !s.isReplica() &&
+	if ttl := s.cfg.ReplBacklogTTL; r.backlog != nil && len(r.replicas) == 0 && !s.isReplica() &&
 		ttl > 0 && now.Sub(r.noReplicasSince) > time.Duration(ttl)*time.Second {
 		// Without replicas for a while: free the backlog; a new history
 		// starts with the next replica.
@@ -819,9 +819,9 @@ func (s *Server) infoReplication(b *strings.Builder) {
 			}
 			infoLine(b, "master_link_down_since_seconds", down)
 		}
-		infoLine(b, "slave_priority", s.cfg.getInt("replica-priority"))
+		infoLine(b, "slave_priority", s.cfg.ReplicaPriority)
 		infoLine(b, "slave_read_only", boolInt(s.cfg.ReplicaReadOnly))
-		infoLine(b, "replica_announced", boolInt(s.cfg.get("replica-announced") == "yes"))
+		infoLine(b, "replica_announced", boolInt(s.cfg.ReplicaAnnounced))
 	} else {
 		infoLine(b, "role", "master")
 	}
