@@ -521,6 +521,9 @@ func (s *Server) bgrewriteaof() error {
 	incr := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.incr.aof", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeIncr}
 	file, size, err := openIncr(filepath.Join(s.aofDir(), incr.Name))
 	if err != nil {
+		if a.file == nil {
+			s.aof = nil // it was being turned on: it stays off
+		}
 		return err
 	}
 	old := a.manifest
@@ -583,6 +586,11 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, b
 	defer s.mu.Unlock()
 	snap.Close()
 	s.aofRewriting = false
+	if !s.cfg.AppendOnly {
+		// BGREWRITEAOF with the AOF off: the file that took the writes
+		// made meanwhile closes with the rewrite.
+		defer s.closeAOF()
+	}
 	s.lastRewriteSeconds = int64(time.Since(s.rewriteStart).Seconds())
 	s.lastRewriteOK = err == nil
 	if err != nil {
@@ -614,19 +622,31 @@ func (s *Server) writeManifest(files []aof.ManifestFile) error {
 	return syncDir(s.aofDir())
 }
 
-// applyAppendonly follows CONFIG SET appendonly (lock held): turning it on
-// starts a rewrite that creates the AOF; turning it off closes it.
-func (s *Server) applyAppendonly() {
+// applyAppendonly makes the AOF follow appendonly (lock held), at CONFIG
+// SET and at the end of a load: turning it on starts a rewrite that
+// creates the AOF, or schedules it while a snapshot or a transaction is in
+// progress, as Redis; turning it off closes the AOF at once (a rewrite in
+// progress completes, and finds it closed).
+func (s *Server) applyAppendonly() string {
 	switch {
 	case s.loading.active:
 		// Not from half the data: the load's end applies it.
-	case s.cfg.AppendOnly && s.aof == nil && !s.ks.Snapshotting():
+	case s.cfg.AppendOnly && s.aof == nil && s.ks.Snapshotting():
+		s.aofRewriteScheduled = true
+		s.logf("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.")
+	case s.cfg.AppendOnly && s.aof == nil && s.inExec:
+		s.aofRewriteScheduled = true
+		s.logf("AOF was enabled during a transaction. An AOF background was scheduled to start when possible.")
+	case s.cfg.AppendOnly && s.aof == nil:
 		if err := s.bgrewriteaof(); err != nil {
 			s.warnf("Can't turn the AOF on: %v", err)
+			return "Unable to turn on AOF. Check server logs."
 		}
-	case !s.cfg.AppendOnly && s.aof != nil && !s.aofRewriting:
+	case !s.cfg.AppendOnly:
+		s.aofRewriteScheduled = false
 		s.closeAOF()
 	}
+	return ""
 }
 
 // autoRewriteAOF is auto-aof-rewrite-percentage/min-size (lock held): a

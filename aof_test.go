@@ -348,6 +348,50 @@ func TestConfigSetAppendonly(t *testing.T) {
 	rc2.do("$1\r\n2\r\n", "GET", "after")
 }
 
+// CONFIG SET appendonly takes effect before its reply, as in Redis (respd
+// left it to the next cron tick): on, the rewrite that creates the AOF has
+// started by the INFO that follows in the same turn; off, the next write
+// is in no AOF file.
+func TestConfigSetAppendonlyAtOnce(t *testing.T) {
+	configBothServers(t, nil, func(t *testing.T, addr, dir string) {
+		rc := dialRaw(t, addr)
+		rc.do("+OK\r\n", "SET", "before", "1")
+		reply, info := configSetThenInfo(t, rc, "persistence", "appendonly", "yes")
+		if reply != "+OK\r\n" || info["aof_enabled"] != "1" || info["aof_rewrites"] != "1" {
+			t.Fatalf("CONFIG SET appendonly yes: %q, then aof_enabled %s, aof_rewrites %s", reply, info["aof_enabled"], info["aof_rewrites"])
+		}
+		waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["aof_rewrite_in_progress"] == "0" })
+		rc.send(rwCmd("CONFIG", "SET", "appendonly", "no") + rwCmd("SET", "after", "2") + rwCmd("INFO", "persistence"))
+		rc.expect("+OK\r\n+OK\r\n")
+		if info := rawInfo(t, rc, ""); info["aof_enabled"] != "0" {
+			t.Fatalf("CONFIG SET appendonly no, then aof_enabled %s", info["aof_enabled"])
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "appendonlydir", "*"))
+		if len(files) == 0 {
+			t.Fatal("no AOF files")
+		}
+		for _, f := range files {
+			if data, _ := os.ReadFile(f); bytes.Contains(data, []byte("after")) {
+				t.Errorf("%s has the write made after appendonly no", filepath.Base(f))
+			}
+		}
+	})
+}
+
+// An AOF that can't be turned on stays off: the server goes on without it
+// (respd's half-made AOF, without a file, took the writes that followed).
+func TestConfigSetAppendonlyFailsCleanly(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	addr := startServer(t, "--dir", dir)
+	expectReplies(t, addr,
+		"CONFIG SET appendonly yes", "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.\r\n",
+		"SET k v", "+OK\r\n",
+		"GET k", "$1\r\nv\r\n")
+}
+
 // aof-timestamp-enabled: a "#TS:" line before the first write of each
 // second.
 func TestAOFTimestamps(t *testing.T) {

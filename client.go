@@ -204,6 +204,22 @@ type clientMemory struct {
 	total          int // all of it, the client's structures included
 }
 
+// applyRequestLimits gives every client, and the master link, the
+// proto-max-bulk-len and client-query-buffer-limit set (CONFIG SET, lock
+// held): the next request they parse obeys them, as in Redis.
+func (s *Server) applyRequestLimits() string {
+	for _, c := range s.clients {
+		if c.reader != nil {
+			c.reader.SetMaxBulk(s.cfg.ProtoMaxBulkLen)
+			c.reader.SetMaxQuery(s.cfg.ClientQueryBufferLimit)
+		}
+	}
+	if m := s.repl.master; m != nil && m.reader != nil {
+		m.reader.SetMaxBulk(s.cfg.ProtoMaxBulkLen) // its requests have no size limit
+	}
+	return ""
+}
+
 func (c *Client) memory() clientMemory {
 	var m clientMemory
 	m.total = int(unsafe.Sizeof(*c))

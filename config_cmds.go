@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -49,7 +50,8 @@ func cmdConfigGet(c *Client, args [][]byte) {
 
 // cmdConfigSet: CONFIG SET parameter value [parameter value ...]. All or
 // nothing: every name is checked, then every value parsed, before any is
-// stored. The errors and their order are Redis's.
+// stored; then the server applies the values changed, at once. The errors
+// and their order are Redis's.
 func cmdConfigSet(c *Client, args [][]byte) {
 	if len(args)%2 != 0 {
 		c.Error(errSyntax)
@@ -87,29 +89,59 @@ func cmdConfigSet(c *Client, args [][]byte) {
 		values[i] = v
 	}
 	previous := make([]any, n)
+	var changed []paramEntry
 	for i, e := range entries {
 		previous[i] = cfg.value(e.p)
 		cfg.store(e.p, values[i])
-	}
-	for _, e := range entries {
-		if apply := applyOrFail[e.p.name]; apply != nil {
-			if err := apply(c.srv); err != "" {
-				for i, e := range entries {
-					cfg.store(e.p, previous[i])
-				}
-				c.Error(fmt.Sprintf(errConfigSetFailed, e.name, err))
-				return
-			}
+		if !reflect.DeepEqual(previous[i], values[i]) {
+			changed = append(changed, e)
 		}
+	}
+	if failed, err := c.srv.applyConfig(changed); err != "" {
+		name := changed[failed].name
+		c.srv.warnf("Failed applying new configuration. Possibly related to new %s setting. Restoring previous settings.", name)
+		for i, e := range entries {
+			cfg.store(e.p, previous[i])
+		}
+		// The parameters applied before it get their previous effects
+		// back; the one that failed changed nothing.
+		if _, err := c.srv.applyConfig(changed[:failed]); err != "" {
+			c.srv.warnf("Failed applying restored failed CONFIG SET command: %s", err)
+		}
+		c.Error(fmt.Sprintf(errConfigSetFailed, name, err))
+		return
 	}
 	c.OK()
 }
 
-// applyOrFail are the CONFIG SET steps that can fail after the values
-// are stored, as Redis's apply functions: then every parameter of the
-// command gets its previous value back and CONFIG SET answers the error.
-var applyOrFail = map[string]func(s *Server) string{
-	"maxclients": (*Server).applyMaxclients,
+// applyConfig is the one path from a parameter's value to the server's
+// state (lock held): CONFIG SET calls it with the parameters whose values
+// it changed, once they are stored, so that each takes effect before the
+// reply, as Redis's apply functions. It stops at the first that fails,
+// answering its index and error; CONFIG SET then stores the previous
+// values and applies those before it again. (Derivations within the
+// Config itself, which the loader needs too, are config.go's afterSet;
+// parameters read where they are used need neither.)
+func (s *Server) applyConfig(params []paramEntry) (failed int, err string) {
+	for i, e := range params {
+		if apply := configAppliers[e.p.name]; apply != nil {
+			if err := apply(s); err != "" {
+				return i, err
+			}
+		}
+	}
+	return len(params), ""
+}
+
+// configAppliers are the parameters whose values live on in server state:
+// each one's function brings that state in line with the value, or says
+// why it can't ("" when it did), leaving it as it was.
+var configAppliers = map[string]func(s *Server) string{
+	"maxclients":                (*Server).applyMaxclients,
+	"appendonly":                (*Server).applyAppendonly,
+	"repl-backlog-size":         (*Server).applyBacklogSize,
+	"proto-max-bulk-len":        (*Server).applyRequestLimits,
+	"client-query-buffer-limit": (*Server).applyRequestLimits,
 }
 
 // allowedBy applies the value of a yes/no/local setting such as

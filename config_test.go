@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -689,4 +690,87 @@ func writeFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// configBothServers runs f against respd and against redis-server, each
+// started with args in a directory of its own, for side effects of CONFIG
+// SET that must match Redis's.
+func configBothServers(t *testing.T, args []string, f func(t *testing.T, addr, dir string)) {
+	t.Run("respd", func(t *testing.T) {
+		dir := t.TempDir()
+		f(t, startServer(t, append([]string{"--dir", dir}, args...)...), dir)
+	})
+	t.Run("redis", func(t *testing.T) {
+		interopRequireRedis(t)
+		dir := t.TempDir()
+		f(t, diffStartRedis(t, append([]string{"--dir", dir}, args...)...), dir)
+	})
+}
+
+// configSetThenInfo sends CONFIG SET and INFO in one write, so that both
+// run in one turn of the event loop, with no cron tick between them: what
+// INFO shows, CONFIG SET did before its reply. It returns CONFIG SET's
+// reply and INFO's fields.
+func configSetThenInfo(t testing.TB, rc *rawConn, section string, nameValues ...string) (string, map[string]string) {
+	t.Helper()
+	rc.send(rwCmd(append([]string{"CONFIG", "SET"}, nameValues...)...) + rwCmd("INFO", section))
+	reply := string(rwRead(t, rc).raw)
+	return reply, rawInfo(t, rc, "")
+}
+
+// rawInfo reads INFO's reply (sent already if section is "", else sent
+// now) as fields.
+func rawInfo(t testing.TB, rc *rawConn, section string) map[string]string {
+	t.Helper()
+	if section != "" {
+		rc.send(rwCmd("INFO", section))
+	}
+	v := rwRead(t, rc)
+	if v.kind != '$' {
+		t.Fatalf("INFO: %q", v.raw)
+	}
+	info := map[string]string{}
+	for _, line := range strings.Split(v.str, "\r\n") {
+		if k, val, ok := strings.Cut(line, ":"); ok {
+			info[k] = val
+		}
+	}
+	return info
+}
+
+// A CONFIG SET whose side effect fails changes nothing, as in Redis:
+// appendonly yes with a file where the AOF's directory should be fails,
+// and every parameter of the command, hz here, keeps its previous value.
+func TestConfigSetApplyFailureRestores(t *testing.T) {
+	configBothServers(t, nil, func(t *testing.T, addr, dir string) {
+		if err := os.WriteFile(filepath.Join(dir, "appendonlydir"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rc := dialRaw(t, addr)
+		reply, info := configSetThenInfo(t, rc, "persistence", "hz", "50", "appendonly", "yes")
+		if want := "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.\r\n"; reply != want {
+			t.Fatalf("CONFIG SET: %q, want %q", reply, want)
+		}
+		if info["aof_enabled"] != "0" || info["aof_rewrite_in_progress"] != "0" {
+			t.Fatalf("after the failure: aof_enabled %s, aof_rewrite_in_progress %s", info["aof_enabled"], info["aof_rewrite_in_progress"])
+		}
+		rc.do("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n", "CONFIG", "GET", "appendonly")
+		rc.do("*2\r\n$2\r\nhz\r\n$2\r\n10\r\n", "CONFIG", "GET", "hz")
+		rc.do("+OK\r\n", "SET", "k", "v")
+	})
+}
+
+// CONFIG SET client-query-buffer-limit applies to the connections already
+// open, from their next request, as in Redis (respd gave it only to new
+// ones): a request larger than the new limit closes the connection.
+func TestConfigSetQueryLimitAtOnce(t *testing.T) {
+	configBothServers(t, nil, func(t *testing.T, addr, dir string) {
+		rc := dialRaw(t, addr)
+		rc.do("+OK\r\n", "CONFIG", "SET", "client-query-buffer-limit", "1mb")
+		rc.nc.SetDeadline(time.Now().Add(5 * time.Second))
+		rc.nc.Write([]byte(rwCmd("SET", "k", strings.Repeat("x", 1100<<10)))) // fails if already closed
+		if reply, err := rc.r.ReadString('\n'); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("a request over the limit: %q, %v; want the connection closed", reply, err)
+		}
+	})
 }

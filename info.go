@@ -247,7 +247,10 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	infoLine(b, "rdb_last_cow_size", 0)
 	infoLine(b, "rdb_last_load_keys_expired", s.stats.loadKeysExpired)
 	infoLine(b, "rdb_last_load_keys_loaded", s.stats.loadKeysLoaded)
-	infoLine(b, "aof_enabled", boolInt(s.aof != nil))
+	// On from CONFIG SET appendonly yes, as Redis's aof_state: while the
+	// rewrite that creates the AOF waits to start too; not for a
+	// BGREWRITEAOF with the AOF off.
+	infoLine(b, "aof_enabled", boolInt(s.cfg.AppendOnly))
 	infoLine(b, "aof_rewrite_in_progress", boolInt(s.aofRewriting))
 	infoLine(b, "aof_rewrite_scheduled", boolInt(s.aofRewriteScheduled))
 	infoLine(b, "aof_last_rewrite_time_sec", s.lastRewriteSeconds)

@@ -24,7 +24,6 @@ type loadingState struct {
 	total, read int64 // bytes of the files to read, and read so far
 	done        int64 // bytes of the files read completely
 	yielded     int64 // read at the last yield
-	interval    int64 // loading-process-events-interval-bytes
 	rdbUsedMem  int64 // the used-mem the RDB being read records
 }
 
@@ -40,7 +39,7 @@ var (
 // the loads that follow count their progress and yield. A load outside it
 // (DEBUG RELOAD) holds the lock throughout, as in Redis.
 func (s *Server) beginLoading(total int64) {
-	s.loading = loadingState{active: true, start: time.Now(), total: total, interval: s.cfg.LoadingEventsInterval}
+	s.loading = loadingState{active: true, start: time.Now(), total: total}
 }
 
 // startLoadSize is the size of what the load at start reads: the files of
@@ -82,7 +81,7 @@ func (s *Server) loadingYield(offset int64) error {
 	if !l.active {
 		return nil
 	}
-	if l.read = l.done + offset; l.read-l.yielded < l.interval {
+	if l.read = l.done + offset; l.read-l.yielded < s.cfg.LoadingEventsInterval {
 		return nil
 	}
 	l.yielded = l.read

@@ -64,12 +64,11 @@ func (s *Server) loadRDBFile(path string) error {
 			s.ks.DBs[db].Reserve(int(min(keys, limit)), int(min(expires, limit)))
 		}
 	}
-	// key-load-delay (µs per key) is Redis's knob to slow a load down, for
-	// tests that watch one.
-	keyDelay := time.Duration(s.cfg.KeyLoadDelay) * time.Microsecond
 	loader.Record = func(r rdb.Record) error {
-		if keyDelay > 0 {
-			time.Sleep(keyDelay)
+		// key-load-delay (µs per key) is Redis's knob to slow a load
+		// down, for tests that watch one (and may CONFIG SET it meanwhile).
+		if d := s.cfg.KeyLoadDelay; d > 0 {
+			time.Sleep(time.Duration(d) * time.Microsecond)
 		}
 		s.stats.loadKeysLoaded, s.stats.loadKeysExpired = loaded, expired
 		if err := s.loadingYield(r.End); err != nil {
@@ -540,18 +539,20 @@ func cmdBgsave(c *Client, args [][]byte) {
 func (s *Server) rdbSnapshotRunning() bool { return s.ks.Snapshotting() && !s.aofRewriting }
 
 // saveCron starts the background saves that save points and BGSAVE
-// SCHEDULE ask for (lock held). After a failed save it waits 5 seconds
-// before trying again, as Redis.
+// SCHEDULE ask for, and AOF rewrites scheduled (by BGREWRITEAOF or CONFIG
+// SET appendonly yes) while a snapshot or a transaction was in progress,
+// now that none is, as Redis's serverCron (lock held). After a failed save
+// it waits 5 seconds before trying again, as Redis.
 func (s *Server) saveCron() {
 	if s.ks.Snapshotting() {
 		return
 	}
 	if s.aofRewriteScheduled {
-		s.aofRewriteScheduled = false
-		s.bgrewriteaof()
+		// An AOF being turned on tries again until its rewrite starts.
+		err := s.bgrewriteaof()
+		s.aofRewriteScheduled = err != nil && s.cfg.AppendOnly && s.aof == nil
 		return
 	}
-	s.applyAppendonly()
 	s.autoRewriteAOF()
 	if s.bgsaveScheduled {
 		s.bgsaveScheduled = false

@@ -395,11 +395,14 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 	r.buf, r.seldb, r.continueFrom = r.buf[:0], -1, true
 	r.backlog = newBacklog(s.cfg.ReplBacklogSize, offset)
 	m.client.db = max(s.loadedRepl.streamDB, 0)
-	if s.aof != nil {
+	switch {
+	case s.aof != nil && s.cfg.AppendOnly:
 		// The AOF must describe the new data: rewrite it.
 		if err := s.bgrewriteaof(); err == errSnapshotBusy {
 			s.aofRewriteScheduled = true
 		}
+	case s.aof != nil || s.cfg.AppendOnly:
+		s.applyAppendonly() // CONFIG SET appendonly during the load
 	}
 	m.connected()
 	s.logf("MASTER <-> REPLICA sync: Finished with success")

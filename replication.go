@@ -606,11 +606,11 @@ func (s *Server) disconnectReplicas() {
 
 // replicationCron runs once per cron tick (lock held): pings and
 // keep-alives, delayed full syncs, replica timeouts, the backlog's TTL, and
-// on a replica its ACKs.
+// on a replica its ACKs: what comes due with time. (What a CONFIG SET
+// changes, such as the backlog's size, it applies at once: applyConfig.)
 func (s *Server) replicationCron() {
 	r := &s.repl
 	now := time.Now()
-	s.applyBacklogSize()
 	if s.isReplica() {
 		r.master.cron(now)
 	}
@@ -849,12 +849,14 @@ func (s *Server) infoReplication(b *strings.Builder) {
 	infoLine(b, "repl_backlog_histlen", histlen)
 }
 
-// applyBacklogSize follows CONFIG SET repl-backlog-size (lock held).
-func (s *Server) applyBacklogSize() {
+// applyBacklogSize resizes the backlog to repl-backlog-size (CONFIG SET,
+// lock held), keeping as much of its history as fits.
+func (s *Server) applyBacklogSize() string {
 	if b := s.repl.backlog; b != nil && int64(len(b.buf)) != s.cfg.ReplBacklogSize {
 		s.flushReplication()
 		s.repl.backlog = b.resized(s.cfg.ReplBacklogSize, s.repl.offset)
 	}
+	return ""
 }
 
 // replicationAux is the replication history an RDB records, so that

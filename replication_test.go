@@ -44,6 +44,29 @@ func TestBacklog(t *testing.T) {
 	}
 }
 
+// CONFIG SET repl-backlog-size resizes the backlog before its reply (respd
+// left it to the next cron tick): the INFO that follows in the same turn
+// shows the history cut to the new size.
+func TestConfigSetBacklogSizeAtOnce(t *testing.T) {
+	addr := startServer(t, "--repl-diskless-sync-delay", "0")
+	replica, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.Close()
+	replica.Write([]byte(rwCmd("REPLCONF", "capa", "eof") + rwCmd("PSYNC", "?", "-1")))
+	rc := dialRaw(t, addr)
+	waitFor(t, func() bool { return strings.Contains(rwInfo(t, rc)["slave0"], "online") })
+	rc.do("+OK\r\n", "SET", "k", strings.Repeat("x", 100<<10))
+	if h := rwInfo(t, rc)["repl_backlog_histlen"]; len(h) < 6 {
+		t.Fatalf("repl_backlog_histlen %s after a 100 KB write", h)
+	}
+	reply, info := configSetThenInfo(t, rc, "replication", "repl-backlog-size", "16384")
+	if reply != "+OK\r\n" || info["repl_backlog_size"] != "16384" || info["repl_backlog_histlen"] != "16384" {
+		t.Fatalf("CONFIG SET repl-backlog-size: %q, then size %s histlen %s", reply, info["repl_backlog_size"], info["repl_backlog_histlen"])
+	}
+}
+
 // TestReplicaOutputLimit: a replica that stops reading is disconnected at
 // client-output-buffer-limit replica, and the master goes on serving.
 func TestReplicaOutputLimit(t *testing.T) {

@@ -106,6 +106,12 @@ func NewSharedReader(rd io.Reader, limits Limits, s *Scratch) *Reader {
 	return &Reader{rd: rd, limits: limits, scratch: s}
 }
 
+// SetMaxBulk and SetMaxQuery change those limits for the requests parsed
+// from now on, as CONFIG SET proto-max-bulk-len and
+// client-query-buffer-limit apply to every client at once in Redis.
+func (rd *Reader) SetMaxBulk(n int64)  { rd.limits.MaxBulk = n }
+func (rd *Reader) SetMaxQuery(n int64) { rd.limits.MaxQuery = n }
+
 // Buffered is the number of bytes received and not yet parsed.
 func (rd *Reader) Buffered() int { return rd.w - rd.r }
 
