@@ -426,7 +426,8 @@ func (s *Server) syncAOF() {
 	s.loop.wake() // to write what waited for the sync
 }
 
-// closeAOF writes and syncs what is left, at shutdown.
+// closeAOF writes and syncs what is left and closes the AOF: at shutdown,
+// and when appendonly is turned off.
 func (s *Server) closeAOF() {
 	if s.aof == nil {
 		return
@@ -530,7 +531,7 @@ func (s *Server) bgrewriteaof() error {
 	// With an AOF already on, the new file joins the manifest at once; one
 	// being turned on gets its manifest only when its base is complete.
 	if len(old) > 0 {
-		if err := s.writeManifest(append(slices.Clone(old), incr)); err != nil {
+		if err := s.writeManifest(s.aofDir(), append(slices.Clone(old), incr)); err != nil {
 			file.Close()
 			return err
 		}
@@ -545,7 +546,7 @@ func (s *Server) bgrewriteaof() error {
 	s.stats.aofRewrites++
 	s.logf("Background append only file rewriting started")
 	format, base := s.aofBase(seq)
-	go s.finishRewrite(snap, format, base, old, incr)
+	go s.finishRewrite(snap, format, s.aofDir(), base, old, incr)
 	return nil
 }
 
@@ -563,25 +564,28 @@ func (s *Server) aofBase(seq int64) (snapshotFormat, aof.ManifestFile) {
 	return func(w io.Writer) (snapshotEncoder, error) { return aof.NewBaseEncoder(w, now, timestamp), nil }, base(".aof")
 }
 
-func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, base aof.ManifestFile, old []aof.ManifestFile, incr aof.ManifestFile) {
-	tmp := filepath.Join(s.aofDir(), fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
+// finishRewrite writes the new base into dir, the AOF's directory when the
+// rewrite started (a CONFIG SET dir meanwhile does not move it, as Redis's
+// child keeps its working directory), and switches the manifest to it.
+func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, dir string, base aof.ManifestFile, old []aof.ManifestFile, incr aof.ManifestFile) {
+	tmp := filepath.Join(dir, fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
 	err := s.saveSnapshot(snap, format, tmp)
 	if err == nil {
-		err = os.Rename(tmp, filepath.Join(s.aofDir(), base.Name))
+		err = os.Rename(tmp, filepath.Join(dir, base.Name))
 	}
 	// The switch is made outside the lock (file syncs, deletions of large
 	// files): no other rewrite starts while this snapshot is open.
 	if err == nil {
-		err = s.writeManifest([]aof.ManifestFile{base, incr})
+		err = s.writeManifest(dir, []aof.ManifestFile{base, incr})
 	}
 	if err != nil {
 		os.Remove(tmp)
 	} else {
 		for _, f := range old {
-			os.Remove(filepath.Join(s.aofDir(), f.Name))
+			os.Remove(filepath.Join(dir, f.Name))
 		}
 	}
-	baseSize := fileSize(filepath.Join(s.aofDir(), base.Name))
+	baseSize := fileSize(filepath.Join(dir, base.Name))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	snap.Close()
@@ -606,20 +610,21 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, b
 	// Growth counts from the whole AOF's size now, as Redis's
 	// aof_rewrite_base_size: the new incremental file already holds the
 	// writes made during the rewrite.
-	s.aofBaseSize = baseSize + fileSize(filepath.Join(s.aofDir(), incr.Name))
+	s.aofBaseSize = baseSize + fileSize(filepath.Join(dir, incr.Name))
 	s.logf("Background AOF rewrite finished successfully")
 }
 
-// writeManifest replaces the manifest atomically.
-func (s *Server) writeManifest(files []aof.ManifestFile) error {
-	tmp := s.manifestPath() + ".tmp"
-	if err := writeFileSynced(tmp, aof.FormatManifest(files)); err != nil {
+// writeManifest replaces the manifest in the AOF's directory dir
+// atomically. (appendfilename is immutable: it needs no lock.)
+func (s *Server) writeManifest(dir string, files []aof.ManifestFile) error {
+	path := filepath.Join(dir, s.cfg.AppendFilename+".manifest")
+	if err := writeFileSynced(path+".tmp", aof.FormatManifest(files)); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, s.manifestPath()); err != nil {
+	if err := os.Rename(path+".tmp", path); err != nil {
 		return err
 	}
-	return syncDir(s.aofDir())
+	return syncDir(dir)
 }
 
 // applyAppendonly makes the AOF follow appendonly (lock held), at CONFIG

@@ -378,6 +378,25 @@ func TestConfigSetAppendonlyAtOnce(t *testing.T) {
 	})
 }
 
+// An AOF rewrite completes in the AOF's directory of its start when
+// CONFIG SET dir follows in the same turn (it read dir without the lock).
+func TestConfigSetDirDuringRewrite(t *testing.T) {
+	dir := t.TempDir()
+	addr := startServer(t, "--dir", dir, "--appendonly", "yes", "--enable-protected-configs", "yes")
+	rc := dialRaw(t, addr)
+	rc.do("+OK\r\n", "SET", "k", "v")
+	rc.send(rwCmd("BGREWRITEAOF") + rwCmd("CONFIG", "SET", "dir", t.TempDir()))
+	rc.expect("+Background append only file rewriting started\r\n+OK\r\n")
+	waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["aof_rewrite_in_progress"] == "0" })
+	if info := rawInfo(t, rc, "persistence"); info["aof_last_bgrewrite_status"] != "ok" {
+		t.Fatalf("aof_last_bgrewrite_status %s", info["aof_last_bgrewrite_status"])
+	}
+	manifest, _ := os.ReadFile(filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest"))
+	if want := "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"; string(manifest) != want {
+		t.Fatalf("manifest:\n%s\nwant:\n%s", manifest, want)
+	}
+}
+
 // An AOF that can't be turned on stays off: the server goes on without it
 // (respd's half-made AOF, without a file, took the writes that followed).
 func TestConfigSetAppendonlyFailsCleanly(t *testing.T) {

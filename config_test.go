@@ -774,3 +774,23 @@ func TestConfigSetQueryLimitAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// A background save goes to the dir of its start, as Redis's child keeps
+// its working directory, when CONFIG SET dir follows in the same turn
+// (respd's save read dir without the lock, when it got to it).
+func TestConfigSetDirDuringBgsave(t *testing.T) {
+	configBothServers(t, []string{"--enable-protected-configs", "yes"}, func(t *testing.T, addr, dir string) {
+		other := t.TempDir()
+		rc := dialRaw(t, addr)
+		rc.do("+OK\r\n", "SET", "k", "v")
+		rc.send(rwCmd("BGSAVE") + rwCmd("CONFIG", "SET", "dir", other))
+		rc.expect("+Background saving started\r\n+OK\r\n")
+		waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["rdb_bgsave_in_progress"] == "0" })
+		if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); err != nil {
+			t.Errorf("no dump.rdb in the dir of BGSAVE's time: %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(other, "dump.rdb")); err == nil {
+			t.Error("dump.rdb in the dir set after BGSAVE")
+		}
+	})
+}

@@ -362,13 +362,15 @@ func (s *Server) bgsave() error {
 	s.dirtyAtBgsave = s.stats.dirty
 	snap := s.ks.StartSnapshot()
 	s.logf("Background saving started")
-	go s.writeSnapshot(snap, s.rdbEncoder(false))
+	go s.writeSnapshot(snap, s.rdbEncoder(false), s.cfg.Dir, s.rdbPath())
 	return nil
 }
 
-func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat) {
-	path := s.rdbPath()
-	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
+// writeSnapshot saves a background save's snapshot as path, in dir: the
+// dir and dbfilename of BGSAVE's time (a CONFIG SET meanwhile does not
+// move it, as Redis's child keeps its working directory and file name).
+func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, dir, path string) {
+	tmp := filepath.Join(dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
 	err := s.saveSnapshot(snap, format, tmp)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -382,7 +384,7 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat) {
 		err = os.Rename(tmp, path)
 	}
 	if err == nil {
-		err = syncDir(s.cfg.Dir)
+		err = syncDir(dir)
 	}
 	snap.Close()
 	s.bgsaving, s.bgsaveAborted = false, false
