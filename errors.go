@@ -71,6 +71,14 @@ const (
 	errGetkeysWrongArity     = "ERR Invalid number of arguments specified for command"
 	errGetkeysNoKeys         = "ERR The command has no key arguments"
 
+	// replication (replication.go, replica.go)
+	errReplicaofFromReplica = "ERR Command is not valid when client is a replica."
+	errInvalidMasterPort    = "ERR Invalid master port"
+	errUnblockedRoleChange  = "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)"
+	errReplconfOption       = "ERR Unrecognized REPLCONF option: %s"
+	errNoMasterLink         = "NOMASTERLINK Can't SYNC while not connected with my master"
+	errWaitOnReplica        = "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."
+
 	// keys family (keys.go)
 	errInvalidCursor     = "ERR invalid cursor"
 	errUnsupportedOption = "ERR Unsupported option %s"

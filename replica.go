@@ -119,12 +119,12 @@ func cmdReplicaof(c *Client, args [][]byte) {
 		return
 	}
 	if c.replica != nil && c.replica.synced {
-		c.Error("ERR Command is not valid when client is a replica.")
+		c.Error(errReplicaofFromReplica)
 		return
 	}
 	port, ok := parseInt64(args[2])
 	if !ok || port < 0 || port > 65535 {
-		c.Error("ERR Invalid master port")
+		c.Error(errInvalidMasterPort)
 		return
 	}
 	host := string(args[1])
@@ -148,7 +148,7 @@ func (s *Server) demote() {
 	s.repl.streamDB = -1
 	for _, c := range s.repl.waiting {
 		c.blocked = nil
-		c.Error("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)")
+		c.Error(errUnblockedRoleChange)
 		s.loop.unblocked(c)
 	}
 	s.repl.waiting = nil

@@ -268,7 +268,7 @@ func cmdReplconf(c *Client, args [][]byte) {
 			}
 		case "rdb-only", "rdb-filter-only":
 		default:
-			c.Error("ERR Unrecognized REPLCONF option: " + string(args[i]))
+			c.Error(fmt.Sprintf(errReplconfOption, args[i]))
 			return
 		}
 	}
@@ -306,7 +306,7 @@ func (c *Client) startSync() bool {
 	case c.replica != nil && c.replica.synced:
 		return false // already a replica: ignored, as Redis
 	case s.isReplica() && s.repl.master.state != linkConnected:
-		c.Error("NOMASTERLINK Can't SYNC while not connected with my master")
+		c.Error(errNoMasterLink)
 		return false
 	}
 	return true
@@ -680,7 +680,7 @@ func (s *Server) minReplicasEnabled() bool {
 func cmdWait(c *Client, args [][]byte) {
 	s := c.srv
 	if s.isReplica() {
-		c.Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")
+		c.Error(errWaitOnReplica)
 		return
 	}
 	numReplicas, ok := parseInt64(args[1])
@@ -691,10 +691,10 @@ func cmdWait(c *Client, args [][]byte) {
 	timeout, ok := parseInt64(args[2])
 	switch {
 	case !ok:
-		c.Error("ERR timeout is not an integer or out of range")
+		c.Error(errTimeoutNotInteger)
 		return
 	case timeout < 0:
-		c.Error("ERR timeout is negative")
+		c.Error(errTimeoutNegative)
 		return
 	}
 	acked := s.replicasAcked(c.woff)
