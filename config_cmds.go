@@ -68,13 +68,13 @@ func cmdConfigSet(c *Client, args [][]byte) {
 			c.Error(fmt.Sprintf(errConfigSetUnknown, name))
 			return
 		case e.p.flags&immutable != 0:
-			c.Error(fmt.Sprintf(errConfigSetFailed, name, "can't set immutable config"))
+			c.Error(fmt.Sprintf(errConfigSetFailed, name, errConfigImmutable))
 			return
 		case e.p.flags&protected != 0 && !c.allowedBy(cfg.EnableProtectedConfigs):
-			c.Error(fmt.Sprintf(errConfigSetFailed, name, "can't set protected config"))
+			c.Error(fmt.Sprintf(errConfigSetFailed, name, errConfigProtected))
 			return
 		case slices.Contains(entries, e):
-			c.Error(fmt.Sprintf(errConfigSetFailed, name, "duplicate parameter"))
+			c.Error(fmt.Sprintf(errConfigSetFailed, name, errConfigDuplicate))
 			return
 		}
 		entries = append(entries, e)

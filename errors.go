@@ -100,6 +100,13 @@ const (
 	errConfigSetFailed  = "ERR CONFIG SET failed (possibly related to argument '%s') - %s"
 	errNoConfigFile     = "ERR The server is running without a config file"
 	errConfigRewrite    = "ERR Rewriting config file: %s"
+
+	// The reasons errConfigSetFailed gives for a parameter CONFIG SET may
+	// not change, and for a value the server can't apply (configAppliers).
+	errConfigImmutable   = "can't set immutable config"
+	errConfigProtected   = "can't set protected config"
+	errConfigDuplicate   = "duplicate parameter"
+	errMaxclientsTooMany = "The operating system is not able to handle the specified number of clients, try with %d"
 )
 
 // Written, as whole RESP lines, to a connection turned away before it is

@@ -161,7 +161,7 @@ func (s *Server) fitOpenFilesLimit() error {
 func (s *Server) applyMaxclients() string {
 	wanted := s.cfg.MaxClients
 	if err := s.fitOpenFilesLimit(); err != nil || s.cfg.MaxClients != wanted {
-		return fmt.Sprintf("The operating system is not able to handle the specified number of clients, try with %d", s.cfg.MaxClients)
+		return fmt.Sprintf(errMaxclientsTooMany, s.cfg.MaxClients)
 	}
 	return ""
 }
