@@ -501,9 +501,15 @@ func (s *Server) bgrewriteaof() error {
 	if s.ks.Snapshotting() {
 		return errSnapshotBusy
 	}
+	// An AOF turned on again leaves the files of its last time on disk:
+	// the new ones are numbered after them, and replace them.
+	var stale []aof.ManifestFile
 	if s.aof == nil {
 		if err := os.MkdirAll(s.aofDir(), 0o755); err != nil {
 			return err
+		}
+		if data, err := os.ReadFile(s.manifestPath()); err == nil {
+			stale, _ = aof.ParseManifest(data)
 		}
 		s.aof = &aofState{db: -1}
 	}
@@ -516,7 +522,7 @@ func (s *Server) bgrewriteaof() error {
 		return a.writeErr
 	}
 	seq := int64(1)
-	for _, f := range a.manifest {
+	for _, f := range slices.Concat(a.manifest, stale) {
 		seq = max(seq, f.Seq+1)
 	}
 	incr := aof.ManifestFile{Name: fmt.Sprintf("%s.%d.incr.aof", s.cfg.AppendFilename, seq), Seq: seq, Type: aof.TypeIncr}
@@ -546,7 +552,7 @@ func (s *Server) bgrewriteaof() error {
 	s.stats.aofRewrites++
 	s.logf("Background append only file rewriting started")
 	format, base := s.aofBase(seq)
-	go s.finishRewrite(snap, format, s.aofDir(), base, old, incr)
+	go s.finishRewrite(snap, format, s.aofDir(), base, slices.Concat(old, stale), incr)
 	return nil
 }
 

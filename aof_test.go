@@ -378,6 +378,41 @@ func TestConfigSetAppendonlyAtOnce(t *testing.T) {
 	})
 }
 
+// An AOF turned off and on again starts afresh, as in Redis: its files
+// are numbered after those of its last time, which it replaces (respd
+// appended to them, so that a restart replayed writes undone while it was
+// off).
+func TestConfigSetAppendonlyOffOn(t *testing.T) {
+	offOn := func(t *testing.T, addr, dir string) {
+		rc := dialRaw(t, addr)
+		on := func() {
+			rc.do("+OK\r\n", "CONFIG", "SET", "appendonly", "yes")
+			waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["aof_rewrite_in_progress"] == "0" })
+		}
+		on()
+		rc.do("+OK\r\n", "SET", "k", "old")
+		rc.do("+OK\r\n", "CONFIG", "SET", "appendonly", "no")
+		rc.do(":1\r\n", "DEL", "k")
+		on()
+		rc.do("+OK\r\n", "SET", "k2", "new")
+		aofDir := filepath.Join(dir, "appendonlydir")
+		manifest, _ := os.ReadFile(filepath.Join(aofDir, "appendonly.aof.manifest"))
+		if want := "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"; string(manifest) != want {
+			t.Fatalf("manifest:\n%s\nwant:\n%s", manifest, want)
+		}
+		if files, _ := filepath.Glob(filepath.Join(aofDir, "appendonly.aof.1.*")); len(files) > 0 {
+			t.Errorf("the files of the AOF's first time are left: %v", files)
+		}
+	}
+	configBothServers(t, nil, offOn)
+	dir := t.TempDir()
+	s, addr := startTestServer(t, "--dir", dir)
+	offOn(t, addr, dir)
+	s.Shutdown()
+	_, addr2 := startTestServer(t, "--dir", dir, "--appendonly", "yes")
+	expectReplies(t, addr2, "GET k", "$-1\r\n", "GET k2", "$3\r\nnew\r\n")
+}
+
 // An AOF rewrite completes in the AOF's directory of its start when
 // CONFIG SET dir follows in the same turn (it read dir without the lock).
 func TestConfigSetDirDuringRewrite(t *testing.T) {
