@@ -42,10 +42,21 @@ const (
 	errCommandInMulti    = "ERR Command not allowed inside a transaction"
 	errPanic             = "ERR internal error while executing '%s'; the server logged the details"
 
+	// persistence (persistence.go, aof.go)
 	errBgsaveInProgress = "ERR Background save already in progress"
 	errBgsaveOtherChild = "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."
 	errMisconf          = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
 	errMisconfAOF       = "MISCONF Errors writing to the AOF file: "
+	errSaveFailed       = "ERR" // Redis's shared.err: SAVE failed, the log says why
+
+	// DUMP and RESTORE (persistence.go)
+	errRestoreIdletime     = "ERR Invalid IDLETIME value, must be >= 0"
+	errRestoreFreq         = "ERR Invalid FREQ value, must be >= 0 and <= 255"
+	errRestoreTTL          = "ERR Invalid TTL value, must be >= 0"
+	errBusyKey             = "BUSYKEY Target key name already exists."
+	errDumpPayload         = "ERR DUMP payload version or checksum are wrong"
+	errDumpUnsupportedType = "ERR DUMP payload holds a %s value, which respd cannot restore yet"
+	errBadDataFormat       = "ERR Bad data format"
 
 	// SHUTDOWN and DEBUG (admin.go)
 	errNoShutdownInProgress   = "ERR No shutdown in progress."

@@ -220,7 +220,7 @@ func cmdSave(c *Client, args [][]byte) {
 	case err == errSnapshotBusy:
 		c.Error(err.Error())
 	case err != nil:
-		c.Error("ERR")
+		c.Error(errSaveFailed)
 	default:
 		c.OK()
 	}
@@ -267,7 +267,7 @@ func cmdRestore(c *Client, args [][]byte) {
 				return
 			}
 			if v < 0 {
-				c.Error("ERR Invalid IDLETIME value, must be >= 0")
+				c.Error(errRestoreIdletime)
 				return
 			}
 			idle = v
@@ -278,7 +278,7 @@ func cmdRestore(c *Client, args [][]byte) {
 				return
 			}
 			if v < 0 || v > 255 {
-				c.Error("ERR Invalid FREQ value, must be >= 0 and <= 255")
+				c.Error(errRestoreFreq)
 				return
 			}
 			freq = v
@@ -290,7 +290,7 @@ func cmdRestore(c *Client, args [][]byte) {
 	}
 	key := args[1]
 	if !replace && c.lookupWrite(key) != nil {
-		c.Error("BUSYKEY Target key name already exists.")
+		c.Error(errBusyKey)
 		return
 	}
 	ttl, ok := c.intArg(args[2])
@@ -298,20 +298,20 @@ func cmdRestore(c *Client, args [][]byte) {
 		return
 	}
 	if ttl < 0 {
-		c.Error("ERR Invalid TTL value, must be >= 0")
+		c.Error(errRestoreTTL)
 		return
 	}
 	value, err := rdb.Undump(args[3])
 	var unsupported *rdb.UnsupportedTypeError
 	switch {
 	case errors.Is(err, rdb.ErrBadPayload):
-		c.Error("ERR DUMP payload version or checksum are wrong")
+		c.Error(errDumpPayload)
 		return
 	case errors.As(err, &unsupported):
-		c.Error("ERR DUMP payload holds a " + unsupported.TypeName + " value, which respd cannot restore yet")
+		c.Error(fmt.Sprintf(errDumpUnsupportedType, unsupported.TypeName))
 		return
 	case err != nil:
-		c.Error("ERR Bad data format")
+		c.Error(errBadDataFormat)
 		return
 	}
 	db := c.database()
