@@ -651,7 +651,7 @@ func (s *Server) applyAppendonly() string {
 	case s.cfg.AppendOnly && s.aof == nil:
 		if err := s.bgrewriteaof(); err != nil {
 			s.warnf("Can't turn the AOF on: %v", err)
-			return "Unable to turn on AOF. Check server logs."
+			return errAOFTurnOnFailed
 		}
 	case !s.cfg.AppendOnly:
 		s.aofRewriteScheduled = false
@@ -691,14 +691,14 @@ func cmdBgrewriteaof(c *Client, args [][]byte) {
 	s := c.srv
 	switch {
 	case s.aofRewriting:
-		c.Error("ERR Background append only file rewriting already in progress")
+		c.Error(errAOFRewriteInProgress)
 	case s.ks.Snapshotting() || s.inExec:
 		// After the background save, or the transaction, as Redis does.
 		s.aofRewriteScheduled = true
 		s.stats.rewriteFailures = 0
 		c.Simple("Background append only file rewriting scheduled")
 	case s.bgrewriteaof() != nil:
-		c.Error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.")
+		c.Error(errAOFRewriteFailed)
 	default:
 		c.Simple("Background append only file rewriting started")
 	}

@@ -43,11 +43,13 @@ const (
 	errPanic             = "ERR internal error while executing '%s'; the server logged the details"
 
 	// persistence (persistence.go, aof.go)
-	errBgsaveInProgress = "ERR Background save already in progress"
-	errBgsaveOtherChild = "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."
-	errMisconf          = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
-	errMisconfAOF       = "MISCONF Errors writing to the AOF file: "
-	errSaveFailed       = "ERR" // Redis's shared.err: SAVE failed, the log says why
+	errBgsaveInProgress     = "ERR Background save already in progress"
+	errBgsaveOtherChild     = "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."
+	errMisconf              = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
+	errMisconfAOF           = "MISCONF Errors writing to the AOF file: "
+	errSaveFailed           = "ERR" // Redis's shared.err: SAVE failed, the log says why
+	errAOFRewriteInProgress = "ERR Background append only file rewriting already in progress"
+	errAOFRewriteFailed     = "ERR Can't execute an AOF background rewriting. Please check the server logs for more information."
 
 	// DUMP and RESTORE (persistence.go)
 	errRestoreIdletime     = "ERR Invalid IDLETIME value, must be >= 0"
@@ -118,6 +120,7 @@ const (
 	errConfigProtected   = "can't set protected config"
 	errConfigDuplicate   = "duplicate parameter"
 	errMaxclientsTooMany = "The operating system is not able to handle the specified number of clients, try with %d"
+	errAOFTurnOnFailed   = "Unable to turn on AOF. Check server logs."
 )
 
 // Written, as whole RESP lines, to a connection turned away before it is
