@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -28,10 +29,15 @@ import (
 var errWouldBlock = errors.New("would block")
 
 type eventLoop struct {
-	s      *Server
-	epfd   int
-	lfds   []int // the listening sockets (owned by s.listeners)
-	wakefd int   // an eventfd other goroutines write to wake the loop
+	s    *Server
+	epfd int
+	lfds []int // the listening sockets (owned by s.listeners)
+	// wakefd is an eventfd other goroutines write to wake the loop; -1
+	// once the loop has closed it. wakeMu keeps a late wake (a shutdown
+	// racing the loop's exit) from writing to the number after its close,
+	// which may by then be a socket or file opened since.
+	wakeMu sync.Mutex
+	wakefd int
 	// spare is a descriptor held back for when the process has none left
 	// (EMFILE): closed, it lets accept take a connection to turn away.
 	spare   int
@@ -85,8 +91,12 @@ func (l *eventLoop) watch(op, fd int, events uint32) error {
 
 // wake makes the loop take a turn soon; any goroutine may call it.
 func (l *eventLoop) wake() {
-	one := uint64(1)
-	syscall.Write(l.wakefd, (*[8]byte)(unsafe.Pointer(&one))[:])
+	l.wakeMu.Lock()
+	defer l.wakeMu.Unlock()
+	if l.wakefd >= 0 {
+		one := uint64(1)
+		syscall.Write(l.wakefd, (*[8]byte)(unsafe.Pointer(&one))[:])
+	}
 }
 
 // run serves until the server shuts down.
@@ -147,8 +157,11 @@ func (l *eventLoop) run() {
 		l.s.mu.Unlock()
 		if stopping {
 			syscall.Close(l.epfd)
-			syscall.Close(l.wakefd)
 			syscall.Close(l.spare)
+			l.wakeMu.Lock()
+			syscall.Close(l.wakefd)
+			l.wakefd = -1
+			l.wakeMu.Unlock()
 			return
 		}
 	}

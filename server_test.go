@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +79,30 @@ func TestInertSettingsAreNamed(t *testing.T) {
 	}
 	if got := strings.Join(cfg.inertSettings(), ", "); got != "daemonize yes, maxmemory 1048576" {
 		t.Fatalf("inert settings: %s", got)
+	}
+}
+
+// A wake after the event loop has exited writes nothing: its eventfd's
+// number, closed, may already be a file or socket opened since (an
+// in-process restart read the stray 8 bytes as a request).
+func TestWakeAfterTheLoopExited(t *testing.T) {
+	s, addr := startTestServer(t)
+	expectReplies(t, addr, "PING", "+PONG\r\n") // serving: the loop exists
+	s.Shutdown()
+	dir := t.TempDir()
+	var files []*os.File
+	for i := range 16 { // reuses the numbers the loop let go
+		f, err := os.Create(filepath.Join(dir, strconv.Itoa(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		files = append(files, f)
+	}
+	s.loop.wake()
+	for _, f := range files {
+		if info, _ := f.Stat(); info.Size() != 0 {
+			t.Fatalf("a wake wrote %d bytes to %s", info.Size(), f.Name())
+		}
 	}
 }
