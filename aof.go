@@ -246,7 +246,7 @@ func (s *Server) openAOF(files []aof.ManifestFile) error {
 	s.aof = &aofState{manifest: files, file: f, size: size, db: -1}
 	for _, mf := range files {
 		if mf.Type == aof.TypeBase {
-			s.aofBaseSize = fileSize(filepath.Join(s.aofDir(), mf.Name))
+			s.rewrite.baseSize = fileSize(filepath.Join(s.aofDir(), mf.Name))
 		}
 	}
 	return nil
@@ -547,8 +547,8 @@ func (s *Server) bgrewriteaof() error {
 	}
 	a.file, a.size, a.db, a.manifest = file, size, -1, append(slices.Clone(old), incr)
 	snap := s.ks.StartSnapshot()
-	s.aofRewriting = true
-	s.rewriteStart = time.Now()
+	s.rewrite.running = true
+	s.rewrite.start = time.Now()
 	s.stats.aofRewrites++
 	s.logf("Background append only file rewriting started")
 	format, base := s.aofBase(seq)
@@ -595,14 +595,14 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, d
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	snap.Close()
-	s.aofRewriting = false
+	s.rewrite.running = false
 	if !s.cfg.AppendOnly {
 		// BGREWRITEAOF with the AOF off: the file that took the writes
 		// made meanwhile closes with the rewrite.
 		defer s.closeAOF()
 	}
-	s.lastRewriteSeconds = int64(time.Since(s.rewriteStart).Seconds())
-	s.lastRewriteOK = err == nil
+	s.rewrite.lastSeconds = int64(time.Since(s.rewrite.start).Seconds())
+	s.rewrite.lastOK = err == nil
 	if err != nil {
 		s.stats.rewriteFailures++
 		s.warnf("Background AOF rewrite failed: %v", err)
@@ -616,7 +616,7 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, d
 	// Growth counts from the whole AOF's size now, as Redis's
 	// aof_rewrite_base_size: the new incremental file already holds the
 	// writes made during the rewrite.
-	s.aofBaseSize = baseSize + fileSize(filepath.Join(dir, incr.Name))
+	s.rewrite.baseSize = baseSize + fileSize(filepath.Join(dir, incr.Name))
 	s.logf("Background AOF rewrite finished successfully")
 }
 
@@ -643,10 +643,10 @@ func (s *Server) applyAppendonly() string {
 	case s.loading.active:
 		// Not from half the data: the load's end applies it.
 	case s.cfg.AppendOnly && s.aof == nil && s.ks.Snapshotting():
-		s.aofRewriteScheduled = true
+		s.rewrite.scheduled = true
 		s.logf("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.")
 	case s.cfg.AppendOnly && s.aof == nil && s.inExec:
-		s.aofRewriteScheduled = true
+		s.rewrite.scheduled = true
 		s.logf("AOF was enabled during a transaction. An AOF background was scheduled to start when possible.")
 	case s.cfg.AppendOnly && s.aof == nil:
 		if err := s.bgrewriteaof(); err != nil {
@@ -654,7 +654,7 @@ func (s *Server) applyAppendonly() string {
 			return errAOFTurnOnFailed
 		}
 	case !s.cfg.AppendOnly:
-		s.aofRewriteScheduled = false
+		s.rewrite.scheduled = false
 		s.closeAOF()
 	}
 	return ""
@@ -672,9 +672,9 @@ func (s *Server) autoRewriteAOF() {
 	if err != nil {
 		return
 	}
-	size := s.aofBaseSize + info.Size()
-	if size >= s.cfg.AutoAOFRewriteMinSize && size >= s.aofBaseSize*(100+pct)/100 && s.aofBaseSize > 0 {
-		s.logf("Starting automatic rewriting of AOF on %d%% growth", (size-s.aofBaseSize)*100/s.aofBaseSize)
+	size := s.rewrite.baseSize + info.Size()
+	if size >= s.cfg.AutoAOFRewriteMinSize && size >= s.rewrite.baseSize*(100+pct)/100 && s.rewrite.baseSize > 0 {
+		s.logf("Starting automatic rewriting of AOF on %d%% growth", (size-s.rewrite.baseSize)*100/s.rewrite.baseSize)
 		s.bgrewriteaof()
 	}
 }
@@ -690,11 +690,11 @@ func fileSize(path string) int64 {
 func cmdBgrewriteaof(c *Client, args [][]byte) {
 	s := c.srv
 	switch {
-	case s.aofRewriting:
+	case s.rewrite.running:
 		c.Error(errAOFRewriteInProgress)
 	case s.ks.Snapshotting() || s.inExec:
 		// After the background save, or the transaction, as Redis does.
-		s.aofRewriteScheduled = true
+		s.rewrite.scheduled = true
 		s.stats.rewriteFailures = 0
 		c.Simple("Background append only file rewriting scheduled")
 	case s.bgrewriteaof() != nil:

@@ -293,7 +293,7 @@ func TestBgrewriteaof(t *testing.T) {
 	rc := dialRaw(t, addr)
 	rc.do("+Background append only file rewriting started\r\n", "BGREWRITEAOF")
 	rc.do("+OK\r\n", "SET", "after-rewrite", "yes")
-	waitFor(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return !s.aofRewriting })
+	waitFor(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return !s.rewrite.running })
 	aofDir := filepath.Join(dir, "appendonlydir")
 	manifest, _ := os.ReadFile(filepath.Join(aofDir, "appendonly.aof.manifest"))
 	if want := "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"; string(manifest) != want {

@@ -16,6 +16,29 @@ import (
 	"respd/internal/rdb"
 )
 
+// rdbState is the RDB saves' state, as Redis's rdb_* fields: one
+// background save at a time; a failed one (lastOK false) makes writes fail
+// with MISCONF (see diskError).
+type rdbState struct {
+	lastSave          time.Time // the last successful save (LASTSAVE)
+	saving, scheduled bool      // a BGSAVE runs / waits (BGSAVE SCHEDULE)
+	aborted           bool      // by FLUSHALL
+	start, lastTry    time.Time
+	dirtyAtStart      int64
+	lastOK            bool
+	lastSeconds       int64 // -1 before the first
+}
+
+// aofRewriteState is the AOF rewrites' state, as Redis's aof_rewrite_*
+// fields; it outlives the AOF (BGREWRITEAOF works with appendonly no).
+type aofRewriteState struct {
+	running, scheduled bool
+	start              time.Time
+	lastOK             bool
+	lastSeconds        int64 // -1 before the first
+	baseSize           int64 // the AOF's size after the last rewrite, for auto-aof-rewrite-percentage
+}
+
 // RDB snapshots: loading at start, SAVE, LASTSAVE, DEBUG RELOAD, and the
 // save SHUTDOWN makes. (Background saves arrive with copy-on-write
 // snapshots of the keyspace.)
@@ -112,7 +135,7 @@ func (s *Server) loadRDBFile(path string) error {
 // temporary file, synced to disk, then renamed over the old one, so a
 // failed save leaves the previous file intact. The lock is held.
 func (s *Server) save() error {
-	if s.bgsaving && !s.bgsaveAborted {
+	if s.rdb.saving && !s.rdb.aborted {
 		return errSnapshotBusy
 	}
 	if s.loading.active {
@@ -136,7 +159,7 @@ func (s *Server) save() error {
 		return err
 	}
 	s.stats.dirty = 0
-	s.lastSave = time.Now()
+	s.rdb.lastSave = time.Now()
 	s.logf("DB saved on disk")
 	return nil
 }
@@ -226,7 +249,7 @@ func cmdSave(c *Client, args [][]byte) {
 	}
 }
 
-func cmdLastsave(c *Client, args [][]byte) { c.Int(c.srv.lastSave.Unix()) }
+func cmdLastsave(c *Client, args [][]byte) { c.Int(c.srv.rdb.lastSave.Unix()) }
 
 // prepareShutdown makes the save a shutdown requires (lock held): always
 // with SAVE, never with NOSAVE, otherwise when save points are configured.
@@ -356,10 +379,10 @@ func (s *Server) bgsave() error {
 	if s.ks.Snapshotting() {
 		return errSnapshotBusy
 	}
-	s.bgsaving = true
+	s.rdb.saving = true
 	s.stats.rdbSaves++
-	s.bgsaveStart = time.Now()
-	s.dirtyAtBgsave = s.stats.dirty
+	s.rdb.start = time.Now()
+	s.rdb.dirtyAtStart = s.stats.dirty
 	snap := s.ks.StartSnapshot()
 	s.logf("Background saving started")
 	go s.writeSnapshot(snap, s.rdbEncoder(false), s.cfg.Dir, s.rdbPath())
@@ -375,7 +398,7 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, d
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer func() { s.bgsaveDoneForReplicas(err) }()
-	if s.bgsaveAborted {
+	if s.rdb.aborted {
 		err = errBgsaveAborted
 	}
 	if err == nil {
@@ -387,22 +410,22 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, d
 		err = syncDir(dir)
 	}
 	snap.Close()
-	s.bgsaving, s.bgsaveAborted = false, false
+	s.rdb.saving, s.rdb.aborted = false, false
 	if err == errBgsaveAborted {
 		os.Remove(tmp)
 		s.warnf("Background saving abandoned: FLUSHALL")
 		return
 	}
-	s.lastBgsaveSeconds = int64(time.Since(s.bgsaveStart).Seconds())
-	s.lastBgsaveOK = err == nil
+	s.rdb.lastSeconds = int64(time.Since(s.rdb.start).Seconds())
+	s.rdb.lastOK = err == nil
 	if err != nil {
 		os.Remove(tmp)
-		s.lastBgsaveTry = time.Now()
+		s.rdb.lastTry = time.Now()
 		s.warnf("Background saving error: %v", err)
 		return
 	}
-	s.stats.dirty -= s.dirtyAtBgsave
-	s.lastSave = time.Now()
+	s.stats.dirty -= s.rdb.dirtyAtStart
+	s.rdb.lastSave = time.Now()
 	s.logf("Background saving terminated with success")
 }
 
@@ -417,7 +440,7 @@ func (s *Server) saveSnapshot(snap *keyspace.Snapshot, format snapshotFormat, pa
 	defer f.Close()
 	unsynced := 0
 	err = s.encodeSnapshot(snap, format, func() error {
-		if s.bgsaveAborted && s.bgsaving {
+		if s.rdb.aborted && s.rdb.saving {
 			return errBgsaveAborted
 		}
 		return nil
@@ -523,7 +546,7 @@ func cmdBgsave(c *Client, args [][]byte) {
 		c.Error(errBgsaveInProgress)
 	case (s.ks.Snapshotting() && schedule) || s.inExec:
 		// After the AOF rewrite, or the transaction, as Redis does.
-		s.bgsaveScheduled = true
+		s.rdb.scheduled = true
 		c.Simple("Background saving scheduled")
 	case s.ks.Snapshotting():
 		c.Error(errBgsaveOtherChild)
@@ -538,7 +561,7 @@ func cmdBgsave(c *Client, args [][]byte) {
 
 // rdbSnapshotRunning reports an RDB being written from a snapshot: a
 // BGSAVE, or a diskless full sync (Redis's RDB child).
-func (s *Server) rdbSnapshotRunning() bool { return s.ks.Snapshotting() && !s.aofRewriting }
+func (s *Server) rdbSnapshotRunning() bool { return s.ks.Snapshotting() && !s.rewrite.running }
 
 // saveCron starts the background saves that save points and BGSAVE
 // SCHEDULE ask for, and AOF rewrites scheduled (by BGREWRITEAOF or CONFIG
@@ -549,22 +572,22 @@ func (s *Server) saveCron() {
 	if s.ks.Snapshotting() {
 		return
 	}
-	if s.aofRewriteScheduled {
+	if s.rewrite.scheduled {
 		// An AOF being turned on tries again until its rewrite starts.
 		err := s.bgrewriteaof()
-		s.aofRewriteScheduled = err != nil && s.cfg.AppendOnly && s.aof == nil
+		s.rewrite.scheduled = err != nil && s.cfg.AppendOnly && s.aof == nil
 		return
 	}
 	s.autoRewriteAOF()
-	if s.bgsaveScheduled {
-		s.bgsaveScheduled = false
+	if s.rdb.scheduled {
+		s.rdb.scheduled = false
 		s.bgsave()
 		return
 	}
-	since := time.Since(s.lastSave)
+	since := time.Since(s.rdb.lastSave)
 	for _, sp := range s.cfg.Save {
 		if s.stats.dirty >= int64(sp.Changes) && since >= time.Duration(sp.Seconds)*time.Second &&
-			(s.lastBgsaveOK || time.Since(s.lastBgsaveTry) > 5*time.Second) {
+			(s.rdb.lastOK || time.Since(s.rdb.lastTry) > 5*time.Second) {
 			s.logf("%d changes in %d seconds. Saving...", sp.Changes, sp.Seconds)
 			s.bgsave()
 			return
@@ -577,10 +600,10 @@ func (s *Server) saveCron() {
 // set the now empty dataset is saved at once (which zeroes the change
 // count, as Redis 7.0 reports it).
 func (s *Server) afterFlushAll() {
-	if s.bgsaving {
-		s.bgsaveAborted = true
+	if s.rdb.saving {
+		s.rdb.aborted = true
 	}
-	if len(s.cfg.Save) > 0 && !s.aofRewriting {
+	if len(s.cfg.Save) > 0 && !s.rewrite.running {
 		s.save()
 	}
 }
@@ -591,7 +614,7 @@ func (s *Server) afterFlushAll() {
 // can't be written or synced. "" when there is none.
 func (s *Server) diskError() string {
 	switch {
-	case !s.lastBgsaveOK && len(s.cfg.Save) > 0 && s.cfg.StopWritesOnBgsaveErr:
+	case !s.rdb.lastOK && len(s.cfg.Save) > 0 && s.cfg.StopWritesOnBgsaveErr:
 		return errMisconf
 	case s.aof == nil:
 		return ""

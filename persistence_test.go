@@ -303,7 +303,7 @@ func TestBgsaveIsConsistent(t *testing.T) {
 	rc.do("+OK\r\n", "FLUSHALL")
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		s.mu.Lock()
-		saving := s.bgsaving
+		saving := s.rdb.saving
 		s.mu.Unlock()
 		if !saving {
 			break
@@ -391,7 +391,7 @@ func TestBgsavePause(t *testing.T) {
 	quiet.end, quiet.cpuWait = time.Now(), quiet.cpuWait+cpuWait()
 	saving := latencies{start: time.Now(), cpuWait: -cpuWait()}
 	rc.do("+Background saving started\r\n", "BGSAVE")
-	for locked(s, func() bool { return s.bgsaving }) {
+	for locked(s, func() bool { return s.rdb.saving }) {
 		ping(&saving)
 	}
 	saving.end, saving.cpuWait = time.Now(), saving.cpuWait+cpuWait()

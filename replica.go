@@ -399,7 +399,7 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 	case s.aof != nil && s.cfg.AppendOnly:
 		// The AOF must describe the new data: rewrite it.
 		if err := s.bgrewriteaof(); err == errSnapshotBusy {
-			s.aofRewriteScheduled = true
+			s.rewrite.scheduled = true
 		}
 	case s.aof != nil || s.cfg.AppendOnly:
 		s.applyAppendonly() // CONFIG SET appendonly during the load

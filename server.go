@@ -28,7 +28,6 @@ type Server struct {
 
 	listeners []*net.TCPListener // one per address of the bind list
 	startedAt time.Time
-	lastSave  time.Time // the last successful RDB save (LASTSAVE)
 	runID     string
 	repl      replication
 	// replicaRole mirrors repl.master != nil for the log's role letter,
@@ -47,20 +46,11 @@ type Server struct {
 	stats          stats
 	cmdStats       []commandStats // by Command.index
 
-	aof *aofState // nil unless appendonly is on
-	// Background saves: one at a time; lastBgsaveOK false makes writes
-	// fail with MISCONF (see diskError).
-	bgsaving, bgsaveScheduled         bool
-	aofRewriting, aofRewriteScheduled bool
-	bgsaveAborted                     bool  // by FLUSHALL
-	aofBaseSize                       int64 // for auto-aof-rewrite-percentage
-	bgsaveStart, lastBgsaveTry        time.Time
-	dirtyAtBgsave                     int64
-	lastBgsaveOK                      bool
-	lastBgsaveSeconds                 int64
-	rewriteStart                      time.Time
-	lastRewriteOK                     bool
-	lastRewriteSeconds                int64
+	// Persistence: RDB saves, AOF rewrites, and the AOF itself (nil
+	// unless appendonly is on).
+	rdb     rdbState
+	rewrite aofRewriteState
+	aof     *aofState
 	// inExec is set while EXEC runs its queue; execPropagated once a write
 	// in it has been propagated (after a MULTI).
 	inExec, execPropagated bool
@@ -88,22 +78,19 @@ type Server struct {
 // NewServer builds a server from a validated configuration.
 func NewServer(cfg *Config) *Server {
 	s := &Server{
-		cfg:                cfg,
-		ks:                 keyspace.New(cfg.Databases),
-		startedAt:          time.Now(),
-		lastSave:           time.Now(),
-		lastBgsaveOK:       true,
-		lastBgsaveSeconds:  -1,
-		lastRewriteOK:      true,
-		lastRewriteSeconds: -1,
-		runID:              randomHex(40),
-		repl:               replication{id: randomHex(40), id2: zeroReplID, secondOffset: -1, seldb: -1, streamDB: -1},
-		clients:            map[int64]*Client{},
-		cmdStats:           make([]commandStats, len(commandTable)),
-		done:               make(chan struct{}),
-		loopDone:           make(chan struct{}),
-		activeExpire:       true,
-		logger:             log.New(os.Stderr, "", 0),
+		cfg:          cfg,
+		ks:           keyspace.New(cfg.Databases),
+		startedAt:    time.Now(),
+		rdb:          rdbState{lastSave: time.Now(), lastOK: true, lastSeconds: -1},
+		rewrite:      aofRewriteState{lastOK: true, lastSeconds: -1},
+		runID:        randomHex(40),
+		repl:         replication{id: randomHex(40), id2: zeroReplID, secondOffset: -1, seldb: -1, streamDB: -1},
+		clients:      map[int64]*Client{},
+		cmdStats:     make([]commandStats, len(commandTable)),
+		done:         make(chan struct{}),
+		loopDone:     make(chan struct{}),
+		activeExpire: true,
+		logger:       log.New(os.Stderr, "", 0),
 	}
 	s.ks.OnExpire = s.onExpire
 	s.stats.init()
