@@ -84,7 +84,7 @@ const (
 	errGetkeysWrongArity     = "ERR Invalid number of arguments specified for command"
 	errGetkeysNoKeys         = "ERR The command has no key arguments"
 
-	// replication (replication.go, replica.go)
+	// replication (replication_master.go, replication_replica.go)
 	errReplicaofFromReplica = "ERR Command is not valid when client is a replica."
 	errInvalidMasterPort    = "ERR Invalid master port"
 	errUnblockedRoleChange  = "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)"

@@ -40,7 +40,7 @@ type replication struct {
 	getAck          bool
 	lastPing        time.Time
 	noReplicasSince time.Time
-	// On a replica (replica.go): the link, whether PSYNC asks to continue
+	// On a replica (replication_replica.go): the link, whether PSYNC asks to continue
 	// from id and offset (Redis's cached master), and the database the
 	// master's stream had selected (from the RDB a replica saved).
 	master       *masterLink
@@ -148,7 +148,7 @@ func (b *backlog) resized(size int64, offset int64) *backlog {
 func (s *Server) isReplica() bool { return s.repl.master != nil }
 
 // feedsReplicas: the stream is kept once a replica has connected (a
-// replica forwards its master's stream instead, see replica.go).
+// replica forwards its master's stream instead, see replication_replica.go).
 func (s *Server) feedsReplicas() bool { return s.repl.backlog != nil && !s.isReplica() }
 
 // feed appends a command to the stream; db -1 needs no SELECT.
