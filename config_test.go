@@ -675,23 +675,6 @@ func spawnOnce(t *testing.T, script, work string) time.Duration {
 	return elapsed
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // configBothServers runs f against respd and against redis-server, each
 // started with args in a directory of its own, for side effects of CONFIG
 // SET that must match Redis's.
