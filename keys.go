@@ -20,6 +20,7 @@ import (
 
 	"respd/internal/glob"
 	"respd/internal/keyspace"
+	"respd/internal/redisconv"
 )
 
 func cmdDel(c *Client, args [][]byte) {
@@ -85,7 +86,7 @@ func cmdKeys(c *Client, args [][]byte) {
 // call visits buckets until it has collected COUNT keys (or ten times COUNT
 // buckets), then filters them, so a call may return fewer keys, or none.
 func cmdScan(c *Client, args [][]byte) {
-	cursor, ok := parseCursor(args[1])
+	cursor, ok := redisconv.ParseUlong(args[1])
 	if !ok {
 		c.Error(errInvalidCursor)
 		return
@@ -150,32 +151,6 @@ func cmdScan(c *Client, args [][]byte) {
 	c.Array(2)
 	c.Bulk(strconv.AppendUint(nil, cursor, 10))
 	c.BulkStrings(found)
-}
-
-// parseCursor reads a SCAN cursor as Redis does with C's strtoul: decimal
-// digits with an optional sign (a negative cursor wraps around), nothing
-// before or after them. The argument ends at a NUL as a C string would, and
-// an empty one is cursor 0.
-func parseCursor(b []byte) (uint64, bool) {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		b = b[:i]
-	}
-	if len(b) == 0 {
-		return 0, true
-	}
-	neg := b[0] == '-'
-	if b[0] == '-' || b[0] == '+' {
-		b = b[1:]
-	}
-	// ParseUint takes no sign or space, so those after the first are errors.
-	n, err := strconv.ParseUint(str(b), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
 }
 
 func cmdRandomkey(c *Client, args [][]byte) {

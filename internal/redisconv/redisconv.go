@@ -2,6 +2,12 @@
 // (util.c), which differ from Go's strconv in the inputs they accept.
 package redisconv
 
+import (
+	"bytes"
+	"strconv"
+	"unsafe"
+)
+
 // ParseInt is Redis's string2ll: an optional '-', then digits with no
 // leading zero (except "0" itself), no spaces or '+', within int64.
 func ParseInt(b []byte) (int64, bool) {
@@ -39,4 +45,31 @@ func ParseInt(b []byte) (int64, bool) {
 		return 0, false
 	}
 	return int64(v), true
+}
+
+// ParseUlong is C's strtoul as Redis reads a SCAN cursor with it
+// (parseScanCursorOrReply): decimal digits with an optional sign (a
+// negative value wraps around), nothing before or after them, within
+// uint64. The argument ends at a NUL as a C string would, and an empty one
+// is 0.
+func ParseUlong(b []byte) (uint64, bool) {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	if len(b) == 0 {
+		return 0, true
+	}
+	neg := b[0] == '-'
+	if b[0] == '-' || b[0] == '+' {
+		b = b[1:]
+	}
+	// ParseUint takes no sign or space, so those after the first are errors.
+	n, err := strconv.ParseUint(unsafe.String(unsafe.SliceData(b), len(b)), 10, 64) // not retained: strconv copies into its errors
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }

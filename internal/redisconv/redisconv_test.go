@@ -1,0 +1,52 @@
+package redisconv
+
+import (
+	"math"
+	"strconv"
+	"testing"
+)
+
+func TestParseInt(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "-1": -1, "42": 42, "9223372036854775807": math.MaxInt64, "-9223372036854775808": math.MinInt64} {
+		if n, ok := ParseInt([]byte(in)); !ok || n != want {
+			t.Errorf("%q: %d, %v", in, n, ok)
+		}
+	}
+	for _, bad := range []string{"", "-", "+1", " 1", "1 ", "01", "-0", "1.0", "9223372036854775808", "-9223372036854775809", "1\x00"} {
+		if n, ok := ParseInt([]byte(bad)); ok {
+			t.Errorf("%q parsed as %d", bad, n)
+		}
+	}
+}
+
+// FuzzParseInt: string2ll accepts exactly the canonical decimal form of
+// an int64, the one strconv.FormatInt prints.
+func FuzzParseInt(f *testing.F) {
+	for _, s := range []string{"0", "-1", "01", "+1", "9223372036854775808", " 5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, ok := ParseInt([]byte(s))
+		ref, err := strconv.ParseInt(s, 10, 64)
+		canonical := err == nil && strconv.FormatInt(ref, 10) == s
+		if ok != canonical || ok && n != ref {
+			t.Fatalf("%q: %d, %v; strconv %d, %v", s, n, ok, ref, err)
+		}
+	})
+}
+
+// SCAN cursors as Redis 7.0.15 takes them: signs and wrap-around, an
+// empty cursor, the argument cut at a NUL; spaces, other text and overflow
+// refused.
+func TestParseUlong(t *testing.T) {
+	for in, want := range map[string]uint64{"": 0, "0": 0, "17": 17, "+3": 3, "-1": math.MaxUint64, "007": 7, "1\x00abc": 1, "18446744073709551615": math.MaxUint64} {
+		if n, ok := ParseUlong([]byte(in)); !ok || n != want {
+			t.Errorf("%q: %d, %v", in, n, ok)
+		}
+	}
+	for _, bad := range []string{" 1", "1 ", "--1", "+-1", "0x10", "1a", "18446744073709551616"} {
+		if n, ok := ParseUlong([]byte(bad)); ok {
+			t.Errorf("%q parsed as %d", bad, n)
+		}
+	}
+}
