@@ -119,7 +119,9 @@ func TestCommandIntrospection(t *testing.T) {
 	rc.do("*2\r\n$1\r\na\r\n$1\r\nc\r\n", "command", "getkeys", "mset", "a", "b", "c", "d")
 	rc.do("-ERR The command has no key arguments\r\n", "command", "getkeys", "ping", "x")
 	rc.do("-ERR Invalid command specified\r\n", "command", "getkeys", "nosuch", "x")
-	rc.do("*1\r\n*-1\r\n", "command", "info", "nosuch")
+	rc.do("*1\r\n$-1\r\n", "command", "info", "nosuch")
+	rc.do("*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n", "command", "getkeysandflags", "set", "k", "v")
+	rc.do("*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n", "command", "getkeysandflags", "set", "k", "v", "get")
 	rc.do("*1\r\n$6\r\ngetdel\r\n", "command", "list", "filterby", "pattern", "getd*")
 	rc.do("*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n", "command", "info", "get")
 }
@@ -167,5 +169,42 @@ func TestFlagsMatchBehaviour(t *testing.T) {
 	}
 	if checked < 500 {
 		t.Fatalf("only %d commands checked", checked)
+	}
+}
+
+// The generated metadata (commands_meta.go, `go generate`) and the handlers
+// in commands.go must cover the same commands: every handler has Redis's
+// metadata, and every generated entry is a handler or a container of them.
+func TestCommandMetadataMatchesHandlers(t *testing.T) {
+	containers := map[string]bool{}
+	for name, h := range commandHandlers {
+		if h == nil {
+			t.Errorf("%s: nil handler", name)
+		}
+		if commandMetadata[name] == nil {
+			t.Errorf("%s: a handler without metadata; run go generate", name)
+		}
+		if parent, _, ok := strings.Cut(name, "|"); ok {
+			containers[parent] = true
+		}
+	}
+	for name, m := range commandMetadata {
+		if commandHandlers[name] == nil && !containers[name] {
+			t.Errorf("%s: metadata without a handler; run go generate", name)
+		}
+		if m.Arity == 0 || len(m.Docs) == 0 || m.docString("summary") == "" {
+			t.Errorf("%s: incomplete metadata", name)
+		}
+		if (len(m.KeySpecs) == 0) != (m.FirstKey == 0) {
+			t.Errorf("%s: key specs and legacy key positions disagree", name)
+		}
+	}
+	for name := range containers {
+		if commandMetadata[name] == nil {
+			t.Errorf("%s: container without metadata", name)
+		}
+	}
+	if len(commandTable) != len(commandMetadata) {
+		t.Errorf("command table has %d entries, metadata %d", len(commandTable), len(commandMetadata))
 	}
 }

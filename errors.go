@@ -83,6 +83,7 @@ const (
 	errGetkeysInvalidCommand = "ERR Invalid command specified"
 	errGetkeysWrongArity     = "ERR Invalid number of arguments specified for command"
 	errGetkeysNoKeys         = "ERR The command has no key arguments"
+	errGetkeysInvalidArgs    = "ERR Invalid arguments specified for command"
 
 	// replication (replication_master.go, replication_replica.go)
 	errReplicaofFromReplica = "ERR Command is not valid when client is a replica."

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 
 	"respd/internal/glob"
@@ -29,7 +30,7 @@ func cmdCommandInfo(c *Client, args [][]byte) {
 		if cmd := commandByFullName(name); cmd != nil {
 			c.commandInfo(cmd)
 		} else {
-			c.NullArray()
+			c.Null()
 		}
 	}
 }
@@ -44,19 +45,31 @@ func commandByFullName(name []byte) *Command {
 	return cmd.subcommands[sub]
 }
 
-// commandInfo writes one command's COMMAND INFO entry: name, arity, flags,
-// first/last/step key, ACL categories, tips, key specs, subcommands.
+// commandInfo writes one command's COMMAND INFO entry as Redis 7.0 does:
+// name, arity, flags, first/last/step key, ACL categories, tips, key specs,
+// subcommands (an empty set for a command without any).
 func (c *Client) commandInfo(cmd *Command) {
+	m := cmd.Meta
 	c.Array(10)
 	c.BulkString(cmd.FullName)
-	c.Int(int64(cmd.Arity))
-	c.simpleSet(strings.Fields(cmd.FlagNames))
-	c.Int(int64(cmd.FirstKey))
-	c.Int(int64(cmd.LastKey))
-	c.Int(int64(cmd.KeyStep))
-	c.simpleSet(strings.Fields(cmd.ACLCategories))
-	c.Set(0)
-	c.keySpecs(cmd)
+	c.Int(int64(m.Arity))
+	c.simpleSet(m.Flags)
+	c.Int(int64(m.FirstKey))
+	c.Int(int64(m.LastKey))
+	c.Int(int64(m.KeyStep))
+	c.simpleSet(m.ACLCategories)
+	c.Set(len(m.Tips))
+	for _, tip := range m.Tips {
+		c.BulkString(tip)
+	}
+	c.Set(len(m.KeySpecs))
+	for i := range m.KeySpecs {
+		c.keySpec(&m.KeySpecs[i])
+	}
+	if cmd.subcommands == nil {
+		c.Set(0)
+		return
+	}
 	subs := cmd.sortedSubcommands()
 	c.Array(len(subs))
 	for _, sub := range subs {
@@ -71,41 +84,64 @@ func (c *Client) simpleSet(items []string) {
 	}
 }
 
-// keySpecs describes the key positions in Redis 7's key-spec form (a range
-// from FirstKey), which cluster-aware clients read.
-func (c *Client) keySpecs(cmd *Command) {
-	if cmd.FirstKey == 0 {
-		c.Array(0)
-		return
+// keySpec writes one key specification as Redis 7.0's
+// addReplyCommandKeySpecs.
+func (c *Client) keySpec(ks *keySpec) {
+	n := 3
+	if ks.Notes != "" {
+		n++
 	}
-	lastKey := cmd.LastKey
-	if lastKey > 0 {
-		lastKey -= cmd.FirstKey
+	c.Map(n)
+	if ks.Notes != "" {
+		c.BulkString("notes")
+		c.BulkString(ks.Notes)
 	}
-	c.Array(1)
-	c.Map(3)
 	c.BulkString("flags")
-	c.Set(0)
+	c.simpleSet(ks.Flags)
 	c.BulkString("begin_search")
 	c.Map(2)
 	c.BulkString("type")
-	c.BulkString("index")
+	c.BulkString(ks.BeginSearch)
 	c.BulkString("spec")
-	c.Map(1)
-	c.BulkString("index")
-	c.Int(int64(cmd.FirstKey))
+	switch ks.BeginSearch {
+	case "index":
+		c.Map(1)
+		c.BulkString("index")
+		c.Int(int64(ks.Index))
+	case "keyword":
+		c.Map(2)
+		c.BulkString("keyword")
+		c.BulkString(ks.Keyword)
+		c.BulkString("startfrom")
+		c.Int(int64(ks.StartFrom))
+	default:
+		c.Map(0)
+	}
 	c.BulkString("find_keys")
 	c.Map(2)
 	c.BulkString("type")
-	c.BulkString("range")
+	c.BulkString(ks.FindKeys)
 	c.BulkString("spec")
-	c.Map(3)
-	c.BulkString("lastkey")
-	c.Int(int64(lastKey))
-	c.BulkString("keystep")
-	c.Int(int64(cmd.KeyStep))
-	c.BulkString("limit")
-	c.Int(0)
+	switch ks.FindKeys {
+	case "range":
+		c.Map(3)
+		c.BulkString("lastkey")
+		c.Int(int64(ks.LastKey))
+		c.BulkString("keystep")
+		c.Int(int64(ks.KeyStep))
+		c.BulkString("limit")
+		c.Int(int64(ks.Limit))
+	case "keynum":
+		c.Map(3)
+		c.BulkString("keynumidx")
+		c.Int(int64(ks.KeyNumIdx))
+		c.BulkString("firstkey")
+		c.Int(int64(ks.FirstKey))
+		c.BulkString("keystep")
+		c.Int(int64(ks.KeyStep))
+	default:
+		c.Map(0)
+	}
 }
 
 // cmdCommandDocs: COMMAND DOCS [name ...]; unknown names are left out.
@@ -126,19 +162,19 @@ func cmdCommandDocs(c *Client, args [][]byte) {
 	}
 }
 
+// commandDocs writes a command's docs map: the generated pairs, then the
+// subcommands respd implements.
 func (c *Client) commandDocs(cmd *Command) {
+	docs := cmd.Meta.Docs
 	subs := cmd.sortedSubcommands()
-	n := 3
+	n := len(docs) / 2
 	if len(subs) > 0 {
 		n++
 	}
 	c.Map(n)
-	c.BulkString("summary")
-	c.BulkString(cmd.Summary)
-	c.BulkString("since")
-	c.BulkString(cmd.Since)
-	c.BulkString("group")
-	c.BulkString(cmd.Group)
+	for i := range docs {
+		c.metaValue(&docs[i])
+	}
 	if len(subs) > 0 {
 		c.BulkString("subcommands")
 		c.Map(len(subs))
@@ -146,6 +182,26 @@ func (c *Client) commandDocs(cmd *Command) {
 			c.BulkString(sub.FullName)
 			c.commandDocs(sub)
 		}
+	}
+}
+
+func (c *Client) metaValue(v *metaValue) {
+	switch v.Kind {
+	case '$':
+		c.BulkString(v.Str)
+	case '+':
+		c.Simple(v.Str)
+	case ':':
+		c.Int(v.Int)
+	case '*':
+		c.Array(len(v.Items))
+	case '~':
+		c.Set(len(v.Items))
+	case '%':
+		c.Map(len(v.Items) / 2)
+	}
+	for i := range v.Items {
+		c.metaValue(&v.Items[i])
 	}
 }
 
@@ -161,7 +217,7 @@ func cmdCommandList(c *Client, args [][]byte) {
 			keep = func(*Command) bool { return false }
 		case "aclcat":
 			keep = func(cmd *Command) bool {
-				for _, cat := range strings.Fields(cmd.ACLCategories) {
+				for _, cat := range cmd.Meta.ACLCategories {
 					if strings.EqualFold(cat[1:], value) {
 						return true
 					}
@@ -193,42 +249,166 @@ func cmdCommandList(c *Client, args [][]byte) {
 }
 
 // cmdCommandGetkeys: COMMAND GETKEYS command [arg ...]
-func cmdCommandGetkeys(c *Client, args [][]byte) {
+func cmdCommandGetkeys(c *Client, args [][]byte) { getKeysSubcommand(c, args, false) }
+
+// cmdCommandGetkeysandflags: COMMAND GETKEYSANDFLAGS command [arg ...]
+func cmdCommandGetkeysandflags(c *Client, args [][]byte) { getKeysSubcommand(c, args, true) }
+
+// getKeysSubcommand is Redis 7.0's getKeysSubcommandImpl: the command as
+// lookupCommand resolves it (a container without a known subcommand is
+// invalid, a container alone is itself), then its keys from its key specs.
+func getKeysSubcommand(c *Client, args [][]byte, withFlags bool) {
 	target := args[2:]
-	cmd, errMsg := c.srv.lookupCommand(target)
+	cmd := commandByName(target[0])
+	if cmd != nil && cmd.subcommands != nil && len(target) > 1 {
+		cmd = cmd.subcommands[strings.ToLower(string(target[1]))]
+	}
 	switch {
-	case cmd == nil || (errMsg != "" && cmd.subcommands != nil && len(target) > 1):
+	case cmd == nil:
 		c.Error(errGetkeysInvalidCommand)
 		return
-	case errMsg != "":
+	case len(cmd.Meta.KeySpecs) == 0:
+		c.Error(errGetkeysNoKeys)
+		return
+	case (cmd.Arity > 0 && cmd.Arity != len(target)) || len(target) < -cmd.Arity:
 		c.Error(errGetkeysWrongArity)
 		return
 	}
-	keys := commandKeys(cmd, target)
-	if len(keys) == 0 {
-		c.Error(errGetkeysNoKeys)
+	keys, ok := commandKeyRefs(cmd, target)
+	if !ok {
+		c.Error(errGetkeysInvalidArgs)
 		return
 	}
 	c.Array(len(keys))
 	for _, k := range keys {
-		c.Bulk(k)
+		if withFlags {
+			c.Array(2)
+			c.Bulk(target[k.pos])
+			c.simpleSet(k.flags)
+		} else {
+			c.Bulk(target[k.pos])
+		}
 	}
 }
 
-// commandKeys extracts the key arguments of a command from its table entry.
-func commandKeys(cmd *Command, args [][]byte) [][]byte {
-	if cmd.FirstKey == 0 {
-		return nil
+// keyRef is one key argument: its position and its key-spec flags.
+type keyRef struct {
+	pos   int
+	flags []string
+}
+
+// getKeysProcs are the commands whose key specs have variable flags: as
+// Redis's getKeysFromCommandWithSpecs, their own function finds the keys.
+var getKeysProcs = map[string]func(args [][]byte) []keyRef{
+	// setGetKeys: the key is read too when GET is given.
+	"set": func(args [][]byte) []keyRef {
+		for _, a := range args[min(3, len(args)):] {
+			if strings.EqualFold(string(cString(a)), "get") {
+				return []keyRef{{1, []string{"RW", "access", "update"}}}
+			}
+		}
+		return []keyRef{{1, []string{"OW", "update"}}}
+	},
+}
+
+// commandKeyRefs finds a command's keys as Redis's
+// getKeysFromCommandWithSpecs: from the key specs unless one has variable
+// flags and the command has its own function.
+func commandKeyRefs(cmd *Command, argv [][]byte) ([]keyRef, bool) {
+	if proc := getKeysProcs[cmd.FullName]; proc != nil {
+		for i := range cmd.Meta.KeySpecs {
+			if hasKeyFlag(&cmd.Meta.KeySpecs[i], "variable_flags") {
+				return proc(argv), true
+			}
+		}
 	}
-	last := cmd.LastKey
-	if last < 0 {
-		last += len(args)
+	return keysFromSpecs(cmd, argv)
+}
+
+// keysFromSpecs is Redis 7.0's getKeysUsingKeySpecs: each spec's
+// begin_search (an index, or a keyword searched from startfrom) and
+// find_keys (a range, or a count argument); a spec that does not fit the
+// arguments makes the whole extraction fail.
+func keysFromSpecs(cmd *Command, argv [][]byte) (keys []keyRef, ok bool) {
+	argc := len(argv)
+	for si := range cmd.Meta.KeySpecs {
+		spec := &cmd.Meta.KeySpecs[si]
+		if hasKeyFlag(spec, "not_key") {
+			continue
+		}
+		first, last, step := 0, 0, 0
+		switch spec.BeginSearch {
+		case "index":
+			first = spec.Index
+		case "keyword":
+			start, end := spec.StartFrom, 1
+			if start > 0 {
+				end = argc - 1
+			} else {
+				start = argc + spec.StartFrom
+			}
+			for i := start; i != end; {
+				if i >= argc || i < 1 {
+					break
+				}
+				if strings.EqualFold(string(argv[i]), spec.Keyword) {
+					first = i + 1
+					break
+				}
+				if start <= end {
+					i++
+				} else {
+					i--
+				}
+			}
+			if first == 0 {
+				continue
+			}
+		default:
+			return nil, false
+		}
+		switch spec.FindKeys {
+		case "range":
+			step = spec.KeyStep
+			switch {
+			case spec.LastKey >= 0:
+				last = first + spec.LastKey
+			case spec.Limit == 0:
+				last = argc + spec.LastKey
+			default:
+				last = first + ((argc-first)/spec.Limit + spec.LastKey)
+			}
+		case "keynum":
+			step = spec.KeyStep
+			if spec.KeyNumIdx >= argc || first+spec.KeyNumIdx >= argc {
+				return nil, false
+			}
+			n, err := strconv.ParseInt(string(argv[first+spec.KeyNumIdx]), 10, 64)
+			if err != nil || n < 0 || strconv.FormatInt(n, 10) != string(argv[first+spec.KeyNumIdx]) {
+				return nil, false
+			}
+			first += spec.FirstKey
+			last = first + int(n) - 1
+		default:
+			return nil, false
+		}
+		if last >= argc || last < first || first >= argc {
+			return nil, false
+		}
+		for i := first; i <= last; i += step {
+			keys = append(keys, keyRef{i, spec.Flags})
+		}
 	}
-	var keys [][]byte
-	for i := cmd.FirstKey; i <= last && i < len(args); i += cmd.KeyStep {
-		keys = append(keys, args[i])
+	return keys, true
+}
+
+func hasKeyFlag(spec *keySpec, flag string) bool {
+	for _, f := range spec.Flags {
+		if strings.EqualFold(f, flag) {
+			return true
+		}
 	}
-	return keys
+	return false
 }
 
 func cmdCommandHelp(c *Client, args [][]byte) {
@@ -249,5 +429,7 @@ func cmdCommandHelp(c *Client, args [][]byte) {
 		"    commands are returned.",
 		"GETKEYS <full-command>",
 		"    Return the keys from a full Redis command.",
+		"GETKEYSANDFLAGS <full-command>",
+		"    Return the keys and the access flags from a full Redis command.",
 	)
 }
