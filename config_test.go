@@ -701,26 +701,6 @@ func configSetThenInfo(t testing.TB, rc *rawConn, section string, nameValues ...
 	return reply, rawInfo(t, rc, "")
 }
 
-// rawInfo reads INFO's reply (sent already if section is "", else sent
-// now) as fields.
-func rawInfo(t testing.TB, rc *rawConn, section string) map[string]string {
-	t.Helper()
-	if section != "" {
-		rc.send(rwCmd("INFO", section))
-	}
-	v := rwRead(t, rc)
-	if v.kind != '$' {
-		t.Fatalf("INFO: %q", v.raw)
-	}
-	info := map[string]string{}
-	for _, line := range strings.Split(v.str, "\r\n") {
-		if k, val, ok := strings.Cut(line, ":"); ok {
-			info[k] = val
-		}
-	}
-	return info
-}
-
 // A CONFIG SET whose side effect fails changes nothing, as in Redis:
 // appendonly yes with a file where the AOF's directory should be fails,
 // and every parameter of the command, hz here, keeps its previous value.

@@ -34,7 +34,7 @@ func failNextIncr(t *testing.T, addr, dir string) {
 const misconfNoSpace = "-MISCONF Errors writing to the AOF file: No space left on device\r\n"
 
 func TestAOFWriteErrorRefusesWrites(t *testing.T) {
-	diskServers(t, func(t *testing.T, bin string) {
+	processServers(t, func(t *testing.T, bin string) {
 		dir := t.TempDir()
 		p := startProc(t, nil, bin, dir, "--save", "", "--appendonly", "yes")
 		expectReplies(t, p.addr, "SET a 1", "+OK\r\n")
@@ -62,7 +62,7 @@ func TestAOFWriteErrorRefusesWrites(t *testing.T) {
 // With appendfsync always a failed write ends the process before any reply
 // acknowledges it.
 func TestAOFAlwaysExitsOnWriteError(t *testing.T) {
-	diskServers(t, func(t *testing.T, bin string) {
+	processServers(t, func(t *testing.T, bin string) {
 		dir := t.TempDir()
 		p := startProc(t, nil, bin, dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always")
 		expectReplies(t, p.addr, "SET a 1", "+OK\r\n")

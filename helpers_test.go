@@ -135,9 +135,9 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-// diskServers runs f against redis-server and respd's binary, each as a
-// process in a directory of its own.
-func diskServers(t *testing.T, f func(t *testing.T, bin string)) {
+// processServers runs f against redis-server and respd's binary, each as a
+// process of its own, for tests that compare the two from the outside.
+func processServers(t *testing.T, f func(t *testing.T, bin string)) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -320,4 +320,24 @@ func writeFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// rawInfo reads INFO's reply (sent already if section is "", else sent
+// now) as fields.
+func rawInfo(t testing.TB, rc *rawConn, section string) map[string]string {
+	t.Helper()
+	if section != "" {
+		rc.send(rwCmd("INFO", section))
+	}
+	v := rwRead(t, rc)
+	if v.kind != '$' {
+		t.Fatalf("INFO: %q", v.raw)
+	}
+	info := map[string]string{}
+	for _, line := range strings.Split(v.str, "\r\n") {
+		if k, val, ok := strings.Cut(line, ":"); ok {
+			info[k] = val
+		}
+	}
+	return info
 }

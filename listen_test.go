@@ -109,7 +109,7 @@ func TestBindAsRedis(t *testing.T) {
 	if err == nil {
 		v6.Close()
 	}
-	diskServers(t, func(t *testing.T, bin string) {
+	processServers(t, func(t *testing.T, bin string) {
 		p := startProc(t, nil, bin, t.TempDir(), "--save", "", "--bind", "-"+absent, "127.0.0.1")
 		expectReplies(t, p.addr, "PING", "+PONG\r\n")
 		if err == nil { // this host has IPv6 loopback: 127.0.0.1 is not [::1]
@@ -137,7 +137,7 @@ func TestBindAsRedis(t *testing.T) {
 // past maxclients reads Redis's error instead of waiting.
 func TestMaxclientsFitTheFilesLimit(t *testing.T) {
 	limits := map[string]string{}
-	diskServers(t, func(t *testing.T, bin string) {
+	processServers(t, func(t *testing.T, bin string) {
 		p := startProc(t, []string{"prlimit", "--nofile=64:64"}, bin, t.TempDir(), "--save", "", "--maxclients", "100")
 		maxclients := interopInfoSection(t, p.addr, "clients")["maxclients"]
 		limits[filepath.Base(bin)] = maxclients

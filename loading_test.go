@@ -61,7 +61,7 @@ const loadingReply = "-LOADING Redis is loading the dataset in memory\r\n"
 // the commands Redis allows then; INFO shows the progress, with Redis's
 // fields in Redis's order; then it serves the data.
 func TestLoadingAnswersLoading(t *testing.T) {
-	diskServers(t, func(t *testing.T, bin string) {
+	processServers(t, func(t *testing.T, bin string) {
 		for keys := firstLoadKeys; ; keys *= 4 {
 			dir := t.TempDir()
 			slowRDB(t, dir, keys)
@@ -138,7 +138,7 @@ func checkWhileLoading(t *testing.T, addr, file string) (failures []string, load
 
 // SHUTDOWN while loading exits without saving: the file is left as it was.
 func TestShutdownWhileLoading(t *testing.T) {
-	diskServers(t, func(t *testing.T, bin string) {
+	processServers(t, func(t *testing.T, bin string) {
 		dir := t.TempDir()
 		slowRDB(t, dir, longLoadKeys)
 		before, _ := os.ReadFile(filepath.Join(dir, "dump.rdb"))

@@ -16,19 +16,6 @@ import (
 // The first two measure a server process's RSS, respd's and (for the
 // record, in the log) redis-server's.
 
-// memServers runs f against redis-server, if installed, and respd's
-// binary. Redis's figures are logged to compare; the bounds are respd's.
-func memServers(t *testing.T, f func(t *testing.T, bin string)) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Run("redis", func(t *testing.T) {
-		interopRequireRedis(t)
-		f(t, "redis-server")
-	})
-	t.Run("respd", func(t *testing.T) { f(t, buildRespd(t)) })
-}
-
 // procRSS is a process's resident memory, from /proc.
 func procRSS(t *testing.T, p *serverProc) int64 {
 	t.Helper()
@@ -112,7 +99,7 @@ func TestIdleClientMemory(t *testing.T) {
 	}
 	lim.Cur = lim.Max
 	syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-	memServers(t, func(t *testing.T, bin string) {
+	processServers(t, func(t *testing.T, bin string) {
 		p := startProc(t, nil, bin, t.TempDir(), "--save", "", "--maxclients", strconv.Itoa(n+100))
 		base := procRSS(t, p)
 		connect := func() []net.Conn {
@@ -162,7 +149,7 @@ func TestIdleClientMemory(t *testing.T) {
 func TestUnreadRepliesMemory(t *testing.T) {
 	for _, tc := range []struct{ value, gets int }{{100000, 300}, {1000, 30000}} {
 		t.Run(fmt.Sprintf("value=%d", tc.value), func(t *testing.T) {
-			memServers(t, func(t *testing.T, bin string) {
+			processServers(t, func(t *testing.T, bin string) {
 				p := startProc(t, nil, bin, t.TempDir(), "--save", "")
 				ctl := memDial(t, p.addr)
 				memDo(t, ctl, "SET", "k", strings.Repeat("v", tc.value))
@@ -229,7 +216,7 @@ func resolveTCP(t *testing.T, addr string) *net.TCPAddr {
 // where respd holds the same: the caller's request and arguments, nothing
 // for an idle client, the queue of one that does not read.
 func TestClientListMemoryFields(t *testing.T) {
-	memServers(t, func(t *testing.T, bin string) {
+	processServers(t, func(t *testing.T, bin string) {
 		p := startProc(t, nil, bin, t.TempDir(), "--save", "")
 		ctl := memDial(t, p.addr)
 		memDo(t, ctl, "SET", "k", strings.Repeat("v", 100000))

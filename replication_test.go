@@ -49,16 +49,9 @@ func TestBacklog(t *testing.T) {
 // shows the history cut to the new size.
 func TestConfigSetBacklogSizeAtOnce(t *testing.T) {
 	addr := startServer(t, "--repl-diskless-sync-delay", "0")
-	replica, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer replica.Close()
-	replica.Write([]byte(rwCmd("REPLCONF", "capa", "eof") + rwCmd("PSYNC", "?", "-1")))
-	rc := dialRaw(t, addr)
-	waitFor(t, func() bool { return strings.Contains(rwInfo(t, rc)["slave0"], "online") })
+	_, rc := attachReplica(t, addr, 0)
 	rc.do("+OK\r\n", "SET", "k", strings.Repeat("x", 100<<10))
-	if h := rwInfo(t, rc)["repl_backlog_histlen"]; len(h) < 6 {
+	if h := rawInfo(t, rc, "replication")["repl_backlog_histlen"]; len(h) < 6 {
 		t.Fatalf("repl_backlog_histlen %s after a 100 KB write", h)
 	}
 	reply, info := configSetThenInfo(t, rc, "replication", "repl-backlog-size", "16384")
@@ -71,21 +64,13 @@ func TestConfigSetBacklogSizeAtOnce(t *testing.T) {
 // client-output-buffer-limit replica, and the master goes on serving.
 func TestReplicaOutputLimit(t *testing.T) {
 	addr := startServer(t, "--repl-diskless-sync-delay", "0", "--client-output-buffer-limit", "replica 1mb 0 0")
-	replica, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer replica.Close()
-	replica.(*net.TCPConn).SetReadBuffer(4096)
-	replica.Write([]byte(rwCmd("REPLCONF", "capa", "eof") + rwCmd("PSYNC", "?", "-1")))
-	rc := dialRaw(t, addr)
-	waitFor(t, func() bool { return strings.Contains(rwInfo(t, rc)["slave0"], "online") })
+	replica, rc := attachReplica(t, addr, 4096)
 	replica.Write([]byte(rwCmd("REPLCONF", "ACK", "0"))) // the stream starts
 	value := strings.Repeat("x", 64<<10)
-	for i := 0; i < 200 && rwInfo(t, rc)["connected_slaves"] != "0"; i++ {
+	for i := 0; i < 200 && rawInfo(t, rc, "replication")["connected_slaves"] != "0"; i++ {
 		rc.do("+OK\r\n", "SET", "k", value)
 	}
-	waitFor(t, func() bool { return rwInfo(t, rc)["connected_slaves"] == "0" })
+	waitFor(t, func() bool { return rawInfo(t, rc, "replication")["connected_slaves"] == "0" })
 	rc.do("+PONG\r\n", "PING")
 }
 
@@ -93,14 +78,7 @@ func TestReplicaOutputLimit(t *testing.T) {
 // forgotten; the others' WAITs are unaffected.
 func TestWaitClientGone(t *testing.T) {
 	s, addr := startTestServer(t, "--repl-diskless-sync-delay", "0")
-	replica, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer replica.Close()
-	replica.Write([]byte(rwCmd("REPLCONF", "capa", "eof") + rwCmd("PSYNC", "?", "-1")))
-	rc := dialRaw(t, addr)
-	waitFor(t, func() bool { return strings.Contains(rwInfo(t, rc)["slave0"], "online") })
+	_, rc := attachReplica(t, addr, 0)
 	rc.do("+OK\r\n", "SET", "k", "v")
 	gone := dialRaw(t, addr)
 	gone.do("+OK\r\n", "SET", "k", "v2")
@@ -130,7 +108,7 @@ func TestReplicaServeStaleData(t *testing.T) {
 	addr := startServer(t, "--replicaof", "127.0.0.1 "+port, "--replica-serve-stale-data", "no")
 	rc := dialRaw(t, addr)
 	rc.do("-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n", "GET", "k")
-	if info := rwInfo(t, rc); info["master_link_status"] != "down" || info["role"] != "slave" {
+	if info := rawInfo(t, rc, "replication"); info["master_link_status"] != "down" || info["role"] != "slave" {
 		t.Errorf("INFO replication: %v", info)
 	}
 	rc.do("+OK\r\n", "CONFIG", "SET", "replica-serve-stale-data", "yes")
@@ -174,4 +152,24 @@ func TestDiskSyncShared(t *testing.T) {
 	if saves := locked(s, func() int64 { return s.stats.rdbSaves }); saves != 1 {
 		t.Errorf("%d BGSAVEs for 3 replicas", saves)
 	}
+}
+
+// attachReplica connects a fake replica to the master at addr (with a
+// socket receive buffer of readBuffer bytes, if not 0) and waits until the
+// master counts it online; rc is a client of the master. The replica
+// closes when the test ends.
+func attachReplica(t *testing.T, addr string, readBuffer int) (replica net.Conn, rc *rawConn) {
+	t.Helper()
+	replica, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { replica.Close() })
+	if readBuffer > 0 {
+		replica.(*net.TCPConn).SetReadBuffer(readBuffer)
+	}
+	replica.Write([]byte(rwCmd("REPLCONF", "capa", "eof") + rwCmd("PSYNC", "?", "-1")))
+	rc = dialRaw(t, addr)
+	waitFor(t, func() bool { return strings.Contains(rawInfo(t, rc, "replication")["slave0"], "online") })
+	return replica, rc
 }

@@ -180,22 +180,6 @@ func rwDo(t testing.TB, c *rawConn, want string, args ...string) {
 	}
 }
 
-// rwInfo returns the fields of INFO replication.
-func rwInfo(t testing.TB, c *rawConn) map[string]string {
-	t.Helper()
-	v := rwCall(t, c, "INFO", "replication")
-	if v.kind != '$' {
-		t.Fatalf("INFO replication: %q", v.raw)
-	}
-	info := map[string]string{}
-	for _, line := range strings.Split(v.str, "\r\n") {
-		if k, val, ok := strings.Cut(line, ":"); ok {
-			info[k] = val
-		}
-	}
-	return info
-}
-
 // rwCheckInfo compares INFO replication fields with want.
 func rwCheckInfo(t testing.TB, info map[string]string, want map[string]string) {
 	t.Helper()
@@ -555,7 +539,7 @@ func rwWaitOffset(t *testing.T, c *rawConn, off int64) {
 	var info map[string]string
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		info = rwInfo(t, c)
+		info = rawInfo(t, c, "replication")
 		if info["master_link_status"] == "up" && info["master_repl_offset"] == rwItoa(off) {
 			return
 		}
@@ -602,7 +586,7 @@ func TestReplWireFullSync(t *testing.T) {
 				p := rwDial(t, addr)
 				p.handshake()
 				replid, off := rwParseFullResync(t, p.psync("?", -1))
-				rwCheckInfo(t, rwInfo(t, c), map[string]string{
+				rwCheckInfo(t, rawInfo(t, c, "replication"), map[string]string{
 					"role":               "master",
 					"master_replid":      replid,
 					"master_repl_offset": rwItoa(off),
@@ -693,7 +677,7 @@ func TestReplWireStream(t *testing.T) {
 		p.expectStream("DEL", "c")
 
 		// The master's offset advanced by exactly the bytes streamed.
-		masterOff, _ := strconv.ParseInt(rwInfo(t, c)["master_repl_offset"], 10, 64)
+		masterOff, _ := strconv.ParseInt(rawInfo(t, c, "replication")["master_repl_offset"], 10, 64)
 		for p.read < masterOff-off {
 			if v := p.readStream(); string(v.raw) != rwCmd("PING") {
 				t.Fatalf("unexpected stream command %q", v.raw)
@@ -721,7 +705,7 @@ func TestReplWireWait(t *testing.T) {
 		p.expectSilence(100 * time.Millisecond)
 
 		slave0Offset := func() string {
-			m := rwSlave0RE.FindStringSubmatch(rwInfo(t, c)["slave0"])
+			m := rwSlave0RE.FindStringSubmatch(rawInfo(t, c, "replication")["slave0"])
 			if m == nil {
 				return ""
 			}
@@ -748,7 +732,7 @@ func TestReplWireWait(t *testing.T) {
 		if d := timed(":1\r\n", "WAIT", "0", "0"); d > time.Second {
 			t.Errorf("WAIT 0 0 took %v", d)
 		}
-		info := rwInfo(t, c)
+		info := rawInfo(t, c, "replication")
 		rwCheckInfo(t, info, map[string]string{"role": "master", "connected_slaves": "1"})
 		if m := rwSlave0RE.FindStringSubmatch(info["slave0"]); m == nil || m[1] != rwItoa(acked) {
 			t.Errorf("INFO slave0:%s, want ip=127.0.0.1,port=7777,state=online,offset=%d,lag=<n>", info["slave0"], acked)
@@ -801,7 +785,7 @@ func TestReplWirePartialResync(t *testing.T) {
 
 		missing := rwCmd("SET", "q", "2") + rwCmd("SET", "r", "3")
 		masterOff := processed + int64(len(missing))
-		rwCheckInfo(t, rwInfo(t, c), map[string]string{
+		rwCheckInfo(t, rawInfo(t, c, "replication"), map[string]string{
 			"master_replid": replid, "master_repl_offset": rwItoa(masterOff),
 		})
 
@@ -823,7 +807,7 @@ func TestReplWirePartialResync(t *testing.T) {
 		// stands on its own.
 		offset := func() int64 {
 			t.Helper()
-			n, err := strconv.ParseInt(rwInfo(t, c)["master_repl_offset"], 10, 64)
+			n, err := strconv.ParseInt(rawInfo(t, c, "replication")["master_repl_offset"], 10, 64)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -882,7 +866,7 @@ func TestReplWireReplica(t *testing.T) {
 		rwDo(t, c, "$2\r\nv3\r\n", "GET", "k3")
 		rwDo(t, c, ":3\r\n", "DBSIZE")
 		rwDo(t, c, "-READONLY You can't write against a read only replica.\r\n", "SET", "k9", "x")
-		rwCheckInfo(t, rwInfo(t, c), map[string]string{
+		rwCheckInfo(t, rawInfo(t, c, "replication"), map[string]string{
 			"role":               "slave",
 			"master_host":        "127.0.0.1",
 			"master_port":        mport,
@@ -972,7 +956,7 @@ func TestReplWireReplicaReconnect(t *testing.T) {
 					want["master_replid2"] = rwReplid
 					want["second_repl_offset"] = rwItoa(n + 1)
 				}
-				rwCheckInfo(t, rwInfo(t, c), want)
+				rwCheckInfo(t, rawInfo(t, c, "replication"), want)
 			})
 		}
 	})
@@ -995,7 +979,7 @@ func TestReplWireRole(t *testing.T) {
 			p.expectStream("SET", "k", "v")
 			acked := rwItoa(off + p.read)
 			p.ack(off + p.read)
-			waitFor(t, func() bool { return strings.Contains(rwInfo(t, c)["slave0"], "offset="+acked+",") })
+			waitFor(t, func() bool { return strings.Contains(rawInfo(t, c, "replication")["slave0"], "offset="+acked+",") })
 			rwDo(t, c, "*3\r\n$6\r\nmaster\r\n:"+acked+"\r\n*1\r\n*3\r\n$9\r\n127.0.0.1\r\n$4\r\n7777\r\n$"+
 				rwItoa(int64(len(acked)))+"\r\n"+acked+"\r\n", "ROLE")
 		})
@@ -1020,20 +1004,20 @@ func TestReplWireMinReplicas(t *testing.T) {
 		rwDo(t, c, "+OK\r\n", "MULTI")
 		rwDo(t, c, refused, "SET", "k", "v")
 		rwDo(t, c, "-EXECABORT Transaction discarded because of previous errors.\r\n", "EXEC")
-		rwCheckInfo(t, rwInfo(t, c), map[string]string{"min_slaves_good_slaves": "0"})
+		rwCheckInfo(t, rawInfo(t, c, "replication"), map[string]string{"min_slaves_good_slaves": "0"})
 
 		p := rwDial(t, addr)
 		p.handshake()
 		_, off, _ := p.fullSync(c)
 		// Redis recounts its good replicas once a second.
-		waitFor(t, func() bool { return rwInfo(t, c)["min_slaves_good_slaves"] == "1" })
+		waitFor(t, func() bool { return rawInfo(t, c, "replication")["min_slaves_good_slaves"] == "1" })
 		rwDo(t, c, "+OK\r\n", "SET", "k", "v")
 		p.expectStream("SELECT", "0")
 		p.expectStream("SET", "k", "v")
 		p.ack(off + p.read)
 
 		// No ACK for over a second: the replica is lagging.
-		waitFor(t, func() bool { return rwInfo(t, c)["min_slaves_good_slaves"] == "0" })
+		waitFor(t, func() bool { return rawInfo(t, c, "replication")["min_slaves_good_slaves"] == "0" })
 		rwDo(t, c, refused, "SET", "k", "w")
 	})
 }
