@@ -25,7 +25,8 @@ var typeNames = [...]string{"string", "list", "set", "zset", "hash", "stream"}
 
 func (t Type) String() string { return typeNames[t] }
 
-// Entry is one key. Strings live in Str; every other type in Obj.
+// Entry is one key. Strings live in Str; every other type in Obj, which
+// must be a Freezer (see Freezer: how a snapshot keeps it).
 type Entry struct {
 	next   *Entry // chain in DB.keys
 	Key    string

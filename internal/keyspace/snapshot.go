@@ -1,5 +1,7 @@
 package keyspace
 
+import "fmt"
+
 // Snapshots: a consistent view of every database as it was when the
 // snapshot started, read in short steps while clients keep writing (for
 // BGSAVE). Go cannot fork, so the keyspace does Redis's copy-on-write
@@ -8,18 +10,55 @@ package keyspace
 //     them: an entry created during the snapshot, or already read by it,
 //     has the snapshot's generation and is not read (again);
 //   - before an entry the snapshot has not read yet is changed or removed
-//     (BeforeChange), a copy of it is kept for the snapshot;
+//     (BeforeChange), its value as it was is kept for the snapshot: a
+//     string's copy, or a collection's frozen view (Freezer);
 //   - the snapshot walks the key tables as they were at its start; they
 //     stop resizing meanwhile, and FLUSHDB hands a table over to it
 //     instead of clearing it.
 
-// Saved is a key as the snapshot saw it.
+// Saved is a key as the snapshot saw it: its value in Str (a string's
+// copy) or Obj (a collection's frozen view).
 type Saved struct {
 	DB     int
 	Key    string
 	Str    []byte
+	Obj    any
 	Expire int64
 	Type   Type
+}
+
+// Freezer is what every value kept in Entry.Obj must implement: how a
+// snapshot keeps it as it was when a client is about to change it.
+//
+// Why not a copy, as for strings: BeforeChange runs under the data lock,
+// in the client's write, and copying a 10M-element list there would stall
+// every client for as long — the first write to each big key during a
+// background save would cost a full copy. A collection freezes instead.
+//
+// Freeze returns, in O(1), a value of the receiver's own type holding what
+// the receiver holds now, which no later write to the receiver changes.
+// The way to do it is copy-on-write per node: the frozen view shares the
+// structure's nodes, and a write to the live structure first copies the
+// node it touches (O(touched node)), never the whole. The frozen view is
+// only ever read, by the snapshot's encoder outside the lock while
+// clients go on writing to the live value; for the same reason that
+// encoder freezes the collections Next hands it.
+//
+// Strings are copied (the whole value, at memory speed) because they are
+// written in place (APPEND, SETRANGE, SET over a string) and have no
+// nodes to share.
+type Freezer interface {
+	Freeze() any
+}
+
+// frozen is the frozen view of e's Obj; a value that is no Freezer is a
+// family landed without one, found by the first write during a snapshot.
+func frozen(e *Entry) any {
+	f, ok := e.Obj.(Freezer)
+	if !ok {
+		panic(fmt.Sprintf("keyspace: key %q holds a %s value (%T) that is not a Freezer: a snapshot can't keep it", e.Key, e.Type, e.Obj))
+	}
+	return f.Freeze()
 }
 
 // Snapshot is an in-progress consistent read of the keyspace.
@@ -76,12 +115,14 @@ func (ks *Keyspace) SnapshotProgress() (read, keys int) {
 
 // Next reads up to n buckets (and the keys preserved meanwhile), calling
 // fn for each key the snapshot holds; it reports whether it is done. The
-// caller holds the data lock; fn must not keep e.
+// caller holds the data lock; fn must not keep e (to encode its value
+// outside the lock, it copies a string and freezes a collection).
 func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
 	for _, p := range s.preserved {
-		fn(p.DB, &Entry{Key: p.Key, Str: p.Str, Expire: p.Expire, Type: p.Type})
+		fn(p.DB, &Entry{Key: p.Key, Str: p.Str, Obj: p.Obj, Expire: p.Expire, Type: p.Type})
 	}
 	s.read += len(s.preserved)
+	clear(s.preserved) // the old values are read: free them
 	s.preserved = s.preserved[:0]
 	for ; n > 0 && s.table < len(s.tables); n-- {
 		t := s.tables[s.table]
@@ -127,7 +168,7 @@ func (s *Snapshot) Close() {
 
 // BeforeChange must be called before e's value or TTL is changed in
 // place, or e removed: while a snapshot runs that has not read e yet, it
-// keeps a copy as it was.
+// keeps e as it was (a string's copy, a collection's frozen view).
 func (db *DB) BeforeChange(e *Entry) {
 	s := db.ks.snap
 	if s == nil || e.gen == s.gen {
@@ -143,5 +184,11 @@ func (db *DB) BeforeChange(e *Entry) {
 	if dbIndex < 0 {
 		return // in a table the snapshot does not read
 	}
-	s.preserved = append(s.preserved, Saved{DB: dbIndex, Key: e.Key, Str: append([]byte(nil), e.Str...), Expire: e.Expire, Type: e.Type})
+	saved := Saved{DB: dbIndex, Key: e.Key, Expire: e.Expire, Type: e.Type}
+	if e.Type == TypeString {
+		saved.Str = append([]byte(nil), e.Str...)
+	} else {
+		saved.Obj = frozen(e)
+	}
+	s.preserved = append(s.preserved, saved)
 }
