@@ -115,8 +115,9 @@ func cmdDebug(c *Client, args [][]byte) {
 			c.Error(errNoSuchKey)
 			return
 		}
-		c.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
-			e, encoding(e), len(e.Str), e.Access, c.idleSeconds(e)))
+		serializedLength, extra := debugObjectFields(e)
+		c.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d%s",
+			e, encoding(e), serializedLength, e.Access, c.idleSeconds(e), extra))
 	default:
 		c.Error(fmt.Sprintf(errDebugUnknownSubcommand, args[1]))
 	}

@@ -273,21 +273,6 @@ func cmdCopy(c *Client, args [][]byte) {
 	c.Int(1)
 }
 
-// copyValue returns a new entry holding a deep copy of e's value, without
-// key or TTL, as Redis's COPY duplicates the object by type. Each type's
-// case copies its own structure.
-func copyValue(e *keyspace.Entry, access uint32) *keyspace.Entry {
-	copied := &keyspace.Entry{Type: e.Type, Access: access}
-	switch e.Type {
-	case keyspace.TypeString:
-		copied.Str = bytes.Clone(e.Str)
-		copied.RawString = e.RawString
-	default:
-		panic("copyValue: no copy for type " + e.Type.String())
-	}
-	return copied
-}
-
 func cmdMove(c *Client, args [][]byte) {
 	key := args[1]
 	dstIndex, ok := c.dbIndexArg(args[2])

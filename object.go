@@ -17,17 +17,6 @@ func cmdObjectEncoding(c *Client, args [][]byte) {
 	}
 }
 
-// encoding is the name Redis gives the representation it would use for e's
-// value. Each type's case names its own.
-func encoding(e *keyspace.Entry) string {
-	switch e.Type {
-	case keyspace.TypeString:
-		return stringEncoding(e)
-	default:
-		panic("encoding: no encoding for type " + e.Type.String())
-	}
-}
-
 // stringEncoding: Redis stores a canonical integer as "int", a string of up
 // to 44 bytes in one allocation with its object ("embstr"), longer ones and
 // strings modified in place as "raw".
@@ -181,26 +170,9 @@ const (
 )
 
 // memoryUsage estimates the bytes key and value would take in Redis 7 with
-// jemalloc: the key's sds, its dict entry and the value. For strings the
-// figure is Redis's own (except for strings grown by APPEND, whose spare
-// room Redis counts too). samples bounds how many elements of an aggregate
-// value are measured; each type's case sizes its own value.
+// jemalloc: the key's sds, its dict entry and the value (valueMemory).
 func memoryUsage(e *keyspace.Entry, samples int64) int64 {
-	n := sdsAllocSize(len(e.Key)) + dictEntrySize
-	switch e.Type {
-	case keyspace.TypeString:
-		switch stringEncoding(e) {
-		case "int":
-			n += robjSize
-		case "embstr":
-			n += jemallocSize(robjSize + embstrHeader + len(e.Str) + 1)
-		default:
-			n += robjSize + sdsAllocSize(len(e.Str))
-		}
-	default:
-		panic("memoryUsage: no size for type " + e.Type.String())
-	}
-	return n
+	return sdsAllocSize(len(e.Key)) + dictEntrySize + valueMemory(e, samples)
 }
 
 // sdsAllocSize is the allocation of an sds string of n bytes: the smallest

@@ -107,11 +107,11 @@ func (s *Server) loadRDBFile(path string) error {
 			}
 			return nil
 		}
-		if r.Type != 0 {
-			// Until respd serves the type: refused by name, never dropped.
-			return &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
+		e, err := loadValue(&r)
+		if err != nil {
+			return err
 		}
-		e := &keyspace.Entry{Type: keyspace.TypeString, Str: r.Value, Expire: r.ExpireMs, Access: keyspace.LRUClock(now)}
+		e.Expire, e.Access = r.ExpireMs, keyspace.LRUClock(now)
 		if !s.ks.DBs[r.DB].Add(str(r.Key), e) { // the decoder's key buffer is the key's own
 			return fmt.Errorf("RDB has duplicated key '%s' in DB %d", r.Key, r.DB)
 		}
@@ -185,7 +185,7 @@ func (s *Server) writeDataset(path string, newEncoder snapshotFormat) error {
 		}
 		db.ForEach(func(e *keyspace.Entry) {
 			if err == nil {
-				err = enc.String(bytesOf(e.Key), e.Str, e.Expire)
+				err = writeValue(enc, bytesOf(e.Key), e)
 			}
 		})
 		if err != nil {
@@ -202,8 +202,8 @@ func (s *Server) writeDataset(path string, newEncoder snapshotFormat) error {
 // (rdb.Encoder), or commands for an AOF base without an RDB preamble
 // (aof.BaseEncoder).
 type snapshotEncoder interface {
+	valueEncoder
 	SelectDB(db int, keys, volatile uint64) error
-	String(key, value []byte, expireMs int64) error
 	Flush() error
 	Close() error
 }
@@ -269,7 +269,9 @@ func cmdDump(c *Client, args [][]byte) {
 		c.Null()
 		return
 	}
-	c.Bulk(rdb.Dump(e.Str, !c.srv.cfg.RDBCompression))
+	payload := rdb.NewPayload(!c.srv.cfg.RDBCompression)
+	writeValue(payload, nil, e) // a payload has no key
+	c.Bulk(payload.Bytes())
 }
 
 // cmdRestore: RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f],
@@ -324,7 +326,11 @@ func cmdRestore(c *Client, args [][]byte) {
 		c.Error(errRestoreTTL)
 		return
 	}
-	value, err := rdb.Undump(args[3])
+	rec, err := rdb.Undump(args[3])
+	var e *keyspace.Entry
+	if err == nil {
+		e, err = loadValue(rec)
+	}
 	var unsupported *rdb.UnsupportedTypeError
 	switch {
 	case errors.Is(err, rdb.ErrBadPayload):
@@ -350,7 +356,7 @@ func cmdRestore(c *Client, args [][]byte) {
 		c.OK()
 		return
 	}
-	e := &keyspace.Entry{Type: keyspace.TypeString, Str: value, Expire: ttl, Access: c.lruClock()}
+	e.Expire, e.Access = ttl, c.lruClock()
 	if idle >= 0 {
 		e.Access = keyspace.LRUClock(c.nowMs() - idle*1000)
 	}
@@ -491,7 +497,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 				enc.SelectDB(k.db, uint64(keys), uint64(volatile))
 				db = k.db
 			}
-			enc.String(batch.data[k.key:k.value], batch.data[k.value:k.end], k.expire)
+			writeValue(enc, batch.data[k.key:k.end], &k.value)
 		}
 		if done {
 			err = enc.Close()
@@ -509,27 +515,31 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 	return nil
 }
 
-// snapshotBatch is a step's keys, copied out of the keyspace into one
-// reused buffer.
+// snapshotBatch is a step's keys, copied out of the keyspace: keys and
+// strings into one reused buffer, collections as their frozen views
+// (copyForSnapshot).
 type snapshotBatch struct {
 	data []byte
 	keys []snapshotKey
 }
 
 type snapshotKey struct {
-	db              int
-	key, value, end int // data[key:value] is the key, data[value:end] the value
-	expire          int64
+	db       int
+	key, end int            // data[key:end] is the key
+	value    keyspace.Entry // its value, as copyForSnapshot keeps it, and TTL
 }
 
-func (b *snapshotBatch) reset() { b.data, b.keys = b.data[:0], b.keys[:0] }
+func (b *snapshotBatch) reset() {
+	clear(b.keys) // the last step's frozen views, encoded: free them
+	b.data, b.keys = b.data[:0], b.keys[:0]
+}
 
 func (b *snapshotBatch) add(db int, e *keyspace.Entry) {
-	k := snapshotKey{db: db, key: len(b.data), expire: e.Expire}
+	k := snapshotKey{db: db, key: len(b.data)}
 	b.data = append(b.data, e.Key...)
-	k.value = len(b.data)
-	b.data = append(b.data, e.Str...)
 	k.end = len(b.data)
+	b.data = copyForSnapshot(&k.value, e, b.data)
+	k.value.Expire = e.Expire
 	b.keys = append(b.keys, k)
 }
 

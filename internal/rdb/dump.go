@@ -15,23 +15,40 @@ import (
 // checksum does not match (Redis's verifyDumpPayload).
 var ErrBadPayload = errors.New("rdb: bad DUMP payload version or checksum")
 
-// Dump is the DUMP payload of a string value; uncompressed is rdbcompression
-// no.
-func Dump(value []byte, uncompressed bool) []byte {
-	e := Encoder{uncompressed: uncompressed}
-	e.writeByte(typeString)
-	e.writeString(value)
-	payload := binary.LittleEndian.AppendUint16(e.buf, dumpVersion)
+// Payload is a DUMP payload being written: one value as Encoder writes
+// it in a file, but without key and TTL (RESTORE takes those as
+// arguments). Its methods are Encoder's, so one function writes a value to
+// a file, an AOF base or a payload.
+type Payload struct{ enc Encoder }
+
+// NewPayload starts a payload; uncompressed is rdbcompression no.
+func NewPayload(uncompressed bool) *Payload {
+	return &Payload{enc: Encoder{uncompressed: uncompressed}}
+}
+
+// String writes a string value; key and expireMs are not part of a
+// payload.
+func (p *Payload) String(key, value []byte, expireMs int64) error {
+	p.enc.writeByte(typeString)
+	p.enc.writeString(value)
+	return nil
+}
+
+// Bytes ends the payload, after its one value, with the RDB version and
+// the checksum, and returns it.
+func (p *Payload) Bytes() []byte {
+	payload := binary.LittleEndian.AppendUint16(p.enc.buf, dumpVersion)
 	return binary.LittleEndian.AppendUint64(payload, crc64Redis(0, payload))
 }
 
 // dumpVersion is the RDB version of the payloads respd writes.
 const dumpVersion = encoderVersion
 
-// Undump returns the string value of a DUMP payload written by Redis 7.0 to
-// 7.4 or respd. A value of another type that decodes is an
-// *UnsupportedTypeError; data that does not decode is an error.
-func Undump(payload []byte) ([]byte, error) {
+// Undump decodes a DUMP payload written by Redis 7.0 to 7.4 or respd:
+// the value, of any type, in the field of its kind. Data that does not
+// decode is an error (a module value, which respd can't decode, an
+// *UnsupportedTypeError).
+func Undump(payload []byte) (*Record, error) {
 	if len(payload) < 10 {
 		return nil, ErrBadPayload
 	}
@@ -49,14 +66,9 @@ func Undump(payload []byte) ([]byte, error) {
 	if _, known := typeInfo[t]; !known {
 		return nil, d.errf(0, nil, "unknown value type 0x%02x", t)
 	}
-	rec := Record{Type: t}
-	if err := d.readValue(&rec); err != nil {
+	rec := &Record{Type: t}
+	if err := d.readValue(rec); err != nil {
 		return nil, err
 	}
-	if t != typeString {
-		// Decoded (so a corrupt payload is reported as such), but not
-		// served yet.
-		return nil, &UnsupportedTypeError{Type: t, TypeName: rec.Kind()}
-	}
-	return rec.Value, nil
+	return rec, nil
 }

@@ -1,0 +1,137 @@
+package main
+
+// The value-type seam: every concern that depends on what a key's value
+// is, one function each with one case per type. A family adds its case to
+// each function here and to nothing elsewhere; a type without its case is
+// a bug that panics naming the function and the type (noCase), and a
+// value of a type respd doesn't serve, arriving from a file or a payload,
+// is refused by name (loadValue).
+//
+// A snapshot's other half lives in internal/keyspace: the value a write
+// is about to change is kept by BeforeChange, which copies a string and
+// asks a collection's keyspace.Freezer for its O(1) frozen view.
+
+import (
+	"bytes"
+	"fmt"
+
+	"respd/internal/keyspace"
+	"respd/internal/rdb"
+)
+
+// encoding is the name Redis gives the representation it would use for e's
+// value (OBJECT ENCODING, DEBUG OBJECT).
+func encoding(e *keyspace.Entry) string {
+	switch e.Type {
+	case keyspace.TypeString:
+		return stringEncoding(e)
+	default:
+		panic(noCase("encoding", e))
+	}
+}
+
+// valueMemory estimates the bytes e's value would take in Redis 7 with
+// jemalloc (MEMORY USAGE, with memoryUsage's key and dict entry). samples
+// bounds how many elements of a collection are measured. A string's
+// figure is Redis's own, except for strings grown by APPEND, whose spare
+// room Redis counts too.
+func valueMemory(e *keyspace.Entry, samples int64) int64 {
+	switch e.Type {
+	case keyspace.TypeString:
+		switch stringEncoding(e) {
+		case "int":
+			return robjSize
+		case "embstr":
+			return jemallocSize(robjSize + embstrHeader + len(e.Str) + 1)
+		default:
+			return robjSize + sdsAllocSize(len(e.Str))
+		}
+	default:
+		panic(noCase("valueMemory", e))
+	}
+}
+
+// copyValue returns a new entry holding a deep copy of e's value, without
+// key or TTL, as Redis's COPY duplicates the object by type.
+func copyValue(e *keyspace.Entry, access uint32) *keyspace.Entry {
+	copied := &keyspace.Entry{Type: e.Type, Access: access}
+	switch e.Type {
+	case keyspace.TypeString:
+		copied.Str = bytes.Clone(e.Str)
+		copied.RawString = e.RawString
+	default:
+		panic(noCase("copyValue", e))
+	}
+	return copied
+}
+
+// copyForSnapshot sets v to what a background save keeps of e, read under
+// the lock, to encode after releasing it while clients go on changing e:
+// e's type and value as they are now. A string is copied, appended to buf
+// (one buffer for a step's keys), and buf returned. A collection keeps its
+// frozen view, O(1) whatever its size (keyspace.Freezer says why and what
+// a collection provides): its case is
+//
+//	v.Obj = e.Obj.(keyspace.Freezer).Freeze()
+func copyForSnapshot(v, e *keyspace.Entry, buf []byte) []byte {
+	*v = keyspace.Entry{Type: e.Type}
+	switch e.Type {
+	case keyspace.TypeString:
+		start := len(buf)
+		buf = append(buf, e.Str...)
+		v.Str = buf[start:len(buf):len(buf)]
+	default:
+		panic(noCase("copyForSnapshot", e))
+	}
+	return buf
+}
+
+// valueEncoder writes a key's value in a persistence format, one method
+// per type: rdb.Encoder (a key of an RDB file), aof.BaseEncoder (the
+// commands that rebuild it, an AOF base's rewrite form) or rdb.Payload
+// (DUMP: the value alone). A family adds its method to each.
+type valueEncoder interface {
+	String(key, value []byte, expireMs int64) error
+}
+
+// writeValue writes e's value under key, with e's TTL, to enc: saves,
+// AOF rewrites, full syncs and DUMP.
+func writeValue(enc valueEncoder, key []byte, e *keyspace.Entry) error {
+	switch e.Type {
+	case keyspace.TypeString:
+		return enc.String(key, e.Str, e.Expire)
+	default:
+		panic(noCase("writeValue", e))
+	}
+}
+
+// debugObjectFields is what DEBUG OBJECT says of e's value besides its
+// encoding: serializedlength, and fields of the type's own that end the
+// line (Redis's lists add ql_nodes and the like).
+func debugObjectFields(e *keyspace.Entry) (serializedLength int, extra string) {
+	switch e.Type {
+	case keyspace.TypeString:
+		return len(e.Str), ""
+	default:
+		panic(noCase("debugObjectFields", e))
+	}
+}
+
+// loadValue makes the entry, without TTL or access time, for a value
+// decoded from an RDB file (a save, an AOF's RDB base, a master's full
+// sync) or a DUMP payload (RESTORE). A value of a type respd does not
+// serve is an *rdb.UnsupportedTypeError: refused by name, never dropped.
+func loadValue(r *rdb.Record) (*keyspace.Entry, error) {
+	switch r.Kind() {
+	case "string":
+		return &keyspace.Entry{Type: keyspace.TypeString, Str: r.Value}, nil
+	default:
+		return nil, &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
+	}
+}
+
+// noCase is the panic of a seam function meeting a type it has no case
+// for: a family landed without it, never a client's doing.
+func noCase(function string, e *keyspace.Entry) string {
+	return fmt.Sprintf("%s: no case for the %s value of key %q", function, e.Type, e.Key)
+}
