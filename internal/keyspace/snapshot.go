@@ -42,7 +42,8 @@ type Saved struct {
 // node it touches (O(touched node)), never the whole. The frozen view is
 // only ever read, by the snapshot's encoder outside the lock while
 // clients go on writing to the live value; for the same reason that
-// encoder freezes the collections Next hands it.
+// encoder freezes the collections Next hands it, so a frozen view must
+// freeze too (in O(1): it never changes, it can return itself).
 //
 // Strings are copied (the whole value, at memory speed) because they are
 // written in place (APPEND, SETRANGE, SET over a string) and have no
