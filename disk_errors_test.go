@@ -1,4 +1,9 @@
+//go:build linux
+
 package main
+
+// The write errors here come from /dev/full and prlimit(1)'s file size
+// limit: Linux only.
 
 import (
 	"errors"
