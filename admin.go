@@ -115,9 +115,8 @@ func cmdDebug(c *Client, args [][]byte) {
 			c.Error(errNoSuchKey)
 			return
 		}
-		serializedLength, extra := debugObjectFields(e)
 		c.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d%s",
-			e, encoding(e), serializedLength, e.Access, c.idleSeconds(e), extra))
+			e, encoding(e), serializedLength(e, c.srv.cfg.RDBCompression), e.Access, c.idleSeconds(e), debugObjectExtra(e)))
 	default:
 		c.Error(fmt.Sprintf(errDebugUnknownSubcommand, args[1]))
 	}

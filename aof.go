@@ -423,7 +423,7 @@ func (s *Server) syncAOF() {
 		a.syncErr = err
 	}
 	s.mu.Unlock()
-	s.loop.wake() // to write what waited for the sync
+	s.engine.wake() // to write what waited for the sync
 }
 
 // closeAOF writes and syncs what is left and closes the AOF: at shutdown,
@@ -436,29 +436,6 @@ func (s *Server) closeAOF() {
 	syncData(s.aof.file)
 	s.aof.file.Close()
 	s.aof = nil
-}
-
-// syncData makes an AOF's appended data durable with fdatasync, as Redis's
-// redis_fsync on Linux: unlike fsync, it does not wait for the journal to
-// record timestamps. It holds a reference on the file, so a Close from
-// another goroutine can't hand its descriptor to another file meanwhile;
-// on a file already closed it returns os.ErrClosed.
-func syncData(f *os.File) error {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var serr error
-	if err := rc.Control(func(fd uintptr) {
-		for {
-			if serr = syscall.Fdatasync(int(fd)); serr != syscall.EINTR {
-				return
-			}
-		}
-	}); err != nil {
-		return err
-	}
-	return serr
 }
 
 func writeFileSynced(path string, data []byte) error {

@@ -14,15 +14,23 @@ import (
 type Client struct {
 	srv    *Server
 	fd     int
-	reader *resp.Reader
-	w      *outbound // replies, written at the end of each loop turn
-	// Event-loop state: the epoll events wanted, whether the client has
-	// replies to write this turn, and requests held by CLIENT PAUSE.
+	reader *resp.Reader // the epoll engine's parser
+	w      *outbound    // replies, written at the end of each turn
+	// Engine state: the epoll events wanted, whether the client has output
+	// to write this turn, and requests held by CLIENT PAUSE or waiting
+	// behind a blocked command.
 	interest uint32
 	touched  bool
 	pending  [][][]byte
 	// paused is set while CLIENT PAUSE holds the first of c.pending.
 	paused bool
+	// The redcon engine's: the connection; whether a goroutine is writing
+	// the output (one at a time keeps it in order); the size, as received
+	// and of their arguments, of the requests running or held in c.pending
+	// (CLIENT LIST's qbuf and argv-mem).
+	conn          *redconConn
+	writing       bool
+	inRaw, inArgv int
 
 	id        int64
 	addr      string
@@ -98,6 +106,15 @@ func (c *Client) outputSize() int {
 	return n
 }
 
+// setAuthenticated records whether the client has authenticated (lock
+// held); the redcon engine's connection bounds its input until then.
+func (c *Client) setAuthenticated(yes bool) {
+	c.authenticated = yes
+	if c.conn != nil {
+		c.conn.authenticated.Store(yes)
+	}
+}
+
 func (c *Client) muted() bool { return c.replyOff || c.skipThis }
 
 // kill disconnects the client (with the lock held, from any goroutine):
@@ -106,8 +123,8 @@ func (c *Client) kill() {
 	if !c.closing {
 		c.closing = true
 		c.srv.closingClients = append(c.srv.closingClients, c)
-		if c.srv.loop != nil {
-			c.srv.loop.wake()
+		if c.srv.engine != nil {
+			c.srv.engine.wake()
 		}
 	}
 }
@@ -227,6 +244,12 @@ func (c *Client) memory() clientMemory {
 		m.qbuf, m.qbufFree = c.reader.QueryBuf()
 		m.argv = c.reader.ArgvLen()
 		m.total += c.reader.Size()
+	}
+	if c.conn != nil {
+		// redcon's buffer is not ours to see: what it read and has not
+		// parsed yet, and the requests running or held.
+		m.qbuf = max(int(c.conn.unparsed.Load()), 0) + c.inRaw
+		m.argv = c.inArgv
 	}
 	if c.multi != nil {
 		for _, q := range c.multi.queue {

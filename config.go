@@ -43,6 +43,9 @@ type Config struct {
 	Dir  string `conf:"dir"`
 	File string // absolute path of the config file the server started from, if any
 
+	// IOEngine is the engine that serves the sockets (engine.go).
+	IOEngine string `conf:"io-engine"`
+
 	Timeout  int    `conf:"timeout"`
 	LogLevel string `conf:"loglevel"`
 	// logLevel is LogLevel's index in logLevelNames, for goroutines that
@@ -104,6 +107,9 @@ type Config struct {
 	ProtoMaxBulkLen         int64                      `conf:"proto-max-bulk-len"`
 	ClientQueryBufferLimit  int64                      `conf:"client-query-buffer-limit"`
 	ClientOutputBufferLimit [bufferClasses]BufferLimit `conf:"client-output-buffer-limit"`
+	// queryLimit is ClientQueryBufferLimit for the redcon engine's
+	// connections, which read without the data lock.
+	queryLimit atomic.Int64
 
 	other map[string]any
 }
@@ -261,6 +267,8 @@ var params = []*param{
 	{"hll-sparse-max-bytes", "", umemRange(0, longMax), inert, "3000"},
 	{"hz", "", intRange(0, intMax), 0, "10"},
 	{"ignore-warnings", "", text, inert, ""},
+	// respd's own: CONFIG GET shows it by name, not among Redis's in "*".
+	{"io-engine", "", enumOf(ioEngines...), immutable | hidden, ioEngines[0]},
 	{"io-threads", "", intRange(1, 128), immutable | inert, "1"},
 	{"io-threads-do-reads", "", yesNo, immutable | inert, "no"},
 	{"jemalloc-bg-thread", "", yesNo, inert, "yes"},
@@ -382,6 +390,7 @@ var afterSet = map[string]func(cfg *Config){
 	"loglevel": func(cfg *Config) {
 		cfg.logLevel.Store(int32(slices.Index(logLevelNames, cfg.LogLevel)))
 	},
+	"client-query-buffer-limit": func(cfg *Config) { cfg.queryLimit.Store(cfg.ClientQueryBufferLimit) },
 }
 
 // paramEntry is a name CONFIG knows: a parameter's name or its alias.
@@ -1148,7 +1157,7 @@ func (dirType) parse(cfg *Config, args []string) (any, string) {
 	case !st.IsDir():
 		return nil, strerror(syscall.ENOTDIR)
 	}
-	if err := syscall.Access(path, 1 /* X_OK */); err != nil {
+	if err := dirSearchable(path); err != nil {
 		return nil, strerror(err)
 	}
 	if path, err = filepath.EvalSymlinks(path); err != nil {

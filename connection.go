@@ -38,7 +38,7 @@ func cmdReset(c *Client, args [][]byte) {
 	c.name = ""
 	c.replyOff, c.replySkip, c.skipThis = false, false, false
 	c.noEvict, c.noTouch = false, false
-	c.authenticated = c.srv.cfg.RequirePass == ""
+	c.setAuthenticated(c.srv.cfg.RequirePass == "")
 	c.Simple("RESET")
 }
 
@@ -131,7 +131,7 @@ func (c *Client) checkPassword(user, pass []byte) bool {
 		c.Error(errWrongPass)
 		return false
 	}
-	c.authenticated = true
+	c.setAuthenticated(true)
 	return true
 }
 

@@ -26,6 +26,29 @@ import (
 	"respd/internal/aof"
 )
 
+// TestMain runs the suite on the engine RESPD_IO_ENGINE names, when set
+// (.ci/run's second pass: redcon on Linux), by making it io-engine's
+// default for every server the tests start, in-process or built.
+func TestMain(m *testing.M) {
+	if engine := os.Getenv("RESPD_IO_ENGINE"); engine != "" {
+		i := slices.IndexFunc(params, func(p *param) bool { return p.name == "io-engine" })
+		params[i].def = engine
+	}
+	os.Exit(m.Run())
+}
+
+// testEngine is the engine the suite runs on.
+func testEngine() string { return defaultConfig().IOEngine }
+
+// epollOnly skips a test of what only the epoll engine does: why says
+// what the engine the suite runs on does instead.
+func epollOnly(t testing.TB, why string) {
+	t.Helper()
+	if e := testEngine(); e != "epoll" {
+		t.Skipf("the %s engine %s", e, why)
+	}
+}
+
 // startServer runs respd in-process on a free port for the test's lifetime
 // and returns its address. args are redis-server style: an optional config
 // file first, then flags.
@@ -265,6 +288,8 @@ func runProc(t *testing.T, prefix []string, bin, dir string, args ...string) *se
 	argv := append(append(append([]string{}, prefix...), bin, "--port", port, "--bind", "127.0.0.1", "--dir", dir), args...)
 	if filepath.Base(bin) == "redis-server" {
 		argv = append(argv, "--daemonize", "no")
+	} else {
+		argv = append(argv, "--io-engine", testEngine())
 	}
 	p := &serverProc{addr: "127.0.0.1:" + port, cmd: exec.Command(argv[0], argv[1:]...), done: make(chan struct{})}
 	p.cmd.Dir = dir

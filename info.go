@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"respd/internal/keyspace"
@@ -82,16 +81,14 @@ func infoLine(b *strings.Builder, key string, value any) {
 func (s *Server) infoServer(b *strings.Builder) {
 	exe, _ := os.Executable()
 	uptime := time.Since(s.startedAt)
-	var uts syscall.Utsname
-	syscall.Uname(&uts)
 	infoLine(b, "redis_version", redisVersion)
 	infoLine(b, "redis_git_sha1", "00000000")
 	infoLine(b, "redis_git_dirty", 0)
 	infoLine(b, "redis_build_id", "0")
 	infoLine(b, "redis_mode", "standalone")
-	infoLine(b, "os", "Linux "+utsString(uts.Release[:])+" "+utsString(uts.Machine[:]))
-	infoLine(b, "arch_bits", 64)
-	infoLine(b, "multiplexing_api", "epoll")
+	infoLine(b, "os", osDescription())
+	infoLine(b, "arch_bits", strconv.IntSize)
+	infoLine(b, "multiplexing_api", multiplexingAPI)
 	infoLine(b, "go_version", runtime.Version())
 	infoLine(b, "process_id", os.Getpid())
 	infoLine(b, "process_supervised", "no")
@@ -106,17 +103,6 @@ func (s *Server) infoServer(b *strings.Builder) {
 	infoLine(b, "executable", exe)
 	infoLine(b, "config_file", s.cfg.File)
 	infoLine(b, "io_threads_active", 0)
-}
-
-func utsString(field []int8) string {
-	var sb strings.Builder
-	for _, ch := range field {
-		if ch == 0 {
-			break
-		}
-		sb.WriteByte(byte(ch))
-	}
-	return sb.String()
 }
 
 func (s *Server) infoClients(b *strings.Builder) {
@@ -309,11 +295,12 @@ func (s *Server) infoStats(b *strings.Builder) {
 }
 
 func (s *Server) infoCPU(b *strings.Builder) {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	tv := func(t syscall.Timeval) string { return fmt.Sprintf("%d.%06d", t.Sec, t.Usec) }
-	infoLine(b, "used_cpu_sys", tv(ru.Stime))
-	infoLine(b, "used_cpu_user", tv(ru.Utime))
+	sys, user := cpuTimes()
+	seconds := func(d time.Duration) string {
+		return fmt.Sprintf("%d.%06d", int64(d/time.Second), int64(d%time.Second/time.Microsecond))
+	}
+	infoLine(b, "used_cpu_sys", seconds(sys))
+	infoLine(b, "used_cpu_user", seconds(user))
 	infoLine(b, "used_cpu_sys_children", "0.000000")
 	infoLine(b, "used_cpu_user_children", "0.000000")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -93,17 +94,14 @@ func (s *Server) Port() int { return s.listeners[0].Addr().(*net.TCPAddr).Port }
 // peer: with protected-mode yes and no password for the default user,
 // Redis 7.0 serves only loopback clients (127.0.0.0/8 and ::1), whatever
 // the bind list.
-func (s *Server) protectedFrom(peer syscall.Sockaddr) bool {
+func (s *Server) protectedFrom(peer netip.Addr) bool {
 	if s.cfg.RequirePass != "" || !s.cfg.ProtectedMode {
 		return false
 	}
-	switch a := peer.(type) {
-	case *syscall.SockaddrInet4:
-		return a.Addr[0] != 127
-	case *syscall.SockaddrInet6:
-		return a.Addr != [16]byte{15: 1}
+	if peer.Is4() {
+		return peer.As4()[0] != 127
 	}
-	return false
+	return peer != netip.IPv6Loopback()
 }
 
 // reservedFDs are the descriptors Redis keeps beside its clients (the
@@ -116,13 +114,12 @@ const reservedFDs = 32
 // logs it. It fails only when the limit leaves no room for one client.
 func (s *Server) fitOpenFilesLimit() error {
 	want := uint64(s.cfg.MaxClients) + reservedFDs
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+	old, err := openFilesLimit()
+	if err != nil {
 		s.warnf("Unable to obtain the current NOFILE limit (%s), assuming 1024 and setting the max clients configuration accordingly.", strerror(err))
 		s.cfg.MaxClients = 1024 - reservedFDs
 		return nil
 	}
-	old := lim.Cur
 	if old >= want {
 		return nil
 	}
@@ -131,7 +128,7 @@ func (s *Server) fitOpenFilesLimit() error {
 	var setErr error
 	best := want
 	for best > old {
-		if setErr = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: best, Max: best}); setErr == nil {
+		if setErr = setOpenFilesLimit(best); setErr == nil {
 			break
 		}
 		if best < 16 {

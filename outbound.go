@@ -3,25 +3,26 @@ package main
 import (
 	"errors"
 	"io"
+	"net"
 	"strconv"
-	"syscall"
 	"unsafe"
 
 	"github.com/tidwall/redcon"
 )
 
 // outbound is a client's output, as Redis's reply buffer and reply list.
-// Replies are encoded into buf, which the loop's pool lends the client
-// until the end of its turn, so an idle client holds no reply buffer (Redis
-// gives each 16 KiB, which its cron shrinks to 1 KiB). Flush sends them;
-// what the socket does not take waits in blocks filled to the brim (sent
-// on EPOLLOUT), where large replies go straight, so unread replies cost
-// little more than their bytes, and a replica far behind costs neither
-// copying of what is queued nor one huge allocation.
+// Replies are encoded into buf, which the epoll engine's pool lends the
+// client until the end of its turn, so an idle client holds no reply
+// buffer (Redis gives each 16 KiB, which its cron shrinks to 1 KiB). Flush
+// sends them; what the socket does not take waits in blocks filled to the
+// brim (sent when it is writable again), where large replies go straight,
+// so unread replies cost little more than their bytes, and a replica far
+// behind costs neither copying of what is queued nor one huge allocation.
 type outbound struct {
-	fd    int
-	sink  io.Writer // instead of fd: a client without a socket
-	stats *stats
+	// sock takes the bytes; nil for the redcon engine, which takes them
+	// from the queue and writes them without the data lock (take).
+	sock  socket
+	stats *stats      // nil: not counted in the server's network totals
 	pool  *bufferPool // nil: buf is the client's own
 	buf   []byte      // this turn's replies
 	peak  int         // the most bytes buf held at a Flush (CLIENT LIST rbp)
@@ -29,7 +30,10 @@ type outbound struct {
 	blocks [][]byte // queued output; blocks[0][sent:] goes first
 	sent   int
 	queued int // bytes queued
-	err    error
+	// taken is what take handed a writer and is not written yet, in
+	// takenBufs buffers.
+	taken, takenBufs int
+	err              error
 }
 
 const (
@@ -45,14 +49,38 @@ const (
 
 var errClosed = errors.New("connection closed")
 
+// socket is where an outbound's bytes go: write and writev take what they
+// can now, without blocking, and say how much; an error ends the client.
+type socket interface {
+	write(p []byte) (int, error)
+	writev(bufs [][]byte) (int, error)
+}
+
 // newOutbound is the output of a client's socket.
-func newOutbound(fd int, stats *stats, pool *bufferPool) *outbound {
-	return &outbound{fd: fd, stats: stats, pool: pool}
+func newOutbound(sock socket, stats *stats, pool *bufferPool) *outbound {
+	return &outbound{sock: sock, stats: stats, pool: pool}
 }
 
 // sinkOutbound is the output of a client without a socket (the AOF's, the
 // master's, a test's): w gets what it is sent.
-func sinkOutbound(w io.Writer) *outbound { return &outbound{fd: -1, sink: w} }
+func sinkOutbound(w io.Writer) *outbound { return &outbound{sock: sink{w}} }
+
+// sink is a socket that is an io.Writer: it takes everything.
+type sink struct{ w io.Writer }
+
+func (s sink) write(p []byte) (int, error) { return s.w.Write(p) }
+
+func (s sink) writev(bufs [][]byte) (int, error) {
+	written := 0
+	for _, b := range bufs {
+		n, err := s.w.Write(b)
+		written += n
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
 
 // ---- Encoding replies, as redcon's Writer (the same bytes)
 
@@ -175,8 +203,9 @@ func (o *outbound) Write(p []byte) (int, error) {
 
 // ---- The queue
 
-// unsent is the number of bytes waiting for the socket.
-func (o *outbound) unsent() int { return o.queued }
+// unsent is the number of bytes waiting for the socket, being written
+// included.
+func (o *outbound) unsent() int { return o.queued + o.taken }
 
 // enqueue copies p to the end of the queue.
 func (o *outbound) enqueue(p []byte) {
@@ -238,89 +267,55 @@ func (o *outbound) consume(n int) {
 
 // send writes as much of p as the socket takes now.
 func (o *outbound) send(p []byte) int {
-	if o.sink != nil {
-		return o.sinkWrite(p)
-	}
-	written := 0
-	for written < len(p) {
-		n, err := rawWrite(o.fd, p[written:])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err == syscall.EAGAIN {
-			break
-		}
-		if err != nil {
-			o.err = err
-			break
-		}
-		written += n
-	}
-	o.stats.netOutput.Add(int64(written))
-	return written
-}
-
-// sendv is send for up to 16 buffers at once, with writev.
-func (o *outbound) sendv(bufs [][]byte) int {
-	if o.sink != nil {
-		written := 0
-		for _, b := range bufs {
-			written += o.sinkWrite(b)
-		}
-		return written
-	}
-	written := 0
-	for {
-		var iov [16]syscall.Iovec
-		n := 0
-		for _, b := range bufs {
-			if len(b) > 0 {
-				iov[n].Base = &b[0]
-				iov[n].SetLen(len(b))
-				n++
-			}
-		}
-		if n == 0 {
-			break
-		}
-		done, err := rawWritev(o.fd, iov[:n])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			if err != syscall.EAGAIN {
-				o.err = err
-			}
-			break
-		}
-		written += done
-		for done > 0 {
-			k := min(done, len(bufs[0]))
-			bufs[0], done = bufs[0][k:], done-k
-			if len(bufs[0]) == 0 {
-				bufs = bufs[1:]
-			}
-		}
-	}
-	o.stats.netOutput.Add(int64(written))
-	return written
-}
-
-func (o *outbound) sinkWrite(p []byte) int {
-	if o.err != nil {
+	if o.sock == nil || o.err != nil {
 		return 0
 	}
-	n, err := o.sink.Write(p)
-	o.err = err
+	n, err := o.sock.write(p)
+	o.account(n, err)
 	return n
 }
 
-func rawWritev(fd int, iov []syscall.Iovec) (int, error) {
-	n, _, errno := syscall.RawSyscall(syscall.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(len(iov)))
-	if errno != 0 {
-		return 0, errno
+// sendv is send for up to 16 buffers at once.
+func (o *outbound) sendv(bufs [][]byte) int {
+	if o.sock == nil || o.err != nil {
+		return 0
 	}
-	return int(n), nil
+	n, err := o.sock.writev(bufs)
+	o.account(n, err)
+	return n
+}
+
+func (o *outbound) account(n int, err error) {
+	o.err = err
+	if o.stats != nil {
+		o.stats.netOutput.Add(int64(n))
+	}
+}
+
+// take hands everything unsent to a writer that works without the data
+// lock (the redcon engine), which gives buf, the pool's, back with
+// giveBack.
+func (o *outbound) take() (bufs net.Buffers, buf []byte) {
+	if o.queued > 0 {
+		bufs = append(bufs, o.blocks...)
+		bufs[0] = bufs[0][o.sent:]
+	}
+	if len(o.buf) > 0 {
+		o.peak = max(o.peak, len(o.buf))
+		buf = o.buf
+		bufs = append(bufs, buf)
+	}
+	o.taken, o.takenBufs = o.queued+len(o.buf), len(bufs)
+	o.blocks, o.sent, o.queued, o.buf = nil, 0, 0, nil
+	return bufs, buf
+}
+
+// giveBack returns a buffer take handed out, once written, to the pool.
+func (o *outbound) giveBack(buf []byte) {
+	o.taken, o.takenBufs = 0, 0
+	if o.pool != nil {
+		o.pool.put(buf)
+	}
 }
 
 // release drops the client's output (it is gone): the buffer goes back to
@@ -347,7 +342,8 @@ func (o *outbound) memory() (obl, oll, omem, rbs, rbp int) {
 	for _, b := range o.blocks {
 		omem += cap(b)
 	}
-	return len(o.buf), len(o.blocks), omem, cap(o.buf), max(o.peak, len(o.buf))
+	// What a writer has taken counts as queued until it is written.
+	return len(o.buf), len(o.blocks) + o.takenBufs, omem + o.taken, cap(o.buf), max(o.peak, len(o.buf))
 }
 
 // bufferPool lends clients the buffers their replies are encoded into for

@@ -228,16 +228,6 @@ func (s *Server) rdbHeader(aofBase bool) rdb.Header {
 	return h
 }
 
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
 func cmdSave(c *Client, args [][]byte) {
 	switch err := c.srv.save(); {
 	case err == errSnapshotBusy:

@@ -190,7 +190,7 @@ func (s *Server) flushReplication() {
 			} else {
 				c.w.WriteRaw(r.buf)
 			}
-			s.loop.touch(c)
+			s.touch(c)
 		case c.replica.state != replicaWaitBgsave:
 			c.replica.held = append(c.replica.held, r.buf...)
 		}
@@ -390,7 +390,7 @@ func (s *Server) startFullSync() {
 			c.replica.fullSyncReply = sharing.replica.fullSyncReply
 			if !c.replica.oldSync {
 				c.w.WriteRaw(c.replica.fullSyncReply)
-				s.loop.touch(c)
+				s.touch(c)
 			}
 		}
 		s.logf("Waiting for end of BGSAVE for SYNC")
@@ -413,7 +413,7 @@ func (s *Server) startFullSync() {
 		c.replica.fullSyncReply = []byte(fmt.Sprintf("+FULLRESYNC %s %d\r\n", s.repl.id, s.repl.offset))
 		if !c.replica.oldSync {
 			c.w.WriteRaw(c.replica.fullSyncReply)
-			s.loop.touch(c)
+			s.touch(c)
 		}
 	}
 	if diskless {
@@ -460,12 +460,12 @@ func (s *Server) sendSnapshot(snap *keyspace.Snapshot, format snapshotFormat, ta
 	for _, c := range targets {
 		if !c.closing && s.clients[c.id] == c {
 			c.w.WriteRaw(mark)
-			s.loop.touch(c)
+			s.touch(c)
 			s.replicaOnline(c, true)
 			n++
 		}
 	}
-	s.loop.wake()
+	s.engine.wake()
 	s.logf("Diskless sync to %d replica(s) done", n)
 }
 
@@ -551,10 +551,10 @@ func (s *Server) sendSyncChunk(targets []*Client, p []byte) []*Client {
 		if !backlogged || len(targets) == 0 {
 			for _, c := range targets {
 				c.w.WriteRaw(p)
-				s.loop.touch(c)
+				s.touch(c)
 			}
 			s.mu.Unlock()
-			s.loop.wake()
+			s.engine.wake()
 			return targets
 		}
 		s.mu.Unlock()
@@ -578,8 +578,8 @@ func (s *Server) replicaOnline(c *Client, diskless bool) {
 func (s *Server) sendHeld(c *Client) {
 	c.w.WriteRaw(c.replica.held)
 	c.replica.held = nil
-	s.loop.touch(c)
-	s.loop.wake()
+	s.touch(c)
+	s.engine.wake()
 }
 
 // forgetReplica drops a disconnected client from the replication lists.
@@ -630,7 +630,7 @@ func (s *Server) replicationCron() {
 			if now.Sub(c.replica.ackTime) >= time.Second {
 				c.replica.ackTime = now
 				c.w.WriteRaw([]byte("\n"))
-				s.loop.touch(c)
+				s.touch(c)
 			}
 		case replicaOnline:
 			if now.Sub(c.replica.ackTime) > timeout {
@@ -648,7 +648,7 @@ func (s *Server) replicationCron() {
 		s.logf("Replication backlog freed after %d seconds without connected replicas.", ttl)
 	}
 	if len(r.buf) > 0 || r.getAck {
-		s.loop.wake()
+		s.engine.wake()
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"respd/internal/aof"
@@ -48,10 +47,10 @@ type masterLink struct {
 	state  linkState
 	client *Client // executes the stream
 	// The connection: conn while the link goroutine connects and syncs,
-	// then fd, read by the event loop, which runs the stream like a
-	// client's requests. lost reports the end of the loop's part.
+	// then stream, read by the engine, which runs the stream like a
+	// client's requests. lost reports the end of the engine's part.
 	conn      net.Conn
-	fd        int
+	stream    masterStream
 	reader    *resp.Reader
 	lost      chan error
 	lastIO    time.Time // when bytes last came from the master
@@ -75,7 +74,7 @@ func (s *Server) startReplication(host string, port int) {
 	s.cfg.ReplicaOf = ReplicaOf{host, port}
 	s.ks.Replica = true
 	s.replicaRole.Store(true)
-	m := &masterLink{s: s, host: host, port: port, fd: -1, stop: make(chan struct{}), downSince: time.Now()}
+	m := &masterLink{s: s, host: host, port: port, stop: make(chan struct{}), downSince: time.Now()}
 	m.client = &Client{srv: s, w: sinkOutbound(io.Discard), replyOff: true, resp: 2,
 		authenticated: true, isMaster: true, lastCmd: "NULL", addr: net.JoinHostPort(host, strconv.Itoa(port))}
 	m.client.db = max(s.repl.streamDB, 0)
@@ -149,7 +148,7 @@ func (s *Server) demote() {
 	for _, c := range s.repl.waiting {
 		c.blocked = nil
 		c.Error(errUnblockedRoleChange)
-		s.loop.unblocked(c)
+		s.unblocked(c)
 	}
 	s.repl.waiting = nil
 }
@@ -493,35 +492,23 @@ func (m *masterLink) connected() {
 	m.downSince, m.lastAck, m.lastIO = time.Time{}, time.Now(), time.Now()
 }
 
-// handOver gives the synced connection to the event loop, which runs the
+// handOver gives the synced connection to the engine, which runs the
 // stream from there on, and waits until the link is lost.
 func (m *masterLink) handOver(conn net.Conn, br *bufio.Reader) error {
-	fd, err := dupFD(conn)
-	if err != nil {
-		return err
-	}
 	received, _ := br.Peek(br.Buffered())
 	s := m.s
 	s.mu.Lock()
 	if m.stopped {
 		s.mu.Unlock()
-		syscall.Close(fd)
 		return errLinkStopped
 	}
-	m.fd, m.lost, m.conn = fd, make(chan error, 1), nil
-	m.reader = resp.NewReader(fdReader{fd, &s.stats}, resp.Limits{
-		MaxBulk: s.cfg.ProtoMaxBulkLen, MaxQuery: 1<<63 - 1,
-		MaxInline: 64 << 10, MaxMultibulk: 1<<31 - 1,
-	})
-	m.reader.Prefill(received)
+	m.lost, m.conn = make(chan error, 1), nil
 	lost := m.lost
-	if err := s.loop.watch(syscall.EPOLL_CTL_ADD, fd, syscall.EPOLLIN); err != nil {
-		m.detach(err)
-	} else {
-		m.readStream() // what the handshake's reads took already
-		s.loop.wake()
-	}
+	err := s.engine.joinMaster(m, conn, received)
 	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	select {
 	case err := <-lost:
 		return err
@@ -530,26 +517,13 @@ func (m *masterLink) handOver(conn net.Conn, br *bufio.Reader) error {
 	}
 }
 
-// dupFD returns a copy of the connection's (non-blocking) socket, which
-// stays open when the connection is closed.
-func dupFD(conn net.Conn) (int, error) {
-	raw, err := conn.(*net.TCPConn).SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	fd, errno := -1, syscall.Errno(0)
-	raw.Control(func(f uintptr) {
-		var r uintptr
-		r, _, errno = syscall.Syscall(syscall.SYS_FCNTL, f, syscall.F_DUPFD_CLOEXEC, 0)
-		fd = int(r)
-	})
-	if errno != 0 {
-		return -1, errno
-	}
-	return fd, nil
+// streamLimits are the limits on the master's stream: its requests have no
+// size limit but proto-max-bulk-len.
+func (s *Server) streamLimits() resp.Limits {
+	return resp.Limits{MaxBulk: s.cfg.ProtoMaxBulkLen, MaxQuery: 1<<63 - 1, MaxInline: 64 << 10, MaxMultibulk: 1<<31 - 1}
 }
 
-// readStream reads what the master sent and executes it (event loop, lock
+// readStream reads what the master sent and executes it (engine, lock
 // held).
 func (m *masterLink) readStream() {
 	cmds, err := m.reader.ReadCommands()
@@ -562,15 +536,14 @@ func (m *masterLink) readStream() {
 	}
 }
 
-// detach ends the loop's part of the link (lock held); the link goroutine
-// reconnects.
+// detach ends the engine's part of the link (lock held); the link
+// goroutine reconnects.
 func (m *masterLink) detach(err error) {
-	if m.fd < 0 {
+	if m.stream == nil {
 		return
 	}
-	m.s.loop.watch(syscall.EPOLL_CTL_DEL, m.fd, 0)
-	syscall.Close(m.fd)
-	m.fd, m.reader = -1, nil
+	m.stream.close()
+	m.stream, m.reader = nil, nil
 	m.lost <- err
 }
 
@@ -603,10 +576,8 @@ func (m *masterLink) sendAck(offset int64) {
 	m.lastAck = time.Now()
 	ack := aof.AppendCommand(nil, [][]byte{[]byte("REPLCONF"), []byte("ACK"), itoa(offset)})
 	switch {
-	case m.fd >= 0:
-		// A few bytes on a socket the master drains: if it does not, the
-		// next ACK repeats the offset.
-		rawWrite(m.fd, ack)
+	case m.stream != nil:
+		m.stream.send(ack)
 	case m.conn != nil:
 		m.conn.SetWriteDeadline(time.Now().Add(time.Second))
 		m.conn.Write(ack)

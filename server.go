@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
+
 	"time"
 
 	"respd/internal/keyspace"
@@ -55,9 +55,12 @@ type Server struct {
 	// in it has been propagated (after a MULTI).
 	inExec, execPropagated bool
 
-	loop     *eventLoop
-	loading  loadingState
-	stopping bool // Shutdown asked the event loop to stop
+	engine  engine
+	loading loadingState
+	// touched are the clients with output to write at the end of this
+	// turn; held those whose held requests the turn's end retries.
+	touched, held []*Client
+	stopping      bool // Shutdown asked the event loop to stop
 	// closingClients were killed (CLIENT KILL, timeout) and are closed by
 	// the event loop at the end of its turn.
 	closingClients []*Client
@@ -97,18 +100,18 @@ func NewServer(cfg *Config) *Server {
 	return s
 }
 
-// Serve runs the event loop until Shutdown. With load, it loads the data
+// Serve runs the I/O engine until Shutdown. With load, it loads the data
 // meanwhile (loadAtStart), as a server process starts; without, the data
 // was loaded before (LoadData).
 func (s *Server) Serve(load bool) error {
-	loop, err := newEventLoop(s)
+	e, err := s.newEngine()
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	s.loop = loop
+	s.engine = e
 	if load {
-		// Loading begins before the loop's first turn: a request that
+		// Loading begins before the engine's first turn: a request that
 		// arrived with the first connection is answered LOADING, never
 		// run on the empty dataset the load is about to fill.
 		s.beginLoading(s.startLoadSize())
@@ -117,9 +120,7 @@ func (s *Server) Serve(load bool) error {
 		s.startServices()
 	}
 	s.mu.Unlock()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	loop.run()
+	e.run()
 	s.mu.Lock()
 	if s.repl.master != nil {
 		s.repl.master.shutdown()
@@ -173,10 +174,10 @@ func (s *Server) Shutdown() {
 	s.shutdownOnce.Do(func() {
 		s.mu.Lock()
 		s.stopping = true
-		loop := s.loop
+		e := s.engine
 		s.mu.Unlock()
-		if loop != nil {
-			loop.wake()
+		if e != nil {
+			e.wake()
 			<-s.loopDone
 		} else {
 			s.closeListeners()
@@ -215,14 +216,13 @@ func (s *Server) logAt(level int32, format string, args ...any) {
 	s.logger.Printf("%d:%c %s %c %s", os.Getpid(), role, time.Now().Format("02 Jan 2006 15:04:05.000"), logLevelMarks[level], fmt.Sprintf(format, args...))
 }
 
-// newClient registers an accepted connection.
+// newClient registers an accepted connection; the engine gives it its
+// output (c.w) and, if it parses requests itself, its reader.
 func (s *Server) newClient(fd int, addr, laddr string) *Client {
 	now := time.Now()
 	c := &Client{
 		srv:           s,
 		fd:            fd,
-		w:             newOutbound(fd, &s.stats, &s.loop.replies),
-		interest:      syscall.EPOLLIN,
 		id:            s.nextClientID.Add(1),
 		addr:          addr,
 		laddr:         laddr,
@@ -232,16 +232,20 @@ func (s *Server) newClient(fd int, addr, laddr string) *Client {
 		lastCmd:       "NULL",
 		authenticated: s.cfg.RequirePass == "",
 	}
-	c.reader = resp.NewSharedReader(fdReader{fd, &s.stats}, resp.Limits{
+	s.clients[c.id] = c
+	s.stats.connections++
+	return c
+}
+
+// requestLimits are Redis's limits on a client's requests.
+func (s *Server) requestLimits(c *Client) resp.Limits {
+	return resp.Limits{
 		MaxBulk:       s.cfg.ProtoMaxBulkLen,
 		MaxQuery:      s.cfg.ClientQueryBufferLimit,
 		MaxInline:     64 << 10,
 		MaxMultibulk:  1<<31 - 1,
 		Authenticated: func() bool { return c.authenticated },
-	}, &s.loop.scratch)
-	s.clients[c.id] = c
-	s.stats.connections++
-	return c
+	}
 }
 
 // forgetClient drops a client whose connection was closed.

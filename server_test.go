@@ -99,7 +99,7 @@ func TestWakeAfterTheLoopExited(t *testing.T) {
 		defer f.Close()
 		files = append(files, f)
 	}
-	s.loop.wake()
+	s.engine.wake()
 	for _, f := range files {
 		if info, _ := f.Stat(); info.Size() != 0 {
 			t.Fatalf("a wake wrote %d bytes to %s", info.Size(), f.Name())

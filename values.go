@@ -105,16 +105,24 @@ func writeValue(enc valueEncoder, key []byte, e *keyspace.Entry) error {
 	}
 }
 
-// debugObjectFields is what DEBUG OBJECT says of e's value besides its
-// encoding: serializedlength, and fields of the type's own that end the
-// line (Redis's lists add ql_nodes and the like).
-func debugObjectFields(e *keyspace.Entry) (serializedLength int, extra string) {
+// debugObjectExtra is what DEBUG OBJECT says of e's value after the
+// fields every type has: fields of the type's own, ending the line
+// (Redis's lists add ql_nodes and the like).
+func debugObjectExtra(e *keyspace.Entry) string {
 	switch e.Type {
 	case keyspace.TypeString:
-		return len(e.Str), ""
+		return ""
 	default:
-		panic(noCase("debugObjectFields", e))
+		panic(noCase("debugObjectExtra", e))
 	}
+}
+
+// serializedLength is the length of e's value as an RDB file would hold
+// it (DEBUG OBJECT's serializedlength), compressed or not.
+func serializedLength(e *keyspace.Entry, compress bool) int {
+	payload := rdb.NewPayload(!compress)
+	writeValue(payload, nil, e)
+	return payload.ValueLen()
 }
 
 // loadValue makes the entry, without TTL or access time, for a value

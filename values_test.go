@@ -100,9 +100,25 @@ func TestWriteValueOfString(t *testing.T) {
 	}
 }
 
-func TestDebugObjectFieldsOfString(t *testing.T) {
-	if n, extra := debugObjectFields(stringEntry("k", "hello")); n != 5 || extra != "" {
-		t.Fatalf("debugObjectFields = %d, %q", n, extra)
+// serializedlength as redis-server 7.0.15's DEBUG OBJECT gives it: a
+// length byte and the bytes, an integer's own encoding, LZF past 20 bytes.
+func TestDebugObjectOfString(t *testing.T) {
+	for _, c := range []struct {
+		value    string
+		compress bool
+		want     int
+	}{
+		{"hello", true, 6},
+		{"12345", true, 3},
+		{strings.Repeat("x", 100), true, 13},
+		{strings.Repeat("x", 100), false, 102},
+	} {
+		if got := serializedLength(stringEntry("k", c.value), c.compress); got != c.want {
+			t.Errorf("serializedLength(%.10q, compress %v) = %d, want %d", c.value, c.compress, got, c.want)
+		}
+	}
+	if extra := debugObjectExtra(stringEntry("k", "hello")); extra != "" {
+		t.Errorf("debugObjectExtra = %q", extra)
 	}
 }
 
@@ -134,12 +150,12 @@ func TestLoadValueRefusesUnservedType(t *testing.T) {
 func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
 	e := &keyspace.Entry{Key: "l", Type: keyspace.TypeList}
 	for name, call := range map[string]func(){
-		"encoding":          func() { encoding(e) },
-		"valueMemory":       func() { valueMemory(e, 5) },
-		"copyValue":         func() { copyValue(e, 0) },
-		"copyForSnapshot":   func() { copyForSnapshot(&keyspace.Entry{}, e, nil) },
-		"writeValue":        func() { writeValue(rdb.NewPayload(false), nil, e) },
-		"debugObjectFields": func() { debugObjectFields(e) },
+		"encoding":         func() { encoding(e) },
+		"valueMemory":      func() { valueMemory(e, 5) },
+		"copyValue":        func() { copyValue(e, 0) },
+		"copyForSnapshot":  func() { copyForSnapshot(&keyspace.Entry{}, e, nil) },
+		"writeValue":       func() { writeValue(rdb.NewPayload(false), nil, e) },
+		"debugObjectExtra": func() { debugObjectExtra(e) },
 	} {
 		func() {
 			defer func() {

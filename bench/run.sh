@@ -25,6 +25,7 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --no-mem           skip the memory and persistence part
   --keep             keep the temp dir (raw CSVs, logs, summary.csv)
   --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
+  --respd-args "A"   extra flags for respd only, e.g. --respd-args "--io-engine redcon"
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
                      --server-args "--appendonly yes --appendfsync always"
   --replica          give each server a replica of its own kind during the
@@ -48,11 +49,12 @@ DO_MEM=1
 KEEP=0
 TESTS=(ping set get incr mset)
 SERVER_ARGS=()
+RESPD_ARGS=()
 REPLICA=0
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --rounds|--scale|--respd-bin|--redis-bin|--mem-keys|--tests|--server-args)
+        --rounds|--scale|--respd-bin|--redis-bin|--mem-keys|--tests|--server-args|--respd-args)
             [[ $# -ge 2 ]] || { echo "$1 needs a value" >&2; exit 2; } ;;&
         --rounds)    ROUNDS="$2"; shift 2 ;;
         --quick)     QUICK=1; shift ;;
@@ -65,6 +67,7 @@ while [[ $# -gt 0 ]]; do
         --keep)      KEEP=1; shift ;;
         --tests)     read -r -a TESTS <<<"$2"; shift 2 ;;
         --server-args) read -r -a SERVER_ARGS <<<"$2"; shift 2 ;;
+        --respd-args)  read -r -a RESPD_ARGS <<<"$2"; shift 2 ;;
         --replica)   REPLICA=1; shift ;;
         -h|--help)   usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -163,6 +166,7 @@ fi
 start_server() {  # name [flags...]
     local name=$1 port=${PORT[$1]} i
     shift
+    [[ $name == respd* ]] && set -- "${RESPD_ARGS[@]}" "$@"
     mkdir -p "$TMP/run-$name"
     (cd "$TMP/run-$name" && exec "${PIN_SRV[@]}" "${BIN[$name]}" \
         --port "$port" --save '' --appendonly no "${SERVER_ARGS[@]}" "$@") >>"$TMP/$name.log" 2>&1 &

@@ -34,6 +34,11 @@ func (p *Payload) String(key, value []byte, expireMs int64) error {
 	return nil
 }
 
+// ValueLen is the length of the value as an RDB file holds it, without
+// its type byte: Redis's rdbSavedObjectLen (DEBUG OBJECT's
+// serializedlength).
+func (p *Payload) ValueLen() int { return len(p.enc.buf) - 1 }
+
 // Bytes ends the payload, after its one value, with the RDB version and
 // the checksum, and returns it.
 func (p *Payload) Bytes() []byte {

@@ -517,3 +517,21 @@ func (rd *Reader) parseInline(b []byte) (n int, ok bool, err error) {
 func (rd *Reader) authenticated() bool {
 	return rd.limits.Authenticated == nil || rd.limits.Authenticated()
 }
+
+// Check applies the limits to a request another parser read (redcon's),
+// after the fact, with the errors the Reader gives while parsing: the
+// arguments of an unauthenticated client, and proto-max-bulk-len.
+func (l Limits) Check(args [][]byte, authenticated bool) *Error {
+	if len(args) > 10 && !authenticated {
+		return protoErr("unauthenticated multibulk length")
+	}
+	for _, a := range args {
+		switch {
+		case int64(len(a)) > l.MaxBulk:
+			return protoErr("invalid bulk length")
+		case len(a) > 16384 && !authenticated:
+			return protoErr("unauthenticated bulk length")
+		}
+	}
+	return nil
+}

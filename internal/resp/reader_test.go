@@ -114,6 +114,39 @@ func TestUnauthenticatedLimits(t *testing.T) {
 	}
 }
 
+// Check gives a request parsed elsewhere the errors the Reader gives.
+func TestLimitsCheck(t *testing.T) {
+	limits := testLimits
+	limits.MaxBulk = 20
+	for _, c := range []struct {
+		args []string
+		auth bool
+		want string
+	}{
+		{[]string{"GET", "k"}, false, ""},
+		{make([]string, 11), false, "ERR Protocol error: unauthenticated multibulk length"},
+		{make([]string, 11), true, ""},
+		{[]string{"SET", "k", strings.Repeat("v", 21)}, true, "ERR Protocol error: invalid bulk length"},
+		{[]string{"SET", "k", strings.Repeat("v", 20)}, true, ""},
+	} {
+		args := make([][]byte, len(c.args))
+		for i, a := range c.args {
+			args[i] = []byte(a)
+		}
+		got := ""
+		if err := limits.Check(args, c.auth); err != nil {
+			got = err.Msg
+		}
+		if got != c.want {
+			t.Errorf("Check(%d args, auth %v) = %q, want %q", len(args), c.auth, got, c.want)
+		}
+	}
+	limits.MaxBulk = 1 << 20
+	if err := limits.Check([][]byte{make([]byte, 16385)}, false); err == nil || err.Msg != "ERR Protocol error: unauthenticated bulk length" {
+		t.Errorf("16385-byte argument unauthenticated: %v", err)
+	}
+}
+
 func TestQueryLimitClosesSilently(t *testing.T) {
 	limits := testLimits
 	limits.MaxQuery = 10

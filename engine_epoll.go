@@ -1,12 +1,13 @@
+//go:build linux
+
 package main
 
 import (
-	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -16,8 +17,8 @@ import (
 	"respd/internal/resp"
 )
 
-// The network event loop: one goroutine, locked to its OS thread, owns
-// every client socket, as Redis's ae loop does. Each turn it waits in
+// The epoll engine: one goroutine, locked to its OS thread, owns every
+// client socket, as Redis's ae loop does. Each turn it waits in
 // epoll, then — holding the data lock — reads what arrived, runs the
 // complete requests, and writes all replies, one read and one write system
 // call per client per turn. Measured on this machine, a goroutine per
@@ -25,10 +26,18 @@ import (
 // netpoller (an extra EAGAIN read and a park/unpark per batch), which put
 // pipelined small-value throughput at 0.65× Redis's.
 
-// errWouldBlock: the socket has no more input for now.
-var errWouldBlock = errors.New("would block")
+// The io-engine parameter's values here, the default first.
+var ioEngines = []string{"epoll", "redcon"}
 
-type eventLoop struct {
+// newEngine starts the engine io-engine names.
+func (s *Server) newEngine() (engine, error) {
+	if s.cfg.IOEngine == "redcon" {
+		return newRedconEngine(s), nil
+	}
+	return newEpollEngine(s)
+}
+
+type epollEngine struct {
 	s    *Server
 	epfd int
 	lfds []int // the listening sockets (owned by s.listeners)
@@ -42,11 +51,10 @@ type eventLoop struct {
 	// (EMFILE): closed, it lets accept take a connection to turn away.
 	spare   int
 	clients map[int]*Client
-	// touched are the clients with replies to write this turn; paused are
-	// those whose remaining requests wait for CLIENT PAUSE to end.
-	touched []*Client
-	paused  []*Client
-	events  []syscall.EpollEvent
+	// master is the socket of the link to our master once it is synced
+	// (-1 without one); its stream is read like a client's requests.
+	master int
+	events []syscall.EpollEvent
 	// The buffers clients read into and encode replies into, lent for a
 	// turn: an idle client holds neither.
 	scratch resp.Scratch
@@ -55,8 +63,8 @@ type eventLoop struct {
 	collecting atomic.Bool
 }
 
-func newEventLoop(s *Server) (*eventLoop, error) {
-	l := &eventLoop{s: s, clients: map[int]*Client{}, events: make([]syscall.EpollEvent, 256)}
+func newEpollEngine(s *Server) (*epollEngine, error) {
+	l := &epollEngine{s: s, clients: map[int]*Client{}, master: -1, events: make([]syscall.EpollEvent, 256)}
 	for _, ln := range s.listeners {
 		raw, err := ln.SyscallConn()
 		if err != nil {
@@ -85,12 +93,12 @@ func newEventLoop(s *Server) (*eventLoop, error) {
 	return l, nil
 }
 
-func (l *eventLoop) watch(op, fd int, events uint32) error {
+func (l *epollEngine) watch(op, fd int, events uint32) error {
 	return syscall.EpollCtl(l.epfd, op, fd, &syscall.EpollEvent{Events: events, Fd: int32(fd)})
 }
 
 // wake makes the loop take a turn soon; any goroutine may call it.
-func (l *eventLoop) wake() {
+func (l *epollEngine) wake() {
 	l.wakeMu.Lock()
 	defer l.wakeMu.Unlock()
 	if l.wakefd >= 0 {
@@ -100,7 +108,9 @@ func (l *eventLoop) wake() {
 }
 
 // run serves until the server shuts down.
-func (l *eventLoop) run() {
+func (l *epollEngine) run() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	for {
 		// Poll without blocking first: a busy loop never enters the Go
 		// scheduler's syscall path, only an idle one does.
@@ -122,7 +132,7 @@ func (l *eventLoop) run() {
 			case fd == l.wakefd:
 				var buf [8]byte
 				syscall.Read(l.wakefd, buf[:])
-			case l.s.repl.master != nil && fd == l.s.repl.master.fd:
+			case fd == l.master:
 				l.s.repl.master.readStream()
 			default:
 				c := l.clients[fd]
@@ -143,10 +153,7 @@ func (l *eventLoop) run() {
 				}
 			}
 		}
-		l.resumePaused()
-		for _, c := range l.s.beforeSleep() {
-			l.unblocked(c)
-		}
+		l.s.endTurn(l.read)
 		l.flush()
 		stopping := l.s.stopping
 		if stopping {
@@ -167,18 +174,10 @@ func (l *eventLoop) run() {
 	}
 }
 
-// timeoutMs is how long epoll may wait: until a CLIENT PAUSE ends if
-// clients wait for it, or a WAIT times out; else until woken.
-func (l *eventLoop) timeoutMs() int {
-	l.s.mu.Lock()
-	defer l.s.mu.Unlock()
-	var next time.Time
-	if len(l.paused) > 0 {
-		next = time.Unix(0, l.s.pauseUntil.Load())
-	}
-	if d := l.s.nextWaitDeadline(); !d.IsZero() && (next.IsZero() || d.Before(next)) {
-		next = d
-	}
+// timeoutMs is how long epoll may wait: until the core's next deadline,
+// else until woken.
+func (l *epollEngine) timeoutMs() int {
+	next := locked(l.s, l.s.nextDeadline)
 	if next.IsZero() {
 		return -1
 	}
@@ -188,7 +187,7 @@ func (l *eventLoop) timeoutMs() int {
 // accept takes every connection pending on the listening socket lfd,
 // turning away, as Redis does, one past maxclients and, in protected mode,
 // one from another host.
-func (l *eventLoop) accept(lfd int) {
+func (l *epollEngine) accept(lfd int) {
 	for {
 		fd, sa, err := syscall.Accept4(lfd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
 		if err == syscall.EMFILE || err == syscall.ENFILE {
@@ -205,13 +204,16 @@ func (l *eventLoop) accept(lfd int) {
 			l.reject(fd, errMaxClients)
 			continue
 		}
-		if l.s.protectedFrom(sa) {
+		if l.s.protectedFrom(sockaddrAddr(sa).Addr()) {
 			l.reject(fd, errDenied)
 			continue
 		}
 		syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_NODELAY, 1)
 		local, _ := syscall.Getsockname(fd)
 		c := l.s.newClient(fd, sockaddrString(sa), sockaddrString(local))
+		c.w = newOutbound(fdSocket{fd}, &l.s.stats, &l.replies)
+		c.reader = resp.NewSharedReader(fdReader{fd, &l.s.stats}, l.s.requestLimits(c), &l.scratch)
+		c.interest = syscall.EPOLLIN
 		if err := l.watch(syscall.EPOLL_CTL_ADD, fd, syscall.EPOLLIN); err != nil {
 			syscall.Close(fd)
 			delete(l.s.clients, c.id)
@@ -222,7 +224,7 @@ func (l *eventLoop) accept(lfd int) {
 }
 
 // reject answers a connection it turns away with msg and closes it.
-func (l *eventLoop) reject(fd int, msg string) {
+func (l *epollEngine) reject(fd int, msg string) {
 	rawWrite(fd, []byte(msg))
 	syscall.Close(fd)
 	l.s.stats.rejectedConns++
@@ -233,7 +235,7 @@ func (l *eventLoop) reject(fd int, msg string) {
 // maxclients: left in the backlog, it would wake the loop again at once,
 // and its client would wait for an answer that never comes. It reports
 // whether one was turned away.
-func (l *eventLoop) turnAwayOne(lfd int) bool {
+func (l *epollEngine) turnAwayOne(lfd int) bool {
 	syscall.Close(l.spare)
 	fd, _, err := syscall.Accept4(lfd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
 	if err == nil {
@@ -244,13 +246,13 @@ func (l *eventLoop) turnAwayOne(lfd int) bool {
 }
 
 // read takes what a client sent and runs its complete requests.
-func (l *eventLoop) read(c *Client) {
+func (l *epollEngine) read(c *Client) {
 	if c.closing || len(c.pending) > 0 {
 		return
 	}
 	// One read per turn; epoll reports the socket again if more is there.
 	cmds, err := c.reader.ReadCommands()
-	l.runRequests(c, cmds)
+	l.s.runRequests(c, cmds)
 	if len(c.pending) > 0 {
 		// Other clients' reads must not overwrite them.
 		c.pending = c.reader.Retain(c.pending)
@@ -261,83 +263,13 @@ func (l *eventLoop) read(c *Client) {
 			c.w.WriteError(perr.Msg)
 		}
 		c.closing = true
-		l.touch(c)
-	}
-}
-
-// runRequests executes requests in order; when CLIENT PAUSE holds one, it and the
-// rest wait in c.pending (their arguments stay valid: the client's socket
-// is not read until they have run).
-func (l *eventLoop) runRequests(c *Client, cmds [][][]byte) {
-	now := l.s.now()
-	for i, args := range cmds {
-		if c.closing || l.s.stopping {
-			return
-		}
-		if l.s.pausedFor(c, args) {
-			c.pending = cmds[i:]
-			c.paused = true
-			l.paused = append(l.paused, c)
-			l.touch(c) // stop reading it until it resumes
-			return
-		}
-		now = l.s.dispatchAt(c, args, now)
-		l.touch(c)
-		if c.blocked != nil {
-			// The rest waits, unread, until the command unblocks.
-			c.pending = cmds[i+1:]
-			return
-		}
-	}
-}
-
-// unblocked resumes a client whose blocking command has replied.
-func (l *eventLoop) unblocked(c *Client) {
-	l.touch(c)
-	if len(c.pending) > 0 {
-		l.paused = append(l.paused, c)
-		l.wake()
-	}
-}
-
-// resumePaused retries the requests held by CLIENT PAUSE (run holds them
-// again while the pause lasts), then reads what arrived meanwhile.
-func (l *eventLoop) resumePaused() {
-	waiting := l.paused
-	l.paused = nil
-	for _, c := range waiting {
-		if l.clients[c.fd] != c {
-			continue
-		}
-		cmds := c.pending
-		c.pending, c.paused = nil, false
-		l.runRequests(c, cmds)
-		if len(c.pending) == 0 && !c.closing {
-			l.read(c)
-		}
-	}
-}
-
-func (l *eventLoop) touch(c *Client) {
-	if !c.touched {
-		c.touched = true
-		l.touched = append(l.touched, c)
+		l.s.touch(c)
 	}
 }
 
 // flush writes this turn's replies and closes the clients that are done.
-func (l *eventLoop) flush() {
-	for _, c := range l.touched {
-		c.touched = false
-		if l.clients[c.fd] != c {
-			continue
-		}
-		if err := c.w.Flush(); err != nil {
-			c.closing = true
-		}
-		l.updateInterest(c)
-	}
-	l.touched = l.touched[:0]
+func (l *epollEngine) flush() {
+	l.s.eachTouched(l.write)
 	for _, c := range l.s.closingClients {
 		if l.clients[c.fd] == c {
 			l.close(c)
@@ -346,8 +278,19 @@ func (l *eventLoop) flush() {
 	l.s.closingClients = l.s.closingClients[:0]
 }
 
+// write sends a client's output of this turn.
+func (l *epollEngine) write(c *Client) {
+	if l.clients[c.fd] != c {
+		return
+	}
+	if err := c.w.Flush(); err != nil {
+		c.closing = true
+	}
+	l.updateInterest(c)
+}
+
 // writePending sends replies the socket could not take earlier.
-func (l *eventLoop) writePending(c *Client) {
+func (l *epollEngine) writePending(c *Client) {
 	if err := c.w.writePending(); err != nil {
 		c.closing = true
 	}
@@ -356,7 +299,7 @@ func (l *eventLoop) writePending(c *Client) {
 
 // updateInterest asks epoll for writability while replies wait, and closes
 // a closing client once its replies are out.
-func (l *eventLoop) updateInterest(c *Client) {
+func (l *epollEngine) updateInterest(c *Client) {
 	if c.closing && (c.w.unsent() == 0 || c.w.err != nil) {
 		l.close(c)
 		return
@@ -377,7 +320,7 @@ func (l *eventLoop) updateInterest(c *Client) {
 	}
 }
 
-func (l *eventLoop) close(c *Client) {
+func (l *epollEngine) close(c *Client) {
 	delete(l.clients, c.fd)
 	syscall.Close(c.fd)
 	freed := c.w.release() + c.reader.Size()
@@ -395,7 +338,7 @@ func (l *eventLoop) close(c *Client) {
 // was freed), so only after a second cycle does it return the pages to the
 // OS, within seconds; debug.FreeOSMemory would return them at once, but
 // all the heap's free pages with them, to be faulted in again.
-func (l *eventLoop) collectAfter(freed int) {
+func (l *epollEngine) collectAfter(freed int) {
 	if freed < 1<<20 || uint64(freed) < usedMemory()/4 || !l.collecting.CompareAndSwap(false, true) {
 		return
 	}
@@ -428,6 +371,125 @@ func (r fdReader) Read(p []byte) (int, error) {
 		r.stats.netInput.Add(int64(n))
 		return n, nil
 	}
+}
+
+// joinMaster reads the master's stream in the loop, from a copy of the
+// connection's socket (Go's poller keeps the original).
+func (l *epollEngine) joinMaster(m *masterLink, conn net.Conn, received []byte) error {
+	fd, err := dupFD(conn)
+	if err != nil {
+		return err
+	}
+	if err := l.watch(syscall.EPOLL_CTL_ADD, fd, syscall.EPOLLIN); err != nil {
+		syscall.Close(fd)
+		return err
+	}
+	m.reader = resp.NewReader(fdReader{fd, &l.s.stats}, l.s.streamLimits())
+	m.reader.Prefill(received)
+	m.stream = epollMasterStream{l, fd}
+	l.master = fd
+	m.readStream() // what the handshake's reads took already
+	l.wake()
+	return nil
+}
+
+// epollMasterStream is the master's socket, in the loop.
+type epollMasterStream struct {
+	l  *epollEngine
+	fd int
+}
+
+// send: a few bytes on a socket the master drains.
+func (m epollMasterStream) send(p []byte) { rawWrite(m.fd, p) }
+
+func (m epollMasterStream) close() {
+	m.l.watch(syscall.EPOLL_CTL_DEL, m.fd, 0)
+	syscall.Close(m.fd)
+	m.l.master = -1
+}
+
+// dupFD returns a copy of the connection's (non-blocking) socket, which
+// stays open when the connection is closed.
+func dupFD(conn net.Conn) (int, error) {
+	raw, err := conn.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd, errno := -1, syscall.Errno(0)
+	raw.Control(func(f uintptr) {
+		var r uintptr
+		r, _, errno = syscall.Syscall(syscall.SYS_FCNTL, f, syscall.F_DUPFD_CLOEXEC, 0)
+		fd = int(r)
+	})
+	if errno != 0 {
+		return -1, errno
+	}
+	return fd, nil
+}
+
+// fdSocket is a client's non-blocking socket, written with raw system
+// calls.
+type fdSocket struct{ fd int }
+
+func (s fdSocket) write(p []byte) (int, error) {
+	written := 0
+	for written < len(p) {
+		n, err := rawWrite(s.fd, p[written:])
+		switch err {
+		case nil:
+			written += n
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			return written, nil
+		default:
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+func (s fdSocket) writev(bufs [][]byte) (int, error) {
+	written := 0
+	for {
+		var iov [16]syscall.Iovec
+		n := 0
+		for _, b := range bufs {
+			if len(b) > 0 && n < len(iov) {
+				iov[n].Base = &b[0]
+				iov[n].SetLen(len(b))
+				n++
+			}
+		}
+		if n == 0 {
+			return written, nil
+		}
+		done, err := rawWritev(s.fd, iov[:n])
+		switch err {
+		case nil:
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return written, nil
+		default:
+			return written, err
+		}
+		written += done
+		for done > 0 {
+			k := min(done, len(bufs[0]))
+			bufs[0], done = bufs[0][k:], done-k
+			if len(bufs[0]) == 0 {
+				bufs = bufs[1:]
+			}
+		}
+	}
+}
+
+func rawWritev(fd int, iov []syscall.Iovec) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(len(iov)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
 }
 
 // The loop's reads, writes and polls never block (the sockets are
@@ -465,13 +527,21 @@ func epollWaitNow(epfd int, events []syscall.EpollEvent) (int, error) {
 	return int(n), nil
 }
 
-// sockaddrString formats a socket address as Go's net package does.
-func sockaddrString(sa syscall.Sockaddr) string {
+// sockaddrAddr is a socket's IP address and port.
+func sockaddrAddr(sa syscall.Sockaddr) netip.AddrPort {
 	switch a := sa.(type) {
 	case *syscall.SockaddrInet4:
-		return net.JoinHostPort(net.IP(a.Addr[:]).String(), strconv.Itoa(a.Port))
+		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port))
 	case *syscall.SockaddrInet6:
-		return net.JoinHostPort(net.IP(a.Addr[:]).String(), strconv.Itoa(a.Port))
+		return netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port))
+	}
+	return netip.AddrPort{}
+}
+
+// sockaddrString formats a socket address as Go's net package does.
+func sockaddrString(sa syscall.Sockaddr) string {
+	if a := sockaddrAddr(sa); a.IsValid() {
+		return a.String()
 	}
 	return ""
 }
