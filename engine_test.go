@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -167,5 +168,27 @@ func TestNoAllocationsPerRequest(t *testing.T) {
 		if perRequest := float64(after.Mallocs-before.Mallocs) / (500 * 16); perRequest > 0.05 {
 			t.Errorf("%q: %.2f allocations per request", tc.req, perRequest)
 		}
+	}
+}
+
+// io-engine is respd's own parameter: CONFIG GET shows it by name only
+// (CONFIG GET * lists Redis's), it is set only at startup, and it takes
+// only the engines this OS has.
+func TestIOEngineParameter(t *testing.T) {
+	addr := startServer(t)
+	rc := dialRaw(t, addr)
+	engine := testEngine()
+	rc.do(fmt.Sprintf("*2\r\n$9\r\nio-engine\r\n$%d\r\n%s\r\n", len(engine), engine), "CONFIG", "GET", "io-engine")
+	rc.do("-ERR CONFIG SET failed (possibly related to argument 'io-engine') - can't set immutable config\r\n",
+		"CONFIG", "SET", "io-engine", "redcon")
+	rc.send(rwCmd("CONFIG", "GET", "*"))
+	if all, err := diffReadReply(rc.r); err != nil || bytes.Contains(all, []byte("io-engine")) {
+		t.Errorf("CONFIG GET * lists io-engine (%v)", err)
+	}
+	if !slices.Equal(ioEngines, []string{"epoll", "redcon"}) {
+		t.Errorf("io-engine takes %v on Linux", ioEngines)
+	}
+	if _, err := parseArgs([]string{"--io-engine", "kqueue"}); err == nil {
+		t.Error("--io-engine kqueue accepted")
 	}
 }

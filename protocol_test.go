@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -45,6 +47,21 @@ func TestUnauthenticatedRequestLimits(t *testing.T) {
 	}
 	if got := exchange(t, addr, "*1\r\n$4\r\nPING\r\n"); got != "-NOAUTH Authentication required.\r\n" {
 		t.Errorf("got %q", got)
+	}
+	// A client that has not authenticated can't make the server hold a
+	// large request: Redis's parser refuses it at the header, and the
+	// redcon engine closes the connection past 1 MiB.
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(5 * time.Second))
+	nc.Write([]byte("*1\r\n$100000000\r\n"))
+	nc.Write(make([]byte, 2<<20)) // fails once closed
+	// Closed with the request unread: EOF or a reset.
+	if _, err := io.Copy(io.Discard, nc); err != nil && !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("a large request before AUTH: %v, want the connection closed", err)
 	}
 	// Redis's parser refuses at the header; redcon's reads the request
 	// before respd can check it.
