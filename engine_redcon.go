@@ -266,7 +266,7 @@ func (e *redconEngine) claim(c *Client) (net.Buffers, []byte) {
 func (e *redconEngine) drain(c *Client, bufs net.Buffers, buf []byte) {
 	s := e.s
 	for bufs != nil {
-		n, err := bufs.WriteTo(c.conn)
+		n, err := bufs.WriteTo(c.conn.Conn) // the TCP connection's own: one writev
 		s.mu.Lock()
 		s.stats.netOutput.Add(n)
 		c.writing = false
@@ -469,6 +469,15 @@ const unauthenticatedQuery = 1 << 20
 // errQueryLimit ends a connection whose unparsed input passed
 // client-query-buffer-limit.
 var errQueryLimit = errors.New("query buffer limit reached")
+
+// Write skips the empty write redcon's writer makes after every batch:
+// respd's output goes around it.
+func (c *redconConn) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return c.Conn.Write(p)
+}
 
 func (c *redconConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
