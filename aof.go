@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -360,6 +361,37 @@ func (s *Server) aofWriteFailed(written int, err error) {
 		os.Exit(1)
 	}
 	a.writeErr = err
+}
+
+// aofCommits counts appendfsync always's syncs at the end of turns (lock
+// held): started numbers them, durable is the highest one done. A sync
+// covers every write before it started, so once durable reaches the
+// number of the last one started, everything written so far is on disk.
+type aofCommits struct {
+	started, durable uint64
+	done             *sync.Cond // on the data lock: durable moved
+}
+
+// commitAOF writes the turn's AOF buffer and, under appendfsync always,
+// syncs it with the lock released — one group commit per turn — then
+// waits, if need be, for the syncs other turns started: on the redcon
+// engine turns end concurrently, and the replies this turn sends may
+// acknowledge writes another turn's sync covers. No reply leaves before
+// the write it acknowledges is on disk.
+func (s *Server) commitAOF() {
+	c := &s.commits
+	if f := s.writeAOF(); f != nil {
+		c.started++
+		n := c.started
+		s.mu.Unlock()
+		s.syncAlways(f)
+		s.mu.Lock()
+		c.durable = max(c.durable, n)
+		c.done.Broadcast()
+	}
+	for last := c.started; c.durable < last; {
+		c.done.Wait()
+	}
 }
 
 // syncAlways is appendfsync always's sync, from the event loop with the

@@ -546,3 +546,34 @@ func TestBackgroundJobsOverlap(t *testing.T) {
 		})
 	}
 }
+
+// Under appendfsync always, a turn's end waits for the syncs other turns
+// started (the redcon engine ends turns concurrently): the replies it
+// sends may acknowledge writes only those syncs put on disk.
+func TestCommitWaitsForSyncsInFlight(t *testing.T) {
+	s := NewServer(defaultConfig())
+	s.mu.Lock()
+	s.commits.started = 1 // another turn's sync, still running
+	s.mu.Unlock()
+	returned := make(chan struct{})
+	go func() {
+		s.mu.Lock()
+		s.commitAOF()
+		s.mu.Unlock()
+		close(returned)
+	}()
+	select {
+	case <-returned:
+		t.Fatal("a turn ended while another turn's sync ran")
+	case <-time.After(50 * time.Millisecond):
+	}
+	s.mu.Lock()
+	s.commits.durable = 1
+	s.commits.done.Broadcast()
+	s.mu.Unlock()
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the turn still waits after the sync ended")
+	}
+}

@@ -51,6 +51,7 @@ type Server struct {
 	rdb     rdbState
 	rewrite aofRewriteState
 	aof     *aofState
+	commits aofCommits
 	// inExec is set while EXEC runs its queue; execPropagated once a write
 	// in it has been propagated (after a MULTI).
 	inExec, execPropagated bool
@@ -97,6 +98,7 @@ func NewServer(cfg *Config) *Server {
 	}
 	s.ks.OnExpire = s.onExpire
 	s.stats.init()
+	s.commits.done = sync.NewCond(&s.mu)
 	return s
 }
 
@@ -136,18 +138,13 @@ func (s *Server) Serve(load bool) error {
 // beforeSleep is the server's end of an event-loop turn, as Redis's
 // beforeSleep: every engine calls it once per turn, with the data lock
 // held, after the turn's requests ran and before it writes their replies.
-// It writes the AOF and, under appendfsync always, syncs it with the lock
-// released (one group commit per turn: no reply leaves before the write it
-// acknowledges is on disk); then sends the stream to the backlog and the
-// replicas (after the AOF, as Redis), and ends the WAITs now satisfied or
-// timed out. It returns the clients it unblocked: the engine writes their
-// replies and resumes their held requests.
+// It writes the AOF and, under appendfsync always, commits it (commitAOF);
+// then sends the stream to the backlog and the replicas (after the AOF, as
+// Redis), and ends the WAITs now satisfied or timed out. It returns the
+// clients it unblocked: the engine writes their replies and resumes their
+// held requests.
 func (s *Server) beforeSleep() (unblocked []*Client) {
-	if f := s.writeAOF(); f != nil {
-		s.mu.Unlock()
-		s.syncAlways(f)
-		s.mu.Lock()
-	}
+	s.commitAOF()
 	s.flushReplication()
 	return s.serveWaits()
 }
