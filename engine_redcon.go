@@ -158,13 +158,16 @@ func (e *redconEngine) closed(rc redcon.Conn, err error) {
 // those redcon read with it.
 func (e *redconEngine) serveRESP(rc redcon.Conn, cmd redcon.Command) {
 	c := rc.Context().(*Client)
-	batch := append([]redcon.Command{cmd}, rc.ReadPipeline()...)
-	cmds := make([][][]byte, len(batch))
-	raw, argv := 0, 0
-	for i, cmd := range batch {
-		cmds[i] = cmd.Args
-		raw += len(cmd.Raw)
-		for _, a := range cmd.Args {
+	pipeline := rc.ReadPipeline()
+	cmds := append(make([][][]byte, 0, 1+len(pipeline)), cmd.Args)
+	raw := len(cmd.Raw)
+	for _, p := range pipeline {
+		cmds = append(cmds, p.Args)
+		raw += len(p.Raw)
+	}
+	argv := 0
+	for _, args := range cmds {
+		for _, a := range args {
 			argv += len(a)
 		}
 	}
