@@ -16,12 +16,10 @@ type Client struct {
 	fd     int
 	reader *resp.Reader // the epoll engine's parser
 	w      *outbound    // replies, written at the end of each turn
-	// Engine state: the epoll events wanted, whether the client has output
-	// to write this turn, and requests held by CLIENT PAUSE or waiting
-	// behind a blocked command.
-	interest uint32
-	touched  bool
-	pending  [][][]byte
+	// Engine state: whether the client has output to write this turn, and
+	// requests held by CLIENT PAUSE or waiting behind a blocked command.
+	touched bool
+	pending [][][]byte
 	// paused is set while CLIENT PAUSE holds the first of c.pending.
 	paused bool
 	// The redcon engine's: the connection; whether a goroutine is writing

@@ -51,6 +51,8 @@ type epollEngine struct {
 	// (EMFILE): closed, it lets accept take a connection to turn away.
 	spare   int
 	clients map[int]*Client
+	// interest is the events epoll reports for each client's socket.
+	interest map[int]uint32
 	// master is the socket of the link to our master once it is synced
 	// (-1 without one); its stream is read like a client's requests.
 	master int
@@ -64,7 +66,7 @@ type epollEngine struct {
 }
 
 func newEpollEngine(s *Server) (*epollEngine, error) {
-	l := &epollEngine{s: s, clients: map[int]*Client{}, master: -1, events: make([]syscall.EpollEvent, 256)}
+	l := &epollEngine{s: s, clients: map[int]*Client{}, interest: map[int]uint32{}, master: -1, events: make([]syscall.EpollEvent, 256)}
 	for _, ln := range s.listeners {
 		raw, err := ln.SyscallConn()
 		if err != nil {
@@ -213,13 +215,25 @@ func (l *epollEngine) accept(lfd int) {
 		c := l.s.newClient(fd, sockaddrString(sa), sockaddrString(local))
 		c.w = newOutbound(fdSocket{fd}, &l.s.stats, &l.replies)
 		c.reader = resp.NewSharedReader(fdReader{fd, &l.s.stats}, l.s.requestLimits(c), &l.scratch)
-		c.interest = syscall.EPOLLIN
 		if err := l.watch(syscall.EPOLL_CTL_ADD, fd, syscall.EPOLLIN); err != nil {
 			syscall.Close(fd)
 			delete(l.s.clients, c.id)
 			continue
 		}
 		l.clients[fd] = c
+		l.interest[fd] = syscall.EPOLLIN
+	}
+}
+
+// requestLimits are Redis's limits on a client's requests, for the
+// loop's parser.
+func (s *Server) requestLimits(c *Client) resp.Limits {
+	return resp.Limits{
+		MaxBulk:       s.cfg.ProtoMaxBulkLen,
+		MaxQuery:      s.cfg.ClientQueryBufferLimit,
+		MaxInline:     64 << 10,
+		MaxMultibulk:  1<<31 - 1,
+		Authenticated: func() bool { return c.authenticated },
 	}
 }
 
@@ -314,14 +328,15 @@ func (l *epollEngine) updateInterest(c *Client) {
 	if c.w.unsent() > 0 {
 		want |= syscall.EPOLLOUT
 	}
-	if want != c.interest {
-		c.interest = want
+	if want != l.interest[c.fd] {
+		l.interest[c.fd] = want
 		l.watch(syscall.EPOLL_CTL_MOD, c.fd, want)
 	}
 }
 
 func (l *epollEngine) close(c *Client) {
 	delete(l.clients, c.fd)
+	delete(l.interest, c.fd)
 	syscall.Close(c.fd)
 	freed := c.w.release() + c.reader.Size()
 	c.reader.Close()

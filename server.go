@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"respd/internal/keyspace"
-	"respd/internal/resp"
 )
 
 // Server is one respd instance. mu is the one data lock: every command runs
@@ -232,17 +231,6 @@ func (s *Server) newClient(fd int, addr, laddr string) *Client {
 	s.clients[c.id] = c
 	s.stats.connections++
 	return c
-}
-
-// requestLimits are Redis's limits on a client's requests.
-func (s *Server) requestLimits(c *Client) resp.Limits {
-	return resp.Limits{
-		MaxBulk:       s.cfg.ProtoMaxBulkLen,
-		MaxQuery:      s.cfg.ClientQueryBufferLimit,
-		MaxInline:     64 << 10,
-		MaxMultibulk:  1<<31 - 1,
-		Authenticated: func() bool { return c.authenticated },
-	}
 }
 
 // forgetClient drops a client whose connection was closed.
