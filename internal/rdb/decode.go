@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"respd/internal/lzf"
 )
 
 // readChunk bounds how much is allocated ahead of data actually read: a
@@ -208,7 +210,7 @@ func (d *decoder) readString(what string) ([]byte, error) {
 				what, clen, ulen)
 		}
 		out := make([]byte, ulen)
-		got, lerr := lzfDecompress(comp, out)
+		got, lerr := lzf.Decompress(comp, out)
 		if lerr != nil || uint64(got) != ulen {
 			if lerr == nil {
 				lerr = fmt.Errorf("lzf: decompressed %d bytes, header claims %d", got, ulen)

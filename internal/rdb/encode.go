@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"respd/internal/lzf"
 )
 
 // Encoder writes an RDB version 10 stream (loadable by Redis 7.0+).
@@ -145,10 +147,10 @@ func (e *Encoder) writeString(s []byte) {
 	if len(s) > 20 && !e.uncompressed {
 		// rdbSaveLzfStringObject: only if it saves at least 4 bytes.
 		outLen := len(s) - 4
-		if cap(e.lzf) < outLen+1 {
-			e.lzf = make([]byte, outLen+1)
+		if cap(e.lzf) < outLen {
+			e.lzf = make([]byte, outLen)
 		}
-		if c := lzfCompress(s, e.lzf[:outLen+1], outLen); c > 0 {
+		if c := lzf.Compress(s, e.lzf[:outLen]); c > 0 {
 			e.writeByte(lenEnc<<6 | encLZF)
 			e.writeLen(uint64(c))
 			e.writeLen(uint64(len(s)))

@@ -63,43 +63,6 @@ func collectionSize(r Record) int {
 	return n
 }
 
-func FuzzLZF(f *testing.F) {
-	f.Add([]byte("aaaaaaaaaaaaaaaaaaaaaaaaaabcabcabcabc"))
-	f.Add([]byte("hello"))
-	f.Fuzz(func(t *testing.T, in []byte) {
-		if len(in) == 0 {
-			return
-		}
-		out := make([]byte, len(in)+65)
-		c := lzfCompress(in, out, len(in)+64)
-		if c == 0 {
-			t.Fatalf("could not compress %d bytes into %d", len(in), len(in)+64)
-		}
-		dec := make([]byte, len(in))
-		n, err := lzfDecompress(out[:c], dec)
-		if err != nil || n != len(in) || !bytes.Equal(dec, in) {
-			t.Fatalf("round trip failed: %v", err)
-		}
-		// matchLength is liblzf's byte loop, eight bytes at a time: same
-		// result from every pair of positions.
-		for ip := 1; ip < len(in); ip++ {
-			ref, maxlen := ip/2, len(in)-ip
-			want := 1
-			for want < maxlen && in[ref+want] == in[ip+want] {
-				want++
-			}
-			if got := matchLength(in, ref, ip, 1, maxlen); got != want {
-				t.Fatalf("matchLength(%d, %d) = %d, want %d", ref, ip, got, want)
-			}
-		}
-		// Tight buffers must fail cleanly, never overrun.
-		small := make([]byte, len(in)/2+1)
-		lzfCompress(in, small, len(in)/2)
-		// Arbitrary input to the decompressor never panics.
-		lzfDecompress(in, make([]byte, 4*len(in)))
-	})
-}
-
 // canonicalInt32 accepts exactly the strings Redis stores as integers:
 // those strconv parses as an int32 and formats back the same.
 func FuzzCanonicalInt32(f *testing.F) {

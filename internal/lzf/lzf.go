@@ -1,4 +1,9 @@
-package rdb
+// Package lzf is the LZF compressor Redis uses for RDB strings and
+// quicklist nodes, with Redis's exact output: liblzf 3.6 as vendored by
+// Redis (src/lzf_c.c, src/lzf_d.c), with Redis's lzfP.h settings (HLOG 16,
+// VERY_FAST, no INIT_HTAB: here the table reads as zeroed, which the
+// "ref > in_data" test already tolerates).
+package lzf
 
 import (
 	"encoding/binary"
@@ -7,17 +12,16 @@ import (
 	"sync"
 )
 
-// Ported from liblzf 3.6 as vendored by Redis (src/lzf_c.c, src/lzf_d.c),
-// with Redis's lzfP.h settings (HLOG 16, VERY_FAST, no INIT_HTAB: here the
-// table reads as zeroed, which the "ref > in_data" test already tolerates).
+// Decompress's errors: liblzf's E2BIG and EINVAL.
+var (
+	ErrTooBig  = errors.New("lzf: output does not fit (E2BIG)")
+	ErrInvalid = errors.New("lzf: invalid compressed data (EINVAL)")
+)
 
-var errLZFTooBig = errors.New("lzf: output does not fit (E2BIG)")
-var errLZFInvalid = errors.New("lzf: invalid compressed data (EINVAL)")
-
-// lzfDecompress decompresses in into out (whose length is the expected
+// Decompress decompresses in into out (whose length is the expected
 // output size) and returns the number of bytes written. It checks all
 // bounds (CHECK_INPUT), so arbitrary input cannot make it panic.
-func lzfDecompress(in, out []byte) (int, error) {
+func Decompress(in, out []byte) (int, error) {
 	ip, op := 0, 0
 	inEnd, outEnd := len(in), len(out)
 	for ip < inEnd {
@@ -26,10 +30,10 @@ func lzfDecompress(in, out []byte) (int, error) {
 		if ctrl < 1<<5 { // literal run
 			ctrl++
 			if op+ctrl > outEnd {
-				return 0, errLZFTooBig
+				return 0, ErrTooBig
 			}
 			if ip+ctrl > inEnd {
-				return 0, errLZFInvalid
+				return 0, ErrInvalid
 			}
 			copy(out[op:op+ctrl], in[ip:ip+ctrl])
 			op += ctrl
@@ -38,22 +42,22 @@ func lzfDecompress(in, out []byte) (int, error) {
 			length := ctrl >> 5
 			ref := op - ((ctrl & 0x1f) << 8) - 1
 			if ip >= inEnd {
-				return 0, errLZFInvalid
+				return 0, ErrInvalid
 			}
 			if length == 7 {
 				length += int(in[ip])
 				ip++
 				if ip >= inEnd {
-					return 0, errLZFInvalid
+					return 0, ErrInvalid
 				}
 			}
 			ref -= int(in[ip])
 			ip++
 			if op+length+2 > outEnd {
-				return 0, errLZFTooBig
+				return 0, ErrTooBig
 			}
 			if ref < 0 {
-				return 0, errLZFInvalid
+				return 0, ErrInvalid
 			}
 			// Byte-by-byte: source and destination may overlap.
 			for n := length + 2; n > 0; n-- {
@@ -67,35 +71,35 @@ func lzfDecompress(in, out []byte) (int, error) {
 }
 
 const (
-	lzfHLog   = 16
-	lzfHSize  = 1 << lzfHLog
-	lzfMaxLit = 1 << 5
-	lzfMaxOff = 1 << 13
-	lzfMaxRef = (1 << 8) + (1 << 3)
+	hLog   = 16
+	hSize  = 1 << hLog
+	maxLit = 1 << 5
+	maxOff = 1 << 13
+	maxRef = (1 << 8) + (1 << 3)
 )
 
-// lzfTable is the compressor's hash table. Redis's starts zeroed for every
+// table is the compressor's hash table. Redis's starts zeroed for every
 // string; clearing 64K slots per call cost 50 µs for a 1 KiB value, so each
 // slot carries the call's generation instead, and a slot of another
 // generation reads as zero — the same output, without the clearing.
-type lzfTable struct {
+type table struct {
 	gen   uint32
-	slots [lzfHSize]uint64 // generation<<32 | position
+	slots [hSize]uint64 // generation<<32 | position
 }
 
-var lzfTables = sync.Pool{New: func() any { return new(lzfTable) }}
+var tables = sync.Pool{New: func() any { return new(table) }}
 
-func (t *lzfTable) get(slot uint32) int {
+func (t *table) get(slot uint32) int {
 	if v := t.slots[slot]; uint32(v>>32) == t.gen {
 		return int(uint32(v))
 	}
 	return 0
 }
 
-func (t *lzfTable) set(slot uint32, pos int) { t.slots[slot] = uint64(t.gen)<<32 | uint64(uint32(pos)) }
+func (t *table) set(slot uint32, pos int) { t.slots[slot] = uint64(t.gen)<<32 | uint64(uint32(pos)) }
 
-func lzfIdx(h uint32) uint32 {
-	return ((h >> (3*8 - lzfHLog)) - h*5) & (lzfHSize - 1)
+func idx(h uint32) uint32 {
+	return ((h >> (3*8 - hLog)) - h*5) & (hSize - 1)
 }
 
 // matchLength extends a match of in[ref:] and in[ip:] from length l and
@@ -115,17 +119,16 @@ func matchLength(in []byte, ref, ip, l, maxlen int) int {
 	return l
 }
 
-// lzfCompress compresses in into out[:outLen] and returns the compressed
-// size, or 0 if it does not fit. Like Redis (which allocates outlen+1),
-// out must have room for outLen+1 bytes: the run-header bookkeeping may
-// touch one byte past outLen before giving up.
-func lzfCompress(in []byte, out []byte, outLen int) int {
-	inLen := len(in)
+// Compress compresses in into out and returns the compressed size, or 0
+// if it does not fit in len(out) bytes (lzf_compress with out_len =
+// len(out)); it never writes past len(out).
+func Compress(in, out []byte) int {
+	inLen, outLen := len(in), len(out)
 	if inLen == 0 || outLen == 0 {
 		return 0
 	}
-	htab := lzfTables.Get().(*lzfTable)
-	defer lzfTables.Put(htab)
+	htab := tables.Get().(*table)
+	defer tables.Put(htab)
 	htab.gen++
 	if htab.gen == 0 { // wrapped: old stamps could look current
 		clear(htab.slots[:])
@@ -142,25 +145,30 @@ func lzfCompress(in []byte, out []byte, outLen int) int {
 	}
 	for ip < inEnd-2 {
 		hval = hval<<8 | uint32(in[ip+2])
-		slot := lzfIdx(hval)
+		slot := idx(hval)
 		ref := htab.get(slot)
 		htab.set(slot, ip)
 
 		off := ip - ref - 1
-		if ref < ip && off < lzfMaxOff && ip+4 < inEnd && ref > 0 &&
+		if ref < ip && off < maxOff && ip+4 < inEnd && ref > 0 &&
 			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
 			// match found at ref
 			length := 2
 			maxlen := inEnd - ip - length
-			if maxlen > lzfMaxRef {
-				maxlen = lzfMaxRef
+			if maxlen > maxRef {
+				maxlen = maxRef
 			}
-			out[op-lit-1] = byte(lit - 1) // stop run
+			// liblzf stops the run before this test; the test comes first
+			// here because a run started at outEnd would put the stop
+			// one byte past out (liblzf's callers allocate out_len+1).
 			if lit == 0 {
 				op-- // undo run if length is zero
 			}
 			if op+3+1 >= outEnd {
 				return 0
+			}
+			if lit > 0 {
+				out[op-lit-1] = byte(lit - 1) // stop run
 			}
 			length = matchLength(in, ref, ip, length+1, maxlen)
 			length -= 2 // now #octets - 1
@@ -185,10 +193,10 @@ func lzfCompress(in []byte, out []byte, outLen int) int {
 			ip -= 2
 			hval = uint32(in[ip])<<8 | uint32(in[ip+1])
 			hval = hval<<8 | uint32(in[ip+2])
-			htab.set(lzfIdx(hval), ip)
+			htab.set(idx(hval), ip)
 			ip++
 			hval = hval<<8 | uint32(in[ip+2])
-			htab.set(lzfIdx(hval), ip)
+			htab.set(idx(hval), ip)
 			ip++
 		} else {
 			// one more literal byte we must copy
@@ -199,7 +207,7 @@ func lzfCompress(in []byte, out []byte, outLen int) int {
 			out[op] = in[ip]
 			op++
 			ip++
-			if lit == lzfMaxLit {
+			if lit == maxLit {
 				out[op-lit-1] = byte(lit - 1) // stop run
 				lit = 0
 				op++ // start run
@@ -214,7 +222,7 @@ func lzfCompress(in []byte, out []byte, outLen int) int {
 		out[op] = in[ip]
 		op++
 		ip++
-		if lit == lzfMaxLit {
+		if lit == maxLit {
 			out[op-lit-1] = byte(lit - 1)
 			lit = 0
 			op++
