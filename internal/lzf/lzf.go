@@ -170,7 +170,16 @@ func Compress(in, out []byte) int {
 			if lit > 0 {
 				out[op-lit-1] = byte(lit - 1) // stop run
 			}
-			length = matchLength(in, ref, ip, length+1, maxlen)
+			if maxlen > 16 {
+				// liblzf's unrolled loop compares the next sixteen bytes
+				// without testing maxlen (there is room: maxlen > 16 means
+				// 19 bytes left), then its "do len++ while" goes one past.
+				if length = matchLength(in, ref, ip, length+1, length+17); length == 19 {
+					length = matchLength(in, ref, ip, length, maxlen)
+				}
+			} else {
+				length = matchLength(in, ref, ip, length+1, maxlen)
+			}
 			length -= 2 // now #octets - 1
 			ip++
 			if length < 7 {

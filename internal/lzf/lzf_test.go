@@ -2,6 +2,7 @@ package lzf
 
 import (
 	"bytes"
+	"encoding/hex"
 	"math/rand"
 	"strings"
 	"testing"
@@ -83,6 +84,19 @@ func TestCompressBytes(t *testing.T) {
 		if string(o[:n]) != c.want {
 			t.Errorf("Compress(%q) = %q, want %q", c.in, o[:n], c.want)
 		}
+	}
+}
+
+// A match that reaches one byte short of the end when liblzf's maxlen
+// says two: Redis 7.0.15's unrolled loop compares sixteen bytes past the
+// first three regardless (a quicklist node's listpack, from its DUMP with
+// rdbcompression no, where compressed nodes keep their LZF bytes).
+func TestCompressUnrolledMatch(t *testing.T) {
+	in, _ := hex.DecodeString("370000000500f1a43203f1a43203f1a43203906c7a6b6f6f646e79776c6b7076706c6511906c7a6b6f6f646e79776c6b7076706c6511ff")
+	want, _ := hex.DecodeString("09370000000500f1a43203c00311906c7a6b6f6f646e79776c6b7076706c6511e0091100ff")
+	o := make([]byte, len(in))
+	if n := Compress(in, o); !bytes.Equal(o[:n], want) {
+		t.Fatalf("Compress = %x\n      want %x", o[:n], want)
 	}
 }
 
