@@ -1,8 +1,11 @@
 // Package lzf is the LZF compressor Redis uses for RDB strings and
-// quicklist nodes, with Redis's exact output: liblzf 3.6 as vendored by
-// Redis (src/lzf_c.c, src/lzf_d.c), with Redis's lzfP.h settings (HLOG 16,
-// VERY_FAST, no INIT_HTAB: here the table reads as zeroed, which the
-// "ref > in_data" test already tolerates).
+// quicklist nodes, with Redis's output: liblzf as vendored by Redis 7.0
+// (src/lzf_c.c, src/lzf_d.c), with Redis's lzfP.h settings (HLOG 16,
+// VERY_FAST, no INIT_HTAB). Without INIT_HTAB Redis's hash table is
+// whatever its stack held, and a slot an earlier call left can, rarely,
+// point at a match in the new input that a zeroed table would not offer;
+// here the table always reads as zeroed, Redis's output from a fresh
+// stack.
 package lzf
 
 import (
@@ -150,7 +153,7 @@ func Compress(in, out []byte) int {
 		htab.set(slot, ip)
 
 		off := ip - ref - 1
-		if ref < ip && off < maxOff && ip+4 < inEnd && ref > 0 &&
+		if ref < ip && off < maxOff && ref > 0 &&
 			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
 			// match found at ref
 			length := 2

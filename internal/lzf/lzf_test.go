@@ -92,11 +92,29 @@ func TestCompressBytes(t *testing.T) {
 // first three regardless (a quicklist node's listpack, from its DUMP with
 // rdbcompression no, where compressed nodes keep their LZF bytes).
 func TestCompressUnrolledMatch(t *testing.T) {
-	in, _ := hex.DecodeString("370000000500f1a43203f1a43203f1a43203906c7a6b6f6f646e79776c6b7076706c6511906c7a6b6f6f646e79776c6b7076706c6511ff")
-	want, _ := hex.DecodeString("09370000000500f1a43203c00311906c7a6b6f6f646e79776c6b7076706c6511e0091100ff")
+	checkRedisOutput(t, "370000000500f1a43203f1a43203f1a43203906c7a6b6f6f646e79776c6b7076706c6511906c7a6b6f6f646e79776c6b7076706c6511ff",
+		"09370000000500f1a43203c00311906c7a6b6f6f646e79776c6b7076706c6511e0091100ff")
+}
+
+// A match starting three bytes before the end ("01 01 01" after "01",
+// then "ff"): Redis 7.0's lzf_compress has no "ip + 4 < in_end" test
+// (later versions do). From a node's LZF bytes in redis-server 7.0.15.
+func TestCompressMatchNearEnd(t *testing.T) {
+	checkRedisOutput(t, "360000000300a963636363636363636363636363636363636363636363636363636363636363636363636363636363632a01010101ff",
+		"07360000000300a963e01f00012a01200000ff")
+}
+
+func checkRedisOutput(t *testing.T, inHex, wantHex string) {
+	t.Helper()
+	in, _ := hex.DecodeString(inHex)
+	want, _ := hex.DecodeString(wantHex)
 	o := make([]byte, len(in))
 	if n := Compress(in, o); !bytes.Equal(o[:n], want) {
 		t.Fatalf("Compress = %x\n      want %x", o[:n], want)
+	}
+	dec := make([]byte, len(in))
+	if n, err := Decompress(want, dec); err != nil || !bytes.Equal(dec[:n], in) {
+		t.Fatalf("Decompress(Redis's) = %x, %v", dec[:n], err)
 	}
 }
 
