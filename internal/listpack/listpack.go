@@ -537,9 +537,33 @@ func DeleteRange(lp []byte, index, num int) []byte {
 	return lp
 }
 
+// DeleteFunc deletes, in one pass, the elements for whose offset del
+// returns true (called in order from the first) and returns the listpack
+// and how many it deleted: the bytes of as many lpDelete calls.
+func DeleteFunc(lp []byte, del func(p int) bool) ([]byte, int) {
+	w, deleted := HeaderSize, 0
+	for p := HeaderSize; lp[p] != eof; {
+		next := skip(lp, p)
+		if del(p) {
+			deleted++
+		} else {
+			w += copy(lp[w:], lp[p:next])
+		}
+		p = next
+	}
+	if deleted == 0 {
+		return lp, 0
+	}
+	lp[w] = eof
+	lp = resize(lp, w+1)
+	binary.LittleEndian.PutUint32(lp, uint32(len(lp)))
+	addCount(lp, -deleted)
+	return lp, deleted
+}
+
 // Merge returns a listpack of a's elements then b's (lpMerge). It reuses
-// the one with more elements (a on a tie) and b or a must not be used
-// afterwards.
+// (changes in place, when it has the room) a if it has at least as many
+// elements as b, else b; neither may be used afterwards.
 func Merge(a, b []byte) []byte {
 	na, nb := Len(a), Len(b)
 	if na >= nb {

@@ -360,7 +360,7 @@ func FuzzOps(f *testing.F) {
 			if len(model) > 0 {
 				idx = int(arg) % len(model)
 			}
-			switch op % 8 {
+			switch op % 9 {
 			case 0:
 				v := value(arg)
 				lp = Append(lp, v)
@@ -423,12 +423,40 @@ func FuzzOps(f *testing.F) {
 				if len(model) > 0 && !Compare(lp, Seek(lp, idx), model[idx]) {
 					t.Fatalf("Compare(%d) false", idx)
 				}
+			case 8:
+				// Every element equal to one of them, but the first such.
+				if len(model) == 0 {
+					continue
+				}
+				v, seen := model[idx], 0
+				var deleted int
+				lp, deleted = DeleteFunc(lp, func(p int) bool {
+					if !Compare(lp, p, v) {
+						return false
+					}
+					seen++
+					return seen > 1
+				})
+				kept := model[:0:0]
+				seen = 0
+				for _, e := range model {
+					if bytes.Equal(e, v) {
+						if seen++; seen > 1 {
+							continue
+						}
+					}
+					kept = append(kept, e)
+				}
+				if deleted != len(model)-len(kept) {
+					t.Fatalf("DeleteFunc deleted %d, want %d", deleted, len(model)-len(kept))
+				}
+				model = kept
 			}
 			if n, err := Validate(lp); err != nil || n != len(model) {
-				t.Fatalf("after op %d: Validate = %d, %v", op%8, n, err)
+				t.Fatalf("after op %d: Validate = %d, %v", op%9, n, err)
 			}
 			if !bytes.Equal(lp, Build(model...)) {
-				t.Fatalf("after op %d: bytes differ from a fresh build", op%8)
+				t.Fatalf("after op %d: bytes differ from a fresh build", op%9)
 			}
 		}
 		checkElements(t, lp, model)
