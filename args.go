@@ -38,6 +38,27 @@ func (c *Client) intArg(b []byte) (int64, bool) {
 	return n, ok
 }
 
+// maxLong is C's LONG_MAX, the bound of Redis's long arguments.
+const maxLong = 1<<63 - 1
+
+// rangeArg parses an integer in [lo, hi] as Redis's
+// getRangeLongFromObjectOrReply: msg answers both a non-integer and a
+// value out of range.
+func (c *Client) rangeArg(b []byte, lo, hi int64, msg string) (int64, bool) {
+	n, ok := parseInt64(b)
+	if !ok || n < lo || n > hi {
+		c.Error(msg)
+		return 0, false
+	}
+	return n, true
+}
+
+// positiveArg parses a non-negative integer as Redis's
+// getPositiveLongFromObjectOrReply: msg answers a non-integer too.
+func (c *Client) positiveArg(b []byte, msg string) (int64, bool) {
+	return c.rangeArg(b, 0, maxLong, msg)
+}
+
 // str views b as a string without copying; only for lookups and
 // comparisons that do not retain it, or for a b nothing writes again.
 func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

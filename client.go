@@ -52,19 +52,22 @@ type Client struct {
 	replySkip bool
 	skipThis  bool
 
+	// cmd is the command being run (or blocked).
+	cmd     *Command
 	multi   *multiState
 	watches []watchedKey
 
 	// Replication: replica is set for a replica connected to us (from its
 	// REPLCONF or PSYNC); isMaster for the client executing our master's
 	// stream; woff is the replication offset after this client's last
-	// command (what WAIT waits for); blocked is set while WAIT blocks.
+	// command (what WAIT waits for); blocked is set while a command
+	// blocks (WAIT, BLPOP…: blocking.go).
 	replica  *replicaInfo
 	isMaster bool
 	// loadingAOF is the client replaying the AOF, obeyed like the master.
 	loadingAOF bool
 	woff       int64
-	blocked    *waitRequest
+	blocked    *blockState
 
 	// closing is set by QUIT and CLIENT KILL: commands still in the pipeline
 	// are ignored.

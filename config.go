@@ -101,6 +101,12 @@ type Config struct {
 	MinReplicasToWrite int `conf:"min-replicas-to-write"`
 	MinReplicasMaxLag  int `conf:"min-replicas-max-lag"`
 
+	// Lists: the size of a quicklist node (positive: elements; -1..-5: 4 to
+	// 64 KiB), and how many nodes at each end stay uncompressed (0: none
+	// is compressed).
+	ListMaxListpackSize int `conf:"list-max-listpack-size"`
+	ListCompressDepth   int `conf:"list-compress-depth"`
+
 	// Limits.
 	MaxMemory               uint64                     `conf:"maxmemory"`
 	MaxMemoryPolicy         string                     `conf:"maxmemory-policy"`
@@ -283,8 +289,8 @@ var params = []*param{
 	{"lazyfree-lazy-user-flush", "", yesNo, inert, "no"},
 	{"lfu-decay-time", "", intRange(0, intMax), inert, "1"},
 	{"lfu-log-factor", "", intRange(0, intMax), inert, "10"},
-	{"list-compress-depth", "", intRange(0, intMax), inert, "0"},
-	{"list-max-listpack-size", "list-max-ziplist-size", intRange(intMin, intMax), inert, "-2"},
+	{"list-compress-depth", "", intRange(0, intMax), 0, "0"},
+	{"list-max-listpack-size", "list-max-ziplist-size", intRange(intMin, intMax), 0, "-2"},
 	{"loading-process-events-interval-bytes", "", intRange(1024, intMax), hidden, "2097152"},
 	{"logfile", "", text, immutable, ""},
 	{"loglevel", "", enumOf("debug", "verbose", "notice", "warning", "nothing"), 0, "notice"},

@@ -391,6 +391,33 @@ func cmdClientUnpause(c *Client, args [][]byte) {
 	c.OK()
 }
 
+// cmdClientUnblock: CLIENT UNBLOCK id [TIMEOUT|ERROR] — ends a client's
+// wait as if it had timed out, or with an error.
+func cmdClientUnblock(c *Client, args [][]byte) {
+	if len(args) > 4 {
+		c.Error(fmt.Sprintf(errSubcommandArity, args[1], "CLIENT"))
+		return
+	}
+	id, ok := parseInt64(args[2])
+	if !ok {
+		c.Error(errNotInteger)
+		return
+	}
+	withError := false
+	if len(args) == 4 {
+		switch strings.ToLower(string(args[3])) {
+		case "timeout":
+		case "error":
+			withError = true
+		default:
+			c.Error(errUnblockReason)
+			return
+		}
+	}
+	target := c.srv.clients[id]
+	c.Int(int64(boolInt(target != nil && c.srv.unblockClient(target, withError))))
+}
+
 func cmdClientHelp(c *Client, args [][]byte) {
 	c.Help("CLIENT",
 		"GETNAME",
@@ -429,6 +456,8 @@ func cmdClientHelp(c *Client, args [][]byte) {
 		"    Control the replies sent to the current connection.",
 		"SETNAME <name>",
 		"    Assign the name <name> to the current connection.",
+		"UNBLOCK <clientid> [TIMEOUT|ERROR]",
+		"    Unblock the specified blocked client.",
 		"SETINFO <option> <value>",
 		"    Set client meta attr. Options are:",
 		"    * LIB-NAME: the client lib name.",

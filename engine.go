@@ -123,20 +123,27 @@ func (s *Server) endTurn(resumed func(*Client)) {
 			resumed(c)
 		}
 	}
+	if len(s.blocking.clients) > 0 {
+		s.expireBlocked(s.now())
+		s.serveReadyKeys() // what a CLIENT PAUSE that ended held
+	}
 	for _, c := range s.beforeSleep() {
 		s.unblocked(c)
 	}
 }
 
 // nextDeadline is when a turn is due without any input: a CLIENT PAUSE
-// ending while it holds requests, or a WAIT timing out; zero if never.
+// ending while it holds requests, a WAIT or a command blocked on keys
+// timing out; zero if never.
 func (s *Server) nextDeadline() time.Time {
 	var next time.Time
 	if len(s.held) > 0 {
 		next = time.Unix(0, s.pauseUntil.Load())
 	}
-	if d := s.nextWaitDeadline(); !d.IsZero() && (next.IsZero() || d.Before(next)) {
-		next = d
+	for _, d := range []time.Time{s.nextWaitDeadline(), s.nextBlockedDeadline()} {
+		if !d.IsZero() && (next.IsZero() || d.Before(next)) {
+			next = d
+		}
 	}
 	return next
 }

@@ -355,6 +355,8 @@ func cmdSwapdb(c *Client, args [][]byte) {
 		ks.DBs[a].TouchAll(ks.DBs[b])
 		ks.DBs[b].TouchAll(ks.DBs[a])
 		ks.Swap(a, b)
+		c.srv.keysReplaced(a)
+		c.srv.keysReplaced(b)
 	}
 	c.propagate(args...)
 	c.OK()

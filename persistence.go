@@ -107,7 +107,7 @@ func (s *Server) loadRDBFile(path string) error {
 			}
 			return nil
 		}
-		e, err := loadValue(&r)
+		e, err := loadValue(&r, s.cfg)
 		if err != nil {
 			return err
 		}
@@ -319,7 +319,7 @@ func cmdRestore(c *Client, args [][]byte) {
 	rec, err := rdb.Undump(args[3])
 	var e *keyspace.Entry
 	if err == nil {
-		e, err = loadValue(rec)
+		e, err = loadValue(rec, c.srv.cfg)
 	}
 	var unsupported *rdb.UnsupportedTypeError
 	switch {

@@ -408,6 +408,51 @@ var interopDataTypes = []interopDataType{
 			}
 		},
 	},
+	interopList,
+}
+
+// interopList is the list family: small lists, a few spanning several
+// nodes, written at both ends, in the middle and moved between keys,
+// including blocking pops that find their list full (a pipeline must not
+// block) or time out at once.
+var interopList = interopDataType{
+	name: "list",
+	load: func(g *interopGen, i int) []any {
+		cmd := []any{"RPUSH", g.listKey()}
+		n := 1 + g.r.Intn(6)
+		if i%40 == 0 {
+			n = 300 // several nodes
+		}
+		for range n {
+			cmd = append(cmd, g.val())
+		}
+		return cmd
+	},
+	ops: []interopOp{
+		{8, func(g *interopGen) []any { return []any{"LPUSH", g.listKey(), g.val(), g.val()} }},
+		{8, func(g *interopGen) []any { return []any{"RPUSH", g.listKey(), g.val()} }},
+		{1, func(g *interopGen) []any { return []any{"RPUSHX", g.listKey(), g.val()} }},
+		{4, func(g *interopGen) []any { return []any{"LPOP", g.listKey()} }},
+		{2, func(g *interopGen) []any { return []any{"RPOP", g.listKey(), 1 + g.r.Intn(3)} }},
+		{2, func(g *interopGen) []any { return []any{"LSET", g.listKey(), g.r.Intn(5) - 2, g.val()} }},
+		{2, func(g *interopGen) []any {
+			return []any{"LINSERT", g.listKey(), []string{"BEFORE", "AFTER"}[g.r.Intn(2)], g.val(), g.val()}
+		}},
+		{1, func(g *interopGen) []any { return []any{"LREM", g.listKey(), g.r.Intn(3) - 1, g.val()} }},
+		{1, func(g *interopGen) []any { return []any{"LTRIM", g.listKey(), g.r.Intn(3), -1 - g.r.Intn(3)} }},
+		{2, func(g *interopGen) []any { return []any{"LMOVE", g.listKey(), g.listKey(), "LEFT", "RIGHT"} }},
+		{1, func(g *interopGen) []any { return []any{"RPOPLPUSH", g.listKey(), g.listKey()} }},
+		{1, func(g *interopGen) []any { return []any{"LMPOP", 2, g.listKey(), g.listKey(), "RIGHT", "COUNT", 2} }},
+		{1, func(g *interopGen) []any { return []any{"BLPOP", g.listKey(), g.listKey(), 0.001} }},
+		{1, func(g *interopGen) []any { return []any{"BLMOVE", g.listKey(), g.listKey(), "RIGHT", "LEFT", 0.001} }},
+	},
+	read: func(p redis.Pipeliner, key string) func() (string, bool, error) {
+		r := p.LRange(ctx, key, 0, -1)
+		return func() (string, bool, error) {
+			v, err := r.Result()
+			return strings.Join(v, "\x00"), err == nil && len(v) > 0, err
+		}
+	},
 }
 
 // interopKeyOps are the writes on keys of any type.
@@ -503,6 +548,7 @@ func (g *interopGen) key() string {
 }
 
 func (g *interopGen) intKey() string   { return fmt.Sprintf("n:%d", g.r.Intn(200)) }
+func (g *interopGen) listKey() string  { return fmt.Sprintf("l:%d", g.r.Intn(300)) }
 func (g *interopGen) floatKey() string { return fmt.Sprintf("f:%d", g.r.Intn(100)) }
 
 // anyKey is a key of any family.
@@ -512,6 +558,8 @@ func (g *interopGen) anyKey() string {
 		return g.intKey()
 	case 1:
 		return g.floatKey()
+	case 2:
+		return g.listKey()
 	}
 	return g.key()
 }

@@ -591,7 +591,7 @@ func (s *Server) forgetReplica(c *Client) {
 		}
 		s.logf("Connection with replica %s lost.", c.addr)
 	}
-	if c.blocked != nil {
+	if c.blocked != nil && c.blocked.wait != nil {
 		s.repl.waiting = slices.DeleteFunc(s.repl.waiting, func(w *Client) bool { return w == c })
 	}
 }
@@ -702,20 +702,18 @@ func cmdWait(c *Client, args [][]byte) {
 		c.Int(int64(acked))
 		return
 	}
-	w := &waitRequest{offset: c.woff, replicas: int(numReplicas)}
+	c.blocked = &blockState{wait: &waitRequest{offset: c.woff, replicas: int(numReplicas)}}
 	if timeout > 0 {
-		w.deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
+		c.blocked.deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
 	}
-	c.blocked = w
 	s.repl.waiting = append(s.repl.waiting, c)
 	s.repl.getAck = true
 }
 
-// waitRequest is a client blocked in WAIT.
+// waitRequest is what a client blocked in WAIT waits for.
 type waitRequest struct {
 	offset   int64
 	replicas int
-	deadline time.Time // zero: no timeout
 }
 
 func (s *Server) replicasAcked(offset int64) int {
@@ -737,9 +735,9 @@ func (s *Server) serveWaits() []*Client {
 	now := time.Now()
 	var done []*Client
 	s.repl.waiting = slices.DeleteFunc(s.repl.waiting, func(c *Client) bool {
-		w := c.blocked
+		w, deadline := c.blocked.wait, c.blocked.deadline
 		acked := s.replicasAcked(w.offset)
-		if acked < w.replicas && (w.deadline.IsZero() || now.Before(w.deadline)) {
+		if acked < w.replicas && (deadline.IsZero() || now.Before(deadline)) {
 			return false
 		}
 		c.blocked = nil

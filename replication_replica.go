@@ -140,17 +140,12 @@ func cmdReplicaof(c *Client, args [][]byte) {
 
 // demote prepares a master to become a replica (lock held): it continues
 // its own history, asking the new master for it from its offset (Redis's
-// replicationCacheMasterUsingMyself), and its WAITs end.
+// replicationCacheMasterUsingMyself), and its blocked clients are let go.
 func (s *Server) demote() {
 	s.flushReplication()
 	s.repl.continueFrom = true
 	s.repl.streamDB = -1
-	for _, c := range s.repl.waiting {
-		c.blocked = nil
-		c.Error(errUnblockedRoleChange)
-		s.unblocked(c)
-	}
-	s.repl.waiting = nil
+	s.disconnectBlocked()
 }
 
 // shutdown stops the link for good (lock held).

@@ -51,6 +51,8 @@ type Server struct {
 	rewrite aofRewriteState
 	aof     *aofState
 	commits aofCommits
+	// blocking is the clients blocked on keys (blocking.go).
+	blocking blockingState
 	// inExec is set while EXEC runs its queue; execPropagated once a write
 	// in it has been propagated (after a MULTI).
 	inExec, execPropagated bool
@@ -96,6 +98,7 @@ func NewServer(cfg *Config) *Server {
 		logger:       log.New(os.Stderr, "", 0),
 	}
 	s.ks.OnExpire = s.onExpire
+	s.ks.OnStore = s.keyStored
 	s.stats.init()
 	s.commits.done = sync.NewCond(&s.mu)
 	return s
@@ -235,6 +238,9 @@ func (s *Server) newClient(fd int, addr, laddr string) *Client {
 
 // forgetClient drops a client whose connection was closed.
 func (s *Server) forgetClient(c *Client) {
+	if c.blocked != nil && c.blocked.keys != nil {
+		s.unblockKeys(c)
+	}
 	c.unwatchAll()
 	s.forgetReplica(c)
 	delete(s.clients, c.id)
@@ -283,7 +289,11 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 		c.Simple("QUEUED")
 		return now
 	}
-	return s.call(c, cmd, args, now)
+	now = s.call(c, cmd, args, now)
+	if len(s.blocking.ready) > 0 {
+		s.serveReadyKeys()
+	}
+	return now
 }
 
 // checkCommand resolves a request and runs Redis's checks on it, in the
@@ -380,6 +390,7 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (
 		}
 		s.stats.commands++
 	}()
+	c.cmd = cmd
 	cmd.Handler(c, args)
 	c.woff = s.repl.offset
 	return // end is set by the deferred function

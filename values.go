@@ -14,8 +14,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 
 	"respd/internal/keyspace"
+	"respd/internal/quicklist"
 	"respd/internal/rdb"
 )
 
@@ -25,6 +27,8 @@ func encoding(e *keyspace.Entry) string {
 	switch e.Type {
 	case keyspace.TypeString:
 		return stringEncoding(e)
+	case keyspace.TypeList:
+		return "quicklist" // Redis 7.0 keeps every list as one
 	default:
 		panic(noCase("encoding", e))
 	}
@@ -46,6 +50,8 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 		default:
 			return robjSize + sdsAllocSize(len(e.Str))
 		}
+	case keyspace.TypeList:
+		return int64(listOf(e).MemoryUsage(int(min(samples, math.MaxInt32))))
 	default:
 		panic(noCase("valueMemory", e))
 	}
@@ -59,6 +65,8 @@ func copyValue(e *keyspace.Entry, access uint32) *keyspace.Entry {
 	case keyspace.TypeString:
 		copied.Str = bytes.Clone(e.Str)
 		copied.RawString = e.RawString
+	case keyspace.TypeList:
+		copied.Obj = listOf(e).Dup()
 	default:
 		panic(noCase("copyValue", e))
 	}
@@ -80,6 +88,8 @@ func copyForSnapshot(v, e *keyspace.Entry, buf []byte) []byte {
 		start := len(buf)
 		buf = append(buf, e.Str...)
 		v.Str = buf[start:len(buf):len(buf)]
+	case keyspace.TypeList:
+		v.Obj = e.Obj.(keyspace.Freezer).Freeze()
 	default:
 		panic(noCase("copyForSnapshot", e))
 	}
@@ -92,6 +102,7 @@ func copyForSnapshot(v, e *keyspace.Entry, buf []byte) []byte {
 // (DUMP: the value alone). A family adds its method to each.
 type valueEncoder interface {
 	String(key, value []byte, expireMs int64) error
+	List(key []byte, l *quicklist.List, expireMs int64) error
 }
 
 // writeValue writes e's value under key, with e's TTL, to enc: saves,
@@ -100,6 +111,8 @@ func writeValue(enc valueEncoder, key []byte, e *keyspace.Entry) error {
 	switch e.Type {
 	case keyspace.TypeString:
 		return enc.String(key, e.Str, e.Expire)
+	case keyspace.TypeList:
+		return enc.List(key, listOf(e), e.Expire)
 	default:
 		panic(noCase("writeValue", e))
 	}
@@ -112,6 +125,8 @@ func debugObjectExtra(e *keyspace.Entry) string {
 	switch e.Type {
 	case keyspace.TypeString:
 		return ""
+	case keyspace.TypeList:
+		return listOf(e).DebugObject()
 	default:
 		panic(noCase("debugObjectExtra", e))
 	}
@@ -129,10 +144,16 @@ func serializedLength(e *keyspace.Entry, compress bool) int {
 // decoded from an RDB file (a save, an AOF's RDB base, a master's full
 // sync) or a DUMP payload (RESTORE). A value of a type respd does not
 // serve is an *rdb.UnsupportedTypeError: refused by name, never dropped.
-func loadValue(r *rdb.Record) (*keyspace.Entry, error) {
+func loadValue(r *rdb.Record, cfg *Config) (*keyspace.Entry, error) {
 	switch r.Kind() {
 	case "string":
 		return &keyspace.Entry{Type: keyspace.TypeString, Str: r.Value}, nil
+	case "list":
+		l := quicklist.New(cfg.ListMaxListpackSize, cfg.ListCompressDepth)
+		for _, v := range r.List {
+			l.PushTail(v)
+		}
+		return &keyspace.Entry{Type: keyspace.TypeList, Obj: l}, nil
 	default:
 		return nil, &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
 	}

@@ -123,7 +123,7 @@ func TestDebugObjectOfString(t *testing.T) {
 }
 
 func TestLoadValueOfString(t *testing.T) {
-	e, err := loadValue(&rdb.Record{Key: []byte("k"), Type: 0, Value: []byte("hello"), ExpireMs: 5})
+	e, err := loadValue(&rdb.Record{Key: []byte("k"), Type: 0, Value: []byte("hello"), ExpireMs: 5}, defaultConfig())
 	if err != nil || e.Type != keyspace.TypeString || string(e.Str) != "hello" || e.Expire != 0 || e.Key != "" {
 		t.Fatalf("loadValue = %+v, %v", e, err)
 	}
@@ -132,23 +132,23 @@ func TestLoadValueOfString(t *testing.T) {
 // A value of a type respd doesn't serve, from a file or a payload, is
 // refused by name.
 func TestLoadValueRefusesUnservedType(t *testing.T) {
-	_, err := loadValue(&rdb.Record{Key: []byte("l"), Type: 18, List: [][]byte{[]byte("a")}})
+	_, err := loadValue(&rdb.Record{Key: []byte("s"), Type: 2, Set: [][]byte{[]byte("a")}}, defaultConfig())
 	var unsupported *rdb.UnsupportedTypeError
-	if !errors.As(err, &unsupported) || err.Error() != "key 'l' has a list value, which respd cannot load yet (RDB type 18, RDB_TYPE_LIST_QUICKLIST_2)" {
-		t.Fatalf("loadValue of a list: %v", err)
+	if !errors.As(err, &unsupported) || err.Error() != "key 's' has a set value, which respd cannot load yet (RDB type 2, RDB_TYPE_SET)" {
+		t.Fatalf("loadValue of a set: %v", err)
 	}
 
 	rc := dialRaw(t, startServer(t))
-	// RPUSH l a b; DUMP l on redis-server 7.0.15.
-	list := "\x12\x01\x02\r\r\x00\x00\x00\x02\x00\x81a\x02\x81b\x02\xff\n\x00h\xeb\n\x89\x13A\xbb\xb1"
-	rc.do("-ERR DUMP payload holds a list value, which respd cannot restore yet\r\n", "RESTORE", "l", "0", list)
-	rc.do(":0\r\n", "EXISTS", "l")
+	// SADD s a b; DUMP s on redis-server 7.0.15.
+	set := "\x02\x02\x01a\x01b\n\x00\xfed!%\xeb\x03=\r"
+	rc.do("-ERR DUMP payload holds a set value, which respd cannot restore yet\r\n", "RESTORE", "s", "0", set)
+	rc.do(":0\r\n", "EXISTS", "s")
 }
 
 // A seam function meeting a type without its case (a family landed
 // without it) panics, naming itself and the type.
 func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
-	e := &keyspace.Entry{Key: "l", Type: keyspace.TypeList}
+	e := &keyspace.Entry{Key: "s", Type: keyspace.TypeSet}
 	for name, call := range map[string]func(){
 		"encoding":         func() { encoding(e) },
 		"valueMemory":      func() { valueMemory(e, 5) },
@@ -159,7 +159,7 @@ func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
 	} {
 		func() {
 			defer func() {
-				if got, want := recover(), name+`: no case for the list value of key "l"`; got != want {
+				if got, want := recover(), name+`: no case for the set value of key "s"`; got != want {
 					t.Errorf("%s panicked with %v, want %q", name, got, want)
 				}
 			}()

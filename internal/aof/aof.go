@@ -3,6 +3,8 @@
 package aof
 
 import (
+	"respd/internal/quicklist"
+
 	"bufio"
 	"bytes"
 	"errors"
@@ -74,17 +76,25 @@ func FormatManifest(files []ManifestFile) []byte {
 
 // AppendCommand appends argv as a RESP multi-bulk request.
 func AppendCommand(b []byte, argv [][]byte) []byte {
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(argv)), 10)
-	b = append(b, '\r', '\n')
+	b = appendArrayHeader(b, len(argv))
 	for _, a := range argv {
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(len(a)), 10)
-		b = append(b, '\r', '\n')
-		b = append(b, a...)
-		b = append(b, '\r', '\n')
+		b = appendBulk(b, a)
 	}
 	return b
+}
+
+func appendArrayHeader(b []byte, n int) []byte {
+	b = append(b, '*')
+	b = strconv.AppendInt(b, int64(n), 10)
+	return append(b, '\r', '\n')
+}
+
+func appendBulk(b, a []byte) []byte {
+	b = append(b, '$')
+	b = strconv.AppendInt(b, int64(len(a)), 10)
+	b = append(b, '\r', '\n')
+	b = append(b, a...)
+	return append(b, '\r', '\n')
 }
 
 // ErrTruncated is a command cut short by the end of the file, which Redis
@@ -219,6 +229,36 @@ func (e *BaseEncoder) String(key, value []byte, expireMs int64) error {
 	}
 	if len(e.buf) >= 64<<10 {
 		e.Flush()
+	}
+	return e.err
+}
+
+// itemsPerCommand is how many elements a rewrite puts in one command
+// (Redis's AOF_REWRITE_ITEMS_PER_CMD).
+const itemsPerCommand = 64
+
+// List writes a list key as RPUSH commands of up to 64 elements, as
+// Redis's rewriteListObject, and its TTL.
+func (e *BaseEncoder) List(key []byte, l *quicklist.List, expireMs int64) error {
+	if expireMs != 0 && expireMs < e.now {
+		return e.err
+	}
+	left := l.Len()
+	for i, v := range l.Elements(0, false) {
+		if i%itemsPerCommand == 0 {
+			// The command's header, then its elements as they come: the
+			// iteration's bytes are valid only until the next one.
+			e.buf = appendArrayHeader(e.buf, 2+min(left, itemsPerCommand))
+			e.buf = appendBulk(appendBulk(e.buf, []byte("RPUSH")), key)
+		}
+		e.buf = appendBulk(e.buf, v)
+		left--
+		if len(e.buf) >= 64<<10 {
+			e.Flush()
+		}
+	}
+	if expireMs != 0 {
+		e.buf = AppendCommand(e.buf, [][]byte{[]byte("PEXPIREAT"), key, strconv.AppendInt(nil, expireMs, 10)})
 	}
 	return e.err
 }

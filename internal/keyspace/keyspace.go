@@ -57,6 +57,7 @@ func (n *expireNode) key() string        { return n.entry.Key }
 // DB is one numbered database.
 type DB struct {
 	ks      *Keyspace
+	index   int // in ks.DBs
 	keys    *dict[Entry, *Entry]
 	expires *dict[expireNode, *expireNode]
 	// watched maps a WATCHed key to its version; only watched keys are
@@ -79,8 +80,11 @@ type Keyspace struct {
 	// OnExpire is called for each key deleted because its TTL passed, so the
 	// server can propagate a DEL and count it.
 	OnExpire func(db int, key string)
-	snap     *Snapshot // the snapshot in progress, if any
-	snapGen  uint16
+	// OnStore is called for each key a value is stored under (Set, Add),
+	// so the server can serve the clients blocked on it.
+	OnStore func(db int, key string)
+	snap    *Snapshot // the snapshot in progress, if any
+	snapGen uint16
 	// Replica mode: logically expired keys are hidden but never deleted;
 	// the master's DEL removes them.
 	Replica bool
@@ -101,6 +105,7 @@ func New(n int) *Keyspace {
 	ks.DBs = make([]*DB, n)
 	for i := range ks.DBs {
 		ks.DBs[i] = newDB(ks, seed)
+		ks.DBs[i].index = i
 	}
 	return ks
 }
@@ -167,6 +172,7 @@ func (ks *Keyspace) expire(dbIndex int, e *Entry) {
 // Set stores e under key, replacing any previous entry. With keepTTL the
 // old entry's TTL carries over; otherwise e.Expire (0 for none) applies.
 func (db *DB) Set(key string, e *Entry, keepTTL bool) {
+	db.stored(key)
 	old := db.add(key, e)
 	if old == nil {
 		return
@@ -186,7 +192,19 @@ func (db *DB) Set(key string, e *Entry, keepTTL bool) {
 
 // Add stores e under key unless the key exists; it reports whether it
 // did (loading an RDB, where a key twice is corruption).
-func (db *DB) Add(key string, e *Entry) bool { return db.add(key, e) == nil }
+func (db *DB) Add(key string, e *Entry) bool {
+	if db.add(key, e) != nil {
+		return false
+	}
+	db.stored(key)
+	return true
+}
+
+func (db *DB) stored(key string) {
+	if db.ks.OnStore != nil {
+		db.ks.OnStore(db.index, key)
+	}
+}
 
 // add stores e under key and returns nil, or, if the key exists, leaves
 // the database as it was and returns the key's entry.

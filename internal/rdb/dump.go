@@ -1,6 +1,8 @@
 package rdb
 
 import (
+	"respd/internal/quicklist"
+
 	"bufio"
 	"bytes"
 	"encoding/binary"
@@ -31,6 +33,13 @@ func NewPayload(uncompressed bool) *Payload {
 func (p *Payload) String(key, value []byte, expireMs int64) error {
 	p.enc.writeByte(typeString)
 	p.enc.writeString(value)
+	return nil
+}
+
+// List writes a list value.
+func (p *Payload) List(key []byte, l *quicklist.List, expireMs int64) error {
+	p.enc.writeByte(typeListQuicklist2)
+	p.enc.writeQuicklist(l)
 	return nil
 }
 

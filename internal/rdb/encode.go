@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"respd/internal/lzf"
+	"respd/internal/quicklist"
 )
 
 // Encoder writes an RDB version 10 stream (loadable by Redis 7.0+).
@@ -204,6 +205,43 @@ func (e *Encoder) String(key, value []byte, expireMs int64) error {
 		e.flush()
 	}
 	return e.err
+}
+
+// List writes a list key as Redis 7.0 does (RDB_TYPE_LIST_QUICKLIST_2),
+// with its TTL (expireMs, unix ms; 0 for none).
+func (e *Encoder) List(key []byte, l *quicklist.List, expireMs int64) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	if expireMs != 0 {
+		e.buf = binary.LittleEndian.AppendUint64(append(e.buf, opExpireTimeMs), uint64(expireMs))
+	}
+	e.writeByte(typeListQuicklist2)
+	e.writeString(key)
+	e.writeQuicklist(l)
+	return e.err
+}
+
+// writeQuicklist is rdbSaveObject's quicklist: the node count, then each
+// node's container and its bytes, a compressed node as its LZF form
+// (rdbSaveLzfBlob), any other as rdbSaveRawString writes a string.
+func (e *Encoder) writeQuicklist(l *quicklist.List) {
+	e.writeLen(uint64(l.NodeCount()))
+	l.Nodes(func(n quicklist.Node) bool {
+		e.writeLen(uint64(n.Container))
+		if n.LZF != nil {
+			e.writeByte(lenEnc<<6 | encLZF)
+			e.writeLen(uint64(len(n.LZF)))
+			e.writeLen(uint64(n.Size))
+			e.buf = append(e.buf, n.LZF...)
+		} else {
+			e.writeString(n.Data)
+		}
+		if len(e.buf) >= encoderChunk {
+			e.flush()
+		}
+		return e.err == nil
+	})
 }
 
 // Close writes the EOF opcode and the CRC64 checksum and flushes.
