@@ -62,8 +62,15 @@ func Decompress(in, out []byte) (int, error) {
 			if ref < 0 {
 				return 0, ErrInvalid
 			}
-			// Byte-by-byte: source and destination may overlap.
-			for n := length + 2; n > 0; n-- {
+			n := length + 2
+			if op-ref >= n {
+				copy(out[op:op+n], out[ref:ref+n])
+				op += n
+				continue
+			}
+			// Byte by byte when the source overlaps what it writes: a run
+			// repeats the last op-ref bytes.
+			for ; n > 0; n-- {
 				out[op] = out[ref]
 				op++
 				ref++
