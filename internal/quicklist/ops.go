@@ -99,13 +99,14 @@ func (l *List) locate(index int) (i, off int, ok bool) {
 // Insert inserts v before (or after) the first element equal to pivot
 // from the head, and reports whether there was one (LINSERT).
 func (l *List) Insert(pivot, v []byte, after bool) bool {
-	var buf []byte
+	bp := scratch.Get().(*[]byte)
+	defer putScratch(bp)
 	for i := 0; i < l.NodeCount(); i++ {
 		n := l.node(i)
 		off := -1
-		raw := n.raw(buf)
+		raw := n.raw(*bp)
 		if n.compressed() {
-			buf = raw
+			*bp = raw
 		}
 		if n.plain() {
 			if bytes.Equal(raw, pivot) {

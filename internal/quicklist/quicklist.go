@@ -286,7 +286,16 @@ func (l *List) removeAt(i int) {
 
 // ---- compression (__quicklistCompressNode and friends) ----
 
-var compressBufs = sync.Pool{New: func() any { return new([]byte) }}
+// scratch holds buffers to compress into and decompress nodes to read.
+var scratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// putScratch gives a buffer back, unless a huge PLAIN node grew it.
+func putScratch(bp *[]byte) {
+	if cap(*bp) > 1<<20 {
+		*bp = nil
+	}
+	scratch.Put(bp)
+}
 
 // compressNode compresses node i if it is not already, may be, and LZF
 // shrinks it enough (quicklistCompressNode, __quicklistCompressNode).
@@ -300,8 +309,8 @@ func (l *List) compressNode(i int) {
 	if sz < minCompressBytes {
 		return
 	}
-	bp := compressBufs.Get().(*[]byte)
-	defer compressBufs.Put(bp)
+	bp := scratch.Get().(*[]byte)
+	defer putScratch(bp)
 	if cap(*bp) < sz {
 		*bp = make([]byte, sz)
 	}

@@ -25,20 +25,23 @@ func (l *List) Elements(from int, reverse bool) iter.Seq2[int, []byte] {
 		if index < 0 {
 			index += l.count
 		}
-		var buf, num []byte
+		bp := scratch.Get().(*[]byte)
+		defer putScratch(bp)
+		var num []byte
 		for {
 			n := l.node(i)
+			raw := n.raw(*bp)
+			if n.compressed() {
+				*bp = raw
+			}
 			if n.plain() {
-				if !yield(index, n.raw(buf)) {
+				if !yield(index, raw) {
 					l.afterRead(i)
 					return
 				}
 				index = step(index, reverse)
 			} else {
-				lp := n.raw(buf)
-				if n.compressed() {
-					buf = lp
-				}
+				lp := raw
 				for p := listpack.Seek(lp, off); p >= 0; {
 					v := listpack.Get(lp, p)
 					s := v.Str
