@@ -76,6 +76,9 @@ type Config struct {
 	// bytes; KeyLoadDelay (microseconds) slows each key's load, for tests.
 	LoadingEventsInterval int64 `conf:"loading-process-events-interval-bytes"`
 	KeyLoadDelay          int   `conf:"key-load-delay"`
+	// RDBKeySaveDelay (microseconds) slows each key of a background save
+	// or full sync, for tests that write while one runs.
+	RDBKeySaveDelay int `conf:"rdb-key-save-delay"`
 
 	// Replication.
 	ReplicaOf       ReplicaOf `conf:"replicaof"`
@@ -315,7 +318,7 @@ var params = []*param{
 	{"protected-mode", "", yesNo, 0, "yes"},
 	{"proto-max-bulk-len", "", memRange(1<<20, longMax), 0, "512mb"},
 	{"rdb-del-sync-files", "", yesNo, inert, "no"},
-	{"rdb-key-save-delay", "", intRange(intMin, intMax), hidden | inert, "0"},
+	{"rdb-key-save-delay", "", intRange(intMin, intMax), hidden, "0"},
 	{"rdb-save-incremental-fsync", "", yesNo, inert, "yes"},
 	{"rdbchecksum", "", yesNo, immutable, "yes"},
 	{"rdbcompression", "", yesNo, 0, "yes"},

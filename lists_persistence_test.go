@@ -6,10 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"respd/internal/keyspace"
 )
 
 // testLists are lists that exercise the encodings: integers and text in
@@ -134,4 +137,100 @@ func TestListsAOFRewrite(t *testing.T) {
 	real := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, args...)})
 	defer real.Close()
 	checkLists(t, "redis-server replaying respd's rewrite", real, lists)
+}
+
+// A background save writes lists as they were when it started, whatever
+// is pushed, popped, set, inserted, trimmed or removed meanwhile: each
+// write copies only the nodes it touches (quicklist's copy-on-write
+// Freeze), never the list.
+func TestBgsaveKeepsListsAsTheyWere(t *testing.T) {
+	dir := t.TempDir()
+	// 2 ms per key: the save (of 1001 keys) lasts the writes below.
+	_, addr := startTestServer(t, "--dir", dir, "--list-max-listpack-size", "16", "--rdb-key-save-delay", "2000")
+	rc := dialRaw(t, addr)
+	const n = 200000
+	var load strings.Builder
+	for i := 0; i < n; i += 1000 {
+		load.WriteString(rwCmd(append([]string{"RPUSH", "big"}, listElements(i, i+1000)...)...))
+	}
+	for i := range 1000 {
+		load.WriteString(rwCmd("RPUSH", "small:"+strconv.Itoa(i), "a", "b", "c"))
+	}
+	rc.send(load.String())
+	for i := 0; i < n; i += 1000 {
+		rc.expect(":" + strconv.Itoa(i+1000) + "\r\n")
+	}
+	rc.expect(strings.Repeat(":3\r\n", 1000))
+	rc.do("+Background saving started\r\n", "BGSAVE")
+	for i := range 1000 {
+		switch k := "small:" + strconv.Itoa(i); i % 4 {
+		case 0:
+			rc.do(":4\r\n", "LPUSH", k, "new")
+		case 1:
+			rc.do("$1\r\nc\r\n", "RPOP", k)
+		case 2:
+			rc.do("+OK\r\n", "LSET", k, "1", "changed")
+		case 3:
+			rc.do(":1\r\n", "DEL", k)
+		}
+		switch i % 5 {
+		case 0:
+			rc.send(rwCmd("LPUSH", "big", "pushed"))
+		case 1:
+			rc.send(rwCmd("LSET", "big", strconv.Itoa(i*100), "set"))
+		case 2:
+			rc.send(rwCmd("LREM", "big", "1", "e"+strconv.Itoa(i*150)))
+		case 3:
+			rc.send(rwCmd("LINSERT", "big", "AFTER", "e"+strconv.Itoa(i*170), "inserted"))
+		case 4:
+			rc.send(rwCmd("RPOP", "big"))
+		}
+		if reply, err := diffReadReply(rc.r); err != nil || reply[0] == '-' {
+			t.Fatalf("writing big: %q %v", reply, err)
+		}
+	}
+	if rawInfo(t, rc, "persistence")["rdb_bgsave_in_progress"] != "1" {
+		t.Fatal("the save ended before the writes: they prove nothing")
+	}
+	rc.do("+OK\r\n", "LTRIM", "big", "10", "-10")
+	waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["rdb_bgsave_in_progress"] == "0" })
+	checkRDB(t, filepath.Join(dir, "dump.rdb"))
+
+	cfg, _ := parseArgs([]string{"--dir", dir})
+	loaded := NewServer(cfg)
+	if err := loaded.LoadRDB(); err != nil {
+		t.Fatal(err)
+	}
+	big := loaded.ks.DBs[0].Peek("big")
+	if big == nil || big.Type != keyspace.TypeList {
+		t.Fatal("big is not in the snapshot")
+	}
+	want := listElements(0, n)
+	i := 0
+	for _, v := range listOf(big).Elements(0, false) {
+		if i >= len(want) || string(v) != want[i] {
+			t.Fatalf("big[%d] in the snapshot is %q", i, v)
+		}
+		i++
+	}
+	if i != n {
+		t.Fatalf("big has %d elements in the snapshot, want %d", i, n)
+	}
+	for i := range 1000 {
+		e := loaded.ks.DBs[0].Peek("small:" + strconv.Itoa(i))
+		if e == nil || listOf(e).Len() != 3 {
+			t.Fatalf("small:%d in the snapshot: %v", i, e)
+		}
+		if v, _ := listOf(e).Index(1); string(v) != "b" {
+			t.Fatalf("small:%d[1] in the snapshot is %q", i, v)
+		}
+	}
+}
+
+func listElements(from, to int) []string {
+	els := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		els = append(els, "e"+strconv.Itoa(i))
+	}
+	return els
 }

@@ -477,6 +477,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 		}
 		batch.reset()
 		done = snap.Next(1024, batch.add)
+		delay := time.Duration(s.cfg.RDBKeySaveDelay) * time.Microsecond
 		s.mu.Unlock()
 		// Let the event loop take the lock now: Go's mutex favours the
 		// goroutine that just released it.
@@ -488,6 +489,9 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 				db = k.db
 			}
 			writeValue(enc, batch.data[k.key:k.end], &k.value)
+			if delay > 0 {
+				time.Sleep(delay) // rdb-key-save-delay, Redis's knob for tests
+			}
 		}
 		if done {
 			err = enc.Close()
