@@ -240,13 +240,10 @@ func apply(t testing.TB, l *List, c []string) {
 }
 
 func TestGolden(t *testing.T) {
-	defer func(old int) { packedThreshold = old }(packedThreshold)
+	defer SetPackedThreshold(0)
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
-			packedThreshold = 1 << 30
-			if c.large > 0 {
-				packedThreshold = c.large
-			}
+			SetPackedThreshold(c.large)
 			l := New(c.fill, c.depth)
 			for _, cm := range c.cmds {
 				apply(t, l, cm)

@@ -327,8 +327,8 @@ func FuzzOps(f *testing.F) {
 		fills := []int{1, 2, 3, 4, 5, 8, -1, -2, 0, 128}
 		fill := fills[int(fillSel)%len(fills)]
 		if threshold > 0 {
-			defer func(old int) { packedThreshold = old }(packedThreshold)
-			packedThreshold = int(threshold)%400 + 50
+			defer SetPackedThreshold(0)
+			SetPackedThreshold(int(threshold)%400 + 50)
 		}
 		rng := rand.New(rand.NewSource(seed))
 		r := &opRunner{t: t, rng: rng, l: New(fill, int(depth%4))}

@@ -1,6 +1,6 @@
 // Package quicklist is Redis 7.0's list representation (quicklist.c): a
 // sequence of nodes, each a listpack of elements (or, for an element of
-// packedThreshold bytes or more, a PLAIN node holding just it), the inner
+// SetPackedThreshold bytes or more, a PLAIN node holding just it), the inner
 // nodes LZF-compressed when list-compress-depth asks. Nodes fill, split,
 // merge and compress exactly as Redis's do, so that a list's nodes — and
 // the RDB/DUMP bytes made of them — are the ones Redis would have after
@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"respd/internal/listpack"
 	"respd/internal/lzf"
@@ -60,12 +61,31 @@ const (
 // optimizationLevel is the node size limit of fill -1 to -5.
 var optimizationLevel = [...]int{4096, 8192, 16384, 32768, 65536}
 
-// packedThreshold is the size from which an element gets a PLAIN node of
-// its own (Redis's packed_threshold, 1 GiB, which only DEBUG
-// QUICKLIST-PACKED-THRESHOLD changes; tests lower it).
-var packedThreshold = 1 << 30
+// defaultPackedThreshold is Redis's packed_threshold: 1 GiB.
+const defaultPackedThreshold = 1 << 30
 
-func isLarge(sz int) bool { return sz >= packedThreshold }
+// packedThreshold is the size from which an element gets a PLAIN node of
+// its own, for every list.
+var packedThreshold atomic.Int64
+
+func init() { packedThreshold.Store(defaultPackedThreshold) }
+
+// SetPackedThreshold sets the size from which an element gets a PLAIN
+// node of its own, in every list (DEBUG QUICKLIST-PACKED-THRESHOLD,
+// quicklistisSetPackedThreshold): 0 restores the default, 1 GiB; sizes
+// above 4 GiB less 1 MiB (and negative ones) are refused (false).
+func SetPackedThreshold(n int) bool {
+	if n < 0 || n > 1<<32-1<<20 {
+		return false
+	}
+	if n == 0 {
+		n = defaultPackedThreshold
+	}
+	packedThreshold.Store(int64(n))
+	return true
+}
+
+func isLarge(sz int) bool { return int64(sz) >= packedThreshold.Load() }
 
 // Container kinds, as RDB_TYPE_LIST_QUICKLIST_2 stores them.
 const (

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"respd/internal/keyspace"
 	"respd/internal/listpack"
 )
 
@@ -364,5 +365,53 @@ func TestModelLong(t *testing.T) {
 	for _, c := range []struct{ fill, depth int }{{3, 1}, {-1, 2}, {1, 0}, {5, 3}} {
 		r := &opRunner{t: t, rng: rand.New(rand.NewSource(int64(c.fill))), l: New(c.fill, c.depth)}
 		r.run(1500)
+	}
+}
+
+// A List is what a keyspace entry of a collection must be.
+var _ keyspace.Freezer = (*List)(nil)
+
+// A frozen view is read while the live list changes, as a background
+// save's encoder does outside the lock (go test -race watches).
+func TestFrozenViewConcurrentReads(t *testing.T) {
+	defer SetPackedThreshold(0)
+	SetPackedThreshold(200)
+	r := &opRunner{t: t, rng: rand.New(rand.NewSource(7)), l: New(4, 1)}
+	r.run(300)
+	s := takeSnapshot(r.l, r.model)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20 {
+			s.view.Nodes(func(n Node) bool { return len(n.Data)+len(n.LZF) > 0 })
+			for range s.view.Elements(0, false) {
+			}
+			s.view.Index(s.view.Len() / 2)
+			s.view.MemoryUsage(5)
+		}
+	}()
+	for range 2000 {
+		r.step(r.rng.Intn(14))
+	}
+	<-done
+	s.check(t)
+}
+
+func TestSetPackedThreshold(t *testing.T) {
+	defer SetPackedThreshold(0)
+	if SetPackedThreshold(-1) || SetPackedThreshold(1<<32-1<<20+1) || !SetPackedThreshold(1<<32-1<<20) {
+		t.Fatal("bounds")
+	}
+	SetPackedThreshold(4)
+	l := New(-2, 0)
+	l.PushTail([]byte("abc"))
+	l.PushTail([]byte("abcd"))
+	l.PushTail([]byte("abc"))
+	if l.NodeCount() != 3 {
+		t.Fatalf("%d nodes", l.NodeCount())
+	}
+	SetPackedThreshold(0)
+	if isLarge(1<<30-1) || !isLarge(1<<30) {
+		t.Fatal("default threshold")
 	}
 }

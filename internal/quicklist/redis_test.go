@@ -560,16 +560,13 @@ func (r *redisRunner) checkRestore() {
 	}
 }
 
-// setConfig sets Redis's list configuration and packedThreshold (large:
-// 0 for Redis's default).
+// setConfig sets Redis's list configuration and the packed threshold
+// here and there (large: 0 for the default).
 func setConfig(rc *redisConn, fill, depth, large int) {
 	rc.do("CONFIG", "SET", "list-max-listpack-size", fill)
 	rc.do("CONFIG", "SET", "list-compress-depth", depth)
 	rc.do("DEBUG", "QUICKLIST-PACKED-THRESHOLD", large)
-	packedThreshold = 1 << 30
-	if large > 0 {
-		packedThreshold = large
-	}
+	SetPackedThreshold(large)
 }
 
 // TestAgainstRedis runs random commands on Redis and on a List, and after
@@ -579,7 +576,7 @@ func setConfig(rc *redisConn, fill, depth, large int) {
 func TestAgainstRedis(t *testing.T) {
 	rc := startRedis(t)
 	rc.do("CONFIG", "SET", "rdbcompression", "no")
-	defer func(old int) { packedThreshold = old }(packedThreshold)
+	defer SetPackedThreshold(0)
 	defer rc.do("DEBUG", "QUICKLIST-PACKED-THRESHOLD", 0)
 	rounds, _ := strconv.Atoi(os.Getenv("QUICKLIST_REDIS_ROUNDS"))
 	for round := range max(rounds, 1) {
@@ -620,7 +617,7 @@ func TestAgainstRedis(t *testing.T) {
 // redis-server makes of their commands.
 func TestGoldenAgainstRedis(t *testing.T) {
 	rc := startRedis(t)
-	defer func(old int) { packedThreshold = old }(packedThreshold)
+	defer SetPackedThreshold(0)
 	defer rc.do("DEBUG", "QUICKLIST-PACKED-THRESHOLD", 0)
 	defer rc.do("CONFIG", "SET", "rdbcompression", "no")
 	for _, c := range goldenCases {
