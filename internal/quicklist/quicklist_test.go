@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"unsafe"
 
 	"respd/internal/keyspace"
 	"respd/internal/listpack"
@@ -306,6 +307,14 @@ func TestFrozenViewRefusesWrites(t *testing.T) {
 		}
 	}()
 	v.PushTail([]byte("b"))
+}
+
+// The footprint of a short list rests on these: a List of 48 bytes and
+// nodes of 32 (Go's size classes have both).
+func TestStructSizes(t *testing.T) {
+	if l, n := unsafe.Sizeof(List{}), unsafe.Sizeof(node{}); l != 48 || n != 32 {
+		t.Fatalf("List %d bytes, node %d", l, n)
+	}
 }
 
 // heapAfter is the live heap once GC has run.
