@@ -225,13 +225,25 @@ func popOne(l *quicklist.List, where int) []byte {
 }
 
 // replyPopped pops up to count elements from one end of a non-empty list,
-// replying with them in the order popped, and returns how many.
+// replying with them in the order popped, and returns how many: read,
+// then deleted as one range, as Redis's listPopRangeAndReplyWithKey (which
+// leaves the nodes, compressed or not, as Redis's do).
 func replyPopped(c *Client, l *quicklist.List, where int, count int64) int {
 	n := int(min(count, int64(l.Len())))
-	c.Array(n)
-	for range n {
-		c.Bulk(popOne(l, where))
+	from, start := 0, 0
+	if where == listTail {
+		from, start = -1, -n
 	}
+	c.Array(n)
+	replied := 0
+	for _, v := range l.Elements(from, where == listTail) {
+		if replied == n {
+			break
+		}
+		c.Bulk(v)
+		replied++
+	}
+	l.DelRange(start, n)
 	return n
 }
 
