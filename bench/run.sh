@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # bench/run.sh — side-by-side benchmark of respd vs. redis-server.
 #
-# Throughput/latency: redis-benchmark (ping,set,get,incr,mset) at -P 1 / -P 16
-# and -d 3 / -d 1024, servers alternated over several rounds, medians reported.
+# Throughput/latency: redis-benchmark (ping,set,get,incr,mset by default; the
+# list tests on request) at -P 1 / -P 16 and -d 3 / -d 1024, servers alternated
+# over several rounds, medians reported.
 # Memory: 1,000,000 SETs (14-byte keys, 16-byte values) into freshly started
 # servers, RSS growth and INFO used_memory growth per key; then SAVE, BGSAVE
-# and loading the RDB at a restart, timed on that data.
+# and loading the RDB at a restart, timed on that data. Then two list cases,
+# each in freshly started servers: one list of 1,000,000 10-byte elements, and
+# 100,000 lists of 5 2-byte elements.
 #
 # See bench/README.md. Run `bench/run.sh --help` for options.
 set -euo pipefail
@@ -20,11 +23,15 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --respd-bin PATH   use this binary as "respd" instead of building the repo
                      (e.g. /usr/bin/redis-server to check the harness itself)
   --redis-bin PATH   reference server (default: redis-server from PATH)
-  --mem-keys N       keys loaded for the memory test (default 1000000)
+  --mem-keys N       keys loaded for the SET memory test (default 1000000;
+                     the list memory cases have fixed sizes)
   --no-bench         skip the throughput/latency part
   --no-mem           skip the memory and persistence part
   --keep             keep the temp dir (raw CSVs, logs, summary.csv)
   --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
+                     also: lpush rpush lpop rpop lrange_100 lrange_300
+                     lrange_500 lrange_600, e.g. --tests "lpush rpush lpop
+                     rpop lrange_100 lrange_300 lrange_600"
   --respd-args "A"   extra flags for respd only, e.g. --respd-args "--io-engine redcon"
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
                      --server-args "--appendonly yes --appendfsync always"
@@ -65,7 +72,7 @@ while [[ $# -gt 0 ]]; do
         --no-bench)  DO_BENCH=0; shift ;;
         --no-mem)    DO_MEM=0; shift ;;
         --keep)      KEEP=1; shift ;;
-        --tests)     read -r -a TESTS <<<"$2"; shift 2 ;;
+        --tests)     read -r -a TESTS <<<"${2//,/ }"; shift 2 ;;
         --server-args) read -r -a SERVER_ARGS <<<"$2"; shift 2 ;;
         --respd-args)  read -r -a RESPD_ARGS <<<"$2"; shift 2 ;;
         --replica)   REPLICA=1; shift ;;
@@ -79,6 +86,38 @@ if [[ $QUICK == 1 ]]; then
     ROUNDS=${ROUNDS:-1}
 fi
 ROUNDS=${ROUNDS:-3}
+
+# Requests per test, chosen for ~1-2 s per test on one pinned core (redis 7.0);
+# multiplied by --scale. Each test gets its own redis-benchmark invocation so
+# that fast tests (PING at -P 16) and slow ones (MSET) both run long enough.
+# A "test/1024" entry overrides "test" at -d 1024: LRANGE replies carry N
+# elements of -d bytes each, so at -d 1024 they are bound by bytes, not
+# requests (LRANGE_600 sends ~600 KB per reply), and run ~10x fewer per second.
+declare -A N_P1=([ping]=200000 [set]=250000 [get]=250000 [incr]=250000 [mset]=100000
+    [lpush]=250000 [rpush]=250000 [lpop]=250000 [rpop]=250000
+    [lrange_100]=100000 [lrange_300]=60000 [lrange_500]=45000 [lrange_600]=40000
+    [lrange_100/1024]=30000 [lrange_300/1024]=7000 [lrange_500/1024]=4000
+    [lrange_600/1024]=3000)
+declare -A N_P16=([ping]=3000000 [set]=1000000 [get]=1000000 [incr]=1500000 [mset]=150000
+    [lpush]=1000000 [rpush]=1000000 [lpop]=1000000 [rpop]=1000000
+    [lrange_100]=300000 [lrange_300]=100000 [lrange_500]=50000 [lrange_600]=40000
+    [lrange_100/1024]=15000 [lrange_300/1024]=2000 [lrange_500/1024]=1200
+    [lrange_600/1024]=1000)
+
+n_for() {  # pipeline test datasize
+    local base key=$2
+    [[ -n ${N_P1[$2/$3]:-} ]] && key=$2/$3
+    if [[ $1 == 1 ]]; then base=${N_P1[$key]}; else base=${N_P16[$key]}; fi
+    python3 -c "print(max(1000, int($base * $SCALE)))"
+}
+
+for t in "${TESTS[@]}"; do
+    if [[ -z ${N_P1[$t]:-} ]]; then
+        echo "unknown test for --tests: $t (known:" \
+            "$(printf '%s\n' "${!N_P1[@]}" | grep -v / | sort | tr '\n' ' '| sed 's/ $//'))" >&2
+        exit 2
+    fi
+done
 
 for tool in redis-benchmark redis-cli python3 taskset; do
     command -v "$tool" >/dev/null || { echo "missing required tool: $tool" >&2; exit 1; }
@@ -230,25 +269,49 @@ used_memory() {  # port -> bytes, or empty if INFO memory does not report it
 }
 
 # ---------------------------------------------------------------- throughput / latency
-# Requests per test, chosen for ~1-2 s per test on one pinned core (redis 7.0);
-# multiplied by --scale. Each test gets its own redis-benchmark invocation so
-# that fast tests (PING at -P 16) and slow ones (MSET) both run long enough.
-declare -A N_P1=([ping]=200000 [set]=250000 [get]=250000 [incr]=250000 [mset]=100000)
-declare -A N_P16=([ping]=3000000 [set]=1000000 [get]=1000000 [incr]=1500000 [mset]=150000)
-
-n_for() {  # pipeline test
-    local base
-    if [[ $1 == 1 ]]; then base=${N_P1[$2]}; else base=${N_P16[$2]}; fi
-    python3 -c "print(max(1000, int($base * $SCALE)))"
+llen() {  # port key -> LLEN, or -1 if the reply is not a number
+    local v
+    v=$(redis-cli -p "$1" llen "$2" 2>/dev/null | tr -d '\r' || true)
+    [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo -1
 }
 
+# list_short records that a list test ran on a list shorter than it needs
+# (pops answering nil, LRANGE returning fewer elements than its name says);
+# the report marks the row.
+list_short() {  # name P d round test llen want
+    echo "warning: $1 -t $5 -P $2 -d $3 (round $4): LLEN mylist = $6, wanted >= $7" >&2
+    echo "$*" >>"$TMP/results/list-short.txt"
+}
+
+# The list tests all work on redis-benchmark's one key, mylist. Each starts
+# from a known list and the list is deleted after it (at -d 1024 a push test
+# leaves ~1 GB behind):
+#   lpush/rpush   start from an empty list.
+#   lpop/rpop     start from a list of >= n elements of -d bytes, filled by a
+#                 redis-benchmark RPUSH run at -P 16 (not timed), so that every
+#                 pop returns an element rather than nil.
+#   lrange_N      redis-benchmark itself first pushes n elements ("LPUSH
+#                 (needed to benchmark LRANGE)", a row the report leaves out);
+#                 the list is checked to hold >= N elements afterwards.
+# After lpush/rpush the list is checked to hold >= n elements.
 bench_one() {  # name pipeline datasize round
-    local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n
+    local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n len want
     local out="$TMP/results/${name}_P${P}_d${d}_r${r}.csv"
     redis-cli -p "$port" flushall >/dev/null 2>&1 || true
     : >"$out"
     for t in "${TESTS[@]}"; do
-        n=$(n_for "$P" "$t")
+        n=$(n_for "$P" "$t" "$d")
+        case $t in
+            lpush|rpush|lpop|rpop|lrange_*)
+                redis-cli -p "$port" del mylist >/dev/null 2>&1 || true ;;
+        esac
+        case $t in
+            lpop|rpop)
+                timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t rpush \
+                    -c 50 -n "$n" -P 16 -d "$d" -q >/dev/null 2>>"$TMP/benchmark.err" || true
+                len=$(llen "$port" mylist)
+                (( len >= n )) || list_short "$name" "$P" "$d" "$r" "$t" "$len" "$n" ;;
+        esac
         if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t "$t" \
                 -r 100000 -c 50 -n "$n" -P "$P" -d "$d" --csv \
                 >"$out.part" 2>>"$TMP/benchmark.err"; then
@@ -257,6 +320,19 @@ bench_one() {  # name pipeline datasize round
         fi
         grep -v '^"test"' "$out.part" >>"$out" || true
         check_alive "$name"
+        case $t in
+            lpush|rpush) want=$n ;;
+            lrange_*)    want=${t#lrange_} ;;
+            *)           want=0 ;;
+        esac
+        if (( want > 0 )); then
+            len=$(llen "$port" mylist)
+            (( len >= want )) || list_short "$name" "$P" "$d" "$r" "$t" "$len" "$want"
+        fi
+        case $t in
+            lpush|rpush|lpop|rpop|lrange_*)
+                redis-cli -p "$port" del mylist >/dev/null 2>&1 || true ;;
+        esac
     done
     rm -f "$out.part"
 }
@@ -342,6 +418,57 @@ PY
             "$(stat -c %s "$TMP/run-$name/dump.rdb")" >>"$TMP/persist.txt"
         stop_server "$name"
     done
+
+    # Lists, each case in freshly started servers, measured like the SETs:
+    #   biglist  one list of 1,000,000 10-byte elements (e:%08d), RPUSHed
+    #            1,000 per command;
+    #   small    100,000 lists list:%06d of 5 2-byte elements (a1 .. e5).
+    log "memory: generating the list cases"
+    python3 - "$TMP" <<'PY'
+import os, sys
+tmp = sys.argv[1]
+with open(os.path.join(tmp, "load-biglist.resp"), "wb") as f:
+    for b in range(1000):
+        f.write(b"*1002\r\n$5\r\nRPUSH\r\n$7\r\nbiglist\r\n")
+        f.write(b"".join(b"$10\r\ne:%08d\r\n" % (b * 1000 + i) for i in range(1, 1001)))
+with open(os.path.join(tmp, "load-small.resp"), "wb") as f:
+    f.write(b"".join(
+        b"*7\r\n$5\r\nRPUSH\r\n$11\r\nlist:%06d\r\n"
+        b"$2\r\na1\r\n$2\r\nb2\r\n$2\r\nc3\r\n$2\r\nd4\r\n$2\r\ne5\r\n" % i
+        for i in range(100000)))
+PY
+    : >"$TMP/memory-lists.txt"
+    for mcase in biglist small; do
+        for name in redis respd; do
+            port=${PORT[$name]}
+            # the SET case's SAVE left a dump.rdb in the server's dir: a
+            # server would load it at start, and its baseline would count
+            # 1M keys that FLUSHALL frees during the measurement
+            rm -f "$TMP/run-$name/dump.rdb"
+            start_server "$name"
+            redis-cli -p "$port" flushall >/dev/null 2>&1 || true
+            sleep 0.5
+            base_rss=$(rss_kb "${PID[$name]}")
+            base_used=$(used_memory "$port")
+            log "memory: loading $mcase into $name"
+            if ! "${PIN_CLI[@]}" redis-cli -p "$port" --pipe <"$TMP/load-$mcase.resp" \
+                    >"$TMP/pipe-$mcase-$name.log" 2>&1; then
+                echo "warning: redis-cli --pipe reported errors for $mcase on $name:" >&2
+                tail -3 "$TMP/pipe-$mcase-$name.log" >&2
+            fi
+            check_alive "$name"
+            sleep 1
+            dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
+            [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
+            # elements: LLEN of biglist; of small, LLEN of its last list
+            if [[ $mcase == biglist ]]; then len=$(llen "$port" biglist); else len=$(llen "$port" list:099999); fi
+            rss=$(rss_kb "${PID[$name]}")
+            used=$(used_memory "$port")
+            echo "$mcase $name $dbsize $len $base_rss $rss ${base_used:-NA} ${used:-NA}" \
+                >>"$TMP/memory-lists.txt"
+            stop_server "$name"
+        done
+    done
 fi
 
 # ---------------------------------------------------------------- report
@@ -374,6 +501,12 @@ if do_bench:
                 if len(row) != len(cols):
                     continue
                 rec = dict(zip(cols, row))
+                # -t lrange_N also runs "LPUSH (needed to benchmark LRANGE)",
+                # a fill step with LRANGE's -n: not a test of its own.
+                if rec["test"].startswith("LPUSH (needed"):
+                    continue
+                # "LRANGE_100 (first 100 elements)" -> "LRANGE_100"
+                rec["test"] = re.sub(r" \(first \d+ elements\)$", "", rec["test"])
                 key = (rec["test"], P, d)
                 if key not in data:
                     data[key] = {}
@@ -381,8 +514,21 @@ if do_bench:
                 data[key].setdefault(server, {})[r] = {
                     k: float(rec[k]) for k in ("rps", "p50", "p99")}
 
-    test_rank = {"PING_INLINE": 0, "PING_MBULK": 1, "SET": 2, "GET": 3, "INCR": 4}
-    order.sort(key=lambda k: (k[1], k[2], test_rank.get(k[0], 9), k[0]))
+    # lists ran on too short a list: (test, P, d) -> {server: [round, ...]}
+    short = {}
+    path = os.path.join(tmp, "results", "list-short.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                server, P, d, r, t = line.split()[:5]
+                short.setdefault((t.upper(), int(P), int(d)), {}).setdefault(
+                    server, []).append(int(r))
+
+    # redis-benchmark's own order
+    test_rank = {t: i for i, t in enumerate(
+        ["PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP",
+         "RPOP", "LRANGE_100", "LRANGE_300", "LRANGE_500", "LRANGE_600", "MSET"])}
+    order.sort(key=lambda k: (k[1], k[2], test_rank.get(k[0], len(test_rank)), k[0]))
 
     hdr = (f"{'test':<15}{'-P':>3}{'-d':>6} {'redis rps':>12}{'respd rps':>12}{'ratio':>7}"
            f" {'redis p50':>10}{'respd p50':>10} {'redis p99':>10}{'respd p99':>10}{'p99x':>6}  miss")
@@ -414,6 +560,8 @@ if do_bench:
                 miss.append(f"rps<{target:.1f}")
             if p99x > 1.5:
                 miss.append("p99>1.5")
+        for server in sorted(short.get(key, {})):
+            miss.append(f"{server}:SHORT-LIST")
         misses += bool(miss)
         r, s = vals["redis"], vals["respd"]
         print(f"{test:<15}{P:>3}{d:>6} {fmt_rps(r['rps']):>12}{fmt_rps(s['rps']):>12}{ratio:>7.2f}"
@@ -424,6 +572,9 @@ if do_bench:
     with open(os.path.join(tmp, "summary.csv"), "w", newline="") as f:
         csv.writer(f).writerows(summary)
     print("\ntargets: ratio >= 0.9 at -P 1, >= 1.0 at -P 16; p99 ratio <= 1.5")
+    if short:
+        print("SHORT-LIST: the list held fewer elements than the test needs"
+              " (pops of nil, short LRANGE replies or failed pushes; see the warnings above)")
 
 if do_mem:
     mem = {}
@@ -475,6 +626,44 @@ if do_mem:
         r, s = per["redis"], per["respd"]
         print(f"{'ratio':<8}{s['save'] / r['save']:>8.2f}{s['bgsave'] / r['bgsave']:>8.2f}"
               f"{s['load'] / r['load']:>8.2f}")
+
+    # list cases: name, what, expected dbsize and LLEN, elements, RSS target
+    cases = [("biglist", "1 list x 1,000,000 x 10-byte elements (RPUSH biglist, 1,000 per command)",
+              1, 1000000, 1000000, 1.2),
+             ("small", "100,000 lists x 5 x 2-byte elements (RPUSH list:%06d a1 b2 c3 d4 e5)",
+              100000, 5, 100000, 1.5)]
+    lmem = {}
+    with open(os.path.join(tmp, "memory-lists.txt")) as f:
+        for line in f:
+            mcase, name, dbsize, llen, brss, rss, bused, used = line.split()
+            lmem[(mcase, name)] = dict(
+                dbsize=int(dbsize), llen=int(llen), rss=(int(rss) - int(brss)) * 1024,
+                used=None if "NA" in (bused, used) else int(used) - int(bused))
+    for mcase, what, want_db, want_len, per_n, target in cases:
+        unit = "elem" if mcase == "biglist" else "list"
+        print(f"\nMemory: {what}, fresh servers, growth over post-start baseline")
+        print(f"{'server':<8}{'dbsize':>10}{'LLEN':>10}{'RSS growth':>14}{'RSS B/' + unit:>12}"
+              f"{'used_memory':>14}{'used B/' + unit:>13}")
+        for name in ("redis", "respd"):
+            m = lmem.get((mcase, name))
+            if not m:
+                continue
+            used = "n/a" if m["used"] is None else f"{m['used']:,}"
+            upk = "n/a" if m["used"] is None else f"{m['used'] / per_n:.1f}"
+            bad = ("  CONTENT MISMATCH (want dbsize {:,}, LLEN {:,})".format(want_db, want_len)
+                   if (m["dbsize"], m["llen"]) != (want_db, want_len) else "")
+            misses += bool(bad)
+            print(f"{name:<8}{m['dbsize']:>10,}{m['llen']:>10,}{m['rss']:>14,}{m['rss'] / per_n:>12.1f}"
+                  f"{used:>14}{upk:>13}{bad}")
+        r, s = lmem.get((mcase, "redis")), lmem.get((mcase, "respd"))
+        if r and s and r["rss"] > 0:
+            ratio = s["rss"] / r["rss"]
+            uratio = (f"{s['used'] / r['used']:.2f}"
+                      if r["used"] and s["used"] is not None else "n/a")
+            flag = "" if ratio <= target else f"  MISS (target <= {target})"
+            misses += bool(flag)
+            print(f"RSS ratio respd/redis: {ratio:.2f}{flag}   (used_memory ratio: {uratio};"
+                  f" target RSS <= {target})")
 
 print(f"\n{misses} line(s) miss targets" if misses else "\nall targets met")
 PY
