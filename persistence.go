@@ -476,8 +476,13 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 			return err
 		}
 		batch.reset()
-		done = snap.Next(1024, batch.add)
-		delay := time.Duration(s.cfg.RDBKeySaveDelay) * time.Microsecond
+		// rdb-key-save-delay (µs per key), Redis's knob for tests, reads a
+		// bucket at a time, so that lowering it takes effect at once.
+		delay, step := time.Duration(s.cfg.RDBKeySaveDelay)*time.Microsecond, 1024
+		if delay > 0 {
+			step = 1
+		}
+		done = snap.Next(step, batch.add)
 		s.mu.Unlock()
 		// Let the event loop take the lock now: Go's mutex favours the
 		// goroutine that just released it.
@@ -490,7 +495,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 			}
 			writeValue(enc, batch.data[k.key:k.end], &k.value)
 			if delay > 0 {
-				time.Sleep(delay) // rdb-key-save-delay, Redis's knob for tests
+				time.Sleep(delay)
 			}
 		}
 		if done {
