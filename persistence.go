@@ -496,6 +496,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 			writeValue(enc, batch.data[k.key:k.end], &k.value)
 			if delay > 0 {
 				time.Sleep(delay)
+				delay = s.keySaveDelay()
 			}
 		}
 		if done {
@@ -512,6 +513,12 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 		chunk.Reset()
 	}
 	return nil
+}
+
+// keySaveDelay is rdb-key-save-delay, read for each key: a test lowers it
+// to let a save it held open finish.
+func (s *Server) keySaveDelay() time.Duration {
+	return locked(s, func() time.Duration { return time.Duration(s.cfg.RDBKeySaveDelay) * time.Microsecond })
 }
 
 // snapshotBatch is a step's keys, copied out of the keyspace: keys and
