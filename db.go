@@ -57,6 +57,18 @@ func (c *Client) lookupType(key []byte, t keyspace.Type) (e *keyspace.Entry, ok 
 	return e, true
 }
 
+// lookupWriteType is lookupType for a write: the live entry for key if it
+// holds type t, nil if missing; a key of another type answers WRONGTYPE
+// and returns ok=false.
+func (c *Client) lookupWriteType(key []byte, t keyspace.Type) (e *keyspace.Entry, ok bool) {
+	e = c.lookupWrite(key)
+	if e != nil && e.Type != t {
+		c.Error(errWrongType)
+		return nil, false
+	}
+	return e, true
+}
+
 // changed is what a single-key write calls after modifying key: WATCH sees
 // it, and argv (the command in its deterministic form) goes to the AOF and
 // replicas. Multi-key writes call touch per key and propagate once.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"time"
 
 	"respd/internal/keyspace"
@@ -28,17 +27,6 @@ func listOf(e *keyspace.Entry) *quicklist.List { return e.Obj.(*quicklist.List) 
 // newList is an empty list with the configured node size and compression.
 func (c *Client) newList() *quicklist.List {
 	return quicklist.New(c.srv.cfg.ListMaxListpackSize, c.srv.cfg.ListCompressDepth)
-}
-
-// lookupWriteList is lookupWrite for a list: a key of another type answers
-// WRONGTYPE and returns ok=false.
-func (c *Client) lookupWriteList(key []byte) (e *keyspace.Entry, ok bool) {
-	e = c.lookupWrite(key)
-	if e != nil && e.Type != keyspace.TypeList {
-		c.Error(errWrongType)
-		return nil, false
-	}
-	return e, true
 }
 
 // listPush pushes values at one end of key's list, creating it unless
@@ -74,7 +62,7 @@ func (c *Client) listRemoved(key []byte, e *keyspace.Entry) {
 // pushCommand: LPUSH/RPUSH key element [element ...], and the X forms
 // that push only to an existing list.
 func pushCommand(c *Client, args [][]byte, where int, onlyExisting bool) {
-	e, ok := c.lookupWriteList(args[1])
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeList)
 	if !ok {
 		return
 	}
@@ -103,7 +91,7 @@ func cmdLinsert(c *Client, args [][]byte) {
 		c.Error(errSyntax)
 		return
 	}
-	e, ok := c.lookupWriteList(args[1])
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeList)
 	switch {
 	case !ok:
 		return
@@ -155,7 +143,7 @@ func cmdLindex(c *Client, args [][]byte) {
 
 // cmdLset: LSET key index element.
 func cmdLset(c *Client, args [][]byte) {
-	e, ok := c.lookupWriteList(args[1])
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeList)
 	switch {
 	case !ok:
 		return
@@ -179,7 +167,7 @@ func cmdLset(c *Client, args [][]byte) {
 // popCommand: LPOP/RPOP key [count].
 func popCommand(c *Client, args [][]byte, where int) {
 	if len(args) > 3 {
-		c.Error(fmt.Sprintf(errWrongArity, c.cmd.FullName))
+		c.Error(wrongArity(c.cmd.FullName))
 		return
 	}
 	count := int64(-1)
@@ -190,7 +178,7 @@ func popCommand(c *Client, args [][]byte, where int) {
 		}
 		count = n
 	}
-	e, ok := c.lookupWriteList(args[1])
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeList)
 	switch {
 	case !ok:
 		return
@@ -250,62 +238,43 @@ func replyPopped(c *Client, l *quicklist.List, where int, count int64) int {
 func cmdLpop(c *Client, args [][]byte) { popCommand(c, args, listHead) }
 func cmdRpop(c *Client, args [][]byte) { popCommand(c, args, listTail) }
 
-// listRange normalizes LRANGE/LTRIM's start and stop for a list of length
-// n, as Redis: it reports false when the range is empty.
-func listRange(start, stop int64, n int) (int, int, bool) {
-	if start < 0 {
-		start += int64(n)
-	}
-	if stop < 0 {
-		stop += int64(n)
-	}
-	start = max(start, 0)
-	if start > stop || start >= int64(n) {
+// rangeArgs parses LRANGE/LTRIM's start and stop, which quicklist
+// normalizes as Redis does.
+func (c *Client) rangeArgs(args [][]byte) (start, stop int, ok bool) {
+	from, ok := c.intArg(args[2])
+	if !ok {
 		return 0, 0, false
 	}
-	return int(start), int(min(stop, int64(n)-1)), true
+	to, ok := c.intArg(args[3])
+	return int(from), int(to), ok
 }
 
 // cmdLrange: LRANGE key start stop — the indexes are parsed before the key
 // is looked up, as in Redis.
 func cmdLrange(c *Client, args [][]byte) {
-	start, ok := c.intArg(args[2])
-	if !ok {
-		return
-	}
-	stop, ok := c.intArg(args[3])
+	start, stop, ok := c.rangeArgs(args)
 	if !ok {
 		return
 	}
 	e, ok := c.lookupType(args[1], keyspace.TypeList)
 	switch {
 	case !ok:
-		return
 	case e == nil:
 		c.Array(0)
-		return
+	default:
+		l := listOf(e)
+		c.Array(l.RangeLen(start, stop))
+		l.Range(start, stop, func(v []byte) bool { c.Bulk(v); return true })
 	}
-	l := listOf(e)
-	from, to, ok := listRange(start, stop, l.Len())
-	if !ok {
-		c.Array(0)
-		return
-	}
-	c.Array(to - from + 1)
-	l.Range(from, to, func(v []byte) bool { c.Bulk(v); return true })
 }
 
 // cmdLtrim: LTRIM key start stop.
 func cmdLtrim(c *Client, args [][]byte) {
-	start, ok := c.intArg(args[2])
+	start, stop, ok := c.rangeArgs(args)
 	if !ok {
 		return
 	}
-	stop, ok := c.intArg(args[3])
-	if !ok {
-		return
-	}
-	e, ok := c.lookupWriteList(args[1])
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeList)
 	switch {
 	case !ok:
 		return
@@ -314,18 +283,13 @@ func cmdLtrim(c *Client, args [][]byte) {
 		return
 	}
 	l := listOf(e)
-	n := l.Len()
-	from, to, keep := listRange(start, stop, n)
-	if !keep {
-		from, to = n, n-1 // nothing kept
-	}
-	if from == 0 && to == n-1 {
+	if l.RangeLen(start, stop) == l.Len() {
 		c.touch(args[1]) // nothing trimmed: WATCH sees it, nothing propagates
 		c.OK()
 		return
 	}
 	c.database().BeforeChange(e)
-	l.Trim(from, to)
+	l.Trim(start, stop)
 	c.listRemoved(args[1], e)
 	c.changed(args[1], args...)
 	c.OK()
@@ -337,7 +301,7 @@ func cmdLrem(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	e, ok := c.lookupWriteList(args[1])
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeList)
 	switch {
 	case !ok:
 		return
@@ -466,9 +430,8 @@ func (c *Client) listEnd(arg []byte) (int, bool) {
 // of destination (created if need be), reply the element, propagate argv.
 // A destination of another type answers WRONGTYPE and moves nothing.
 func (c *Client) listMove(src, dst []byte, e *keyspace.Entry, from, to int, argv ...[]byte) {
-	d := c.lookupWrite(dst)
-	if d != nil && d.Type != keyspace.TypeList {
-		c.Error(errWrongType)
+	d, ok := c.lookupWriteType(dst, keyspace.TypeList)
+	if !ok {
 		return
 	}
 	c.database().BeforeChange(e)
@@ -481,36 +444,41 @@ func (c *Client) listMove(src, dst []byte, e *keyspace.Entry, from, to int, argv
 	c.Bulk(v)
 }
 
-// moveCommand: LMOVE source destination LEFT|RIGHT LEFT|RIGHT.
-func cmdLmove(c *Client, args [][]byte) {
-	from, ok := c.listEnd(args[3])
-	if !ok {
-		return
+// listEnds parses LMOVE's two LEFT|RIGHT arguments.
+func (c *Client) listEnds(args [][]byte) (from, to int, ok bool) {
+	if from, ok = c.listEnd(args[3]); !ok {
+		return 0, 0, false
 	}
-	to, ok := c.listEnd(args[4])
-	if !ok {
-		return
-	}
-	e, ok := c.lookupWriteList(args[1])
+	to, ok = c.listEnd(args[4])
+	return from, to, ok
+}
+
+// moveCommand is LMOVE and its kin once parsed: the move from a non-empty
+// source, propagated as argv; on a missing one null, or, for the blocking
+// forms, a wait for one.
+func moveCommand(c *Client, args [][]byte, from, to int, block bool, timeout time.Duration, argv ...[]byte) {
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeList)
 	switch {
 	case !ok:
-	case e == nil:
-		c.Null()
+	case e != nil:
+		c.listMove(args[1], args[2], e, from, to, argv...)
+	case block:
+		c.blockOrNull(args[1:2], timeout, args, c.Null)
 	default:
-		c.listMove(args[1], args[2], e, from, to, args...)
+		c.Null()
+	}
+}
+
+// cmdLmove: LMOVE source destination LEFT|RIGHT LEFT|RIGHT.
+func cmdLmove(c *Client, args [][]byte) {
+	if from, to, ok := c.listEnds(args); ok {
+		moveCommand(c, args, from, to, false, 0, args...)
 	}
 }
 
 // cmdRpoplpush: RPOPLPUSH source destination, LMOVE RIGHT LEFT.
 func cmdRpoplpush(c *Client, args [][]byte) {
-	e, ok := c.lookupWriteList(args[1])
-	switch {
-	case !ok:
-	case e == nil:
-		c.Null()
-	default:
-		c.listMove(args[1], args[2], e, listTail, listHead, args...)
-	}
+	moveCommand(c, args, listTail, listHead, false, 0, args...)
 }
 
 // mpopArgs parses LMPOP's numkeys key [key ...] LEFT|RIGHT [COUNT count]
@@ -548,7 +516,7 @@ func (c *Client) mpopArgs(args [][]byte, i int) (keys [][]byte, where int, count
 // found one. A key of another type answers WRONGTYPE (ok=false).
 func (c *Client) listMpop(keys [][]byte, where int, count int64) (served, ok bool) {
 	for _, key := range keys {
-		e, ok := c.lookupWriteList(key)
+		e, ok := c.lookupWriteType(key, keyspace.TypeList)
 		if !ok {
 			return false, false
 		}
@@ -595,7 +563,7 @@ func blockingPop(c *Client, args [][]byte, where int) {
 	}
 	keys := args[1 : len(args)-1]
 	for _, key := range c.servedKeys(keys) {
-		e, ok := c.lookupWriteList(key)
+		e, ok := c.lookupWriteType(key, keyspace.TypeList)
 		if !ok {
 			return
 		}
@@ -627,27 +595,9 @@ func (c *Client) blockOrNull(keys [][]byte, timeout time.Duration, args [][]byte
 func cmdBlpop(c *Client, args [][]byte) { blockingPop(c, args, listHead) }
 func cmdBrpop(c *Client, args [][]byte) { blockingPop(c, args, listTail) }
 
-// blockingMove is BLMOVE/BRPOPLPUSH's work once parsed: LMOVE on a
-// non-empty source, else wait for one; propagated as argv (LMOVE or
-// RPOPLPUSH).
-func blockingMove(c *Client, args [][]byte, from, to int, timeout time.Duration, argv ...[]byte) {
-	e, ok := c.lookupWriteList(args[1])
-	switch {
-	case !ok:
-	case e == nil:
-		c.blockOrNull(args[1:2], timeout, args, c.Null)
-	default:
-		c.listMove(args[1], args[2], e, from, to, argv...)
-	}
-}
-
 // cmdBlmove: BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout.
 func cmdBlmove(c *Client, args [][]byte) {
-	from, ok := c.listEnd(args[3])
-	if !ok {
-		return
-	}
-	to, ok := c.listEnd(args[4])
+	from, to, ok := c.listEnds(args)
 	if !ok {
 		return
 	}
@@ -659,7 +609,7 @@ func cmdBlmove(c *Client, args [][]byte) {
 	if c.servedLater() {
 		argv[3], argv[4] = endWord(from), endWord(to) // Redis's own words then
 	}
-	blockingMove(c, args, from, to, timeout, argv...)
+	moveCommand(c, args, from, to, true, timeout, argv...)
 }
 
 func endWord(where int) []byte {
@@ -675,7 +625,7 @@ func cmdBrpoplpush(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	blockingMove(c, args, listTail, listHead, timeout, []byte("RPOPLPUSH"), args[1], args[2])
+	moveCommand(c, args, listTail, listHead, true, timeout, []byte("RPOPLPUSH"), args[1], args[2])
 }
 
 // cmdBlmpop: BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]

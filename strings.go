@@ -188,17 +188,6 @@ func resizeString(buf []byte, n int) []byte {
 	return make([]byte, n)
 }
 
-// lookupWriteString is lookupWrite for the commands that modify a string:
-// a key of another type answers WRONGTYPE and returns ok=false.
-func lookupWriteString(c *Client, key []byte) (e *keyspace.Entry, ok bool) {
-	e = c.lookupWrite(key)
-	if e != nil && e.Type != keyspace.TypeString {
-		c.Error(errWrongType)
-		return nil, false
-	}
-	return e, true
-}
-
 func cmdMset(c *Client, args [][]byte)   { msetGeneric(c, args, false) }
 func cmdMsetnx(c *Client, args [][]byte) { msetGeneric(c, args, true) }
 
@@ -410,7 +399,7 @@ func cmdDecrby(c *Client, args [][]byte) {
 // TTL, and propagates the command as it came.
 func incrDecr(c *Client, args [][]byte, by int64) {
 	key := args[1]
-	e, ok := lookupWriteString(c, key)
+	e, ok := c.lookupWriteType(key, keyspace.TypeString)
 	if !ok {
 		return
 	}
@@ -434,7 +423,7 @@ func incrDecr(c *Client, args [][]byte, by int64) {
 
 func cmdIncrbyfloat(c *Client, args [][]byte) {
 	key := args[1]
-	e, ok := lookupWriteString(c, key)
+	e, ok := c.lookupWriteType(key, keyspace.TypeString)
 	if !ok {
 		return
 	}
@@ -478,7 +467,7 @@ func cmdStrlen(c *Client, args [][]byte) {
 
 func cmdAppend(c *Client, args [][]byte) {
 	key, val := args[1], args[2]
-	e, ok := lookupWriteString(c, key)
+	e, ok := c.lookupWriteType(key, keyspace.TypeString)
 	if !ok {
 		return
 	}
@@ -550,7 +539,7 @@ func cmdSetrange(c *Client, args [][]byte) {
 		c.Error(errOffsetRange)
 		return
 	}
-	e, ok := lookupWriteString(c, key)
+	e, ok := c.lookupWriteType(key, keyspace.TypeString)
 	if !ok {
 		return
 	}
