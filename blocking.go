@@ -150,11 +150,11 @@ func (s *Server) keysReplaced(db int) {
 
 // serveReadyKeys serves, in FIFO order, the clients waiting on the keys
 // made ready (lock held, after a command). A serve can make more keys
-// ready (BLMOVE pushes): those are served in the same pass. While writes
-// are paused, serving (a write) waits for the pause to end.
+// ready (BLMOVE pushes): those are served in the same pass. While clients
+// are paused (writes at least), serving, a write, waits for the end.
 func (s *Server) serveReadyKeys() {
 	b := &s.blocking
-	for len(b.ready) > 0 && !s.writesPaused() {
+	for len(b.ready) > 0 && !s.clientsPaused() {
 		ready := b.ready
 		b.ready = nil
 		clear(b.isReady)
@@ -182,12 +182,6 @@ func (s *Server) serveBlocked(c *Client, key string) {
 	}
 	s.unblockKeys(c)
 	s.unblocked(c)
-}
-
-// writesPaused reports whether CLIENT PAUSE holds writes now.
-func (s *Server) writesPaused() bool {
-	until := s.pauseUntil.Load()
-	return until != 0 && until > time.Now().UnixNano()
 }
 
 // expireBlocked answers the clients blocked on keys whose timeout passed

@@ -445,7 +445,7 @@ func (s *Server) countError(msg string) {
 // write is held before MULTI would queue it. Replicas, the master's
 // stream and the AOF are never held.
 func (s *Server) pausedFor(c *Client, args [][]byte) bool {
-	if until := s.pauseUntil.Load(); until == 0 || until <= time.Now().UnixNano() {
+	if !s.clientsPaused() {
 		return false
 	}
 	if c.isMaster || c.loadingAOF || c.replica != nil {
@@ -457,6 +457,12 @@ func (s *Server) pausedFor(c *Client, args [][]byte) bool {
 	}
 	c.lastCmd = cmd.FullName // CLIENT LIST shows the command held
 	return true
+}
+
+// clientsPaused reports whether a CLIENT PAUSE (of writes at least) is on.
+func (s *Server) clientsPaused() bool {
+	until := s.pauseUntil.Load()
+	return until != 0 && until > time.Now().UnixNano()
 }
 
 // pauseClients starts (or, with a zero time, ends) a CLIENT PAUSE (lock
