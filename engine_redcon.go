@@ -180,10 +180,10 @@ func (e *redconEngine) serveRESP(rc redcon.Conn, cmd redcon.Command) {
 	s.turnStart = time.Now()
 	e.deliver(c, cmds)
 	e.endTurn(c)
-	bufs, buf := e.claim(c)
+	bufs, spent := e.claim(c)
 	s.mu.Unlock()
 	if bufs != nil {
-		e.drain(c, bufs, buf)
+		e.drain(c, bufs, spent)
 	}
 }
 
@@ -240,8 +240,8 @@ func (e *redconEngine) endTurn(own *Client) {
 		if c == own {
 			return // its goroutine writes it
 		}
-		if bufs, buf := e.claim(c); bufs != nil {
-			go e.drain(c, bufs, buf)
+		if bufs, spent := e.claim(c); bufs != nil {
+			go e.drain(c, bufs, spent)
 		}
 	})
 	e.armDeadline()
@@ -250,11 +250,11 @@ func (e *redconEngine) endTurn(own *Client) {
 // claim takes a client's unsent output for the caller to write without
 // the lock, unless another goroutine is writing it (it takes this too
 // when it is done); a closing client with nothing left to send is closed.
-func (e *redconEngine) claim(c *Client) (net.Buffers, []byte) {
+func (e *redconEngine) claim(c *Client) (net.Buffers, [][]byte) {
 	if c.writing || e.s.clients[c.id] != c {
 		return nil, nil
 	}
-	bufs, buf := c.w.take()
+	bufs, spent := c.w.take()
 	if bufs == nil {
 		if c.closing {
 			e.closeClient(c)
@@ -262,23 +262,23 @@ func (e *redconEngine) claim(c *Client) (net.Buffers, []byte) {
 		return nil, nil
 	}
 	c.writing = true
-	return bufs, buf
+	return bufs, spent
 }
 
 // drain writes what claim took, and what was added meanwhile.
-func (e *redconEngine) drain(c *Client, bufs net.Buffers, buf []byte) {
+func (e *redconEngine) drain(c *Client, bufs net.Buffers, spent [][]byte) {
 	s := e.s
 	for bufs != nil {
 		n, err := bufs.WriteTo(c.conn.Conn) // the TCP connection's own: one writev
 		s.mu.Lock()
 		s.stats.netOutput.Add(n)
 		c.writing = false
-		c.w.giveBack(buf)
+		c.w.giveBack(spent)
 		if err != nil {
 			e.closeClient(c)
 			bufs = nil
 		} else {
-			bufs, buf = e.claim(c)
+			bufs, spent = e.claim(c)
 		}
 		s.mu.Unlock()
 	}

@@ -194,7 +194,7 @@ func popCommand(c *Client, args [][]byte, where int) {
 	}
 	c.database().BeforeChange(e)
 	if count < 0 {
-		c.Bulk(popOne(listOf(e), where))
+		listOf(e).Pop(where == listHead, c.Bulk)
 	} else {
 		replyPopped(c, listOf(e), where, count)
 	}
@@ -571,12 +571,11 @@ func blockingPop(c *Client, args [][]byte, where int) {
 			continue
 		}
 		c.database().BeforeChange(e)
-		v := popOne(listOf(e), where)
-		c.listRemoved(key, e)
-		c.changed(key, popName(where), key)
 		c.Array(2)
 		c.Bulk(key)
-		c.Bulk(v)
+		listOf(e).Pop(where == listHead, c.Bulk)
+		c.listRemoved(key, e)
+		c.changed(key, popName(where), key)
 		return
 	}
 	c.blockOrNull(keys, timeout, args, c.NullArray)

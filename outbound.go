@@ -217,7 +217,7 @@ func (o *outbound) enqueue(p []byte) {
 			if o.queued > outboundBlock {
 				size = outboundBlock
 			}
-			o.blocks = append(o.blocks, make([]byte, 0, size))
+			o.blocks = append(o.blocks, o.newBlock(size))
 			last++
 		}
 		tail := o.blocks[last]
@@ -260,8 +260,28 @@ func (o *outbound) consume(n int) {
 			return
 		}
 		n -= left
+		o.recycle(o.blocks[0])
 		o.blocks[0] = nil
 		o.blocks, o.sent = o.blocks[1:], 0
+	}
+}
+
+// newBlock is an empty block for the queue, from the pool if it has one
+// (a large reply, such as LRANGE's, fills a few every turn: fresh ones
+// would each be zeroed, and their pages faulted in, again), else of size.
+func (o *outbound) newBlock(size int) []byte {
+	if o.pool != nil {
+		if b := o.pool.reuse(); b != nil {
+			return b
+		}
+	}
+	return make([]byte, 0, size)
+}
+
+// recycle gives a sent block back to the pool.
+func (o *outbound) recycle(b []byte) {
+	if o.pool != nil {
+		o.pool.put(b)
 	}
 }
 
@@ -293,28 +313,29 @@ func (o *outbound) account(n int, err error) {
 }
 
 // take hands everything unsent to a writer that works without the data
-// lock (the redcon engine), which gives buf, the pool's, back with
-// giveBack.
-func (o *outbound) take() (bufs net.Buffers, buf []byte) {
+// lock (the redcon engine), which gives spent, the buffers behind bufs,
+// back with giveBack once it has written them (writing empties bufs).
+func (o *outbound) take() (bufs net.Buffers, spent [][]byte) {
 	if o.queued > 0 {
 		bufs = append(bufs, o.blocks...)
 		bufs[0] = bufs[0][o.sent:]
+		spent = o.blocks
 	}
 	if len(o.buf) > 0 {
 		o.peak = max(o.peak, len(o.buf))
-		buf = o.buf
-		bufs = append(bufs, buf)
+		bufs = append(bufs, o.buf)
+		spent = append(spent, o.buf)
 	}
 	o.taken, o.takenBufs = o.queued+len(o.buf), len(bufs)
 	o.blocks, o.sent, o.queued, o.buf = nil, 0, 0, nil
-	return bufs, buf
+	return bufs, spent
 }
 
-// giveBack returns a buffer take handed out, once written, to the pool.
-func (o *outbound) giveBack(buf []byte) {
+// giveBack returns the buffers take handed out, once written, to the pool.
+func (o *outbound) giveBack(spent [][]byte) {
 	o.taken, o.takenBufs = 0, 0
-	if o.pool != nil {
-		o.pool.put(buf)
+	for _, b := range spent {
+		o.recycle(b)
 	}
 }
 
@@ -324,9 +345,10 @@ func (o *outbound) release() int {
 	freed := 0
 	for _, b := range o.blocks {
 		freed += cap(b)
+		o.recycle(b)
 	}
-	if o.pool != nil && o.buf != nil {
-		o.pool.put(o.buf)
+	if o.buf != nil {
+		o.recycle(o.buf)
 	}
 	o.buf, o.blocks, o.queued, o.sent = nil, nil, 0, 0
 	if o.err == nil {
@@ -347,9 +369,10 @@ func (o *outbound) memory() (obl, oll, omem, rbs, rbp int) {
 }
 
 // bufferPool lends clients the buffers their replies are encoded into for
-// one turn (the data lock held). It keeps up to maxPooledBytes of them,
-// enough for a few hundred clients active at once, each buffer up to
-// maxBuffered: larger ones, and any past that, are left to the GC.
+// one turn, and the blocks of their queues (the data lock held). It keeps
+// up to maxPooledBytes of them, enough for a few hundred clients active at
+// once, each buffer up to maxBuffered: larger ones, and any past that, are
+// left to the GC.
 type bufferPool struct {
 	free  [][]byte
 	bytes int
@@ -360,10 +383,19 @@ const (
 	maxPooledBytes  = 4 << 20
 )
 
+// get is an empty buffer: a kept one, else a new one of replyBufferSize.
 func (p *bufferPool) get() []byte {
+	if b := p.reuse(); b != nil {
+		return b
+	}
+	return make([]byte, 0, replyBufferSize)
+}
+
+// reuse is an empty kept buffer, nil if there is none.
+func (p *bufferPool) reuse() []byte {
 	n := len(p.free)
 	if n == 0 {
-		return make([]byte, 0, replyBufferSize)
+		return nil
 	}
 	b := p.free[n-1]
 	p.free[n-1] = nil

@@ -450,6 +450,28 @@ func resize(lp []byte, n int) []byte {
 	return nb
 }
 
+// Grow returns lp with room for extra more bytes: in place when its
+// capacity allows, else copied into a new array. Past growFrom bytes the
+// new array is at least twice lp's length, up to limit (a quicklist
+// node's size limit), so filling a node by pushes copies it a few times
+// rather than once per push; smaller listpacks (most lists and hashes
+// stay small) get what they need, rounded up to the size class.
+func Grow(lp []byte, extra, limit int) []byte {
+	need := len(lp) + extra
+	if need <= cap(lp) {
+		return lp
+	}
+	if len(lp) >= growFrom {
+		need = max(need, min(2*len(lp), limit))
+	}
+	nb := append([]byte(nil), make([]byte, need)...)
+	copy(nb, lp)
+	return nb[:len(lp)]
+}
+
+// growFrom is the length from which Grow doubles.
+const growFrom = 256
+
 // splice replaces lp[p:p+del] with room for ins bytes, which it returns
 // unwritten, and updates the header's total (not its count).
 func splice(lp []byte, p, del, ins int) []byte {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -296,6 +297,34 @@ func TestGrowthRoom(t *testing.T) {
 		if cap(lp) > 2*len(lp)+64 {
 			t.Fatalf("%d bytes with capacity %d after deletes", len(lp), cap(lp))
 		}
+	}
+}
+
+// Grow keeps the contents, makes room, doubles past growFrom up to the
+// limit, and leaves a listpack with room as it is.
+func TestGrow(t *testing.T) {
+	small := Build([]byte("a"), []byte("b"))
+	if g := Grow(small, 30, 8192); !bytes.Equal(g, small) || cap(g) < len(small)+30 || cap(g) > 64 {
+		t.Fatalf("small: %q cap %d", g, cap(g))
+	}
+	lp := New()
+	for Len(lp) < 40 {
+		lp = Append(lp, bytes.Repeat([]byte("x"), 100))
+	}
+	lp = slices.Clip(lp)
+	want := bytes.Clone(lp)
+	g := Grow(lp, 110, 16384)
+	if !bytes.Equal(g, want) || cap(g) < 2*len(want) {
+		t.Fatalf("%d bytes grown to capacity %d, want at least double", len(want), cap(g))
+	}
+	if g2 := Grow(g, 110, 16384); &g2[0] != &g[0] {
+		t.Fatal("Grow copied a listpack that had room")
+	}
+	if g := Grow(lp, 110, len(lp)+200); cap(g) > len(lp)+1024 {
+		t.Fatalf("limit %d ignored: capacity %d", len(lp)+200, cap(g))
+	}
+	if g := Grow(lp, 9000, 8192); cap(g) < len(lp)+9000 {
+		t.Fatalf("capacity %d: less than asked", cap(g))
 	}
 }
 

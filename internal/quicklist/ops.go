@@ -2,6 +2,7 @@ package quicklist
 
 import (
 	"bytes"
+	"strconv"
 
 	"respd/internal/listpack"
 )
@@ -24,6 +25,7 @@ func (l *List) push(v []byte, head bool) {
 		return
 	case l.allowInsert(end, len(v)):
 		n := l.writable(end)
+		n.data = listpack.Grow(n.data, len(v)+sizeEstimateOverhead, l.maxNodeSize())
 		if head {
 			n.data = listpack.Prepend(n.data, v)
 		} else {
@@ -37,14 +39,23 @@ func (l *List) push(v []byte, head bool) {
 
 // PopHead removes and returns the element at the head (quicklistPop); the
 // bytes are the caller's.
-func (l *List) PopHead() ([]byte, bool) { return l.pop(true) }
+func (l *List) PopHead() ([]byte, bool) { return l.popCopy(true) }
 
 // PopTail removes and returns the element at the tail.
-func (l *List) PopTail() ([]byte, bool) { return l.pop(false) }
+func (l *List) PopTail() ([]byte, bool) { return l.popCopy(false) }
 
-func (l *List) pop(head bool) ([]byte, bool) {
+func (l *List) popCopy(head bool) (v []byte, ok bool) {
+	ok = l.Pop(head, func(b []byte) { v = append([]byte(nil), b...) })
+	return v, ok
+}
+
+// Pop removes the element at the head, or at the tail, calling fn with
+// its bytes first (integers in decimal), which are valid only until fn
+// returns: a reply is written from the node itself, without a copy. It
+// reports whether there was an element.
+func (l *List) Pop(head bool, fn func([]byte)) bool {
 	if l.count == 0 {
-		return nil, false
+		return false
 	}
 	l.own()
 	i, pos := 0, 0
@@ -53,18 +64,22 @@ func (l *List) pop(head bool) ([]byte, bool) {
 	}
 	n := l.node(i)
 	if n.plain() {
-		v := n.data
-		if n.epoch != l.epoch {
-			v = append([]byte(nil), v...)
-		}
+		fn(n.data)
 		l.delNode(i)
-		return v, true
+		return true
 	}
 	// The ends are never compressed.
 	p := listpack.Seek(n.data, pos)
-	v := listpack.Get(n.data, p).Append(nil)
+	if v := listpack.Get(n.data, p); v.IsInt {
+		bp := scratch.Get().(*[]byte)
+		*bp = strconv.AppendInt((*bp)[:0], v.Int, 10)
+		fn(*bp)
+		putScratch(bp)
+	} else {
+		fn(v.Str)
+	}
 	l.delIndex(i, p)
-	return v, true
+	return true
 }
 
 // locate finds the element at index (negative: from the tail) as

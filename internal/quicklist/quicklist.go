@@ -495,6 +495,14 @@ func (l *List) meetsOptimization(sz int) bool {
 	return sz <= optimizationLevel[-int(l.fill)-1]
 }
 
+// maxNodeSize is the most bytes a packed node holds.
+func (l *List) maxNodeSize() int {
+	if l.fill >= 0 {
+		return sizeSafetyLimit
+	}
+	return optimizationLevel[-int(l.fill)-1]
+}
+
 // allowInsert reports whether an element of sz bytes may join node i
 // (which may be out of range: no).
 func (l *List) allowInsert(i, sz int) bool {
