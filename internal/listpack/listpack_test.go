@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -320,11 +321,33 @@ func TestGrow(t *testing.T) {
 	if g2 := Grow(g, 110, 16384); &g2[0] != &g[0] {
 		t.Fatal("Grow copied a listpack that had room")
 	}
-	if g := Grow(lp, 110, len(lp)+200); cap(g) > len(lp)+1024 {
-		t.Fatalf("limit %d ignored: capacity %d", len(lp)+200, cap(g))
+	if g := Grow(slices.Clip(bytes.Clone(want)), 110, 4096); cap(g) != 8192 {
+		t.Fatalf("limit 4096 with %d bytes to hold: capacity %d, want 8192", len(want)+110, cap(g))
 	}
-	if g := Grow(lp, 9000, 8192); cap(g) < len(lp)+9000 {
+	if g := Grow(slices.Clip(bytes.Clone(want)), 9000, 8192); cap(g) < len(want)+9000 {
 		t.Fatalf("capacity %d: less than asked", cap(g))
+	}
+}
+
+// An array Grow leaves, or Recycle gets, of a size the pools keep, is the
+// next one Grow of that size uses; others are not kept.
+func TestGrowReusesArrays(t *testing.T) {
+	// sync.Pool keeps what is put per P: one P, so the Get sees the Put.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	spare := make([]byte, 0, 4096)
+	Recycle(spare)
+	lp := slices.Clip(Append(New(), bytes.Repeat([]byte("y"), 1500)))
+	g := Grow(lp, 1600, 8192)
+	if &g[:1][0] != &spare[:1][0] {
+		t.Fatal("Grow did not reuse the recycled array")
+	}
+	if Len(g) != 1 || len(g) != len(lp) {
+		t.Fatalf("reused array holds %d elements in %d bytes", Len(g), len(g))
+	}
+	odd := make([]byte, 0, 3000)
+	Recycle(odd)
+	if g := Grow(lp, 1600, 8192); &g[:1][0] == &odd[:1][0] {
+		t.Fatal("an array of a size the pools do not keep was reused")
 	}
 }
 

@@ -343,6 +343,9 @@ func (l *List) compressNode(i int) {
 	binary.LittleEndian.PutUint64(blob, uint64(sz))
 	binary.LittleEndian.PutUint32(blob[8:], uint32(n.count()))
 	copy(blob[compressedHeader:], out[:c])
+	if n.epoch == l.epoch {
+		listpack.Recycle(n.data)
+	}
 	n.data, n.epoch = blob, l.epoch
 	n.flags |= fCompressed
 }
@@ -453,7 +456,11 @@ func (l *List) insertNode(old int, n node, after bool) int {
 
 // delNode deletes node i and its elements (__quicklistDelNode).
 func (l *List) delNode(i int) {
-	l.count -= l.node(i).count()
+	n := l.node(i)
+	l.count -= n.count()
+	if n.epoch == l.epoch {
+		listpack.Recycle(n.data) // the list's alone: nothing else sees it
+	}
 	l.removeAt(i)
 	l.compressDepth(-1)
 }
