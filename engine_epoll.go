@@ -57,10 +57,9 @@ type epollEngine struct {
 	// (-1 without one); its stream is read like a client's requests.
 	master int
 	events []syscall.EpollEvent
-	// The buffers clients read into and encode replies into, lent for a
-	// turn: an idle client holds neither.
+	// The buffers clients read into, lent for a turn: an idle client
+	// holds none (nor one for replies: Server.replies).
 	scratch resp.Scratch
-	replies bufferPool
 	// collecting is set while a collection started by close runs.
 	collecting atomic.Bool
 }
@@ -213,7 +212,7 @@ func (l *epollEngine) accept(lfd int) {
 		syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_NODELAY, 1)
 		local, _ := syscall.Getsockname(fd)
 		c := l.s.newClient(fd, sockaddrString(sa), sockaddrString(local))
-		c.w = newOutbound(fdSocket{fd}, &l.s.stats, &l.replies)
+		c.w = newOutbound(fdSocket{fd}, &l.s.stats, &l.s.replies)
 		c.reader = resp.NewSharedReader(fdReader{fd, &l.s.stats}, l.s.requestLimits(c), &l.scratch)
 		if err := l.watch(syscall.EPOLL_CTL_ADD, fd, syscall.EPOLLIN); err != nil {
 			syscall.Close(fd)

@@ -43,9 +43,6 @@ type redconEngine struct {
 	// deadline takes a turn at the core's next deadline (deadlineAt).
 	deadline   *time.Timer
 	deadlineAt time.Time
-	// replies lends clients the buffers their replies are encoded into,
-	// until written (data lock held).
-	replies bufferPool
 }
 
 func newRedconEngine(s *Server) *redconEngine {
@@ -119,7 +116,7 @@ func (e *redconEngine) accept(rc redcon.Conn) bool {
 		return false
 	}
 	c := s.newClient(socketFD(conn.Conn), conn.RemoteAddr().String(), conn.LocalAddr().String())
-	c.w = newOutbound(nil, &s.stats, &e.replies)
+	c.w = newOutbound(nil, &s.stats, &s.replies)
 	c.conn = conn
 	conn.authenticated.Store(c.authenticated)
 	rc.SetContext(c)

@@ -49,13 +49,31 @@ func (c *Client) listPush(key []byte, e *keyspace.Entry, where int, values [][]b
 			l.PushTail(v)
 		}
 	}
+	c.notify(notifyList, endEvent(where, "lpush", "rpush"), key)
 	return l.Len()
 }
 
-// listRemoved deletes key if its list is now empty (after a pop or a trim).
+// endEvent is the event of a push or pop: head's at the head, else tail's.
+func endEvent(where int, head, tail string) string {
+	if where == listHead {
+		return head
+	}
+	return tail
+}
+
+// listPopped reports a pop from key's list, and deletes key if the list
+// is now empty.
+func (c *Client) listPopped(key []byte, e *keyspace.Entry, where int) {
+	c.notify(notifyList, endEvent(where, "lpop", "rpop"), key)
+	c.listRemoved(key, e)
+}
+
+// listRemoved deletes key if its list is now empty (after a pop, a trim
+// or a removal), reporting it.
 func (c *Client) listRemoved(key []byte, e *keyspace.Entry) {
 	if listOf(e).Len() == 0 {
 		c.database().Delete(string(key))
+		c.notify(notifyGeneric, "del", key)
 	}
 }
 
@@ -104,6 +122,7 @@ func cmdLinsert(c *Client, args [][]byte) {
 		c.Int(-1)
 		return
 	}
+	c.notify(notifyList, "linsert", args[1])
 	c.changed(args[1], args...)
 	c.Int(int64(listOf(e).Len()))
 }
@@ -160,6 +179,7 @@ func cmdLset(c *Client, args [][]byte) {
 		c.Error(errIndexOutOfRange)
 		return
 	}
+	c.notify(notifyList, "lset", args[1])
 	c.changed(args[1], args...)
 	c.OK()
 }
@@ -198,7 +218,7 @@ func popCommand(c *Client, args [][]byte, where int) {
 	} else {
 		replyPopped(c, listOf(e), where, count)
 	}
-	c.listRemoved(args[1], e)
+	c.listPopped(args[1], e, where)
 	c.changed(args[1], args...)
 }
 
@@ -284,12 +304,15 @@ func cmdLtrim(c *Client, args [][]byte) {
 	}
 	l := listOf(e)
 	if l.RangeLen(start, stop) == l.Len() {
-		c.touch(args[1]) // nothing trimmed: WATCH sees it, nothing propagates
+		// Nothing trimmed: WATCH and subscribers see it, nothing propagates.
+		c.notify(notifyList, "ltrim", args[1])
+		c.touch(args[1])
 		c.OK()
 		return
 	}
 	c.database().BeforeChange(e)
 	l.Trim(start, stop)
+	c.notify(notifyList, "ltrim", args[1])
 	c.listRemoved(args[1], e)
 	c.changed(args[1], args...)
 	c.OK()
@@ -312,6 +335,7 @@ func cmdLrem(c *Client, args [][]byte) {
 	c.database().BeforeChange(e)
 	removed := listOf(e).Remove(args[3], int(count))
 	if removed > 0 {
+		c.notify(notifyList, "lrem", args[1])
 		c.listRemoved(args[1], e)
 		c.changed(args[1], args...)
 	}
@@ -437,7 +461,7 @@ func (c *Client) listMove(src, dst []byte, e *keyspace.Entry, from, to int, argv
 	c.database().BeforeChange(e)
 	v := popOne(listOf(e), from)
 	c.listPush(dst, d, to, [][]byte{v}, false)
-	c.listRemoved(src, e)
+	c.listPopped(src, e, from)
 	c.touch(src)
 	c.touch(dst)
 	c.propagate(argv...)
@@ -527,7 +551,7 @@ func (c *Client) listMpop(keys [][]byte, where int, count int64) (served, ok boo
 		c.Array(2)
 		c.Bulk(key)
 		n := replyPopped(c, listOf(e), where, count)
-		c.listRemoved(key, e)
+		c.listPopped(key, e, where)
 		c.changed(key, popName(where), key, itoa(int64(n)))
 		return true, true
 	}
@@ -574,7 +598,7 @@ func blockingPop(c *Client, args [][]byte, where int) {
 		c.Array(2)
 		c.Bulk(key)
 		listOf(e).Pop(where == listHead, c.Bulk)
-		c.listRemoved(key, e)
+		c.listPopped(key, e, where)
 		c.changed(key, popName(where), key)
 		return
 	}

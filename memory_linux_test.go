@@ -150,3 +150,33 @@ func TestUnreadRepliesMemory(t *testing.T) {
 		})
 	}
 }
+
+// Once the server goes idle, what the last burst left for the collector
+// goes back to the OS: rewriting 32 MB of values left 32 MB of garbage
+// that no collection would free while nothing else allocates, in RSS and
+// in used_memory (the live heap of the last collection).
+func TestIdleServerReturnsMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	p := startProc(t, nil, buildRespd(t), t.TempDir(), "--save", "")
+	c := memDial(t, p.addr)
+	time.Sleep(300 * time.Millisecond)
+	base := procRSS(t, p)
+	const keys, size = 32, 1 << 20
+	for round := range 2 {
+		value := strings.Repeat(strconv.Itoa(round), size)
+		for i := range keys {
+			memDo(t, c, "SET", "key:"+strconv.Itoa(i), value)
+		}
+	}
+	const data = keys * size
+	var grown, used int64
+	waitFor(t, func() bool {
+		time.Sleep(100 * time.Millisecond)
+		grown = procRSS(t, p) - base
+		used, _ = strconv.ParseInt(interopInfoSection(t, p.addr, "memory")["used_memory"], 10, 64)
+		return grown < data*5/4 && used < data*5/4
+	})
+	t.Logf("%d MB of values, rewritten once: RSS grew %d MB, used_memory %d MB", data>>20, grown>>20, used>>20)
+}

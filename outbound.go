@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"time"
 	"unsafe"
 
 	"github.com/tidwall/redcon"
@@ -342,10 +343,11 @@ func (o *outbound) giveBack(spent [][]byte) {
 // release drops the client's output (it is gone): the buffer goes back to
 // the pool, the queue to the GC; it returns how many bytes that frees.
 func (o *outbound) release() int {
+	// The queue goes to the collector (collectAfter): a client that left
+	// with megabytes unread would otherwise fill the pool with them.
 	freed := 0
 	for _, b := range o.blocks {
 		freed += cap(b)
-		o.recycle(b)
 	}
 	if o.buf != nil {
 		o.recycle(o.buf)
@@ -369,18 +371,24 @@ func (o *outbound) memory() (obl, oll, omem, rbs, rbp int) {
 }
 
 // bufferPool lends clients the buffers their replies are encoded into for
-// one turn, and the blocks of their queues (the data lock held). It keeps
-// up to maxPooledBytes of them, enough for a few hundred clients active at
-// once, each buffer up to maxBuffered: larger ones, and any past that, are
-// left to the GC.
+// one turn, and the blocks of their queues (the data lock held), as
+// jemalloc's caches serve Redis's: large replies to many clients (LRANGE
+// of a hundred 1 KiB elements to fifty) take megabytes of blocks a turn,
+// which, left to the GC, cost a collection every few turns and fresh
+// pages to fault in. It keeps up to maxPooledBytes of buffers, each up to
+// maxBuffered: larger ones, and any past that, are left to the GC; what
+// stays unused decays (decay), so an idle server holds little.
 type bufferPool struct {
-	free  [][]byte
+	free  [][]byte // the least recently used first
 	bytes int
+	// low is the fewest bytes kept since the last decay, decayed when.
+	low     int
+	decayed time.Time
 }
 
 const (
 	replyBufferSize = 16 << 10
-	maxPooledBytes  = 4 << 20
+	maxPooledBytes  = 64 << 20
 )
 
 // get is an empty buffer: a kept one, else a new one of replyBufferSize.
@@ -401,6 +409,7 @@ func (p *bufferPool) reuse() []byte {
 	p.free[n-1] = nil
 	p.free = p.free[:n-1]
 	p.bytes -= cap(b)
+	p.low = min(p.low, p.bytes)
 	return b
 }
 
@@ -410,4 +419,30 @@ func (p *bufferPool) put(b []byte) {
 	}
 	p.bytes += cap(b)
 	p.free = append(p.free, b[:0])
+}
+
+// decay, called by the cron, frees half the bytes no turn needed since
+// its last run a second or more ago (the least recently used buffers),
+// as jemalloc's decay purges: a burst's buffers are gone within seconds
+// of its end, those a steady load reuses stay.
+func (p *bufferPool) decay(now time.Time) {
+	if now.Sub(p.decayed) < time.Second {
+		return
+	}
+	p.decayed = now
+	drop := p.low / 2
+	n := 0
+	for ; n < len(p.free) && drop > 0; n++ {
+		drop -= cap(p.free[n])
+		p.bytes -= cap(p.free[n])
+	}
+	clear(p.free[:n])
+	p.free = p.free[n:]
+	p.low = p.bytes
+}
+
+// drain leaves every buffer to the collector.
+func (p *bufferPool) drain() {
+	clear(p.free)
+	p.free, p.bytes, p.low = nil, 0, 0
 }

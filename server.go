@@ -57,8 +57,14 @@ type Server struct {
 	// in it has been propagated (after a MULTI).
 	inExec, execPropagated bool
 
-	engine  engine
-	loading loadingState
+	engine engine
+	// replies lends clients the buffers their replies are encoded into
+	// and their output queues' blocks (data lock held).
+	replies     bufferPool
+	idleRelease idleRelease
+	// keyspaceEvents, when set, receives every keyspace event (notify).
+	keyspaceEvents keyspaceEventSink
+	loading        loadingState
 	// touched are the clients with output to write at the end of this
 	// turn; held those whose held requests the turn's end retries.
 	touched, held []*Client
@@ -514,6 +520,8 @@ func (s *Server) cron() {
 			syncFile := s.writeAOF() // the DELs of keys the cycle expired
 			s.saveCron()
 			s.sampleOpsLocked()
+			s.replies.decay(time.Now())
+			s.releaseMemoryWhenIdle()
 			s.closeIdleClients()
 			s.replicationCron()
 			s.mu.Unlock()

@@ -1,0 +1,23 @@
+package main
+
+// Keyspace event classes, as Redis's NOTIFY_* flags: the bits of
+// notify-keyspace-events, in the order of keyspaceEventClasses.
+const (
+	notifyGeneric = 1 << iota // g: DEL, EXPIRE, RENAME, ...
+	notifyString              // $
+	notifyList                // l
+)
+
+// keyspaceEventSink receives every keyspace event: its class, Redis's
+// event name, the key and the database. Pub/Sub makes these messages on
+// __keyspace@<db>__ and __keyevent@<db>__ for the classes
+// notify-keyspace-events enables.
+type keyspaceEventSink func(class int, event string, key []byte, db int)
+
+// notify is notify.c's notifyKeyspaceEvent, the one call through which
+// every command reports what it did to a key, in Redis's order of events.
+func (c *Client) notify(class int, event string, key []byte) {
+	if sink := c.srv.keyspaceEvents; sink != nil {
+		sink(class, event, key, c.db)
+	}
+}
