@@ -1048,16 +1048,19 @@ func TestReplFaultPromote(t *testing.T) {
 		m := newInteropNode(t, masterKind, "master M", "--repl-ping-replica-period", "3600",
 			"--enable-debug-command", "yes")
 		interopLoadInitial(t, m, 500)
-		a := newInteropNode(t, replicaKind, "replica A", m.replicaOf()...)
+		a := newInteropNode(t, replicaKind, "replica A", append(m.replicaOf(), "--enable-debug-command", "yes")...)
 		b := newInteropNode(t, masterKind, "replica B")
 		if err := b.rc().Do(ctx, "REPLICAOF", "127.0.0.1", m.port).Err(); err != nil {
 			t.Fatalf("%v: REPLICAOF: %v", b, err)
 		}
 		interopRunLoad(t, m, 10_000, 600)
-		// Keys expiring would add DELs; nothing reads M's keys until B has
+		// Keys expiring would add DELs, to M's stream or, once promoted, to
+		// A's before its offset is read; nothing reads M's keys until B has
 		// switched, so none are expired lazily either.
-		if err := m.rc().Do(ctx, "DEBUG", "SET-ACTIVE-EXPIRE", "0").Err(); err != nil {
-			t.Fatalf("%v: DEBUG SET-ACTIVE-EXPIRE 0: %v", m, err)
+		for _, n := range []*interopNode{m, a} {
+			if err := n.rc().Do(ctx, "DEBUG", "SET-ACTIVE-EXPIRE", "0").Err(); err != nil {
+				t.Fatalf("%v: DEBUG SET-ACTIVE-EXPIRE 0: %v", n, err)
+			}
 		}
 		waitReplicaCaughtUp(t, m.addr, a.addr)
 		waitReplicaCaughtUp(t, m.addr, b.addr)
