@@ -59,6 +59,30 @@ package main
 //	!closed          check whether the server closed the current connection
 //	                 (e.g. after QUIT or a protocol error): the outcome,
 //	                 "<connection closed>" or "<open>", is compared.
+//	!unordered [pairs] [scan]
+//	                 the next line (a command) has a reply whose order is
+//	                 not defined, such as SMEMBERS or HGETALL of a set or
+//	                 hash in a hashtable, whose order follows each server's
+//	                 random hash seed. Its top-level elements are compared
+//	                 as a multiset: the same header (type and count) and
+//	                 the same elements, each byte for byte, in any order.
+//	                 A RESP3 map's key and value stay together as one
+//	                 element. With "pairs", the consecutive pairs of a
+//	                 flat array (RESP2 HGETALL, HRANDFIELD ... WITHVALUES,
+//	                 CONFIG GET, the HSCAN list) are the elements; an array
+//	                 whose elements are arrays or a map is already made of
+//	                 pairs. With "scan", the reply must be SCAN's two-element
+//	                 [cursor, [elements]]: the cursor is compared exactly and
+//	                 the nested array as above. A reply that is not such an
+//	                 aggregate (an error, a nil) is compared byte for byte.
+//
+// Setting DIFFTEST_AGAINST=redis-server runs the scripts against two
+// separate redis-server processes instead of redis-server and respd
+// ("# requires:" lines are then ignored): every script must pass that way,
+// which shows its replies are deterministic, the order of hashtable-encoded
+// sets and hashes too, as the two processes have different hash seeds.
+//
+//	DIFFTEST_AGAINST=redis-server go test -count=1 -run 'TestDifferential/sets' .
 //
 // When a server closes a connection (or a read fails) the outcome of that
 // line is "<connection closed>" (or "<timeout>", ...), which is compared like
@@ -71,7 +95,9 @@ package main
 // Every line must have a deterministic reply on real Redis. Nondeterministic
 // ones use !type; KEYS/SCAN lines match at most one key (or use COUNT 1000 on
 // a tiny keyspace so the cursor is 0); DBSIZE is not used after a key expires
-// (Redis counts an expired key until its active expire cycle reclaims it).
+// (Redis counts an expired key until its active expire cycle reclaims it);
+// replies of hashtable-encoded sets and hashes use !unordered, random picks
+// (SPOP, SRANDMEMBER, HRANDFIELD) !type or deterministic facts only.
 
 import (
 	"bufio"
@@ -140,7 +166,21 @@ func TestDifferential(t *testing.T) {
 	sort.Strings(files)
 
 	redisAddr := diffStartRedis(t)
-	respdAddr := startServer(t)
+	var respdAddr string
+	againstRedis := false
+	switch against := os.Getenv("DIFFTEST_AGAINST"); against {
+	case "":
+		respdAddr = startServer(t)
+	case "redis-server":
+		// A second redis-server, with its own hash seed, in respd's place.
+		againstRedis = true
+		respdAddr = diffStartRedis(t)
+		old := diffSideNames
+		diffSideNames = [2]string{"redis", "redis2"}
+		t.Cleanup(func() { diffSideNames = old })
+	default:
+		t.Fatalf("DIFFTEST_AGAINST=%q: the only other server is redis-server", against)
+	}
 	verbose := os.Getenv("DIFFTEST_VERBOSE") != ""
 
 	for _, file := range files {
@@ -155,10 +195,10 @@ func TestDifferential(t *testing.T) {
 			continue
 		}
 		t.Run(strings.TrimSuffix(base, ".txt"), func(t *testing.T) {
-			if missing := diffMissingCommands(data); len(missing) > 0 {
+			if missing := diffMissingCommands(data); len(missing) > 0 && !againstRedis {
 				t.Skipf("%s needs commands respd does not have yet: %s", base, strings.Join(missing, " "))
 			}
-			if base == "protocol.txt" && testEngine() == "redcon" {
+			if base == "protocol.txt" && testEngine() == "redcon" && !againstRedis {
 				t.Skip("protocol.txt tests Redis's request parser; the redcon engine parses with redcon's (README: Engines)")
 			}
 			for _, resp3 := range []bool{false, true} {
@@ -260,17 +300,26 @@ const (
 )
 
 type diffLine struct {
-	num      int
-	text     string
-	kind     diffKind
-	typeOnly bool
-	payload  []byte // bytes to send (diffCmd, diffRaw)
-	n        int    // ms (diffSleep, diffWithin), connection (diffSwitch)
+	num       int
+	text      string
+	kind      diffKind
+	typeOnly  bool
+	unordered *diffUnordered // compare as a multiset (diffCmd after !unordered)
+	payload   []byte         // bytes to send (diffCmd, diffRaw)
+	n         int            // ms (diffSleep, diffWithin), connection (diffSwitch)
+}
+
+// diffUnordered is how an !unordered line compares its command's reply.
+type diffUnordered struct {
+	pairs bool // consecutive scalars of a flat array are one element
+	scan  bool // the reply is [cursor, [elements]]: the nested array
 }
 
 func diffParseScript(name string, data []byte) ([]diffLine, error) {
 	var out []diffLine
 	within := 0 // the line of an open !within stretch
+	var unordered *diffUnordered
+	unorderedLine := 0 // the line of a pending !unordered
 	for i, text := range strings.Split(string(data), "\n") {
 		text = strings.TrimRight(text, "\r")
 		trimmed := strings.TrimSpace(text)
@@ -285,7 +334,23 @@ func diffParseScript(name string, data []byte) ([]diffLine, error) {
 		if strings.HasPrefix(trimmed, "!") {
 			word, arg, _ := strings.Cut(trimmed, " ")
 			arg = strings.TrimSpace(arg)
+			if unordered != nil {
+				return nil, bad("!unordered of line %d must be followed by a command", unorderedLine)
+			}
 			switch word {
+			case "!unordered":
+				unordered, unorderedLine = &diffUnordered{}, l.num
+				for _, mod := range strings.Fields(arg) {
+					switch {
+					case mod == "pairs" && !unordered.pairs:
+						unordered.pairs = true
+					case mod == "scan" && !unordered.scan:
+						unordered.scan = true
+					default:
+						return nil, bad("!unordered takes pairs and/or scan")
+					}
+				}
+				continue
 			case "!sleep", "!conn", "!within":
 				n, err := strconv.Atoi(arg)
 				if err != nil || n < 0 || (word != "!sleep" && n < 1) {
@@ -332,7 +397,11 @@ func diffParseScript(name string, data []byte) ([]diffLine, error) {
 			return nil, bad("no command")
 		}
 		l.kind, l.payload = diffCmd, diffEncode(args)
+		l.unordered, unordered = unordered, nil
 		out = append(out, l)
+	}
+	if unordered != nil {
+		return nil, fmt.Errorf("%s:%d: !unordered without a command after it", name, unorderedLine)
 	}
 	if within != 0 {
 		return nil, fmt.Errorf("%s:%d: !within without a !sleep after it", name, within)
@@ -419,6 +488,101 @@ func diffReadInto(r *bufio.Reader, buf *[]byte, depth int) error {
 		return nil
 	}
 	return fmt.Errorf("unknown reply type %q", line[0])
+}
+
+// diffSplitReply splits one complete reply into its header line and, for an
+// array, set, push or map, its top-level elements (a map's key and value
+// together). ok is false for any other reply (or one that does not parse,
+// or has bytes after it); then elems is nil.
+func diffSplitReply(reply []byte) (header []byte, elems [][]byte, ok bool) {
+	end := bytes.Index(reply, []byte("\r\n"))
+	if end < 0 || !strings.ContainsRune("*~>%", rune(reply[0])) {
+		return nil, nil, false
+	}
+	header = reply[:end+2]
+	n, err := strconv.Atoi(string(reply[1:end]))
+	if err != nil || n < 0 {
+		return nil, nil, false
+	}
+	per := 1
+	if reply[0] == '%' {
+		per = 2
+	}
+	r := bufio.NewReader(bytes.NewReader(reply[end+2:]))
+	for i := 0; i < n; i++ {
+		var elem []byte
+		for j := 0; j < per; j++ {
+			if err := diffReadInto(r, &elem, 0); err != nil {
+				return nil, nil, false
+			}
+		}
+		elems = append(elems, elem)
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		return nil, nil, false // more after the reply
+	}
+	return header, elems, true
+}
+
+// diffSameUnordered reports whether two replies are equal as multisets of
+// their top-level elements (see !unordered).
+func diffSameUnordered(a, b []byte, how diffUnordered) bool {
+	if how.scan {
+		ha, ea, oka := diffSplitReply(a)
+		hb, eb, okb := diffSplitReply(b)
+		if !oka || !okb || string(ha) != "*2\r\n" || string(hb) != "*2\r\n" {
+			return bytes.Equal(a, b)
+		}
+		return bytes.Equal(ea[0], eb[0]) &&
+			diffSameUnordered(ea[1], eb[1], diffUnordered{pairs: how.pairs})
+	}
+	ha, ea, oka := diffSplitReply(a)
+	hb, eb, okb := diffSplitReply(b)
+	if !oka || !okb {
+		return bytes.Equal(a, b)
+	}
+	if !bytes.Equal(ha, hb) || len(ea) != len(eb) {
+		return false
+	}
+	if how.pairs && ha[0] != '%' {
+		var ok bool
+		if ea, ok = diffPairs(ea); !ok {
+			return bytes.Equal(a, b)
+		}
+		if eb, ok = diffPairs(eb); !ok {
+			return bytes.Equal(a, b)
+		}
+	}
+	sortBytes := func(s [][]byte) {
+		sort.Slice(s, func(i, j int) bool { return bytes.Compare(s[i], s[j]) < 0 })
+	}
+	sortBytes(ea)
+	sortBytes(eb)
+	for i := range ea {
+		if !bytes.Equal(ea[i], eb[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// diffPairs joins consecutive elements two by two when they are all
+// scalars (a flat array of field, value, field, value...); elements that
+// are aggregates are pairs already and stay as they are. ok is false for
+// an odd number of scalars.
+func diffPairs(elems [][]byte) (pairs [][]byte, ok bool) {
+	for _, e := range elems {
+		if strings.ContainsRune("*~>%|", rune(e[0])) {
+			return elems, true
+		}
+	}
+	if len(elems)%2 != 0 {
+		return nil, false
+	}
+	for i := 0; i < len(elems); i += 2 {
+		pairs = append(pairs, append(append([]byte{}, elems[i]...), elems[i+1]...))
+	}
+	return pairs, true
 }
 
 // ---- connections ----
@@ -599,7 +763,8 @@ func diffRunScript(file string, lines []diffLine, addrs [2]string, resp3 bool,
 				got[i] = s.exchange(cur, l.payload)
 			}
 		}
-		logf("%s:%d [%s] conn %d: %s\n  redis: %q\n  respd: %q", file, l.num, proto, cur, l.text, got[0], got[1])
+		logf("%s:%d [%s] conn %d: %s\n  %s: %q\n  %s: %q", file, l.num, proto, cur, l.text,
+			diffSideNames[0], got[0], diffSideNames[1], got[1])
 		if strings.HasPrefix(got[0], "<timeout") || strings.HasPrefix(got[1], "<timeout") {
 			timeouts++
 		}
@@ -607,9 +772,12 @@ func diffRunScript(file string, lines []diffLine, addrs [2]string, resp3 bool,
 		if l.typeOnly && got[0] != "" && got[1] != "" && got[0][0] != '<' {
 			same = got[0][0] == got[1][0]
 		}
+		if l.unordered != nil && !same {
+			same = diffSameUnordered([]byte(got[0]), []byte(got[1]), *l.unordered)
+		}
 		if !same {
-			report(fmt.Sprintf("%s:%d [%s] conn %d: %s\n  redis: %q\n  respd: %q",
-				file, l.num, proto, cur, l.text, got[0], got[1]))
+			report(fmt.Sprintf("%s:%d [%s] conn %d: %s\n  %s: %q\n  %s: %q",
+				file, l.num, proto, cur, l.text, diffSideNames[0], got[0], diffSideNames[1], got[1]))
 		}
 		if timeouts >= diffMaxTimeouts {
 			report(fmt.Sprintf("%s:%d [%s] giving up on this script after %d timeouts",
@@ -720,6 +888,12 @@ func TestDiffHarness(t *testing.T) {
 							fmt.Fprintf(c, "$1\r\n%s\r\n", variant)
 						case strings.Contains(s, "TIME"):
 							fmt.Fprintf(c, "*1\r\n$%d\r\n%s\r\n", len(variant)+1, variant+"1")
+						case strings.Contains(s, "SMEMBERS"):
+							if variant == "a" {
+								io.WriteString(c, "*2\r\n$1\r\na\r\n$1\r\nb\r\n")
+							} else {
+								io.WriteString(c, "*2\r\n$1\r\nb\r\n$1\r\na\r\n")
+							}
 						case strings.Contains(s, "HANG") && variant == "b":
 						case strings.Contains(s, "QUIT"):
 							io.WriteString(c, "+OK\r\n")
@@ -742,6 +916,9 @@ GET x
 !type TIME
 TIME
 HANG
+!unordered
+SMEMBERS s
+SMEMBERS s
 !conn 2
 SET k "v w"
 QUIT
@@ -757,7 +934,8 @@ QUIT
 		t.Error("a run without !within was not timely")
 	}
 	wantPrefixes := []string{"fake.txt:3 [RESP3] conn 1: GET x", "fake.txt:6 [RESP3] conn 1: TIME",
-		"fake.txt:7 [RESP3] conn 1: HANG", "fake.txt:11 [RESP3] conn 2: !closed"}
+		"fake.txt:7 [RESP3] conn 1: HANG", "fake.txt:10 [RESP3] conn 1: SMEMBERS s",
+		"fake.txt:14 [RESP3] conn 2: !closed"}
 	if len(got) != len(wantPrefixes) {
 		t.Fatalf("got %d mismatches, want %d:\n%s", len(got), len(wantPrefixes), strings.Join(got, "\n"))
 	}
@@ -774,7 +952,9 @@ QUIT
 	}
 
 	for _, bad := range []string{"!sleep x", "!conn 0", "!bogus", `!raw "a" "b"`, `SET "a`, "!type", "!closed 1",
-		"!within 0\n!sleep 0", "!within 10\nPING", "!within 10\n!within 10\n!sleep 0"} {
+		"!within 0\n!sleep 0", "!within 10\nPING", "!within 10\n!within 10\n!sleep 0",
+		"!unordered", "!unordered\n!sleep 1\nPING", "!unordered\n!type PING", "!unordered\n!raw \"PING\\r\\n\"",
+		"!unordered bogus\nPING", "!unordered pairs pairs\nPING", "!unordered\n!unordered\nPING"} {
 		if _, err := diffParseScript("bad.txt", []byte(bad)); err == nil {
 			t.Errorf("diffParseScript(%q): want error", bad)
 		}
@@ -798,6 +978,78 @@ QUIT
 		timely := diffRunScript("within.txt", lines, [2]string{fake("a"), fake("b")}, false, func(string) { n++ }, t.Logf)
 		if timely != c.timely || n != c.mismatches {
 			t.Errorf("%q: timely %v with %d mismatches, want %v with %d", c.script, timely, n, c.timely, c.mismatches)
+		}
+	}
+}
+
+func TestDiffSameUnordered(t *testing.T) {
+	const (
+		plain = iota
+		pairs
+		scan
+		scanPairs
+	)
+	hows := []diffUnordered{{}, {pairs: true}, {scan: true}, {pairs: true, scan: true}}
+	arr := func(elems ...string) string {
+		return fmt.Sprintf("*%d\r\n%s", len(elems), strings.Join(elems, ""))
+	}
+	bulk := func(s string) string { return fmt.Sprintf("$%d\r\n%s\r\n", len(s), s) }
+	a, b, c, d := bulk("a"), bulk("b"), bulk("c"), bulk("d")
+	long := bulk(strings.Repeat("x", 10000)) // more than bufio's buffer
+	cases := []struct {
+		x, y string
+		how  int
+		want bool
+	}{
+		{arr(a, b, c), arr(c, a, b), plain, true},
+		{arr(a, b, c), arr(c, a, a), plain, false},        // a multiset, not a set
+		{arr(a, a, b), arr(a, b, b), plain, false},        // counts matter
+		{arr(a, b), arr(a, b, c), plain, false},           // lengths differ
+		{"~2\r\n" + a + b, "~2\r\n" + b + a, plain, true}, // RESP3 set
+		{"~2\r\n" + a + b, arr(b, a), plain, false},       // types differ
+		{arr(a, b), arr(a, b), plain, true},
+		{"*0\r\n", "*0\r\n", plain, true},
+		{"*0\r\n", "~0\r\n", plain, false},
+		{"-ERR x\r\n", "-ERR x\r\n", plain, true},
+		{"-ERR x\r\n", "-ERR y\r\n", plain, false},
+		{"$-1\r\n", "*-1\r\n", plain, false},
+		{"<connection closed>", "<connection closed>", plain, true},
+		{arr(a, b), "<timeout>", plain, false},
+		{arr(a, b) + "junk", arr(b, a) + "junk", plain, false}, // not one reply
+		{arr(long, a) + "junk", arr(a, long) + "junk", plain, false},
+		{arr(long, a), arr(a, long), plain, true},
+		// nested elements are compared whole
+		{arr(arr(a, b), arr(c, d)), arr(arr(c, d), arr(a, b)), plain, true},
+		{arr(arr(a, b), arr(c, d)), arr(arr(b, a), arr(c, d)), plain, false},
+		// a RESP3 map: key and value stay together
+		{"%2\r\n" + a + b + c + d, "%2\r\n" + c + d + a + b, plain, true},
+		{"%2\r\n" + a + b + c + d, "%2\r\n" + a + d + c + b, plain, false},
+		{"%2\r\n" + a + b + c + d, "%2\r\n" + c + d + a + b, pairs, true},
+		// without pairs a flat array is a bag of single elements
+		{arr(a, b, c, d), arr(a, d, c, b), plain, true},
+		{arr(a, b, c, d), arr(c, d, a, b), pairs, true},
+		{arr(a, b, c, d), arr(a, d, c, b), pairs, false},
+		{arr(a, b, c), arr(a, b, c), pairs, true},  // odd: byte for byte
+		{arr(a, b, c), arr(c, b, a), pairs, false}, // odd: byte for byte
+		// pairs: arrays of arrays (RESP3 HRANDFIELD WITHVALUES) are pairs already
+		{arr(arr(a, b), arr(c, d)), arr(arr(c, d), arr(a, b)), pairs, true},
+		{arr(arr(a, b), arr(c, d)), arr(arr(a, d), arr(c, b)), pairs, false},
+		// scan: the cursor exactly, the nested array unordered
+		{arr(bulk("0"), arr(a, b, c)), arr(bulk("0"), arr(b, c, a)), scan, true},
+		{arr(bulk("0"), arr(a, b, c)), arr(bulk("7"), arr(b, c, a)), scan, false},
+		{arr(bulk("0"), arr(a, b, c)), arr(bulk("0"), arr(b, c, c)), scan, false},
+		{arr(a, b, c), arr(c, b, a), scan, false}, // not a scan reply
+		{arr(bulk("0"), arr(a, b, c, d)), arr(bulk("0"), arr(c, d, a, b)), scanPairs, true},
+		{arr(bulk("0"), arr(a, b, c, d)), arr(bulk("0"), arr(a, d, c, b)), scanPairs, false},
+		{arr(bulk("0"), arr(a, b, c, d)), arr(bulk("0"), arr(a, d, c, b)), scan, true},
+		{"-ERR invalid cursor\r\n", "-ERR invalid cursor\r\n", scan, true},
+	}
+	for _, c := range cases {
+		if got := diffSameUnordered([]byte(c.x), []byte(c.y), hows[c.how]); got != c.want {
+			t.Errorf("diffSameUnordered(%q, %q, %+v) = %v, want %v", c.x, c.y, hows[c.how], got, c.want)
+		}
+		if got := diffSameUnordered([]byte(c.y), []byte(c.x), hows[c.how]); got != c.want {
+			t.Errorf("diffSameUnordered(%q, %q, %+v) = %v, want %v", c.y, c.x, hows[c.how], got, c.want)
 		}
 	}
 }
