@@ -2,13 +2,17 @@
 # bench/run.sh — side-by-side benchmark of respd vs. redis-server.
 #
 # Throughput/latency: redis-benchmark (ping,set,get,incr,mset by default; the
-# list tests on request) at -P 1 / -P 16 and -d 3 / -d 1024, servers alternated
-# over several rounds, medians reported.
+# list, hash and set tests on request) at -P 1 / -P 16 and -d 3 / -d 1024,
+# servers alternated over several rounds, medians reported.
 # Memory: 1,000,000 SETs (14-byte keys, 16-byte values) into freshly started
 # servers, RSS growth and INFO used_memory growth per key; then SAVE, BGSAVE
-# and loading the RDB at a restart, timed on that data. Then two list cases,
-# each in freshly started servers: one list of 1,000,000 10-byte elements, and
-# 100,000 lists of 5 2-byte elements.
+# and loading the RDB at a restart, timed on that data. Then five more cases,
+# each in freshly started servers: one list of 1,000,000 10-byte elements,
+# 100,000 lists of 5 2-byte elements, 100,000 hashes of 10 fields, one hash of
+# 1,000,000 fields, and 100,000 sets of 20 integers.
+# Timed operations: SINTER / SUNIONSTORE of two 100k-member sets, HGETALL of a
+# 1,000-field hash, SORT of a 10k-number list and SORT ... ALPHA LIMIT 0 10 of
+# a 10k-string set, by redis-benchmark -c 1 on freshly loaded servers.
 #
 # See bench/README.md. Run `bench/run.sh --help` for options.
 set -euo pipefail
@@ -26,12 +30,16 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --mem-keys N       keys loaded for the SET memory test (default 1000000;
                      the list memory cases have fixed sizes)
   --no-bench         skip the throughput/latency part
-  --no-mem           skip the memory and persistence part
+  --no-mem           skip the memory, persistence and timed-operations parts
+                     (everything that runs on loaded data)
+  --no-ops           skip only the timed operations (SINTER, SUNIONSTORE,
+                     HGETALL, SORT on loaded data)
   --keep             keep the temp dir (raw CSVs, logs, summary.csv)
   --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
                      also: lpush rpush lpop rpop lrange_100 lrange_300
                      lrange_500 lrange_600, e.g. --tests "lpush rpush lpop
-                     rpop lrange_100 lrange_300 lrange_600"
+                     rpop lrange_100 lrange_300 lrange_600"; and hset sadd
+                     spop (myhash / myset; spop pops from a pre-filled set)
   --respd-args "A"   extra flags for respd only, e.g. --respd-args "--io-engine redcon"
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
                      --server-args "--appendonly yes --appendfsync always"
@@ -53,6 +61,7 @@ REDIS_BIN="$(command -v redis-server || true)"
 MEM_KEYS=1000000
 DO_BENCH=1
 DO_MEM=1
+DO_OPS=1
 KEEP=0
 TESTS=(ping set get incr mset)
 SERVER_ARGS=()
@@ -70,7 +79,8 @@ while [[ $# -gt 0 ]]; do
         --redis-bin) REDIS_BIN="$2"; shift 2 ;;
         --mem-keys)  MEM_KEYS="$2"; shift 2 ;;
         --no-bench)  DO_BENCH=0; shift ;;
-        --no-mem)    DO_MEM=0; shift ;;
+        --no-mem)    DO_MEM=0; DO_OPS=0; shift ;;
+        --no-ops)    DO_OPS=0; shift ;;
         --keep)      KEEP=1; shift ;;
         --tests)     read -r -a TESTS <<<"${2//,/ }"; shift 2 ;;
         --server-args) read -r -a SERVER_ARGS <<<"$2"; shift 2 ;;
@@ -95,11 +105,13 @@ ROUNDS=${ROUNDS:-3}
 # requests (LRANGE_600 sends ~600 KB per reply), and run ~10x fewer per second.
 declare -A N_P1=([ping]=200000 [set]=250000 [get]=250000 [incr]=250000 [mset]=100000
     [lpush]=250000 [rpush]=250000 [lpop]=250000 [rpop]=250000
+    [hset]=250000 [sadd]=250000 [spop]=250000
     [lrange_100]=100000 [lrange_300]=60000 [lrange_500]=45000 [lrange_600]=40000
     [lrange_100/1024]=30000 [lrange_300/1024]=7000 [lrange_500/1024]=4000
     [lrange_600/1024]=3000)
 declare -A N_P16=([ping]=3000000 [set]=1000000 [get]=1000000 [incr]=1500000 [mset]=150000
     [lpush]=1000000 [rpush]=1000000 [lpop]=1000000 [rpop]=1000000
+    [hset]=1000000 [sadd]=1000000 [spop]=1000000
     [lrange_100]=300000 [lrange_300]=100000 [lrange_500]=50000 [lrange_600]=40000
     [lrange_100/1024]=15000 [lrange_300/1024]=2000 [lrange_500/1024]=1200
     [lrange_600/1024]=1000)
@@ -203,14 +215,14 @@ fi
 
 # ---------------------------------------------------------------- server control
 start_server() {  # name [flags...]
-    local name=$1 port=${PORT[$1]} i
+    local name=$1 port=${PORT[$1]}
     shift
     [[ $name == respd* ]] && set -- "${RESPD_ARGS[@]}" "$@"
     mkdir -p "$TMP/run-$name"
     (cd "$TMP/run-$name" && exec "${PIN_SRV[@]}" "${BIN[$name]}" \
         --port "$port" --save '' --appendonly no "${SERVER_ARGS[@]}" "$@") >>"$TMP/$name.log" 2>&1 &
     PID[$name]=$!
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
             return 0
         fi
@@ -228,10 +240,10 @@ start_server() {  # name [flags...]
 # start_replica gives server name a replica of the same kind and waits for
 # the link to be up.
 start_replica() {  # name
-    local name=$1 i
+    local name=$1
     start_server "$name-replica" \
         --replicaof 127.0.0.1 "${PORT[$name]}" --repl-diskless-sync-delay 0
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         if redis-cli -p "${PORT[$name-replica]}" info replication | grep -q 'master_link_status:up'; then
             return 0
         fi
@@ -242,10 +254,10 @@ start_replica() {  # name
 }
 
 stop_server() {  # name
-    local name=$1 pid=${PID[$1]:-} i
+    local name=$1 pid=${PID[$1]:-}
     [[ -n "$pid" ]] || return 0
     kill "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do
+    for _ in $(seq 1 50); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
@@ -269,23 +281,31 @@ used_memory() {  # port -> bytes, or empty if INFO memory does not report it
 }
 
 # ---------------------------------------------------------------- throughput / latency
-llen() {  # port key -> LLEN, or -1 if the reply is not a number
+card() {  # port command key -> LLEN/HLEN/SCARD of key, or -1 if the reply is not a number
     local v
-    v=$(redis-cli -p "$1" llen "$2" 2>/dev/null | tr -d '\r' || true)
+    v=$(redis-cli -p "$1" "$2" "$3" 2>/dev/null | tr -d '\r' || true)
     [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo -1
 }
 
-# list_short records that a list test ran on a list shorter than it needs
-# (pops answering nil, LRANGE returning fewer elements than its name says);
-# the report marks the row.
-list_short() {  # name P d round test llen want
-    echo "warning: $1 -t $5 -P $2 -d $3 (round $4): LLEN mylist = $6, wanted >= $7" >&2
-    echo "$*" >>"$TMP/results/list-short.txt"
+# distinct_want n -> the number of distinct fields/members that n requests with
+# -r 100000 write at least (99 % of the expected K*(1-(1-1/K)^n), K = 100000).
+distinct_want() {
+    python3 -c "K = 100000; print(int(0.99 * K * (1 - (1 - 1 / K) ** $1)))"
 }
 
-# The list tests all work on redis-benchmark's one key, mylist. Each starts
-# from a known list and the list is deleted after it (at -d 1024 a push test
-# leaves ~1 GB behind):
+# short_key records that a test ran on a key holding fewer (or, after spop,
+# other) elements than it should (pops answering nil, LRANGE returning fewer
+# elements than its name says, writes that did not land); the report marks
+# the row <name>:<marker>.
+short_key() {  # name P d round test marker message
+    echo "warning: $1 -t $5 -P $2 -d $3 (round $4): $7" >&2
+    echo "$1 $2 $3 $4 $5 $6" >>"$TMP/results/short.txt"
+}
+
+# The list tests all work on redis-benchmark's one key, mylist; hset on
+# myhash (HSET myhash element:__rand_int__ <-d bytes>), sadd and spop on myset
+# (SADD myset element:__rand_int__; SPOP myset). Each starts from a known key
+# and the key is deleted after it (at -d 1024 a push test leaves ~1 GB behind):
 #   lpush/rpush   start from an empty list.
 #   lpop/rpop     start from a list of >= n elements of -d bytes, filled by a
 #                 redis-benchmark RPUSH run at -P 16 (not timed), so that every
@@ -293,24 +313,44 @@ list_short() {  # name P d round test llen want
 #   lrange_N      redis-benchmark itself first pushes n elements ("LPUSH
 #                 (needed to benchmark LRANGE)", a row the report leaves out);
 #                 the list is checked to hold >= N elements afterwards.
-# After lpush/rpush the list is checked to hold >= n elements.
+#   hset/sadd     start from an empty hash / set.
+#   spop          starts from a set of >= n members, filled by a
+#                 redis-benchmark SADD run at -P 16 (not timed) with
+#                 -r 1000000000 and 2 % + 1000 more requests than n (-r 100000
+#                 could not give n distinct members; at 1e9 about n^2/2e9
+#                 repeat), so that every pop returns a member rather than nil;
+#                 afterwards the set must hold exactly n fewer.
+# After lpush/rpush the list is checked to hold >= n elements; after hset and
+# sadd the key must hold >= 99 % of the distinct fields/members that n
+# requests with -r 100000 are expected to write.
 bench_one() {  # name pipeline datasize round
-    local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n len want
+    local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n len want key marker what
     local out="$TMP/results/${name}_P${P}_d${d}_r${r}.csv"
     redis-cli -p "$port" flushall >/dev/null 2>&1 || true
     : >"$out"
     for t in "${TESTS[@]}"; do
         n=$(n_for "$P" "$t" "$d")
         case $t in
-            lpush|rpush|lpop|rpop|lrange_*)
-                redis-cli -p "$port" del mylist >/dev/null 2>&1 || true ;;
+            lpush|rpush|lpop|rpop|lrange_*) key=mylist ;;
+            hset)      key=myhash ;;
+            sadd|spop) key=myset ;;
+            *)         key="" ;;
         esac
+        [[ -z $key ]] || redis-cli -p "$port" del "$key" >/dev/null 2>&1 || true
         case $t in
             lpop|rpop)
                 timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t rpush \
                     -c 50 -n "$n" -P 16 -d "$d" -q >/dev/null 2>>"$TMP/benchmark.err" || true
-                len=$(llen "$port" mylist)
-                (( len >= n )) || list_short "$name" "$P" "$d" "$r" "$t" "$len" "$n" ;;
+                len=$(card "$port" llen mylist)
+                (( len >= n )) || short_key "$name" "$P" "$d" "$r" "$t" SHORT-LIST \
+                    "LLEN mylist = $len before the test, wanted >= $n" ;;
+            spop)
+                timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t sadd \
+                    -r 1000000000 -c 50 -n $((n + n / 50 + 1000)) -P 16 -q \
+                    >/dev/null 2>>"$TMP/benchmark.err" || true
+                len=$(card "$port" scard myset)
+                (( len >= n )) || short_key "$name" "$P" "$d" "$r" "$t" SHORT-SET \
+                    "SCARD myset = $len before the test, wanted >= $n" ;;
         esac
         if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t "$t" \
                 -r 100000 -c 50 -n "$n" -P "$P" -d "$d" --csv \
@@ -321,18 +361,28 @@ bench_one() {  # name pipeline datasize round
         grep -v '^"test"' "$out.part" >>"$out" || true
         check_alive "$name"
         case $t in
-            lpush|rpush) want=$n ;;
-            lrange_*)    want=${t#lrange_} ;;
-            *)           want=0 ;;
+            lpush|rpush|lrange_*)
+                if [[ $t == lrange_* ]]; then want=${t#lrange_}; else want=$n; fi
+                len=$(card "$port" llen mylist)
+                (( len >= want )) || short_key "$name" "$P" "$d" "$r" "$t" SHORT-LIST \
+                    "LLEN mylist = $len, wanted >= $want" ;;
+            hset|sadd)
+                want=$(distinct_want "$n")
+                if [[ $t == hset ]]; then
+                    len=$(card "$port" hlen myhash); marker=SHORT-HASH; what="HLEN myhash"
+                else
+                    len=$(card "$port" scard myset); marker=SHORT-SET; what="SCARD myset"
+                fi
+                (( len >= want )) || short_key "$name" "$P" "$d" "$r" "$t" "$marker" \
+                    "$what = $len, wanted >= $want" ;;
+            spop)
+                # len still holds SCARD before the test
+                want=$(( len > n ? len - n : 0 ))
+                len=$(card "$port" scard myset)
+                (( len == want )) || short_key "$name" "$P" "$d" "$r" "$t" SPOP-COUNT \
+                    "SCARD myset = $len after $n pops, wanted $want" ;;
         esac
-        if (( want > 0 )); then
-            len=$(llen "$port" mylist)
-            (( len >= want )) || list_short "$name" "$P" "$d" "$r" "$t" "$len" "$want"
-        fi
-        case $t in
-            lpush|rpush|lpop|rpop|lrange_*)
-                redis-cli -p "$port" del mylist >/dev/null 2>&1 || true ;;
-        esac
+        [[ -z $key ]] || redis-cli -p "$port" del "$key" >/dev/null 2>&1 || true
     done
     rm -f "$out.part"
 }
@@ -419,14 +469,28 @@ PY
         stop_server "$name"
     done
 
-    # Lists, each case in freshly started servers, measured like the SETs:
+    # Lists, hashes and sets, each case in freshly started servers, measured
+    # like the SETs:
     #   biglist  one list of 1,000,000 10-byte elements (e:%08d), RPUSHed
     #            1,000 per command;
-    #   small    100,000 lists list:%06d of 5 2-byte elements (a1 .. e5).
-    log "memory: generating the list cases"
+    #   small    100,000 lists list:%06d of 5 2-byte elements (a1 .. e5);
+    #   hashes   100,000 hashes h:%06d of 10 fields f0 .. f9 with 10-byte
+    #            values (v<field>:%07d, one HSET per hash);
+    #   bighash  one hash of 1,000,000 fields f:%07d with 10-byte values
+    #            (v:%08d), HSET 1,000 pairs per command;
+    #   intsets  100,000 sets s:%06d of 20 distinct integers (i + j*100000,
+    #            j = 0..19: up to 7 digits, 32-bit entries in Redis's intset),
+    #            one SADD per set.
+    # The strings are not number-like, so neither server stores them as
+    # integers; the sets' members are.
+    log "memory: generating the list, hash and set cases"
     python3 - "$TMP" <<'PY'
 import os, sys
 tmp = sys.argv[1]
+
+def cmd(*args):
+    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
 with open(os.path.join(tmp, "load-biglist.resp"), "wb") as f:
     for b in range(1000):
         f.write(b"*1002\r\n$5\r\nRPUSH\r\n$7\r\nbiglist\r\n")
@@ -436,9 +500,27 @@ with open(os.path.join(tmp, "load-small.resp"), "wb") as f:
         b"*7\r\n$5\r\nRPUSH\r\n$11\r\nlist:%06d\r\n"
         b"$2\r\na1\r\n$2\r\nb2\r\n$2\r\nc3\r\n$2\r\nd4\r\n$2\r\ne5\r\n" % i
         for i in range(100000)))
+with open(os.path.join(tmp, "load-hashes.resp"), "wb") as f:
+    for i in range(100000):
+        args = [b"HSET", b"h:%06d" % i]
+        for j in range(10):
+            args += [b"f%d" % j, b"v%d:%07d" % (j, i)]
+        f.write(cmd(*args))
+with open(os.path.join(tmp, "load-bighash.resp"), "wb") as f:
+    for b in range(1000):
+        args = [b"HSET", b"bighash"]
+        for i in range(b * 1000, b * 1000 + 1000):
+            args += [b"f:%07d" % i, b"v:%08d" % i]
+        f.write(cmd(*args))
+with open(os.path.join(tmp, "load-intsets.resp"), "wb") as f:
+    for i in range(100000):
+        f.write(cmd(b"SADD", b"s:%06d" % i, *(b"%d" % (i + j * 100000) for j in range(20))))
 PY
-    : >"$TMP/memory-lists.txt"
-    for mcase in biglist small; do
+    # content check per case: command and key whose length must match
+    declare -A CHECK=([biglist]="llen biglist" [small]="llen list:099999"
+        [hashes]="hlen h:099999" [bighash]="hlen bighash" [intsets]="scard s:099999")
+    : >"$TMP/memory-cases.txt"
+    for mcase in biglist small hashes bighash intsets; do
         for name in redis respd; do
             port=${PORT[$name]}
             # the SET case's SAVE left a dump.rdb in the server's dir: a
@@ -460,24 +542,135 @@ PY
             sleep 1
             dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
             [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
-            # elements: LLEN of biglist; of small, LLEN of its last list
-            if [[ $mcase == biglist ]]; then len=$(llen "$port" biglist); else len=$(llen "$port" list:099999); fi
+            # elements: LLEN/HLEN/SCARD of the one key, or of the last key
+            read -r -a check <<<"${CHECK[$mcase]}"
+            len=$(card "$port" "${check[@]}")
             rss=$(rss_kb "${PID[$name]}")
             used=$(used_memory "$port")
             echo "$mcase $name $dbsize $len $base_rss $rss ${base_used:-NA} ${used:-NA}" \
-                >>"$TMP/memory-lists.txt"
+                >>"$TMP/memory-cases.txt"
             stop_server "$name"
         done
     done
 fi
 
+# ---------------------------------------------------------------- timed operations
+# Slow, data-heavy commands on freshly loaded data (load-ops.resp, the same
+# for both servers):
+#   seta, setb  100,000 members each (m:%08d; setb starts at 50,000, so they
+#               share 50,000), SADDed 1,000 per command;
+#   hash1k      1,000 fields field:%04d with 10-byte values (v:%08d);
+#   nums        10,000 distinct integers in [-5e6, 5e6) in random order;
+#   words       10,000 distinct random 12-letter lowercase strings.
+# Both servers are loaded and checked (DBSIZE and each key's length), each
+# operation's reply is compared between them (sorted where the order is
+# unspecified) and doubles as a warm-up; then each operation runs as
+# redis-benchmark -c 1 -n N <command>, the servers alternating per operation
+# and their order per round, over the same rounds as the throughput part.
+OPS=(sinter sunionstore hgetall sort sort_alpha)
+declare -A OP_CMD=([sinter]="SINTER seta setb" [sunionstore]="SUNIONSTORE setu seta setb"
+    [hgetall]="HGETALL hash1k" [sort]="SORT nums" [sort_alpha]="SORT words ALPHA LIMIT 0 10")
+# requests per run, ~1 s each on redis 7.0 (pinned core); times --scale
+declare -A OP_N=([sinter]=30 [sunionstore]=20 [hgetall]=4000 [sort]=300 [sort_alpha]=250)
+
+# ops_reply port op -> "<lines> <md5 prefix>" of the op's reply, normalized
+ops_reply() {
+    local port=$1
+    case $2 in
+        sinter)      redis-cli -p "$port" sinter seta setb | LC_ALL=C sort ;;
+        sunionstore) redis-cli -p "$port" sunionstore setu seta setb >/dev/null
+                     redis-cli -p "$port" smembers setu | LC_ALL=C sort ;;
+        hgetall)     redis-cli -p "$port" hgetall hash1k | paste - - | LC_ALL=C sort ;;
+        sort)        redis-cli -p "$port" sort nums ;;
+        sort_alpha)  redis-cli -p "$port" sort words alpha limit 0 10 ;;
+    esac >"$TMP/ops-reply.txt" 2>&1 || true
+    echo "$(wc -l <"$TMP/ops-reply.txt") $(md5sum <"$TMP/ops-reply.txt" | cut -c1-12)"
+}
+
+if [[ $DO_OPS == 1 ]]; then
+    log "operations: generating the data"
+    python3 - "$TMP" <<'PY'
+import os, random, sys
+tmp = sys.argv[1]
+
+def cmd(*args):
+    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
+rnd = random.Random(20240601)
+with open(os.path.join(tmp, "load-ops.resp"), "wb") as f:
+    for key, lo in ((b"seta", 0), (b"setb", 50000)):
+        for b in range(lo, lo + 100000, 1000):
+            f.write(cmd(b"SADD", key, *(b"m:%08d" % i for i in range(b, b + 1000))))
+    args = [b"HSET", b"hash1k"]
+    for i in range(1000):
+        args += [b"field:%04d" % i, b"v:%08d" % i]
+    f.write(cmd(*args))
+    nums = [b"%d" % x for x in rnd.sample(range(-5000000, 5000000), 10000)]
+    for b in range(0, 10000, 1000):
+        f.write(cmd(b"RPUSH", b"nums", *nums[b:b + 1000]))
+    words = set()
+    while len(words) < 10000:
+        words.add("".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(12)).encode())
+    words = sorted(words)
+    rnd.shuffle(words)
+    for b in range(0, 10000, 1000):
+        f.write(cmd(b"SADD", b"words", *words[b:b + 1000]))
+PY
+    mkdir -p "$TMP/ops"
+    : >"$TMP/ops/content.txt"
+    : >"$TMP/ops/replies.txt"
+    for name in redis respd; do
+        port=${PORT[$name]}
+        rm -f "$TMP/run-$name/dump.rdb"     # see the memory cases
+        start_server "$name"
+        log "operations: loading $name"
+        if ! "${PIN_CLI[@]}" redis-cli -p "$port" --pipe <"$TMP/load-ops.resp" \
+                >"$TMP/pipe-ops-$name.log" 2>&1; then
+            echo "warning: redis-cli --pipe reported errors for the operations' data on $name:" >&2
+            tail -3 "$TMP/pipe-ops-$name.log" >&2
+        fi
+        check_alive "$name"
+        dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
+        [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
+        echo "$name $dbsize $(card "$port" scard seta) $(card "$port" scard setb)" \
+            "$(card "$port" hlen hash1k) $(card "$port" llen nums) $(card "$port" scard words)" \
+            >>"$TMP/ops/content.txt"
+        for op in "${OPS[@]}"; do
+            echo "$op $name $(ops_reply "$port" "$op")" >>"$TMP/ops/replies.txt"
+        done
+    done
+    sleep 1                                 # let background work (GC etc.) settle
+    for r in $(seq 1 "$ROUNDS"); do
+        if (( r % 2 )); then order=(redis respd); else order=(respd redis); fi
+        for op in "${OPS[@]}"; do
+            read -r -a opcmd <<<"${OP_CMD[$op]}"
+            n=$(python3 -c "print(max(10, int(${OP_N[$op]} * $SCALE)))")
+            for name in "${order[@]}"; do
+                log "operations: round $r/$ROUNDS  ${OP_CMD[$op]}  $name"
+                out="$TMP/ops/${name}_r${r}.csv"
+                if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "${PORT[$name]}" \
+                        -c 1 -n "$n" --csv "${opcmd[@]}" >"$out.part" 2>>"$TMP/benchmark.err"; then
+                    echo "warning: redis-benchmark failed: $name ${OP_CMD[$op]} (round $r)" >&2
+                    tail -3 "$out.part" "$TMP/benchmark.err" >&2 || true
+                fi
+                grep -v '^"test"' "$out.part" | sed "s/^/$op,$n,/" >>"$out" || true
+                rm -f "$out.part"
+                check_alive "$name"
+            done
+        done
+    done
+    stop_server redis
+    stop_server respd
+fi
+
 # ---------------------------------------------------------------- report
-python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" <<'PY'
+python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" "$DO_OPS" <<'PY'
 import csv, glob, os, re, statistics, sys
 
 tmp, rounds, mem_keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 do_bench, do_mem = sys.argv[4] == "1", sys.argv[5] == "1"
 load_start = float(sys.argv[6])
+do_ops = sys.argv[7] == "1"
 misses = 0
 
 print(f"\nload average before start: {load_start:.2f}"
@@ -514,20 +707,22 @@ if do_bench:
                 data[key].setdefault(server, {})[r] = {
                     k: float(rec[k]) for k in ("rps", "p50", "p99")}
 
-    # lists ran on too short a list: (test, P, d) -> {server: [round, ...]}
+    # tests that ran on a key holding too few (or, after spop, other)
+    # elements: (test, P, d) -> {"server:MARKER": [round, ...]}
     short = {}
-    path = os.path.join(tmp, "results", "list-short.txt")
+    path = os.path.join(tmp, "results", "short.txt")
     if os.path.exists(path):
         with open(path) as f:
             for line in f:
-                server, P, d, r, t = line.split()[:5]
+                server, P, d, r, t, marker = line.split()[:6]
                 short.setdefault((t.upper(), int(P), int(d)), {}).setdefault(
-                    server, []).append(int(r))
+                    f"{server}:{marker}", []).append(int(r))
 
     # redis-benchmark's own order
     test_rank = {t: i for i, t in enumerate(
         ["PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP",
-         "RPOP", "LRANGE_100", "LRANGE_300", "LRANGE_500", "LRANGE_600", "MSET"])}
+         "RPOP", "SADD", "HSET", "SPOP", "LRANGE_100", "LRANGE_300", "LRANGE_500",
+         "LRANGE_600", "MSET"])}
     order.sort(key=lambda k: (k[1], k[2], test_rank.get(k[0], len(test_rank)), k[0]))
 
     hdr = (f"{'test':<15}{'-P':>3}{'-d':>6} {'redis rps':>12}{'respd rps':>12}{'ratio':>7}"
@@ -560,8 +755,8 @@ if do_bench:
                 miss.append(f"rps<{target:.1f}")
             if p99x > 1.5:
                 miss.append("p99>1.5")
-        for server in sorted(short.get(key, {})):
-            miss.append(f"{server}:SHORT-LIST")
+        for mark in sorted(short.get(key, {})):
+            miss.append(mark)
         misses += bool(miss)
         r, s = vals["redis"], vals["respd"]
         print(f"{test:<15}{P:>3}{d:>6} {fmt_rps(r['rps']):>12}{fmt_rps(s['rps']):>12}{ratio:>7.2f}"
@@ -573,8 +768,10 @@ if do_bench:
         csv.writer(f).writerows(summary)
     print("\ntargets: ratio >= 0.9 at -P 1, >= 1.0 at -P 16; p99 ratio <= 1.5")
     if short:
-        print("SHORT-LIST: the list held fewer elements than the test needs"
-              " (pops of nil, short LRANGE replies or failed pushes; see the warnings above)")
+        print("SHORT-LIST / SHORT-SET / SHORT-HASH: the key held fewer elements than the"
+              " test needs or should have written (pops of nil, short LRANGE replies or"
+              " failed writes); SPOP-COUNT: the set did not shrink by one per SPOP;"
+              " see the warnings above")
 
 if do_mem:
     mem = {}
@@ -627,34 +824,41 @@ if do_mem:
         print(f"{'ratio':<8}{s['save'] / r['save']:>8.2f}{s['bgsave'] / r['bgsave']:>8.2f}"
               f"{s['load'] / r['load']:>8.2f}")
 
-    # list cases: name, what, expected dbsize and LLEN, elements, RSS target
+    # list, hash and set cases: name, what, expected dbsize and length of the
+    # checked key, the length's name, divisor for the per-unit columns, unit,
+    # RSS target
     cases = [("biglist", "1 list x 1,000,000 x 10-byte elements (RPUSH biglist, 1,000 per command)",
-              1, 1000000, 1000000, 1.2),
+              1, 1000000, "LLEN", 1000000, "elem", 1.2),
              ("small", "100,000 lists x 5 x 2-byte elements (RPUSH list:%06d a1 b2 c3 d4 e5)",
-              100000, 5, 100000, 1.5)]
+              100000, 5, "LLEN", 100000, "list", 1.5),
+             ("hashes", "100,000 hashes x 10 fields x 10-byte values (HSET h:%06d f0 <v> .. f9 <v>)",
+              100000, 10, "HLEN", 100000, "hash", 1.3),
+             ("bighash", "1 hash x 1,000,000 fields f:%07d x 10-byte values (HSET bighash,"
+              " 1,000 pairs per command)", 1, 1000000, "HLEN", 1000000, "field", 1.3),
+             ("intsets", "100,000 sets x 20 integers (SADD s:%06d <i + j*100000, j = 0..19>)",
+              100000, 20, "SCARD", 100000, "set", 1.3)]
     lmem = {}
-    with open(os.path.join(tmp, "memory-lists.txt")) as f:
+    with open(os.path.join(tmp, "memory-cases.txt")) as f:
         for line in f:
             mcase, name, dbsize, llen, brss, rss, bused, used = line.split()
             lmem[(mcase, name)] = dict(
                 dbsize=int(dbsize), llen=int(llen), rss=(int(rss) - int(brss)) * 1024,
                 used=None if "NA" in (bused, used) else int(used) - int(bused))
-    for mcase, what, want_db, want_len, per_n, target in cases:
-        unit = "elem" if mcase == "biglist" else "list"
+    for mcase, what, want_db, want_len, lenname, per_n, unit, target in cases:
         print(f"\nMemory: {what}, fresh servers, growth over post-start baseline")
-        print(f"{'server':<8}{'dbsize':>10}{'LLEN':>10}{'RSS growth':>14}{'RSS B/' + unit:>12}"
-              f"{'used_memory':>14}{'used B/' + unit:>13}")
+        print(f"{'server':<8}{'dbsize':>10}{lenname:>10}{'RSS growth':>14}{'RSS B/' + unit:>13}"
+              f"{'used_memory':>14}{'used B/' + unit:>14}")
         for name in ("redis", "respd"):
             m = lmem.get((mcase, name))
             if not m:
                 continue
             used = "n/a" if m["used"] is None else f"{m['used']:,}"
             upk = "n/a" if m["used"] is None else f"{m['used'] / per_n:.1f}"
-            bad = ("  CONTENT MISMATCH (want dbsize {:,}, LLEN {:,})".format(want_db, want_len)
+            bad = (f"  CONTENT MISMATCH (want dbsize {want_db:,}, {lenname} {want_len:,})"
                    if (m["dbsize"], m["llen"]) != (want_db, want_len) else "")
             misses += bool(bad)
-            print(f"{name:<8}{m['dbsize']:>10,}{m['llen']:>10,}{m['rss']:>14,}{m['rss'] / per_n:>12.1f}"
-                  f"{used:>14}{upk:>13}{bad}")
+            print(f"{name:<8}{m['dbsize']:>10,}{m['llen']:>10,}{m['rss']:>14,}{m['rss'] / per_n:>13.1f}"
+                  f"{used:>14}{upk:>14}{bad}")
         r, s = lmem.get((mcase, "redis")), lmem.get((mcase, "respd"))
         if r and s and r["rss"] > 0:
             ratio = s["rss"] / r["rss"]
@@ -664,6 +868,75 @@ if do_mem:
             misses += bool(flag)
             print(f"RSS ratio respd/redis: {ratio:.2f}{flag}   (used_memory ratio: {uratio};"
                   f" target RSS <= {target})")
+
+if do_ops:
+    ops = [("sinter", "SINTER seta setb", "2 x 100k members, 50k shared", 50000),
+           ("sunionstore", "SUNIONSTORE setu seta setb", "150k members stored", 150000),
+           ("hgetall", "HGETALL hash1k", "1,000 fields", 1000),
+           ("sort", "SORT nums", "10k-integer list", 10000),
+           ("sort_alpha", "SORT words ALPHA LIMIT 0 10", "10k-string set", 10)]
+    content = {}
+    with open(os.path.join(tmp, "ops", "content.txt")) as f:
+        for line in f:
+            name, *vals = line.split()
+            content[name] = [int(v) for v in vals]
+    replies = {}
+    with open(os.path.join(tmp, "ops", "replies.txt")) as f:
+        for line in f:
+            op, name, lines, digest = line.split()
+            replies[(op, name)] = (int(lines), digest)
+    # rows[op][server][round] = (n, rps, p50)
+    rows = {}
+    for path in glob.glob(os.path.join(tmp, "ops", "*_r*.csv")):
+        m = re.match(r"(\w+)_r(\d+)\.csv$", os.path.basename(path))
+        server, r = m.group(1), int(m.group(2))
+        with open(path, newline="") as f:
+            for row in csv.reader(f):
+                if len(row) != 10:
+                    continue
+                op, n, _test, rps, _avg, _min, p50 = row[:7]
+                rows.setdefault(op, {}).setdefault(server, {})[r] = (
+                    int(n), float(rps), float(p50))
+    want_content = [5, 100000, 100000, 1000, 10000, 10000]
+    def fmt_ops(x):
+        return "-" if x != x else f"{x:,.1f}" if x < 1000 else f"{x:,.0f}"
+    print("\nTimed operations on freshly loaded data (redis-benchmark -c 1 -n N <command>;"
+          f" median over {rounds} round(s); p50 in ms; ratio = respd/redis ops/s,"
+          " median of per-round ratios)")
+    for name in ("redis", "respd"):
+        c = content.get(name)
+        if c is not None and c != want_content:
+            misses += 1
+            print(f"{name}: CONTENT MISMATCH after loading: dbsize, SCARD seta, SCARD setb,"
+                  f" HLEN hash1k, LLEN nums, SCARD words = {c}, want {want_content}")
+    hdr = (f"{'operation':<29}{'data':<30}{'n':>6} {'redis ops/s':>12}{'respd ops/s':>12}"
+           f"{'ratio':>7} {'redis p50':>10}{'respd p50':>10}  miss")
+    print(hdr)
+    print("-" * len(hdr))
+    for op, cmdline, what, want_lines in ops:
+        rd, rs = rows.get(op, {}).get("redis", {}), rows.get(op, {}).get("respd", {})
+        both = sorted(set(rd) & set(rs))
+        ratio = med([rs[r][1] / rd[r][1] for r in both if rd[r][1] > 0])
+        vals = {s: (med([x[1] for x in src.values()]), med([x[2] for x in src.values()]))
+                for s, src in (("redis", rd), ("respd", rs))}
+        n = next(iter(rd.values() or rs.values() or [(0,)]))[0]
+        miss = []
+        if not both:
+            miss.append("NO-DATA")
+        elif ratio < 1.0:
+            miss.append("ops<1.0")
+        rr, sr = replies.get((op, "redis")), replies.get((op, "respd"))
+        if rr is None or sr is None or rr[0] != want_lines:
+            miss.append(f"CHECK-FAILED (reply lines: redis {rr and rr[0]}, respd {sr and sr[0]},"
+                        f" want {want_lines})")
+        elif sr != rr:
+            miss.append(f"REPLY-DIFF (respd {sr[0]} lines, md5 {sr[1]}; redis {rr[1]})")
+        misses += bool(miss)
+        print(f"{cmdline:<29}{what:<30}{n:>6} {fmt_ops(vals['redis'][0]):>12}"
+              f"{fmt_ops(vals['respd'][0]):>12}{ratio:>7.2f} {vals['redis'][1]:>10.3f}"
+              f"{vals['respd'][1]:>10.3f}  {' '.join(miss)}")
+    print("\ntarget: ratio >= 1.0; REPLY-DIFF: respd's reply (sorted where the order is"
+          " unspecified) differs from redis's")
 
 print(f"\n{misses} line(s) miss targets" if misses else "\nall targets met")
 PY
