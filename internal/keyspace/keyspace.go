@@ -7,6 +7,9 @@ package keyspace
 import (
 	"hash/maphash"
 	"math/rand/v2"
+	"unsafe"
+
+	"respd/internal/dict"
 )
 
 // Type is a value's Redis type.
@@ -28,7 +31,7 @@ func (t Type) String() string { return typeNames[t] }
 // Entry is one key. Strings live in Str; every other type in Obj, which
 // must be a Freezer (see Freezer: how a snapshot keeps it).
 type Entry struct {
-	next   *Entry // chain in DB.keys
+	next   *entryNode // chain in DB.keys
 	Key    string
 	Str    []byte
 	Obj    any
@@ -41,8 +44,17 @@ type Entry struct {
 	gen       uint16 // the last snapshot that read or preserved it
 }
 
-func (e *Entry) link() **Entry { return &e.next }
-func (e *Entry) key() string   { return e.Key }
+// entryNode is an Entry as DB.keys chains it: the same memory, since the
+// Entry is its only field, with the methods of a dict.Node, which Entry
+// can't have (its field Key takes the name).
+type entryNode struct{ Entry }
+
+func (n *entryNode) Link() **entryNode { return &n.next }
+func (n *entryNode) Key() string       { return n.Entry.Key }
+
+// node is e as DB.keys chains it, entry the reverse; both keep nil.
+func node(e *Entry) *entryNode  { return (*entryNode)(unsafe.Pointer(e)) }
+func entry(n *entryNode) *Entry { return (*Entry)(unsafe.Pointer(n)) }
 
 // expireNode links an Entry with a TTL into DB.expires; only volatile keys
 // pay for one.
@@ -51,15 +63,15 @@ type expireNode struct {
 	entry *Entry
 }
 
-func (n *expireNode) link() **expireNode { return &n.next }
-func (n *expireNode) key() string        { return n.entry.Key }
+func (n *expireNode) Link() **expireNode { return &n.next }
+func (n *expireNode) Key() string        { return n.entry.Key }
 
 // DB is one numbered database.
 type DB struct {
 	ks      *Keyspace
 	index   int // in ks.DBs
-	keys    *dict[Entry, *Entry]
-	expires *dict[expireNode, *expireNode]
+	keys    *dict.Dict[entryNode, *entryNode]
+	expires *dict.Dict[expireNode, *expireNode]
 	// watched maps a WATCHed key to its version; only watched keys are
 	// tracked, so an unwatched write costs one length check.
 	watched map[string]*watch
@@ -75,8 +87,9 @@ type watch struct {
 
 // Keyspace is all databases plus the hooks the server listens on.
 type Keyspace struct {
-	DBs []*DB
-	rng *rand.Rand
+	DBs  []*DB
+	rng  *rand.Rand
+	seed maphash.Seed // of every table's hash
 	// OnExpire is called for each key deleted because its TTL passed, so the
 	// server can propagate a DEL and count it.
 	OnExpire func(db int, key string)
@@ -100,34 +113,33 @@ type Keyspace struct {
 
 // New returns n empty databases.
 func New(n int) *Keyspace {
-	ks := &Keyspace{rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
-	seed := maphash.MakeSeed()
+	ks := &Keyspace{
+		rng:  rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		seed: maphash.MakeSeed(),
+	}
 	ks.DBs = make([]*DB, n)
 	for i := range ks.DBs {
-		ks.DBs[i] = newDB(ks, seed)
-		ks.DBs[i].index = i
+		ks.DBs[i] = &DB{ks: ks, index: i, watched: map[string]*watch{}}
+		ks.DBs[i].newTables()
 	}
 	return ks
 }
 
-func newDB(ks *Keyspace, seed maphash.Seed) *DB {
-	return &DB{
-		ks:      ks,
-		keys:    newDict[Entry](seed),
-		expires: newDict[expireNode](seed),
-		watched: map[string]*watch{},
-	}
+// newTables gives db empty tables.
+func (db *DB) newTables() {
+	db.keys = dict.New[entryNode](db.ks.seed)
+	db.expires = dict.New[expireNode](db.ks.seed)
 }
 
 // Len is the number of keys, including logically expired ones not yet
 // reclaimed (as Redis's DBSIZE).
-func (db *DB) Len() int { return db.keys.len() }
+func (db *DB) Len() int { return db.keys.Len() }
 
 // Volatile is the number of keys with a TTL.
-func (db *DB) Volatile() int { return db.expires.len() }
+func (db *DB) Volatile() int { return db.expires.Len() }
 
 // Peek returns the entry for key without expiry checks or side effects.
-func (db *DB) Peek(key string) *Entry { return db.keys.find(key) }
+func (db *DB) Peek(key string) *Entry { return entry(db.keys.Find(key)) }
 
 // LRUClock is Redis's LRU clock at now (Unix ms): seconds, wrapping at 24
 // bits; Entry.Access holds it.
@@ -142,7 +154,7 @@ const LRUClockMax = 1<<24 - 1
 // touch=false).
 func (ks *Keyspace) Lookup(dbIndex int, key string, now int64, touch bool) *Entry {
 	db := ks.DBs[dbIndex]
-	e := db.keys.find(key)
+	e := entry(db.keys.Find(key))
 	if e == nil {
 		return nil
 	}
@@ -178,15 +190,15 @@ func (db *DB) Set(key string, e *Entry, keepTTL bool) {
 		return
 	}
 	db.BeforeChange(old)
-	db.keys.replace(old, e)
+	db.keys.Replace(node(old), node(e))
 	if old.Expire != 0 {
-		db.expires.remove(key)
+		db.expires.Remove(key)
 	}
 	if keepTTL {
 		e.Expire = old.Expire
 	}
 	if e.Expire != 0 {
-		db.expires.add(&expireNode{entry: e})
+		db.expires.Add(&expireNode{entry: e})
 	}
 }
 
@@ -213,11 +225,11 @@ func (db *DB) add(key string, e *Entry) (old *Entry) {
 	if db.ks.snap != nil {
 		e.gen = db.ks.snap.gen // created after the snapshot began
 	}
-	if old := db.keys.addOrFind(e); old != nil {
-		return old
+	if old := db.keys.AddOrFind(node(e)); old != nil {
+		return entry(old)
 	}
 	if e.Expire != 0 {
-		db.expires.add(&expireNode{entry: e})
+		db.expires.Add(&expireNode{entry: e})
 	}
 	return nil
 }
@@ -225,16 +237,16 @@ func (db *DB) add(key string, e *Entry) (old *Entry) {
 // Delete removes key and reports whether it existed.
 func (db *DB) Delete(key string) bool {
 	if db.ks.snap != nil {
-		if e := db.keys.find(key); e != nil {
-			db.BeforeChange(e)
+		if e := db.keys.Find(key); e != nil {
+			db.BeforeChange(entry(e))
 		}
 	}
-	e := db.keys.remove(key)
+	e := db.keys.Remove(key)
 	if e == nil {
 		return false
 	}
 	if e.Expire != 0 {
-		db.expires.remove(key)
+		db.expires.Remove(key)
 	}
 	return true
 }
@@ -244,9 +256,9 @@ func (db *DB) SetExpire(e *Entry, at int64) {
 	db.BeforeChange(e)
 	switch {
 	case e.Expire == 0 && at != 0:
-		db.expires.add(&expireNode{entry: e})
+		db.expires.Add(&expireNode{entry: e})
 	case e.Expire != 0 && at == 0:
-		db.expires.remove(e.Key)
+		db.expires.Remove(e.Key)
 	}
 	e.Expire = at
 }
@@ -254,30 +266,42 @@ func (db *DB) SetExpire(e *Entry, at int64) {
 // Reserve sizes an empty database's tables for this many keys, and keys
 // with a TTL, ahead of filling it.
 func (db *DB) Reserve(keys, volatile int) {
-	db.keys.reserve(keys)
-	db.expires.reserve(volatile)
+	db.keys.Reserve(keys)
+	db.expires.Reserve(volatile)
 }
 
 // Flush empties the database.
 func (db *DB) Flush() {
 	if db.ks.snap != nil {
 		// The snapshot still reads the old table: start new ones.
-		db.keys = newDict[Entry](db.keys.seed)
-		db.expires = newDict[expireNode](db.expires.seed)
+		db.newTables()
 		return
 	}
-	db.keys.clear()
-	db.expires.clear()
+	db.keys.Clear()
+	db.expires.Clear()
 }
 
 // Scan visits the keys at cursor and returns the next cursor (0 when done).
-func (db *DB) Scan(cursor uint64, fn func(*Entry)) uint64 { return db.keys.scan(cursor, fn) }
+func (db *DB) Scan(cursor uint64, fn func(*Entry)) uint64 {
+	return db.keys.Scan(cursor, func(n *entryNode) { fn(&n.Entry) })
+}
 
 // Random returns a random key's entry (possibly logically expired), or nil.
-func (ks *Keyspace) Random(dbIndex int) *Entry { return ks.DBs[dbIndex].keys.random(ks.rng) }
+func (ks *Keyspace) Random(dbIndex int) *Entry {
+	return entry(ks.DBs[dbIndex].keys.Random(ks.rng))
+}
 
 // ForEach visits every entry of the database; fn must not modify it.
-func (db *DB) ForEach(fn func(*Entry)) { db.keys.forEach(fn) }
+func (db *DB) ForEach(fn func(*Entry)) {
+	// The dict's ForEach, without a closure around fn per key.
+	for t := range 2 {
+		for _, n := range db.keys.Table(t) {
+			for ; n != nil; n = n.next {
+				fn(&n.Entry)
+			}
+		}
+	}
+}
 
 // Swap exchanges the contents of two databases (SWAPDB).
 func (ks *Keyspace) Swap(a, b int) {
@@ -329,7 +353,7 @@ func (db *DB) Touch(key string) {
 // FLUSHDB and SWAPDB, where other is the database swapped in) as modified.
 func (db *DB) TouchAll(other *DB) {
 	for key, w := range db.watched {
-		if db.keys.find(key) != nil || (other != nil && other.keys.find(key) != nil) {
+		if db.keys.Find(key) != nil || (other != nil && other.keys.Find(key) != nil) {
 			w.version++
 		}
 	}
@@ -340,16 +364,8 @@ func (db *DB) TouchAll(other *DB) {
 // mass deletion even when no client touches the database (Redis's
 // activerehashing).
 func (db *DB) Rehash(n int) bool {
-	more := false
-	if db.keys.rehashing() {
-		db.keys.rehashStep(n)
-		more = db.keys.rehashing()
-	}
-	if db.expires.rehashing() {
-		db.expires.rehashStep(n)
-		more = more || db.expires.rehashing()
-	}
-	return more
+	more := db.keys.Rehash(n)
+	return db.expires.Rehash(n) || more
 }
 
 // ExpireCycle samples up to n keys with a TTL and deletes the expired ones,
@@ -357,8 +373,8 @@ func (db *DB) Rehash(n int) bool {
 func (ks *Keyspace) ExpireCycle(dbIndex int, n int, now int64) (sampled, expired int) {
 	db := ks.DBs[dbIndex]
 	var ttlSum, ttlCount int64
-	for ; n > 0 && db.expires.len() > 0; n-- {
-		e := db.expires.random(ks.rng).entry
+	for ; n > 0 && db.expires.Len() > 0; n-- {
+		e := db.expires.Random(ks.rng).entry
 		sampled++
 		if e.Expire <= now {
 			if !ks.KeepsExpired(now) {
@@ -378,7 +394,7 @@ func (ks *Keyspace) ExpireCycle(dbIndex int, n int, now int64) (sampled, expired
 			db.AvgTTL = (db.AvgTTL/50)*49 + avg/50
 		}
 	}
-	if db.expires.len() == 0 {
+	if db.expires.Len() == 0 {
 		db.AvgTTL = 0
 	}
 	return sampled, expired

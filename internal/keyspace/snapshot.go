@@ -1,6 +1,10 @@
 package keyspace
 
-import "fmt"
+import (
+	"fmt"
+
+	"respd/internal/dict"
+)
 
 // Snapshots: a consistent view of every database as it was when the
 // snapshot started, read in short steps while clients keep writing (for
@@ -77,7 +81,7 @@ type Snapshot struct {
 
 type snapTable struct {
 	db             int
-	keys           *dict[Entry, *Entry]
+	keys           *dict.Dict[entryNode, *entryNode]
 	size, volatile int // keys, and keys with a TTL, at the start
 }
 
@@ -94,7 +98,7 @@ func (ks *Keyspace) StartSnapshot() *Snapshot {
 	}
 	s := &Snapshot{ks: ks, gen: ks.snapGen}
 	for i, db := range ks.DBs {
-		db.keys.paused++
+		db.keys.Pause()
 		s.tables = append(s.tables, snapTable{db: i, keys: db.keys, size: db.Len(), volatile: db.Volatile()})
 		s.keys += db.Len()
 	}
@@ -127,10 +131,10 @@ func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
 	s.preserved = s.preserved[:0]
 	for ; n > 0 && s.table < len(s.tables); n-- {
 		t := s.tables[s.table]
-		tab := t.keys.table[s.hashTable]
+		tab := t.keys.Table(s.hashTable)
 		if s.bucket >= len(tab) {
 			s.bucket = 0
-			if s.hashTable == 0 && t.keys.rehashing() {
+			if s.hashTable == 0 && t.keys.Rehashing() {
 				s.hashTable = 1
 			} else {
 				s.hashTable = 0
@@ -141,7 +145,7 @@ func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
 		for e := tab[s.bucket]; e != nil; e = e.next {
 			if e.gen != s.gen {
 				e.gen = s.gen
-				fn(t.db, e)
+				fn(t.db, &e.Entry)
 				s.read++
 			}
 		}
@@ -160,7 +164,7 @@ func (s *Snapshot) DBSize(db int) (keys, volatile int) {
 // Close ends the snapshot and lets the tables resize again.
 func (s *Snapshot) Close() {
 	for _, t := range s.tables {
-		t.keys.paused--
+		t.keys.Resume()
 	}
 	if s.ks.snap == s {
 		s.ks.snap = nil

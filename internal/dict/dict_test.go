@@ -1,4 +1,4 @@
-package keyspace
+package dict
 
 import (
 	"hash/maphash"
@@ -7,16 +7,24 @@ import (
 	"testing"
 )
 
-// keyDict is the dict of keys, the instantiation the tests exercise.
-type keyDict = dict[Entry, *Entry]
+// node is the tests' Node: a key and the link, as an intrusive node is.
+type node struct {
+	next *node
+	key  string
+}
 
-func newTestDict() *keyDict { return newDict[Entry](maphash.MakeSeed()) }
+func (n *node) Link() **node { return &n.next }
+func (n *node) Key() string  { return n.key }
+
+type keyDict = Dict[node, *node]
+
+func newTestDict() *keyDict { return New[node](maphash.MakeSeed()) }
 
 func testKey(i int) string { return "key:" + strconv.Itoa(i) }
 
 func addKeys(d *keyDict, from, to int) {
 	for i := from; i < to; i++ {
-		d.add(&Entry{Key: testKey(i)})
+		d.Add(&node{key: testKey(i)})
 	}
 }
 
@@ -31,12 +39,12 @@ func checkDict(t *testing.T, d *keyDict) {
 		}
 		n := 0
 		for b, e := range tab {
-			if ti == 0 && d.rehashing() && b < d.rehashIdx && e != nil {
+			if ti == 0 && d.Rehashing() && b < d.rehashIdx && e != nil {
 				t.Fatalf("bucket %d below rehashIdx %d is not empty", b, d.rehashIdx)
 			}
 			for ; e != nil; e = e.next {
-				if got := int(d.hash(e.Key) & uint64(len(tab)-1)); got != b {
-					t.Fatalf("%q in bucket %d of table %d, belongs in %d", e.Key, b, ti, got)
+				if got := int(d.hash(e.key) & uint64(len(tab)-1)); got != b {
+					t.Fatalf("%q in bucket %d of table %d, belongs in %d", e.key, b, ti, got)
 				}
 				n++
 			}
@@ -45,40 +53,40 @@ func checkDict(t *testing.T, d *keyDict) {
 			t.Fatalf("table %d holds %d entries, used says %d", ti, n, d.used[ti])
 		}
 	}
-	if !d.rehashing() && d.table[1] != nil {
+	if !d.Rehashing() && d.table[1] != nil {
 		t.Fatalf("second table of %d buckets while not rehashing", len(d.table[1]))
 	}
 }
 
 func TestDictAddFindRemove(t *testing.T) {
 	d := newTestDict()
-	if d.find("x") != nil || d.remove("x") != nil || d.len() != 0 {
+	if d.Find("x") != nil || d.Remove("x") != nil || d.Len() != 0 {
 		t.Fatal("empty dict finds something")
 	}
 	addKeys(d, 0, 1000)
 	checkDict(t, d)
-	if d.len() != 1000 {
-		t.Fatalf("len %d, want 1000", d.len())
+	if d.Len() != 1000 {
+		t.Fatalf("len %d, want 1000", d.Len())
 	}
 	for i := 0; i < 1000; i++ {
-		if e := d.find(testKey(i)); e == nil || e.Key != testKey(i) {
+		if e := d.Find(testKey(i)); e == nil || e.key != testKey(i) {
 			t.Fatalf("find(%q) = %v", testKey(i), e)
 		}
 	}
-	if d.find("missing") != nil {
+	if d.Find("missing") != nil {
 		t.Fatal("found a key never added")
 	}
 	for i := 0; i < 1000; i += 2 {
-		if e := d.remove(testKey(i)); e == nil || e.Key != testKey(i) || e.next != nil {
+		if e := d.Remove(testKey(i)); e == nil || e.key != testKey(i) || e.next != nil {
 			t.Fatalf("remove(%q) = %v", testKey(i), e)
 		}
-		if d.remove(testKey(i)) != nil {
+		if d.Remove(testKey(i)) != nil {
 			t.Fatalf("%q removed twice", testKey(i))
 		}
 	}
 	checkDict(t, d)
 	for i := 0; i < 1000; i++ {
-		if found := d.find(testKey(i)) != nil; found != (i%2 == 1) {
+		if found := d.Find(testKey(i)) != nil; found != (i%2 == 1) {
 			t.Fatalf("find(%q) = %v after removing the even keys", testKey(i), found)
 		}
 	}
@@ -88,13 +96,13 @@ func TestDictAddFindRemove(t *testing.T) {
 // is incremental: one bucket per operation, every key findable throughout.
 func TestDictGrowsIncrementally(t *testing.T) {
 	d := newTestDict()
-	addKeys(d, 0, dictMinSize)
-	if d.rehashing() || len(d.table[0]) != dictMinSize {
-		t.Fatalf("%d keys: table %d rehashing %v, want %d and no rehash", dictMinSize, len(d.table[0]), d.rehashing(), dictMinSize)
+	addKeys(d, 0, minSize)
+	if d.Rehashing() || len(d.table[0]) != minSize {
+		t.Fatalf("%d keys: table %d rehashing %v, want %d and no rehash", minSize, len(d.table[0]), d.Rehashing(), minSize)
 	}
-	addKeys(d, dictMinSize, dictMinSize+1)
-	if !d.rehashing() || len(d.table[1]) != 2*dictMinSize {
-		t.Fatalf("one past the load factor: rehashing %v into %d buckets, want %d", d.rehashing(), len(d.table[1]), 2*dictMinSize)
+	addKeys(d, minSize, minSize+1)
+	if !d.Rehashing() || len(d.table[1]) != 2*minSize {
+		t.Fatalf("one past the load factor: rehashing %v into %d buckets, want %d", d.Rehashing(), len(d.table[1]), 2*minSize)
 	}
 
 	// A big table, then one key over: the rehash must progress with each
@@ -102,21 +110,21 @@ func TestDictGrowsIncrementally(t *testing.T) {
 	d = newTestDict()
 	const n = 1 << 14
 	addKeys(d, 0, n)
-	for d.rehashing() {
-		d.find("x")
+	for d.Rehashing() {
+		d.Find("x")
 	}
 	addKeys(d, n, n+1)
-	if !d.rehashing() || len(d.table[1]) != 2*n {
-		t.Fatalf("rehashing %v into %d buckets, want %d", d.rehashing(), len(d.table[1]), 2*n)
+	if !d.Rehashing() || len(d.table[1]) != 2*n {
+		t.Fatalf("rehashing %v into %d buckets, want %d", d.Rehashing(), len(d.table[1]), 2*n)
 	}
 	ops := 0
-	for d.rehashing() {
+	for d.Rehashing() {
 		prev := d.rehashIdx
 		i := rand.IntN(n + 1)
-		if d.find(testKey(i)) == nil {
+		if d.Find(testKey(i)) == nil {
 			t.Fatalf("%q lost during rehash at bucket %d", testKey(i), d.rehashIdx)
 		}
-		if d.rehashing() && d.rehashIdx <= prev {
+		if d.Rehashing() && d.rehashIdx <= prev {
 			t.Fatalf("rehash did not advance: %d -> %d", prev, d.rehashIdx)
 		}
 		if ops++; ops%1000 == 0 {
@@ -127,8 +135,8 @@ func TestDictGrowsIncrementally(t *testing.T) {
 		t.Fatalf("rehash of %d buckets took %d operations", n, ops)
 	}
 	checkDict(t, d)
-	if len(d.table[0]) != 2*n || d.len() != n+1 {
-		t.Fatalf("after rehash: %d buckets, %d keys", len(d.table[0]), d.len())
+	if len(d.table[0]) != 2*n || d.Len() != n+1 {
+		t.Fatalf("after rehash: %d buckets, %d keys", len(d.table[0]), d.Len())
 	}
 }
 
@@ -140,21 +148,21 @@ func TestDictShrinks(t *testing.T) {
 	const n = 10000
 	addKeys(d, 0, n)
 	for i := 101; i < n; i++ {
-		d.remove(testKey(i))
+		d.Remove(testKey(i))
 	}
-	for d.rehashing() {
-		d.find("x")
+	for d.Rehashing() {
+		d.Find("x")
 	}
-	d.remove(testKey(100))
-	for d.rehashing() {
-		d.find("x")
+	d.Remove(testKey(100))
+	for d.Rehashing() {
+		d.Find("x")
 	}
 	checkDict(t, d)
 	if size := len(d.table[0]); size != 128 {
 		t.Fatalf("100 keys left in %d buckets, want 128", size)
 	}
 	for i := 0; i < 100; i++ {
-		if d.find(testKey(i)) == nil {
+		if d.Find(testKey(i)) == nil {
 			t.Fatalf("%q lost by the shrink", testKey(i))
 		}
 	}
@@ -167,11 +175,11 @@ func TestDictEmptiedReleasesTables(t *testing.T) {
 	const n = 100000
 	addKeys(d, 0, n)
 	for _, i := range rand.Perm(n) {
-		d.remove(testKey(i))
+		d.Remove(testKey(i))
 	}
 	checkDict(t, d)
-	if d.len() != 0 || d.rehashing() || len(d.table[0]) > dictMinSize {
-		t.Fatalf("empty dict holds tables of %d and %d buckets (rehashing %v)", len(d.table[0]), len(d.table[1]), d.rehashing())
+	if d.Len() != 0 || d.Rehashing() || len(d.table[0]) > minSize {
+		t.Fatalf("empty dict holds tables of %d and %d buckets (rehashing %v)", len(d.table[0]), len(d.table[1]), d.Rehashing())
 	}
 	addKeys(d, 0, 10)
 	checkDict(t, d)
@@ -180,12 +188,12 @@ func TestDictEmptiedReleasesTables(t *testing.T) {
 func TestDictReplace(t *testing.T) {
 	d := newTestDict()
 	addKeys(d, 0, 100)
-	old := d.find(testKey(42))
-	e := &Entry{Key: testKey(42), Str: []byte("new")}
-	d.replace(old, e)
+	old := d.Find(testKey(42))
+	e := &node{key: testKey(42)}
+	d.Replace(old, e)
 	checkDict(t, d)
-	if got := d.find(testKey(42)); got != e || d.len() != 100 {
-		t.Fatalf("find after replace = %v, len %d", got, d.len())
+	if got := d.Find(testKey(42)); got != e || d.Len() != 100 {
+		t.Fatalf("find after replace = %v, len %d", got, d.Len())
 	}
 	if old.next != nil {
 		t.Fatal("replaced entry still linked")
@@ -195,14 +203,14 @@ func TestDictReplace(t *testing.T) {
 func TestDictClear(t *testing.T) {
 	d := newTestDict()
 	addKeys(d, 0, 100)
-	d.clear()
+	d.Clear()
 	checkDict(t, d)
-	if d.len() != 0 || d.find(testKey(1)) != nil || d.scan(0, func(*Entry) { t.Fatal("scan visited a cleared entry") }) != 0 {
+	if d.Len() != 0 || d.Find(testKey(1)) != nil || d.Scan(0, func(*node) { t.Fatal("scan visited a cleared entry") }) != 0 {
 		t.Fatal("cleared dict is not empty")
 	}
 	addKeys(d, 0, 10)
-	if d.len() != 10 {
-		t.Fatalf("len %d after re-adding 10", d.len())
+	if d.Len() != 10 {
+		t.Fatalf("len %d after re-adding 10", d.Len())
 	}
 }
 
@@ -212,7 +220,7 @@ func fullScan(d *keyDict, between func()) map[string]int {
 	seen := map[string]int{}
 	cursor := uint64(0)
 	for {
-		cursor = d.scan(cursor, func(e *Entry) { seen[e.Key]++ })
+		cursor = d.Scan(cursor, func(e *node) { seen[e.key]++ })
 		if cursor == 0 {
 			return seen
 		}
@@ -238,7 +246,7 @@ func TestDictScanGuarantee(t *testing.T) {
 		{name: "stable while growing", exact: true,
 			setup: func(d *keyDict) {
 				addKeys(d, 0, core)
-				for i := core; !d.rehashing(); i++ {
+				for i := core; !d.Rehashing(); i++ {
 					addKeys(d, i, i+1)
 				}
 			},
@@ -246,8 +254,8 @@ func TestDictScanGuarantee(t *testing.T) {
 		{name: "stable while shrinking", exact: true,
 			setup: func(d *keyDict) {
 				addKeys(d, 0, 10*core)
-				for i := 10*core - 1; !d.rehashing() || len(d.table[0]) < len(d.table[1]); i-- {
-					d.remove(testKey(i))
+				for i := 10*core - 1; !d.Rehashing() || len(d.table[0]) < len(d.table[1]); i-- {
+					d.Remove(testKey(i))
 				}
 			},
 			between: func(d *keyDict, step int) {}},
@@ -264,7 +272,7 @@ func TestDictScanGuarantee(t *testing.T) {
 			setup: func(d *keyDict) { addKeys(d, 0, core+20000) },
 			between: func(d *keyDict, step int) {
 				for i := core + step*400; i < core+(step+1)*400 && i < core+20000; i++ {
-					d.remove(testKey(i))
+					d.Remove(testKey(i))
 				}
 			}},
 		{name: "growth then shrink",
@@ -275,7 +283,7 @@ func TestDictScanGuarantee(t *testing.T) {
 					return
 				}
 				for i := core + (step-20)*1000; i < core+(step-19)*1000 && i < core+20000; i++ {
-					d.remove(testKey(i))
+					d.Remove(testKey(i))
 				}
 			}},
 		{name: "random churn",
@@ -283,10 +291,10 @@ func TestDictScanGuarantee(t *testing.T) {
 			between: func(d *keyDict, step int) {
 				for j := 0; j < 50; j++ {
 					i := core + rand.IntN(5000)
-					if d.find(testKey(i)) == nil {
-						d.add(&Entry{Key: testKey(i)})
+					if d.Find(testKey(i)) == nil {
+						d.Add(&node{key: testKey(i)})
 					} else {
-						d.remove(testKey(i))
+						d.Remove(testKey(i))
 					}
 				}
 			}},
@@ -312,8 +320,8 @@ func TestDictScanGuarantee(t *testing.T) {
 						t.Fatalf("%q returned %d times by a scan of an unchanged dict", k, n)
 					}
 				}
-				if len(seen) != d.len() {
-					t.Fatalf("scan returned %d keys of %d", len(seen), d.len())
+				if len(seen) != d.Len() {
+					t.Fatalf("scan returned %d keys of %d", len(seen), d.Len())
 				}
 			}
 		})
@@ -323,11 +331,11 @@ func TestDictScanGuarantee(t *testing.T) {
 func TestDictRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	d := newTestDict()
-	if d.random(rng) != nil {
+	if d.Random(rng) != nil {
 		t.Fatal("random on an empty dict")
 	}
 	addKeys(d, 0, 1)
-	if e := d.random(rng); e == nil || e.Key != testKey(0) {
+	if e := d.Random(rng); e == nil || e.key != testKey(0) {
 		t.Fatalf("random of one key = %v", e)
 	}
 	// 100 keys, some draws while the growth to 128 buckets is under way:
@@ -335,20 +343,20 @@ func TestDictRandom(t *testing.T) {
 	addKeys(d, 1, 100)
 	seen := map[string]bool{}
 	for i := 0; i < 20000; i++ {
-		e := d.random(rng)
-		if e == nil || d.find(e.Key) != e {
+		e := d.Random(rng)
+		if e == nil || d.Find(e.key) != e {
 			t.Fatalf("random returned %v, not in the dict", e)
 		}
-		seen[e.Key] = true
+		seen[e.key] = true
 	}
 	if len(seen) != 100 {
 		t.Fatalf("20000 draws saw %d of 100 keys", len(seen))
 	}
 	// A sparse table (after deletions, before it shrinks) still works.
 	for i := 1; i < 100; i++ {
-		d.remove(testKey(i))
+		d.Remove(testKey(i))
 	}
-	if e := d.random(rng); e == nil || e.Key != testKey(0) {
+	if e := d.Random(rng); e == nil || e.key != testKey(0) {
 		t.Fatalf("random of the one key left = %v", e)
 	}
 }
@@ -356,22 +364,22 @@ func TestDictRandom(t *testing.T) {
 // A dict sized ahead fills without rehashing, and shrinks only on removals.
 func TestDictReserve(t *testing.T) {
 	d := newTestDict()
-	d.reserve(1000)
+	d.Reserve(1000)
 	for i := 0; i < 1000; i++ {
-		d.add(&Entry{Key: testKey(i)})
-		if d.rehashing() || len(d.table[0]) != 1024 {
-			t.Fatalf("after %d adds: table of %d, rehashing %v", i+1, len(d.table[0]), d.rehashing())
+		d.Add(&node{key: testKey(i)})
+		if d.Rehashing() || len(d.table[0]) != 1024 {
+			t.Fatalf("after %d adds: table of %d, rehashing %v", i+1, len(d.table[0]), d.Rehashing())
 		}
 	}
 	checkDict(t, d)
-	d.reserve(5000) // not empty: no effect
+	d.Reserve(5000) // not empty: no effect
 	if len(d.table[0]) != 1024 {
 		t.Fatalf("reserve on a filled dict resized it to %d", len(d.table[0]))
 	}
 	for i := 0; i < 950; i++ {
-		d.remove(testKey(i))
+		d.Remove(testKey(i))
 	}
-	if !d.rehashing() && len(d.table[0]) == 1024 {
+	if !d.Rehashing() && len(d.table[0]) == 1024 {
 		t.Fatal("did not shrink below 10% fill")
 	}
 }
@@ -380,13 +388,13 @@ func TestDictReserve(t *testing.T) {
 func TestDictForEach(t *testing.T) {
 	d := newTestDict()
 	addKeys(d, 0, 1030) // the 1025th started growing the table to 2048
-	if !d.rehashing() {
+	if !d.Rehashing() {
 		t.Fatal("not rehashing")
 	}
 	seen := map[string]int{}
-	d.forEach(func(e *Entry) { seen[e.Key]++ })
-	if len(seen) != d.len() {
-		t.Fatalf("forEach saw %d keys of %d", len(seen), d.len())
+	d.ForEach(func(e *node) { seen[e.key]++ })
+	if len(seen) != d.Len() {
+		t.Fatalf("forEach saw %d keys of %d", len(seen), d.Len())
 	}
 	for k, n := range seen {
 		if n != 1 {
