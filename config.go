@@ -109,6 +109,12 @@ type Config struct {
 	// is compressed).
 	ListMaxListpackSize int `conf:"list-max-listpack-size"`
 	ListCompressDepth   int `conf:"list-compress-depth"`
+	// Hashes stay listpacks up to HashMaxListpackEntries fields, none
+	// longer than HashMaxListpackValue bytes; sets stay intsets up to
+	// SetMaxIntsetEntries integers. Past them, tables.
+	HashMaxListpackEntries int64 `conf:"hash-max-listpack-entries"`
+	HashMaxListpackValue   int64 `conf:"hash-max-listpack-value"`
+	SetMaxIntsetEntries    int64 `conf:"set-max-intset-entries"`
 
 	// Limits.
 	MaxMemory               uint64                     `conf:"maxmemory"`
@@ -271,8 +277,8 @@ var params = []*param{
 	{"enable-debug-command", "", protectedOp, immutable, "no"},
 	{"enable-module-command", "", protectedOp, immutable | inert, "no"},
 	{"enable-protected-configs", "", protectedOp, immutable, "no"},
-	{"hash-max-listpack-entries", "hash-max-ziplist-entries", uintRange(0, longMax), inert, "512"},
-	{"hash-max-listpack-value", "hash-max-ziplist-value", umemRange(0, longMax), inert, "64"},
+	{"hash-max-listpack-entries", "hash-max-ziplist-entries", uintRange(0, longMax), 0, "512"},
+	{"hash-max-listpack-value", "hash-max-ziplist-value", umemRange(0, longMax), 0, "64"},
 	{"hll-sparse-max-bytes", "", umemRange(0, longMax), inert, "3000"},
 	{"hz", "", intRange(0, intMax), 0, "10"},
 	{"ignore-warnings", "", text, inert, ""},
@@ -345,7 +351,7 @@ var params = []*param{
 	{"sanitize-dump-payload", "", enumOf("no", "yes", "clients"), inert, "no"},
 	{"save", "", saveType{}, 0, "3600 1 300 100 60 10000"},
 	{"server_cpulist", "", textOrNull, immutable | inert, ""},
-	{"set-max-intset-entries", "", uintRange(0, longMax), inert, "512"},
+	{"set-max-intset-entries", "", uintRange(0, longMax), 0, "512"},
 	{"set-proc-title", "", yesNo, immutable | inert, "yes"},
 	{"shutdown-on-sigint", "", shutdownOn, inert, "default"},
 	{"shutdown-on-sigterm", "", shutdownOn, inert, "default"},

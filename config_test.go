@@ -76,7 +76,7 @@ func TestParseArgs(t *testing.T) {
 		{"file, flags override", []string{conf, "--port", "7002", "--save", "60", "5"}, func(t *testing.T, cfg *Config) {
 			if cfg.File != conf || cfg.Port != 7002 || cfg.MaxClients != 77 || cfg.RequirePass != "p w!" ||
 				!reflect.DeepEqual(cfg.Save, []SaveParam{{900, 1}, {300, 10}, {60, 5}}) ||
-				cfg.ReplicaOf != (ReplicaOf{"10.0.0.1", 6380}) || cfg.other["hash-max-listpack-entries"] != int64(9) {
+				cfg.ReplicaOf != (ReplicaOf{"10.0.0.1", 6380}) || cfg.HashMaxListpackEntries != 9 {
 				t.Errorf("got %+v", cfg)
 			}
 		}},

@@ -86,47 +86,22 @@ func cmdKeys(c *Client, args [][]byte) {
 // call visits buckets until it has collected COUNT keys (or ten times COUNT
 // buckets), then filters them, so a call may return fewer keys, or none.
 func cmdScan(c *Client, args [][]byte) {
-	cursor, ok := redisconv.ParseUlong(args[1])
+	cursor, ok := c.scanCursor(args[1])
 	if !ok {
-		c.Error(errInvalidCursor)
 		return
 	}
-	count := int64(10)
-	var pattern, typ string
-	usePattern, useType := false, false
-	for i := 2; i < len(args); i += 2 {
-		if i+1 >= len(args) {
-			c.Error(errSyntax)
-			return
-		}
-		switch strings.ToLower(string(args[i])) {
-		case "count":
-			if count, ok = c.intArg(args[i+1]); !ok {
-				return
-			}
-			if count < 1 {
-				c.Error(errSyntax)
-				return
-			}
-		case "match":
-			pattern = string(args[i+1])
-			usePattern = pattern != "*"
-		case "type":
-			// Type names are ASCII, so lowering compares as strcasecmp.
-			typ, useType = strings.ToLower(string(args[i+1])), true
-		default:
-			c.Error(errSyntax)
-			return
-		}
+	opts, ok := c.scanOptions(args[2:], true)
+	if !ok {
+		return
 	}
 
 	db := c.database()
 	var keys []string
 	collect := func(e *keyspace.Entry) { keys = append(keys, e.Key) }
 	// Redis's loop, with C's wrapping arithmetic on a huge COUNT.
-	for maxIterations := count * 10; ; maxIterations-- {
+	for maxIterations := opts.count * 10; ; maxIterations-- {
 		cursor = db.Scan(cursor, collect)
-		if cursor == 0 || maxIterations == 0 || int64(len(keys)) >= count {
+		if cursor == 0 || maxIterations == 0 || int64(len(keys)) >= opts.count {
 			break
 		}
 	}
@@ -136,10 +111,10 @@ func cmdScan(c *Client, args [][]byte) {
 	now := c.nowMs()
 	found := keys[:0]
 	for _, key := range keys {
-		if usePattern && !glob.MatchString(pattern, key) {
+		if opts.usePattern && !glob.MatchString(opts.pattern, key) {
 			continue
 		}
-		if useType && typeName(c.lookupNoTouch(key)) != typ {
+		if opts.useType && typeName(c.lookupNoTouch(key)) != opts.typ {
 			continue
 		}
 		if e := db.Peek(key); e != nil && keyExpired(e, now) {
@@ -151,6 +126,91 @@ func cmdScan(c *Client, args [][]byte) {
 	c.Array(2)
 	c.Bulk(strconv.AppendUint(nil, cursor, 10))
 	c.BulkStrings(found)
+}
+
+// scanCursor parses the cursor of SCAN and the H/S/ZSCAN commands.
+func (c *Client) scanCursor(arg []byte) (uint64, bool) {
+	cursor, ok := redisconv.ParseUlong(arg)
+	if !ok {
+		c.Error(errInvalidCursor)
+	}
+	return cursor, ok
+}
+
+// scanOpts are the options of SCAN (TYPE too) and the H/S/ZSCAN commands.
+type scanOpts struct {
+	count               int64
+	pattern, typ        string
+	usePattern, useType bool
+}
+
+// scanOptions parses [MATCH pattern] [COUNT count] (and [TYPE type] when
+// allowType) in any order, the last of each winning.
+func (c *Client) scanOptions(args [][]byte, allowType bool) (opts scanOpts, ok bool) {
+	opts.count = 10
+	for i := 0; i < len(args); i += 2 {
+		if i+1 >= len(args) {
+			c.Error(errSyntax)
+			return opts, false
+		}
+		switch strings.ToLower(string(args[i])) {
+		case "count":
+			if opts.count, ok = c.intArg(args[i+1]); !ok {
+				return opts, false
+			}
+			if opts.count < 1 {
+				c.Error(errSyntax)
+				return opts, false
+			}
+		case "match":
+			opts.pattern = string(args[i+1])
+			opts.usePattern = opts.pattern != "*"
+		case "type":
+			if !allowType {
+				c.Error(errSyntax)
+				return opts, false
+			}
+			// Type names are ASCII, so lowering compares as strcasecmp.
+			opts.typ, opts.useType = strings.ToLower(string(args[i+1])), true
+		default:
+			c.Error(errSyntax)
+			return opts, false
+		}
+	}
+	return opts, true
+}
+
+// matches reports whether an element passes MATCH.
+func (o *scanOpts) matches(b []byte) bool {
+	return !o.usePattern || glob.Match([]byte(o.pattern), b, false)
+}
+
+// scanElements is the H/S/ZSCAN loop (scanGenericCommand on a value):
+// scan calls emit with each element of the buckets at cursor (a field
+// with its value, which count as two elements) and returns the next
+// cursor; the loop stops at cursor 0, after count*10 calls, or once count
+// elements are in. MATCH is on an element's first part.
+func (c *Client) scanElements(cursor uint64, opts scanOpts, scan func(cursor uint64, emit func(...[]byte)) uint64) {
+	var found [][]byte
+	emit := func(elems ...[]byte) {
+		if opts.matches(elems[0]) {
+			for _, e := range elems {
+				found = append(found, append([]byte(nil), e...))
+			}
+		}
+	}
+	for iterations := opts.count * 10; ; iterations-- {
+		cursor = scan(cursor, emit)
+		if cursor == 0 || iterations == 0 || int64(len(found)) >= opts.count {
+			break
+		}
+	}
+	c.Array(2)
+	c.Bulk(strconv.AppendUint(nil, cursor, 10))
+	c.Array(len(found))
+	for _, e := range found {
+		c.Bulk(e)
+	}
 }
 
 func cmdRandomkey(c *Client, args [][]byte) {

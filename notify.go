@@ -6,6 +6,8 @@ const (
 	notifyGeneric = 1 << iota // g: DEL, EXPIRE, RENAME, ...
 	notifyString              // $
 	notifyList                // l
+	notifySet                 // s
+	notifyHash                // h
 )
 
 // keyspaceEventSink receives every keyspace event: its class, Redis's

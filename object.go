@@ -166,6 +166,7 @@ func cmdMemoryUsage(c *Client, args [][]byte) {
 const (
 	robjSize      = 16 // robj: type, encoding, lru, refcount, ptr
 	dictEntrySize = 24 // key, value, next
+	dictSize      = 56 // struct dict
 	embstrHeader  = 3  // the sdshdr8 inside an embstr object
 )
 

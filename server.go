@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log"
+	"math/rand/v2"
 	"net"
 	"os"
 	"runtime"
@@ -60,7 +61,9 @@ type Server struct {
 	engine engine
 	// replies lends clients the buffers their replies are encoded into
 	// and their output queues' blocks (data lock held).
-	replies     bufferPool
+	replies bufferPool
+	// rand picks random elements (HRANDFIELD, SRANDMEMBER, SPOP).
+	rand        *rand.Rand
 	idleRelease idleRelease
 	// keyspaceEvents, when set, receives every keyspace event (notify).
 	keyspaceEvents keyspaceEventSink
@@ -102,6 +105,7 @@ func NewServer(cfg *Config) *Server {
 		loopDone:     make(chan struct{}),
 		activeExpire: true,
 		logger:       log.New(os.Stderr, "", 0),
+		rand:         rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 	}
 	s.ks.OnExpire = s.onExpire
 	s.ks.OnStore = s.keyStored

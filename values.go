@@ -16,9 +16,11 @@ import (
 	"fmt"
 	"math"
 
+	"respd/internal/hashval"
 	"respd/internal/keyspace"
 	"respd/internal/quicklist"
 	"respd/internal/rdb"
+	"respd/internal/setval"
 )
 
 // encoding is the name Redis gives the representation it would use for e's
@@ -29,6 +31,10 @@ func encoding(e *keyspace.Entry) string {
 		return stringEncoding(e)
 	case keyspace.TypeList:
 		return "quicklist" // Redis 7.0 keeps every list as one
+	case keyspace.TypeHash:
+		return hashOf(e).Encoding()
+	case keyspace.TypeSet:
+		return setOf(e).Encoding()
 	default:
 		panic(noCase("encoding", e))
 	}
@@ -52,6 +58,26 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 		}
 	case keyspace.TypeList:
 		return int64(listOf(e).MemoryUsage(int(min(samples, math.MaxInt32))))
+	case keyspace.TypeHash:
+		h := hashOf(e)
+		if lp := h.Listpack(); lp != nil {
+			return robjSize + jemallocSize(len(lp))
+		}
+		// objectComputeSize: the dict and its buckets, then a dictEntry and
+		// two sds strings per field, averaged over the first samples.
+		return tableMemory(h.Slots(), h.Len(), samples, func(each func(size int64) bool) {
+			h.Each(func(name, value []byte) {
+				each(dictEntrySize + sdsAllocSize(len(name)) + sdsAllocSize(len(value)))
+			})
+		})
+	case keyspace.TypeSet:
+		s := setOf(e)
+		if is := s.Intset(); is != nil {
+			return robjSize + int64(len(is)) // intsetBlobLen, not rounded, as Redis counts it
+		}
+		return tableMemory(s.Slots(), s.Len(), samples, func(each func(size int64) bool) {
+			s.Each(func(m []byte) { each(dictEntrySize + sdsAllocSize(len(m))) })
+		})
 	default:
 		panic(noCase("valueMemory", e))
 	}
@@ -67,6 +93,10 @@ func copyValue(e *keyspace.Entry, access uint32) *keyspace.Entry {
 		copied.RawString = e.RawString
 	case keyspace.TypeList:
 		copied.Obj = listOf(e).Dup()
+	case keyspace.TypeHash:
+		copied.Obj = hashOf(e).Dup()
+	case keyspace.TypeSet:
+		copied.Obj = setOf(e).Dup()
 	default:
 		panic(noCase("copyValue", e))
 	}
@@ -88,7 +118,7 @@ func copyForSnapshot(v, e *keyspace.Entry, buf []byte) []byte {
 		start := len(buf)
 		buf = append(buf, e.Str...)
 		v.Str = buf[start:len(buf):len(buf)]
-	case keyspace.TypeList:
+	case keyspace.TypeList, keyspace.TypeHash, keyspace.TypeSet:
 		v.Obj = e.Obj.(keyspace.Freezer).Freeze()
 	default:
 		panic(noCase("copyForSnapshot", e))
@@ -103,6 +133,8 @@ func copyForSnapshot(v, e *keyspace.Entry, buf []byte) []byte {
 type valueEncoder interface {
 	String(key, value []byte, expireMs int64) error
 	List(key []byte, l *quicklist.List, expireMs int64) error
+	Hash(key []byte, h *hashval.Hash, expireMs int64) error
+	Set(key []byte, s *setval.Set, expireMs int64) error
 }
 
 // writeValue writes e's value under key, with e's TTL, to enc: saves,
@@ -113,6 +145,10 @@ func writeValue(enc valueEncoder, key []byte, e *keyspace.Entry) error {
 		return enc.String(key, e.Str, e.Expire)
 	case keyspace.TypeList:
 		return enc.List(key, listOf(e), e.Expire)
+	case keyspace.TypeHash:
+		return enc.Hash(key, hashOf(e), e.Expire)
+	case keyspace.TypeSet:
+		return enc.Set(key, setOf(e), e.Expire)
 	default:
 		panic(noCase("writeValue", e))
 	}
@@ -127,6 +163,8 @@ func debugObjectExtra(e *keyspace.Entry) string {
 		return ""
 	case keyspace.TypeList:
 		return listOf(e).DebugObject()
+	case keyspace.TypeHash, keyspace.TypeSet:
+		return ""
 	default:
 		panic(noCase("debugObjectExtra", e))
 	}
@@ -154,6 +192,22 @@ func loadValue(r *rdb.Record, cfg *Config) (*keyspace.Entry, error) {
 			l.PushTail(v)
 		}
 		return &keyspace.Entry{Type: keyspace.TypeList, Obj: l}, nil
+	case "hash":
+		h, lim := hashval.New(), hashval.Limits{Entries: cfg.HashMaxListpackEntries, Value: cfg.HashMaxListpackValue}
+		for _, f := range r.Hash {
+			if f.ExpireMs != 0 {
+				// Redis 7.4's field TTLs: 7.0 has none to keep them in.
+				return nil, &rdb.UnsupportedTypeError{Type: r.Type, TypeName: "hash with field TTLs", Key: r.Key}
+			}
+			h.Set(f.Field, f.Value, lim)
+		}
+		return &keyspace.Entry{Type: keyspace.TypeHash, Obj: h}, nil
+	case "set":
+		s := setval.NewIntset()
+		for _, m := range r.Set {
+			s.Add(m, cfg.SetMaxIntsetEntries)
+		}
+		return &keyspace.Entry{Type: keyspace.TypeSet, Obj: s}, nil
 	default:
 		return nil, &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
 	}
@@ -163,4 +217,25 @@ func loadValue(r *rdb.Record, cfg *Config) (*keyspace.Entry, error) {
 // for: a family landed without it, never a client's doing.
 func noCase(function string, e *keyspace.Entry) string {
 	return fmt.Sprintf("%s: no case for the %s value of key %q", function, e.Type, e.Key)
+}
+
+// tableMemory is objectComputeSize of a hashtable-encoded value: the
+// object, the dict and its slots, and the average size of its first
+// samples entries (each calls size with every entry's, until it returns
+// false) times its length.
+func tableMemory(slots, n int, samples int64, each func(size func(int64) bool)) int64 {
+	total := int64(robjSize + dictSize + 8*slots)
+	var sum, sampled int64
+	each(func(size int64) bool {
+		if sampled >= samples {
+			return false
+		}
+		sum += size
+		sampled++
+		return true
+	})
+	if sampled > 0 {
+		total += int64(float64(sum) / float64(sampled) * float64(n))
+	}
+	return total
 }

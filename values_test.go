@@ -132,23 +132,23 @@ func TestLoadValueOfString(t *testing.T) {
 // A value of a type respd doesn't serve, from a file or a payload, is
 // refused by name.
 func TestLoadValueRefusesUnservedType(t *testing.T) {
-	_, err := loadValue(&rdb.Record{Key: []byte("s"), Type: 2, Set: [][]byte{[]byte("a")}}, defaultConfig())
+	_, err := loadValue(&rdb.Record{Key: []byte("z"), Type: 5, ZSet: []rdb.ZMember{{Member: []byte("a"), Score: 1}}}, defaultConfig())
 	var unsupported *rdb.UnsupportedTypeError
-	if !errors.As(err, &unsupported) || err.Error() != "key 's' has a set value, which respd cannot load yet (RDB type 2, RDB_TYPE_SET)" {
-		t.Fatalf("loadValue of a set: %v", err)
+	if !errors.As(err, &unsupported) || err.Error() != "key 'z' has a zset value, which respd cannot load yet (RDB type 5, RDB_TYPE_ZSET_2)" {
+		t.Fatalf("loadValue of a zset: %v", err)
 	}
 
 	rc := dialRaw(t, startServer(t))
-	// SADD s a b; DUMP s on redis-server 7.0.15.
-	set := "\x02\x02\x01a\x01b\n\x00\xfed!%\xeb\x03=\r"
-	rc.do("-ERR DUMP payload holds a set value, which respd cannot restore yet\r\n", "RESTORE", "s", "0", set)
-	rc.do(":0\r\n", "EXISTS", "s")
+	// ZADD z 1 a 2 b; DUMP z on redis-server 7.0.15.
+	zset := "\x11\x11\x11\x00\x00\x00\x04\x00\x81a\x02\x01\x01\x81b\x02\x02\x01\xff\x0a\x00\xba\x07\xf2$\xa9\xd2\x8fU"
+	rc.do("-ERR DUMP payload holds a zset value, which respd cannot restore yet\r\n", "RESTORE", "z", "0", zset)
+	rc.do(":0\r\n", "EXISTS", "z")
 }
 
 // A seam function meeting a type without its case (a family landed
 // without it) panics, naming itself and the type.
 func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
-	e := &keyspace.Entry{Key: "s", Type: keyspace.TypeSet}
+	e := &keyspace.Entry{Key: "s", Type: keyspace.TypeZSet}
 	for name, call := range map[string]func(){
 		"encoding":         func() { encoding(e) },
 		"valueMemory":      func() { valueMemory(e, 5) },
@@ -159,7 +159,7 @@ func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
 	} {
 		func() {
 			defer func() {
-				if got, want := recover(), name+`: no case for the set value of key "s"`; got != want {
+				if got, want := recover(), name+`: no case for the zset value of key "s"`; got != want {
 					t.Errorf("%s panicked with %v, want %q", name, got, want)
 				}
 			}()

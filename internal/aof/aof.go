@@ -3,7 +3,9 @@
 package aof
 
 import (
+	"respd/internal/hashval"
 	"respd/internal/quicklist"
+	"respd/internal/setval"
 
 	"bufio"
 	"bytes"
@@ -240,23 +242,52 @@ const itemsPerCommand = 64
 // List writes a list key as RPUSH commands of up to 64 elements, as
 // Redis's rewriteListObject, and its TTL.
 func (e *BaseEncoder) List(key []byte, l *quicklist.List, expireMs int64) error {
+	return e.collection(key, "RPUSH", 1, l.Len(), func(item func(...[]byte)) {
+		for _, v := range l.Elements(0, false) {
+			item(v)
+		}
+	}, expireMs)
+}
+
+// Hash writes the commands that rebuild a hash: HMSET of up to 64 fields
+// each, as Redis's rewriteHashObject.
+func (e *BaseEncoder) Hash(key []byte, h *hashval.Hash, expireMs int64) error {
+	return e.collection(key, "HMSET", 2, h.Len(), func(item func(...[]byte)) {
+		h.Each(func(name, value []byte) { item(name, value) })
+	}, expireMs)
+}
+
+// Set writes the commands that rebuild a set: SADD of up to 64 members
+// each, as Redis's rewriteSetObject.
+func (e *BaseEncoder) Set(key []byte, s *setval.Set, expireMs int64) error {
+	return e.collection(key, "SADD", 1, s.Len(), func(item func(...[]byte)) {
+		s.Each(func(m []byte) { item(m) })
+	}, expireMs)
+}
+
+// collection writes a collection of n items (each of per arguments) as
+// commands of up to itemsPerCommand items, then its TTL; an expired key is
+// skipped. each calls item with every item, whose bytes are valid only
+// during the call.
+func (e *BaseEncoder) collection(key []byte, cmd string, per, n int, each func(item func(...[]byte)), expireMs int64) error {
 	if expireMs != 0 && expireMs < e.now {
 		return e.err
 	}
-	left := l.Len()
-	for i, v := range l.Elements(0, false) {
+	left, i := n, 0
+	each(func(args ...[]byte) {
 		if i%itemsPerCommand == 0 {
-			// The command's header, then its elements as they come: the
-			// iteration's bytes are valid only until the next one.
-			e.buf = appendArrayHeader(e.buf, 2+min(left, itemsPerCommand))
-			e.buf = appendBulk(appendBulk(e.buf, []byte("RPUSH")), key)
+			e.buf = appendArrayHeader(e.buf, 2+per*min(left, itemsPerCommand))
+			e.buf = appendBulk(appendBulk(e.buf, []byte(cmd)), key)
 		}
-		e.buf = appendBulk(e.buf, v)
+		for _, a := range args {
+			e.buf = appendBulk(e.buf, a)
+		}
+		i++
 		left--
 		if len(e.buf) >= 64<<10 {
 			e.Flush()
 		}
-	}
+	})
 	if expireMs != 0 {
 		e.buf = AppendCommand(e.buf, [][]byte{[]byte("PEXPIREAT"), key, strconv.AppendInt(nil, expireMs, 10)})
 	}

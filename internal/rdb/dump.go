@@ -1,7 +1,9 @@
 package rdb
 
 import (
+	"respd/internal/hashval"
 	"respd/internal/quicklist"
+	"respd/internal/setval"
 
 	"bufio"
 	"bytes"
@@ -40,6 +42,28 @@ func (p *Payload) String(key, value []byte, expireMs int64) error {
 func (p *Payload) List(key []byte, l *quicklist.List, expireMs int64) error {
 	p.enc.writeByte(typeListQuicklist2)
 	p.enc.writeQuicklist(l)
+	return nil
+}
+
+// Hash writes a hash value (key and TTL are not part of a payload).
+func (p *Payload) Hash(key []byte, h *hashval.Hash, expireMs int64) error {
+	if h.Listpack() != nil {
+		p.enc.writeByte(typeHashListpack)
+	} else {
+		p.enc.writeByte(typeHash)
+	}
+	p.enc.writeHash(h)
+	return nil
+}
+
+// Set writes a set value (key and TTL are not part of a payload).
+func (p *Payload) Set(key []byte, s *setval.Set, expireMs int64) error {
+	if s.Intset() != nil {
+		p.enc.writeByte(typeSetIntset)
+	} else {
+		p.enc.writeByte(typeSet)
+	}
+	p.enc.writeSet(s)
 	return nil
 }
 

@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"time"
 
+	"respd/internal/hashval"
 	"respd/internal/lzf"
 	"respd/internal/quicklist"
+	"respd/internal/setval"
 )
 
 // Encoder writes an RDB version 10 stream (loadable by Redis 7.0+).
@@ -195,9 +197,7 @@ func (e *Encoder) String(key, value []byte, expireMs int64) error {
 	if err := e.check(); err != nil {
 		return err
 	}
-	if expireMs != 0 {
-		e.buf = binary.LittleEndian.AppendUint64(append(e.buf, opExpireTimeMs), uint64(expireMs))
-	}
+	e.writeExpire(expireMs)
 	e.writeByte(typeString)
 	e.writeString(key)
 	e.writeString(value)
@@ -213,13 +213,85 @@ func (e *Encoder) List(key []byte, l *quicklist.List, expireMs int64) error {
 	if err := e.check(); err != nil {
 		return err
 	}
-	if expireMs != 0 {
-		e.buf = binary.LittleEndian.AppendUint64(append(e.buf, opExpireTimeMs), uint64(expireMs))
-	}
+	e.writeExpire(expireMs)
 	e.writeByte(typeListQuicklist2)
 	e.writeString(key)
 	e.writeQuicklist(l)
 	return e.err
+}
+
+// Hash writes a hash key as Redis 7.0 does: a listpack hash as its
+// listpack (RDB_TYPE_HASH_LISTPACK), a table as its fields and values
+// (RDB_TYPE_HASH), with its TTL (expireMs, unix ms; 0 for none).
+func (e *Encoder) Hash(key []byte, h *hashval.Hash, expireMs int64) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	e.writeExpire(expireMs)
+	if lp := h.Listpack(); lp != nil {
+		e.writeByte(typeHashListpack)
+	} else {
+		e.writeByte(typeHash)
+	}
+	e.writeString(key)
+	e.writeHash(h)
+	return e.err
+}
+
+// writeHash is rdbSaveObject's hash, after the type byte and key.
+func (e *Encoder) writeHash(h *hashval.Hash) {
+	if lp := h.Listpack(); lp != nil {
+		e.writeString(lp)
+		return
+	}
+	e.writeLen(uint64(h.Len()))
+	h.Each(func(name, value []byte) {
+		e.writeString(name)
+		e.writeString(value)
+		if len(e.buf) >= encoderChunk {
+			e.flush()
+		}
+	})
+}
+
+// Set writes a set key as Redis 7.0 does: an intset as its bytes
+// (RDB_TYPE_SET_INTSET), a table as its members (RDB_TYPE_SET), with its
+// TTL (expireMs, unix ms; 0 for none).
+func (e *Encoder) Set(key []byte, s *setval.Set, expireMs int64) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	e.writeExpire(expireMs)
+	if s.Intset() != nil {
+		e.writeByte(typeSetIntset)
+	} else {
+		e.writeByte(typeSet)
+	}
+	e.writeString(key)
+	e.writeSet(s)
+	return e.err
+}
+
+// writeSet is rdbSaveObject's set, after the type byte and key.
+func (e *Encoder) writeSet(s *setval.Set) {
+	if is := s.Intset(); is != nil {
+		e.writeString(is)
+		return
+	}
+	e.writeLen(uint64(s.Len()))
+	s.Each(func(m []byte) {
+		e.writeString(m)
+		if len(e.buf) >= encoderChunk {
+			e.flush()
+		}
+	})
+}
+
+// writeExpire writes a key's TTL, if it has one.
+func (e *Encoder) writeExpire(expireMs int64) {
+	if expireMs != 0 {
+		e.buf = binary.LittleEndian.AppendUint64(append(e.buf, opExpireTimeMs), uint64(expireMs))
+	}
 }
 
 // writeQuicklist is rdbSaveObject's quicklist: the node count, then each

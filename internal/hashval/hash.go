@@ -1,0 +1,266 @@
+// Package hashval is Redis 7.0's hash value (t_hash.c): a listpack of
+// field, value pairs while it is small (OBJ_ENCODING_LISTPACK), a table of
+// fields once it outgrows hash-max-listpack-entries or a field or value
+// outgrows hash-max-listpack-value (OBJ_ENCODING_HT), never back.
+package hashval
+
+import (
+	"bytes"
+	"hash/maphash"
+	"math/rand/v2"
+	"unsafe"
+
+	"respd/internal/dict"
+	"respd/internal/listpack"
+)
+
+// Hash is a hash value. The zero value is not usable: make one with New.
+type Hash struct {
+	lp    []byte // the listpack encoding; nil once a table
+	table *dict.Dict[field, *field]
+}
+
+// field is a table's entry: the field and its value in one string, the
+// field first, so an entry costs two allocations (Redis's dictEntry and
+// two sds strings cost three).
+type field struct {
+	next *field
+	kv   string
+	n    uint32 // the field's length
+}
+
+func (f *field) Link() **field { return &f.next }
+func (f *field) Key() string   { return f.kv[:f.n] }
+func (f *field) value() string { return f.kv[f.n:] }
+
+func newField(name, value []byte) *field {
+	return &field{kv: string(name) + string(value), n: uint32(len(name))}
+}
+
+// Limits are the listpack encoding's: hash-max-listpack-entries fields,
+// hash-max-listpack-value bytes in any field or value.
+type Limits struct{ Entries, Value int64 }
+
+// seed hashes every table's fields; one per process, as Redis's siphash key.
+var seed = maphash.MakeSeed()
+
+// New returns an empty hash, a listpack.
+func New() *Hash { return &Hash{lp: listpack.New()} }
+
+// Len is the number of fields (hashTypeLength).
+func (h *Hash) Len() int {
+	if h.lp != nil {
+		return listpack.Len(h.lp) / 2
+	}
+	return h.table.Len()
+}
+
+// Encoding is OBJECT ENCODING's name for the representation.
+func (h *Hash) Encoding() string {
+	if h.lp != nil {
+		return "listpack"
+	}
+	return "hashtable"
+}
+
+// Slots is a table's bucket count (dictSlots, for MEMORY USAGE), 0 for a
+// listpack.
+func (h *Hash) Slots() int {
+	if h.lp != nil {
+		return 0
+	}
+	return len(h.table.Table(0)) + len(h.table.Table(1))
+}
+
+// Listpack is the listpack encoding's bytes, nil for a table (RDB and
+// DUMP write it as it is).
+func (h *Hash) Listpack() []byte { return h.lp }
+
+// find is the offset of the field name's entry in the listpack, -1 if
+// absent (hashTypeGetFromListpack's lpFind, skipping values).
+func (h *Hash) find(name []byte) int {
+	for p := listpack.First(h.lp); p >= 0; {
+		if listpack.Compare(h.lp, p, name) {
+			return p
+		}
+		p = listpack.Next(h.lp, listpack.Next(h.lp, p))
+	}
+	return -1
+}
+
+// Get appends the field's value to buf (integers in decimal) and returns
+// it, and whether the field exists (hashTypeGetValue).
+func (h *Hash) Get(name, buf []byte) ([]byte, bool) {
+	if h.lp != nil {
+		p := h.find(name)
+		if p < 0 {
+			return buf, false
+		}
+		return listpack.Get(h.lp, listpack.Next(h.lp, p)).Append(buf), true
+	}
+	f := h.table.Find(lookupKey(name))
+	if f == nil {
+		return buf, false
+	}
+	return append(buf, f.value()...), true
+}
+
+// Exists reports whether the field exists.
+func (h *Hash) Exists(name []byte) bool {
+	if h.lp != nil {
+		return h.find(name) >= 0
+	}
+	return h.table.Find(lookupKey(name)) != nil
+}
+
+// ValueLen is the length of the field's value as a string, 0 if absent
+// (HSTRLEN).
+func (h *Hash) ValueLen(name []byte) int {
+	var buf [24]byte
+	v, _ := h.Get(name, buf[:0])
+	return len(v)
+}
+
+// Fits reports whether name and value may stay in a listpack
+// (hashTypeTryConversion's length check).
+func (l Limits) Fits(b []byte) bool { return int64(len(b)) <= l.Value }
+
+// Set sets the field to value, converting to a table first if either is
+// longer than the limits allow and after if the fields outgrow them; it
+// reports whether the field is new (hashTypeSet).
+func (h *Hash) Set(name, value []byte, lim Limits) bool {
+	if h.lp != nil && (!lim.Fits(name) || !lim.Fits(value)) {
+		h.convert()
+	}
+	if h.lp == nil {
+		if f := h.table.Find(lookupKey(name)); f != nil {
+			f.kv = f.Key() + string(value)
+			return false
+		}
+		h.table.Add(newField(name, value))
+		return true
+	}
+	if p := h.find(name); p >= 0 {
+		h.lp = listpack.Replace(h.lp, listpack.Next(h.lp, p), value)
+		return false
+	}
+	h.lp = listpack.Append(listpack.Append(h.lp, name), value)
+	if int64(h.Len()) > lim.Entries {
+		h.convert()
+	}
+	return true
+}
+
+// Delete removes the field and reports whether it existed (hashTypeDelete).
+func (h *Hash) Delete(name []byte) bool {
+	if h.lp == nil {
+		return h.table.Remove(lookupKey(name)) != nil
+	}
+	p := h.find(name)
+	if p < 0 {
+		return false
+	}
+	lp, _ := listpack.Delete(h.lp, p)
+	h.lp, _ = listpack.Delete(lp, p) // the value moved to p
+	return true
+}
+
+// convert moves a listpack hash into a table (hashTypeConvertListpack).
+func (h *Hash) convert() {
+	t := dict.New[field](seed)
+	t.Reserve(h.Len())
+	h.Each(func(name, value []byte) { t.Add(newField(name, value)) })
+	h.lp, h.table = nil, t
+}
+
+// Each calls fn with every field and value: a listpack's in order, a
+// table's in its order. The bytes are valid only until fn returns, and
+// the hash must not change meanwhile.
+func (h *Hash) Each(fn func(name, value []byte)) {
+	if h.lp == nil {
+		h.table.ForEach(func(f *field) { fn(unsafeBytes(f.Key()), unsafeBytes(f.value())) })
+		return
+	}
+	var nbuf, vbuf [20]byte
+	for p := listpack.First(h.lp); p >= 0; {
+		q := listpack.Next(h.lp, p)
+		fn(listpack.Get(h.lp, p).Append(nbuf[:0]), listpack.Get(h.lp, q).Append(vbuf[:0]))
+		p = listpack.Next(h.lp, q)
+	}
+}
+
+// Scan calls fn with the fields of the table buckets at cursor and returns
+// the next cursor, 0 when done, with SCAN's guarantee; a listpack gives
+// every field at once and cursor 0, as Redis's does.
+func (h *Hash) Scan(cursor uint64, fn func(name, value []byte)) uint64 {
+	if h.lp != nil {
+		h.Each(fn)
+		return 0
+	}
+	return h.table.Scan(cursor, func(f *field) { fn(unsafeBytes(f.Key()), unsafeBytes(f.value())) })
+}
+
+// Random calls fn with a field picked uniformly (HRANDFIELD without a
+// count: hashTypeRandomElement, dictGetFairRandomKey for a table).
+func (h *Hash) Random(rng *rand.Rand, fn func(name, value []byte)) {
+	if h.lp != nil {
+		i := rng.IntN(h.Len())
+		var nbuf, vbuf [20]byte
+		p := listpack.Seek(h.lp, 2*i)
+		fn(listpack.Get(h.lp, p).Append(nbuf[:0]), listpack.Get(h.lp, listpack.Next(h.lp, p)).Append(vbuf[:0]))
+		return
+	}
+	f := h.table.FairRandom(rng)
+	fn(unsafeBytes(f.Key()), unsafeBytes(f.value()))
+}
+
+// Sample calls fn with count distinct fields picked uniformly, count
+// below Len (HRANDFIELD's positive count). A small count of a large table
+// draws random fields until it has enough (Redis's case 4); otherwise one
+// pass selects each field with the probability still needed (cases 2.5
+// and 3, in the hash's order).
+func (h *Hash) Sample(rng *rand.Rand, count int, fn func(name, value []byte)) {
+	if h.lp == nil && count*3 <= h.Len() {
+		seen := make(map[*field]struct{}, count)
+		for len(seen) < count {
+			f := h.table.FairRandom(rng)
+			if _, dup := seen[f]; !dup {
+				seen[f] = struct{}{}
+				fn(unsafeBytes(f.Key()), unsafeBytes(f.value()))
+			}
+		}
+		return
+	}
+	left := h.Len()
+	h.Each(func(name, value []byte) {
+		if count > 0 && rng.IntN(left) < count {
+			count--
+			fn(name, value)
+		}
+		left--
+	})
+}
+
+// Dup is a copy no change to h alters: for COPY, and a snapshot's frozen
+// view (Freeze). A listpack is copied; a table's entries are, sharing
+// their immutable strings: O(fields), where a list freezes in O(1).
+func (h *Hash) Dup() *Hash {
+	if h.lp != nil {
+		return &Hash{lp: bytes.Clone(h.lp)}
+	}
+	t := dict.New[field](seed)
+	t.Reserve(h.table.Len())
+	h.table.ForEach(func(f *field) { t.Add(&field{kv: f.kv, n: f.n}) })
+	return &Hash{table: t}
+}
+
+// Freeze is keyspace.Freezer's: Dup.
+func (h *Hash) Freeze() any { return h.Dup() }
+
+// unsafeBytes is s's bytes, without a copy, for callbacks that only read
+// them.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// lookupKey is b as a string without a copy, for Find and Remove, which
+// keep no key they are given.
+func lookupKey(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -1,0 +1,217 @@
+// Package setval is Redis 7.0's set value (t_set.c): an intset while every
+// member is an integer and there are at most set-max-intset-entries
+// (OBJ_ENCODING_INTSET), else a table of members (OBJ_ENCODING_HT), never
+// back.
+package setval
+
+import (
+	"bytes"
+	"hash/maphash"
+	"math/rand/v2"
+	"strconv"
+	"unsafe"
+
+	"respd/internal/dict"
+	"respd/internal/intset"
+	"respd/internal/listpack"
+)
+
+// Set is a set value. The zero value is not usable: make one with New.
+type Set struct {
+	is    []byte // the intset encoding; nil once a table
+	table *dict.Dict[member, *member]
+}
+
+// member is a table's entry.
+type member struct {
+	next *member
+	key  string
+}
+
+func (m *member) Link() **member { return &m.next }
+func (m *member) Key() string    { return m.key }
+
+// seed hashes every table's members; one per process, as Redis's siphash key.
+var seed = maphash.MakeSeed()
+
+// New returns an empty set for a first member v: an intset if v is an
+// integer, else a table (setTypeCreate).
+func New(v []byte) *Set {
+	if _, ok := listpack.StringToInt64(v); ok {
+		return &Set{is: intset.New()}
+	}
+	return &Set{table: dict.New[member](seed)}
+}
+
+// NewIntset returns an empty intset, which a set operation's result
+// starts as (createIntsetObject).
+func NewIntset() *Set { return &Set{is: intset.New()} }
+
+// Len is the number of members (setTypeSize).
+func (s *Set) Len() int {
+	if s.is != nil {
+		return intset.Len(s.is)
+	}
+	return s.table.Len()
+}
+
+// Encoding is OBJECT ENCODING's name for the representation.
+func (s *Set) Encoding() string {
+	if s.is != nil {
+		return "intset"
+	}
+	return "hashtable"
+}
+
+// Slots is a table's bucket count (dictSlots, for MEMORY USAGE), 0 for an
+// intset.
+func (s *Set) Slots() int {
+	if s.is != nil {
+		return 0
+	}
+	return len(s.table.Table(0)) + len(s.table.Table(1))
+}
+
+// Intset is the intset encoding's bytes, nil for a table (RDB and DUMP
+// write it as it is).
+func (s *Set) Intset() []byte { return s.is }
+
+// Add adds v, converting to a table when v is no integer or the intset
+// outgrows maxIntset members, and reports whether v is new (setTypeAdd).
+func (s *Set) Add(v []byte, maxIntset int64) bool {
+	if s.is != nil {
+		n, ok := listpack.StringToInt64(v)
+		if ok {
+			var added bool
+			s.is, added = intset.Add(s.is, n)
+			if added && int64(intset.Len(s.is)) > maxIntset {
+				s.convert(s.Len())
+			}
+			return added
+		}
+		s.convert(s.Len() + 1)
+	}
+	if s.table.Find(lookupKey(v)) != nil {
+		return false
+	}
+	s.table.Add(&member{key: string(v)})
+	return true
+}
+
+// Remove removes v and reports whether it was there (setTypeRemove).
+func (s *Set) Remove(v []byte) bool {
+	if s.is == nil {
+		return s.table.Remove(lookupKey(v)) != nil
+	}
+	n, ok := listpack.StringToInt64(v)
+	if !ok {
+		return false
+	}
+	var removed bool
+	s.is, removed = intset.Remove(s.is, n)
+	return removed
+}
+
+// Has reports whether v is a member (setTypeIsMember).
+func (s *Set) Has(v []byte) bool {
+	if s.is == nil {
+		return s.table.Find(lookupKey(v)) != nil
+	}
+	n, ok := listpack.StringToInt64(v)
+	return ok && intset.Find(s.is, n)
+}
+
+// convert moves an intset into a table sized for n members
+// (setTypeConvert).
+func (s *Set) convert(n int) {
+	t := dict.New[member](seed)
+	t.Reserve(n)
+	s.Each(func(v []byte) { t.Add(&member{key: string(v)}) })
+	s.is, s.table = nil, t
+}
+
+// Each calls fn with every member: an intset's in ascending order, a
+// table's in its order. The bytes are valid only until fn returns, and
+// the set must not change meanwhile.
+func (s *Set) Each(fn func(v []byte)) {
+	if s.is == nil {
+		s.table.ForEach(func(m *member) { fn(unsafeBytes(m.key)) })
+		return
+	}
+	var buf [20]byte
+	for i := range intset.Len(s.is) {
+		fn(strconv.AppendInt(buf[:0], intset.Get(s.is, i), 10))
+	}
+}
+
+// Scan calls fn with the members of the table buckets at cursor and
+// returns the next cursor, 0 when done, with SCAN's guarantee; an intset
+// gives every member at once and cursor 0, as Redis's does.
+func (s *Set) Scan(cursor uint64, fn func(v []byte)) uint64 {
+	if s.is != nil {
+		s.Each(fn)
+		return 0
+	}
+	return s.table.Scan(cursor, func(m *member) { fn(unsafeBytes(m.key)) })
+}
+
+// Random appends a member picked uniformly to buf (setTypeRandomElement:
+// dictGetFairRandomKey for a table).
+func (s *Set) Random(rng *rand.Rand, buf []byte) []byte {
+	if s.is != nil {
+		return strconv.AppendInt(buf, intset.Random(s.is, rng), 10)
+	}
+	return append(buf, s.table.FairRandom(rng).key...)
+}
+
+// Sample calls fn with count distinct members picked uniformly, count
+// below Len (SRANDMEMBER's and SPOP's counts). A small count of a large
+// table draws random members until it has enough (Redis's case 4);
+// otherwise one pass selects each member with the probability still
+// needed (case 3, in the set's order).
+func (s *Set) Sample(rng *rand.Rand, count int, fn func(v []byte)) {
+	if s.is == nil && count*3 <= s.Len() {
+		seen := make(map[*member]struct{}, count)
+		for len(seen) < count {
+			m := s.table.FairRandom(rng)
+			if _, dup := seen[m]; !dup {
+				seen[m] = struct{}{}
+				fn(unsafeBytes(m.key))
+			}
+		}
+		return
+	}
+	left := s.Len()
+	s.Each(func(v []byte) {
+		if count > 0 && rng.IntN(left) < count {
+			count--
+			fn(v)
+		}
+		left--
+	})
+}
+
+// Dup is a copy no change to s alters: for COPY, SMOVE's and the STORE
+// commands' results, and a snapshot's frozen view (Freeze). An intset is
+// copied; a table's entries are, sharing their immutable strings:
+// O(members), where a list freezes in O(1).
+func (s *Set) Dup() *Set {
+	if s.is != nil {
+		return &Set{is: bytes.Clone(s.is)}
+	}
+	t := dict.New[member](seed)
+	t.Reserve(s.table.Len())
+	s.table.ForEach(func(m *member) { t.Add(&member{key: m.key}) })
+	return &Set{table: t}
+}
+
+// Freeze is keyspace.Freezer's: Dup.
+func (s *Set) Freeze() any { return s.Dup() }
+
+// unsafeBytes is str's bytes, without a copy, for callbacks that only read
+// them.
+func unsafeBytes(str string) []byte { return unsafe.Slice(unsafe.StringData(str), len(str)) }
+
+// lookupKey is b as a string without a copy, for Find and Remove, which
+// keep no key they are given.
+func lookupKey(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -1,0 +1,493 @@
+package main
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"respd/internal/keyspace"
+	"respd/internal/setval"
+)
+
+// Sets (t_set.c): an intset while every member is an integer and there
+// are few, a table otherwise (internal/setval).
+
+func setOf(e *keyspace.Entry) *setval.Set { return e.Obj.(*setval.Set) }
+
+// setArgs are the command names sets propagate in.
+var setArgs = struct{ srem, del []byte }{[]byte("SREM"), []byte("DEL")}
+
+// maxIntset is set-max-intset-entries.
+func (c *Client) maxIntset() int64 { return c.srv.cfg.SetMaxIntsetEntries }
+
+// cmdSadd: SADD key member [member ...].
+func cmdSadd(c *Client, args [][]byte) {
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeSet)
+	switch {
+	case !ok:
+		return
+	case e == nil:
+		e = &keyspace.Entry{Type: keyspace.TypeSet, Obj: setval.New(args[2]), Access: c.lruClock()}
+		c.database().Set(string(args[1]), e, false)
+	default:
+		c.database().BeforeChange(e)
+	}
+	s, added := setOf(e), 0
+	for _, m := range args[2:] {
+		if s.Add(m, c.maxIntset()) {
+			added++
+		}
+	}
+	if added > 0 {
+		c.notify(notifySet, "sadd", args[1])
+		c.changed(args[1], args...)
+	}
+	c.Int(int64(added))
+}
+
+// setRemoved deletes key if its set is now empty, reporting it.
+func (c *Client) setRemoved(key []byte, e *keyspace.Entry) {
+	if setOf(e).Len() == 0 {
+		c.database().Delete(string(key))
+		c.notify(notifyGeneric, "del", key)
+	}
+}
+
+// cmdSrem: SREM key member [member ...].
+func cmdSrem(c *Client, args [][]byte) {
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeSet)
+	switch {
+	case !ok:
+		return
+	case e == nil:
+		c.Int(0)
+		return
+	}
+	c.database().BeforeChange(e)
+	s, removed := setOf(e), 0
+	for _, m := range args[2:] {
+		if s.Remove(m) {
+			removed++
+			if s.Len() == 0 {
+				break
+			}
+		}
+	}
+	if removed > 0 {
+		c.notify(notifySet, "srem", args[1])
+		c.setRemoved(args[1], e)
+		c.changed(args[1], args...)
+	}
+	c.Int(int64(removed))
+}
+
+// cmdScard: SCARD key.
+func cmdScard(c *Client, args [][]byte) {
+	e, ok := c.lookupType(args[1], keyspace.TypeSet)
+	switch {
+	case !ok:
+	case e == nil:
+		c.Int(0)
+	default:
+		c.Int(int64(setOf(e).Len()))
+	}
+}
+
+// cmdSismember: SISMEMBER key member.
+func cmdSismember(c *Client, args [][]byte) {
+	e, ok := c.lookupType(args[1], keyspace.TypeSet)
+	if ok {
+		c.Int(int64(boolInt(e != nil && setOf(e).Has(args[2]))))
+	}
+}
+
+// cmdSmismember: SMISMEMBER key member [member ...].
+func cmdSmismember(c *Client, args [][]byte) {
+	e, ok := c.lookupType(args[1], keyspace.TypeSet)
+	if !ok {
+		return
+	}
+	c.Array(len(args) - 2)
+	for _, m := range args[2:] {
+		c.Int(int64(boolInt(e != nil && setOf(e).Has(m))))
+	}
+}
+
+// replySet replies a set's members (a set in RESP3).
+func (c *Client) replySet(s *setval.Set) {
+	c.Set(s.Len())
+	s.Each(c.Bulk)
+}
+
+// cmdSmembers: SMEMBERS key.
+func cmdSmembers(c *Client, args [][]byte) {
+	e, ok := c.lookupType(args[1], keyspace.TypeSet)
+	switch {
+	case !ok:
+	case e == nil:
+		c.Set(0)
+	default:
+		c.replySet(setOf(e))
+	}
+}
+
+// cmdSpop: SPOP key [count] — propagated as SREM of what it took, or DEL
+// when it took everything.
+func cmdSpop(c *Client, args [][]byte) {
+	switch {
+	case len(args) == 3:
+		spopCount(c, args)
+		return
+	case len(args) > 3:
+		c.Error(errSyntax)
+		return
+	}
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeSet)
+	switch {
+	case !ok:
+		return
+	case e == nil:
+		c.Null()
+		return
+	}
+	c.database().BeforeChange(e)
+	s := setOf(e)
+	var buf [24]byte
+	m := s.Random(c.srv.rand, buf[:0])
+	s.Remove(m)
+	c.notify(notifySet, "spop", args[1])
+	c.setRemoved(args[1], e)
+	c.changed(args[1], setArgs.srem, args[1], m)
+	c.Bulk(m)
+}
+
+// spopCount: SPOP key count (spopWithCountCommand).
+func spopCount(c *Client, args [][]byte) {
+	count, ok := parseInt64(args[2])
+	if !ok || count < 0 {
+		c.Error(errMustBePositive)
+		return
+	}
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeSet)
+	switch {
+	case !ok:
+		return
+	case e == nil || count == 0:
+		c.Set(0)
+		return
+	}
+	c.database().BeforeChange(e)
+	s := setOf(e)
+	c.notify(notifySet, "spop", args[1])
+	if count >= int64(s.Len()) {
+		c.replySet(s)
+		c.database().Delete(string(args[1]))
+		c.notify(notifyGeneric, "del", args[1])
+		c.changed(args[1], setArgs.del, args[1])
+		return
+	}
+	// One SREM of every member taken: atomic for replicas and the AOF, as
+	// Redis 7.0 makes its SREM per member by wrapping them in MULTI/EXEC.
+	srem := [][]byte{setArgs.srem, args[1]}
+	s.Sample(c.srv.rand, int(count), func(m []byte) { srem = append(srem, append([]byte(nil), m...)) })
+	c.Set(len(srem) - 2)
+	for _, m := range srem[2:] {
+		s.Remove(m)
+		c.Bulk(m)
+	}
+	c.changed(args[1], srem...)
+}
+
+// cmdSrandmember: SRANDMEMBER key [count].
+func cmdSrandmember(c *Client, args [][]byte) {
+	switch {
+	case len(args) > 3:
+		c.Error(errSyntax)
+		return
+	case len(args) == 2:
+		e, ok := c.lookupType(args[1], keyspace.TypeSet)
+		switch {
+		case !ok:
+		case e == nil:
+			c.Null()
+		default:
+			var buf [24]byte
+			c.Bulk(setOf(e).Random(c.srv.rand, buf[:0]))
+		}
+		return
+	}
+	count, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	if count == math.MinInt64 {
+		c.Error(errOutOfRangeLong)
+		return
+	}
+	e, ok := c.lookupType(args[1], keyspace.TypeSet)
+	switch {
+	case !ok:
+		return
+	case e == nil || count == 0:
+		c.Array(0)
+		return
+	}
+	s := setOf(e)
+	rng := c.srv.rand
+	switch {
+	case count < 0 || count == 1:
+		n := max(count, -count)
+		c.Array(int(n))
+		var buf [24]byte
+		for range n {
+			c.Bulk(s.Random(rng, buf[:0]))
+		}
+	case count >= int64(s.Len()):
+		c.Array(s.Len())
+		s.Each(c.Bulk)
+	default:
+		c.Array(int(count))
+		s.Sample(rng, int(count), c.Bulk)
+	}
+}
+
+// cmdSmove: SMOVE source destination member.
+func cmdSmove(c *Client, args [][]byte) {
+	src, dst, m := args[1], args[2], args[3]
+	if c.lookupWrite(src) == nil {
+		c.Int(0)
+		return
+	}
+	se, ok := c.lookupWriteType(src, keyspace.TypeSet)
+	if !ok {
+		return
+	}
+	de, ok := c.lookupWriteType(dst, keyspace.TypeSet)
+	switch {
+	case !ok:
+		return
+	case string(src) == string(dst):
+		c.Int(int64(boolInt(setOf(se).Has(m))))
+		return
+	case !setOf(se).Has(m):
+		c.Int(0)
+		return
+	}
+	c.database().BeforeChange(se)
+	setOf(se).Remove(m)
+	c.notify(notifySet, "srem", src)
+	c.setRemoved(src, se)
+	if de == nil {
+		de = &keyspace.Entry{Type: keyspace.TypeSet, Obj: setval.New(m), Access: c.lruClock()}
+		c.database().Set(string(dst), de, false)
+	} else {
+		c.database().BeforeChange(de)
+	}
+	if setOf(de).Add(m, c.maxIntset()) {
+		c.notify(notifySet, "sadd", dst)
+	}
+	c.touch(src)
+	c.touch(dst)
+	c.propagate(args...)
+	c.Int(1)
+}
+
+// inputSets looks up the sets of keys for SINTER and friends: a missing
+// key is a nil set; a key of another type answers WRONGTYPE (ok=false),
+// wherever it is among them. missing reports a missing key.
+func (c *Client) inputSets(keys [][]byte, write bool) (sets []*setval.Set, missing, ok bool) {
+	sets = make([]*setval.Set, len(keys))
+	for i, key := range keys {
+		var e *keyspace.Entry
+		if write {
+			e, ok = c.lookupWriteType(key, keyspace.TypeSet)
+		} else {
+			e, ok = c.lookupType(key, keyspace.TypeSet)
+		}
+		switch {
+		case !ok:
+			return nil, false, false
+		case e == nil:
+			missing = true
+		default:
+			sets[i] = setOf(e)
+		}
+	}
+	return sets, missing, true
+}
+
+// intersect calls fn with each member of every set, smallest set first,
+// up to limit members (0: no limit) (sinterGenericCommand).
+func intersect(sets []*setval.Set, limit int, fn func(m []byte)) {
+	sorted := slices.Clone(sets)
+	slices.SortStableFunc(sorted, func(a, b *setval.Set) int { return a.Len() - b.Len() })
+	n := 0
+	sorted[0].Each(func(m []byte) {
+		if limit > 0 && n >= limit {
+			return
+		}
+		for _, other := range sorted[1:] {
+			if other != sorted[0] && !other.Has(m) {
+				return
+			}
+		}
+		n++
+		fn(m)
+	})
+}
+
+// newResultSet is a STORE command's or a reply's result being built: an
+// intset while it can be, as Redis's createIntsetObject.
+func newResultSet() *setval.Set { return setval.NewIntset() }
+
+// sinterCommand: SINTER key [key ...] and SINTERSTORE destination key
+// [key ...] (dst non-nil).
+func sinterCommand(c *Client, keys [][]byte, dst []byte, argv [][]byte) {
+	sets, missing, ok := c.inputSets(keys, dst != nil)
+	if !ok {
+		return
+	}
+	if dst == nil {
+		// The smallest set's members are distinct: no set to build.
+		var found [][]byte
+		if !missing {
+			intersect(sets, 0, func(m []byte) { found = append(found, append([]byte(nil), m...)) })
+		}
+		c.Set(len(found))
+		for _, m := range found {
+			c.Bulk(m)
+		}
+		return
+	}
+	result := newResultSet()
+	if !missing {
+		intersect(sets, 0, func(m []byte) { result.Add(m, c.maxIntset()) })
+	}
+	c.setResult(dst, result, "sinterstore", argv)
+}
+
+// setResult replies result, or with dst stores it there (replacing what
+// dst held; an empty result deletes dst) and replies its size.
+func (c *Client) setResult(dst []byte, result *setval.Set, event string, argv [][]byte) {
+	if dst == nil {
+		c.replySet(result)
+		return
+	}
+	db := c.database()
+	if result.Len() == 0 {
+		if db.Peek(string(dst)) != nil && db.Delete(string(dst)) {
+			c.notify(notifyGeneric, "del", dst)
+		}
+	} else {
+		db.Set(string(dst), &keyspace.Entry{Type: keyspace.TypeSet, Obj: result, Access: c.lruClock()}, false)
+		c.notify(notifySet, event, dst)
+	}
+	c.changed(dst, argv...)
+	c.Int(int64(result.Len()))
+}
+
+func cmdSinter(c *Client, args [][]byte)      { sinterCommand(c, args[1:], nil, args) }
+func cmdSinterstore(c *Client, args [][]byte) { sinterCommand(c, args[2:], args[1], args) }
+
+// cmdSintercard: SINTERCARD numkeys key [key ...] [LIMIT limit].
+func cmdSintercard(c *Client, args [][]byte) {
+	numkeys, ok := parseInt64(args[1])
+	switch {
+	case !ok || numkeys <= 0:
+		c.Error(errNumkeysPositive)
+		return
+	case numkeys > int64(len(args)-2):
+		c.Error(errNumkeysTooMany)
+		return
+	}
+	keys := args[2 : 2+numkeys]
+	limit := int64(0)
+	for i := 2 + int(numkeys); i < len(args); i += 2 {
+		if !strings.EqualFold(string(args[i]), "limit") || i+1 >= len(args) {
+			c.Error(errSyntax)
+			return
+		}
+		if limit, ok = parseInt64(args[i+1]); !ok || limit < 0 {
+			c.Error(errLimitNegative)
+			return
+		}
+	}
+	sets, missing, ok := c.inputSets(keys, false)
+	if !ok {
+		return
+	}
+	n := 0
+	if !missing {
+		intersect(sets, int(min(limit, math.MaxInt32)), func([]byte) { n++ })
+	}
+	c.Int(int64(n))
+}
+
+// Set operations of sunionDiffGenericCommand.
+const (
+	setUnion = iota
+	setDiff
+)
+
+// sunionDiffCommand: SUNION, SDIFF and their STORE forms (dst non-nil).
+// Missing keys are empty sets.
+func sunionDiffCommand(c *Client, keys [][]byte, dst []byte, op int, event string, argv [][]byte) {
+	sets, _, ok := c.inputSets(keys, dst != nil)
+	if !ok {
+		return
+	}
+	result := newResultSet()
+	switch {
+	case op == setUnion:
+		for _, s := range sets {
+			if s != nil {
+				s.Each(func(m []byte) { result.Add(m, c.maxIntset()) })
+			}
+		}
+	case sets[0] != nil:
+		sets[0].Each(func(m []byte) {
+			for _, other := range sets[1:] {
+				if other != nil && other.Has(m) {
+					return
+				}
+			}
+			result.Add(m, c.maxIntset())
+		})
+	}
+	c.setResult(dst, result, event, argv)
+}
+
+func cmdSunion(c *Client, args [][]byte) {
+	sunionDiffCommand(c, args[1:], nil, setUnion, "", args)
+}
+func cmdSunionstore(c *Client, args [][]byte) {
+	sunionDiffCommand(c, args[2:], args[1], setUnion, "sunionstore", args)
+}
+func cmdSdiff(c *Client, args [][]byte) { sunionDiffCommand(c, args[1:], nil, setDiff, "", args) }
+func cmdSdiffstore(c *Client, args [][]byte) {
+	sunionDiffCommand(c, args[2:], args[1], setDiff, "sdiffstore", args)
+}
+
+// cmdSscan: SSCAN key cursor [MATCH pattern] [COUNT count].
+func cmdSscan(c *Client, args [][]byte) {
+	cursor, ok := c.scanCursor(args[2])
+	if !ok {
+		return
+	}
+	e, ok := c.lookupType(args[1], keyspace.TypeSet)
+	switch {
+	case !ok:
+		return
+	case e == nil:
+		c.scanElements(0, scanOpts{}, func(uint64, func(...[]byte)) uint64 { return 0 })
+		return
+	}
+	opts, ok := c.scanOptions(args[3:], false)
+	if !ok {
+		return
+	}
+	s := setOf(e)
+	c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
+		return s.Scan(cursor, func(m []byte) { emit(m) })
+	})
+}

@@ -1,0 +1,347 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"respd/internal/keyspace"
+)
+
+// SORT and SORT_RO (sort.c).
+
+// sortElement is one element being sorted: its bytes, and what it sorts
+// by (a number, or bytes with ALPHA; by nil when BY's key is missing).
+type sortElement struct {
+	value []byte
+	score float64
+	by    []byte
+}
+
+// sortOptions are SORT's arguments.
+type sortOptions struct {
+	desc, alpha, dontSort  bool
+	limitStart, limitCount int64
+	by                     []byte   // BY's pattern, nil without one
+	gets                   [][]byte // GET's patterns
+	store                  []byte   // STORE's destination, nil without
+}
+
+func cmdSort(c *Client, args [][]byte)   { sortCommand(c, args, false) }
+func cmdSortRo(c *Client, args [][]byte) { sortCommand(c, args, true) }
+
+// parseSort parses SORT's options as Redis does: in any order, the last
+// of each winning; STORE only for SORT.
+func (c *Client) parseSort(args [][]byte, readonly bool) (o sortOptions, ok bool) {
+	o.limitCount = -1
+	for j := 2; j < len(args); j++ {
+		left := len(args) - j - 1
+		switch opt := strings.ToLower(string(args[j])); {
+		case opt == "asc":
+			o.desc = false
+		case opt == "desc":
+			o.desc = true
+		case opt == "alpha":
+			o.alpha = true
+		case opt == "limit" && left >= 2:
+			start, ok1 := parseInt64(args[j+1])
+			count, ok2 := parseInt64(args[j+2])
+			if !ok1 || !ok2 {
+				c.Error(errNotInteger)
+				return o, false
+			}
+			o.limitStart, o.limitCount = start, count
+			j += 2
+		case opt == "store" && !readonly && left >= 1:
+			o.store = args[j+1]
+			j++
+		case opt == "by" && left >= 1:
+			// A pattern without '*' names no key per element: nothing
+			// to sort by, so nothing is sorted (BY nosort) — even if a
+			// later BY has one, as in Redis.
+			o.by = args[j+1]
+			o.dontSort = o.dontSort || bytes.IndexByte(o.by, '*') < 0
+			j++
+		case opt == "get" && left >= 1:
+			o.gets = append(o.gets, args[j+1])
+			j++
+		default:
+			c.Error(errSyntax)
+			return o, false
+		}
+	}
+	return o, true
+}
+
+// sortCommand is sortCommandGeneric.
+func sortCommand(c *Client, args [][]byte, readonly bool) {
+	o, ok := c.parseSort(args, readonly)
+	if !ok {
+		return
+	}
+	e := c.lookup(args[1])
+	if e != nil && e.Type != keyspace.TypeList && e.Type != keyspace.TypeSet {
+		c.Error(errWrongType)
+		return
+	}
+	// A set has no order of its own: sorted by ALPHA when the result is
+	// stored, so that replicas and the AOF get the same.
+	if o.dontSort && e != nil && e.Type == keyspace.TypeSet && o.store != nil {
+		o.dontSort, o.alpha, o.by = false, true, nil
+	}
+	elems := c.sortElements(e, &o)
+	start, end := sortRange(o, len(elems))
+	if !o.dontSort {
+		if failed := c.sortScores(elems, o); failed {
+			c.Error(errSortScores)
+			return
+		}
+		slices.SortFunc(elems, sortCompare(o))
+	}
+	c.sortOutput(elems, start, end, o, args)
+}
+
+// sortRange is LIMIT applied to n elements: the first and last index
+// (end < start: none), as Redis clamps them.
+func sortRange(o sortOptions, n int) (start, end int) {
+	vlen := int64(n)
+	s := min(max(o.limitStart, 0), vlen)
+	count := min(max(o.limitCount, -1), vlen)
+	e := s + count - 1
+	if count < 0 {
+		e = vlen - 1
+	}
+	if s >= vlen {
+		s, e = vlen-1, vlen-2
+	}
+	e = min(e, vlen-1)
+	return int(s), int(e)
+}
+
+// sortElements loads the elements to sort: a list's in its order (with
+// nothing to sort and DESC, from the tail), a set's in its own.
+func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) []sortElement {
+	var elems []sortElement
+	var arena []byte // the elements' copies, in a few allocations
+	add := func(v []byte) {
+		start := len(arena)
+		arena = append(arena, v...)
+		elems = append(elems, sortElement{value: arena[start:len(arena):len(arena)]})
+	}
+	switch {
+	case e == nil:
+	case e.Type == keyspace.TypeList:
+		l := listOf(e)
+		if o.dontSort && o.desc {
+			for _, v := range l.Elements(-1, true) {
+				add(v)
+			}
+		} else {
+			l.Range(0, -1, func(v []byte) bool { add(v); return true })
+		}
+		if o.dontSort && o.desc {
+			// The list was read from the tail: LIMIT counts from there,
+			// and no reversal follows.
+			o.desc = false
+		}
+	case e.Type == keyspace.TypeSet:
+		setOf(e).Each(add)
+	}
+	return elems
+}
+
+// sortScores sets what each element sorts by: with BY, the value of its
+// pattern's key (an element whose key is missing keeps a zero score and
+// no bytes); without, the element. Numbers are parsed as strtod; it
+// reports whether one was not a number.
+func (c *Client) sortScores(elems []sortElement, o sortOptions) (failed bool) {
+	for i := range elems {
+		by := elems[i].value
+		if o.by != nil {
+			v, found := c.sortLookup(o.by, elems[i].value)
+			if !found {
+				continue
+			}
+			by = v
+		}
+		if o.alpha {
+			if o.by != nil {
+				elems[i].by = by
+			}
+			continue
+		}
+		score, ok := parseStrtod(by)
+		if !ok {
+			failed = true
+		}
+		elems[i].score = score
+	}
+	return failed
+}
+
+// sortCompare is Redis's: numbers, equal ones by their bytes; or bytes
+// with ALPHA (by BY's values, a missing one first); reversed with DESC.
+func sortCompare(o sortOptions) func(a, b sortElement) int {
+	alpha, byPattern, desc := o.alpha, o.by != nil, o.desc
+	return func(a, b sortElement) int {
+		cmp := compareSortElements(&a, &b, alpha, byPattern)
+		if desc {
+			return -cmp
+		}
+		return cmp
+	}
+}
+
+func compareSortElements(a, b *sortElement, alpha, byPattern bool) int {
+	var cmp int
+	switch {
+	case !alpha:
+		switch {
+		case a.score > b.score:
+			cmp = 1
+		case a.score < b.score:
+			cmp = -1
+		default:
+			cmp = bytes.Compare(a.value, b.value)
+		}
+	case byPattern:
+		switch {
+		case a.by == nil && b.by == nil:
+			cmp = 0
+		case a.by == nil:
+			cmp = -1
+		case b.by == nil:
+			cmp = 1
+		default:
+			cmp = bytes.Compare(a.by, b.by)
+		}
+	default:
+		cmp = bytes.Compare(a.value, b.value)
+	}
+	return cmp
+}
+
+// sortLookup is lookupKeyByPattern: "#" is the element itself; else the
+// first '*' of pattern is replaced by the element, and the key it names
+// read — a string, or with "->field" after the '*' a hash's field. A
+// pattern without '*', a missing key or one of another type is nothing.
+func (c *Client) sortLookup(pattern, elem []byte) ([]byte, bool) {
+	if string(pattern) == "#" {
+		return elem, true
+	}
+	star := bytes.IndexByte(pattern, '*')
+	if star < 0 {
+		return nil, false
+	}
+	var field []byte
+	post := pattern[star+1:]
+	if f := bytes.Index(post, []byte("->")); f >= 0 && f+2 < len(post) {
+		field, post = post[f+2:], post[:f]
+	}
+	key := make([]byte, 0, len(pattern)+len(elem))
+	key = append(append(append(key, pattern[:star]...), elem...), post...)
+	e := c.lookup(key)
+	switch {
+	case e == nil:
+		return nil, false
+	case field != nil:
+		if e.Type != keyspace.TypeHash {
+			return nil, false
+		}
+		return hashOf(e).Get(field, nil)
+	case e.Type != keyspace.TypeString:
+		return nil, false
+	default:
+		return e.Str, true
+	}
+}
+
+// sortOutput replies the sorted range, each element or its GETs (a
+// missing one null); or with STORE, stores it as a list (GETs that find
+// nothing as empty strings; an empty result deletes the destination) and
+// replies its length.
+func (c *Client) sortOutput(elems []sortElement, start, end int, o sortOptions, args [][]byte) {
+	var out [][]byte
+	var found []bool
+	for j := start; j <= end; j++ {
+		if len(o.gets) == 0 {
+			out, found = append(out, elems[j].value), append(found, true)
+			continue
+		}
+		for _, get := range o.gets {
+			v, ok := c.sortLookup(get, elems[j].value)
+			out, found = append(out, v), append(found, ok)
+		}
+	}
+	if o.store == nil {
+		c.Array(len(out))
+		for i, v := range out {
+			if found[i] {
+				c.Bulk(v)
+			} else {
+				c.Null()
+			}
+		}
+		return
+	}
+	db := c.database()
+	if len(out) > 0 {
+		l := c.newList()
+		for _, v := range out {
+			l.PushTail(v)
+		}
+		db.Set(string(o.store), &keyspace.Entry{Type: keyspace.TypeList, Obj: l, Access: c.lruClock()}, false)
+		c.notify(notifyList, "sortstore", o.store)
+		c.changed(o.store, args...)
+	} else if db.Peek(string(o.store)) != nil && db.Delete(string(o.store)) {
+		c.notify(notifyGeneric, "del", o.store)
+		c.changed(o.store, args...)
+	}
+	c.Int(int64(len(out)))
+}
+
+// parseStrtod parses a number as SORT does, with C's strtod on the C
+// string (up to a NUL byte): leading white space skipped, the whole rest
+// consumed, no overflow, no NaN. "" is 0: strtod reads nothing and stops
+// at the end.
+func parseStrtod(b []byte) (float64, bool) {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	if len(b) == 0 {
+		return 0, true
+	}
+	if n, ok := parseInt64(b); ok {
+		return float64(n), true
+	}
+	s := strings.TrimLeft(string(b), " \t\n\v\f\r")
+	if hex := strings.TrimLeft(s, "+-"); len(hex) > 2 && (hex[:2] == "0x" || hex[:2] == "0X") && !strings.ContainsAny(hex, "pP") {
+		s += "p0" // strtod's hex floats may omit the exponent; Go's may not
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || strings.ContainsRune(s, '_') {
+		return 0, false
+	}
+	// glibc's strtod reports ERANGE for a result below the normal range
+	// too: subnormal, or a non-zero number that underflows to 0.
+	if (f != 0 && math.Abs(f) < 0x1p-1022) || (f == 0 && nonZeroMantissa(s)) {
+		return 0, false
+	}
+	return f, true
+}
+
+// nonZeroMantissa reports whether a number's digits before its exponent
+// are not all zeros.
+func nonZeroMantissa(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	exp := "eE"
+	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
+		s, exp = s[2:], "pP"
+	}
+	if i := strings.IndexAny(s, exp); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Trim(s, "0.") != ""
+}
