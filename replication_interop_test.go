@@ -409,6 +409,84 @@ var interopDataTypes = []interopDataType{
 		},
 	},
 	interopList,
+	interopHash,
+	interopSet,
+}
+
+// interopHash is the hash family: small listpack hashes, some of 600
+// fields (a table), fields set, incremented (HINCRBYFLOAT propagates the
+// HSET of its result) and deleted.
+var interopHash = interopDataType{
+	name: "hash",
+	load: func(g *interopGen, i int) []any {
+		cmd := []any{"HSET", g.hashKey()}
+		if i%40 == 0 {
+			for j := range 600 { // a table
+				cmd = append(cmd, fmt.Sprintf("t%d", j), g.val())
+			}
+			return cmd
+		}
+		for range 1 + g.r.Intn(6) {
+			cmd = append(cmd, g.field(), g.val())
+		}
+		return cmd
+	},
+	ops: []interopOp{
+		{8, func(g *interopGen) []any { return []any{"HSET", g.hashKey(), g.field(), g.val(), g.field(), g.val()} }},
+		{2, func(g *interopGen) []any { return []any{"HMSET", g.hashKey(), g.field(), g.val()} }},
+		{2, func(g *interopGen) []any { return []any{"HSETNX", g.hashKey(), g.field(), g.val()} }},
+		{4, func(g *interopGen) []any { return []any{"HDEL", g.hashKey(), g.field(), g.field()} }},
+		{3, func(g *interopGen) []any { return []any{"HINCRBY", g.hashKey(), "n" + g.field(), g.r.Intn(200) - 100} }},
+		{2, func(g *interopGen) []any { return []any{"HINCRBYFLOAT", g.hashKey(), "x" + g.field(), g.floatVal()} }},
+	},
+	read: func(p redis.Pipeliner, key string) func() (string, bool, error) {
+		r := p.HGetAll(ctx, key)
+		return func() (string, bool, error) {
+			v, err := r.Result()
+			var pairs []string
+			for f, x := range v {
+				pairs = append(pairs, f+"\x01"+x)
+			}
+			slices.Sort(pairs)
+			return strings.Join(pairs, "\x00"), err == nil && len(v) > 0, err
+		}
+	},
+}
+
+// interopSet is the set family: intsets and tables, members added,
+// removed, moved, popped at random (SPOP propagates the SREM of what it
+// took) and combined into stored results.
+var interopSet = interopDataType{
+	name: "set",
+	load: func(g *interopGen, i int) []any {
+		cmd := []any{"SADD", g.setKey()}
+		n := 1 + g.r.Intn(8)
+		if i%40 == 0 {
+			n = 600 // past set-max-intset-entries
+		}
+		for range n {
+			cmd = append(cmd, g.member())
+		}
+		return cmd
+	},
+	ops: []interopOp{
+		{8, func(g *interopGen) []any { return []any{"SADD", g.setKey(), g.member(), g.member()} }},
+		{4, func(g *interopGen) []any { return []any{"SREM", g.setKey(), g.member(), g.member()} }},
+		{2, func(g *interopGen) []any { return []any{"SPOP", g.setKey()} }},
+		{2, func(g *interopGen) []any { return []any{"SPOP", g.setKey(), 1 + g.r.Intn(4)} }},
+		{2, func(g *interopGen) []any { return []any{"SMOVE", g.setKey(), g.setKey(), g.member()} }},
+		{1, func(g *interopGen) []any { return []any{"SINTERSTORE", g.setKey(), g.setKey(), g.setKey()} }},
+		{1, func(g *interopGen) []any { return []any{"SUNIONSTORE", g.setKey(), g.setKey(), g.setKey()} }},
+		{1, func(g *interopGen) []any { return []any{"SDIFFSTORE", g.setKey(), g.setKey(), g.setKey()} }},
+	},
+	read: func(p redis.Pipeliner, key string) func() (string, bool, error) {
+		r := p.SMembers(ctx, key)
+		return func() (string, bool, error) {
+			v, err := r.Result()
+			slices.Sort(v)
+			return strings.Join(v, "\x00"), err == nil && len(v) > 0, err
+		}
+	},
 }
 
 // interopList is the list family: small lists, a few spanning several
@@ -560,8 +638,24 @@ func (g *interopGen) anyKey() string {
 		return g.floatKey()
 	case 2:
 		return g.listKey()
+	case 3:
+		return g.hashKey()
+	case 4:
+		return g.setKey()
 	}
 	return g.key()
+}
+
+func (g *interopGen) hashKey() string { return fmt.Sprintf("h:%d", g.r.Intn(300)) }
+func (g *interopGen) setKey() string  { return fmt.Sprintf("s:%d", g.r.Intn(300)) }
+func (g *interopGen) field() string   { return fmt.Sprintf("f%d", g.r.Intn(40)) }
+
+// member is a set member: mostly integers, so sets start as intsets.
+func (g *interopGen) member() string {
+	if g.r.Intn(5) == 0 {
+		return fmt.Sprintf("m%d", g.r.Intn(50))
+	}
+	return fmt.Sprint(g.r.Intn(2000) - 1000)
 }
 
 // val is a value: mostly short text, some binary, a few kilobytes rarely.
