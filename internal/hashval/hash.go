@@ -6,6 +6,7 @@ package hashval
 
 import (
 	"bytes"
+	"encoding/binary"
 	"hash/maphash"
 	"math/rand/v2"
 	"unsafe"
@@ -16,9 +17,33 @@ import (
 
 // Hash is a hash value. The zero value is not usable: make one with New.
 type Hash struct {
-	lp    []byte // the listpack encoding; nil once a table
-	table *dict.Dict[field, *field]
+	// p is the listpack's first byte while lpCap > 0 (its length is in its
+	// header), else the table: 16 bytes a hash, where a slice and a
+	// pointer took 32, a tenth of a small hash.
+	p     unsafe.Pointer
+	lpCap uint32
 }
+
+// maxListpack is the most bytes a listpack hash grows to before it becomes
+// a table whatever the limits (Redis's lpSafeToAdd), and what lpCap holds.
+const maxListpack = 1 << 30
+
+func (h *Hash) small() bool { return h.lpCap != 0 }
+
+// listpack is the listpack encoding's bytes (the hash must be small).
+func (h *Hash) listpack() []byte {
+	b := unsafe.Slice((*byte)(h.p), h.lpCap)
+	return b[:binary.LittleEndian.Uint32(b)]
+}
+
+func (h *Hash) setListpack(lp []byte) {
+	h.p, h.lpCap = unsafe.Pointer(unsafe.SliceData(lp)), uint32(cap(lp))
+}
+
+// table is the table encoding (the hash must not be small).
+func (h *Hash) table() *dict.Dict[field, *field] { return (*dict.Dict[field, *field])(h.p) }
+
+func (h *Hash) setTable(t *dict.Dict[field, *field]) { h.p, h.lpCap = unsafe.Pointer(t), 0 }
 
 // field is a table's entry: the field and its value in one string, the
 // field first, so an entry costs two allocations (Redis's dictEntry and
@@ -45,19 +70,23 @@ type Limits struct{ Entries, Value int64 }
 var seed = maphash.MakeSeed()
 
 // New returns an empty hash, a listpack.
-func New() *Hash { return &Hash{lp: listpack.New()} }
+func New() *Hash {
+	h := &Hash{}
+	h.setListpack(listpack.New())
+	return h
+}
 
 // Len is the number of fields (hashTypeLength).
 func (h *Hash) Len() int {
-	if h.lp != nil {
-		return listpack.Len(h.lp) / 2
+	if h.small() {
+		return listpack.Len(h.listpack()) / 2
 	}
-	return h.table.Len()
+	return h.table().Len()
 }
 
 // Encoding is OBJECT ENCODING's name for the representation.
 func (h *Hash) Encoding() string {
-	if h.lp != nil {
+	if h.small() {
 		return "listpack"
 	}
 	return "hashtable"
@@ -66,24 +95,30 @@ func (h *Hash) Encoding() string {
 // Slots is a table's bucket count (dictSlots, for MEMORY USAGE), 0 for a
 // listpack.
 func (h *Hash) Slots() int {
-	if h.lp != nil {
+	if h.small() {
 		return 0
 	}
-	return len(h.table.Table(0)) + len(h.table.Table(1))
+	return len(h.table().Table(0)) + len(h.table().Table(1))
 }
 
 // Listpack is the listpack encoding's bytes, nil for a table (RDB and
 // DUMP write it as it is).
-func (h *Hash) Listpack() []byte { return h.lp }
+func (h *Hash) Listpack() []byte {
+	if !h.small() {
+		return nil
+	}
+	return h.listpack()
+}
 
 // find is the offset of the field name's entry in the listpack, -1 if
 // absent (hashTypeGetFromListpack's lpFind, skipping values).
 func (h *Hash) find(name []byte) int {
-	for p := listpack.First(h.lp); p >= 0; {
-		if listpack.Compare(h.lp, p, name) {
+	lp := h.listpack()
+	for p := listpack.First(lp); p >= 0; {
+		if listpack.Compare(lp, p, name) {
 			return p
 		}
-		p = listpack.Next(h.lp, listpack.Next(h.lp, p))
+		p = listpack.Next(lp, listpack.Next(lp, p))
 	}
 	return -1
 }
@@ -91,14 +126,15 @@ func (h *Hash) find(name []byte) int {
 // Get appends the field's value to buf (integers in decimal) and returns
 // it, and whether the field exists (hashTypeGetValue).
 func (h *Hash) Get(name, buf []byte) ([]byte, bool) {
-	if h.lp != nil {
+	if h.small() {
 		p := h.find(name)
 		if p < 0 {
 			return buf, false
 		}
-		return listpack.Get(h.lp, listpack.Next(h.lp, p)).Append(buf), true
+		lp := h.listpack()
+		return listpack.Get(lp, listpack.Next(lp, p)).Append(buf), true
 	}
-	f := h.table.Find(lookupKey(name))
+	f := h.table().Find(lookupKey(name))
 	if f == nil {
 		return buf, false
 	}
@@ -107,10 +143,10 @@ func (h *Hash) Get(name, buf []byte) ([]byte, bool) {
 
 // Exists reports whether the field exists.
 func (h *Hash) Exists(name []byte) bool {
-	if h.lp != nil {
+	if h.small() {
 		return h.find(name) >= 0
 	}
-	return h.table.Find(lookupKey(name)) != nil
+	return h.table().Find(lookupKey(name)) != nil
 }
 
 // ValueLen is the length of the field's value as a string, 0 if absent
@@ -129,22 +165,23 @@ func (l Limits) Fits(b []byte) bool { return int64(len(b)) <= l.Value }
 // longer than the limits allow and after if the fields outgrow them; it
 // reports whether the field is new (hashTypeSet).
 func (h *Hash) Set(name, value []byte, lim Limits) bool {
-	if h.lp != nil && (!lim.Fits(name) || !lim.Fits(value)) {
+	if h.small() && (!lim.Fits(name) || !lim.Fits(value) || len(h.listpack())+len(name)+len(value) > maxListpack) {
 		h.convert()
 	}
-	if h.lp == nil {
-		if f := h.table.Find(lookupKey(name)); f != nil {
+	if !h.small() {
+		if f := h.table().Find(lookupKey(name)); f != nil {
 			f.kv = f.Key() + string(value)
 			return false
 		}
-		h.table.Add(newField(name, value))
+		h.table().Add(newField(name, value))
 		return true
 	}
 	if p := h.find(name); p >= 0 {
-		h.lp = listpack.Replace(h.lp, listpack.Next(h.lp, p), value)
+		lp := h.listpack()
+		h.setListpack(listpack.Replace(lp, listpack.Next(lp, p), value))
 		return false
 	}
-	h.lp = listpack.Append(listpack.Append(h.lp, name), value)
+	h.setListpack(listpack.Append(listpack.Append(h.listpack(), name), value))
 	if int64(h.Len()) > lim.Entries {
 		h.convert()
 	}
@@ -153,15 +190,16 @@ func (h *Hash) Set(name, value []byte, lim Limits) bool {
 
 // Delete removes the field and reports whether it existed (hashTypeDelete).
 func (h *Hash) Delete(name []byte) bool {
-	if h.lp == nil {
-		return h.table.Remove(lookupKey(name)) != nil
+	if !h.small() {
+		return h.table().Remove(lookupKey(name)) != nil
 	}
 	p := h.find(name)
 	if p < 0 {
 		return false
 	}
-	lp, _ := listpack.Delete(h.lp, p)
-	h.lp, _ = listpack.Delete(lp, p) // the value moved to p
+	lp, _ := listpack.Delete(h.listpack(), p)
+	lp, _ = listpack.Delete(lp, p) // the value moved to p
+	h.setListpack(lp)
 	return true
 }
 
@@ -170,22 +208,23 @@ func (h *Hash) convert() {
 	t := dict.New[field](seed)
 	t.Reserve(h.Len())
 	h.Each(func(name, value []byte) { t.Add(newField(name, value)) })
-	h.lp, h.table = nil, t
+	h.setTable(t)
 }
 
 // Each calls fn with every field and value: a listpack's in order, a
 // table's in its order. The bytes are valid only until fn returns, and
 // the hash must not change meanwhile.
 func (h *Hash) Each(fn func(name, value []byte)) {
-	if h.lp == nil {
-		h.table.ForEach(func(f *field) { fn(unsafeBytes(f.Key()), unsafeBytes(f.value())) })
+	if !h.small() {
+		h.table().ForEach(func(f *field) { fn(unsafeBytes(f.Key()), unsafeBytes(f.value())) })
 		return
 	}
 	var nbuf, vbuf [20]byte
-	for p := listpack.First(h.lp); p >= 0; {
-		q := listpack.Next(h.lp, p)
-		fn(listpack.Get(h.lp, p).Append(nbuf[:0]), listpack.Get(h.lp, q).Append(vbuf[:0]))
-		p = listpack.Next(h.lp, q)
+	lp := h.listpack()
+	for p := listpack.First(lp); p >= 0; {
+		q := listpack.Next(lp, p)
+		fn(listpack.Get(lp, p).Append(nbuf[:0]), listpack.Get(lp, q).Append(vbuf[:0]))
+		p = listpack.Next(lp, q)
 	}
 }
 
@@ -193,24 +232,25 @@ func (h *Hash) Each(fn func(name, value []byte)) {
 // the next cursor, 0 when done, with SCAN's guarantee; a listpack gives
 // every field at once and cursor 0, as Redis's does.
 func (h *Hash) Scan(cursor uint64, fn func(name, value []byte)) uint64 {
-	if h.lp != nil {
+	if h.small() {
 		h.Each(fn)
 		return 0
 	}
-	return h.table.Scan(cursor, func(f *field) { fn(unsafeBytes(f.Key()), unsafeBytes(f.value())) })
+	return h.table().Scan(cursor, func(f *field) { fn(unsafeBytes(f.Key()), unsafeBytes(f.value())) })
 }
 
 // Random calls fn with a field picked uniformly (HRANDFIELD without a
 // count: hashTypeRandomElement, dictGetFairRandomKey for a table).
 func (h *Hash) Random(rng *rand.Rand, fn func(name, value []byte)) {
-	if h.lp != nil {
+	if h.small() {
 		i := rng.IntN(h.Len())
 		var nbuf, vbuf [20]byte
-		p := listpack.Seek(h.lp, 2*i)
-		fn(listpack.Get(h.lp, p).Append(nbuf[:0]), listpack.Get(h.lp, listpack.Next(h.lp, p)).Append(vbuf[:0]))
+		lp := h.listpack()
+		p := listpack.Seek(lp, 2*i)
+		fn(listpack.Get(lp, p).Append(nbuf[:0]), listpack.Get(lp, listpack.Next(lp, p)).Append(vbuf[:0]))
 		return
 	}
-	f := h.table.FairRandom(rng)
+	f := h.table().FairRandom(rng)
 	fn(unsafeBytes(f.Key()), unsafeBytes(f.value()))
 }
 
@@ -220,10 +260,10 @@ func (h *Hash) Random(rng *rand.Rand, fn func(name, value []byte)) {
 // pass selects each field with the probability still needed (cases 2.5
 // and 3, in the hash's order).
 func (h *Hash) Sample(rng *rand.Rand, count int, fn func(name, value []byte)) {
-	if h.lp == nil && count*3 <= h.Len() {
+	if !h.small() && count*3 <= h.Len() {
 		seen := make(map[*field]struct{}, count)
 		for len(seen) < count {
-			f := h.table.FairRandom(rng)
+			f := h.table().FairRandom(rng)
 			if _, dup := seen[f]; !dup {
 				seen[f] = struct{}{}
 				fn(unsafeBytes(f.Key()), unsafeBytes(f.value()))
@@ -245,13 +285,16 @@ func (h *Hash) Sample(rng *rand.Rand, count int, fn func(name, value []byte)) {
 // view (Freeze). A listpack is copied; a table's entries are, sharing
 // their immutable strings: O(fields), where a list freezes in O(1).
 func (h *Hash) Dup() *Hash {
-	if h.lp != nil {
-		return &Hash{lp: bytes.Clone(h.lp)}
+	d := &Hash{}
+	if h.small() {
+		d.setListpack(bytes.Clone(h.listpack()))
+		return d
 	}
 	t := dict.New[field](seed)
-	t.Reserve(h.table.Len())
-	h.table.ForEach(func(f *field) { t.Add(&field{kv: f.kv, n: f.n}) })
-	return &Hash{table: t}
+	t.Reserve(h.table().Len())
+	h.table().ForEach(func(f *field) { t.Add(&field{kv: f.kv, n: f.n}) })
+	d.setTable(t)
+	return d
 }
 
 // Freeze is keyspace.Freezer's: Dup.

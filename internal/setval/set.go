@@ -18,9 +18,29 @@ import (
 
 // Set is a set value. The zero value is not usable: make one with New.
 type Set struct {
-	is    []byte // the intset encoding; nil once a table
-	table *dict.Dict[member, *member]
+	// p is the intset's first byte while isCap > 0 (its length follows
+	// from its header), else the table: 16 bytes a set, where a slice and
+	// a pointer took 32, a sixth of a small set.
+	p     unsafe.Pointer
+	isCap uint32
 }
+
+func (s *Set) small() bool { return s.isCap != 0 }
+
+// intset is the intset encoding's bytes (the set must be small).
+func (s *Set) intset() []byte {
+	b := unsafe.Slice((*byte)(s.p), s.isCap)
+	return b[:8+intset.Len(b)*intset.Encoding(b)]
+}
+
+func (s *Set) setIntset(is []byte) {
+	s.p, s.isCap = unsafe.Pointer(unsafe.SliceData(is)), uint32(cap(is))
+}
+
+// table is the table encoding (the set must not be small).
+func (s *Set) table() *dict.Dict[member, *member] { return (*dict.Dict[member, *member])(s.p) }
+
+func (s *Set) setTable(t *dict.Dict[member, *member]) { s.p, s.isCap = unsafe.Pointer(t), 0 }
 
 // member is a table's entry.
 type member struct {
@@ -38,26 +58,32 @@ var seed = maphash.MakeSeed()
 // integer, else a table (setTypeCreate).
 func New(v []byte) *Set {
 	if _, ok := listpack.StringToInt64(v); ok {
-		return &Set{is: intset.New()}
+		return NewIntset()
 	}
-	return &Set{table: dict.New[member](seed)}
+	s := &Set{}
+	s.setTable(dict.New[member](seed))
+	return s
 }
 
 // NewIntset returns an empty intset, which a set operation's result
 // starts as (createIntsetObject).
-func NewIntset() *Set { return &Set{is: intset.New()} }
+func NewIntset() *Set {
+	s := &Set{}
+	s.setIntset(intset.New())
+	return s
+}
 
 // Len is the number of members (setTypeSize).
 func (s *Set) Len() int {
-	if s.is != nil {
-		return intset.Len(s.is)
+	if s.small() {
+		return intset.Len(s.intset())
 	}
-	return s.table.Len()
+	return s.table().Len()
 }
 
 // Encoding is OBJECT ENCODING's name for the representation.
 func (s *Set) Encoding() string {
-	if s.is != nil {
+	if s.small() {
 		return "intset"
 	}
 	return "hashtable"
@@ -66,59 +92,64 @@ func (s *Set) Encoding() string {
 // Slots is a table's bucket count (dictSlots, for MEMORY USAGE), 0 for an
 // intset.
 func (s *Set) Slots() int {
-	if s.is != nil {
+	if s.small() {
 		return 0
 	}
-	return len(s.table.Table(0)) + len(s.table.Table(1))
+	return len(s.table().Table(0)) + len(s.table().Table(1))
 }
 
 // Intset is the intset encoding's bytes, nil for a table (RDB and DUMP
 // write it as it is).
-func (s *Set) Intset() []byte { return s.is }
+func (s *Set) Intset() []byte {
+	if !s.small() {
+		return nil
+	}
+	return s.intset()
+}
 
 // Add adds v, converting to a table when v is no integer or the intset
 // outgrows maxIntset members, and reports whether v is new (setTypeAdd).
 func (s *Set) Add(v []byte, maxIntset int64) bool {
-	if s.is != nil {
+	if s.small() {
 		n, ok := listpack.StringToInt64(v)
 		if ok {
-			var added bool
-			s.is, added = intset.Add(s.is, n)
-			if added && int64(intset.Len(s.is)) > maxIntset {
+			is, added := intset.Add(s.intset(), n)
+			s.setIntset(is)
+			if added && int64(intset.Len(is)) > maxIntset {
 				s.convert(s.Len())
 			}
 			return added
 		}
 		s.convert(s.Len() + 1)
 	}
-	if s.table.Find(lookupKey(v)) != nil {
+	if s.table().Find(lookupKey(v)) != nil {
 		return false
 	}
-	s.table.Add(&member{key: string(v)})
+	s.table().Add(&member{key: string(v)})
 	return true
 }
 
 // Remove removes v and reports whether it was there (setTypeRemove).
 func (s *Set) Remove(v []byte) bool {
-	if s.is == nil {
-		return s.table.Remove(lookupKey(v)) != nil
+	if !s.small() {
+		return s.table().Remove(lookupKey(v)) != nil
 	}
 	n, ok := listpack.StringToInt64(v)
 	if !ok {
 		return false
 	}
-	var removed bool
-	s.is, removed = intset.Remove(s.is, n)
+	is, removed := intset.Remove(s.intset(), n)
+	s.setIntset(is)
 	return removed
 }
 
 // Has reports whether v is a member (setTypeIsMember).
 func (s *Set) Has(v []byte) bool {
-	if s.is == nil {
-		return s.table.Find(lookupKey(v)) != nil
+	if !s.small() {
+		return s.table().Find(lookupKey(v)) != nil
 	}
 	n, ok := listpack.StringToInt64(v)
-	return ok && intset.Find(s.is, n)
+	return ok && intset.Find(s.intset(), n)
 }
 
 // convert moves an intset into a table sized for n members
@@ -127,20 +158,21 @@ func (s *Set) convert(n int) {
 	t := dict.New[member](seed)
 	t.Reserve(n)
 	s.Each(func(v []byte) { t.Add(&member{key: string(v)}) })
-	s.is, s.table = nil, t
+	s.setTable(t)
 }
 
 // Each calls fn with every member: an intset's in ascending order, a
 // table's in its order. The bytes are valid only until fn returns, and
 // the set must not change meanwhile.
 func (s *Set) Each(fn func(v []byte)) {
-	if s.is == nil {
-		s.table.ForEach(func(m *member) { fn(unsafeBytes(m.key)) })
+	if !s.small() {
+		s.table().ForEach(func(m *member) { fn(unsafeBytes(m.key)) })
 		return
 	}
 	var buf [20]byte
-	for i := range intset.Len(s.is) {
-		fn(strconv.AppendInt(buf[:0], intset.Get(s.is, i), 10))
+	is := s.intset()
+	for i := range intset.Len(is) {
+		fn(strconv.AppendInt(buf[:0], intset.Get(is, i), 10))
 	}
 }
 
@@ -148,20 +180,20 @@ func (s *Set) Each(fn func(v []byte)) {
 // returns the next cursor, 0 when done, with SCAN's guarantee; an intset
 // gives every member at once and cursor 0, as Redis's does.
 func (s *Set) Scan(cursor uint64, fn func(v []byte)) uint64 {
-	if s.is != nil {
+	if s.small() {
 		s.Each(fn)
 		return 0
 	}
-	return s.table.Scan(cursor, func(m *member) { fn(unsafeBytes(m.key)) })
+	return s.table().Scan(cursor, func(m *member) { fn(unsafeBytes(m.key)) })
 }
 
 // Random appends a member picked uniformly to buf (setTypeRandomElement:
 // dictGetFairRandomKey for a table).
 func (s *Set) Random(rng *rand.Rand, buf []byte) []byte {
-	if s.is != nil {
-		return strconv.AppendInt(buf, intset.Random(s.is, rng), 10)
+	if s.small() {
+		return strconv.AppendInt(buf, intset.Random(s.intset(), rng), 10)
 	}
-	return append(buf, s.table.FairRandom(rng).key...)
+	return append(buf, s.table().FairRandom(rng).key...)
 }
 
 // Sample calls fn with count distinct members picked uniformly, count
@@ -170,10 +202,10 @@ func (s *Set) Random(rng *rand.Rand, buf []byte) []byte {
 // otherwise one pass selects each member with the probability still
 // needed (case 3, in the set's order).
 func (s *Set) Sample(rng *rand.Rand, count int, fn func(v []byte)) {
-	if s.is == nil && count*3 <= s.Len() {
+	if !s.small() && count*3 <= s.Len() {
 		seen := make(map[*member]struct{}, count)
 		for len(seen) < count {
-			m := s.table.FairRandom(rng)
+			m := s.table().FairRandom(rng)
 			if _, dup := seen[m]; !dup {
 				seen[m] = struct{}{}
 				fn(unsafeBytes(m.key))
@@ -196,13 +228,16 @@ func (s *Set) Sample(rng *rand.Rand, count int, fn func(v []byte)) {
 // copied; a table's entries are, sharing their immutable strings:
 // O(members), where a list freezes in O(1).
 func (s *Set) Dup() *Set {
-	if s.is != nil {
-		return &Set{is: bytes.Clone(s.is)}
+	d := &Set{}
+	if s.small() {
+		d.setIntset(bytes.Clone(s.intset()))
+		return d
 	}
 	t := dict.New[member](seed)
-	t.Reserve(s.table.Len())
-	s.table.ForEach(func(m *member) { t.Add(&member{key: m.key}) })
-	return &Set{table: t}
+	t.Reserve(s.table().Len())
+	s.table().ForEach(func(m *member) { t.Add(&member{key: m.key}) })
+	d.setTable(t)
+	return d
 }
 
 // Freeze is keyspace.Freezer's: Dup.
