@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strings"
@@ -316,8 +317,14 @@ func (c *Client) inputSets(keys [][]byte, write bool) (sets []*setval.Set, missi
 	return sets, missing, true
 }
 
-// intersect calls fn with each member of every set, smallest set first,
-// up to limit members (0: no limit) (sinterGenericCommand).
+// smallestSet is the first of the smallest sets, which intersect walks.
+func smallestSet(sets []*setval.Set) *setval.Set {
+	return slices.MinFunc(sets, func(a, b *setval.Set) int { return a.Len() - b.Len() })
+}
+
+// intersect calls fn with each member of every set, walking the smallest
+// and looking members up in the others smallest first, up to limit
+// members (0: no limit).
 func intersect(sets []*setval.Set, limit int, fn func(m []byte)) {
 	sorted := slices.Clone(sets)
 	slices.SortStableFunc(sorted, func(a, b *setval.Set) int { return a.Len() - b.Len() })
@@ -327,7 +334,7 @@ func intersect(sets []*setval.Set, limit int, fn func(m []byte)) {
 			return
 		}
 		for _, other := range sorted[1:] {
-			if other != sorted[0] && !other.Has(m) {
+			if !other.Has(m) {
 				return
 			}
 		}
@@ -348,10 +355,17 @@ func sinterCommand(c *Client, keys [][]byte, dst []byte, argv [][]byte) {
 		return
 	}
 	if dst == nil {
-		// The smallest set's members are distinct: no set to build.
+		// The smallest set's members are distinct: no set to build, and
+		// a table's members need no copy until the reply (setval.Each).
 		var found [][]byte
 		if !missing {
-			intersect(sets, 0, func(m []byte) { found = append(found, append([]byte(nil), m...)) })
+			clone := smallestSet(sets).Intset() != nil
+			intersect(sets, 0, func(m []byte) {
+				if clone {
+					m = bytes.Clone(m)
+				}
+				found = append(found, m)
+			})
 		}
 		c.Set(len(found))
 		for _, m := range found {

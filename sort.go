@@ -122,7 +122,7 @@ func sortRange(o sortOptions, n int) (start, end int) {
 
 // sortElements loads the elements to sort: a list's in its order (with
 // nothing to sort and DESC, from the tail), a set's in its own.
-func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) []sortElement {
+func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) []*sortElement {
 	var elems []sortElement
 	var arena []byte // the elements' copies, in a few allocations
 	add := func(v []byte) {
@@ -149,14 +149,19 @@ func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) []sortElement {
 	case e.Type == keyspace.TypeSet:
 		setOf(e).Each(add)
 	}
-	return elems
+	// Sorted as pointers: a swap moves 8 bytes, not a whole element.
+	sorted := make([]*sortElement, len(elems))
+	for i := range elems {
+		sorted[i] = &elems[i]
+	}
+	return sorted
 }
 
 // sortScores sets what each element sorts by: with BY, the value of its
 // pattern's key (an element whose key is missing keeps a zero score and
 // no bytes); without, the element. Numbers are parsed as strtod; it
 // reports whether one was not a number.
-func (c *Client) sortScores(elems []sortElement, o sortOptions) (failed bool) {
+func (c *Client) sortScores(elems []*sortElement, o sortOptions) (failed bool) {
 	for i := range elems {
 		by := elems[i].value
 		if o.by != nil {
@@ -183,10 +188,10 @@ func (c *Client) sortScores(elems []sortElement, o sortOptions) (failed bool) {
 
 // sortCompare is Redis's: numbers, equal ones by their bytes; or bytes
 // with ALPHA (by BY's values, a missing one first); reversed with DESC.
-func sortCompare(o sortOptions) func(a, b sortElement) int {
+func sortCompare(o sortOptions) func(a, b *sortElement) int {
 	alpha, byPattern, desc := o.alpha, o.by != nil, o.desc
-	return func(a, b sortElement) int {
-		cmp := compareSortElements(&a, &b, alpha, byPattern)
+	return func(a, b *sortElement) int {
+		cmp := compareSortElements(a, b, alpha, byPattern)
 		if desc {
 			return -cmp
 		}
@@ -262,7 +267,7 @@ func (c *Client) sortLookup(pattern, elem []byte) ([]byte, bool) {
 // missing one null); or with STORE, stores it as a list (GETs that find
 // nothing as empty strings; an empty result deletes the destination) and
 // replies its length.
-func (c *Client) sortOutput(elems []sortElement, start, end int, o sortOptions, args [][]byte) {
+func (c *Client) sortOutput(elems []*sortElement, start, end int, o sortOptions, args [][]byte) {
 	var out [][]byte
 	var found []bool
 	for j := start; j <= end; j++ {

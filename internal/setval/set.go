@@ -162,8 +162,9 @@ func (s *Set) convert(n int) {
 }
 
 // Each calls fn with every member: an intset's in ascending order, a
-// table's in its order. The bytes are valid only until fn returns, and
-// the set must not change meanwhile.
+// table's in its order. An intset's bytes are valid only until fn
+// returns; a table's are its members' own, unchanging, valid while the
+// member is in the set. The set must not change meanwhile.
 func (s *Set) Each(fn func(v []byte)) {
 	if !s.small() {
 		s.table().ForEach(func(m *member) { fn(unsafeBytes(m.key)) })
