@@ -8,16 +8,39 @@ import (
 	"strings"
 
 	"respd/internal/keyspace"
+	"respd/internal/quicklist"
 )
 
 // SORT and SORT_RO (sort.c).
 
-// sortElement is one element being sorted: its bytes, and what it sorts
-// by (a number, or bytes with ALPHA; by nil when BY's key is missing).
+// sortVector is the elements being sorted, with no pointer for the
+// collector to scan: each element's bytes, and those it sorts by with
+// ALPHA and BY, are spans of one arena.
+type sortVector struct {
+	arena []byte
+	elems []sortElement
+}
+
+// sortElement is one element: its span, what it sorts by (a number, or
+// with ALPHA and BY a span, byN -1 when BY's key is missing).
 type sortElement struct {
-	value []byte
-	score float64
-	by    []byte
+	off, n     int
+	byOff, byN int
+	score      float64
+}
+
+// add appends an element, copying its bytes.
+func (v *sortVector) add(b []byte) {
+	v.elems = append(v.elems, sortElement{off: len(v.arena), n: len(b), byN: -1})
+	v.arena = append(v.arena, b...)
+}
+
+func (v *sortVector) value(e *sortElement) []byte { return v.arena[e.off : e.off+e.n] }
+
+// setBy copies b as what e sorts by.
+func (v *sortVector) setBy(e *sortElement, b []byte) {
+	e.byOff, e.byN = len(v.arena), len(b)
+	v.arena = append(v.arena, b...)
 }
 
 // sortOptions are SORT's arguments.
@@ -91,16 +114,16 @@ func sortCommand(c *Client, args [][]byte, readonly bool) {
 	if o.dontSort && e != nil && e.Type == keyspace.TypeSet && o.store != nil {
 		o.dontSort, o.alpha, o.by = false, true, nil
 	}
-	elems := c.sortElements(e, &o)
-	start, end := sortRange(o, len(elems))
+	v := c.sortElements(e, &o)
+	start, end := sortRange(o, len(v.elems))
 	if !o.dontSort {
-		if failed := c.sortScores(elems, o); failed {
+		if failed := c.sortScores(v, o); failed {
 			c.Error(errSortScores)
 			return
 		}
-		slices.SortFunc(elems, sortCompare(o))
+		slices.SortFunc(v.elems, v.compare(o))
 	}
-	c.sortOutput(elems, start, end, o, args)
+	c.sortOutput(v, start, end, o, args)
 }
 
 // sortRange is LIMIT applied to n elements: the first and last index
@@ -122,58 +145,45 @@ func sortRange(o sortOptions, n int) (start, end int) {
 
 // sortElements loads the elements to sort: a list's in its order (with
 // nothing to sort and DESC, from the tail), a set's in its own.
-func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) []*sortElement {
-	var elems []sortElement
-	var arena []byte // the elements' copies, in a few allocations
-	add := func(v []byte) {
-		start := len(arena)
-		arena = append(arena, v...)
-		elems = append(elems, sortElement{value: arena[start:len(arena):len(arena)]})
-	}
+func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) *sortVector {
+	v := &sortVector{}
 	switch {
 	case e == nil:
 	case e.Type == keyspace.TypeList:
 		l := listOf(e)
 		if o.dontSort && o.desc {
-			for _, v := range l.Elements(-1, true) {
-				add(v)
+			for _, b := range l.Elements(-1, true) {
+				v.add(b)
 			}
-		} else {
-			l.Range(0, -1, func(v []byte) bool { add(v); return true })
-		}
-		if o.dontSort && o.desc {
-			// The list was read from the tail: LIMIT counts from there,
-			// and no reversal follows.
+			// Read from the tail: LIMIT counts from there, and no
+			// reversal follows.
 			o.desc = false
+		} else {
+			l.Range(0, -1, func(b []byte) bool { v.add(b); return true })
 		}
 	case e.Type == keyspace.TypeSet:
-		setOf(e).Each(add)
+		setOf(e).Each(v.add)
 	}
-	// Sorted as pointers: a swap moves 8 bytes, not a whole element.
-	sorted := make([]*sortElement, len(elems))
-	for i := range elems {
-		sorted[i] = &elems[i]
-	}
-	return sorted
+	return v
 }
 
 // sortScores sets what each element sorts by: with BY, the value of its
 // pattern's key (an element whose key is missing keeps a zero score and
 // no bytes); without, the element. Numbers are parsed as strtod; it
 // reports whether one was not a number.
-func (c *Client) sortScores(elems []*sortElement, o sortOptions) (failed bool) {
-	for i := range elems {
-		by := elems[i].value
+func (c *Client) sortScores(v *sortVector, o sortOptions) (failed bool) {
+	for i := range v.elems {
+		e := &v.elems[i]
+		by := v.value(e)
 		if o.by != nil {
-			v, found := c.sortLookup(o.by, elems[i].value)
-			if !found {
+			found := false
+			if by, found = c.sortLookup(o.by, by); !found {
 				continue
 			}
-			by = v
 		}
 		if o.alpha {
 			if o.by != nil {
-				elems[i].by = by
+				v.setBy(e, by)
 			}
 			continue
 		}
@@ -181,51 +191,48 @@ func (c *Client) sortScores(elems []*sortElement, o sortOptions) (failed bool) {
 		if !ok {
 			failed = true
 		}
-		elems[i].score = score
+		e.score = score
 	}
 	return failed
 }
 
-// sortCompare is Redis's: numbers, equal ones by their bytes; or bytes
-// with ALPHA (by BY's values, a missing one first); reversed with DESC.
-func sortCompare(o sortOptions) func(a, b *sortElement) int {
+// compare is Redis's sortCompare: numbers, equal ones by their bytes; or
+// bytes with ALPHA (by BY's values, a missing one first); reversed with
+// DESC.
+func (v *sortVector) compare(o sortOptions) func(a, b sortElement) int {
 	alpha, byPattern, desc := o.alpha, o.by != nil, o.desc
-	return func(a, b *sortElement) int {
-		cmp := compareSortElements(a, b, alpha, byPattern)
+	arena := v.arena
+	return func(a, b sortElement) int {
+		var cmp int
+		switch {
+		case !alpha:
+			switch {
+			case a.score > b.score:
+				cmp = 1
+			case a.score < b.score:
+				cmp = -1
+			default:
+				cmp = bytes.Compare(arena[a.off:a.off+a.n], arena[b.off:b.off+b.n])
+			}
+		case byPattern:
+			switch {
+			case a.byN < 0 && b.byN < 0:
+				cmp = 0
+			case a.byN < 0:
+				cmp = -1
+			case b.byN < 0:
+				cmp = 1
+			default:
+				cmp = bytes.Compare(arena[a.byOff:a.byOff+a.byN], arena[b.byOff:b.byOff+b.byN])
+			}
+		default:
+			cmp = bytes.Compare(arena[a.off:a.off+a.n], arena[b.off:b.off+b.n])
+		}
 		if desc {
 			return -cmp
 		}
 		return cmp
 	}
-}
-
-func compareSortElements(a, b *sortElement, alpha, byPattern bool) int {
-	var cmp int
-	switch {
-	case !alpha:
-		switch {
-		case a.score > b.score:
-			cmp = 1
-		case a.score < b.score:
-			cmp = -1
-		default:
-			cmp = bytes.Compare(a.value, b.value)
-		}
-	case byPattern:
-		switch {
-		case a.by == nil && b.by == nil:
-			cmp = 0
-		case a.by == nil:
-			cmp = -1
-		case b.by == nil:
-			cmp = 1
-		default:
-			cmp = bytes.Compare(a.by, b.by)
-		}
-	default:
-		cmp = bytes.Compare(a.value, b.value)
-	}
-	return cmp
 }
 
 // sortLookup is lookupKeyByPattern: "#" is the element itself; else the
@@ -267,36 +274,36 @@ func (c *Client) sortLookup(pattern, elem []byte) ([]byte, bool) {
 // missing one null); or with STORE, stores it as a list (GETs that find
 // nothing as empty strings; an empty result deletes the destination) and
 // replies its length.
-func (c *Client) sortOutput(elems []*sortElement, start, end int, o sortOptions, args [][]byte) {
-	var out [][]byte
-	var found []bool
+func (c *Client) sortOutput(v *sortVector, start, end int, o sortOptions, args [][]byte) {
+	n := max(end-start+1, 0) * max(len(o.gets), 1)
+	emit := func(b []byte, found bool) {
+		if found {
+			c.Bulk(b)
+		} else {
+			c.Null()
+		}
+	}
+	var l *quicklist.List
+	if o.store != nil {
+		l = c.newList()
+		emit = func(b []byte, _ bool) { l.PushTail(b) }
+	} else {
+		c.Array(n)
+	}
 	for j := start; j <= end; j++ {
+		elem := v.value(&v.elems[j])
 		if len(o.gets) == 0 {
-			out, found = append(out, elems[j].value), append(found, true)
-			continue
+			emit(elem, true)
 		}
 		for _, get := range o.gets {
-			v, ok := c.sortLookup(get, elems[j].value)
-			out, found = append(out, v), append(found, ok)
+			emit(c.sortLookup(get, elem))
 		}
 	}
 	if o.store == nil {
-		c.Array(len(out))
-		for i, v := range out {
-			if found[i] {
-				c.Bulk(v)
-			} else {
-				c.Null()
-			}
-		}
 		return
 	}
 	db := c.database()
-	if len(out) > 0 {
-		l := c.newList()
-		for _, v := range out {
-			l.PushTail(v)
-		}
+	if n > 0 {
 		db.Set(string(o.store), &keyspace.Entry{Type: keyspace.TypeList, Obj: l, Access: c.lruClock()}, false)
 		c.notify(notifyList, "sortstore", o.store)
 		c.changed(o.store, args...)
@@ -304,7 +311,7 @@ func (c *Client) sortOutput(elems []*sortElement, start, end int, o sortOptions,
 		c.notify(notifyGeneric, "del", o.store)
 		c.changed(o.store, args...)
 	}
-	c.Int(int64(len(out)))
+	c.Int(int64(n))
 }
 
 // parseStrtod parses a number as SORT does, with C's strtod on the C
