@@ -1059,24 +1059,30 @@ func TestReplFaultReplicaRestart(t *testing.T) {
 		waitReplicaCaughtUp(t, m.addr, r.addr)
 		interopExpectSyncs(t, m, "after attaching", interopSyncs{full: 1})
 
-		// A light load (~200 writes/s), so the backlog covers the restart.
-		load := interopStartLoad(t, m, interopLoadOpts{workers: 1, batch: 5, pause: 25 * time.Millisecond, seed: 200})
-		waitFor(t, func() bool { return load.sent.Load() >= 100 })
+		// A few writes while the replica is down, fewer bytes than the
+		// backlog holds whatever the machine's speed; then a light load
+		// (~200 writes/s) once it is back.
 		before := interopSyncStats(t, m.addr)
-		offStop := interopOffset(t, m.addr)
 		r.stop()
+		offStop := interopOffset(t, m.addr)
+		interopRunLoad(t, m, 40, 200)
+		missed := interopOffset(t, m.addr) - offStop
+		if missed >= backlog {
+			t.Fatalf("harness: %d bytes of stream written while the replica was down, more than the backlog (%d)", missed, backlog)
+		}
 		r.start()
 		waitFor(t, func() bool {
 			s := interopSyncStats(t, m.addr)
 			return s.full+s.partialOK+s.partialErr > before.full+before.partialOK+before.partialErr
 		})
-		missed := interopOffset(t, m.addr) - offStop
+		load := interopStartLoad(t, m, interopLoadOpts{workers: 1, batch: 5, pause: 25 * time.Millisecond, seed: 200})
 		want := before
 		want.partialOK++
 		if got := interopSyncStats(t, m.addr); got != want {
-			t.Errorf("restart within the backlog (about %d bytes of stream missed, backlog %d): %v INFO stats %v, want %v",
+			t.Errorf("restart within the backlog (%d bytes of stream missed, backlog %d): %v INFO stats %v, want %v",
 				missed, backlog, m, got, want)
 		}
+		waitFor(t, func() bool { return load.sent.Load() >= 100 })
 		load.finish(t)
 		waitReplicaCaughtUp(t, m.addr, r.addr)
 		compareDatasets(t, m.addr, r.addr, interopAllDBs)
