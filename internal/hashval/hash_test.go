@@ -99,6 +99,9 @@ func TestDupIsIndependent(t *testing.T) {
 		if got := all(d); !maps.Equal(got, before) {
 			t.Fatalf("%d fields: the frozen copy changed: %v", n, got)
 		}
+		if d.Freeze() != any(d) {
+			t.Fatal("a frozen view's Freeze is not itself")
+		}
 	}
 }
 

@@ -51,7 +51,9 @@ type Saved struct {
 //
 // Strings are copied (the whole value, at memory speed) because they are
 // written in place (APPEND, SETRANGE, SET over a string) and have no
-// nodes to share.
+// nodes to share. Hashes and sets (internal/hashval, internal/setval) copy
+// too, for now: cheap in their small encodings, O(size) in a table, which
+// a save pays under the lock once per table-encoded key.
 type Freezer interface {
 	Freeze() any
 }

@@ -21,8 +21,9 @@ type Set struct {
 	// p is the intset's first byte while isCap > 0 (its length follows
 	// from its header), else the table: 16 bytes a set, where a slice and
 	// a pointer took 32, a sixth of a small set.
-	p     unsafe.Pointer
-	isCap uint32
+	p      unsafe.Pointer
+	isCap  uint32
+	frozen bool // a snapshot's view (Freeze): never changes
 }
 
 func (s *Set) small() bool { return s.isCap != 0 }
@@ -241,8 +242,16 @@ func (s *Set) Dup() *Set {
 	return d
 }
 
-// Freeze is keyspace.Freezer's: Dup.
-func (s *Set) Freeze() any { return s.Dup() }
+// Freeze is keyspace.Freezer's: a Dup, O(members) for a table where a
+// list freezes in O(1); a frozen view is its own.
+func (s *Set) Freeze() any {
+	if s.frozen {
+		return s
+	}
+	d := s.Dup()
+	d.frozen = true
+	return d
+}
 
 // unsafeBytes is str's bytes, without a copy, for callbacks that only read
 // them.

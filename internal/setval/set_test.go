@@ -80,6 +80,9 @@ func TestDupIsIndependent(t *testing.T) {
 		if got := members(d); !maps.Equal(got, before) {
 			t.Fatalf("the frozen copy changed: %d members", len(got))
 		}
+		if d.Freeze() != any(d) {
+			t.Fatal("a frozen view's Freeze is not itself")
+		}
 	}
 }
 
