@@ -320,11 +320,11 @@ func cmdHrandfield(c *Client, args [][]byte) {
 	}
 	withValues := false
 	switch {
-	case len(args) > 4 || (len(args) == 4 && !asciiEqualFold(args[3], "withvalues")):
-		c.Error(errSyntax)
-		return
 	case count == math.MinInt64:
 		c.Error(errOutOfRangeLong)
+		return
+	case len(args) > 4 || (len(args) == 4 && !asciiEqualFold(args[3], "withvalues")):
+		c.Error(errSyntax)
 		return
 	case len(args) == 4:
 		withValues = true
