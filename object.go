@@ -187,7 +187,7 @@ func sdsAllocSize(n int) int64 {
 		header = 3
 	case n < 1<<16:
 		header = 5
-	case n < 1<<32:
+	case int64(n) < 1<<32:
 		header = 9
 	default:
 		header = 17

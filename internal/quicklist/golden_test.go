@@ -243,7 +243,7 @@ func TestGolden(t *testing.T) {
 	defer SetPackedThreshold(0)
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
-			SetPackedThreshold(c.large)
+			SetPackedThreshold(int64(c.large))
 			l := New(c.fill, c.depth)
 			for _, cm := range c.cmds {
 				apply(t, l, cm)

@@ -328,7 +328,7 @@ func FuzzOps(f *testing.F) {
 		fill := fills[int(fillSel)%len(fills)]
 		if threshold > 0 {
 			defer SetPackedThreshold(0)
-			SetPackedThreshold(int(threshold)%400 + 50)
+			SetPackedThreshold(int64(threshold)%400 + 50)
 		}
 		rng := rand.New(rand.NewSource(seed))
 		r := &opRunner{t: t, rng: rng, l: New(fill, int(depth%4))}

@@ -74,14 +74,14 @@ func init() { packedThreshold.Store(defaultPackedThreshold) }
 // node of its own, in every list (DEBUG QUICKLIST-PACKED-THRESHOLD,
 // quicklistisSetPackedThreshold): 0 restores the default, 1 GiB; sizes
 // above 4 GiB less 1 MiB (and negative ones) are refused (false).
-func SetPackedThreshold(n int) bool {
+func SetPackedThreshold(n int64) bool {
 	if n < 0 || n > 1<<32-1<<20 {
 		return false
 	}
 	if n == 0 {
 		n = defaultPackedThreshold
 	}
-	packedThreshold.Store(int64(n))
+	packedThreshold.Store(n)
 	return true
 }
 

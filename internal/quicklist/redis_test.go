@@ -572,7 +572,7 @@ func setConfig(rc *redisConn, fill, depth, large int) {
 	rc.do("CONFIG", "SET", "list-max-listpack-size", fill)
 	rc.do("CONFIG", "SET", "list-compress-depth", depth)
 	rc.do("DEBUG", "QUICKLIST-PACKED-THRESHOLD", large)
-	SetPackedThreshold(large)
+	SetPackedThreshold(int64(large))
 }
 
 // TestAgainstRedis runs random commands on Redis and on a List, and after

@@ -230,7 +230,7 @@ func handBuilt() (data []byte, want map[string]string) {
 	want["0:list"] = `list ["a" "" "12345" "` + strings.Repeat("x", 300) + `"]`
 
 	zlElems := []any{0, 12, 13, -1, -128, 127, 128, -32768, 32767, 32768, -8388608, 8388607, 8388608,
-		-2147483648, 2147483647, 2147483648, math.MinInt64, math.MaxInt64, "", "007", "-0", "1.5",
+		-2147483648, 2147483647, int64(2147483648), int64(math.MinInt64), int64(math.MaxInt64), "", "007", "-0", "1.5",
 		strings.Repeat("s", 63), strings.Repeat("m", 64), strings.Repeat("M", 300), big, "after big"}
 	r.key(typeListZiplist, "list:ziplist").bstr(zlBuild(zlElems...))
 	var items []string
