@@ -269,9 +269,9 @@ func handBuilt() (data []byte, want map[string]string) {
 	r.key(typeZSet2, "zset2").length(4).bstr("a").binDouble(1.5).bstr("b").binDouble(math.Inf(1)).
 		bstr("c").binDouble(math.Inf(-1)).bstr("d").binDouble(5e-324)
 	want["0:zset2"] = `zset ["a"=1.5 "b"=+Inf "c"=-Inf "d"=5e-324]`
-	r.key(typeZSetZiplist, "zset:ziplist").bstr(zlBuild("c", "-inf", "f", -3, "a", 1, "b", "1.5", "e", 12345678901, "d", "inf"))
+	r.key(typeZSetZiplist, "zset:ziplist").bstr(zlBuild("c", "-inf", "f", -3, "a", 1, "b", "1.5", "e", int64(12345678901), "d", "inf"))
 	want["0:zset:ziplist"] = `zset ["a"=1 "b"=1.5 "c"=-Inf "d"=+Inf "e"=1.2345678901e+10 "f"=-3]`
-	r.key(typeZSetListpack, "zset:listpack").bstr(lpBuild("a", -5, "b", "2.5", "c", "3abc", "e", 1<<40, "d", "inf"))
+	r.key(typeZSetListpack, "zset:listpack").bstr(lpBuild("a", -5, "b", "2.5", "c", "3abc", "e", int64(1<<40), "d", "inf"))
 	want["0:zset:listpack"] = `zset ["a"=-5 "b"=2.5 "c"=3 "d"=+Inf "e"=1.099511627776e+12]`
 
 	r.key(typeHash, "hash").length(3).bstr("f").bstr("v").bstr("").bstr("empty field").b(0xC0, 1).bstr("")
@@ -326,21 +326,21 @@ func handBuilt74() (data []byte, want map[string]string) {
 		length(t2 - t1 + 1).bstr("later").bstr("v2").
 		length(t3 - t1 + 1).bstr("latest").bstr(strings.Repeat("v", 100))
 	want["0:hash:metadata"] = fmt.Sprintf(`hash ["later"="v2"@%d "latest"="%s"@%d "plain"="v0" "soonest"="v1"@%d]`,
-		t2, strings.Repeat("v", 100), t3, t1)
+		int64(t2), strings.Repeat("v", 100), int64(t3), int64(t1))
 	// The release candidates' form: no smallest TTL, TTLs absolute.
 	r.key(typeHashMetadataPreGA, "hash:metadata:rc").length(2).
 		length(t2).bstr("f").bstr("v").length(0).bstr("g").bstr("w")
-	want["0:hash:metadata:rc"] = fmt.Sprintf(`hash ["f"="v"@%d "g"="w"]`, t2)
+	want["0:hash:metadata:rc"] = fmt.Sprintf(`hash ["f"="v"@%d "g"="w"]`, int64(t2))
 
 	// HASH_LISTPACK_EX: the smallest TTL, then field, value, absolute TTL
 	// triples, the fields with a TTL first, by TTL.
-	r.key(typeHashListpackEx, "hash:lpex").ms(t1).bstr(lpBuild("a", 1, t1, "b", "two", t3, "c", "3", 0))
-	want["0:hash:lpex"] = fmt.Sprintf(`hash ["a"="1"@%d "b"="two"@%d "c"="3"]`, t1, t3)
+	r.key(typeHashListpackEx, "hash:lpex").ms(t1).bstr(lpBuild("a", 1, int64(t1), "b", "two", int64(t3), "c", "3", 0))
+	want["0:hash:lpex"] = fmt.Sprintf(`hash ["a"="1"@%d "b"="two"@%d "c"="3"]`, int64(t1), int64(t3))
 	// No field has a TTL (left so after HPERSIST): the smallest TTL is 0.
 	r.key(typeHashListpackEx, "hash:lpex:none").ms(0).bstr(lpBuild("a", "x", 0))
 	want["0:hash:lpex:none"] = `hash ["a"="x"]`
-	r.key(typeHashListpackExPreGA, "hash:lpex:rc").bstr(lpBuild("a", 1, t2, "b", 2, 0))
-	want["0:hash:lpex:rc"] = fmt.Sprintf(`hash ["a"="1"@%d "b"="2"]`, t2)
+	r.key(typeHashListpackExPreGA, "hash:lpex:rc").bstr(lpBuild("a", 1, int64(t2), "b", 2, 0))
+	want["0:hash:lpex:rc"] = fmt.Sprintf(`hash ["a"="1"@%d "b"="2"]`, int64(t2))
 
 	r.key(typeSetListpack, "e:set:listpack").bstr(lpBuild())
 	r.key(typeHashListpackEx, "e:lpex").ms(0).bstr(lpBuild())
@@ -526,7 +526,7 @@ func corruptCases() []corruptCase {
 		{"hash zipmap empty", typeHashZipmap, func(r *rawRDB) { r.bstr(zmBuild()) }, "corrupt hash zipmap", 0, true},
 		{"hash zipmap count", typeHashZipmap, func(r *rawRDB) { r.bstr(bad(zmBuild(zmPair{"f", "1", 0}), 0, 2)) }, "corrupt hash zipmap", 0, true},
 		{"lpex TTL not a number", typeHashListpackEx, func(r *rawRDB) { r.ms(0).bstr(lp("f", "v", "abc")) }, `field "f" has TTL "abc"`, 8, false},
-		{"lpex TTL too big", typeHashListpackEx, func(r *rawRDB) { r.ms(0).bstr(lp("f", "v", 1<<48)) }, `has TTL "281474976710656"`, 8, false},
+		{"lpex TTL too big", typeHashListpackEx, func(r *rawRDB) { r.ms(0).bstr(lp("f", "v", int64(1<<48))) }, `has TTL "281474976710656"`, 8, false},
 		{"lpex TTL negative", typeHashListpackExPreGA, func(r *rawRDB) { r.bstr(lp("f", "v", -1)) }, `has TTL "-1"`, 0, false},
 		{"lpex TTL order", typeHashListpackEx, func(r *rawRDB) { r.ms(5).bstr(lp("f", "v", 9, "g", "w", 5)) }, "TTL 5 after a field with TTL 9", 8, false},
 		{"lpex TTL after none", typeHashListpackEx, func(r *rawRDB) { r.ms(5).bstr(lp("f", "v", 0, "g", "w", 5)) }, "TTL 5 after a field with TTL 0", 8, false},
@@ -656,7 +656,7 @@ func valueSeeds() map[byte][]func(r *rawRDB) {
 		typeHash:                {func(r *rawRDB) { r.length(1).bstr("f").bstr("v") }},
 		typeZSet2:               {func(r *rawRDB) { r.length(1).bstr("a").binDouble(2) }},
 		typeHashZipmap:          {func(r *rawRDB) { r.bstr(zmBuild(zmPair{"f", "v", 1}, zmPair{"g", "w", 0})) }},
-		typeListZiplist:         {func(r *rawRDB) { r.bstr(zlBuild("a", 1, 300, 70000, 1<<40, strings.Repeat("x", 70))) }},
+		typeListZiplist:         {func(r *rawRDB) { r.bstr(zlBuild("a", 1, 300, 70000, int64(1<<40), strings.Repeat("x", 70))) }},
 		typeSetIntset:           {func(r *rawRDB) { r.bstr(isBuild(1, 2, 70000)) }},
 		typeZSetZiplist:         {func(r *rawRDB) { r.bstr(zlBuild("a", 1, "b", "2.5")) }},
 		typeHashZiplist:         {func(r *rawRDB) { r.bstr(zlBuild("f", "v", "g", 7)) }},
@@ -716,8 +716,8 @@ func FuzzCollectionValue(f *testing.F) {
 // FuzzPackedEncodings feeds arbitrary blobs to the blob decoders and to
 // strtod: no panics, and results within the blob.
 func FuzzPackedEncodings(f *testing.F) {
-	f.Add(zlBuild("a", 1, 300, 70000, 1<<40, strings.Repeat("x", 300)))
-	f.Add(lpBuild("a", 1, 300, 70000, 1<<40, strings.Repeat("x", 300)))
+	f.Add(zlBuild("a", 1, 300, 70000, int64(1<<40), strings.Repeat("x", 300)))
+	f.Add(lpBuild("a", 1, 300, 70000, int64(1<<40), strings.Repeat("x", 300)))
 	f.Add(zmBuild(zmPair{"f", "v", 2}, zmPair{strings.Repeat("k", 260), "w", 0}))
 	f.Add(isBuild(1, 1<<40))
 	f.Add([]byte(" -0x1.8p3e"))

@@ -977,7 +977,7 @@ func TestStreamHugeCounts(t *testing.T) {
 	}
 	// A master entry claiming many entries in a short listpack.
 	n := streamNode(tEntry{id: mkID(1, 0), fv: []string{"a", "1"}})
-	n.elems[0] = math.MaxInt64
+	n.elems[0] = int64(math.MaxInt64)
 	ts := &tStream{nodes: []tNode{n}, length: 1, last: mkID(1, 0)}
 	if _, err := loadStreams(t, streamFile(typeStreamListpacks2, []string{"s"}, ts)); err == nil {
 		t.Error("huge master count loaded")
