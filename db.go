@@ -69,6 +69,28 @@ func (c *Client) lookupWriteType(key []byte, t keyspace.Type) (e *keyspace.Entry
 	return e, true
 }
 
+// intOf replies with f of key's value when it holds type t, 0 when key is
+// missing; another type answers WRONGTYPE (LLEN, HLEN, SCARD, STRLEN...).
+func (c *Client) intOf(key []byte, t keyspace.Type, f func(e *keyspace.Entry) int64) {
+	e, ok := c.lookupType(key, t)
+	switch {
+	case !ok:
+	case e == nil:
+		c.Int(0)
+	default:
+		c.Int(f(e))
+	}
+}
+
+// deleteIfEmpty deletes key once the collection it holds is empty (after a
+// pop, a removal, a trim), reporting the "del" event as Redis does.
+func (c *Client) deleteIfEmpty(key []byte, empty bool) {
+	if empty {
+		c.database().Delete(string(key))
+		c.notify(notifyGeneric, "del", key)
+	}
+}
+
 // changed is what a single-key write calls after modifying key: WATCH sees
 // it, and argv (the command in its deterministic form) goes to the AOF and
 // replicas. Multi-key writes call touch per key and propagate once.

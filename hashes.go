@@ -146,10 +146,7 @@ func cmdHdel(c *Client, args [][]byte) {
 	}
 	if deleted > 0 {
 		c.notify(notifyHash, "hdel", args[1])
-		if h.Len() == 0 {
-			c.database().Delete(string(args[1]))
-			c.notify(notifyGeneric, "del", args[1])
-		}
+		c.deleteIfEmpty(args[1], h.Len() == 0)
 		c.changed(args[1], args...)
 	}
 	c.Int(int64(deleted))
@@ -157,38 +154,17 @@ func cmdHdel(c *Client, args [][]byte) {
 
 // cmdHlen: HLEN key.
 func cmdHlen(c *Client, args [][]byte) {
-	e, ok := c.lookupType(args[1], keyspace.TypeHash)
-	switch {
-	case !ok:
-	case e == nil:
-		c.Int(0)
-	default:
-		c.Int(int64(hashOf(e).Len()))
-	}
+	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(hashOf(e).Len()) })
 }
 
 // cmdHstrlen: HSTRLEN key field.
 func cmdHstrlen(c *Client, args [][]byte) {
-	e, ok := c.lookupType(args[1], keyspace.TypeHash)
-	switch {
-	case !ok:
-	case e == nil:
-		c.Int(0)
-	default:
-		c.Int(int64(hashOf(e).ValueLen(args[2])))
-	}
+	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(hashOf(e).ValueLen(args[2])) })
 }
 
 // cmdHexists: HEXISTS key field.
 func cmdHexists(c *Client, args [][]byte) {
-	e, ok := c.lookupType(args[1], keyspace.TypeHash)
-	switch {
-	case !ok:
-	case e == nil:
-		c.Int(0)
-	default:
-		c.Int(int64(boolInt(hashOf(e).Exists(args[2]))))
-	}
+	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(boolInt(hashOf(e).Exists(args[2]))) })
 }
 
 // Which parts of each field HKEYS, HVALS and HGETALL reply.

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -163,15 +162,7 @@ func TestHashesRDBInteroperability(t *testing.T) {
 	}
 	checkHashes(t, "respd's DUMP restored in redis-server", fresh, map[string]map[string]string{"table": hashes["table"]})
 
-	dir2 := t.TempDir()
-	theirs := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, "--dir", dir2)})
-	defer theirs.Close()
-	writeHashes(t, theirs, hashes)
-	if err := theirs.Save(ctx).Err(); err != nil {
-		t.Fatal(err)
-	}
-	_, addr2 := startTestServer(t, "--dir", dir2)
-	checkHashes(t, "redis-server's RDB in respd", newClients(t, addr2)["resp2"], hashes)
+	checkHashes(t, "redis-server's RDB in respd", respdOnRedisRDB(t, nil, func(rc *redis.Client) { writeHashes(t, rc, hashes) }), hashes)
 }
 
 // An AOF rewrite writes hashes as HMSET commands of up to 64 fields.
@@ -180,20 +171,7 @@ func TestHashesAOFRewrite(t *testing.T) {
 	hashes := testHashes()
 	dir := t.TempDir()
 	args := []string{"--dir", dir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no"}
-	s, addr := startTestServer(t, args...)
-	rc := dialRaw(t, addr)
-	writeHashes(t, newClients(t, addr)["resp2"], hashes)
-	rc.do("+Background append only file rewriting started\r\n", "BGREWRITEAOF")
-	waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["aof_rewrite_in_progress"] == "0" })
-	s.Shutdown()
-	bases, _ := filepath.Glob(filepath.Join(dir, "appendonlydir", "*.base.aof"))
-	if len(bases) != 1 {
-		t.Fatalf("bases: %v", bases)
-	}
-	base, err := os.ReadFile(bases[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := rewrittenBase(t, dir, args, func(rc *redis.Client) { writeHashes(t, rc, hashes) })
 	// "table" holds 700 fields: 10 commands of 64, then one of 60.
 	if full, last := bytes.Count(base, []byte("*130\r\n$5\r\nHMSET\r\n$5\r\ntable\r\n")), bytes.Count(base, []byte("*122\r\n$5\r\nHMSET\r\n$5\r\ntable\r\n")); full != 10 || last != 1 {
 		t.Errorf("the base writes table in %d commands of 64 fields and %d of 60, want 10 and 1", full, last)

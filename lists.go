@@ -71,10 +71,7 @@ func (c *Client) listPopped(key []byte, e *keyspace.Entry, where int) {
 // listRemoved deletes key if its list is now empty (after a pop, a trim
 // or a removal), reporting it.
 func (c *Client) listRemoved(key []byte, e *keyspace.Entry) {
-	if listOf(e).Len() == 0 {
-		c.database().Delete(string(key))
-		c.notify(notifyGeneric, "del", key)
-	}
+	c.deleteIfEmpty(key, listOf(e).Len() == 0)
 }
 
 // pushCommand: LPUSH/RPUSH key element [element ...], and the X forms
@@ -128,14 +125,7 @@ func cmdLinsert(c *Client, args [][]byte) {
 }
 
 func cmdLlen(c *Client, args [][]byte) {
-	e, ok := c.lookupType(args[1], keyspace.TypeList)
-	switch {
-	case !ok:
-	case e == nil:
-		c.Int(0)
-	default:
-		c.Int(int64(listOf(e).Len()))
-	}
+	c.intOf(args[1], keyspace.TypeList, func(e *keyspace.Entry) int64 { return int64(listOf(e).Len()) })
 }
 
 // cmdLindex: LINDEX key index — a missing key answers nil before the index

@@ -95,15 +95,7 @@ func TestListsRDBInteroperability(t *testing.T) {
 		}
 	}
 
-	dir2 := t.TempDir()
-	theirs := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, append([]string{"--dir", dir2}, listOptions...)...)})
-	defer theirs.Close()
-	pushLists(t, theirs, lists)
-	if err := theirs.Save(ctx).Err(); err != nil {
-		t.Fatal(err)
-	}
-	_, addr2 := startTestServer(t, "--dir", dir2)
-	checkLists(t, "redis-server's RDB in respd", newClients(t, addr2)["resp2"], lists)
+	checkLists(t, "redis-server's RDB in respd", respdOnRedisRDB(t, listOptions, func(rc *redis.Client) { pushLists(t, rc, lists) }), lists)
 }
 
 // An AOF rewrite without an RDB preamble writes lists as RPUSH commands of
@@ -113,9 +105,42 @@ func TestListsAOFRewrite(t *testing.T) {
 	lists := testLists()
 	dir := t.TempDir()
 	args := append([]string{"--dir", dir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no"}, listOptions...)
+	base := rewrittenBase(t, dir, args, func(rc *redis.Client) { pushLists(t, rc, lists) })
+	// "many" holds 998 elements: 15 commands of 64, then one of 38.
+	if full, last := bytes.Count(base, []byte("*66\r\n$5\r\nRPUSH\r\n$4\r\nmany\r\n")), bytes.Count(base, []byte("*40\r\n$5\r\nRPUSH\r\n$4\r\nmany\r\n")); full != 15 || last != 1 {
+		t.Errorf("the base writes many in %d commands of 64 and %d of 38, want 15 and 1", full, last)
+	}
+
+	_, addr2 := startTestServer(t, args...)
+	checkLists(t, "respd replaying its rewrite", newClients(t, addr2)["resp2"], lists)
+	real := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, args...)})
+	defer real.Close()
+	checkLists(t, "redis-server replaying respd's rewrite", real, lists)
+}
+
+// respdOnRedisRDB has a redis-server started with args write with fill
+// and SAVE, then starts respd on that file and returns a client of it.
+func respdOnRedisRDB(t *testing.T, args []string, fill func(*redis.Client)) *redis.Client {
+	t.Helper()
+	dir := t.TempDir()
+	theirs := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, append([]string{"--dir", dir}, args...)...)})
+	defer theirs.Close()
+	fill(theirs)
+	if err := theirs.Save(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, addr := startTestServer(t, "--dir", dir)
+	return newClients(t, addr)["resp2"]
+}
+
+// rewrittenBase starts respd with args (an AOF in dir without an RDB
+// preamble), has fill write its data, runs BGREWRITEAOF, stops the server
+// and returns the base file the rewrite wrote.
+func rewrittenBase(t *testing.T, dir string, args []string, fill func(*redis.Client)) []byte {
+	t.Helper()
 	s, addr := startTestServer(t, args...)
 	rc := dialRaw(t, addr)
-	pushLists(t, newClients(t, addr)["resp2"], lists)
+	fill(newClients(t, addr)["resp2"])
 	rc.do("+Background append only file rewriting started\r\n", "BGREWRITEAOF")
 	waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["aof_rewrite_in_progress"] == "0" })
 	s.Shutdown()
@@ -127,16 +152,7 @@ func TestListsAOFRewrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// "many" holds 998 elements: 15 commands of 64, then one of 38.
-	if full, last := bytes.Count(base, []byte("*66\r\n$5\r\nRPUSH\r\n$4\r\nmany\r\n")), bytes.Count(base, []byte("*40\r\n$5\r\nRPUSH\r\n$4\r\nmany\r\n")); full != 15 || last != 1 {
-		t.Errorf("the base writes many in %d commands of 64 and %d of 38, want 15 and 1", full, last)
-	}
-
-	_, addr2 := startTestServer(t, args...)
-	checkLists(t, "respd replaying its rewrite", newClients(t, addr2)["resp2"], lists)
-	real := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, args...)})
-	defer real.Close()
-	checkLists(t, "redis-server replaying respd's rewrite", real, lists)
+	return base
 }
 
 // A background save writes lists as they were when it started, whatever

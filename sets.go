@@ -48,10 +48,7 @@ func cmdSadd(c *Client, args [][]byte) {
 
 // setRemoved deletes key if its set is now empty, reporting it.
 func (c *Client) setRemoved(key []byte, e *keyspace.Entry) {
-	if setOf(e).Len() == 0 {
-		c.database().Delete(string(key))
-		c.notify(notifyGeneric, "del", key)
-	}
+	c.deleteIfEmpty(key, setOf(e).Len() == 0)
 }
 
 // cmdSrem: SREM key member [member ...].
@@ -84,22 +81,12 @@ func cmdSrem(c *Client, args [][]byte) {
 
 // cmdScard: SCARD key.
 func cmdScard(c *Client, args [][]byte) {
-	e, ok := c.lookupType(args[1], keyspace.TypeSet)
-	switch {
-	case !ok:
-	case e == nil:
-		c.Int(0)
-	default:
-		c.Int(int64(setOf(e).Len()))
-	}
+	c.intOf(args[1], keyspace.TypeSet, func(e *keyspace.Entry) int64 { return int64(setOf(e).Len()) })
 }
 
 // cmdSismember: SISMEMBER key member.
 func cmdSismember(c *Client, args [][]byte) {
-	e, ok := c.lookupType(args[1], keyspace.TypeSet)
-	if ok {
-		c.Int(int64(boolInt(e != nil && setOf(e).Has(args[2]))))
-	}
+	c.intOf(args[1], keyspace.TypeSet, func(e *keyspace.Entry) int64 { return int64(boolInt(setOf(e).Has(args[2]))) })
 }
 
 // cmdSmismember: SMISMEMBER key member [member ...].
@@ -182,8 +169,7 @@ func spopCount(c *Client, args [][]byte) {
 	c.notify(notifySet, "spop", args[1])
 	if count >= int64(s.Len()) {
 		c.replySet(s)
-		c.database().Delete(string(args[1]))
-		c.notify(notifyGeneric, "del", args[1])
+		c.deleteIfEmpty(args[1], true)
 		c.changed(args[1], setArgs.del, args[1])
 		return
 	}

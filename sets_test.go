@@ -7,7 +7,6 @@ package main
 import (
 	"bytes"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -158,15 +157,7 @@ func TestSetsRDBInteroperability(t *testing.T) {
 	}
 	checkSets(t, "respd's DUMP restored in redis-server", fresh, map[string][]string{"text": sets["text"]})
 
-	dir2 := t.TempDir()
-	theirs := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, "--dir", dir2)})
-	defer theirs.Close()
-	writeSets(t, theirs, sets)
-	if err := theirs.Save(ctx).Err(); err != nil {
-		t.Fatal(err)
-	}
-	_, addr2 := startTestServer(t, "--dir", dir2)
-	checkSets(t, "redis-server's RDB in respd", newClients(t, addr2)["resp2"], sets)
+	checkSets(t, "redis-server's RDB in respd", respdOnRedisRDB(t, nil, func(rc *redis.Client) { writeSets(t, rc, sets) }), sets)
 }
 
 // An AOF rewrite writes sets as SADD commands of up to 64 members.
@@ -175,20 +166,7 @@ func TestSetsAOFRewrite(t *testing.T) {
 	sets := testSets()
 	dir := t.TempDir()
 	args := []string{"--dir", dir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no"}
-	s, addr := startTestServer(t, args...)
-	rc := dialRaw(t, addr)
-	writeSets(t, newClients(t, addr)["resp2"], sets)
-	rc.do("+Background append only file rewriting started\r\n", "BGREWRITEAOF")
-	waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["aof_rewrite_in_progress"] == "0" })
-	s.Shutdown()
-	bases, _ := filepath.Glob(filepath.Join(dir, "appendonlydir", "*.base.aof"))
-	if len(bases) != 1 {
-		t.Fatalf("bases: %v", bases)
-	}
-	base, err := os.ReadFile(bases[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := rewrittenBase(t, dir, args, func(rc *redis.Client) { writeSets(t, rc, sets) })
 	// "many" holds 600 members: 9 commands of 64, then one of 24.
 	if full, last := bytes.Count(base, []byte("*66\r\n$4\r\nSADD\r\n$4\r\nmany\r\n")), bytes.Count(base, []byte("*26\r\n$4\r\nSADD\r\n$4\r\nmany\r\n")); full != 9 || last != 1 {
 		t.Errorf("the base writes many in %d commands of 64 members and %d of 24, want 9 and 1", full, last)

@@ -455,14 +455,7 @@ func cmdIncrbyfloat(c *Client, args [][]byte) {
 // ---- Substrings and in-place edits
 
 func cmdStrlen(c *Client, args [][]byte) {
-	e, ok := c.lookupType(args[1], keyspace.TypeString)
-	switch {
-	case !ok:
-	case e == nil:
-		c.Int(0)
-	default:
-		c.Int(int64(len(e.Str)))
-	}
+	c.intOf(args[1], keyspace.TypeString, func(e *keyspace.Entry) int64 { return int64(len(e.Str)) })
 }
 
 func cmdAppend(c *Client, args [][]byte) {

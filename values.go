@@ -65,18 +65,18 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 		}
 		// objectComputeSize: the dict and its buckets, then a dictEntry and
 		// two sds strings per field, averaged over the first samples.
-		return tableMemory(h.Slots(), h.Len(), samples, func(each func(size int64) bool) {
-			h.Each(func(name, value []byte) {
-				each(dictEntrySize + sdsAllocSize(len(name)) + sdsAllocSize(len(value)))
+		return tableMemory(h.Slots(), h.Len(), samples, func(cursor uint64, add func(int64)) uint64 {
+			return h.Scan(cursor, func(name, value []byte) {
+				add(dictEntrySize + sdsAllocSize(len(name)) + sdsAllocSize(len(value)))
 			})
 		})
 	case keyspace.TypeSet:
 		s := setOf(e)
 		if is := s.Intset(); is != nil {
-			return robjSize + int64(len(is)) // intsetBlobLen, not rounded, as Redis counts it
+			return robjSize + jemallocSize(len(is))
 		}
-		return tableMemory(s.Slots(), s.Len(), samples, func(each func(size int64) bool) {
-			s.Each(func(m []byte) { each(dictEntrySize + sdsAllocSize(len(m))) })
+		return tableMemory(s.Slots(), s.Len(), samples, func(cursor uint64, add func(int64)) uint64 {
+			return s.Scan(cursor, func(m []byte) { add(dictEntrySize + sdsAllocSize(len(m))) })
 		})
 	default:
 		panic(noCase("valueMemory", e))
@@ -221,19 +221,21 @@ func noCase(function string, e *keyspace.Entry) string {
 
 // tableMemory is objectComputeSize of a hashtable-encoded value: the
 // object, the dict and its slots, and the average size of its first
-// samples entries (each calls size with every entry's, until it returns
-// false) times its length.
-func tableMemory(slots, n int, samples int64, each func(size func(int64) bool)) int64 {
+// samples entries times its length. scan calls add with the size of each
+// entry of the buckets at cursor and returns the next cursor: the walk
+// stops once it has its samples, O(samples) as Redis's.
+func tableMemory(slots, n int, samples int64, scan func(cursor uint64, add func(size int64)) uint64) int64 {
 	total := int64(robjSize + dictSize + 8*slots)
 	var sum, sampled int64
-	each(func(size int64) bool {
-		if sampled >= samples {
-			return false
+	add := func(size int64) {
+		if sampled < samples {
+			sum += size
+			sampled++
 		}
-		sum += size
-		sampled++
-		return true
-	})
+	}
+	for cursor := scan(0, add); cursor != 0 && sampled < samples; {
+		cursor = scan(cursor, add)
+	}
 	if sampled > 0 {
 		total += int64(float64(sum) / float64(sampled) * float64(n))
 	}
