@@ -111,10 +111,14 @@ type Config struct {
 	ListCompressDepth   int `conf:"list-compress-depth"`
 	// Hashes stay listpacks up to HashMaxListpackEntries fields, none
 	// longer than HashMaxListpackValue bytes; sets stay intsets up to
-	// SetMaxIntsetEntries integers. Past them, tables.
+	// SetMaxIntsetEntries integers; sorted sets stay listpacks up to
+	// ZsetMaxListpackEntries members, none longer than
+	// ZsetMaxListpackValue bytes. Past them, tables (skiplists).
 	HashMaxListpackEntries int64 `conf:"hash-max-listpack-entries"`
 	HashMaxListpackValue   int64 `conf:"hash-max-listpack-value"`
 	SetMaxIntsetEntries    int64 `conf:"set-max-intset-entries"`
+	ZsetMaxListpackEntries int64 `conf:"zset-max-listpack-entries"`
+	ZsetMaxListpackValue   int64 `conf:"zset-max-listpack-value"`
 
 	// Limits.
 	MaxMemory               uint64                     `conf:"maxmemory"`
@@ -394,8 +398,8 @@ var params = []*param{
 	{"unixsocketperm", "", &numType{lo: 0, hi: 0777, unsigned: true, unit: octal}, immutable | inert, "0"},
 	{"use-exit-on-panic", "", yesNo, hidden, "no"},
 	{"watchdog-period", "", intRange(0, intMax), hidden, "0"},
-	{"zset-max-listpack-entries", "zset-max-ziplist-entries", uintRange(0, longMax), inert, "128"},
-	{"zset-max-listpack-value", "zset-max-ziplist-value", umemRange(0, longMax), inert, "64"},
+	{"zset-max-listpack-entries", "zset-max-ziplist-entries", uintRange(0, longMax), 0, "128"},
+	{"zset-max-listpack-value", "zset-max-ziplist-value", umemRange(0, longMax), 0, "64"},
 }
 
 // afterSet runs after a parameter is stored, as Redis's apply functions.

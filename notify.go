@@ -8,6 +8,7 @@ const (
 	notifyList                // l
 	notifySet                 // s
 	notifyHash                // h
+	notifyZset                // z
 )
 
 // keyspaceEventSink receives every keyspace event: its class, Redis's
