@@ -150,3 +150,370 @@ func zaddCommand(c *Client, args [][]byte, flags zsetval.Flags, ch bool, at int)
 		c.changed(args[1], args...)
 	}
 }
+
+// zsetRemoved deletes key once its sorted set is empty, reporting it.
+func (c *Client) zsetRemoved(key []byte, e *keyspace.Entry) {
+	c.deleteIfEmpty(key, zsetOf(e).Len() == 0)
+}
+
+// cmdZrem: ZREM key member [member ...].
+func cmdZrem(c *Client, args [][]byte) {
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeZSet)
+	if !ok {
+		return
+	}
+	deleted := 0
+	if e != nil {
+		c.database().BeforeChange(e)
+		z := zsetOf(e)
+		for _, m := range args[2:] {
+			if z.Remove(m) {
+				deleted++
+			}
+		}
+		if deleted > 0 {
+			c.notify(notifyZset, "zrem", args[1])
+			c.zsetRemoved(args[1], e)
+			c.changed(args[1], args...)
+		}
+	}
+	c.Int(int64(deleted))
+}
+
+// cmdZcard: ZCARD key.
+func cmdZcard(c *Client, args [][]byte) {
+	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(zsetOf(e).Len()) })
+}
+
+// cmdZscore: ZSCORE key member.
+func cmdZscore(c *Client, args [][]byte) {
+	e, ok := c.lookupType(args[1], keyspace.TypeZSet)
+	if !ok {
+		return
+	}
+	if e == nil {
+		c.Null()
+		return
+	}
+	if score, ok := zsetOf(e).Score(args[2]); ok {
+		c.Double(score)
+	} else {
+		c.Null()
+	}
+}
+
+// cmdZmscore: ZMSCORE key member [member ...] — a null for each member
+// that is missing, all of them on a missing key.
+func cmdZmscore(c *Client, args [][]byte) {
+	e, ok := c.lookupType(args[1], keyspace.TypeZSet)
+	if !ok {
+		return
+	}
+	c.Array(len(args) - 2)
+	for _, m := range args[2:] {
+		score, found := 0.0, false
+		if e != nil {
+			score, found = zsetOf(e).Score(m)
+		}
+		if found {
+			c.Double(score)
+		} else {
+			c.Null()
+		}
+	}
+}
+
+func cmdZrank(c *Client, args [][]byte)    { zrankCommand(c, args, false) }
+func cmdZrevrank(c *Client, args [][]byte) { zrankCommand(c, args, true) }
+
+// zrankCommand: Z[REV]RANK key member.
+func zrankCommand(c *Client, args [][]byte, reverse bool) {
+	e, ok := c.lookupType(args[1], keyspace.TypeZSet)
+	if !ok {
+		return
+	}
+	if e == nil {
+		c.Null()
+		return
+	}
+	if rank, _, ok := zsetOf(e).Rank(args[2], reverse); ok {
+		c.Int(int64(rank))
+	} else {
+		c.Null()
+	}
+}
+
+// cmdZcount: ZCOUNT key min max — the range is checked before the key.
+func cmdZcount(c *Client, args [][]byte) {
+	r, ok := zsetval.ParseScoreRange(args[2], args[3])
+	if !ok {
+		c.Error(errZsetScoreRange)
+		return
+	}
+	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(zsetOf(e).CountInScoreRange(r)) })
+}
+
+// cmdZlexcount: ZLEXCOUNT key min max — the range is checked before the key.
+func cmdZlexcount(c *Client, args [][]byte) {
+	r, ok := zsetval.ParseLexRange(args[2], args[3])
+	if !ok {
+		c.Error(errZsetLexRange)
+		return
+	}
+	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(zsetOf(e).CountInLexRange(r)) })
+}
+
+// ---- ZRANGE and its kin
+
+// rangeKind is what a ZRANGE-like command's min and max are.
+type rangeKind int
+
+const (
+	rangeAuto rangeKind = iota // ZRANGE, ZRANGESTORE: ranks unless BYSCORE/BYLEX
+	rangeRank
+	rangeScore
+	rangeLex
+)
+
+// zrangeRequest is a ZRANGE-like command once parsed (zrangeGenericCommand).
+type zrangeRequest struct {
+	kind          rangeKind
+	reverse       bool
+	withScores    bool
+	offset, limit int64
+	start, stop   int64
+	scores        zsetval.ScoreRange
+	lex           zsetval.LexRange
+}
+
+// parseZrange parses key min max [options] at args[at:] for a command of
+// kind (rangeAuto: ZRANGE's BYSCORE/BYLEX choose), reversed already or
+// (revAllowed) by REV; store refuses WITHSCORES. Errors in Redis's order:
+// options, their conflicts, then the range.
+func (c *Client) parseZrange(args [][]byte, at int, kind rangeKind, reverse, revAllowed, store bool) (r zrangeRequest, ok bool) {
+	r.kind, r.reverse, r.limit = kind, reverse, -1
+	for j := at + 3; j < len(args); j++ {
+		left := len(args) - j - 1
+		switch opt := args[j]; {
+		case !store && asciiEqualFold(opt, "withscores"):
+			r.withScores = true
+		case asciiEqualFold(opt, "limit") && left >= 2:
+			if r.offset, ok = c.intArg(args[j+1]); !ok {
+				return r, false
+			}
+			if r.limit, ok = c.intArg(args[j+2]); !ok {
+				return r, false
+			}
+			j += 2
+		case revAllowed && asciiEqualFold(opt, "rev"):
+			r.reverse = true
+		case kind == rangeAuto && r.kind == rangeAuto && asciiEqualFold(opt, "bylex"):
+			r.kind = rangeLex
+		case kind == rangeAuto && r.kind == rangeAuto && asciiEqualFold(opt, "byscore"):
+			r.kind = rangeScore
+		default:
+			c.Error(errSyntax)
+			return r, false
+		}
+	}
+	if r.kind == rangeAuto {
+		r.kind = rangeRank
+	}
+	switch {
+	case r.limit != -1 && r.kind == rangeRank:
+		c.Error(errZrangeLimit)
+		return r, false
+	case r.withScores && r.kind == rangeLex:
+		c.Error(errZrangeLexScores)
+		return r, false
+	}
+	min, max := args[at+1], args[at+2]
+	if r.reverse && r.kind != rangeRank {
+		min, max = max, min // given as max min
+	}
+	switch r.kind {
+	case rangeRank:
+		if r.start, ok = c.intArg(min); !ok {
+			return r, false
+		}
+		if r.stop, ok = c.intArg(max); !ok {
+			return r, false
+		}
+	case rangeScore:
+		if r.scores, ok = zsetval.ParseScoreRange(min, max); !ok {
+			c.Error(errZsetScoreRange)
+			return r, false
+		}
+	case rangeLex:
+		if r.lex, ok = zsetval.ParseLexRange(min, max); !ok {
+			c.Error(errZsetLexRange)
+			return r, false
+		}
+	}
+	return r, true
+}
+
+// count is how many members of z the request covers.
+func (r *zrangeRequest) count(z *zsetval.ZSet) int {
+	if r.kind == rangeRank {
+		first, last, ok := zsetval.ClampRanks(r.start, r.stop, z.Len())
+		if !ok {
+			return 0
+		}
+		return last - first + 1
+	}
+	if r.offset < 0 {
+		return 0
+	}
+	var n int64
+	if r.kind == rangeScore {
+		n = int64(z.CountInScoreRange(r.scores))
+	} else {
+		n = int64(z.CountInLexRange(r.lex))
+	}
+	n = max(n-r.offset, 0)
+	if r.limit >= 0 {
+		n = min(n, r.limit)
+	}
+	return int(n)
+}
+
+// each calls fn with the members the request covers, in its order.
+func (r *zrangeRequest) each(z *zsetval.ZSet, fn func(member []byte, score float64) bool) {
+	switch r.kind {
+	case rangeRank:
+		z.RangeByRank(r.start, r.stop, r.reverse, fn)
+	case rangeScore:
+		z.RangeByScore(r.scores, r.reverse, r.offset, r.limit, fn)
+	case rangeLex:
+		z.RangeByLex(r.lex, r.reverse, r.offset, r.limit, fn)
+	}
+}
+
+// replyMembers replies n members from each, with their scores if asked:
+// RESP2 flattens the pairs, RESP3 nests them.
+func (c *Client) replyMembers(n int, withScores bool, each func(fn func(member []byte, score float64) bool)) {
+	if withScores && c.resp != 3 {
+		c.Array(2 * n)
+	} else {
+		c.Array(n)
+	}
+	each(func(member []byte, score float64) bool {
+		if withScores && c.resp == 3 {
+			c.Array(2)
+		}
+		c.Bulk(member)
+		if withScores {
+			c.Double(score)
+		}
+		return true
+	})
+}
+
+// zrangeCommand replies the range of key the request at args[1:] asks for.
+func zrangeCommand(c *Client, args [][]byte, kind rangeKind, reverse, revAllowed bool) {
+	r, ok := c.parseZrange(args, 1, kind, reverse, revAllowed, false)
+	if !ok {
+		return
+	}
+	e, ok := c.lookupType(args[1], keyspace.TypeZSet)
+	switch {
+	case !ok:
+	case e == nil:
+		c.Array(0)
+	default:
+		z := zsetOf(e)
+		c.replyMembers(r.count(z), r.withScores, func(fn func([]byte, float64) bool) { r.each(z, fn) })
+	}
+}
+
+func cmdZrange(c *Client, args [][]byte)      { zrangeCommand(c, args, rangeAuto, false, true) }
+func cmdZrevrange(c *Client, args [][]byte)   { zrangeCommand(c, args, rangeRank, true, false) }
+func cmdZrangebylex(c *Client, args [][]byte) { zrangeCommand(c, args, rangeLex, false, false) }
+func cmdZrevrangebylex(c *Client, args [][]byte) {
+	zrangeCommand(c, args, rangeLex, true, false)
+}
+func cmdZrangebyscore(c *Client, args [][]byte) { zrangeCommand(c, args, rangeScore, false, false) }
+func cmdZrevrangebyscore(c *Client, args [][]byte) {
+	zrangeCommand(c, args, rangeScore, true, false)
+}
+
+// cmdZrangestore: ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV]
+// [LIMIT offset count] — the range stored in a new sorted set, built as
+// Redis builds it: a listpack from the start.
+func cmdZrangestore(c *Client, args [][]byte) {
+	r, ok := c.parseZrange(args, 2, rangeAuto, false, true, true)
+	if !ok {
+		return
+	}
+	e, ok := c.lookupType(args[2], keyspace.TypeZSet)
+	if !ok {
+		return
+	}
+	lim := c.zsetLimits()
+	result := zsetval.New(0, 0, lim)
+	if e != nil {
+		r.each(zsetOf(e), func(member []byte, score float64) bool {
+			result.Add(member, score, 0, lim)
+			return true
+		})
+	}
+	c.zsetResult(args[1], result, "zrangestore", args)
+}
+
+// zsetResult stores result at dst, replacing what dst held, or when it is
+// empty deletes dst; it replies the size, and propagates argv if it
+// changed anything (ZRANGESTORE, ZUNIONSTORE... and GEO's STORE).
+func (c *Client) zsetResult(dst []byte, result *zsetval.ZSet, event string, argv [][]byte) {
+	db := c.database()
+	switch {
+	case result.Len() > 0:
+		db.Set(string(dst), &keyspace.Entry{Type: keyspace.TypeZSet, Obj: result, Access: c.lruClock()}, false)
+		c.notify(notifyZset, event, dst)
+	case db.Peek(string(dst)) != nil && db.Delete(string(dst)):
+		c.notify(notifyGeneric, "del", dst)
+	default:
+		c.Int(0)
+		return
+	}
+	c.changed(dst, argv...)
+	c.Int(int64(result.Len()))
+}
+
+// ---- ZREMRANGEBY*
+
+func cmdZremrangebyrank(c *Client, args [][]byte)  { zremrangeCommand(c, args, rangeRank) }
+func cmdZremrangebyscore(c *Client, args [][]byte) { zremrangeCommand(c, args, rangeScore) }
+func cmdZremrangebylex(c *Client, args [][]byte)   { zremrangeCommand(c, args, rangeLex) }
+
+// zremrangeCommand is zremrangeGenericCommand: ZREMRANGEBY{RANK,SCORE,LEX}
+// key min max, the range checked before the key.
+func zremrangeCommand(c *Client, args [][]byte, kind rangeKind) {
+	r, ok := c.parseZrange(args[:4], 1, kind, false, false, true)
+	if !ok {
+		return
+	}
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeZSet)
+	if !ok {
+		return
+	}
+	deleted := 0
+	if e != nil && r.count(zsetOf(e)) > 0 {
+		c.database().BeforeChange(e)
+		z := zsetOf(e)
+		switch kind {
+		case rangeRank:
+			deleted = z.DeleteRangeByRank(r.start, r.stop)
+		case rangeScore:
+			deleted = z.DeleteRangeByScore(r.scores)
+		case rangeLex:
+			deleted = z.DeleteRangeByLex(r.lex)
+		}
+		c.notify(notifyZset, zremrangeEvents[kind], args[1])
+		c.zsetRemoved(args[1], e)
+		c.changed(args[1], args...)
+	}
+	c.Int(int64(deleted))
+}
+
+var zremrangeEvents = [...]string{rangeRank: "zremrangebyrank", rangeScore: "zremrangebyscore", rangeLex: "zremrangebylex"}

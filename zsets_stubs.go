@@ -1,23 +1,5 @@
 package main
 
-func cmdZrem(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZcard(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZcount(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZlexcount(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZscore(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZmscore(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrank(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrevrank(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrange(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrangestore(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrevrange(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrangebyscore(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrevrangebyscore(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrangebylex(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZrevrangebylex(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZremrangebyrank(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZremrangebyscore(c *Client, args [][]byte) { c.Error("ERR not yet") }
-func cmdZremrangebylex(c *Client, args [][]byte) { c.Error("ERR not yet") }
 func cmdZpopmin(c *Client, args [][]byte) { c.Error("ERR not yet") }
 func cmdZpopmax(c *Client, args [][]byte) { c.Error("ERR not yet") }
 func cmdZmpop(c *Client, args [][]byte) { c.Error("ERR not yet") }
