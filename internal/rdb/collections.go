@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+
+	"respd/internal/listpack"
 )
 
 // Lists, sets, sorted sets and hashes in every RDB encoding, read as
@@ -78,34 +80,35 @@ func (d *decoder) readCollectionLen(what string) (uint64, error) {
 
 // readPacked reads a string holding an encoded collection and decodes it
 // with decode (lpDecode, zlDecode), reporting corruption at its offset.
-func (d *decoder) readPacked(what string, decode func([]byte) ([]lpEntry, error)) ([]lpEntry, int64, error) {
+// The entries alias the returned blob.
+func (d *decoder) readPacked(what string, decode func([]byte) ([]lpEntry, error)) ([]lpEntry, []byte, int64, error) {
 	at := d.off
 	blob, err := d.readString(what)
 	if err != nil {
-		return nil, at, err
+		return nil, nil, at, err
 	}
 	entries, err := decode(blob)
 	if err != nil {
-		return nil, at, d.errf(at, err, "corrupt %s: %v", what, err)
+		return nil, nil, at, d.errf(at, err, "corrupt %s: %v", what, err)
 	}
-	return entries, at, nil
+	return entries, blob, at, nil
 }
 
 // readPackedGroups is readPacked for a collection stored as groups of size
 // entries (member and score, field and value, …, unit names them): a
 // count that is not a multiple is corruption, and an empty one is
 // errEmptyKey.
-func (d *decoder) readPackedGroups(what string, decode func([]byte) ([]lpEntry, error), size int, unit string) ([]lpEntry, int64, error) {
-	entries, at, err := d.readPacked(what, decode)
+func (d *decoder) readPackedGroups(what string, decode func([]byte) ([]lpEntry, error), size int, unit string) ([]lpEntry, []byte, int64, error) {
+	entries, blob, at, err := d.readPacked(what, decode)
 	switch {
 	case err != nil:
-		return nil, at, err
+		return nil, nil, at, err
 	case len(entries)%size != 0:
-		return nil, at, d.errf(at, nil, "corrupt %s: %d entries, not %s", what, len(entries), unit)
+		return nil, nil, at, d.errf(at, nil, "corrupt %s: %d entries, not %s", what, len(entries), unit)
 	case len(entries) == 0:
-		return nil, at, errEmptyKey
+		return nil, nil, at, errEmptyKey
 	}
-	return entries, at, nil
+	return entries, blob, at, nil
 }
 
 // ---- Lists ----
@@ -115,7 +118,7 @@ func (d *decoder) readList(t byte) ([][]byte, error) {
 	case typeList:
 		return d.readStrings("list")
 	case typeListZiplist:
-		entries, _, err := d.readPacked("list ziplist", zlDecode)
+		entries, _, _, err := d.readPacked("list ziplist", zlDecode)
 		if err != nil {
 			return nil, err
 		}
@@ -225,7 +228,7 @@ func (d *decoder) readSet(t byte) ([][]byte, error) {
 		}
 		return members, nil
 	case typeSetListpack:
-		entries, at, err := d.readPacked("set listpack", lpDecode)
+		entries, _, at, err := d.readPacked("set listpack", lpDecode)
 		if err != nil {
 			return nil, err
 		}
@@ -251,16 +254,17 @@ func (d *decoder) checkUnique(at int64, elems [][]byte, what string) error {
 
 // ---- Sorted sets ----
 
-func (d *decoder) readZSet(t byte) ([]ZMember, error) {
+// readZSet reads a sorted set, and the listpack it was stored as (see
+// Record.ZSetListpack).
+func (d *decoder) readZSet(t byte) ([]ZMember, []byte, error) {
 	switch t {
 	case typeZSet, typeZSet2:
-		return d.readZSetPairs(t)
-	case typeZSetZiplist:
-		return d.readPackedZSet("zset ziplist", zlDecode)
-	case typeZSetListpack:
-		return d.readPackedZSet("zset listpack", lpDecode)
+		zs, err := d.readZSetPairs(t)
+		return zs, nil, err
+	case typeZSetZiplist, typeZSetListpack:
+		return d.readPackedZSet(t)
 	}
-	return nil, &UnsupportedTypeError{Type: t, TypeName: "zset"}
+	return nil, nil, &UnsupportedTypeError{Type: t, TypeName: "zset"}
 }
 
 // readZSetPairs reads a length and member/score pairs, the score as text
@@ -337,25 +341,33 @@ func (d *decoder) readDoubleValue(what string) (float64, error) {
 }
 
 // readPackedZSet reads a ziplist or listpack of alternating members and
-// scores.
-func (d *decoder) readPackedZSet(what string, decode func([]byte) ([]lpEntry, error)) ([]ZMember, error) {
-	entries, at, err := d.readPackedGroups(what, decode, 2, "member/score pairs")
+// scores, and returns the listpack too: the one read, or the ziplist's
+// entries in a new one, as rdbLoadObject converts it (lpAppend of each).
+func (d *decoder) readPackedZSet(t byte) ([]ZMember, []byte, error) {
+	what, decode := "zset listpack", lpDecode
+	if t == typeZSetZiplist {
+		what, decode = "zset ziplist", zlDecode
+	}
+	entries, lp, at, err := d.readPackedGroups(what, decode, 2, "member/score pairs")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	zs := make([]ZMember, 0, len(entries)/2)
 	members := make(seen, len(entries)/2)
 	for i := 0; i < len(entries); i += 2 {
 		m, score := entries[i].bytes(), packedScore(entries[i+1])
 		if math.IsNaN(score) {
-			return nil, d.errf(at, nil, "corrupt %s: member %q has a NaN score", what, m)
+			return nil, nil, d.errf(at, nil, "corrupt %s: member %q has a NaN score", what, m)
 		}
 		if !members.add(m) {
-			return nil, d.errf(at, nil, "corrupt %s: duplicate member %q", what, m)
+			return nil, nil, d.errf(at, nil, "corrupt %s: duplicate member %q", what, m)
 		}
 		zs = append(zs, ZMember{Member: m, Score: score})
 	}
-	return zs, nil
+	if t == typeZSetZiplist {
+		lp = listpack.Build(appendEntries(make([][]byte, 0, len(entries)), entries)...)
+	}
+	return zs, lp, nil
 }
 
 // packedScore is a score in a ziplist or listpack as zzlGetScore reads it:
@@ -438,7 +450,7 @@ func (d *decoder) checkUniqueFields(at int64, fields []HashField) error {
 // readPackedHash reads a ziplist or listpack of alternating fields and
 // values.
 func (d *decoder) readPackedHash(what string, decode func([]byte) ([]lpEntry, error)) ([]HashField, error) {
-	entries, at, err := d.readPackedGroups(what, decode, 2, "field/value pairs")
+	entries, _, at, err := d.readPackedGroups(what, decode, 2, "field/value pairs")
 	if err != nil {
 		return nil, err
 	}

@@ -738,3 +738,37 @@ func FuzzPackedEncodings(f *testing.F) {
 		}
 	})
 }
+
+// A sorted set stored as a listpack comes with that listpack, and one
+// stored as a ziplist with the listpack redis-server 7.0.15 converts it
+// to (its DUMP's); the member and score forms come without.
+func TestZSetListpack(t *testing.T) {
+	data, _ := handBuilt()
+	got, err := loadRecords(t, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lp, want := got["0:zset:listpack"].ZSetListpack, lpBuild("a", -5, "b", "2.5", "c", "3abc", "e", int64(1<<40), "d", "inf"); !bytes.Equal(lp, want) {
+		t.Errorf("listpack of zset:listpack = %q, want %q", lp, want)
+	}
+	converted := got["0:zset:ziplist"].ZSetListpack
+	if want := lpBuild("c", "-inf", "f", -3, "a", 1, "b", "1.5", "e", int64(12345678901), "d", "inf"); !bytes.Equal(converted, want) {
+		t.Errorf("listpack of zset:ziplist = %q, want %q", converted, want)
+	}
+	for _, k := range []string{"0:zset", "0:zset2"} {
+		if lp := got[k].ZSetListpack; lp != nil {
+			t.Errorf("%s has the listpack %q", k, lp)
+		}
+	}
+
+	rc := startRedisConn(t, data)
+	rc.do("SELECT", "0")
+	payload, _ := rc.do("DUMP", "zset:ziplist").(string)
+	r, err := Undump([]byte(payload))
+	if err != nil {
+		t.Fatalf("Undump of redis-server's DUMP of zset:ziplist: %v", err)
+	}
+	if !bytes.Equal(r.ZSetListpack, converted) {
+		t.Errorf("redis-server converts zset:ziplist to %q, Load to %q", r.ZSetListpack, converted)
+	}
+}

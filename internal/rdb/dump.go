@@ -4,6 +4,7 @@ import (
 	"respd/internal/hashval"
 	"respd/internal/quicklist"
 	"respd/internal/setval"
+	"respd/internal/zsetval"
 
 	"bufio"
 	"bytes"
@@ -64,6 +65,13 @@ func (p *Payload) Set(key []byte, s *setval.Set, expireMs int64) error {
 		p.enc.writeByte(typeSet)
 	}
 	p.enc.writeSet(s)
+	return nil
+}
+
+// ZSet writes a sorted set value (key and TTL are not part of a payload).
+func (p *Payload) ZSet(key []byte, z *zsetval.ZSet, expireMs int64) error {
+	p.enc.writeByte(zsetType(z))
+	p.enc.writeZSet(z)
 	return nil
 }
 

@@ -3,8 +3,12 @@ package rdb
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
+
+	"respd/internal/zsetval"
 )
 
 // dump is the payload of a string value.
@@ -64,4 +68,67 @@ func FuzzUndump(f *testing.F) {
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		Undump(payload)
 	})
+}
+
+// zsetOf builds a sorted set by ZADDs of members under lim.
+func zsetOf(lim zsetval.Limits, members ...ZMember) *zsetval.ZSet {
+	z := zsetval.New(1, len(members[0].Member), lim)
+	for _, m := range members {
+		z.Add(m.Member, m.Score, 0, lim)
+	}
+	return z
+}
+
+// Sorted set payloads byte-identical to redis-server 7.0.15's DUMP after
+// ZADD z 1 a 2 b 1.5 c -inf d 0.1 e: a listpack, LZF-compressed and, with
+// rdbcompression no, not; and after adding 3 12345 under
+// zset-max-listpack-entries 2, a skiplist, its highest member first.
+func TestDumpZSetMatchesRedis(t *testing.T) {
+	members := []ZMember{{[]byte("a"), 1}, {[]byte("b"), 2}, {[]byte("c"), 1.5}, {[]byte("d"), math.Inf(-1)}, {[]byte("e"), 0.1}}
+	small := zsetOf(zsetval.Limits{Entries: 128, Value: 64}, members...)
+	large := zsetOf(zsetval.Limits{Entries: 2, Value: 64}, append(members, ZMember{[]byte("12345"), 3})...)
+	for _, c := range []struct {
+		z            *zsetval.ZSet
+		uncompressed bool
+		want         string
+	}{
+		{small, false, "\x11\xc31:\x16:\x00\x00\x00\n\x00\x81d\x02\x84-inf\x05\x81e\x02\x930.10\xe0\x05\x00\x141\x14\x81a\x02\x01\x01\x81c\x02\x831.5\x04\x81b\x02\x02\x01\xff\n\x00\xfb\xde\xf9\x1e\xcf\xf5\xce\x87"},
+		{small, true, "\x11::\x00\x00\x00\n\x00\x81d\x02\x84-inf\x05\x81e\x02\x930.10000000000000001\x14\x81a\x02\x01\x01\x81c\x02\x831.5\x04\x81b\x02\x02\x01\xff\n\x00\xcc\x01\x82i\x88\x83\x06\xa0"},
+		{large, false, "\x05\x06\xc190\x00\x00\x00\x00\x00\x00\b@\x01b\x00\x00\x00\x00\x00\x00\x00@\x01c\x00\x00\x00\x00\x00\x00\xf8?\x01a\x00\x00\x00\x00\x00\x00\xf0?\x01e\x9a\x99\x99\x99\x99\x99\xb9?\x01d\x00\x00\x00\x00\x00\x00\xf0\xff\n\x00T\xc1d\bv!*\xd5"},
+	} {
+		p := NewPayload(c.uncompressed)
+		p.ZSet(nil, c.z, 0)
+		if got := string(p.Bytes()); got != c.want {
+			t.Errorf("payload of a %s (uncompressed %v):\n%q, want\n%q", c.z.Encoding(), c.uncompressed, got, c.want)
+		}
+		r, err := Undump([]byte(c.want))
+		want := `zset ["a"=1 "b"=2 "c"=1.5 "d"=-Inf "e"=0.1]`
+		if c.z == large {
+			want = `zset ["12345"=3 "a"=1 "b"=2 "c"=1.5 "d"=-Inf "e"=0.1]`
+		}
+		if err != nil || describe(*r) != want {
+			t.Fatalf("Undump of Redis's %s payload: %+v, %v", c.z.Encoding(), r, err)
+		}
+		if lp := c.z.Listpack(); !bytes.Equal(r.ZSetListpack, lp) {
+			t.Errorf("Undump of Redis's %s payload gives the listpack %q, want %q", c.z.Encoding(), r.ZSetListpack, lp)
+		}
+	}
+}
+
+// A payload longer than the encoder's chunk stays whole: a payload has
+// no writer to flush to.
+func TestDumpLargerThanAChunk(t *testing.T) {
+	lim := zsetval.Limits{Entries: 128, Value: 64}
+	z := zsetval.New(1, 8, lim)
+	const n = 20000
+	for i := range n {
+		z.Add(fmt.Appendf(nil, "member:%d", i), float64(i), 0, lim)
+	}
+	p := NewPayload(true)
+	p.ZSet(nil, z, 0)
+	payload := p.Bytes()
+	r, err := Undump(payload)
+	if err != nil || len(payload) < encoderChunk || len(r.ZSet) != n || string(r.ZSet[0].Member) != "member:19999" || r.ZSet[0].Score != n-1 {
+		t.Fatalf("Undump of a %d-byte payload: %v", len(payload), err)
+	}
 }

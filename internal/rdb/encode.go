@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"respd/internal/lzf"
 	"respd/internal/quicklist"
 	"respd/internal/setval"
+	"respd/internal/zsetval"
 )
 
 // Encoder writes an RDB version 10 stream (loadable by Redis 7.0+).
@@ -66,14 +68,22 @@ func NewEncoder(w io.Writer, h Header) (*Encoder, error) {
 	return e, nil
 }
 
-// flush checksums and writes the buffer.
+// flush checksums and writes the buffer; a payload's stays where it is.
 func (e *Encoder) flush() {
-	if e.err != nil || len(e.buf) == 0 {
+	if e.err != nil || len(e.buf) == 0 || e.w == nil {
 		return
 	}
 	e.crc = crc64Redis(e.crc, e.buf)
 	_, e.err = e.w.Write(e.buf)
 	e.buf = e.buf[:0]
+}
+
+// flushIfFull flushes once the buffer holds a chunk: a collection's
+// elements are written as they come, never all in memory at once.
+func (e *Encoder) flushIfFull() {
+	if len(e.buf) >= encoderChunk {
+		e.flush()
+	}
 }
 
 func (e *Encoder) writeByte(b byte) { e.buf = append(e.buf, b) }
@@ -201,9 +211,7 @@ func (e *Encoder) String(key, value []byte, expireMs int64) error {
 	e.writeByte(typeString)
 	e.writeString(key)
 	e.writeString(value)
-	if len(e.buf) >= encoderChunk {
-		e.flush()
-	}
+	e.flushIfFull()
 	return e.err
 }
 
@@ -248,9 +256,7 @@ func (e *Encoder) writeHash(h *hashval.Hash) {
 	h.Each(func(name, value []byte) {
 		e.writeString(name)
 		e.writeString(value)
-		if len(e.buf) >= encoderChunk {
-			e.flush()
-		}
+		e.flushIfFull()
 	})
 }
 
@@ -281,9 +287,47 @@ func (e *Encoder) writeSet(s *setval.Set) {
 	e.writeLen(uint64(s.Len()))
 	s.Each(func(m []byte) {
 		e.writeString(m)
-		if len(e.buf) >= encoderChunk {
-			e.flush()
-		}
+		e.flushIfFull()
+	})
+}
+
+// ZSet writes a sorted set key as Redis 7.0 does: a listpack as its bytes
+// (RDB_TYPE_ZSET_LISTPACK), a skiplist as its members and binary scores
+// (RDB_TYPE_ZSET_2), with its TTL (expireMs, unix ms; 0 for none).
+func (e *Encoder) ZSet(key []byte, z *zsetval.ZSet, expireMs int64) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	e.writeExpire(expireMs)
+	e.writeByte(zsetType(z))
+	e.writeString(key)
+	e.writeZSet(z)
+	return e.err
+}
+
+// zsetType is rdbSaveObjectType's for a sorted set.
+func zsetType(z *zsetval.ZSet) byte {
+	if z.Listpack() != nil {
+		return typeZSetListpack
+	}
+	return typeZSet2
+}
+
+// writeZSet is rdbSaveObject's sorted set, after the type byte and key. A
+// skiplist goes from its highest member to its lowest, as Redis writes
+// it: a loader inserting each at the head of its skiplist (rdbLoadObject)
+// then does so in O(1).
+func (e *Encoder) writeZSet(z *zsetval.ZSet) {
+	if lp := z.Listpack(); lp != nil {
+		e.writeString(lp)
+		return
+	}
+	e.writeLen(uint64(z.Len()))
+	z.RangeByRank(0, -1, true, func(member []byte, score float64) bool {
+		e.writeString(member)
+		e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(score)) // rdbSaveBinaryDoubleValue
+		e.flushIfFull()
+		return e.err == nil
 	})
 }
 
@@ -309,9 +353,7 @@ func (e *Encoder) writeQuicklist(l *quicklist.List) {
 		} else {
 			e.writeString(n.Data)
 		}
-		if len(e.buf) >= encoderChunk {
-			e.flush()
-		}
+		e.flushIfFull()
 		return e.err == nil
 	})
 }

@@ -89,7 +89,7 @@ func (d *decoder) readHashListpackEx(t byte) ([]HashField, error) {
 		}
 	}
 	const what = "hash listpack with field TTLs"
-	entries, at, err := d.readPackedGroups(what, lpDecode, 3, "field/value/TTL triples")
+	entries, _, at, err := d.readPackedGroups(what, lpDecode, 3, "field/value/TTL triples")
 	if err != nil {
 		return nil, err
 	}

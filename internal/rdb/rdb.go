@@ -92,6 +92,12 @@ type Record struct {
 	ZSet   []ZMember   // sorted set, in stored order
 	Hash   []HashField // hash, in stored order
 	Stream *Stream
+
+	// ZSetListpack is the listpack a sorted set was stored as
+	// (RDB_TYPE_ZSET_LISTPACK), or its ziplist's entries rebuilt as one
+	// (RDB_TYPE_ZSET_ZIPLIST, as Redis converts it on load); nil for the
+	// member and score forms. ZSet holds its members too.
+	ZSetListpack []byte
 }
 
 // Kind is the record's data type: "string", "list", "set", "zset",

@@ -11,7 +11,7 @@ func (d *decoder) readValue(rec *Record) error {
 	case "set":
 		rec.Set, err = d.readSet(rec.Type)
 	case "zset":
-		rec.ZSet, err = d.readZSet(rec.Type)
+		rec.ZSet, rec.ZSetListpack, err = d.readZSet(rec.Type)
 	case "hash":
 		rec.Hash, err = d.readHash(rec.Type)
 	case "stream":
