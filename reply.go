@@ -1,9 +1,10 @@
 package main
 
 import (
-	"math"
 	"strconv"
 	"strings"
+
+	"respd/internal/redisconv"
 )
 
 // The reply writer: handlers say what they mean and the client's protocol
@@ -159,36 +160,7 @@ func (c *Client) BulkStrings(items []string) {
 }
 
 // appendDouble formats f like Redis's addReplyDouble: %.17g, with inf/-inf.
-func appendDouble(b []byte, f float64) []byte {
-	switch {
-	case math.IsInf(f, 1):
-		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
-	case math.IsNaN(f):
-		return append(b, "nan"...)
-	}
-	return appendG17(b, f)
-}
-
-// appendG17 is C's printf("%.17g").
-func appendG17(b []byte, f float64) []byte {
-	s := strconv.FormatFloat(f, 'g', 17, 64)
-	// Go writes exponents as e+07; C's %g uses at least two digits too, so
-	// the forms agree except that Go never strips trailing zeros in 'g' with
-	// an explicit precision, while C does.
-	mant, exp, hasExp := strings.Cut(s, "e")
-	if strings.Contains(mant, ".") {
-		mant = strings.TrimRight(mant, "0")
-		mant = strings.TrimSuffix(mant, ".")
-	}
-	b = append(b, mant...)
-	if hasExp {
-		b = append(b, 'e')
-		b = append(b, exp...)
-	}
-	return b
-}
+func appendDouble(b []byte, f float64) []byte { return redisconv.AppendDouble(b, f) }
 
 // Help sends a container command's HELP reply as Redis's addReplyHelp does:
 // a usage line, the given lines, and the trailing HELP entry, all as simple

@@ -5,7 +5,9 @@ package aof
 import (
 	"respd/internal/hashval"
 	"respd/internal/quicklist"
+	"respd/internal/redisconv"
 	"respd/internal/setval"
+	"respd/internal/zsetval"
 
 	"bufio"
 	"bytes"
@@ -262,6 +264,21 @@ func (e *BaseEncoder) Hash(key []byte, h *hashval.Hash, expireMs int64) error {
 func (e *BaseEncoder) Set(key []byte, s *setval.Set, expireMs int64) error {
 	return e.collection(key, "SADD", 1, s.Len(), func(item func(...[]byte)) {
 		s.Each(func(m []byte) { item(m) })
+	}, expireMs)
+}
+
+// ZSet writes the commands that rebuild a sorted set: ZADD of up to 64
+// score, member pairs each, as Redis's rewriteSortedSetObject, scores
+// printed as its rioWriteBulkDouble does (%.17g, which reads back as the
+// same double). Members go by ascending score, as Redis writes a
+// listpack's (a skiplist's it writes in its dict's order).
+func (e *BaseEncoder) ZSet(key []byte, z *zsetval.ZSet, expireMs int64) error {
+	var score []byte
+	return e.collection(key, "ZADD", 2, z.Len(), func(item func(...[]byte)) {
+		z.Each(func(member []byte, s float64) {
+			score = redisconv.AppendDouble(score[:0], s)
+			item(score, member)
+		})
 	}, expireMs)
 }
 

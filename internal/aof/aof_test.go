@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"reflect"
+	"strconv"
 	"testing"
+
+	"respd/internal/zsetval"
 )
 
 func TestManifest(t *testing.T) {
@@ -84,4 +88,39 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A sorted set's rewrite is ZADD commands of up to 64 pairs, by ascending
+// score, each score as Redis's rioWriteBulkDouble prints it, then its TTL:
+// the first form is redis-server 7.0.15's rewrite of the same ZADD and
+// PEXPIREAT, byte for byte.
+func TestBaseEncoderZSet(t *testing.T) {
+	lim := zsetval.Limits{Entries: 128, Value: 64}
+	z := zsetval.New(1, 1, lim)
+	for member, score := range map[string]float64{"a": 1, "b": 0.1, "c": math.Inf(-1), "d": 2.5e-300, "e": -1e20} {
+		z.Add([]byte(member), score, 0, lim)
+	}
+	var out bytes.Buffer
+	e := NewBaseEncoder(&out, 0, false)
+	if err := e.ZSet([]byte("z"), z, 4102444800000); err != nil || e.Flush() != nil {
+		t.Fatal(err)
+	}
+	want := "*12\r\n$4\r\nZADD\r\n$1\r\nz\r\n$4\r\n-inf\r\n$1\r\nc\r\n$6\r\n-1e+20\r\n$1\r\ne\r\n$8\r\n2.5e-300\r\n$1\r\nd\r\n" +
+		"$19\r\n0.10000000000000001\r\n$1\r\nb\r\n$1\r\n1\r\n$1\r\na\r\n" +
+		"*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nz\r\n$13\r\n4102444800000\r\n"
+	if out.String() != want {
+		t.Errorf("rewrite:\n%q, want\n%q", out.String(), want)
+	}
+
+	for i := range 125 {
+		z.Add(strconv.AppendInt(nil, int64(i), 10), float64(i), 0, lim)
+	}
+	out.Reset()
+	if err := e.ZSet([]byte("z"), z, 0); err != nil || e.Flush() != nil {
+		t.Fatal(err)
+	}
+	// 130 pairs: two commands of 64, one of 2.
+	if full, last := bytes.Count(out.Bytes(), []byte("*130\r\n$4\r\nZADD\r\n")), bytes.Count(out.Bytes(), []byte("*6\r\n$4\r\nZADD\r\n")); full != 2 || last != 1 {
+		t.Errorf("%d commands of 64 pairs and %d of 2, want 2 and 1", full, last)
+	}
 }

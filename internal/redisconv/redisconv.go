@@ -4,6 +4,7 @@ package redisconv
 
 import (
 	"bytes"
+	"math"
 	"strconv"
 	"unsafe"
 )
@@ -72,4 +73,22 @@ func ParseUlong(b []byte) (uint64, bool) {
 		n = -n
 	}
 	return n, true
+}
+
+// AppendDouble appends f as Redis prints a double with "%.17g"
+// (addReplyDouble, rioWriteBulkDouble): 17 significant digits, trailing
+// zeros dropped, an exponent below 1e-4 and from 1e17; "inf", "-inf" and
+// "nan" as glibc spells them.
+func AppendDouble(dst []byte, f float64) []byte {
+	switch {
+	case math.IsInf(f, 1):
+		return append(dst, "inf"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-inf"...)
+	case math.IsNaN(f):
+		return append(dst, "nan"...)
+	}
+	// strconv's 'g' with a precision is C's %g: the same choice of form,
+	// two exponent digits at least, trailing zeros dropped.
+	return strconv.AppendFloat(dst, f, 'g', 17, 64)
 }
