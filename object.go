@@ -168,7 +168,17 @@ const (
 	dictEntrySize = 24 // key, value, next
 	dictSize      = 56 // struct dict
 	embstrHeader  = 3  // the sdshdr8 inside an embstr object
+	zsetSize      = 16 // struct zset: dict, zsl
+	zskiplistSize = 32 // struct zskiplist: header, tail, length, level
+	// zskiplistMaxLevel is ZSKIPLIST_MAXLEVEL, the levels of a skiplist's
+	// header node.
+	zskiplistMaxLevel = 32
 )
+
+// zskiplistNodeSize is what zslCreateNode allocates for a skiplist node
+// of levels levels: member, score and backward pointer, then a forward
+// pointer and a span per level.
+func zskiplistNodeSize(levels int) int { return 24 + 16*levels }
 
 // memoryUsage estimates the bytes key and value would take in Redis 7 with
 // jemalloc: the key's sds, its dict entry and the value (valueMemory).

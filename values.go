@@ -21,6 +21,7 @@ import (
 	"respd/internal/quicklist"
 	"respd/internal/rdb"
 	"respd/internal/setval"
+	"respd/internal/zsetval"
 )
 
 // encoding is the name Redis gives the representation it would use for e's
@@ -35,6 +36,8 @@ func encoding(e *keyspace.Entry) string {
 		return hashOf(e).Encoding()
 	case keyspace.TypeSet:
 		return setOf(e).Encoding()
+	case keyspace.TypeZSet:
+		return zsetOf(e).Encoding()
 	default:
 		panic(noCase("encoding", e))
 	}
@@ -78,6 +81,21 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 		return tableMemory(s.Slots(), s.Len(), samples, func(cursor uint64, add func(int64)) uint64 {
 			return s.Scan(cursor, func(m []byte) { add(dictEntrySize + sdsAllocSize(len(m))) })
 		})
+	case keyspace.TypeZSet:
+		z := zsetOf(e)
+		if lp := z.Listpack(); lp != nil {
+			return robjSize + jemallocSize(len(lp))
+		}
+		// objectComputeSize: the zset, its skiplist and its header node
+		// beside the dict, then a member's sds, dict entry and node,
+		// averaged over the skiplist's first samples nodes.
+		return zsetSize + zskiplistSize + jemallocSize(zskiplistNodeSize(zskiplistMaxLevel)) +
+			tableMemory(z.Slots(), z.Len(), samples, func(_ uint64, add func(int64)) uint64 {
+				z.SampleNodes(int(min(samples, math.MaxInt32)), func(m []byte, levels int) {
+					add(sdsAllocSize(len(m)) + dictEntrySize + jemallocSize(zskiplistNodeSize(levels)))
+				})
+				return 0
+			})
 	default:
 		panic(noCase("valueMemory", e))
 	}
@@ -97,6 +115,8 @@ func copyValue(e *keyspace.Entry, access uint32) *keyspace.Entry {
 		copied.Obj = hashOf(e).Dup()
 	case keyspace.TypeSet:
 		copied.Obj = setOf(e).Dup()
+	case keyspace.TypeZSet:
+		copied.Obj = zsetOf(e).Dup()
 	default:
 		panic(noCase("copyValue", e))
 	}
@@ -118,7 +138,7 @@ func copyForSnapshot(v, e *keyspace.Entry, buf []byte) []byte {
 		start := len(buf)
 		buf = append(buf, e.Str...)
 		v.Str = buf[start:len(buf):len(buf)]
-	case keyspace.TypeList, keyspace.TypeHash, keyspace.TypeSet:
+	case keyspace.TypeList, keyspace.TypeHash, keyspace.TypeSet, keyspace.TypeZSet:
 		v.Obj = e.Obj.(keyspace.Freezer).Freeze()
 	default:
 		panic(noCase("copyForSnapshot", e))
@@ -135,6 +155,7 @@ type valueEncoder interface {
 	List(key []byte, l *quicklist.List, expireMs int64) error
 	Hash(key []byte, h *hashval.Hash, expireMs int64) error
 	Set(key []byte, s *setval.Set, expireMs int64) error
+	ZSet(key []byte, z *zsetval.ZSet, expireMs int64) error
 }
 
 // writeValue writes e's value under key, with e's TTL, to enc: saves,
@@ -149,6 +170,8 @@ func writeValue(enc valueEncoder, key []byte, e *keyspace.Entry) error {
 		return enc.Hash(key, hashOf(e), e.Expire)
 	case keyspace.TypeSet:
 		return enc.Set(key, setOf(e), e.Expire)
+	case keyspace.TypeZSet:
+		return enc.ZSet(key, zsetOf(e), e.Expire)
 	default:
 		panic(noCase("writeValue", e))
 	}
@@ -163,7 +186,7 @@ func debugObjectExtra(e *keyspace.Entry) string {
 		return ""
 	case keyspace.TypeList:
 		return listOf(e).DebugObject()
-	case keyspace.TypeHash, keyspace.TypeSet:
+	case keyspace.TypeHash, keyspace.TypeSet, keyspace.TypeZSet:
 		return ""
 	default:
 		panic(noCase("debugObjectExtra", e))
@@ -208,9 +231,31 @@ func loadValue(r *rdb.Record, cfg *Config) (*keyspace.Entry, error) {
 			s.Add(m, cfg.SetMaxIntsetEntries)
 		}
 		return &keyspace.Entry{Type: keyspace.TypeSet, Obj: s}, nil
+	case "zset":
+		z, err := loadZSet(r, zsetval.Limits{Entries: cfg.ZsetMaxListpackEntries, Value: cfg.ZsetMaxListpackValue})
+		if err != nil {
+			return nil, err
+		}
+		return &keyspace.Entry{Type: keyspace.TypeZSet, Obj: z}, nil
 	default:
 		return nil, &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
 	}
+}
+
+// loadZSet is rdbLoadObject's sorted set: a listpack as it was stored,
+// unless it holds more than lim.Entries members; the member and score
+// forms into a skiplist sized for them, then a listpack if they fit lim,
+// as Redis converts only after loading them all.
+func loadZSet(r *rdb.Record, lim zsetval.Limits) (*zsetval.ZSet, error) {
+	if r.ZSetListpack != nil {
+		return zsetval.FromListpack(r.ZSetListpack, lim)
+	}
+	z := zsetval.New(len(r.ZSet), 0, zsetval.Limits{})
+	for _, m := range r.ZSet {
+		z.Add(m.Member, m.Score, 0, zsetval.Limits{})
+	}
+	z.ConvertToListpackIfFits(lim)
+	return z, nil
 }
 
 // noCase is the panic of a seam function meeting a type it has no case

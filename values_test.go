@@ -132,23 +132,23 @@ func TestLoadValueOfString(t *testing.T) {
 // A value of a type respd doesn't serve, from a file or a payload, is
 // refused by name.
 func TestLoadValueRefusesUnservedType(t *testing.T) {
-	_, err := loadValue(&rdb.Record{Key: []byte("z"), Type: 5, ZSet: []rdb.ZMember{{Member: []byte("a"), Score: 1}}}, defaultConfig())
+	_, err := loadValue(&rdb.Record{Key: []byte("x"), Type: 19, Stream: &rdb.Stream{}}, defaultConfig())
 	var unsupported *rdb.UnsupportedTypeError
-	if !errors.As(err, &unsupported) || err.Error() != "key 'z' has a zset value, which respd cannot load yet (RDB type 5, RDB_TYPE_ZSET_2)" {
-		t.Fatalf("loadValue of a zset: %v", err)
+	if !errors.As(err, &unsupported) || err.Error() != "key 'x' has a stream value, which respd cannot load yet (RDB type 19, RDB_TYPE_STREAM_LISTPACKS_2)" {
+		t.Fatalf("loadValue of a stream: %v", err)
 	}
 
 	rc := dialRaw(t, startServer(t))
-	// ZADD z 1 a 2 b; DUMP z on redis-server 7.0.15.
-	zset := "\x11\x11\x11\x00\x00\x00\x04\x00\x81a\x02\x01\x01\x81b\x02\x02\x01\xff\x0a\x00\xba\x07\xf2$\xa9\xd2\x8fU"
-	rc.do("-ERR DUMP payload holds a zset value, which respd cannot restore yet\r\n", "RESTORE", "z", "0", zset)
-	rc.do(":0\r\n", "EXISTS", "z")
+	// XADD x 1-1 f v; DUMP x on redis-server 7.0.15.
+	stream := "\x13\x01\x10\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x1d\x1d\x00\x00\x00\n\x00\x01\x01\x00\x01\x01\x01\x81f\x02\x00\x01\x02\x01\x00\x01\x00\x01\x81v\x02\x04\x01\xff\x01\x01\x01\x01\x01\x00\x00\x01\x00\n\x00\xffU\xabbj\xc05\xdb"
+	rc.do("-ERR DUMP payload holds a stream value, which respd cannot restore yet\r\n", "RESTORE", "x", "0", stream)
+	rc.do(":0\r\n", "EXISTS", "x")
 }
 
 // A seam function meeting a type without its case (a family landed
 // without it) panics, naming itself and the type.
 func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
-	e := &keyspace.Entry{Key: "s", Type: keyspace.TypeZSet}
+	e := &keyspace.Entry{Key: "s", Type: keyspace.TypeStream}
 	for name, call := range map[string]func(){
 		"encoding":         func() { encoding(e) },
 		"valueMemory":      func() { valueMemory(e, 5) },
@@ -159,7 +159,7 @@ func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
 	} {
 		func() {
 			defer func() {
-				if got, want := recover(), name+`: no case for the zset value of key "s"`; got != want {
+				if got, want := recover(), name+`: no case for the stream value of key "s"`; got != want {
 					t.Errorf("%s panicked with %v, want %q", name, got, want)
 				}
 			}()
