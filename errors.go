@@ -150,6 +150,21 @@ const (
 	errConfigDuplicate   = "duplicate parameter"
 	errMaxclientsTooMany = "The operating system is not able to handle the specified number of clients, try with %d"
 	errAOFTurnOnFailed   = "Unable to turn on AOF. Check server logs."
+
+	// GEO commands (geo.go)
+	errGeoPair           = "ERR invalid longitude,latitude pair %s,%s"
+	errGeoUnit           = "ERR unsupported unit provided. please use M, KM, FT, MI"
+	errGeoRadius         = "ERR need numeric radius"
+	errGeoRadiusNegative = "ERR radius cannot be negative"
+	errGeoWidth          = "ERR need numeric width"
+	errGeoHeight         = "ERR need numeric height"
+	errGeoBoxNegative    = "ERR height or width cannot be negative"
+	errGeoMember         = "ERR could not decode requested zset member"
+	errGeoCount          = "ERR COUNT must be > 0"
+	errGeoStoreWith      = "ERR %s is not compatible with WITHDIST, WITHHASH and WITHCOORD options"
+	errGeoFrom           = "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for %s"
+	errGeoBy             = "ERR exactly one of BYRADIUS and BYBOX can be specified for %s"
+	errGeoAnyCount       = "ERR the ANY argument requires COUNT argument"
 )
 
 // Written, as whole RESP lines, to a connection turned away before it is
