@@ -248,7 +248,11 @@ func loadValue(r *rdb.Record, cfg *Config) (*keyspace.Entry, error) {
 // as Redis converts only after loading them all.
 func loadZSet(r *rdb.Record, lim zsetval.Limits) (*zsetval.ZSet, error) {
 	if r.ZSetListpack != nil {
-		return zsetval.FromListpack(r.ZSetListpack, lim)
+		z, err := zsetval.FromListpack(r.ZSetListpack, lim)
+		if err != nil {
+			return nil, fmt.Errorf("key '%s': %w", r.Key, err)
+		}
+		return z, nil
 	}
 	z := zsetval.New(len(r.ZSet), 0, zsetval.Limits{})
 	for _, m := range r.ZSet {
