@@ -411,6 +411,71 @@ var interopDataTypes = []interopDataType{
 	interopList,
 	interopHash,
 	interopSet,
+	interopZSet,
+}
+
+// interopZSet is the sorted set family: listpacks and skiplists (some of
+// 200 members, a few for a long member), members added under ZADD's
+// options, incremented, removed one by one and by rank, score and lex
+// range, popped (blocking pops time out at once, or find a member) and
+// ranges stored.
+var interopZSet = interopDataType{
+	name: "zset",
+	load: func(g *interopGen, i int) []any {
+		cmd := []any{"ZADD", g.zsetKey()}
+		n := 1 + g.r.Intn(8)
+		if i%40 == 0 {
+			n = 200 // past zset-max-listpack-entries
+		}
+		for range n {
+			cmd = append(cmd, g.score(), g.zmember())
+		}
+		return cmd
+	},
+	ops: []interopOp{
+		{8, func(g *interopGen) []any {
+			return []any{"ZADD", g.zsetKey(), g.score(), g.zmember(), g.score(), g.zmember()}
+		}},
+		{3, func(g *interopGen) []any {
+			opts := [][]any{{"NX"}, {"XX"}, {"GT"}, {"LT"}, {"XX", "GT", "CH"}, {"NX", "CH"}, {"INCR"}}[g.r.Intn(7)]
+			return append(append([]any{"ZADD", g.zsetKey()}, opts...), g.score(), g.zmember())
+		}},
+		{3, func(g *interopGen) []any { return []any{"ZINCRBY", g.zsetKey(), g.score(), g.zmember()} }},
+		{4, func(g *interopGen) []any { return []any{"ZREM", g.zsetKey(), g.zmember(), g.zmember()} }},
+		{1, func(g *interopGen) []any { return []any{"ZREMRANGEBYRANK", g.zsetKey(), g.r.Intn(3), g.r.Intn(5) - 2} }},
+		{1, func(g *interopGen) []any {
+			low := g.r.Intn(100) - 50
+			return []any{"ZREMRANGEBYSCORE", g.zsetKey(), fmt.Sprintf("(%d", low), low + g.r.Intn(10)}
+		}},
+		// Lex ranges only where every score is equal: elsewhere what they
+		// remove depends on the encoding, which a full sync may change.
+		{2, func(g *interopGen) []any { return []any{"ZADD", g.lexKey(), 0, g.zmember(), 0, g.zmember()} }},
+		{1, func(g *interopGen) []any {
+			return []any{"ZREMRANGEBYLEX", g.lexKey(), "[" + g.zmember(), "(" + g.zmember()}
+		}},
+		{2, func(g *interopGen) []any { return []any{"ZPOPMIN", g.zsetKey(), 1 + g.r.Intn(3)} }},
+		{1, func(g *interopGen) []any { return []any{"ZPOPMAX", g.zsetKey()} }},
+		{1, func(g *interopGen) []any { return []any{"ZMPOP", 2, g.zsetKey(), g.zsetKey(), "MAX", "COUNT", 2} }},
+		{1, func(g *interopGen) []any { return []any{"BZPOPMIN", g.zsetKey(), g.zsetKey(), 0.001} }},
+		{1, func(g *interopGen) []any { return []any{"ZRANGESTORE", g.zsetKey(), g.zsetKey(), 0, g.r.Intn(10)} }},
+	},
+	read: func(p redis.Pipeliner, key string) func() (string, bool, error) {
+		r := p.ZRangeWithScores(ctx, key, 0, -1)
+		return func() (string, bool, error) {
+			v, err := r.Result()
+			pairs := make([]string, len(v))
+			for i, z := range v {
+				// A zero's sign is the encoding's: a listpack keeps -0 as
+				// 0, and a skiplist loaded small becomes a listpack.
+				score := z.Score
+				if score == 0 {
+					score = 0
+				}
+				pairs[i] = fmt.Sprintf("%s\x01%v", z.Member, score)
+			}
+			return strings.Join(pairs, "\x00"), err == nil && len(v) > 0, err
+		}
+	},
 }
 
 // interopHash is the hash family: small listpack hashes, some of 600
@@ -642,6 +707,8 @@ func (g *interopGen) anyKey() string {
 		return g.hashKey()
 	case 4:
 		return g.setKey()
+	case 5:
+		return g.zsetKey()
 	}
 	return g.key()
 }
@@ -649,6 +716,33 @@ func (g *interopGen) anyKey() string {
 func (g *interopGen) hashKey() string { return fmt.Sprintf("h:%d", g.r.Intn(300)) }
 func (g *interopGen) setKey() string  { return fmt.Sprintf("s:%d", g.r.Intn(300)) }
 func (g *interopGen) field() string   { return fmt.Sprintf("f%d", g.r.Intn(40)) }
+
+func (g *interopGen) zsetKey() string { return fmt.Sprintf("z:%d", g.r.Intn(300)) }
+
+// lexKey is a sorted set whose scores are all 0 (anyKey never picks one,
+// so no RENAME or COPY mixes it with others).
+func (g *interopGen) lexKey() string { return fmt.Sprintf("zl:%d", g.r.Intn(50)) }
+
+// zmember is a sorted set member: short, rarely past
+// zset-max-listpack-value.
+func (g *interopGen) zmember() string {
+	if g.r.Intn(200) == 0 {
+		return fmt.Sprintf("%s%d", strings.Repeat("long", 20), g.r.Intn(5))
+	}
+	return fmt.Sprintf("m%d", g.r.Intn(60))
+}
+
+// score is a sorted set score: mostly small integers (ties order by
+// member), some fractions, rarely infinite.
+func (g *interopGen) score() string {
+	switch n := g.r.Intn(40); {
+	case n == 0:
+		return []string{"inf", "-inf"}[g.r.Intn(2)]
+	case n < 10:
+		return g.floatVal()
+	}
+	return fmt.Sprint(g.r.Intn(100) - 50)
+}
 
 // member is a set member: mostly integers, so sets start as intsets.
 func (g *interopGen) member() string {
