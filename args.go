@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"strconv"
 	"unsafe"
 
@@ -85,4 +86,26 @@ func stringArgv(args ...string) [][]byte {
 		out[i] = []byte(a)
 	}
 	return out
+}
+
+// randomCountArgs parses HRANDFIELD's and ZRANDMEMBER's count [option]
+// (WITHVALUES, WITHSCORES) from args[2:], as Redis checks them: the count
+// in -LONG_MAX..LONG_MAX, with the option in half that, as the pairs'
+// replies double it.
+func (c *Client) randomCountArgs(args [][]byte, option string) (count int64, withOption, ok bool) {
+	if count, ok = c.intArg(args[2]); !ok {
+		return 0, false, false
+	}
+	switch {
+	case count == math.MinInt64:
+		c.Error(errOutOfRangeLong)
+		return 0, false, false
+	case len(args) > 4 || (len(args) == 4 && !asciiEqualFold(args[3], option)):
+		c.Error(errSyntax)
+		return 0, false, false
+	case len(args) == 4 && (count < -math.MaxInt64/2 || count > math.MaxInt64/2):
+		c.Error(errValueOutOfRange)
+		return 0, false, false
+	}
+	return count, len(args) == 4, true
 }

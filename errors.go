@@ -27,6 +27,8 @@ const (
 	errZaddGTLTNX         = "ERR GT, LT, and/or NX options at the same time are not compatible"
 	errZsetNaN            = "ERR resulting score is not a number (NaN)"
 	errZsetScoreRange     = "ERR min or max is not a float"
+	errZsetNoKeys         = "ERR at least 1 input key is needed for '%s' command"
+	errWeightNotFloat     = "ERR weight value is not a float"
 	errZsetLexRange       = "ERR min or max not valid string range item"
 	errZrangeLimit        = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
 	errZrangeLexScores    = "ERR syntax error, WITHSCORES not supported in combination with BYLEX"

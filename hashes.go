@@ -290,24 +290,9 @@ func cmdHrandfield(c *Client, args [][]byte) {
 		}
 		return
 	}
-	count, ok := c.intArg(args[2])
+	count, withValues, ok := c.randomCountArgs(args, "withvalues")
 	if !ok {
 		return
-	}
-	withValues := false
-	switch {
-	case count == math.MinInt64:
-		c.Error(errOutOfRangeLong)
-		return
-	case len(args) > 4 || (len(args) == 4 && !asciiEqualFold(args[3], "withvalues")):
-		c.Error(errSyntax)
-		return
-	case len(args) == 4:
-		withValues = true
-		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
-			c.Error(errValueOutOfRange)
-			return
-		}
 	}
 	e, ok := c.lookupType(args[1], keyspace.TypeHash)
 	switch {

@@ -477,7 +477,7 @@ func moveCommand(c *Client, args [][]byte, from, to int, block bool, timeout tim
 	case e != nil:
 		c.listMove(args[1], args[2], e, from, to, argv...)
 	case block:
-		c.blockOrNull(args[1:2], timeout, args, c.Null)
+		c.blockOrNull(args[1:2], keyspace.TypeList, timeout, args, c.Null)
 	default:
 		c.Null()
 	}
@@ -496,8 +496,9 @@ func cmdRpoplpush(c *Client, args [][]byte) {
 }
 
 // mpopArgs parses LMPOP's numkeys key [key ...] LEFT|RIGHT [COUNT count]
-// from args[i]: the keys, the end and the count (1 by default).
-func (c *Client) mpopArgs(args [][]byte, i int) (keys [][]byte, where int, count int64, ok bool) {
+// (ZMPOP's MIN|MAX, read by end) from args[i]: the keys, the end and the
+// count (1 by default).
+func (c *Client) mpopArgs(args [][]byte, i int, end func([]byte) (int, bool)) (keys [][]byte, where int, count int64, ok bool) {
 	numkeys, ok := c.rangeArg(args[i], 1, maxLong, errNumkeysPositive)
 	if !ok {
 		return nil, 0, 0, false
@@ -507,7 +508,7 @@ func (c *Client) mpopArgs(args [][]byte, i int) (keys [][]byte, where int, count
 		return nil, 0, 0, false
 	}
 	whereAt := i + int(numkeys) + 1
-	if where, ok = c.listEnd(args[whereAt]); !ok {
+	if where, ok = end(args[whereAt]); !ok {
 		return nil, 0, 0, false
 	}
 	count = -1
@@ -557,7 +558,7 @@ func popName(where int) []byte {
 
 // cmdLmpop: LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count].
 func cmdLmpop(c *Client, args [][]byte) {
-	keys, where, count, ok := c.mpopArgs(args, 1)
+	keys, where, count, ok := c.mpopArgs(args, 1, c.listEnd)
 	if !ok {
 		return
 	}
@@ -592,14 +593,14 @@ func blockingPop(c *Client, args [][]byte, where int) {
 		c.changed(key, popName(where), key)
 		return
 	}
-	c.blockOrNull(keys, timeout, args, c.NullArray)
+	c.blockOrNull(keys, keyspace.TypeList, timeout, args, c.NullArray)
 }
 
-// blockOrNull blocks on keys for a list, or, where a client can't block,
-// replies with null at once.
-func (c *Client) blockOrNull(keys [][]byte, timeout time.Duration, args [][]byte, null func()) {
+// blockOrNull blocks on keys for a value of type want, or, where a client
+// can't block, replies with null at once.
+func (c *Client) blockOrNull(keys [][]byte, want keyspace.Type, timeout time.Duration, args [][]byte, null func()) {
 	if c.canBlock() {
-		c.blockOnKeys(keys, keyspace.TypeList, timeout, args)
+		c.blockOnKeys(keys, want, timeout, args)
 	} else {
 		null()
 	}
@@ -644,7 +645,7 @@ func cmdBrpoplpush(c *Client, args [][]byte) {
 // cmdBlmpop: BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 // — its arguments are checked before its timeout, as in Redis.
 func cmdBlmpop(c *Client, args [][]byte) {
-	keys, where, count, ok := c.mpopArgs(args, 2)
+	keys, where, count, ok := c.mpopArgs(args, 2, c.listEnd)
 	if !ok {
 		return
 	}
@@ -653,6 +654,6 @@ func cmdBlmpop(c *Client, args [][]byte) {
 		return
 	}
 	if served, ok := c.listMpop(c.servedKeys(keys), where, count); ok && !served {
-		c.blockOrNull(keys, timeout, args, c.NullArray)
+		c.blockOrNull(keys, keyspace.TypeList, timeout, args, c.NullArray)
 	}
 }

@@ -105,7 +105,7 @@ func sortCommand(c *Client, args [][]byte, readonly bool) {
 		return
 	}
 	e := c.lookup(args[1])
-	if e != nil && e.Type != keyspace.TypeList && e.Type != keyspace.TypeSet {
+	if e != nil && e.Type != keyspace.TypeList && e.Type != keyspace.TypeSet && e.Type != keyspace.TypeZSet {
 		c.Error(errWrongType)
 		return
 	}
@@ -163,6 +163,16 @@ func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) *sortVector {
 		}
 	case e.Type == keyspace.TypeSet:
 		setOf(e).Each(v.add)
+	case e.Type == keyspace.TypeZSet && o.dontSort:
+		// In its order, LIMIT applied here, from the top with DESC; what
+		// is loaded is then the whole output.
+		start, end := sortRange(*o, zsetOf(e).Len())
+		if start <= end {
+			zsetOf(e).RangeByRank(int64(start), int64(end), o.desc, func(m []byte, _ float64) bool { v.add(m); return true })
+		}
+		o.desc, o.limitStart, o.limitCount = false, 0, -1
+	case e.Type == keyspace.TypeZSet:
+		zsetOf(e).Each(func(m []byte, _ float64) { v.add(m) })
 	}
 	return v
 }

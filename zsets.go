@@ -1,8 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"respd/internal/keyspace"
+	"respd/internal/listpack"
+	"respd/internal/setval"
 	"respd/internal/zsetval"
+	"slices"
+	"strings"
 )
 
 // Sorted sets (t_zset.c): a listpack while small, a skiplist past the
@@ -305,7 +310,7 @@ func (c *Client) parseZrange(args [][]byte, at int, kind rangeKind, reverse, rev
 				return r, false
 			}
 			j += 2
-		case revAllowed && asciiEqualFold(opt, "rev"):
+		case revAllowed && !r.reverse && asciiEqualFold(opt, "rev"):
 			r.reverse = true
 		case kind == rangeAuto && r.kind == rangeAuto && asciiEqualFold(opt, "bylex"):
 			r.kind = rangeLex
@@ -517,3 +522,520 @@ func zremrangeCommand(c *Client, args [][]byte, kind rangeKind) {
 }
 
 var zremrangeEvents = [...]string{rangeRank: "zremrangebyrank", rangeScore: "zremrangebyscore", rangeLex: "zremrangebylex"}
+
+// ---- Pops
+
+// The ends a pop takes from.
+const (
+	zsetMin = iota
+	zsetMax
+)
+
+var (
+	zpopWords  = [...][]byte{zsetMin: []byte("ZPOPMIN"), zsetMax: []byte("ZPOPMAX")}
+	zpopEvents = [...]string{zsetMin: "zpopmin", zsetMax: "zpopmax"}
+)
+
+// zsetEnd parses ZMPOP's MIN|MAX.
+func (c *Client) zsetEnd(arg []byte) (int, bool) {
+	switch {
+	case asciiEqualFold(cString(arg), "min"):
+		return zsetMin, true
+	case asciiEqualFold(cString(arg), "max"):
+		return zsetMax, true
+	}
+	c.Error(errSyntax)
+	return 0, false
+}
+
+// zsetPop is genericZpopCommand on key's sorted set e: count members (-1:
+// one, without COUNT) popped from where and replied in the command's shape
+// — with the key first (emitKey), the pairs as arrays (nested) — and
+// propagated as argv.
+func (c *Client) zsetPop(key []byte, e *keyspace.Entry, where int, count int64, emitKey, nested bool, argv ...[]byte) {
+	z := zsetOf(e)
+	n := int(min(max(count, 1), int64(z.Len())))
+	switch {
+	case emitKey && nested:
+		c.Array(2)
+		c.Bulk(key)
+		c.Array(n)
+	case emitKey:
+		c.Array(2*n + 1)
+		c.Bulk(key)
+	case nested:
+		c.Array(n)
+	default:
+		c.Array(2 * n)
+	}
+	c.database().BeforeChange(e)
+	reply := func(member []byte, score float64) {
+		if nested {
+			c.Array(2)
+		}
+		c.Bulk(member)
+		c.Double(score)
+	}
+	if where == zsetMin {
+		z.PopMin(int64(n), reply)
+	} else {
+		z.PopMax(int64(n), reply)
+	}
+	c.notify(notifyZset, zpopEvents[where], key)
+	c.zsetRemoved(key, e)
+	c.changed(key, argv...)
+}
+
+func cmdZpopmin(c *Client, args [][]byte) { zpopCommand(c, args, zsetMin) }
+func cmdZpopmax(c *Client, args [][]byte) { zpopCommand(c, args, zsetMax) }
+
+// zpopCommand: ZPOPMIN|ZPOPMAX key [count] — pairs flat, or in RESP3 with
+// a count nested.
+func zpopCommand(c *Client, args [][]byte, where int) {
+	if len(args) > 3 {
+		c.Error(errSyntax)
+		return
+	}
+	count := int64(-1)
+	if len(args) == 3 {
+		var ok bool
+		if count, ok = c.positiveArg(args[2], errMustBePositive); !ok {
+			return
+		}
+	}
+	e, ok := c.lookupWriteType(args[1], keyspace.TypeZSet)
+	switch {
+	case !ok:
+	case e == nil || count == 0:
+		c.Array(0)
+	default:
+		c.zsetPop(args[1], e, where, count, false, c.resp == 3 && count != -1, args...)
+	}
+}
+
+// zsetMpop pops from the first sorted set of keys, replying the key and
+// the pairs and propagating ZPOPMIN|ZPOPMAX key count; it reports whether
+// it found one. A key of another type answers WRONGTYPE (ok=false).
+func (c *Client) zsetMpop(keys [][]byte, where int, count int64) (served, ok bool) {
+	for _, key := range keys {
+		e, ok := c.lookupWriteType(key, keyspace.TypeZSet)
+		if !ok {
+			return false, false
+		}
+		if e != nil {
+			c.zsetPop(key, e, where, count, true, true, zpopWords[where], key, itoa(count))
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// cmdZmpop: ZMPOP numkeys key [key ...] MIN|MAX [COUNT count].
+func cmdZmpop(c *Client, args [][]byte) {
+	keys, where, count, ok := c.mpopArgs(args, 1, c.zsetEnd)
+	if !ok {
+		return
+	}
+	if served, ok := c.zsetMpop(keys, where, count); ok && !served {
+		c.NullArray()
+	}
+}
+
+func cmdBzpopmin(c *Client, args [][]byte) { bzpopCommand(c, args, zsetMin) }
+func cmdBzpopmax(c *Client, args [][]byte) { bzpopCommand(c, args, zsetMax) }
+
+// bzpopCommand: BZPOPMIN|BZPOPMAX key [key ...] timeout — the first sorted
+// set's member with its key and score, propagated as ZPOPMIN|ZPOPMAX key.
+func bzpopCommand(c *Client, args [][]byte, where int) {
+	timeout, ok := c.parseTimeout(args[len(args)-1])
+	if !ok {
+		return
+	}
+	keys := args[1 : len(args)-1]
+	for _, key := range c.servedKeys(keys) {
+		e, ok := c.lookupWriteType(key, keyspace.TypeZSet)
+		if !ok {
+			return
+		}
+		if e != nil {
+			c.zsetPop(key, e, where, -1, true, false, zpopWords[where], key)
+			return
+		}
+	}
+	c.blockOrNull(keys, keyspace.TypeZSet, timeout, args, c.NullArray)
+}
+
+// cmdBzmpop: BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] —
+// its arguments are checked before its timeout, as in Redis.
+func cmdBzmpop(c *Client, args [][]byte) {
+	keys, where, count, ok := c.mpopArgs(args, 2, c.zsetEnd)
+	if !ok {
+		return
+	}
+	timeout, ok := c.parseTimeout(args[1])
+	if !ok {
+		return
+	}
+	if served, ok := c.zsetMpop(c.servedKeys(keys), where, count); ok && !served {
+		c.blockOrNull(keys, keyspace.TypeZSet, timeout, args, c.NullArray)
+	}
+}
+
+// ---- ZRANDMEMBER, ZSCAN
+
+// cmdZrandmember: ZRANDMEMBER key [count [WITHSCORES]].
+func cmdZrandmember(c *Client, args [][]byte) {
+	if len(args) == 2 {
+		e, ok := c.lookupType(args[1], keyspace.TypeZSet)
+		switch {
+		case !ok:
+		case e == nil:
+			c.Null()
+		default:
+			z := zsetOf(e)
+			member, _ := z.At(c.srv.rand.IntN(z.Len()), nil)
+			c.Bulk(member)
+		}
+		return
+	}
+	count, withScores, ok := c.randomCountArgs(args, "withscores")
+	if !ok {
+		return
+	}
+	e, ok := c.lookupType(args[1], keyspace.TypeZSet)
+	switch {
+	case !ok:
+	case e == nil || count == 0:
+		c.Array(0)
+	default:
+		c.randomMembers(zsetOf(e), count, withScores)
+	}
+}
+
+// randomMembers replies ZRANDMEMBER's count members
+// (zrandmemberWithCountCommand): a negative count asks for -count picks
+// that may repeat, a positive one for distinct members, all of them in
+// order if count reaches the size.
+func (c *Client) randomMembers(z *zsetval.ZSet, count int64, withScores bool) {
+	size := int64(z.Len())
+	n := min(max(count, -count), size)
+	if count < 0 || count == 1 {
+		n = max(count, -count)
+	}
+	c.replyMembers(int(n), withScores, func(fn func([]byte, float64) bool) {
+		rng := c.srv.rand
+		switch {
+		case count < 0 || count == 1:
+			var buf []byte
+			for range n {
+				buf = buf[:0]
+				member, score := z.At(rng.IntN(int(size)), buf)
+				fn(member, score)
+			}
+		case count >= size:
+			z.RangeByRank(0, -1, true, fn) // zuiNext's order: from the tail
+		default:
+			// Floyd's sampling: count distinct ranks in O(count).
+			picked := make(map[int]bool, count)
+			var buf []byte
+			for j := size - count; j < size; j++ {
+				rank := rng.IntN(int(j) + 1)
+				if picked[rank] {
+					rank = int(j)
+				}
+				picked[rank] = true
+				buf = buf[:0]
+				member, score := z.At(rank, buf)
+				fn(member, score)
+			}
+		}
+	})
+}
+
+// cmdZscan: ZSCAN key cursor [MATCH pattern] [COUNT count] — the cursor is
+// checked first, then the key; a missing key ignores the options. Scores
+// come as Redis formats them.
+func cmdZscan(c *Client, args [][]byte) {
+	cursor, ok := c.scanCursor(args[2])
+	if !ok {
+		return
+	}
+	e, ok := c.lookupType(args[1], keyspace.TypeZSet)
+	switch {
+	case !ok:
+		return
+	case e == nil:
+		c.scanElements(0, scanOpts{}, func(uint64, func(...[]byte)) uint64 { return 0 })
+		return
+	}
+	opts, ok := c.scanOptions(args[3:], false)
+	if !ok {
+		return
+	}
+	z := zsetOf(e)
+	var buf []byte
+	if lp := z.Listpack(); lp != nil {
+		// The scores as the listpack holds them, which is not always %.17g.
+		c.scanElements(0, opts, func(_ uint64, emit func(...[]byte)) uint64 {
+			for p := listpack.First(lp); p >= 0; p = listpack.Next(lp, listpack.Next(lp, p)) {
+				member := listpack.Get(lp, p).Append(nil)
+				emit(member, listpack.Get(lp, listpack.Next(lp, p)).Append(buf[:0]))
+			}
+			return 0
+		})
+		return
+	}
+	c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
+		return z.Scan(cursor, func(member []byte, score float64) {
+			buf = appendDouble(buf[:0], score)
+			emit(member, buf)
+		})
+	})
+}
+
+// ---- ZUNION, ZINTER, ZDIFF and their STORE forms, ZINTERCARD
+
+// The set operations.
+const (
+	zsetUnion = iota
+	zsetInter
+	zsetDiff
+)
+
+var zsetStoreEvents = [...]string{zsetUnion: "zunionstore", zsetInter: "zinterstore", zsetDiff: "zdiffstore"}
+
+// zsetSource is an input of a set operation: a sorted set, a set (every
+// member scoring 1) or nothing (a missing key), with its weight.
+type zsetSource struct {
+	zset   *zsetval.ZSet
+	set    *setval.Set
+	weight float64
+}
+
+func (s *zsetSource) len() int {
+	switch {
+	case s.zset != nil:
+		return s.zset.Len()
+	case s.set != nil:
+		return s.set.Len()
+	}
+	return 0
+}
+
+// each calls fn with every member and score, in zuiNext's order: a sorted
+// set from its highest score, a set in its own.
+func (s *zsetSource) each(fn func(member []byte, score float64)) {
+	switch {
+	case s.zset != nil:
+		s.zset.RangeByRank(0, -1, true, func(m []byte, score float64) bool { fn(m, score); return true })
+	case s.set != nil:
+		s.set.Each(func(m []byte) { fn(m, 1) })
+	}
+}
+
+// score is member's score in s, if s holds it.
+func (s *zsetSource) score(member []byte) (float64, bool) {
+	switch {
+	case s.zset != nil:
+		return s.zset.Score(member)
+	case s.set != nil:
+		return 1, s.set.Has(member)
+	}
+	return 0, false
+}
+
+// aggregate is zunionInterAggregate: SUM (a NaN sum, inf-inf, is 0), MIN
+// or MAX of target and val.
+func aggregate(target, val float64, how string) float64 {
+	switch how {
+	case "min":
+		return min2(target, val)
+	case "max":
+		return max2(target, val)
+	}
+	if sum := target + val; sum == sum {
+		return sum
+	}
+	return 0
+}
+
+// min2 and max2 are C's `val < target ? val : target`: a NaN never wins.
+func min2(target, val float64) float64 {
+	if val < target {
+		return val
+	}
+	return target
+}
+
+func max2(target, val float64) float64 {
+	if val > target {
+		return val
+	}
+	return target
+}
+
+// zsetOperation is zunionInterDiffGenericCommand: numkeys at args[at],
+// then the keys and the options; dst names a STORE destination, and
+// cardinality is ZINTERCARD.
+func zsetOperation(c *Client, args [][]byte, at int, op int, dst []byte, cardinality bool) {
+	numkeys, ok := c.intArg(args[at])
+	switch {
+	case !ok:
+		return
+	case numkeys < 1:
+		c.Error(fmt.Sprintf(errZsetNoKeys, strings.ToLower(string(args[0]))))
+		return
+	case numkeys > int64(len(args)-at-1):
+		c.Error(errSyntax)
+		return
+	}
+	keys := args[at+1 : at+1+int(numkeys)]
+	srcs := make([]zsetSource, len(keys))
+	for i, key := range keys {
+		srcs[i].weight = 1
+		e := c.lookup(key)
+		switch {
+		case e == nil:
+		case e.Type == keyspace.TypeZSet:
+			srcs[i].zset = zsetOf(e)
+		case e.Type == keyspace.TypeSet:
+			srcs[i].set = setOf(e)
+		default:
+			c.Error(errWrongType)
+			return
+		}
+	}
+	how, withScores, limit := "sum", false, int64(0)
+	for j := at + 1 + len(keys); j < len(args); j++ {
+		left := len(args) - j - 1
+		switch opt := args[j]; {
+		case op != zsetDiff && !cardinality && left >= len(keys) && asciiEqualFold(opt, "weights"):
+			for i := range srcs {
+				j++
+				w, ok := zsetval.ParseScore(args[j])
+				if !ok {
+					c.Error(errWeightNotFloat)
+					return
+				}
+				srcs[i].weight = w
+			}
+		case op != zsetDiff && !cardinality && left >= 1 && asciiEqualFold(opt, "aggregate"):
+			j++
+			switch a := strings.ToLower(string(args[j])); a {
+			case "sum", "min", "max":
+				how = a
+			default:
+				c.Error(errSyntax)
+				return
+			}
+		case dst == nil && !cardinality && asciiEqualFold(opt, "withscores"):
+			withScores = true
+		case cardinality && left >= 1 && asciiEqualFold(opt, "limit"):
+			j++
+			if limit, ok = c.positiveArg(args[j], errLimitNegative); !ok {
+				return
+			}
+		default:
+			c.Error(errSyntax)
+			return
+		}
+	}
+	if op != zsetDiff {
+		slices.SortStableFunc(srcs, func(a, b zsetSource) int { return a.len() - b.len() })
+	}
+	if cardinality {
+		c.Int(int64(zsetInterCard(srcs, limit)))
+		return
+	}
+	result := zsetCombine(srcs, op, how)
+	if dst != nil {
+		result.ConvertToListpackIfFits(c.zsetLimits())
+		c.zsetResult(dst, result, zsetStoreEvents[op], args)
+		return
+	}
+	c.replyMembers(result.Len(), withScores, func(fn func([]byte, float64) bool) {
+		result.RangeByRank(0, -1, false, fn)
+	})
+}
+
+// zsetInterCard counts the members in every source, up to limit (0: no
+// limit).
+func zsetInterCard(srcs []zsetSource, limit int64) int64 {
+	var n int64
+	srcs[0].each(func(member []byte, _ float64) {
+		if limit > 0 && n >= limit {
+			return
+		}
+		for i := 1; i < len(srcs); i++ {
+			if _, ok := srcs[i].score(member); !ok {
+				return
+			}
+		}
+		n++
+	})
+	return n
+}
+
+// zsetCombine is the operation's result, a skiplist as Redis builds it:
+// union and intersection weigh and aggregate the scores (a NaN weighed
+// score is 0), difference keeps the first source's.
+func zsetCombine(srcs []zsetSource, op int, how string) *zsetval.ZSet {
+	result := zsetval.New(0, 0, zsetval.Limits{})
+	switch op {
+	case zsetInter:
+		srcs[0].each(func(member []byte, score float64) {
+			score = weigh(score, srcs[0].weight)
+			for i := 1; i < len(srcs); i++ {
+				s, ok := srcs[i].score(member)
+				if !ok {
+					return
+				}
+				score = aggregate(score, s*srcs[i].weight, how)
+			}
+			result.Add(member, score, 0, zsetval.Limits{})
+		})
+	case zsetUnion:
+		scores := make(map[string]float64, srcs[len(srcs)-1].len())
+		var order []string
+		for i := range srcs {
+			srcs[i].each(func(member []byte, score float64) {
+				score = weigh(score, srcs[i].weight)
+				if old, ok := scores[string(member)]; ok {
+					scores[string(member)] = aggregate(old, score, how)
+					return
+				}
+				scores[string(member)] = score
+				order = append(order, string(member))
+			})
+		}
+		for _, m := range order {
+			result.Add(bytesOf(m), scores[m], 0, zsetval.Limits{})
+		}
+	case zsetDiff:
+		srcs[0].each(func(member []byte, score float64) {
+			for i := 1; i < len(srcs); i++ {
+				if _, ok := srcs[i].score(member); ok {
+					return
+				}
+			}
+			result.Add(member, score, 0, zsetval.Limits{})
+		})
+	}
+	return result
+}
+
+// weigh is a source's score times its weight, 0 where that is NaN.
+func weigh(score, weight float64) float64 {
+	if s := score * weight; s == s {
+		return s
+	}
+	return 0
+}
+
+func cmdZunion(c *Client, args [][]byte)      { zsetOperation(c, args, 1, zsetUnion, nil, false) }
+func cmdZinter(c *Client, args [][]byte)      { zsetOperation(c, args, 1, zsetInter, nil, false) }
+func cmdZdiff(c *Client, args [][]byte)       { zsetOperation(c, args, 1, zsetDiff, nil, false) }
+func cmdZunionstore(c *Client, args [][]byte) { zsetOperation(c, args, 2, zsetUnion, args[1], false) }
+func cmdZinterstore(c *Client, args [][]byte) { zsetOperation(c, args, 2, zsetInter, args[1], false) }
+func cmdZdiffstore(c *Client, args [][]byte)  { zsetOperation(c, args, 2, zsetDiff, args[1], false) }
+func cmdZintercard(c *Client, args [][]byte)  { zsetOperation(c, args, 1, zsetInter, nil, true) }
