@@ -6,10 +6,11 @@
 # servers alternated over several rounds, medians reported.
 # Memory: 1,000,000 SETs (14-byte keys, 16-byte values) into freshly started
 # servers, RSS growth and INFO used_memory growth per key; then SAVE, BGSAVE
-# and loading the RDB at a restart, timed on that data. Then five more cases,
+# and loading the RDB at a restart, timed on that data. Then seven more cases,
 # each in freshly started servers: one list of 1,000,000 10-byte elements,
 # 100,000 lists of 5 2-byte elements, 100,000 hashes of 10 fields, one hash of
-# 1,000,000 fields, and 100,000 sets of 20 integers.
+# 1,000,000 fields, 100,000 sets of 20 integers, one sorted set of 1,000,000
+# 10-byte members and 100,000 sorted sets of 10 members.
 # Timed operations: SINTER / SUNIONSTORE of two 100k-member sets, HGETALL of a
 # 1,000-field hash, SORT of a 10k-number list and SORT ... ALPHA LIMIT 0 10 of
 # a 10k-string set, by redis-benchmark -c 1 on freshly loaded servers.
@@ -38,8 +39,10 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
                      also: lpush rpush lpop rpop lrange_100 lrange_300
                      lrange_500 lrange_600, e.g. --tests "lpush rpush lpop
-                     rpop lrange_100 lrange_300 lrange_600"; and hset sadd
-                     spop (myhash / myset; spop pops from a pre-filled set)
+                     rpop lrange_100 lrange_300 lrange_600"; hset sadd
+                     spop (myhash / myset; spop pops from a pre-filled set);
+                     zadd zpopmin (myzset; zpopmin pops from a pre-filled
+                     sorted set)
   --respd-args "A"   extra flags for respd only, e.g. --respd-args "--io-engine redcon"
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
                      --server-args "--appendonly yes --appendfsync always"
@@ -105,13 +108,13 @@ ROUNDS=${ROUNDS:-3}
 # requests (LRANGE_600 sends ~600 KB per reply), and run ~10x fewer per second.
 declare -A N_P1=([ping]=200000 [set]=250000 [get]=250000 [incr]=250000 [mset]=100000
     [lpush]=250000 [rpush]=250000 [lpop]=250000 [rpop]=250000
-    [hset]=250000 [sadd]=250000 [spop]=250000
+    [hset]=250000 [sadd]=250000 [spop]=250000 [zadd]=250000 [zpopmin]=250000
     [lrange_100]=100000 [lrange_300]=60000 [lrange_500]=45000 [lrange_600]=40000
     [lrange_100/1024]=30000 [lrange_300/1024]=7000 [lrange_500/1024]=4000
     [lrange_600/1024]=3000)
 declare -A N_P16=([ping]=3000000 [set]=1000000 [get]=1000000 [incr]=1500000 [mset]=150000
     [lpush]=1000000 [rpush]=1000000 [lpop]=1000000 [rpop]=1000000
-    [hset]=1000000 [sadd]=1000000 [spop]=1000000
+    [hset]=1000000 [sadd]=1000000 [spop]=1000000 [zadd]=1000000 [zpopmin]=1000000
     [lrange_100]=300000 [lrange_300]=100000 [lrange_500]=50000 [lrange_600]=40000
     [lrange_100/1024]=15000 [lrange_300/1024]=2000 [lrange_500/1024]=1200
     [lrange_600/1024]=1000)
@@ -281,7 +284,7 @@ used_memory() {  # port -> bytes, or empty if INFO memory does not report it
 }
 
 # ---------------------------------------------------------------- throughput / latency
-card() {  # port command key -> LLEN/HLEN/SCARD of key, or -1 if the reply is not a number
+card() {  # port command key -> LLEN/HLEN/SCARD/ZCARD of key, or -1 if the reply is not a number
     local v
     v=$(redis-cli -p "$1" "$2" "$3" 2>/dev/null | tr -d '\r' || true)
     [[ $v =~ ^[0-9]+$ ]] && echo "$v" || echo -1
@@ -304,7 +307,9 @@ short_key() {  # name P d round test marker message
 
 # The list tests all work on redis-benchmark's one key, mylist; hset on
 # myhash (HSET myhash element:__rand_int__ <-d bytes>), sadd and spop on myset
-# (SADD myset element:__rand_int__; SPOP myset). Each starts from a known key
+# (SADD myset element:__rand_int__; SPOP myset), zadd and zpopmin on myzset
+# (ZADD myzset __rand_int__ element:__rand_int__; ZPOPMIN myzset). Each starts
+# from a known key
 # and the key is deleted after it (at -d 1024 a push test leaves ~1 GB behind):
 #   lpush/rpush   start from an empty list.
 #   lpop/rpop     start from a list of >= n elements of -d bytes, filled by a
@@ -313,18 +318,18 @@ short_key() {  # name P d round test marker message
 #   lrange_N      redis-benchmark itself first pushes n elements ("LPUSH
 #                 (needed to benchmark LRANGE)", a row the report leaves out);
 #                 the list is checked to hold >= N elements afterwards.
-#   hset/sadd     start from an empty hash / set.
-#   spop          starts from a set of >= n members, filled by a
-#                 redis-benchmark SADD run at -P 16 (not timed) with
+#   hset/sadd/zadd  start from an empty hash / set / sorted set.
+#   spop/zpopmin  start from a set / sorted set of >= n members, filled by a
+#                 redis-benchmark SADD / ZADD run at -P 16 (not timed) with
 #                 -r 1000000000 and 2 % + 1000 more requests than n (-r 100000
 #                 could not give n distinct members; at 1e9 about n^2/2e9
 #                 repeat), so that every pop returns a member rather than nil;
-#                 afterwards the set must hold exactly n fewer.
-# After lpush/rpush the list is checked to hold >= n elements; after hset and
-# sadd the key must hold >= 99 % of the distinct fields/members that n
+#                 afterwards the key must hold exactly n fewer.
+# After lpush/rpush the list is checked to hold >= n elements; after hset, sadd
+# and zadd the key must hold >= 99 % of the distinct fields/members that n
 # requests with -r 100000 are expected to write.
 bench_one() {  # name pipeline datasize round
-    local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n len want key marker what
+    local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n len want key marker what fill count
     local out="$TMP/results/${name}_P${P}_d${d}_r${r}.csv"
     redis-cli -p "$port" flushall >/dev/null 2>&1 || true
     : >"$out"
@@ -334,6 +339,7 @@ bench_one() {  # name pipeline datasize round
             lpush|rpush|lpop|rpop|lrange_*) key=mylist ;;
             hset)      key=myhash ;;
             sadd|spop) key=myset ;;
+            zadd|zpopmin) key=myzset ;;
             *)         key="" ;;
         esac
         [[ -z $key ]] || redis-cli -p "$port" del "$key" >/dev/null 2>&1 || true
@@ -344,13 +350,18 @@ bench_one() {  # name pipeline datasize round
                 len=$(card "$port" llen mylist)
                 (( len >= n )) || short_key "$name" "$P" "$d" "$r" "$t" SHORT-LIST \
                     "LLEN mylist = $len before the test, wanted >= $n" ;;
-            spop)
-                timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t sadd \
+            spop|zpopmin)
+                if [[ $t == spop ]]; then
+                    fill=sadd; count=scard; marker=SHORT-SET
+                else
+                    fill=zadd; count=zcard; marker=SHORT-ZSET
+                fi
+                timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t "$fill" \
                     -r 1000000000 -c 50 -n $((n + n / 50 + 1000)) -P 16 -q \
                     >/dev/null 2>>"$TMP/benchmark.err" || true
-                len=$(card "$port" scard myset)
-                (( len >= n )) || short_key "$name" "$P" "$d" "$r" "$t" SHORT-SET \
-                    "SCARD myset = $len before the test, wanted >= $n" ;;
+                len=$(card "$port" "$count" "$key")
+                (( len >= n )) || short_key "$name" "$P" "$d" "$r" "$t" "$marker" \
+                    "${count^^} $key = $len before the test, wanted >= $n" ;;
         esac
         if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t "$t" \
                 -r 100000 -c 50 -n "$n" -P "$P" -d "$d" --csv \
@@ -366,21 +377,21 @@ bench_one() {  # name pipeline datasize round
                 len=$(card "$port" llen mylist)
                 (( len >= want )) || short_key "$name" "$P" "$d" "$r" "$t" SHORT-LIST \
                     "LLEN mylist = $len, wanted >= $want" ;;
-            hset|sadd)
+            hset|sadd|zadd)
                 want=$(distinct_want "$n")
-                if [[ $t == hset ]]; then
-                    len=$(card "$port" hlen myhash); marker=SHORT-HASH; what="HLEN myhash"
-                else
-                    len=$(card "$port" scard myset); marker=SHORT-SET; what="SCARD myset"
-                fi
+                case $t in
+                    hset) len=$(card "$port" hlen myhash); marker=SHORT-HASH; what="HLEN myhash" ;;
+                    sadd) len=$(card "$port" scard myset); marker=SHORT-SET; what="SCARD myset" ;;
+                    zadd) len=$(card "$port" zcard myzset); marker=SHORT-ZSET; what="ZCARD myzset" ;;
+                esac
                 (( len >= want )) || short_key "$name" "$P" "$d" "$r" "$t" "$marker" \
                     "$what = $len, wanted >= $want" ;;
-            spop)
-                # len still holds SCARD before the test
+            spop|zpopmin)
+                # len still holds SCARD / ZCARD before the test
                 want=$(( len > n ? len - n : 0 ))
-                len=$(card "$port" scard myset)
-                (( len == want )) || short_key "$name" "$P" "$d" "$r" "$t" SPOP-COUNT \
-                    "SCARD myset = $len after $n pops, wanted $want" ;;
+                len=$(card "$port" "$count" "$key")
+                (( len == want )) || short_key "$name" "$P" "$d" "$r" "$t" "${t^^}-COUNT" \
+                    "${count^^} $key = $len after $n pops, wanted $want" ;;
         esac
         [[ -z $key ]] || redis-cli -p "$port" del "$key" >/dev/null 2>&1 || true
     done
@@ -480,10 +491,14 @@ PY
     #            (v:%08d), HSET 1,000 pairs per command;
     #   intsets  100,000 sets s:%06d of 20 distinct integers (i + j*100000,
     #            j = 0..19: up to 7 digits, 32-bit entries in Redis's intset),
-    #            one SADD per set.
+    #            one SADD per set;
+    #   bigzset  one sorted set of 1,000,000 members m:%08d scored i (a
+    #            skiplist), ZADD 1,000 pairs per command;
+    #   zsets    100,000 sorted sets z:%06d of 10 members m<j>:%07d scored j
+    #            (listpacks), one ZADD per sorted set.
     # The strings are not number-like, so neither server stores them as
-    # integers; the sets' members are.
-    log "memory: generating the list, hash and set cases"
+    # integers; the sets' members and the scores are.
+    log "memory: generating the list, hash, set and sorted set cases"
     python3 - "$TMP" <<'PY'
 import os, sys
 tmp = sys.argv[1]
@@ -515,12 +530,25 @@ with open(os.path.join(tmp, "load-bighash.resp"), "wb") as f:
 with open(os.path.join(tmp, "load-intsets.resp"), "wb") as f:
     for i in range(100000):
         f.write(cmd(b"SADD", b"s:%06d" % i, *(b"%d" % (i + j * 100000) for j in range(20))))
+with open(os.path.join(tmp, "load-bigzset.resp"), "wb") as f:
+    for b in range(1000):
+        args = [b"ZADD", b"bigzset"]
+        for i in range(b * 1000, b * 1000 + 1000):
+            args += [b"%d" % i, b"m:%08d" % i]
+        f.write(cmd(*args))
+with open(os.path.join(tmp, "load-zsets.resp"), "wb") as f:
+    for i in range(100000):
+        args = [b"ZADD", b"z:%06d" % i]
+        for j in range(10):
+            args += [b"%d" % j, b"m%d:%07d" % (j, i)]
+        f.write(cmd(*args))
 PY
     # content check per case: command and key whose length must match
     declare -A CHECK=([biglist]="llen biglist" [small]="llen list:099999"
-        [hashes]="hlen h:099999" [bighash]="hlen bighash" [intsets]="scard s:099999")
+        [hashes]="hlen h:099999" [bighash]="hlen bighash" [intsets]="scard s:099999"
+        [bigzset]="zcard bigzset" [zsets]="zcard z:099999")
     : >"$TMP/memory-cases.txt"
-    for mcase in biglist small hashes bighash intsets; do
+    for mcase in biglist small hashes bighash intsets bigzset zsets; do
         for name in redis respd; do
             port=${PORT[$name]}
             # the SET case's SAVE left a dump.rdb in the server's dir: a
@@ -542,7 +570,7 @@ PY
             sleep 1
             dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
             [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
-            # elements: LLEN/HLEN/SCARD of the one key, or of the last key
+            # elements: LLEN/HLEN/SCARD/ZCARD of the one key, or of the last key
             read -r -a check <<<"${CHECK[$mcase]}"
             len=$(card "$port" "${check[@]}")
             rss=$(rss_kb "${PID[$name]}")
@@ -721,8 +749,8 @@ if do_bench:
     # redis-benchmark's own order
     test_rank = {t: i for i, t in enumerate(
         ["PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP",
-         "RPOP", "SADD", "HSET", "SPOP", "LRANGE_100", "LRANGE_300", "LRANGE_500",
-         "LRANGE_600", "MSET"])}
+         "RPOP", "SADD", "HSET", "SPOP", "ZADD", "ZPOPMIN", "LRANGE_100", "LRANGE_300",
+         "LRANGE_500", "LRANGE_600", "MSET"])}
     order.sort(key=lambda k: (k[1], k[2], test_rank.get(k[0], len(test_rank)), k[0]))
 
     hdr = (f"{'test':<15}{'-P':>3}{'-d':>6} {'redis rps':>12}{'respd rps':>12}{'ratio':>7}"
@@ -768,10 +796,10 @@ if do_bench:
         csv.writer(f).writerows(summary)
     print("\ntargets: ratio >= 0.9 at -P 1, >= 1.0 at -P 16; p99 ratio <= 1.5")
     if short:
-        print("SHORT-LIST / SHORT-SET / SHORT-HASH: the key held fewer elements than the"
-              " test needs or should have written (pops of nil, short LRANGE replies or"
-              " failed writes); SPOP-COUNT: the set did not shrink by one per SPOP;"
-              " see the warnings above")
+        print("SHORT-LIST / SHORT-SET / SHORT-HASH / SHORT-ZSET: the key held fewer elements"
+              " than the test needs or should have written (pops of nil, short LRANGE replies"
+              " or failed writes); SPOP-COUNT / ZPOPMIN-COUNT: the key did not shrink by one"
+              " per pop; see the warnings above")
 
 if do_mem:
     mem = {}
@@ -824,9 +852,9 @@ if do_mem:
         print(f"{'ratio':<8}{s['save'] / r['save']:>8.2f}{s['bgsave'] / r['bgsave']:>8.2f}"
               f"{s['load'] / r['load']:>8.2f}")
 
-    # list, hash and set cases: name, what, expected dbsize and length of the
-    # checked key, the length's name, divisor for the per-unit columns, unit,
-    # RSS target
+    # list, hash, set and sorted set cases: name, what, expected dbsize and
+    # length of the checked key, the length's name, divisor for the per-unit
+    # columns, unit, RSS target
     cases = [("biglist", "1 list x 1,000,000 x 10-byte elements (RPUSH biglist, 1,000 per command)",
               1, 1000000, "LLEN", 1000000, "elem", 1.2),
              ("small", "100,000 lists x 5 x 2-byte elements (RPUSH list:%06d a1 b2 c3 d4 e5)",
@@ -836,7 +864,11 @@ if do_mem:
              ("bighash", "1 hash x 1,000,000 fields f:%07d x 10-byte values (HSET bighash,"
               " 1,000 pairs per command)", 1, 1000000, "HLEN", 1000000, "field", 1.3),
              ("intsets", "100,000 sets x 20 integers (SADD s:%06d <i + j*100000, j = 0..19>)",
-              100000, 20, "SCARD", 100000, "set", 1.3)]
+              100000, 20, "SCARD", 100000, "set", 1.3),
+             ("bigzset", "1 sorted set x 1,000,000 10-byte members (ZADD bigzset <i> m:%08d,"
+              " 1,000 pairs per command)", 1, 1000000, "ZCARD", 1000000, "member", 1.3),
+             ("zsets", "100,000 sorted sets x 10 10-byte members (ZADD z:%06d 0 m0:%07d .. 9 m9:%07d)",
+              100000, 10, "ZCARD", 100000, "zset", 1.3)]
     lmem = {}
     with open(os.path.join(tmp, "memory-cases.txt")) as f:
         for line in f:
