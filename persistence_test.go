@@ -259,7 +259,7 @@ func TestDebugReload(t *testing.T) {
 // the key and the type, rather than dropping them.
 func TestRDBWithUnsupportedTypesRefusesToLoad(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join("internal", "rdb", "testdata", "types.rdb"))
+	data, err := os.ReadFile(filepath.Join("internal", "rdb", "testdata", "stream.rdb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestRDBWithUnsupportedTypesRefusesToLoad(t *testing.T) {
 	cfg, _ := parseArgs([]string{"--dir", dir})
 	err = NewServer(cfg).LoadRDB()
 	if err == nil || !strings.Contains(err.Error(), "which respd cannot load yet") || !strings.Contains(err.Error(), "key '") {
-		t.Fatalf("LoadRDB of a file with a list: %v", err)
+		t.Fatalf("LoadRDB of a file with a stream: %v", err)
 	}
 }
 
