@@ -488,8 +488,9 @@ func TestReplicaReplaysItsAOF(t *testing.T) {
 	dir := t.TempDir()
 	s, replica := startTestServer(t, "--dir", dir, "--appendonly", "yes", "--replicaof", host+" "+port)
 	waitFor(t, func() bool { return interopInfoSection(t, replica, "replication")["master_link_status"] == "up" })
-	// a is in the AOF base the full sync rewrote; b and c in the
-	// incremental file.
+	// a is in the AOF base the full sync rewrote (once that rewrite is
+	// done: Shutdown doesn't wait for it); b and c in the incremental file.
+	waitFor(t, func() bool { return interopInfoSection(t, replica, "persistence")["aof_rewrite_in_progress"] == "0" })
 	expectReplies(t, master, "SET b 2", "+OK\r\n", "SET c 3", "+OK\r\n")
 	waitFor(t, func() bool { return strings.HasPrefix(interopInfoSection(t, replica, "keyspace")["db0"], "keys=3,") })
 	s.Shutdown()
