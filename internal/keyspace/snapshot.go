@@ -51,9 +51,10 @@ type Saved struct {
 //
 // Strings are copied (the whole value, at memory speed) because they are
 // written in place (APPEND, SETRANGE, SET over a string) and have no
-// nodes to share. Hashes and sets (internal/hashval, internal/setval) copy
-// too, for now: cheap in their small encodings, O(size) in a table, which
-// a save pays under the lock once per table-encoded key.
+// nodes to share. Hashes, sets and sorted sets (internal/hashval,
+// internal/setval, internal/zsetval) copy too, for now: cheap in their
+// small encodings, O(size) in a table or a skiplist, which a save pays
+// under the lock once per such key.
 type Freezer interface {
 	Freeze() any
 }
