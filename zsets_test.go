@@ -27,15 +27,6 @@ func TestZsetsGoRedis(t *testing.T) {
 	}
 }
 
-// zsetE2EMembers lists the members of zs, for comparing orders.
-func zsetE2EMembers(zs []redis.Z) []string {
-	out := make([]string, len(zs))
-	for i, z := range zs {
-		out[i] = fmt.Sprint(z.Member)
-	}
-	return out
-}
-
 func goRedisZsets(t *testing.T, rc *redis.Client) {
 	if err := rc.FlushAll(ctx).Err(); err != nil {
 		t.Fatal(err)
