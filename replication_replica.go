@@ -98,6 +98,10 @@ func (s *Server) promote() {
 	if r.backlog == nil {
 		r.backlog = newBacklog(s.cfg.ReplBacklogSize, r.offset)
 	}
+	// repl-backlog-ttl counts from now, as replicationUnsetMaster has it:
+	// counted from before, the backlog the old master's replicas need to
+	// continue here would go at the next cron.
+	r.noReplicasSince = time.Now()
 	s.disconnectReplicas()
 	s.logf("MASTER MODE enabled")
 }

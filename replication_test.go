@@ -125,6 +125,20 @@ func TestReplicaServeStaleData(t *testing.T) {
 	rc.do("+OK\r\n", "SET", "k", "v")
 }
 
+// A promoted replica keeps its backlog for repl-backlog-ttl from its
+// promotion, not from its start, so that the old master's replicas can
+// continue with it however late they come.
+func TestPromotedReplicaKeepsItsBacklog(t *testing.T) {
+	host, port, _ := strings.Cut(startServer(t, "--repl-diskless-sync-delay", "0"), ":")
+	rc := dialRaw(t, startServer(t, "--replicaof", host+" "+port))
+	waitFor(t, func() bool { return rawInfo(t, rc, "replication")["master_link_status"] == "up" })
+	rc.do("+OK\r\n", "REPLICAOF", "NO", "ONE")
+	time.Sleep(300 * time.Millisecond) // crons pass
+	if info := rawInfo(t, rc, "replication"); info["role"] != "master" || info["repl_backlog_active"] != "1" {
+		t.Errorf("after REPLICAOF NO ONE: role %s, repl_backlog_active %s", info["role"], info["repl_backlog_active"])
+	}
+}
+
 // TestDiskSyncShared: replicas that ask for a full sync while a BGSAVE to
 // disk for another replica is under way share its file, and get the same
 // data and stream.
