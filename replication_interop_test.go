@@ -417,8 +417,8 @@ var interopDataTypes = []interopDataType{
 // interopZSet is the sorted set family: listpacks and skiplists (some of
 // 200 members, a few for a long member), members added under ZADD's
 // options, incremented, removed one by one and by rank, score and lex
-// range, popped (blocking pops time out at once, or find a member) and
-// ranges stored.
+// range, popped (blocking pops time out at once, or find a member), and
+// ranges and unions, intersections and differences stored.
 var interopZSet = interopDataType{
 	name: "zset",
 	load: func(g *interopGen, i int) []any {
@@ -458,6 +458,11 @@ var interopZSet = interopDataType{
 		{1, func(g *interopGen) []any { return []any{"ZMPOP", 2, g.zsetKey(), g.zsetKey(), "MAX", "COUNT", 2} }},
 		{1, func(g *interopGen) []any { return []any{"BZPOPMIN", g.zsetKey(), g.zsetKey(), 0.001} }},
 		{1, func(g *interopGen) []any { return []any{"ZRANGESTORE", g.zsetKey(), g.zsetKey(), 0, g.r.Intn(10)} }},
+		{1, func(g *interopGen) []any { return []any{"ZUNIONSTORE", g.zsetKey(), 2, g.zsetKey(), g.zsetKey()} }},
+		{1, func(g *interopGen) []any {
+			return []any{"ZINTERSTORE", g.zsetKey(), 2, g.zsetKey(), g.zsetKey(), "WEIGHTS", 2, 0.5, "AGGREGATE", "MAX"}
+		}},
+		{1, func(g *interopGen) []any { return []any{"ZDIFFSTORE", g.zsetKey(), 2, g.zsetKey(), g.zsetKey()} }},
 	},
 	read: func(p redis.Pipeliner, key string) func() (string, bool, error) {
 		r := p.ZRangeWithScores(ctx, key, 0, -1)
