@@ -36,7 +36,7 @@ options:
 			break options
 		}
 	}
-	if (len(args)-at)%3 != 0 || flags == zsetval.NX|zsetval.XX {
+	if (len(args)-at)%3 != 0 || flags&zsetval.NX != 0 && flags&zsetval.XX != 0 {
 		c.Error(errSyntax)
 		return
 	}
@@ -265,10 +265,10 @@ func geoSearchCommand(c *Client, args [][]byte, flags int) {
 
 // parseGeoQuery parses a search's arguments as georadiusGeneric, in its
 // order: the center of GEORADIUS and GEORADIUSBYMEMBER and their radius,
-// then the options. z is the source sorted set, nil if missing: members
-// are looked up as they come (FROMMEMBER's error comes before a later
-// syntax error), not at all without it, as Redis leaves the shape of a
-// search that can find nothing unchecked (GEORADIUSBYMEMBER's radius too).
+// then the options. z is the source sorted set, nil if the key is
+// missing. Members are looked up as they come, so that FROMMEMBER's error
+// comes before a later syntax error; without z they are not, and, as in
+// Redis, neither is GEORADIUSBYMEMBER's radius: the search finds nothing.
 func (c *Client) parseGeoQuery(args [][]byte, flags int, z *zsetval.ZSet) (q geoQuery, ok bool) {
 	var base int // where the options begin
 	switch {
@@ -431,9 +431,12 @@ func (c *Client) boxArgs(width, height, unit []byte, s *geohash.Shape) bool {
 // geoPoint is a member found by a search (Redis's geoPoint), kept small
 // for sorting: its position is decoded again from the score if replied.
 type geoPoint struct {
-	dist       float64 // from the center, in meters
+	// dist is the distance from the center in meters: Redis's if exact,
+	// else an approximation (geoMetric) good to a relative 1e-11.
+	dist       float64
 	score      float64
 	start, end int // the member, in geoScratch.members
+	exact      bool
 }
 
 // geoScratch holds a search's results, pooled so that a search allocates
@@ -442,7 +445,7 @@ type geoScratch struct {
 	points  []geoPoint
 	members []byte     // the members' bytes, one after the other
 	tmp     []geoPoint // msort's merge buffer
-	shape   *geohash.Shape
+	metric  geoMetric
 	limit   int // ANY's count, 0 for none
 	visit   func(member []byte, score float64) bool
 }
@@ -454,7 +457,7 @@ var geoScratchPool = sync.Pool{New: func() any {
 }}
 
 func (s *geoScratch) release() {
-	s.points, s.members, s.tmp, s.shape = s.points[:0], s.members[:0], s.tmp[:0], nil
+	s.points, s.members, s.tmp, s.metric = s.points[:0], s.members[:0], s.tmp[:0], geoMetric{}
 	geoScratchPool.Put(s)
 }
 
@@ -464,7 +467,7 @@ func (s *geoScratch) member(p *geoPoint) []byte { return s.members[p.start:p.end
 // the cells' score ranges in Redis's order, each in score order, stopping
 // with ANY once count members are found.
 func (s *geoScratch) collect(z *zsetval.ZSet, q *geoQuery) {
-	s.shape = &q.shape
+	s.metric = newGeoMetric(&q.shape)
 	if q.any {
 		s.limit = int(q.count)
 	} else {
@@ -481,12 +484,211 @@ func (s *geoScratch) collect(z *zsetval.ZSet, q *geoQuery) {
 
 // add is collect's visit of one member (geoGetPointsInRange's loop body).
 func (s *geoScratch) add(member []byte, score float64) bool {
-	if _, _, dist, ok := s.shape.Within(score); ok {
-		start := len(s.members)
+	if p, ok := s.metric.within(score); ok {
+		p.start = len(s.members)
 		s.members = append(s.members, member...)
-		s.points = append(s.points, geoPoint{dist: dist, score: score, start: start, end: len(s.members)})
+		p.end = len(s.members)
+		s.points = append(s.points, p)
 	}
 	return s.limit == 0 || len(s.points) < s.limit
+}
+
+// earthRadius is EARTH_RADIUS_IN_METERS, the radius of Redis's haversine.
+const earthRadius = 6372797.560856
+
+// geoMetric decides which members are within a shape and orders them as
+// Shape.Within and its distances would, at a fraction of their cost:
+// Within's correctly rounded trigonometry takes about 0.3 µs a distance,
+// more than the walk of the sorted set. So that a search computes few of
+// them:
+//
+//   - Most members out of the shape are rejected from bounds on their
+//     latitude and longitude differences with the center, beyond which
+//     the shape's distances are exceeded: the great-circle angle is at
+//     least the latitude difference, and its haversine at least
+//     cos(lat1)·cos(lat2)·hav(Δlon).
+//   - The others are decided with the same haversines computed with Go's
+//     math, good to about 1e-15: Within is asked only when one is within
+//     a relative 1e-11 (tolerance) of a bound.
+//   - Distances stay approximate until needed: two points are compared
+//     with them unless they are within tolerance of each other, and the
+//     replied or stored ones are made exact.
+//
+// Members nearly antipodal to the center always go to Within: their
+// haversine may round above 1, and the NaN distance that makes counts as
+// within any radius in Redis. The bounds are widened by a relative 1e-9
+// and an absolute 1e-10 degree, so that a rejection is certain too.
+type geoMetric struct {
+	shape            *geohash.Shape
+	lonRad, latRad   float64 // the center
+	cosLat           float64
+	maxDLat, maxDLon float64 // in degrees, beyond which a member is out; +Inf: no bound
+	radius           float64 // Within's bounds, in meters
+	halfHeight       float64
+	halfWidth        float64
+}
+
+func newGeoMetric(s *geohash.Shape) geoMetric {
+	const widen = 1 + 1e-9
+	m := geoMetric{shape: s, lonRad: s.Lon * (math.Pi / 180), latRad: s.Lat * (math.Pi / 180)}
+	m.cosLat = math.Cos(m.latRad)
+	var angle float64 // the central angle of the radius or the half width
+	if s.Box {
+		m.halfHeight, m.halfWidth = s.Height*s.MetersPerUnit/2, s.Width*s.MetersPerUnit/2
+		m.maxDLat = m.halfHeight / earthRadius
+		angle = m.halfWidth / earthRadius * widen
+	} else {
+		m.radius = s.Radius * s.MetersPerUnit
+		angle = m.radius / earthRadius * widen
+		m.maxDLat = angle
+	}
+	m.maxDLat = m.maxDLat*widen*180/math.Pi + 1e-10
+	// No member lies beyond GEO_LAT_MAX: the cosine of its latitude is
+	// at least that of the latitude farthest from the equator it can
+	// have and still pass the latitude test.
+	cosLat2 := math.Cos(min(math.Abs(s.Lat)+m.maxDLat, 85.0511288) * (math.Pi / 180))
+	cosLat1 := m.cosLat
+	if s.Box {
+		cosLat1 = cosLat2 // the width is measured along the member's parallel
+	}
+	m.maxDLon = math.Inf(1)
+	if angle < math.Pi {
+		hav := math.Sin(angle/2) * math.Sin(angle/2)
+		if x := hav / (cosLat1 * cosLat2 * (1 - 1e-9)) * widen; x < 1 {
+			m.maxDLon = 2*math.Asin(math.Sqrt(x))*180/math.Pi*widen + 1e-10
+		}
+	}
+	return m
+}
+
+// tolerance bounds the error of an approximate distance d.
+func tolerance(d float64) float64 { return d*1e-11 + 1e-9 }
+
+// within is Shape.Within: whether the member with this score is in the
+// shape, and its point, whose distance may be approximate.
+func (m *geoMetric) within(score float64) (geoPoint, bool) {
+	lon, lat := geohash.DecodeScore(score)
+	dLon := math.Abs(lon - m.shape.Lon)
+	if dLon > 180 {
+		dLon = 360 - dLon
+	}
+	if dLon > 179.9 && math.Abs(lat+m.shape.Lat) < 0.01 {
+		return m.exactWithin(score) // nearly antipodal
+	}
+	if math.Abs(lat-m.shape.Lat) > m.maxDLat || dLon > m.maxDLon {
+		return geoPoint{}, false
+	}
+	lonRad, latRad := lon*(math.Pi/180), lat*(math.Pi/180)
+	dist, hav := m.haversine(lonRad, latRad)
+	var in int
+	if m.shape.Box {
+		width, widthHav := m.alongParallel(lonRad, latRad)
+		hav = max(hav, widthHav)
+		in = min(near(earthRadius*math.Abs(latRad-m.latRad), m.halfHeight), near(width, m.halfWidth))
+	} else {
+		in = near(dist, m.radius)
+	}
+	if hav > 0.98 {
+		return m.exactWithin(score) // asin is ill-conditioned near 1
+	}
+	switch in {
+	case inside:
+		return geoPoint{dist: dist, score: score}, true
+	case outside:
+		return geoPoint{}, false
+	}
+	return m.exactWithin(score)
+}
+
+func (m *geoMetric) exactWithin(score float64) (geoPoint, bool) {
+	_, _, dist, ok := m.shape.Within(score)
+	return geoPoint{dist: dist, score: score, exact: true}, ok
+}
+
+// The position of an approximate distance relative to a bound, ordered
+// so that min combines two of them.
+const (
+	outside = iota
+	borderline
+	inside
+)
+
+func near(d, bound float64) int {
+	switch {
+	case d > bound+tolerance(d):
+		return outside
+	case d < bound-tolerance(d):
+		return inside
+	}
+	return borderline
+}
+
+// haversine is geohashGetDistance's computation with Go's math: the
+// distance from the center to a point (in radians), and the haversine of
+// their angle.
+func (m *geoMetric) haversine(lonRad, latRad float64) (dist, hav float64) {
+	u := math.Sin((latRad - m.latRad) / 2)
+	v := math.Sin((lonRad - m.lonRad) / 2)
+	hav = u*u + m.cosLat*math.Cos(latRad)*v*v
+	return 2 * earthRadius * math.Asin(math.Sqrt(hav)), hav
+}
+
+// alongParallel is haversine for geohashGetDistanceIfInRectangle's width
+// test: the distance from the point to the center's meridian along the
+// point's parallel.
+func (m *geoMetric) alongParallel(lonRad, latRad float64) (dist, hav float64) {
+	x := math.Abs(math.Cos(latRad) * math.Sin((m.lonRad-lonRad)/2))
+	return 2 * earthRadius * math.Asin(x), x * x
+}
+
+// exact makes p's distance Redis's.
+func (m *geoMetric) exact(p *geoPoint) {
+	if !p.exact {
+		lon, lat := geohash.DecodeScore(p.score)
+		p.dist, p.exact = geohash.Distance(m.shape.Lon, m.shape.Lat, lon, lat), true
+	}
+}
+
+// appendDistance is addReplyDoubleDistance: "%.4f" of p's distance in
+// the unit. An approximate distance has the same digits as the exact one
+// unless it is within tolerance of a rounding boundary (a 5 in the fifth
+// decimal), where the exact one is computed.
+func (m *geoMetric) appendDistance(b []byte, p *geoPoint) []byte {
+	perUnit := m.shape.MetersPerUnit
+	if !p.exact {
+		x := p.dist / perUnit
+		y := x * 1e4
+		if math.Abs(y-math.Floor(y)-0.5) <= (tolerance(p.dist)/perUnit+x*1e-15)*1e4 {
+			m.exact(p)
+		}
+	}
+	return appendCFixed(b, p.dist/perUnit, 4)
+}
+
+// cmp is sort_gp_asc, or with desc sort_gp_desc, on the exact distances:
+// C's comparisons, so that a NaN distance sorts as in Redis. Approximate
+// distances decide unless they are too close.
+func (m *geoMetric) cmp(a, b *geoPoint, desc bool) int {
+	if !a.exact || !b.exact {
+		if a.score == b.score {
+			// As far, and not NaN: a NaN distance is always exact.
+			return 0
+		}
+		if math.Abs(a.dist-b.dist) <= tolerance(a.dist)+tolerance(b.dist) {
+			m.exact(a)
+			m.exact(b)
+		}
+	}
+	r := -1
+	if a.dist > b.dist {
+		r = 1
+	} else if a.dist == b.dist {
+		r = 0
+	}
+	if desc {
+		return -r
+	}
+	return r
 }
 
 // sort orders the points as q asks and returns how many to reply or
@@ -504,41 +706,26 @@ func (s *geoScratch) sort(q *geoQuery) int {
 	desc := q.order == geoDesc
 	if n == len(s.points) {
 		s.tmp = append(s.tmp[:0], s.points...)
-		msort(s.points, s.tmp, desc)
+		msort(s.points, s.tmp, &s.metric, desc)
 	} else {
-		pqsort(s.points, 0, len(s.points), n-1, desc)
+		pqsort(s.points, 0, len(s.points), n-1, &s.metric, desc)
 	}
 	return n
 }
 
-// geoCmp is sort_gp_asc, or with desc sort_gp_desc: C's comparisons, so
-// that a NaN distance sorts as in Redis.
-func geoCmp(a, b *geoPoint, desc bool) int {
-	r := -1
-	if a.dist > b.dist {
-		r = 1
-	} else if a.dist == b.dist {
-		r = 0
-	}
-	if desc {
-		return -r
-	}
-	return r
-}
-
 // msort is glibc's qsort (msort_with_tmp): a top-down merge sort taking
 // from the first half on ties. tmp is as long as b.
-func msort(b, tmp []geoPoint, desc bool) {
+func msort(b, tmp []geoPoint, m *geoMetric, desc bool) {
 	n := len(b)
 	if n <= 1 {
 		return
 	}
 	n1 := n / 2
-	msort(b[:n1], tmp, desc)
-	msort(b[n1:], tmp, desc)
+	msort(b[:n1], tmp, m, desc)
+	msort(b[n1:], tmp, m, desc)
 	i, j, k := 0, n1, 0
 	for i < n1 && j < n {
-		if geoCmp(&b[i], &b[j], desc) <= 0 {
+		if m.cmp(&b[i], &b[j], desc) <= 0 {
 			tmp[k] = b[i]
 			i++
 		} else {
@@ -558,8 +745,8 @@ func msort(b, tmp []geoPoint, desc bool) {
 // a[lo:lo+n] enough that ranks 0 to last hold what a full sort puts there,
 // skipping the partitions that begin after last. Indexes stand for its
 // pointers.
-func pqsort(a []geoPoint, lo, n, last int, desc bool) {
-	cmp := func(i, j int) int { return geoCmp(&a[i], &a[j], desc) }
+func pqsort(a []geoPoint, lo, n, last int, m *geoMetric, desc bool) {
+	cmp := func(i, j int) int { return m.cmp(&a[i], &a[j], desc) }
 	med3 := func(i, j, k int) int {
 		if cmp(i, j) < 0 {
 			if cmp(j, k) < 0 {
@@ -644,7 +831,7 @@ func pqsort(a []geoPoint, lo, n, last int, desc bool) {
 		// The partitions of the smaller and greater elements, each sorted
 		// only if it begins at or before last.
 		if r = pb - pa; r > 1 && lo <= last {
-			pqsort(a, lo, r, last, desc)
+			pqsort(a, lo, r, last, m, desc)
 		}
 		if r = pd - pc; r <= 1 || pn-r > last {
 			return
@@ -670,7 +857,7 @@ func (c *Client) replyGeoPoints(points []geoPoint, s *geoScratch, q *geoQuery) {
 		}
 		c.Bulk(s.member(p))
 		if q.withDist {
-			c.Bulk(appendCFixed(buf[:0], p.dist/q.shape.MetersPerUnit, 4))
+			c.Bulk(s.metric.appendDistance(buf[:0], p))
 		}
 		if q.withHash {
 			c.Int(int64(p.score))
@@ -709,6 +896,7 @@ func (c *Client) storeGeoPoints(points []geoPoint, s *geoScratch, q *geoQuery, e
 		p := &points[i]
 		score := p.score
 		if q.storeDist {
+			s.metric.exact(p)
 			score = p.dist / q.shape.MetersPerUnit
 		}
 		z.Add(s.member(p), score, 0, lim)
