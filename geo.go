@@ -872,18 +872,9 @@ func (c *Client) replyGeoPoints(points []geoPoint, s *geoScratch, q *geoQuery) {
 }
 
 // storeGeoPoints stores the members found in q.store as a sorted set,
-// their scores kept or, with STOREDIST, their distances in the unit;
-// none deletes the destination. It replies how many.
+// their scores kept or, with STOREDIST, their distances in the unit
+// (zsetResult: none deletes the destination), and replies how many.
 func (c *Client) storeGeoPoints(points []geoPoint, s *geoScratch, q *geoQuery, event string, args [][]byte) {
-	db := c.database()
-	if len(points) == 0 {
-		if db.Delete(string(q.store)) {
-			c.notify(notifyGeneric, "del", q.store)
-			c.changed(q.store, args...)
-		}
-		c.Int(0)
-		return
-	}
 	maxLen := 0
 	for i := range points {
 		maxLen = max(maxLen, points[i].end-points[i].start)
@@ -901,10 +892,7 @@ func (c *Client) storeGeoPoints(points []geoPoint, s *geoScratch, q *geoQuery, e
 		}
 		z.Add(s.member(p), score, 0, lim)
 	}
-	db.Set(string(q.store), &keyspace.Entry{Type: keyspace.TypeZSet, Obj: z, Access: c.lruClock()}, false)
-	c.notify(notifyZset, event, q.store)
-	c.changed(q.store, args...)
-	c.Int(int64(len(points)))
+	c.zsetResult(q.store, z, event, args)
 }
 
 // coordinate replies a longitude or latitude as addReplyHumanLongDouble:
