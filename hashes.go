@@ -346,24 +346,10 @@ func (c *Client) randomFields(h *hashval.Hash, count int64, withValues bool) {
 // cmdHscan: HSCAN key cursor [MATCH pattern] [COUNT count] — the cursor
 // is checked first, then the key; a missing key ignores the options.
 func cmdHscan(c *Client, args [][]byte) {
-	cursor, ok := c.scanCursor(args[2])
-	if !ok {
-		return
-	}
-	e, ok := c.lookupType(args[1], keyspace.TypeHash)
-	switch {
-	case !ok:
-		return
-	case e == nil:
-		c.scanElements(0, scanOpts{}, func(uint64, func(...[]byte)) uint64 { return 0 })
-		return
-	}
-	opts, ok := c.scanOptions(args[3:], false)
-	if !ok {
-		return
-	}
-	h := hashOf(e)
-	c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
-		return h.Scan(cursor, func(name, value []byte) { emit(name, value) })
+	c.collectionScan(args, keyspace.TypeHash, func(e *keyspace.Entry, cursor uint64, opts scanOpts) {
+		h := hashOf(e)
+		c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
+			return h.Scan(cursor, func(name, value []byte) { emit(name, value) })
+		})
 	})
 }

@@ -185,6 +185,28 @@ func (o *scanOpts) matches(b []byte) bool {
 	return !o.usePattern || glob.Match([]byte(o.pattern), b, false)
 }
 
+// collectionScan is HSCAN's, SSCAN's and ZSCAN's common part
+// (scanGenericCommand): the cursor is checked first, then the key, of type
+// t; a missing key ends the scan whatever the options, an existing one is
+// scanned with them.
+func (c *Client) collectionScan(args [][]byte, t keyspace.Type, scan func(e *keyspace.Entry, cursor uint64, opts scanOpts)) {
+	cursor, ok := c.scanCursor(args[2])
+	if !ok {
+		return
+	}
+	e, ok := c.lookupType(args[1], t)
+	switch {
+	case !ok:
+		return
+	case e == nil:
+		c.scanElements(0, scanOpts{}, func(uint64, func(...[]byte)) uint64 { return 0 })
+		return
+	}
+	if opts, ok := c.scanOptions(args[3:], false); ok {
+		scan(e, cursor, opts)
+	}
+}
+
 // scanElements is the H/S/ZSCAN loop (scanGenericCommand on a value):
 // scan calls emit with each element of the buckets at cursor (a field
 // with its value, which count as two elements) and returns the next

@@ -102,16 +102,18 @@ func (c *Client) Bool(b bool) {
 	}
 }
 
-// Double sends a floating point number formatted as Redis does (%.17g).
+// Double sends a floating point number formatted as Redis does (%.17g),
+// formatted on the stack: scores are on the common path.
 func (c *Client) Double(f float64) {
+	var buf [32]byte
 	if c.resp != 3 {
-		c.Bulk(appendDouble(nil, f))
+		c.Bulk(redisconv.AppendDouble(buf[:0], f))
 		return
 	}
 	if c.muted() {
 		return
 	}
-	b := append(appendDouble([]byte{','}, f), '\r', '\n')
+	b := append(redisconv.AppendDouble(append(buf[:0], ','), f), '\r', '\n')
 	c.w.WriteRaw(b)
 }
 
@@ -158,9 +160,6 @@ func (c *Client) BulkStrings(items []string) {
 		c.BulkString(s)
 	}
 }
-
-// appendDouble formats f like Redis's addReplyDouble: %.17g, with inf/-inf.
-func appendDouble(b []byte, f float64) []byte { return redisconv.AppendDouble(b, f) }
 
 // Help sends a container command's HELP reply as Redis's addReplyHelp does:
 // a usage line, the given lines, and the trailing HELP entry, all as simple

@@ -470,24 +470,10 @@ func cmdSdiffstore(c *Client, args [][]byte) {
 
 // cmdSscan: SSCAN key cursor [MATCH pattern] [COUNT count].
 func cmdSscan(c *Client, args [][]byte) {
-	cursor, ok := c.scanCursor(args[2])
-	if !ok {
-		return
-	}
-	e, ok := c.lookupType(args[1], keyspace.TypeSet)
-	switch {
-	case !ok:
-		return
-	case e == nil:
-		c.scanElements(0, scanOpts{}, func(uint64, func(...[]byte)) uint64 { return 0 })
-		return
-	}
-	opts, ok := c.scanOptions(args[3:], false)
-	if !ok {
-		return
-	}
-	s := setOf(e)
-	c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
-		return s.Scan(cursor, func(m []byte) { emit(m) })
+	c.collectionScan(args, keyspace.TypeSet, func(e *keyspace.Entry, cursor uint64, opts scanOpts) {
+		s := setOf(e)
+		c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
+			return s.Scan(cursor, func(m []byte) { emit(m) })
+		})
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"respd/internal/keyspace"
 	"respd/internal/listpack"
+	"respd/internal/redisconv"
 	"respd/internal/setval"
 	"respd/internal/zsetval"
 	"slices"
@@ -718,9 +719,9 @@ func cmdZrandmember(c *Client, args [][]byte) {
 // order if count reaches the size.
 func (c *Client) randomMembers(z *zsetval.ZSet, count int64, withScores bool) {
 	size := int64(z.Len())
-	n := min(max(count, -count), size)
-	if count < 0 || count == 1 {
-		n = max(count, -count)
+	n := max(count, -count) // picks that may repeat
+	if count > 1 {
+		n = min(n, size) // distinct members
 	}
 	c.replyMembers(int(n), withScores, func(fn func([]byte, float64) bool) {
 		rng := c.srv.rand
@@ -756,39 +757,26 @@ func (c *Client) randomMembers(z *zsetval.ZSet, count int64, withScores bool) {
 // checked first, then the key; a missing key ignores the options. Scores
 // come as Redis formats them.
 func cmdZscan(c *Client, args [][]byte) {
-	cursor, ok := c.scanCursor(args[2])
-	if !ok {
-		return
-	}
-	e, ok := c.lookupType(args[1], keyspace.TypeZSet)
-	switch {
-	case !ok:
-		return
-	case e == nil:
-		c.scanElements(0, scanOpts{}, func(uint64, func(...[]byte)) uint64 { return 0 })
-		return
-	}
-	opts, ok := c.scanOptions(args[3:], false)
-	if !ok {
-		return
-	}
-	z := zsetOf(e)
-	var buf []byte
-	if lp := z.Listpack(); lp != nil {
-		// The scores as the listpack holds them, which is not always %.17g.
-		c.scanElements(0, opts, func(_ uint64, emit func(...[]byte)) uint64 {
-			for p := listpack.First(lp); p >= 0; p = listpack.Next(lp, listpack.Next(lp, p)) {
-				member := listpack.Get(lp, p).Append(nil)
-				emit(member, listpack.Get(lp, listpack.Next(lp, p)).Append(buf[:0]))
-			}
-			return 0
-		})
-		return
-	}
-	c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
-		return z.Scan(cursor, func(member []byte, score float64) {
-			buf = appendDouble(buf[:0], score)
-			emit(member, buf)
+	c.collectionScan(args, keyspace.TypeZSet, func(e *keyspace.Entry, cursor uint64, opts scanOpts) {
+		z := zsetOf(e)
+		var buf, member []byte
+		if lp := z.Listpack(); lp != nil {
+			// The scores as the listpack holds them, which is not always %.17g.
+			c.scanElements(0, opts, func(_ uint64, emit func(...[]byte)) uint64 {
+				for p := listpack.First(lp); p >= 0; p = listpack.Next(lp, listpack.Next(lp, p)) {
+					member = listpack.Get(lp, p).Append(member[:0])
+					buf = listpack.Get(lp, listpack.Next(lp, p)).Append(buf[:0])
+					emit(member, buf)
+				}
+				return 0
+			})
+			return
+		}
+		c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
+			return z.Scan(cursor, func(member []byte, score float64) {
+				buf = redisconv.AppendDouble(buf[:0], score)
+				emit(member, buf)
+			})
 		})
 	})
 }
