@@ -3,12 +3,20 @@ package main
 // Keyspace event classes, as Redis's NOTIFY_* flags: the bits of
 // notify-keyspace-events, in the order of keyspaceEventClasses.
 const (
-	notifyGeneric = 1 << iota // g: DEL, EXPIRE, RENAME, ...
-	notifyString              // $
-	notifyList                // l
-	notifySet                 // s
-	notifyHash                // h
-	notifyZset                // z
+	notifyGeneric  = 1 << iota // g: DEL, EXPIRE, RENAME, ...
+	notifyString               // $
+	notifyList                 // l
+	notifySet                  // s
+	notifyHash                 // h
+	notifyZset                 // z
+	notifyExpired              // x: a key expired, lazily or by the cron
+	notifyEvicted              // e: maxmemory evicted a key
+	notifyStream               // t
+	notifyModule               // d
+	notifyKeyspace             // K: publish on __keyspace@<db>__:<key>
+	notifyKeyevent             // E: publish on __keyevent@<db>__:<event>
+	notifyKeyMiss              // m: a read found no key (not in A)
+	notifyNew                  // n: a key was created (not in A)
 )
 
 // keyspaceEventSink receives every keyspace event: its class, Redis's
