@@ -12,7 +12,7 @@ const (
 	notifyExpired              // x: a key expired, lazily or by the cron
 	notifyEvicted              // e: maxmemory evicted a key
 	notifyStream               // t
-	notifyModule               // d
+	_                          // d: modules, which respd has none of
 	notifyKeyspace             // K: publish on __keyspace@<db>__:<key>
 	notifyKeyevent             // E: publish on __keyevent@<db>__:<event>
 	notifyKeyMiss              // m: a read found no key (not in A)
