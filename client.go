@@ -68,6 +68,12 @@ type Client struct {
 	loadingAOF bool
 	woff       int64
 	blocked    *blockState
+	// subs are the client's Pub/Sub subscriptions, nil while it has none
+	// (pubsub.go).
+	subs *subscriptions
+	// obufSoftLimitSince is when the client's output last went past the
+	// soft client-output-buffer-limit of its class (zero: it is under).
+	obufSoftLimitSince time.Time
 
 	// closing is set by QUIT and CLIENT KILL: commands still in the pipeline
 	// are ignored.
@@ -107,6 +113,49 @@ func (c *Client) outputSize() int {
 	return n
 }
 
+// bufferClass is the client's class of client-output-buffer-limit, as
+// Redis's getClientType: a replica, a subscriber, else a normal client
+// (our master's client too).
+func (c *Client) bufferClass() int {
+	switch {
+	case c.replica != nil && c.replica.synced:
+		return bufferReplica
+	case c.subs != nil:
+		return bufferPubsub
+	}
+	return bufferNormal
+}
+
+// checkOutputBufferLimits closes a client whose unsent output reached the
+// client-output-buffer-limit of its class — the hard limit, or the soft
+// one for longer than its seconds — rather than let it grow without bound
+// (Redis's checkClientOutputBufferLimits). A replica's hard limit is at
+// least repl-backlog-size: a partial resync would succeed only to be cut.
+func (s *Server) checkOutputBufferLimits(c *Client) {
+	class := c.bufferClass()
+	limit := s.cfg.ClientOutputBufferLimit[class]
+	if (limit.Hard == 0 && limit.Soft == 0) || c.closing {
+		return
+	}
+	if class == bufferReplica && limit.Hard > 0 {
+		limit.Hard = max(limit.Hard, s.cfg.ReplBacklogSize)
+	}
+	size := int64(c.outputSize())
+	over := limit.Hard > 0 && size >= limit.Hard
+	switch {
+	case limit.Soft == 0 || size < limit.Soft:
+		c.obufSoftLimitSince = time.Time{}
+	case c.obufSoftLimitSince.IsZero():
+		c.obufSoftLimitSince = time.Now()
+	default:
+		over = over || time.Since(c.obufSoftLimitSince) > time.Duration(limit.SoftSeconds)*time.Second
+	}
+	if over {
+		c.kill()
+		s.warnf("Client %s scheduled to be closed ASAP for overcoming of output buffer limits.", c.info(time.Now()))
+	}
+}
+
 // setAuthenticated records whether the client has authenticated (lock
 // held); the redcon engine's connection bounds its input until then.
 func (c *Client) setAuthenticated(yes bool) {
@@ -138,6 +187,9 @@ func (c *Client) flags() string {
 	}
 	if c.isMaster {
 		f = append(f, 'M')
+	}
+	if c.subs != nil {
+		f = append(f, 'P')
 	}
 	if c.multi != nil {
 		f = append(f, 'x')
@@ -185,9 +237,9 @@ func (c *Client) info(now time.Time) string {
 	field("idle", itoa(int64(now.Sub(c.lastCmdAt)/time.Second)))
 	field("flags", c.flags())
 	field("db", itoa(int64(c.db)))
-	field("sub", "0")
-	field("psub", "0")
-	field("ssub", "0")
+	field("sub", strconv.Itoa(c.subscribedTo(subChannel)))
+	field("psub", strconv.Itoa(c.subscribedTo(subPattern)))
+	field("ssub", strconv.Itoa(c.subscribedTo(subShard)))
 	field("multi", itoa(multi))
 	m := c.memory()
 	field("qbuf", strconv.Itoa(m.qbuf))

@@ -103,8 +103,10 @@ const (
 	flagSkipSlowlog
 	flagNoAsyncLoading
 	// flagMultiControl marks the commands that run immediately inside
-	// MULTI instead of being queued. It is not a Redis flag.
+	// MULTI instead of being queued; flagPubsubContext those a RESP2
+	// client may send while subscribed. They are not Redis flags.
 	flagMultiControl
+	flagPubsubContext
 )
 
 var flagByName = map[string]commandFlags{
@@ -114,8 +116,9 @@ var flagByName = map[string]commandFlags{
 	"allow_busy": flagAllowBusy, "skip_slowlog": flagSkipSlowlog, "no_async_loading": flagNoAsyncLoading,
 	// Flags COMMAND shows that dispatch has no use for: a blocking
 	// command's own handler decides whether it may block; movable keys
-	// are found through the key specs.
-	"blocking": 0, "movablekeys": 0,
+	// are found through the key specs; subscribed mode names the commands
+	// it allows (flagPubsubContext).
+	"blocking": 0, "movablekeys": 0, "pubsub": 0,
 }
 
 func (cmd *Command) has(f commandFlags) bool { return cmd.flags&f != 0 }
@@ -342,6 +345,21 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"unwatch":                 cmdUnwatch,
 	"wait":                    cmdWait,
 	"watch":                   cmdWatch,
+	// Pub/Sub (pubsub.go)
+	"psubscribe":           cmdPsubscribe,
+	"publish":              cmdPublish,
+	"pubsub|channels":      cmdPubsubChannels,
+	"pubsub|help":          cmdPubsubHelp,
+	"pubsub|numpat":        cmdPubsubNumpat,
+	"pubsub|numsub":        cmdPubsubNumsub,
+	"pubsub|shardchannels": cmdPubsubShardchannels,
+	"pubsub|shardnumsub":   cmdPubsubShardnumsub,
+	"punsubscribe":         cmdPunsubscribe,
+	"spublish":             cmdSpublish,
+	"ssubscribe":           cmdSsubscribe,
+	"subscribe":            cmdSubscribe,
+	"sunsubscribe":         cmdSunsubscribe,
+	"unsubscribe":          cmdUnsubscribe,
 }
 
 // commandTable is every command and container, by name; a command's index
@@ -387,6 +405,9 @@ func init() {
 	}
 	for _, name := range []string{"exec", "discard", "multi", "watch", "quit", "reset"} {
 		commands[name].flags |= flagMultiControl
+	}
+	for _, name := range []string{"subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "ping", "quit", "reset"} {
+		commands[name].flags |= flagPubsubContext
 	}
 	for name, cmd := range commands {
 		commandsByCase[name] = cmd

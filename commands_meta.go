@@ -6411,6 +6411,39 @@ var commandMetadata = map[string]*commandMeta{
 			}},
 		},
 	},
+	"psubscribe": {
+		Arity:    -2,
+		Flags:    []string{"pubsub", "noscript", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Listen for messages published to channels matching the given patterns"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) where N is the number of patterns the client is already subscribed to."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "pattern"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "block"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "multiple"},
+					}},
+					{Kind: '$', Str: "arguments"},
+					{Kind: '*', Items: []metaValue{
+						{Kind: '%', Items: []metaValue{
+							{Kind: '$', Str: "name"},
+							{Kind: '$', Str: "pattern"},
+							{Kind: '$', Str: "type"},
+							{Kind: '$', Str: "pattern"},
+						}},
+					}},
+				}},
+			}},
+		},
+	},
 	"psync": {
 		Arity:    -3,
 		Flags:    []string{"admin", "noscript", "no_async_loading", "no_multi"},
@@ -6467,6 +6500,191 @@ var commandMetadata = map[string]*commandMeta{
 					{Kind: '$', Str: "key"},
 					{Kind: '$', Str: "key_spec_index"},
 					{Kind: ':', Int: 0},
+				}},
+			}},
+		},
+	},
+	"publish": {
+		Arity:    3,
+		Flags:    []string{"pubsub", "loading", "stale", "fast"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@fast"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Post a message to a channel"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client)."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "channel"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+				}},
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "message"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+				}},
+			}},
+		},
+	},
+	"pubsub": {
+		Arity:    -2,
+		Flags:    []string{},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "A container for Pub/Sub commands"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.8.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "Depends on subcommand."},
+		},
+	},
+	"pubsub|channels": {
+		Arity:    -2,
+		Flags:    []string{"pubsub", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "List active channels"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.8.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)"},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "pattern"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "pattern"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "optional"},
+					}},
+				}},
+			}},
+		},
+	},
+	"pubsub|help": {
+		Arity:    2,
+		Flags:    []string{"loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Show helpful text about the different subcommands"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "6.2.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(1)"},
+		},
+	},
+	"pubsub|numpat": {
+		Arity:    2,
+		Flags:    []string{"pubsub", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Get the count of unique patterns pattern subscriptions"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.8.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(1)"},
+		},
+	},
+	"pubsub|numsub": {
+		Arity:    -2,
+		Flags:    []string{"pubsub", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Get the count of subscribers for channels"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.8.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) for the NUMSUB subcommand, where N is the number of requested channels"},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "channel"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "optional"},
+						{Kind: '+', Str: "multiple"},
+					}},
+				}},
+			}},
+		},
+	},
+	"pubsub|shardchannels": {
+		Arity:    -2,
+		Flags:    []string{"pubsub", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "List active shard channels"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "7.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels)."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "pattern"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "pattern"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "optional"},
+					}},
+				}},
+			}},
+		},
+	},
+	"pubsub|shardnumsub": {
+		Arity:    -2,
+		Flags:    []string{"pubsub", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Get the count of subscribers for shard channels"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "7.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels"},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "shardchannel"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "optional"},
+						{Kind: '+', Str: "multiple"},
+					}},
+				}},
+			}},
+		},
+	},
+	"punsubscribe": {
+		Arity:    -1,
+		Flags:    []string{"pubsub", "noscript", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Stop listening for messages posted to channels matching the given patterns"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client)."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "pattern"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "pattern"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "optional"},
+						{Kind: '+', Str: "multiple"},
+					}},
 				}},
 			}},
 		},
@@ -8263,6 +8481,38 @@ var commandMetadata = map[string]*commandMeta{
 			}},
 		},
 	},
+	"spublish": {
+		Arity:    3,
+		Flags:    []string{"pubsub", "loading", "stale", "fast"},
+		FirstKey: 1, LastKey: 1, KeyStep: 1,
+		ACLCategories: []string{"@pubsub", "@fast"},
+		KeySpecs: []keySpec{
+			{Flags: []string{"not_key"},
+				BeginSearch: "index", Index: 1,
+				FindKeys: "range", LastKey: 0, KeyStep: 1, Limit: 0,
+			},
+		},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Post a message to a shard channel"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "7.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) where N is the number of clients subscribed to the receiving shard channel."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "shardchannel"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+				}},
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "message"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+				}},
+			}},
+		},
+	},
 	"srandmember": {
 		Arity:    -2,
 		Flags:    []string{"readonly"},
@@ -8413,6 +8663,36 @@ var commandMetadata = map[string]*commandMeta{
 			}},
 		},
 	},
+	"ssubscribe": {
+		Arity:    -2,
+		Flags:    []string{"pubsub", "noscript", "loading", "stale"},
+		FirstKey: 1, LastKey: -1, KeyStep: 1,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		KeySpecs: []keySpec{
+			{Flags: []string{"not_key"},
+				BeginSearch: "index", Index: 1,
+				FindKeys: "range", LastKey: -1, KeyStep: 1, Limit: 0,
+			},
+		},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Listen for messages published to the given shard channels"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "7.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) where N is the number of shard channels to subscribe to."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "shardchannel"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "multiple"},
+					}},
+				}},
+			}},
+		},
+	},
 	"strlen": {
 		Arity:    2,
 		Flags:    []string{"readonly", "fast"},
@@ -8437,6 +8717,30 @@ var commandMetadata = map[string]*commandMeta{
 					{Kind: '$', Str: "key"},
 					{Kind: '$', Str: "key_spec_index"},
 					{Kind: ':', Int: 0},
+				}},
+			}},
+		},
+	},
+	"subscribe": {
+		Arity:    -2,
+		Flags:    []string{"pubsub", "noscript", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Listen for messages published to the given channels"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) where N is the number of channels to subscribe to."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "channel"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "multiple"},
+					}},
 				}},
 			}},
 		},
@@ -8557,6 +8861,37 @@ var commandMetadata = map[string]*commandMeta{
 					{Kind: ':', Int: 1},
 					{Kind: '$', Str: "flags"},
 					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "multiple"},
+					}},
+				}},
+			}},
+		},
+	},
+	"sunsubscribe": {
+		Arity:    -1,
+		Flags:    []string{"pubsub", "noscript", "loading", "stale"},
+		FirstKey: 1, LastKey: -1, KeyStep: 1,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		KeySpecs: []keySpec{
+			{Flags: []string{"not_key"},
+				BeginSearch: "index", Index: 1,
+				FindKeys: "range", LastKey: -1, KeyStep: 1, Limit: 0,
+			},
+		},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Stop listening for messages posted to the given shard channels"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "7.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) where N is the number of clients already subscribed to a shard channel."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "shardchannel"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "optional"},
 						{Kind: '+', Str: "multiple"},
 					}},
 				}},
@@ -8736,6 +9071,31 @@ var commandMetadata = map[string]*commandMeta{
 					{Kind: ':', Int: 0},
 					{Kind: '$', Str: "flags"},
 					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "multiple"},
+					}},
+				}},
+			}},
+		},
+	},
+	"unsubscribe": {
+		Arity:    -1,
+		Flags:    []string{"pubsub", "noscript", "loading", "stale"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@pubsub", "@slow"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Stop listening for messages posted to the given channels"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "2.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "pubsub"},
+			{Kind: '$', Str: "complexity"}, {Kind: '$', Str: "O(N) where N is the number of clients already subscribed to a channel."},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "channel"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "string"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "optional"},
 						{Kind: '+', Str: "multiple"},
 					}},
 				}},

@@ -126,6 +126,9 @@ type Config struct {
 	ProtoMaxBulkLen         int64                      `conf:"proto-max-bulk-len"`
 	ClientQueryBufferLimit  int64                      `conf:"client-query-buffer-limit"`
 	ClientOutputBufferLimit [bufferClasses]BufferLimit `conf:"client-output-buffer-limit"`
+	// NotifyKeyspaceEvents is notify-keyspace-events: the notify* bits
+	// (notify.go) of the classes published and where (pubsub.go).
+	NotifyKeyspaceEvents int `conf:"notify-keyspace-events"`
 	// queryLimit is ClientQueryBufferLimit for the redcon engine's
 	// connections, which read without the data lock.
 	queryLimit atomic.Int64
@@ -318,7 +321,7 @@ var params = []*param{
 	{"min-replicas-max-lag", "min-slaves-max-lag", intRange(0, intMax), 0, "10"},
 	{"min-replicas-to-write", "min-slaves-to-write", intRange(0, intMax), 0, "0"},
 	{"no-appendfsync-on-rewrite", "", yesNo, 0, "no"},
-	{"notify-keyspace-events", "", keyspaceEventsType{}, inert, ""},
+	{"notify-keyspace-events", "", keyspaceEventsType{}, 0, ""},
 	{"oom-score-adj", "", enumOf("no", "yes|relative", "absolute"), inert, "no"},
 	{"oom-score-adj-values", "", oomValuesType{}, inert, "0 200 800"},
 	{"pidfile", "", textOrNull, immutable | inert, ""},

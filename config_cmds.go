@@ -142,6 +142,7 @@ var configAppliers = map[string]func(s *Server) string{
 	"repl-backlog-size":         (*Server).applyBacklogSize,
 	"proto-max-bulk-len":        (*Server).applyRequestLimits,
 	"client-query-buffer-limit": (*Server).applyRequestLimits,
+	"notify-keyspace-events":    (*Server).applyKeyspaceEvents,
 }
 
 // allowedBy applies the value of a yes/no/local setting such as

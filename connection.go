@@ -13,6 +13,17 @@ func cmdPing(c *Client, args [][]byte) {
 		c.Error(wrongArity("ping"))
 		return
 	}
+	if c.subs != nil && c.resp == 2 {
+		// In subscribed mode a RESP2 reply looks like a message: ["pong", arg].
+		c.Array(2)
+		c.BulkString("pong")
+		if len(args) == 2 {
+			c.Bulk(args[1])
+		} else {
+			c.BulkString("")
+		}
+		return
+	}
 	if len(args) == 2 {
 		c.Bulk(args[1])
 		return
@@ -33,6 +44,7 @@ func cmdQuit(c *Client, args [][]byte) {
 func cmdReset(c *Client, args [][]byte) {
 	c.multi = nil
 	c.unwatchAll()
+	c.unsubscribeEverything()
 	c.db = 0
 	c.resp = 2
 	c.name = ""
@@ -240,6 +252,8 @@ func (c *Client) isType(t string) bool {
 		return t == "replica" || t == "slave"
 	case c.isMaster:
 		return t == "master"
+	case c.subs != nil:
+		return t == "pubsub"
 	}
 	return t == "normal"
 }

@@ -130,6 +130,9 @@ func (s *Server) endTurn(resumed func(*Client)) {
 	for _, c := range s.beforeSleep() {
 		s.unblocked(c)
 	}
+	for _, c := range s.touched {
+		s.checkOutputBufferLimits(c)
+	}
 }
 
 // nextDeadline is when a turn is due without any input: a CLIENT PAUSE

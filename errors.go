@@ -66,9 +66,12 @@ const (
 	errUnknownSubcommand  = "ERR unknown subcommand '%.128s'. Try %s HELP."
 	// errSubcommandArity is addReplySubcommandSyntaxError's text.
 	errSubcommandArity = "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP."
-	errWrongArity      = "ERR wrong number of arguments for '%s' command"
-	errCommandInMulti  = "ERR Command not allowed inside a transaction"
-	errPanic           = "ERR internal error while executing '%s'; the server logged the details"
+	// errPubsubContext refuses a command to a RESP2 client in subscribed
+	// mode (pubsub.go).
+	errPubsubContext  = "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+	errWrongArity     = "ERR wrong number of arguments for '%s' command"
+	errCommandInMulti = "ERR Command not allowed inside a transaction"
+	errPanic          = "ERR internal error while executing '%s'; the server logged the details"
 
 	// persistence (persistence.go, aof.go)
 	errBgsaveInProgress     = "ERR Background save already in progress"

@@ -289,8 +289,9 @@ func (s *Server) infoStats(b *strings.Builder) {
 	infoLine(b, "evicted_keys", st.evictedKeys)
 	infoLine(b, "keyspace_hits", st.keyspaceHits)
 	infoLine(b, "keyspace_misses", st.keyspaceMisses)
-	infoLine(b, "pubsub_channels", 0)
-	infoLine(b, "pubsub_patterns", 0)
+	infoLine(b, "pubsub_channels", len(s.pubsub.tables[subChannel]))
+	infoLine(b, "pubsub_patterns", len(s.pubsub.patterns))
+	infoLine(b, "pubsubshard_channels", len(s.pubsub.tables[subShard]))
 	infoLine(b, "total_error_replies", st.totalErrorReplies)
 }
 

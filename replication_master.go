@@ -82,9 +82,8 @@ type replicaInfo struct {
 	ackTime      time.Time
 	// held is the stream since the replica's FULLRESYNC offset, sent once
 	// its RDB has been.
-	held          []byte
-	waitingSince  time.Time
-	overSoftLimit time.Time // since when the output passed the soft limit
+	held         []byte
+	waitingSince time.Time
 }
 
 // backlog is the circular buffer of the last repl-backlog-size bytes of the
@@ -194,30 +193,10 @@ func (s *Server) flushReplication() {
 		case c.replica.state != replicaWaitBgsave:
 			c.replica.held = append(c.replica.held, r.buf...)
 		}
-		s.checkReplicaOutput(c)
+		// Its stream may be held rather than touched: checked here.
+		s.checkOutputBufferLimits(c)
 	}
 	r.buf = r.buf[:0]
-}
-
-// checkReplicaOutput disconnects a replica whose unsent output passed
-// client-output-buffer-limit replica (the hard limit, or the soft one for
-// longer than its seconds), as Redis does, rather than grow without bound.
-func (s *Server) checkReplicaOutput(c *Client) {
-	limit := s.cfg.ClientOutputBufferLimit[bufferReplica]
-	size := int64(c.outputSize())
-	over := limit.Hard > 0 && size > limit.Hard
-	if limit.Soft > 0 && size > limit.Soft {
-		if c.replica.overSoftLimit.IsZero() {
-			c.replica.overSoftLimit = time.Now()
-		}
-		over = over || time.Since(c.replica.overSoftLimit) > time.Duration(limit.SoftSeconds)*time.Second
-	} else {
-		c.replica.overSoftLimit = time.Time{}
-	}
-	if over && !c.closing {
-		s.warnf("Client id=%d addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.", c.id, c.addr)
-		c.kill()
-	}
 }
 
 // ---- REPLCONF, PSYNC, SYNC

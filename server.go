@@ -65,8 +65,10 @@ type Server struct {
 	// rand picks random elements (HRANDFIELD, SRANDMEMBER, SPOP).
 	rand        *rand.Rand
 	idleRelease idleRelease
-	// keyspaceEvents, when set, receives every keyspace event (notify).
+	// keyspaceEvents, when set, receives every keyspace event (notify):
+	// publishKeyspaceEvent while notify-keyspace-events enables any.
 	keyspaceEvents keyspaceEventSink
+	pubsub         pubsubState
 	loading        loadingState
 	// touched are the clients with output to write at the end of this
 	// turn; held those whose held requests the turn's end retries.
@@ -109,6 +111,7 @@ func NewServer(cfg *Config) *Server {
 	}
 	s.ks.OnExpire = s.onExpire
 	s.ks.OnStore = s.keyStored
+	s.applyKeyspaceEvents()
 	s.stats.init()
 	s.commits.done = sync.NewCond(&s.mu)
 	return s
@@ -252,6 +255,7 @@ func (s *Server) forgetClient(c *Client) {
 		s.unblockKeys(c)
 	}
 	c.unwatchAll()
+	c.unsubscribeEverything()
 	s.forgetReplica(c)
 	delete(s.clients, c.id)
 }
@@ -326,6 +330,10 @@ func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg st
 		errMsg = errNoGoodReplicas
 	case s.cfg.replicaReadOnly() && c.isWrite(cmd):
 		errMsg = errReadonly
+	case c.subs != nil && c.resp == 2 && !cmd.has(flagPubsubContext):
+		// RESP2's subscribed mode: replies and messages share the
+		// connection, so only what a subscriber needs is allowed.
+		errMsg = fmt.Sprintf(errPubsubContext, cmd.FullName)
 	case s.staleRefused() && !cmd.has(flagStale):
 		errMsg = errMasterDown
 	case s.loading.active && !cmd.has(flagLoading):
@@ -419,6 +427,21 @@ func (s *Server) propagate(db int, argv ...[]byte) {
 		s.feedStreams(db, [][]byte{[]byte("MULTI")})
 	}
 	s.feedStreams(db, argv)
+}
+
+// propagateToReplicas sends a command to the replicas but not to the AOF,
+// as Redis's forceCommandPropagation(c, PROPAGATE_REPL) does for PUBLISH:
+// it changes no data, so it counts no change either. Inside EXEC it opens
+// the MULTI that EXEC closes, in both streams, as a write would.
+func (s *Server) propagateToReplicas(db int, argv [][]byte) {
+	if !s.feedsReplicas() {
+		return
+	}
+	if s.inExec && !s.execPropagated {
+		s.execPropagated = true
+		s.feedStreams(db, [][]byte{[]byte("MULTI")})
+	}
+	s.repl.feed(db, argv)
 }
 
 // feedStreams appends a command to the AOF and the replication stream;
