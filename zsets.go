@@ -968,9 +968,9 @@ func zsetInterCard(srcs []zsetSource, limit int64) int64 {
 // union and intersection weigh and aggregate the scores (a NaN weighed
 // score is 0), difference keeps the first source's.
 func zsetCombine(srcs []zsetSource, op int, how string) *zsetval.ZSet {
-	result := zsetval.New(0, 0, zsetval.Limits{})
 	switch op {
 	case zsetInter:
+		result := zsetval.NewBuilder(srcs[0].len())
 		srcs[0].each(func(member []byte, score float64) {
 			score = weigh(score, srcs[0].weight)
 			for i := 1; i < len(srcs); i++ {
@@ -980,36 +980,29 @@ func zsetCombine(srcs []zsetSource, op int, how string) *zsetval.ZSet {
 				}
 				score = aggregate(score, s*srcs[i].weight, how)
 			}
-			result.Add(member, score, 0, zsetval.Limits{})
+			result.Add(member, score, nil)
 		})
+		return result.ZSet()
 	case zsetUnion:
-		scores := make(map[string]float64, srcs[len(srcs)-1].len())
-		var order []string
+		result := zsetval.NewBuilder(srcs[len(srcs)-1].len())
+		merge := func(old, score float64) float64 { return aggregate(old, score, how) }
 		for i := range srcs {
 			srcs[i].each(func(member []byte, score float64) {
-				score = weigh(score, srcs[i].weight)
-				if old, ok := scores[string(member)]; ok {
-					scores[string(member)] = aggregate(old, score, how)
-					return
-				}
-				scores[string(member)] = score
-				order = append(order, string(member))
+				result.Add(member, weigh(score, srcs[i].weight), merge)
 			})
 		}
-		for _, m := range order {
-			result.Add(bytesOf(m), scores[m], 0, zsetval.Limits{})
-		}
-	case zsetDiff:
-		srcs[0].each(func(member []byte, score float64) {
-			for i := 1; i < len(srcs); i++ {
-				if _, ok := srcs[i].score(member); ok {
-					return
-				}
-			}
-			result.Add(member, score, 0, zsetval.Limits{})
-		})
+		return result.ZSet()
 	}
-	return result
+	result := zsetval.NewBuilder(srcs[0].len())
+	srcs[0].each(func(member []byte, score float64) {
+		for i := 1; i < len(srcs); i++ {
+			if _, ok := srcs[i].score(member); ok {
+				return
+			}
+		}
+		result.Add(member, score, nil)
+	})
+	return result.ZSet()
 }
 
 // weigh is a source's score times its weight, 0 where that is NaN.

@@ -296,6 +296,12 @@ func newAppender(s *skiplist) *appender {
 // add links n, which sorts after every node so far, and adds it to the
 // dict.
 func (a *appender) add(n *node) {
+	a.link(n)
+	a.s.dict.Add(n)
+}
+
+// link links n, which sorts after every node so far.
+func (a *appender) link(n *node) {
 	s := a.s
 	r := s.length + 1
 	for i := range int(n.height) {
@@ -307,7 +313,6 @@ func (a *appender) add(n *node) {
 	s.tail = n
 	s.level = max(s.level, int(n.height))
 	s.length++
-	s.dict.Add(n)
 }
 
 // finish sets the spans of the last node of each level: how many follow.
