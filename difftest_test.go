@@ -56,6 +56,10 @@ package main
 //	!raw "<bytes>"   send the bytes exactly as given (one argument, quoted,
 //	                 escapes as above: !raw "PING\r\n") and read one reply;
 //	                 for inline commands and protocol errors.
+//	!read            read one more reply from the current connection without
+//	                 sending anything: the second and later confirmations
+//	                 of SUBSCRIBE a b c, a message another connection
+//	                 published, a push; "<timeout>" when none comes.
 //	!closed          check whether the server closed the current connection
 //	                 (e.g. after QUIT or a protocol error): the outcome,
 //	                 "<connection closed>" or "<open>", is compared.
@@ -297,6 +301,7 @@ const (
 	diffRaw
 	diffClosed
 	diffWithin
+	diffRead
 )
 
 type diffLine struct {
@@ -367,11 +372,11 @@ func diffParseScript(name string, data []byte) ([]diffLine, error) {
 				}
 				out = append(out, l)
 				continue
-			case "!closed":
+			case "!closed", "!read":
 				if arg != "" {
-					return nil, bad("!closed takes no argument")
+					return nil, bad("%s takes no argument", word)
 				}
-				l.kind = diffClosed
+				l.kind = map[string]diffKind{"!closed": diffClosed, "!read": diffRead}[word]
 				out = append(out, l)
 				continue
 			case "!raw":
@@ -686,6 +691,20 @@ func (s *diffSide) exchange(n int, payload []byte) string {
 	return diffOutcome(reply, err)
 }
 
+// read reads one reply from connection n without sending anything.
+func (s *diffSide) read(n int) string {
+	c, err := s.conn(n)
+	if err != nil {
+		return fmt.Sprintf("<cannot connect: %v>", err)
+	}
+	c.c.SetDeadline(time.Now().Add(diffReplyTimeout))
+	reply, err := diffReadReply(c.r)
+	if err != nil {
+		s.drop(n)
+	}
+	return diffOutcome(reply, err)
+}
+
 // closed reports whether the server has closed connection n.
 func (s *diffSide) closed(n int) string {
 	c := s.conns[n]
@@ -757,6 +776,10 @@ func diffRunScript(file string, lines []diffLine, addrs [2]string, resp3 bool,
 		case diffClosed:
 			for i, s := range sides {
 				got[i] = s.closed(cur)
+			}
+		case diffRead:
+			for i, s := range sides {
+				got[i] = s.read(cur)
 			}
 		case diffCmd, diffRaw:
 			for i, s := range sides {
@@ -951,7 +974,7 @@ QUIT
 		t.Errorf("missing reply not reported as timeout: %s", got[2])
 	}
 
-	for _, bad := range []string{"!sleep x", "!conn 0", "!bogus", `!raw "a" "b"`, `SET "a`, "!type", "!closed 1",
+	for _, bad := range []string{"!sleep x", "!conn 0", "!bogus", `!raw "a" "b"`, `SET "a`, "!type", "!closed 1", "!read 1",
 		"!within 0\n!sleep 0", "!within 10\nPING", "!within 10\n!within 10\n!sleep 0",
 		"!unordered", "!unordered\n!sleep 1\nPING", "!unordered\n!type PING", "!unordered\n!raw \"PING\\r\\n\"",
 		"!unordered bogus\nPING", "!unordered pairs pairs\nPING", "!unordered\n!unordered\nPING"} {
