@@ -24,13 +24,26 @@ func (c *Client) lookupWrite(key []byte) *keyspace.Entry {
 	return c.srv.ks.Lookup(c.db, str(key), c.nowMs(), !c.noTouch)
 }
 
-// lookup is lookupWrite for reads, which count as keyspace hits or misses.
+// lookup is lookupWrite for reads (Redis's lookupKeyRead): they count as
+// keyspace hits or misses, and a miss reports "keymiss".
 func (c *Client) lookup(key []byte) *keyspace.Entry {
-	return c.countLookup(c.srv.ks.Lookup(c.db, str(key), c.nowMs(), !c.noTouch))
+	return c.lookupRead(key, !c.noTouch)
 }
 
-// lookupNoTouch is a read lookup that leaves the key's idle time alone
-// (Redis's LOOKUP_NOTOUCH), for commands that only inspect a key.
+// lookupRead is Redis's lookupKeyReadWithFlags: a keyspace hit or miss,
+// and a miss reports "keymiss". Without touch it leaves the key's idle
+// time alone (LOOKUP_NOTOUCH), for commands that only inspect a key:
+// EXISTS, TYPE, TTL, SCAN's TYPE.
+func (c *Client) lookupRead(key []byte, touch bool) *keyspace.Entry {
+	e := c.countLookup(c.srv.ks.Lookup(c.db, str(key), c.nowMs(), touch))
+	if e == nil {
+		c.notify(notifyKeyMiss, "keymiss", key)
+	}
+	return e
+}
+
+// lookupNoTouch is a read lookup that leaves the key's idle time alone and
+// reports no miss (Redis's LOOKUP_NOTOUCH|LOOKUP_NONOTIFY), for OBJECT.
 func (c *Client) lookupNoTouch(key string) *keyspace.Entry {
 	return c.countLookup(c.srv.ks.Lookup(c.db, key, c.nowMs(), false))
 }
@@ -79,6 +92,25 @@ func (c *Client) intOf(key []byte, t keyspace.Type, f func(e *keyspace.Entry) in
 		c.Int(0)
 	default:
 		c.Int(f(e))
+	}
+}
+
+// addKey stores e under key, which does not exist, and reports "new"
+// (Redis's dbAdd). Where Redis replaces a key by deleting it and adding it
+// anew (RENAME, COPY, RESTORE), "new" is reported too.
+func (c *Client) addKey(key []byte, e *keyspace.Entry) {
+	c.database().Set(string(key), e, false)
+	c.notify(notifyNew, "new", key)
+}
+
+// setKey makes key hold e, replacing its value if it has one, reporting
+// "new" otherwise (Redis's setKey); keepTTL keeps the key's TTL.
+func (c *Client) setKey(key []byte, e *keyspace.Entry, keepTTL bool) {
+	db := c.database()
+	n := db.Len()
+	db.Set(string(key), e, keepTTL)
+	if db.Len() > n { // the key was created
+		c.notify(notifyNew, "new", key)
 	}
 }
 

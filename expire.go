@@ -42,9 +42,11 @@ func expire(c *Client, args [][]byte, name string, base, unit int64) {
 	db := c.database()
 	if when <= c.nowMs() && !c.srv.ks.Replica {
 		db.Delete(e.Key)
+		c.notify(notifyGeneric, "del", key)
 		c.changed(key, []byte("DEL"), key)
 	} else {
 		db.SetExpire(e, when)
+		c.notify(notifyGeneric, "expire", key)
 		c.changed(key, []byte("PEXPIREAT"), key, itoa(when))
 	}
 	c.Int(1)
@@ -102,7 +104,7 @@ func cmdPexpiretime(c *Client, args [][]byte) { ttl(c, args[1], true, true) }
 // ttl answers the remaining time to live (or, with abs, the expiry as a
 // Unix time) in ms or rounded seconds: -2 for a missing key, -1 for no TTL.
 func ttl(c *Client, key []byte, ms, abs bool) {
-	e := c.lookupNoTouch(str(key))
+	e := c.lookupRead(key, false)
 	switch {
 	case e == nil:
 		c.Int(-2)
@@ -131,6 +133,7 @@ func cmdPersist(c *Client, args [][]byte) {
 		return
 	}
 	c.database().SetExpire(e, 0)
+	c.notify(notifyGeneric, "persist", args[1])
 	c.changed(args[1], args...)
 	c.Int(1)
 }

@@ -6,10 +6,11 @@ package main
 // object.go.
 //
 // Lookups follow Redis's flags: commands that only inspect a key (EXISTS,
-// TYPE, TTL, OBJECT) use lookupNoTouch, so looking does not make a key seem
-// recently used to eviction; write commands use lookupWrite, which counts no
-// keyspace hit or miss. Either way a key whose TTL has passed is deleted (and
-// the DEL propagated) before the command sees the keyspace.
+// TYPE, TTL, OBJECT) leave its idle time alone, so looking does not make a
+// key seem recently used to eviction; write commands use lookupWrite, which
+// counts no keyspace hit or miss and reports no "keymiss". Either way a key
+// whose TTL has passed is deleted (and the DEL propagated) before the
+// command sees the keyspace.
 
 import (
 	"bytes"
@@ -29,6 +30,7 @@ func cmdDel(c *Client, args [][]byte) {
 	for _, key := range args[1:] {
 		if c.lookupWrite(key) != nil && db.Delete(str(key)) {
 			c.touch(key)
+			c.notify(notifyGeneric, "del", key)
 			deleted++
 		}
 	}
@@ -47,7 +49,7 @@ func cmdUnlink(c *Client, args [][]byte) { cmdDel(c, args) }
 func cmdExists(c *Client, args [][]byte) {
 	var n int64
 	for _, key := range args[1:] {
-		if c.lookupNoTouch(str(key)) != nil {
+		if c.lookupRead(key, false) != nil {
 			n++
 		}
 	}
@@ -55,7 +57,7 @@ func cmdExists(c *Client, args [][]byte) {
 }
 
 func cmdType(c *Client, args [][]byte) {
-	c.Simple(typeName(c.lookupNoTouch(str(args[1]))))
+	c.Simple(typeName(c.lookupRead(args[1], false)))
 }
 
 // typeName is TYPE's answer for an entry, "none" for a missing key.
@@ -107,14 +109,15 @@ func cmdScan(c *Client, args [][]byte) {
 	}
 
 	// Filter, in Redis's order. The TYPE check is a read lookup, which
-	// deletes an expired key, so "TYPE none" reports it as Redis 7.0 does.
+	// deletes an expired key (reporting a miss), so "TYPE none" reports it
+	// as Redis 7.0 does.
 	now := c.nowMs()
 	found := keys[:0]
 	for _, key := range keys {
 		if opts.usePattern && !glob.MatchString(opts.pattern, key) {
 			continue
 		}
-		if opts.useType && typeName(c.lookupNoTouch(key)) != opts.typ {
+		if opts.useType && typeName(c.lookupRead(bytesOf(key), false)) != opts.typ {
 			continue
 		}
 		if e := db.Peek(key); e != nil && keyExpired(e, now) {
@@ -295,9 +298,12 @@ func rename(c *Client, args [][]byte, nx bool) {
 	}
 	db := c.database()
 	db.Delete(e.Key)
-	db.Set(string(dst), e, false) // e.Expire moves with it
+	db.Delete(str(dst)) // as Redis, which then adds dst anew: "new"
+	c.addKey(dst, e)    // e.Expire moves with it
 	c.touch(src)
 	c.touch(dst)
+	c.notify(notifyGeneric, "rename_from", src)
+	c.notify(notifyGeneric, "rename_to", dst)
 	c.propagate(args...)
 	c.renameReply(nx, true)
 }
@@ -350,7 +356,10 @@ func cmdCopy(c *Client, args [][]byte) {
 	copied.Expire = e.Expire
 	dstDB := c.srv.ks.DBs[dstIndex]
 	dstDB.Set(string(dst), copied, false)
+	// A replaced key is deleted and added anew in Redis: "new" either way.
+	c.srv.notify(notifyNew, "new", dst, dstIndex)
 	dstDB.Touch(str(dst))
+	c.srv.notify(notifyGeneric, "copy_to", dst, dstIndex)
 	c.propagate(args...)
 	c.Int(1)
 }
@@ -373,8 +382,11 @@ func cmdMove(c *Client, args [][]byte) {
 	dstDB := c.srv.ks.DBs[dstIndex]
 	c.database().Delete(e.Key)
 	dstDB.Set(e.Key, e, false) // e.Expire moves with it
+	c.srv.notify(notifyNew, "new", key, dstIndex)
 	c.touch(key)
 	dstDB.Touch(str(key))
+	c.notify(notifyGeneric, "move_from", key)
+	c.srv.notify(notifyGeneric, "move_to", key, dstIndex)
 	c.propagate(args...)
 	c.Int(1)
 }

@@ -26,9 +26,17 @@ const (
 type keyspaceEventSink func(class int, event string, key []byte, db int)
 
 // notify is notify.c's notifyKeyspaceEvent, the one call through which
-// every command reports what it did to a key, in Redis's order of events.
+// every command reports what it did to a key in its database, in Redis's
+// order of events.
 func (c *Client) notify(class int, event string, key []byte) {
-	if sink := c.srv.keyspaceEvents; sink != nil {
-		sink(class, event, key, c.db)
+	c.srv.notify(class, event, key, c.db)
+}
+
+// notify reports an event in database db: what a command did to a key in
+// another database (MOVE, COPY ... DB), and what the server did on its
+// own (expiry).
+func (s *Server) notify(class int, event string, key []byte, db int) {
+	if sink := s.keyspaceEvents; sink != nil {
+		sink(class, event, key, db)
 	}
 }

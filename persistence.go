@@ -341,6 +341,7 @@ func cmdRestore(c *Client, args [][]byte) {
 	if ttl != 0 && ttl <= c.nowMs() {
 		// Already expired: only the deletion of the old key remains.
 		if deleted {
+			c.notify(notifyGeneric, "del", key)
 			c.changed(key, []byte("DEL"), key)
 		}
 		c.OK()
@@ -350,12 +351,13 @@ func cmdRestore(c *Client, args [][]byte) {
 	if idle >= 0 {
 		e.Access = keyspace.LRUClock(c.nowMs() - idle*1000)
 	}
-	db.Set(string(key), e, false)
+	c.addKey(key, e)
 	argv := args
 	if ttl != 0 && !absTTL {
 		// Replicas and the AOF get the absolute time, as from Redis.
 		argv = append(append([][]byte{args[0], key, itoa(ttl)}, args[3:]...), []byte("ABSTTL"))
 	}
+	c.notify(notifyGeneric, "restore", key)
 	c.changed(key, argv...)
 	c.OK()
 }

@@ -314,7 +314,7 @@ func (c *Client) sortOutput(v *sortVector, start, end int, o sortOptions, args [
 	}
 	db := c.database()
 	if n > 0 {
-		db.Set(string(o.store), &keyspace.Entry{Type: keyspace.TypeList, Obj: l, Access: c.lruClock()}, false)
+		c.setKey(o.store, &keyspace.Entry{Type: keyspace.TypeList, Obj: l, Access: c.lruClock()}, false)
 		c.notify(notifyList, "sortstore", o.store)
 		c.changed(o.store, args...)
 	} else if db.Peek(string(o.store)) != nil && db.Delete(string(o.store)) {

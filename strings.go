@@ -129,6 +129,10 @@ func setGeneric(c *Client, name, key, val []byte, flags setFlags, expire []byte,
 		return 0, false
 	}
 	storeString(c, e, key, val, flags&setKeepTTL != 0, at)
+	c.notify(notifyString, "set", key)
+	if expire != nil {
+		c.notify(notifyGeneric, "expire", key)
+	}
 	switch {
 	case flags&setGet != 0:
 	case intReply:
@@ -159,9 +163,9 @@ func withoutGet(args [][]byte) [][]byte {
 }
 
 // storeString makes key hold a copy of val, as Redis's setKey; old is the
-// key's live entry or nil. keepTTL keeps the key's TTL, otherwise at (0 for
-// none) becomes it. A string entry is reused, with its buffer when val fits
-// it. It returns the key's entry.
+// key's live entry or nil (then the key is new, and reported so). keepTTL
+// keeps the key's TTL, otherwise at (0 for none) becomes it. A string entry
+// is reused, with its buffer when val fits it. It returns the key's entry.
 func storeString(c *Client, old *keyspace.Entry, key, val []byte, keepTTL bool, at int64) *keyspace.Entry {
 	if old != nil && old.Type == keyspace.TypeString {
 		c.database().BeforeChange(old) // a background save may still need it
@@ -174,7 +178,11 @@ func storeString(c *Client, old *keyspace.Entry, key, val []byte, keepTTL bool, 
 		return old
 	}
 	e := &keyspace.Entry{Str: bytes.Clone(val), Type: keyspace.TypeString, Expire: at, Access: c.lruClock()}
-	c.database().Set(string(key), e, keepTTL)
+	if old == nil {
+		c.addKey(key, e)
+	} else {
+		c.database().Set(string(key), e, keepTTL)
+	}
 	return e
 }
 
@@ -208,6 +216,7 @@ func msetGeneric(c *Client, args [][]byte, nx bool) {
 	}
 	for j := 1; j < len(args); j += 2 {
 		storeString(c, c.lookupWrite(args[j]), args[j], args[j+1], false, 0)
+		c.notify(notifyString, "set", args[j])
 		c.touch(args[j])
 	}
 	c.propagate(args...)
@@ -222,6 +231,7 @@ func cmdGetdel(c *Client, args [][]byte) {
 	key := args[1]
 	if e, ok := getString(c, key); ok && e != nil {
 		c.database().Delete(str(key))
+		c.notify(notifyGeneric, "del", key)
 		c.changed(key, stringArgs.del, key)
 	}
 }
@@ -253,12 +263,15 @@ func cmdGetex(c *Client, args [][]byte) {
 	case flags&(setEXAT|setPXAT) != 0 && at <= c.nowMs():
 		// An absolute time already past deletes the key.
 		db.Delete(str(key))
+		c.notify(notifyGeneric, "del", key)
 		c.changed(key, stringArgs.del, key)
 	case expire != nil:
 		db.SetExpire(e, at)
+		c.notify(notifyGeneric, "expire", key)
 		c.changed(key, stringArgs.pexpireat, key, itoa(at))
 	case flags&setPersist != 0 && e.Expire != 0:
 		db.SetExpire(e, 0)
+		c.notify(notifyGeneric, "persist", key)
 		c.changed(key, stringArgs.persist, key)
 	}
 }
@@ -417,6 +430,7 @@ func incrDecr(c *Client, args [][]byte, by int64) {
 	n += by
 	var buf [20]byte
 	storeString(c, e, key, strconv.AppendInt(buf[:0], n, 10), true, 0)
+	c.notify(notifyString, "incrby", key)
 	c.changed(key, args...)
 	c.Int(n)
 }
@@ -446,6 +460,7 @@ func cmdIncrbyfloat(c *Client, args [][]byte) {
 	}
 	result := redisconv.FormatLongDouble(sum)
 	storeString(c, e, key, result, true, 0)
+	c.notify(notifyString, "incrbyfloat", key)
 	// Propagated as the value it produced, so that replicas and the AOF
 	// do not depend on float arithmetic.
 	c.changed(key, stringArgs.set, key, result, stringArgs.keepttl)
@@ -475,6 +490,7 @@ func cmdAppend(c *Client, args [][]byte) {
 		e.Str = append(e.Str, val...)
 		e.RawString = true
 	}
+	c.notify(notifyString, "append", key)
 	c.changed(key, args...)
 	c.Int(int64(len(e.Str)))
 }
@@ -559,6 +575,7 @@ func cmdSetrange(c *Client, args [][]byte) {
 	}
 	copy(e.Str[offset:], val)
 	e.RawString = true
+	c.notify(notifyString, "setrange", key)
 	c.changed(key, args...)
 	c.Int(int64(len(e.Str)))
 }
