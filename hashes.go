@@ -28,7 +28,7 @@ func (c *Client) hashForWrite(key []byte) (*keyspace.Entry, bool) {
 		return nil, false
 	case e == nil:
 		e = &keyspace.Entry{Type: keyspace.TypeHash, Obj: hashval.New(), Access: c.lruClock()}
-		c.database().Set(string(key), e, false)
+		c.addKey(key, e)
 	default:
 		c.database().BeforeChange(e)
 	}

@@ -37,7 +37,7 @@ func (c *Client) listPush(key []byte, e *keyspace.Entry, where int, values [][]b
 			return -1
 		}
 		e = &keyspace.Entry{Type: keyspace.TypeList, Obj: c.newList(), Access: c.lruClock()}
-		c.database().Set(string(key), e, false)
+		c.addKey(key, e)
 	} else {
 		c.database().BeforeChange(e) // a background save may still need it
 	}

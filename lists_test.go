@@ -7,7 +7,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,64 +250,5 @@ func goRedisListsBlocking(t *testing.T, rc *redis.Client) {
 	check("BLMPOP timeout", rc.BLMPop(ctx, time.Second, "left", 1, "nokey").Err(), redis.Nil)
 	if took := time.Since(start); took < 3*time.Second-10*time.Millisecond || took > 20*time.Second {
 		t.Errorf("three 1 s timeouts took %v", took)
-	}
-}
-
-// Every list command reports Redis's keyspace events, in Redis's order:
-// the list below is what redis-server 7.0 published on __keyevent@0__
-// for these commands (notify-keyspace-events KEA).
-func TestListKeyspaceEvents(t *testing.T) {
-	s, addr := startTestServer(t)
-	var events []string
-	s.mu.Lock()
-	s.keyspaceEvents = func(class int, event string, key []byte, db int) {
-		events = append(events, fmt.Sprintf("%s %s %d/%d", event, key, class, db))
-	}
-	s.mu.Unlock()
-	c := newClients(t, addr)["resp3"]
-	for _, cmd := range []string{
-		"RPUSH l a b c", "LPUSH l z", "LPUSHX nokey x", "RPUSHX l d",
-		"LINSERT l BEFORE a y", "LINSERT l BEFORE nope y", "LSET l 0 q",
-		"LREM l 0 y", "LREM l 0 nothere", "LTRIM l 0 -1", "LTRIM l 0 2",
-		"LPOP l", "RPOP l 5", "RPUSH s 1 2", "LMOVE s d LEFT RIGHT",
-		"LMOVE s d RIGHT LEFT", "LMPOP 2 nokey d LEFT COUNT 1", "BLPOP d 0",
-		"RPUSH r x", "RPOPLPUSH r r", "LPOP nokey", "LTRIM nokey 0 1",
-	} {
-		var args []any
-		for _, f := range strings.Fields(cmd) {
-			args = append(args, f)
-		}
-		if err := c.Do(ctx, args...).Err(); err != nil && err != redis.Nil {
-			t.Fatalf("%s: %v", cmd, err)
-		}
-	}
-	// A pop served to a blocked client comes after the push that served it.
-	blocked := make(chan error, 1)
-	go func() { blocked <- newClients(t, addr)["resp2"].BLPop(ctx, 0, "w").Err() }()
-	waitFor(t, func() bool { return strings.Contains(c.Info(ctx, "clients").Val(), "blocked_clients:1") })
-	c.RPush(ctx, "w", "v")
-	if err := <-blocked; err != nil {
-		t.Fatal(err)
-	}
-	const l, g = notifyList, notifyGeneric
-	var want []string
-	for _, ev := range []struct {
-		event, key string
-		class      int
-	}{
-		{"rpush", "l", l}, {"lpush", "l", l}, {"rpush", "l", l}, {"linsert", "l", l},
-		{"lset", "l", l}, {"lrem", "l", l}, {"ltrim", "l", l}, {"ltrim", "l", l},
-		{"lpop", "l", l}, {"rpop", "l", l}, {"del", "l", g}, {"rpush", "s", l},
-		{"rpush", "d", l}, {"lpop", "s", l}, {"lpush", "d", l}, {"rpop", "s", l},
-		{"del", "s", g}, {"lpop", "d", l}, {"lpop", "d", l}, {"del", "d", g},
-		{"rpush", "r", l}, {"lpush", "r", l}, {"rpop", "r", l},
-		{"rpush", "w", l}, {"lpop", "w", l}, {"del", "w", g},
-	} {
-		want = append(want, fmt.Sprintf("%s %s %d/0", ev.event, ev.key, ev.class))
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !slices.Equal(events, want) {
-		t.Errorf("events:\n%s\nwant (Redis 7.0's):\n%s", strings.Join(events, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -29,7 +29,7 @@ func cmdSadd(c *Client, args [][]byte) {
 		return
 	case e == nil:
 		e = &keyspace.Entry{Type: keyspace.TypeSet, Obj: setval.New(args[2]), Access: c.lruClock()}
-		c.database().Set(string(args[1]), e, false)
+		c.addKey(args[1], e)
 	default:
 		c.database().BeforeChange(e)
 	}
@@ -266,7 +266,7 @@ func cmdSmove(c *Client, args [][]byte) {
 	c.setRemoved(src, se)
 	if de == nil {
 		de = &keyspace.Entry{Type: keyspace.TypeSet, Obj: setval.New(m), Access: c.lruClock()}
-		c.database().Set(string(dst), de, false)
+		c.addKey(dst, de)
 	} else {
 		c.database().BeforeChange(de)
 	}
@@ -279,20 +279,16 @@ func cmdSmove(c *Client, args [][]byte) {
 	c.Int(1)
 }
 
-// inputSets looks up the sets of keys for SINTER and friends: a missing
-// key is a nil set; a key of another type answers WRONGTYPE (ok=false),
-// wherever it is among them. missing reports a missing key.
-func (c *Client) inputSets(keys [][]byte, write bool) (sets []*setval.Set, missing, ok bool) {
+// inputSets looks up the sets of keys for SINTER and friends, STORE forms
+// included (reads for Redis 7.0: keyspace hits or misses, "keymiss"): a
+// missing key is a nil set; a key of another type answers WRONGTYPE
+// (ok=false), wherever it is among them. missing reports a missing key.
+func (c *Client) inputSets(keys [][]byte) (sets []*setval.Set, missing, ok bool) {
 	sets = make([]*setval.Set, len(keys))
 	for i, key := range keys {
-		var e *keyspace.Entry
-		if write {
-			e, ok = c.lookupWriteType(key, keyspace.TypeSet)
-		} else {
-			e, ok = c.lookupType(key, keyspace.TypeSet)
-		}
+		e, isSet := c.lookupType(key, keyspace.TypeSet)
 		switch {
-		case !ok:
+		case !isSet:
 			return nil, false, false
 		case e == nil:
 			missing = true
@@ -336,7 +332,7 @@ func newResultSet() *setval.Set { return setval.NewIntset() }
 // sinterCommand: SINTER key [key ...] and SINTERSTORE destination key
 // [key ...] (dst non-nil).
 func sinterCommand(c *Client, keys [][]byte, dst []byte, argv [][]byte) {
-	sets, missing, ok := c.inputSets(keys, dst != nil)
+	sets, missing, ok := c.inputSets(keys)
 	if !ok {
 		return
 	}
@@ -379,7 +375,7 @@ func (c *Client) setResult(dst []byte, result *setval.Set, event string, argv []
 			c.notify(notifyGeneric, "del", dst)
 		}
 	} else {
-		db.Set(string(dst), &keyspace.Entry{Type: keyspace.TypeSet, Obj: result, Access: c.lruClock()}, false)
+		c.setKey(dst, &keyspace.Entry{Type: keyspace.TypeSet, Obj: result, Access: c.lruClock()}, false)
 		c.notify(notifySet, event, dst)
 	}
 	c.changed(dst, argv...)
@@ -412,7 +408,7 @@ func cmdSintercard(c *Client, args [][]byte) {
 			return
 		}
 	}
-	sets, missing, ok := c.inputSets(keys, false)
+	sets, missing, ok := c.inputSets(keys)
 	if !ok {
 		return
 	}
@@ -432,7 +428,7 @@ const (
 // sunionDiffCommand: SUNION, SDIFF and their STORE forms (dst non-nil).
 // Missing keys are empty sets.
 func sunionDiffCommand(c *Client, keys [][]byte, dst []byte, op int, event string, argv [][]byte) {
-	sets, _, ok := c.inputSets(keys, dst != nil)
+	sets, _, ok := c.inputSets(keys)
 	if !ok {
 		return
 	}
