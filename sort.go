@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"respd/internal/keyspace"
 	"respd/internal/quicklist"
@@ -19,6 +20,36 @@ import (
 type sortVector struct {
 	arena []byte
 	elems []sortElement
+	// order and sorted are the numeric sort's (sort).
+	order  []scoredIndex
+	sorted []sortElement
+}
+
+// scoredIndex is an element's score and index, what a numeric sort moves.
+type scoredIndex struct {
+	score float64
+	i     int
+}
+
+// sortVectors lends vectors to SORTs, so that a SORT of a large key
+// allocates nothing the collector must then reclaim (in Redis, malloc
+// and free). A vector of more than maxPooledSort elements is not kept.
+var sortVectors = sync.Pool{New: func() any { return new(sortVector) }}
+
+const maxPooledSort = 1 << 20
+
+// newSortVector is an empty vector.
+func newSortVector() *sortVector {
+	v := sortVectors.Get().(*sortVector)
+	v.arena, v.elems = v.arena[:0], v.elems[:0]
+	return v
+}
+
+// release returns v to the pool; it is not to be used after.
+func (v *sortVector) release() {
+	if cap(v.elems) <= maxPooledSort && cap(v.arena) <= 64*maxPooledSort {
+		sortVectors.Put(v)
+	}
 }
 
 // sortElement is one element: its span, what it sorts by (a number, or
@@ -115,13 +146,14 @@ func sortCommand(c *Client, args [][]byte, readonly bool) {
 		o.dontSort, o.alpha, o.by = false, true, nil
 	}
 	v := c.sortElements(e, &o)
+	defer v.release()
 	start, end := sortRange(o, len(v.elems))
 	if !o.dontSort {
 		if failed := c.sortScores(v, o); failed {
 			c.Error(errSortScores)
 			return
 		}
-		slices.SortFunc(v.elems, v.compare(o))
+		v.sort(o)
 	}
 	c.sortOutput(v, start, end, o, args)
 }
@@ -146,11 +178,12 @@ func sortRange(o sortOptions, n int) (start, end int) {
 // sortElements loads the elements to sort: a list's in its order (with
 // nothing to sort and DESC, from the tail), a set's in its own.
 func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) *sortVector {
-	v := &sortVector{}
+	v := newSortVector()
 	switch {
 	case e == nil:
 	case e.Type == keyspace.TypeList:
 		l := listOf(e)
+		v.elems = slices.Grow(v.elems, l.Len())
 		if o.dontSort && o.desc {
 			for _, b := range l.Elements(-1, true) {
 				v.add(b)
@@ -162,16 +195,19 @@ func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) *sortVector {
 			l.Range(0, -1, func(b []byte) bool { v.add(b); return true })
 		}
 	case e.Type == keyspace.TypeSet:
+		v.elems = slices.Grow(v.elems, setOf(e).Len())
 		setOf(e).Each(v.add)
 	case e.Type == keyspace.TypeZSet && o.dontSort:
 		// In its order, LIMIT applied here, from the top with DESC; what
 		// is loaded is then the whole output.
 		start, end := sortRange(*o, zsetOf(e).Len())
 		if start <= end {
+			v.elems = slices.Grow(v.elems, end-start+1)
 			zsetOf(e).RangeByRank(int64(start), int64(end), o.desc, func(m []byte, _ float64) bool { v.add(m); return true })
 		}
 		o.desc, o.limitStart, o.limitCount = false, 0, -1
 	case e.Type == keyspace.TypeZSet:
+		v.elems = slices.Grow(v.elems, zsetOf(e).Len())
 		zsetOf(e).Each(func(m []byte, _ float64) { v.add(m) })
 	}
 	return v
@@ -206,43 +242,58 @@ func (c *Client) sortScores(v *sortVector, o sortOptions) (failed bool) {
 	return failed
 }
 
-// compare is Redis's sortCompare: numbers, equal ones by their bytes; or
-// bytes with ALPHA (by BY's values, a missing one first); reversed with
-// DESC.
-func (v *sortVector) compare(o sortOptions) func(a, b sortElement) int {
-	alpha, byPattern, desc := o.alpha, o.by != nil, o.desc
-	arena := v.arena
-	return func(a, b sortElement) int {
+// sort is Redis's sortCompare under pqsort: numbers, equal ones by their
+// bytes; or bytes with ALPHA (by BY's values, a missing one first);
+// reversed with DESC. Numbers, the common case, are sorted as (score,
+// index) pairs, 16 bytes each against an element's 40, which pdqsort
+// moves and copies to compare, then DESC reverses them.
+func (v *sortVector) sort(o sortOptions) {
+	arena, elems := v.arena, v.elems
+	if !o.alpha {
+		v.order = v.order[:0]
+		for i, e := range elems {
+			v.order = append(v.order, scoredIndex{e.score, i})
+		}
+		slices.SortFunc(v.order, func(a, b scoredIndex) int {
+			switch {
+			case a.score < b.score:
+				return -1
+			case a.score > b.score:
+				return 1
+			}
+			x, y := &elems[a.i], &elems[b.i]
+			return bytes.Compare(arena[x.off:x.off+x.n], arena[y.off:y.off+y.n])
+		})
+		if o.desc {
+			slices.Reverse(v.order)
+		}
+		v.sorted = v.sorted[:0]
+		for _, o := range v.order {
+			v.sorted = append(v.sorted, elems[o.i])
+		}
+		v.elems, v.sorted = v.sorted, elems
+		return
+	}
+	byPattern, desc := o.by != nil, o.desc
+	slices.SortFunc(elems, func(a, b sortElement) int {
 		var cmp int
 		switch {
-		case !alpha:
-			switch {
-			case a.score > b.score:
-				cmp = 1
-			case a.score < b.score:
-				cmp = -1
-			default:
-				cmp = bytes.Compare(arena[a.off:a.off+a.n], arena[b.off:b.off+b.n])
-			}
-		case byPattern:
-			switch {
-			case a.byN < 0 && b.byN < 0:
-				cmp = 0
-			case a.byN < 0:
-				cmp = -1
-			case b.byN < 0:
-				cmp = 1
-			default:
-				cmp = bytes.Compare(arena[a.byOff:a.byOff+a.byN], arena[b.byOff:b.byOff+b.byN])
-			}
-		default:
+		case !byPattern:
 			cmp = bytes.Compare(arena[a.off:a.off+a.n], arena[b.off:b.off+b.n])
+		case a.byN < 0 && b.byN < 0:
+			cmp = 0
+		case a.byN < 0:
+			cmp = -1
+		case b.byN < 0:
+			cmp = 1
+		default:
+			cmp = bytes.Compare(arena[a.byOff:a.byOff+a.byN], arena[b.byOff:b.byOff+b.byN])
 		}
 		if desc {
 			return -cmp
 		}
 		return cmp
-	}
+	})
 }
 
 // sortLookup is lookupKeyByPattern: "#" is the element itself; else the
