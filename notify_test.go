@@ -71,6 +71,9 @@ var keyspaceEventCases = []struct {
 	{"lazy expiry by key commands", []string{"SET a 1 PX 1", "SET b 1 PX 1", "SET c 1 PX 1", "SET d 1 PX 1", "SET e 1 PX 1", "SET f 1 PX 1", "@after-ttl",
 		"EXISTS a", "TYPE b", "TTL c", "DEL d", "OBJECT ENCODING e", "RENAME f g", "DBSIZE"}},
 	{"lazy expiry of a destination", []string{"SET a 1", "SET b 1 PX 1", "SELECT 1", "SET a 1 PX 1", "SELECT 0", "@after-ttl", "COPY a b", "MOVE a 1"}},
+	{"lazy expiry by other commands", []string{"SET b 1 PX 1", "SET c 1 PX 1", "SET d 1 PX 1", "LPUSH l x", "SET w_x 1 PX 1", "SADD s m", "PEXPIRE s 1", "@after-ttl",
+		"EXPIRE b 100", "SET c 2 GET", "DUMP d", "SORT l BY w_*", "SMOVE s t m", "DBSIZE"}},
+	{"no expiry by inspection", []string{"SET a 1 PX 1", "@after-ttl", "?MEMORY USAGE a", "GET m1", "WATCH a", "GET m2", "KEYS *", "GET m3", "?DEBUG OBJECT a", "GET m4", "UNWATCH", "DEL a"}},
 	{"lazy expiry by randomkey", []string{"SET a 1 PX 1", "@after-ttl", "RANDOMKEY"}},
 	{"lazy expiry by scan", []string{"SET a 1 PX 1", "SET b 1 PX 1", "SET c 1", "@after-ttl", "SCAN 0 TYPE string", "KEYS *", "DBSIZE"}},
 	{"active expiry", []string{"@expire-active 1", "SET a 1 PX 1", "SELECT 3", "SADD s m", "PEXPIRE s 1", "SELECT 0", "@dbsize 0", "SELECT 3", "@dbsize 0", "SELECT 0"}},
@@ -132,9 +135,10 @@ func init() {
 	const expired = `no "expired" from respd: Server.onExpire (the keyspace's OnExpire) must call s.notify(notifyExpired, "expired", bytesOf(key), db)`
 	const zsetNew = `no "new" for sorted sets: zsetForWrite must create the key with c.addKey(key, e), zsetResult store with c.setKey(dst, e, false)`
 	for _, name := range []string{"set past", "other databases", "lazy expiry on read", "lazy expiry on write", "lazy expiry by key commands",
-		"lazy expiry of a destination", "lazy expiry by randomkey", "lazy expiry by scan", "active expiry"} {
+		"lazy expiry of a destination", "lazy expiry by other commands", "lazy expiry by randomkey", "lazy expiry by scan", "active expiry"} {
 		keyspaceEventsPending[name] = expired
 	}
+	keyspaceEventsPending["no expiry by inspection"] = expired + `; WATCH (multi.go) and DEBUG OBJECT (admin.go) delete a key whose TTL has passed, where Redis only looks (keyIsExpired, dictFind)`
 	for _, name := range []string{"set over other types", "zadd zincrby", "zrem zremrange", "zpop", "zset stores", "zset reads", "blocked zpop served", "geo"} {
 		keyspaceEventsPending[name] = zsetNew
 	}
