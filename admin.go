@@ -45,7 +45,7 @@ func cmdShutdown(c *Client, args [][]byte) {
 		return
 	}
 	c.srv.warnf("User requested shutdown...")
-	if err := c.srv.prepareShutdown(save, noSave); err != nil && !force {
+	if err := c.srv.prepareShutdown(save, noSave, force); err != nil && !force {
 		c.Error(errShutdownFailed)
 		return
 	}

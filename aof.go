@@ -556,11 +556,12 @@ func (s *Server) bgrewriteaof() error {
 	}
 	a.file, a.size, a.db, a.manifest = file, size, -1, append(slices.Clone(old), incr)
 	snap := s.ks.StartSnapshot()
-	s.rewrite.running = true
+	s.rewrite.running, s.rewrite.initial = true, len(old) == 0
 	s.rewrite.start = time.Now()
 	s.stats.aofRewrites++
 	s.logf("Background append only file rewriting started")
 	format, base := s.aofBase(seq)
+	s.savers.Add(1)
 	go s.finishRewrite(snap, format, s.aofDir(), base, slices.Concat(old, stale), incr)
 	return nil
 }
@@ -583,6 +584,7 @@ func (s *Server) aofBase(seq int64) (snapshotFormat, aof.ManifestFile) {
 // rewrite started (a CONFIG SET dir meanwhile does not move it, as Redis's
 // child keeps its working directory), and switches the manifest to it.
 func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, dir string, base aof.ManifestFile, old []aof.ManifestFile, incr aof.ManifestFile) {
+	defer s.savers.Done()
 	tmp := filepath.Join(dir, fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
 	err := s.saveSnapshot(snap, format, tmp)
 	if err == nil {
@@ -612,6 +614,9 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, d
 	}
 	s.rewrite.lastSeconds = int64(time.Since(s.rewrite.start).Seconds())
 	s.rewrite.lastOK = err == nil
+	if err != nil && s.stopping {
+		return // abandoned by a shutdown, which said so
+	}
 	if err != nil {
 		s.stats.rewriteFailures++
 		s.warnf("Background AOF rewrite failed: %v", err)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -576,5 +578,86 @@ func TestCommitWaitsForSyncsInFlight(t *testing.T) {
 	case <-returned:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the turn still waits after the sync ended")
+	}
+}
+
+// lockedBuffer is a log the server writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// logInto makes s log into the returned buffer.
+func logInto(s *Server) *lockedBuffer {
+	buf := &lockedBuffer{}
+	s.mu.Lock()
+	s.logger = log.New(buf, "", 0)
+	s.mu.Unlock()
+	return buf
+}
+
+// SHUTDOWN during a background save or an AOF rewrite abandons it, as
+// Redis kills its child: the final save goes ahead, the temporary file
+// goes, the manifest stays as the rewrite's start left it, and nothing of
+// the abandoned save lands after Shutdown returns, where a server
+// restarted on the same directory would find it.
+func TestShutdownAbandonsBackgroundSaves(t *testing.T) {
+	for _, tc := range []struct{ name, start, started, info string }{
+		{"bgsave", "BGSAVE", "+Background saving started\r\n", "rdb_bgsave_in_progress"},
+		{"bgrewriteaof", "BGREWRITEAOF", "+Background append only file rewriting started\r\n", "aof_rewrite_in_progress"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			// 10 s a key: neither save could end during the test.
+			s, addr := startTestServer(t, "--dir", dir, "--appendonly", "yes")
+			logs := logInto(s)
+			rc := dialRaw(t, addr)
+			for _, k := range []string{"a", "b", "c"} {
+				rc.do("+OK\r\n", "SET", k, "v")
+			}
+			rc.do("+OK\r\n", "CONFIG", "SET", "rdb-key-save-delay", "10000000")
+			rc.do(tc.started, tc.start)
+			waitFor(t, func() bool { return rawInfo(t, rc, "persistence")[tc.info] == "1" })
+			manifestPath := filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest")
+			manifest, err := os.ReadFile(manifestPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc.send(rwCmd("SHUTDOWN", "SAVE"))
+			select {
+			case <-s.done:
+			case <-time.After(20 * time.Second):
+				t.Fatal("Shutdown is still waiting for the abandoned save")
+			}
+			kill := map[string]string{"bgsave": "There is a child saving an .rdb. Killing it!", "bgrewriteaof": "There is a child rewriting the AOF. Killing it!"}[tc.name]
+			if !strings.Contains(logs.String(), kill) || strings.Contains(logs.String(), "failed") || !strings.Contains(logs.String(), "DB saved on disk") {
+				t.Errorf("log:\n%s", logs)
+			}
+			if after, _ := os.ReadFile(manifestPath); string(after) != string(manifest) {
+				t.Errorf("manifest changed by the abandoned rewrite:\n%s\nwas:\n%s", after, manifest)
+			}
+			for _, d := range []string{dir, filepath.Join(dir, "appendonlydir")} {
+				if tmp, _ := filepath.Glob(filepath.Join(d, "temp-*")); len(tmp) > 0 {
+					t.Errorf("temporary files left: %v", tmp)
+				}
+			}
+			// The final save holds every key, and so does the AOF.
+			for _, args := range [][]string{{"--dir", dir}, {"--dir", dir, "--appendonly", "yes"}} {
+				rc2 := dialRaw(t, startServer(t, args...))
+				rc2.do(":3\r\n", "DBSIZE")
+			}
+		})
 	}
 }

@@ -68,7 +68,7 @@ func main() {
 		name := map[os.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}[sig]
 		s.warnf("Received %s scheduling shutdown...", name)
 		s.mu.Lock()
-		err := s.prepareShutdown(false, false)
+		err := s.prepareShutdown(false, false, false)
 		s.mu.Unlock()
 		if err != nil {
 			s.warnf("Error trying to save the DB, can't exit.")

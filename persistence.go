@@ -22,7 +22,7 @@ import (
 type rdbState struct {
 	lastSave          time.Time // the last successful save (LASTSAVE)
 	saving, scheduled bool      // a BGSAVE runs / waits (BGSAVE SCHEDULE)
-	aborted           bool      // by FLUSHALL
+	aborted           bool      // by FLUSHALL or a shutdown
 	start, lastTry    time.Time
 	dirtyAtStart      int64
 	lastOK            bool
@@ -33,7 +33,10 @@ type rdbState struct {
 // fields; it outlives the AOF (BGREWRITEAOF works with appendonly no).
 type aofRewriteState struct {
 	running, scheduled bool
-	start              time.Time
+	// initial: the rewrite creates the AOF (appendonly turned on), which
+	// has no manifest until it ends.
+	initial bool
+	start   time.Time
 	lastOK             bool
 	lastSeconds        int64 // -1 before the first
 	baseSize           int64 // the AOF's size after the last rewrite, for auto-aof-rewrite-percentage
@@ -241,9 +244,28 @@ func cmdSave(c *Client, args [][]byte) {
 
 func cmdLastsave(c *Client, args [][]byte) { c.Int(c.srv.rdb.lastSave.Unix()) }
 
-// prepareShutdown makes the save a shutdown requires (lock held): always
-// with SAVE, never with NOSAVE, otherwise when save points are configured.
-func (s *Server) prepareShutdown(save, noSave bool) error {
+// prepareShutdown is prepareForShutdown (lock held): background saves
+// are abandoned, as Redis kills its children (they stop at their next
+// step once the server is stopping, and Shutdown waits for them: their
+// temporary files go, the AOF's manifest stays as it is), unless the
+// rewrite would create the AOF, whose data would be lost (allowed with
+// FORCE); then the save a shutdown requires: always with SAVE, never
+// with NOSAVE, otherwise when save points are configured.
+func (s *Server) prepareShutdown(save, noSave, force bool) error {
+	if s.rewrite.running && s.rewrite.initial && s.cfg.AppendOnly {
+		if !force {
+			s.warnf("Writing initial AOF, can't exit.")
+			return errInitialAOF
+		}
+		s.warnf("Writing initial AOF. Exit anyway.")
+	}
+	if s.rdb.saving {
+		s.warnf("There is a child saving an .rdb. Killing it!")
+		s.rdb.aborted = true
+	}
+	if s.rewrite.running {
+		s.warnf("There is a child rewriting the AOF. Killing it!")
+	}
 	// While loading, the dataset is incomplete: never saved, as in Redis.
 	if noSave || (!save && len(s.cfg.Save) == 0) || s.loading.active {
 		return nil
@@ -370,6 +392,10 @@ var errSnapshotBusy = errors.New(errBgsaveInProgress)
 
 var errBgsaveAborted = errors.New("background save abandoned")
 
+// errInitialAOF: a shutdown without FORCE while the rewrite that creates
+// the AOF runs, which would lose the data the AOF is to hold.
+var errInitialAOF = errors.New("writing the initial AOF")
+
 // bgsave starts a background save of a consistent snapshot: the keyspace
 // is read a few hundred buckets at a time under the lock, encoded into
 // memory there, and written to disk outside it, while clients go on.
@@ -383,6 +409,7 @@ func (s *Server) bgsave() error {
 	s.rdb.dirtyAtStart = s.stats.dirty
 	snap := s.ks.StartSnapshot()
 	s.logf("Background saving started")
+	s.savers.Add(1)
 	go s.writeSnapshot(snap, s.rdbEncoder(false), s.cfg.Dir, s.rdbPath())
 	return nil
 }
@@ -391,6 +418,7 @@ func (s *Server) bgsave() error {
 // dir and dbfilename of BGSAVE's time (a CONFIG SET meanwhile does not
 // move it, as Redis's child keeps its working directory and file name).
 func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, dir, path string) {
+	defer s.savers.Done()
 	tmp := filepath.Join(dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
 	err := s.saveSnapshot(snap, format, tmp)
 	s.mu.Lock()
@@ -411,7 +439,9 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, d
 	s.rdb.saving, s.rdb.aborted = false, false
 	if err == errBgsaveAborted {
 		os.Remove(tmp)
-		s.warnf("Background saving abandoned: FLUSHALL")
+		if !s.stopping {
+			s.warnf("Background saving abandoned: FLUSHALL")
+		}
 		return
 	}
 	s.rdb.lastSeconds = int64(time.Since(s.rdb.start).Seconds())
@@ -438,7 +468,8 @@ func (s *Server) saveSnapshot(snap *keyspace.Snapshot, format snapshotFormat, pa
 	defer f.Close()
 	unsynced := 0
 	err = s.encodeSnapshot(snap, format, func() error {
-		if s.rdb.aborted && s.rdb.saving {
+		// A stopping server abandons the save, as Redis kills its child.
+		if s.rdb.aborted && s.rdb.saving || s.stopping {
 			return errBgsaveAborted
 		}
 		return nil
@@ -497,7 +528,10 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 			}
 			writeValue(enc, batch.data[k.key:k.end], &k.value)
 			if delay > 0 {
-				time.Sleep(delay)
+				select {
+				case <-time.After(delay):
+				case <-s.loopDone: // stopping: the next step abandons the save
+				}
 				delay = s.keySaveDelay()
 			}
 		}

@@ -80,6 +80,10 @@ type Server struct {
 	shutdownOnce   sync.Once
 	loopDone       chan struct{}
 	done           chan struct{}
+	// savers are the goroutines writing a background save or an AOF
+	// rewrite: Shutdown returns once they have stopped, so that none
+	// renames a file under a server started after it.
+	savers sync.WaitGroup
 	// cmdTimeMs is the time of the command being executed (Unix ms).
 	cmdTimeMs int64
 	// turnStart is when the event loop's current turn began.
@@ -194,6 +198,7 @@ func (s *Server) Shutdown() {
 		} else {
 			s.closeListeners()
 		}
+		s.savers.Wait()
 		close(s.done)
 	})
 }
