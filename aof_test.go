@@ -661,3 +661,27 @@ func TestShutdownAbandonsBackgroundSaves(t *testing.T) {
 		})
 	}
 }
+
+// A shutdown while the rewrite that creates the AOF runs (appendonly
+// turned on) would lose what the AOF is to hold: refused, as Redis does,
+// unless FORCE.
+func TestShutdownWaitsForTheInitialAOF(t *testing.T) {
+	dir := t.TempDir()
+	s, addr := startTestServer(t, "--dir", dir)
+	logs := logInto(s)
+	rc := dialRaw(t, addr)
+	rc.do("+OK\r\n", "SET", "k", "v")
+	rc.do("+OK\r\n", "CONFIG", "SET", "rdb-key-save-delay", "10000000")
+	rc.do("+OK\r\n", "CONFIG", "SET", "appendonly", "yes")
+	waitFor(t, func() bool { return rawInfo(t, rc, "persistence")["aof_rewrite_in_progress"] == "1" })
+	rc.do("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", "SHUTDOWN", "NOSAVE")
+	if !strings.Contains(logs.String(), "Writing initial AOF, can't exit.") {
+		t.Errorf("log:\n%s", logs)
+	}
+	rc.do("$1\r\nv\r\n", "GET", "k")
+	rc.send(rwCmd("SHUTDOWN", "NOSAVE", "FORCE"))
+	<-s.done
+	if !strings.Contains(logs.String(), "Writing initial AOF. Exit anyway.\n") || !strings.Contains(logs.String(), "There is a child rewriting the AOF. Killing it!") {
+		t.Errorf("log:\n%s", logs)
+	}
+}
