@@ -105,32 +105,36 @@ func (c *Client) subscribeAll(kind subKind, names [][]byte) {
 // subscribe adds one subscription, unless the client has it already, and
 // confirms it either way.
 func (c *Client) subscribe(kind subKind, name []byte) {
-	ps := &c.srv.pubsub
 	if c.subs == nil {
 		c.subs = &subscriptions{}
 	}
-	mine := &c.subs[kind]
-	if _, ok := (*mine)[string(name)]; !ok {
-		if *mine == nil {
-			*mine = map[string]uint64{}
-		}
+	if _, ok := c.subs[kind][string(name)]; !ok {
+		ps := &c.srv.pubsub
 		key := string(name)
+		if c.subs[kind] == nil {
+			c.subs[kind] = map[string]uint64{}
+		}
 		ps.seq++
-		(*mine)[key] = ps.seq
-		if ps.tables[kind] == nil {
-			ps.tables[kind] = map[string]*subscribers{}
-		}
-		subs := ps.tables[kind][key]
-		if subs == nil {
-			subs = &subscribers{name: key}
-			ps.tables[kind][key] = subs
-			if kind == subPattern {
-				ps.patterns = append(ps.patterns, subs)
-			}
-		}
-		subs.clients = append(subs.clients, c)
+		c.subs[kind][key] = ps.seq
+		ps.add(kind, key, c)
 	}
 	c.confirm(subKindReplies[kind].subscribe, name, c.subscriptionCount(kind))
+}
+
+// add puts c among the subscribers of kind's name.
+func (ps *pubsubState) add(kind subKind, name string, c *Client) {
+	if ps.tables[kind] == nil {
+		ps.tables[kind] = map[string]*subscribers{}
+	}
+	subs := ps.tables[kind][name]
+	if subs == nil {
+		subs = &subscribers{name: name}
+		ps.tables[kind][name] = subs
+		if kind == subPattern {
+			ps.patterns = append(ps.patterns, subs)
+		}
+	}
+	subs.clients = append(subs.clients, c)
 }
 
 // ---- Unsubscribing
@@ -158,7 +162,7 @@ func (c *Client) unsubscribe(kind subKind, name []byte, notify bool) {
 		if _, ok := c.subs[kind][string(name)]; ok {
 			delete(c.subs[kind], string(name))
 			c.srv.pubsub.remove(kind, name, c)
-			if c.subscriptionCount(subChannel)+c.subscriptionCount(subShard) == 0 {
+			if len(c.subs[subChannel])+len(c.subs[subPattern])+len(c.subs[subShard]) == 0 {
 				c.subs = nil
 			}
 		}
