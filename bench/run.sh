@@ -36,6 +36,8 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --no-ops           skip only the timed operations (SINTER, SUNIONSTORE,
                      HGETALL, SORT, ZRANGEBYSCORE, ZADD, ZUNIONSTORE and
                      GEOSEARCH on loaded data)
+  --no-pubsub        skip the Pub/Sub part (bench/pubsub: PUBLISH to 1, 100
+                     and 1,000 subscribers of a channel or a pattern)
   --keep             keep the temp dir (raw CSVs, logs, summary.csv)
   --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
                      also: lpush rpush lpop rpop lrange_100 lrange_300
@@ -66,6 +68,7 @@ MEM_KEYS=1000000
 DO_BENCH=1
 DO_MEM=1
 DO_OPS=1
+DO_PUBSUB=1
 KEEP=0
 TESTS=(ping set get incr mset)
 SERVER_ARGS=()
@@ -85,6 +88,7 @@ while [[ $# -gt 0 ]]; do
         --no-bench)  DO_BENCH=0; shift ;;
         --no-mem)    DO_MEM=0; DO_OPS=0; shift ;;
         --no-ops)    DO_OPS=0; shift ;;
+        --no-pubsub) DO_PUBSUB=0; shift ;;
         --keep)      KEEP=1; shift ;;
         --tests)     read -r -a TESTS <<<"${2//,/ }"; shift 2 ;;
         --server-args) read -r -a SERVER_ARGS <<<"$2"; shift 2 ;;
@@ -193,6 +197,12 @@ if [[ -z "$RESPD_BIN" ]]; then
 fi
 [[ -x "$RESPD_BIN" ]] || { echo "not executable: $RESPD_BIN" >&2; exit 1; }
 log "respd = $RESPD_BIN"
+if [[ $DO_PUBSUB == 1 ]]; then
+    if ! (cd "$ROOT" && go build -o "$TMP/pubsubbench" ./bench/pubsub) >"$TMP/build-pubsub.log" 2>&1; then
+        cat "$TMP/build-pubsub.log" >&2
+        exit 1
+    fi
+fi
 log "redis = $REDIS_BIN ($("$REDIS_BIN" --version | head -1))"
 
 # ---------------------------------------------------------------- ports
@@ -728,14 +738,46 @@ PY
     stop_server respd
 fi
 
+# ---------------------------------------------------------------- pub/sub
+# bench/pubsub on a fresh server: 4 publishers with 16 PUBLISHes each in
+# flight, to one channel that 1, 100 or 1,000 subscribers listen to
+# (SUBSCRIBE, or PSUBSCRIBE to a pattern), for 2 s a run (times --scale);
+# publishers stay at most 1,000 messages ahead of delivery, so the pace is
+# the server's. The servers alternate per case, their order per round.
+PUBSUB_CASES=("1 channel" "1 pattern" "100 channel" "100 pattern" "1000 channel" "1000 pattern")
+if [[ $DO_PUBSUB == 1 ]]; then
+    mkdir -p "$TMP/pubsub"
+    secs=$(python3 -c "print(max(0.5, 2 * $SCALE))")
+    for r in $(seq 1 "$ROUNDS"); do
+        if (( r % 2 )); then order=(redis respd); else order=(respd redis); fi
+        for c in "${PUBSUB_CASES[@]}"; do
+            read -r subs mode <<<"$c"
+            flags=(-subs "$subs" -duration "${secs}s")
+            [[ $mode == pattern ]] && flags+=(-pattern)
+            for name in "${order[@]}"; do
+                start_server "$name"
+                log "pub/sub: round $r/$ROUNDS  $subs subscriber(s), $mode  $name"
+                if ! timeout 120 "${PIN_CLI[@]}" "$TMP/pubsubbench" -addr "127.0.0.1:${PORT[$name]}" \
+                        "${flags[@]}" >>"$TMP/pubsub/${name}_r${r}.csv" 2>>"$TMP/pubsub.err"; then
+                    echo "warning: bench/pubsub failed: $name $c (round $r)" >&2
+                    tail -3 "$TMP/pubsub.err" >&2 || true
+                fi
+                check_alive "$name"
+                stop_server "$name"
+            done
+        done
+    done
+fi
+
 # ---------------------------------------------------------------- report
-python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" "$DO_OPS" <<'PY'
+python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" "$DO_OPS" "$DO_PUBSUB" <<'PY'
 import csv, glob, os, re, statistics, sys
 
 tmp, rounds, mem_keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 do_bench, do_mem = sys.argv[4] == "1", sys.argv[5] == "1"
 load_start = float(sys.argv[6])
 do_ops = sys.argv[7] == "1"
+do_pubsub = sys.argv[8] == "1"
 misses = 0
 
 print(f"\nload average before start: {load_start:.2f}"
@@ -1011,6 +1053,49 @@ if do_ops:
               f"{vals['respd'][1]:>10.3f}  {' '.join(miss)}")
     print("\ntarget: ratio >= 1.0; REPLY-DIFF: respd's reply (sorted where the order is"
           " unspecified) differs from redis's")
+
+if do_pubsub:
+    # runs[(subs, mode)][server][round] = (publish/s, delivered/s, p50, p99, lost)
+    runs = {}
+    for path in glob.glob(os.path.join(tmp, "pubsub", "*_r*.csv")):
+        m = re.match(r"(\w+)_r(\d+)\.csv$", os.path.basename(path))
+        server, r = m.group(1), int(m.group(2))
+        with open(path, newline="") as f:
+            for row in csv.reader(f):
+                if len(row) != 7:
+                    continue
+                subs, mode, pub, dlv, p50, p99, lost = row
+                runs.setdefault((int(subs), mode), {}).setdefault(server, {})[r] = (
+                    float(pub), float(dlv), int(p50), int(p99), int(lost))
+    print("\nPub/Sub (bench/pubsub: 4 publishers x 16 in flight, at most 1,000 messages ahead of"
+          f" delivery; median over {rounds} round(s); latency from PUBLISH sent to message read,"
+          " in µs; ratio = respd/redis PUBLISH/s, median of per-round ratios)")
+    hdr = (f"{'subscribers':>11} {'mode':<8}{'redis pub/s':>12}{'respd pub/s':>12}{'ratio':>7}"
+           f"{'redis p50':>10}{'respd p50':>10}{'redis p99':>10}{'respd p99':>10}{'p99x':>6}  miss")
+    print(hdr)
+    print("-" * len(hdr))
+    for subs, mode in sorted(runs):
+        rd, rs = runs[(subs, mode)].get("redis", {}), runs[(subs, mode)].get("respd", {})
+        both = sorted(set(rd) & set(rs))
+        ratio = med([rs[r][0] / rd[r][0] for r in both if rd[r][0] > 0])
+        p99x = med([rs[r][3] / rd[r][3] for r in both if rd[r][3] > 0])
+        v = {name: [med([x[i] for x in src.values()]) for i in range(5)] for name, src in (("redis", rd), ("respd", rs))}
+        miss = []
+        if not both:
+            miss.append("NO-DATA")
+        else:
+            if ratio < 1.0:
+                miss.append("pub<1.0")
+            if p99x > 1.0:
+                miss.append("p99>1.0")
+            if any(x[4] for x in rs.values()):
+                miss.append("respd:LOST")
+        misses += bool(miss)
+        print(f"{subs:>11} {mode:<8}{fmt_rps(v['redis'][0]):>12}{fmt_rps(v['respd'][0]):>12}{ratio:>7.2f}"
+              f"{v['redis'][2]:>10.0f}{v['respd'][2]:>10.0f}{v['redis'][3]:>10.0f}{v['respd'][3]:>10.0f}"
+              f"{p99x:>6.2f}  {' '.join(miss)}")
+    print("\ntargets: PUBLISH/s ratio >= 1.0, delivery p99 <= redis's; LOST: messages published"
+          " and never delivered")
 
 print(f"\n{misses} line(s) miss targets" if misses else "\nall targets met")
 PY
