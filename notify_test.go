@@ -9,6 +9,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"slices"
@@ -415,4 +416,67 @@ func bulkBody(reply []byte) string {
 		return string(reply)
 	}
 	return body[:n]
+}
+
+// On a replica keys expire only by their master's DEL: a read of a key whose
+// TTL has passed misses without "expired", and the master's stream reports
+// what its commands report (INCRBYFLOAT as set, SPOP as srem, GETEX's
+// expire as PEXPIREAT's). A redis-server replica and a respd replica of the
+// same redis-server master must report the same.
+func TestKeyspaceEventsOnReplica(t *testing.T) {
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		msg := "KEYSPACE EVENT TESTS SKIPPED: redis-server not installed (apt-get install redis-server)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	masterAddr := diffStartRedis(t, "--enable-debug-command", "yes")
+	_, port, _ := net.SplitHostPort(masterAddr)
+	redisAddr := diffStartRedis(t, "--notify-keyspace-events", "KEAmn", "--replicaof", "127.0.0.1", port)
+	sub := subscribeKeyevents(t, redisAddr)
+	s, addr := startTestServer(t, "--replicaof", "127.0.0.1 "+port)
+	var got []string
+	s.mu.Lock()
+	s.keyspaceEvents = func(class int, name string, key []byte, db int) {
+		got = append(got, fmt.Sprintf("%d %s %s", db, name, key))
+	}
+	s.mu.Unlock()
+	master, replicas := newEventRunner(t, masterAddr), []*eventRunner{newEventRunner(t, redisAddr), newEventRunner(t, addr)}
+	caughtUp := func() {
+		for _, r := range replicas {
+			waitReplicaCaughtUp(t, masterAddr, r.addr)
+		}
+	}
+
+	caughtUp() // past the full sync, whose keys report nothing
+	master.do("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+	for _, cmd := range []string{"SET a 1 PX 1", "SET b 1 PX 1", "INCRBYFLOAT f 1.5", "SADD s x y", "SPOP s", "GETEX f EX 100", "RPUSH l a b", "LPOP l 2",
+		"SELECT 2", "HSET h f v", "EXPIRE h 0", "SELECT 0"} {
+		master.step(strings.Fields(cmd))
+	}
+	time.Sleep(5 * time.Millisecond) // a's and b's TTL has passed
+	caughtUp()
+	for _, r := range replicas {
+		for _, cmd := range []string{"GET a", "EXISTS b", "TYPE a", "DBSIZE"} {
+			if reply := r.step(strings.Fields(cmd)); cmd == "DBSIZE" && reply != ":4\r\n" {
+				t.Errorf("%s: DBSIZE %q: keys whose TTL passed stay on a replica", r.addr, reply)
+			}
+		}
+	}
+	master.do("GET", "a") // expires a: DEL a
+	master.do("DEBUG", "SET-ACTIVE-EXPIRE", "1")
+	master.step([]string{"@dbsize", "2"}) // the cron expires b: DEL b
+	master.do("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+	caughtUp()
+
+	want := sub.collect(replicas[0])
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if testing.Verbose() {
+		t.Logf("redis-server replica's events:\n\t%s", strings.Join(want, "\n\t"))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("respd replica's events (db event key):\n\t%s\nredis-server replica's:\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
 }
