@@ -638,3 +638,16 @@ func TestPubSubPublishDoesNotAllocate(t *testing.T) {
 		t.Errorf("%.2f allocations per PUBLISH", perRequest)
 	}
 }
+
+// The timeout setting spares subscribers, as Redis does: they wait for
+// messages by design.
+func TestPubSubSubscriberNotTimedOut(t *testing.T) {
+	s, addr := startTestServer(t, "--timeout", "1")
+	sub := rawSubscriber(t, addr, "ch")
+	idle := dialRaw(t, addr)
+	idle.do("+PONG\r\n", "PING")
+	waitFor(t, func() bool { return serverSide(s, idle, func(c *Client) bool { return c == nil }) })
+	if serverSide(s, sub, func(c *Client) bool { return c == nil }) {
+		t.Fatal("the subscriber was timed out with the idle client")
+	}
+}

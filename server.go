@@ -592,7 +592,8 @@ func (s *Server) activeExpireCycle(period time.Duration) {
 }
 
 // closeIdleClients disconnects clients idle for longer than the timeout
-// setting (0 disables it), as Redis's clientsCronHandleTimeout.
+// setting (0 disables it), as Redis's clientsCronHandleTimeout: replicas,
+// blocked clients and subscribers, which wait by design, are spared.
 func (s *Server) closeIdleClients() {
 	if s.cfg.Timeout <= 0 {
 		return
@@ -600,7 +601,7 @@ func (s *Server) closeIdleClients() {
 	limit := time.Duration(s.cfg.Timeout) * time.Second
 	now := time.Now()
 	for _, c := range s.clients {
-		if now.Sub(c.lastCmdAt) > limit && c.replica == nil && c.blocked == nil && !c.paused {
+		if now.Sub(c.lastCmdAt) > limit && c.replica == nil && c.blocked == nil && c.subs == nil && !c.paused {
 			c.kill()
 		}
 	}
