@@ -107,8 +107,10 @@ func (s *Server) unblocked(c *Client) {
 
 // endTurn is the core's end of a turn: it retries the requests CLIENT
 // PAUSE held and those that waited behind a blocking command, then runs
-// beforeSleep. resumed is called for each client left with nothing held
-// (the epoll engine reads what arrived meanwhile).
+// beforeSleep; last, every client given output this turn (replies,
+// messages, a replica's stream) is held to its client-output-buffer-limit
+// before the engine writes. resumed is called for each client left with
+// nothing held (the epoll engine reads what arrived meanwhile).
 func (s *Server) endTurn(resumed func(*Client)) {
 	waiting := s.held
 	s.held = nil
