@@ -20,7 +20,8 @@ import (
 )
 
 // keyspaceEventCases are command sequences, each run after FLUSHALL on a
-// connection in database 0 with active expiry off. Besides commands:
+// connection in database 0 with active expiry off. Replies must be equal
+// too, except a command's marked "?" (a random pick). Besides commands:
 //
 //	@expire-active 1|0   DEBUG SET-ACTIVE-EXPIRE on both servers
 //	@after-ttl           sleep until keys set with PX 1 have expired
