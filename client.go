@@ -71,6 +71,11 @@ type Client struct {
 	// subs are the client's Pub/Sub subscriptions, nil while it has none
 	// (pubsub.go).
 	subs *subscriptions
+	// monitor is set after MONITOR (monitor.go).
+	monitor bool
+	// tracking is the client's CLIENT TRACKING mode, nil while off
+	// (tracking.go).
+	tracking *clientTracking
 	// obufSoftLimitSince is when the client's output last went past the
 	// soft client-output-buffer-limit of its class (zero: it is under).
 	obufSoftLimitSince time.Time
@@ -182,6 +187,9 @@ func (c *Client) kill() {
 // flags renders CLIENT LIST's flags field.
 func (c *Client) flags() string {
 	var f []byte
+	if c.monitor {
+		f = append(f, 'O')
+	}
 	if c.replica != nil && c.replica.synced {
 		f = append(f, 'S')
 	}
@@ -197,6 +205,7 @@ func (c *Client) flags() string {
 	if c.blocked != nil || c.paused {
 		f = append(f, 'b')
 	}
+	f = c.trackingFlags(f)
 	if c.closing {
 		f = append(f, 'A')
 	}
@@ -255,7 +264,7 @@ func (c *Client) info(now time.Time) string {
 	field("events", "r")
 	field("cmd", c.lastCmd)
 	field("user", "default")
-	field("redir", "-1")
+	field("redir", c.trackingRedirect())
 	field("resp", itoa(int64(c.resp)))
 	field("lib-name", c.libName)
 	field("lib-ver", c.libVer)

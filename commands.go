@@ -102,6 +102,7 @@ const (
 	flagAllowBusy
 	flagSkipSlowlog
 	flagNoAsyncLoading
+	flagSkipMonitor
 	// flagMultiControl marks the commands that run immediately inside
 	// MULTI instead of being queued; flagPubsubContext those a RESP2
 	// client may send while subscribed. They are not Redis flags.
@@ -114,6 +115,7 @@ var flagByName = map[string]commandFlags{
 	"noscript": flagNoScript, "loading": flagLoading, "stale": flagStale, "fast": flagFast,
 	"no_auth": flagNoAuth, "may_replicate": flagMayReplicate, "no_multi": flagNoMulti,
 	"allow_busy": flagAllowBusy, "skip_slowlog": flagSkipSlowlog, "no_async_loading": flagNoAsyncLoading,
+	"skip_monitor": flagSkipMonitor,
 	// Flags COMMAND shows that dispatch has no use for: a blocking
 	// command's own handler decides whether it may block; movable keys
 	// are found through the key specs; subscribed mode names the commands
@@ -142,7 +144,9 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"blpop":                   cmdBlpop,
 	"brpop":                   cmdBrpop,
 	"brpoplpush":              cmdBrpoplpush,
+	"client|caching":          cmdClientCaching,
 	"client|getname":          cmdClientGetname,
+	"client|getredir":         cmdClientGetredir,
 	"client|help":             cmdClientHelp,
 	"client|id":               cmdClientId,
 	"client|info":             cmdClientInfo,
@@ -154,6 +158,8 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"client|reply":            cmdClientReply,
 	"client|setinfo":          cmdClientSetinfo,
 	"client|setname":          cmdClientSetname,
+	"client|tracking":         cmdClientTracking,
+	"client|trackinginfo":     cmdClientTrackinginfo,
 	"client|unblock":          cmdClientUnblock,
 	"client|unpause":          cmdClientUnpause,
 	"command":                 cmdCommand,
@@ -230,6 +236,7 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"memory|help":             cmdMemoryHelp,
 	"memory|usage":            cmdMemoryUsage,
 	"mget":                    cmdMget,
+	"monitor":                 cmdMonitor,
 	"move":                    cmdMove,
 	"mset":                    cmdMset,
 	"msetnx":                  cmdMsetnx,

@@ -80,6 +80,10 @@ type Config struct {
 	// or full sync, for tests that write while one runs.
 	RDBKeySaveDelay int `conf:"rdb-key-save-delay"`
 
+	// TrackingTableMaxKeys bounds client-side caching's table (0: no
+	// limit).
+	TrackingTableMaxKeys int64 `conf:"tracking-table-max-keys"`
+
 	// Replication.
 	ReplicaOf       ReplicaOf `conf:"replicaof"`
 	MasterAuth      string    `conf:"masterauth"`
@@ -396,7 +400,7 @@ var params = []*param{
 	{"tls-session-cache-size", "", intRange(0, intMax), inert, "20480"},
 	{"tls-session-cache-timeout", "", intRange(0, intMax), inert, "300"},
 	{"tls-session-caching", "", yesNo, inert, "yes"},
-	{"tracking-table-max-keys", "", uintRange(0, longMax), inert, "1000000"},
+	{"tracking-table-max-keys", "", uintRange(0, longMax), 0, "1000000"},
 	{"unixsocket", "", textOrNull, immutable | inert, ""},
 	{"unixsocketperm", "", &numType{lo: 0, hi: 0777, unsigned: true, unit: octal}, immutable | inert, "0"},
 	{"use-exit-on-panic", "", yesNo, hidden, "no"},

@@ -45,6 +45,8 @@ func cmdReset(c *Client, args [][]byte) {
 	c.multi = nil
 	c.unwatchAll()
 	c.unsubscribeEverything()
+	c.stopMonitoring()
+	c.disableTracking()
 	c.db = 0
 	c.resp = 2
 	c.name = ""
@@ -77,6 +79,8 @@ func cmdHello(c *Client, args [][]byte) {
 		switch opt := strings.ToLower(string(args[i])); {
 		case opt == "auth" && more >= 2:
 			user, pass = args[i+1], args[i+2]
+			redact(args, i+1)
+			redact(args, i+2)
 			i += 2
 		case opt == "setname" && more >= 1:
 			name, setName = args[i+1], true
@@ -126,7 +130,11 @@ func cmdAuth(c *Client, args [][]byte) {
 	user, pass := []byte("default"), args[1]
 	if len(args) == 3 {
 		user, pass = args[1], args[2]
-	} else if c.srv.cfg.RequirePass == "" {
+	}
+	for i := 1; i < len(args); i++ {
+		redact(args, i) // whatever happens next, as Redis
+	}
+	if len(args) == 2 && c.srv.cfg.RequirePass == "" {
 		c.Error(errAuthNotConfigured)
 		return
 	}
@@ -434,6 +442,10 @@ func cmdClientUnblock(c *Client, args [][]byte) {
 
 func cmdClientHelp(c *Client, args [][]byte) {
 	c.Help("CLIENT",
+		"CACHING (YES|NO)",
+		"    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+		"GETREDIR",
+		"    Return the client ID we are redirecting to when tracking is enabled.",
 		"GETNAME",
 		"    Return the name of the current connection.",
 		"ID",
@@ -472,6 +484,11 @@ func cmdClientHelp(c *Client, args [][]byte) {
 		"    Assign the name <name> to the current connection.",
 		"UNBLOCK <clientid> [TIMEOUT|ERROR]",
 		"    Unblock the specified blocked client.",
+		"TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+		"         [OPTIN] [OPTOUT] [NOLOOP]",
+		"    Control server assisted client side caching.",
+		"TRACKINGINFO",
+		"    Report tracking status for the current connection.",
 		"SETINFO <option> <value>",
 		"    Set client meta attr. Options are:",
 		"    * LIB-NAME: the client lib name.",

@@ -135,7 +135,9 @@ func (c *Client) changed(key []byte, argv ...[]byte) {
 // replicas in the client's database.
 func (c *Client) propagate(argv ...[]byte) { c.srv.propagate(c.db, argv...) }
 
-// touch marks key as modified for WATCH (Redis's signalModifiedKey).
+// touch marks key as modified for WATCH and client-side caching (Redis's
+// signalModifiedKey).
 func (c *Client) touch(key []byte) {
 	c.srv.ks.DBs[c.db].Touch(string(key))
+	c.srv.invalidateTracked(c, str(key))
 }

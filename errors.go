@@ -73,6 +73,24 @@ const (
 	errCommandInMulti = "ERR Command not allowed inside a transaction"
 	errPanic          = "ERR internal error while executing '%s'; the server logged the details"
 
+	// MONITOR (monitor.go): inside EXEC; a monitor using keys.
+	errMonitorDenyBlocking = "ERR MONITOR isn't allowed for DENY BLOCKING client"
+	errReplicaKeyspace     = "ERR Replica can't interact with the keyspace"
+
+	// Client-side caching (tracking.go).
+	errTrackingRedirectTwice          = "ERR A client can only redirect to a single other client"
+	errTrackingNoRedirectClient       = "ERR The client ID you want redirect to does not exist"
+	errTrackingPrefixNeedsBcast       = "ERR PREFIX option requires BCAST mode to be enabled"
+	errTrackingSwitchBcast            = "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode."
+	errTrackingBcastOptinOptout       = "ERR OPTIN and OPTOUT are not compatible with BCAST"
+	errTrackingOptinAndOptout         = "ERR You can't specify both OPTIN mode and OPTOUT mode"
+	errTrackingSwitchOptinOptout      = "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode."
+	errTrackingPrefixOverlapsExisting = "ERR Prefix '%s' overlaps with an existing prefix '%s'. Prefixes for a single client must not overlap."
+	errTrackingPrefixOverlapsGiven    = "ERR Prefix '%s' overlaps with another provided prefix '%s'. Prefixes for a single client must not overlap."
+	errCachingNotTracking             = "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled"
+	errCachingYesNeedsOptin           = "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode."
+	errCachingNoNeedsOptout           = "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."
+
 	// persistence (persistence.go, aof.go)
 	errBgsaveInProgress     = "ERR Background save already in progress"
 	errBgsaveOtherChild     = "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."

@@ -112,7 +112,7 @@ func (s *Server) infoClients(b *strings.Builder) {
 	infoLine(b, "client_recent_max_input_buffer", 0)
 	infoLine(b, "client_recent_max_output_buffer", 0)
 	infoLine(b, "blocked_clients", s.blockedClients())
-	infoLine(b, "tracking_clients", 0)
+	infoLine(b, "tracking_clients", s.tracking.clients)
 	infoLine(b, "clients_in_timeout_table", 0)
 	infoLine(b, "total_blocking_keys", 0)
 }
@@ -292,6 +292,9 @@ func (s *Server) infoStats(b *strings.Builder) {
 	infoLine(b, "pubsub_channels", len(s.pubsub.tables[subChannel]))
 	infoLine(b, "pubsub_patterns", len(s.pubsub.patterns))
 	infoLine(b, "pubsubshard_channels", len(s.pubsub.tables[subShard]))
+	infoLine(b, "tracking_total_keys", len(s.tracking.table))
+	infoLine(b, "tracking_total_items", s.tracking.items)
+	infoLine(b, "tracking_total_prefixes", len(s.tracking.prefixes))
 	infoLine(b, "total_error_replies", st.totalErrorReplies)
 }
 

@@ -359,6 +359,7 @@ func cmdCopy(c *Client, args [][]byte) {
 	// A replaced key is deleted and added anew in Redis: "new" either way.
 	c.srv.notify(notifyNew, "new", dst, dstIndex)
 	dstDB.Touch(str(dst))
+	c.srv.invalidateTracked(c, str(dst))
 	c.srv.notify(notifyGeneric, "copy_to", dst, dstIndex)
 	c.propagate(args...)
 	c.Int(1)
@@ -472,6 +473,7 @@ func cmdFlushdb(c *Client, args [][]byte) {
 	db := c.database()
 	db.TouchAll(nil)
 	db.Flush()
+	c.srv.invalidateAllTracked()
 	c.propagate(args...)
 	c.OK()
 }
@@ -484,6 +486,7 @@ func cmdFlushall(c *Client, args [][]byte) {
 		db.TouchAll(nil)
 		db.Flush()
 	}
+	c.srv.invalidateAllTracked()
 	c.propagate(args...)
 	c.srv.afterFlushAll()
 	c.OK()

@@ -69,7 +69,12 @@ type Server struct {
 	// publishKeyspaceEvent while notify-keyspace-events enables any.
 	keyspaceEvents keyspaceEventSink
 	pubsub         pubsubState
-	loading        loadingState
+	// monitors are the clients in MONITOR mode; monitorLine is where a
+	// command's line is formatted, once for all of them (monitor.go).
+	monitors    []*Client
+	monitorLine []byte
+	tracking    trackingState // client-side caching (tracking.go)
+	loading     loadingState
 	// touched are the clients with output to write at the end of this
 	// turn; held those whose held requests the turn's end retries.
 	touched, held []*Client
@@ -163,6 +168,9 @@ func (s *Server) Serve(load bool) error {
 // clients it unblocked: the engine writes their replies and resumes their
 // held requests.
 func (s *Server) beforeSleep() (unblocked []*Client) {
+	if s.tracking.broadcastDue {
+		s.broadcastInvalidations()
+	}
 	s.commitAOF()
 	s.flushReplication()
 	return s.serveWaits()
@@ -261,6 +269,8 @@ func (s *Server) forgetClient(c *Client) {
 	}
 	c.unwatchAll()
 	c.unsubscribeEverything()
+	c.stopMonitoring()
+	c.disableTracking()
 	s.forgetReplica(c)
 	delete(s.clients, c.id)
 }
@@ -284,6 +294,9 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 	c.lastCmdAt = now
 	c.skipThis = c.replySkip
 	c.replySkip = false
+	if s.tracking.clients > 0 {
+		s.limitTrackingTable()
+	}
 	cmd, errMsg := s.checkCommand(c, args)
 	if cmd != nil {
 		c.lastCmd = cmd.FullName
@@ -295,7 +308,15 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 		if c.multi != nil {
 			c.multi.dirty = true
 		}
+		if c.tracking != nil {
+			c.cachingDone(cmd)
+		}
 		if cmd != nil && cmd.Name == "exec" {
+			// The EXEC is shown to monitors all the same, as Redis's
+			// execCommandAbort does.
+			if len(s.monitors) > 0 {
+				s.feedMonitors(c, args)
+			}
 			c.abortExec(errMsg)
 			return now
 		}
@@ -343,6 +364,9 @@ func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg st
 		errMsg = errMasterDown
 	case s.loading.active && !cmd.has(flagLoading):
 		errMsg = errLoading
+	case c.monitor && (c.isWrite(cmd) || cmd.has(flagReadonly|flagMayReplicate)):
+		// Redis marks a monitor as a replica, which may not use keys.
+		errMsg = errReplicaKeyspace
 	}
 	return cmd, errMsg
 }
@@ -399,10 +423,18 @@ func unknownCommandError(args [][]byte) string {
 // started at start; call returns when it ended.
 func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (end time.Time) {
 	c.callErrors = 0
+	// The client running a command at the top level gets the
+	// invalidations of its own changes after its reply (tracking.go).
+	outer := s.tracking.current
+	s.tracking.current = c
 	defer func() {
 		if r := recover(); r != nil {
 			s.warnf("panic in command '%s': %v\n%s", cmd.FullName, r, debug.Stack())
 			c.Error(fmt.Sprintf(errPanic, cmd.FullName))
+		}
+		s.tracking.current = outer
+		if outer == nil && s.tracking.pending != nil {
+			s.sendPendingInvalidations(c)
 		}
 		end = s.now()
 		st := &s.cmdStats[cmd.index]
@@ -414,8 +446,16 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (
 		s.stats.commands++
 	}()
 	c.cmd = cmd
+	// A blocked client served runs its command again: monitors saw it.
+	reprocessing := c.blocked != nil
 	cmd.Handler(c, args)
 	c.woff = s.repl.offset
+	if c.tracking != nil {
+		s.trackingAfterCommand(c, cmd, args)
+	}
+	if len(s.monitors) > 0 && !reprocessing && !c.loadingAOF && !cmd.has(flagAdmin|flagSkipMonitor) {
+		s.feedMonitors(c, args)
+	}
 	return // end is set by the deferred function
 }
 
@@ -467,7 +507,9 @@ func (s *Server) feedStreams(db int, argv [][]byte) {
 // TTL passed: counted, propagated as DEL, and seen as a change by WATCH.
 func (s *Server) onExpire(db int, key string) {
 	s.stats.expiredKeys++
+	s.notify(notifyExpired, "expired", bytesOf(key), db)
 	s.ks.DBs[db].Touch(key)
+	s.invalidateTracked(nil, key)
 	s.propagate(db, []byte("DEL"), []byte(key))
 }
 
@@ -486,7 +528,7 @@ func (s *Server) pausedFor(c *Client, args [][]byte) bool {
 	if !s.clientsPaused() {
 		return false
 	}
-	if c.isMaster || c.loadingAOF || c.replica != nil {
+	if c.isMaster || c.loadingAOF || c.replica != nil || c.monitor {
 		return false
 	}
 	cmd, errMsg := s.checkCommand(c, args)
@@ -601,7 +643,7 @@ func (s *Server) closeIdleClients() {
 	limit := time.Duration(s.cfg.Timeout) * time.Second
 	now := time.Now()
 	for _, c := range s.clients {
-		if now.Sub(c.lastCmdAt) > limit && c.replica == nil && c.blocked == nil && c.subs == nil && !c.paused {
+		if now.Sub(c.lastCmdAt) > limit && c.replica == nil && !c.monitor && c.blocked == nil && c.subs == nil && !c.paused {
 			c.kill()
 		}
 	}
