@@ -276,8 +276,12 @@ func strArgs(cmd string) []any {
 
 // Keyspace events cost nothing while notify-keyspace-events is empty: no
 // sink is installed; K or E without a class (or a class without K or E)
-// publishes nothing either, as in Redis.
+// publishes nothing either, as in Redis. The setting applies from startup
+// and at CONFIG SET.
 func TestPubSubKeyspaceSinkOnlyWhenEnabled(t *testing.T) {
+	if s, _ := startTestServer(t, "--notify-keyspace-events", "Kl"); s.keyspaceEvents == nil {
+		t.Error("notify-keyspace-events Kl at startup: no sink")
+	}
 	s, addr := startTestServer(t)
 	sinkSet := func() bool { return locked(s, func() bool { return s.keyspaceEvents != nil }) }
 	for _, tc := range []struct {
