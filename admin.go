@@ -110,7 +110,9 @@ func cmdDebug(c *Client, args [][]byte) {
 		}
 		c.OK()
 	case sub == "object" && len(args) == 3:
-		e := c.lookupWrite(args[2])
+		// As Redis's dictFind: a key whose TTL has passed is shown, not
+		// expired.
+		e := c.database().Peek(string(args[2]))
 		if e == nil {
 			c.Error(errNoSuchKey)
 			return

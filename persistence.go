@@ -35,11 +35,11 @@ type aofRewriteState struct {
 	running, scheduled bool
 	// initial: the rewrite creates the AOF (appendonly turned on), which
 	// has no manifest until it ends.
-	initial bool
-	start   time.Time
-	lastOK             bool
-	lastSeconds        int64 // -1 before the first
-	baseSize           int64 // the AOF's size after the last rewrite, for auto-aof-rewrite-percentage
+	initial     bool
+	start       time.Time
+	lastOK      bool
+	lastSeconds int64 // -1 before the first
+	baseSize    int64 // the AOF's size after the last rewrite, for auto-aof-rewrite-percentage
 }
 
 // RDB snapshots: loading at start, SAVE, LASTSAVE, DEBUG RELOAD, and the

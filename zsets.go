@@ -33,7 +33,7 @@ func (c *Client) zsetForWrite(key []byte, firstLen int) (*keyspace.Entry, bool) 
 	case e == nil:
 		z := zsetval.New(1, firstLen, c.zsetLimits())
 		e = &keyspace.Entry{Type: keyspace.TypeZSet, Obj: z, Access: c.lruClock()}
-		c.database().Set(string(key), e, false)
+		c.addKey(key, e)
 	default:
 		c.database().BeforeChange(e)
 	}
@@ -474,7 +474,7 @@ func (c *Client) zsetResult(dst []byte, result *zsetval.ZSet, event string, argv
 	db := c.database()
 	switch {
 	case result.Len() > 0:
-		db.Set(string(dst), &keyspace.Entry{Type: keyspace.TypeZSet, Obj: result, Access: c.lruClock()}, false)
+		c.setKey(dst, &keyspace.Entry{Type: keyspace.TypeZSet, Obj: result, Access: c.lruClock()}, false)
 		c.notify(notifyZset, event, dst)
 	case db.Peek(string(dst)) != nil && db.Delete(string(dst)):
 		c.notify(notifyGeneric, "del", dst)
