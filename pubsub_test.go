@@ -655,3 +655,26 @@ func TestPubSubSubscriberNotTimedOut(t *testing.T) {
 		t.Fatal("the subscriber was timed out with the idle client")
 	}
 }
+
+// A RESP3 subscriber blocked in BLPOP still gets its messages, as pushes
+// before the reply that ends the wait.
+func TestPubSubBlockedSubscriberGetsMessages(t *testing.T) {
+	for _, target := range stringTargets(t) {
+		t.Run(target.name, func(t *testing.T) {
+			sub := dialRaw(t, target.addr)
+			sub.send(rwCmd("HELLO", "3") + rwCmd("SUBSCRIBE", "ch") + rwCmd("BLPOP", "pubsub:list", "0"))
+			for range 2 { // HELLO's map and the confirmation
+				sub.nc.SetReadDeadline(time.Now().Add(3 * time.Second))
+				if _, err := diffReadReply(sub.r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			other := dialRaw(t, target.addr)
+			waitFor(t, func() bool { return rawInfo(t, other, "clients")["blocked_clients"] == "1" })
+			other.do(":1\r\n", "PUBLISH", "ch", "while blocked")
+			sub.expect(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$13\r\nwhile blocked\r\n")
+			other.do(":1\r\n", "LPUSH", "pubsub:list", "v")
+			sub.expect("*2\r\n$11\r\npubsub:list\r\n$1\r\nv\r\n")
+		})
+	}
+}
