@@ -104,14 +104,15 @@ func (c *Client) addKey(key []byte, e *keyspace.Entry) {
 }
 
 // setKey makes key hold e, replacing its value if it has one, reporting
-// "new" otherwise (Redis's setKey); keepTTL keeps the key's TTL.
+// "new" otherwise (Redis's setKey); keepTTL keeps the key's TTL. A key
+// whose TTL has passed expires first, as Redis's lookupKeyWrite expires
+// it: "expired", and a DEL to replicas and the AOF, before "new".
 func (c *Client) setKey(key []byte, e *keyspace.Entry, keepTTL bool) {
-	db := c.database()
-	n := db.Len()
-	db.Set(string(key), e, keepTTL)
-	if db.Len() > n { // the key was created
-		c.notify(notifyNew, "new", key)
+	if c.lookupWrite(key) == nil {
+		c.addKey(key, e)
+		return
 	}
+	c.database().Set(string(key), e, keepTTL)
 }
 
 // deleteIfEmpty deletes key once the collection it holds is empty (after a

@@ -73,6 +73,8 @@ var keyspaceEventCases = []struct {
 	{"lazy expiry by key commands", []string{"SET a 1 PX 1", "SET b 1 PX 1", "SET c 1 PX 1", "SET d 1 PX 1", "SET e 1 PX 1", "SET f 1 PX 1", "@after-ttl",
 		"EXISTS a", "TYPE b", "TTL c", "DEL d", "OBJECT ENCODING e", "RENAME f g", "DBSIZE"}},
 	{"lazy expiry of a destination", []string{"SET a 1", "SET b 1 PX 1", "SELECT 1", "SET a 1 PX 1", "SELECT 0", "@after-ttl", "COPY a b", "MOVE a 1"}},
+	{"lazy expiry of a store destination", []string{"SADD s a", "ZADD z 1 a", "SET d1 1 PX 1", "SET d2 1 PX 1", "SET d3 1 PX 1", "SET d4 1 PX 1", "@after-ttl",
+		"SUNIONSTORE d1 s", "ZUNIONSTORE d2 1 z", "SORT s ALPHA STORE d3", "GEOSEARCHSTORE d4 z FROMLONLAT 0 0 BYRADIUS 1 km"}},
 	{"lazy expiry by other commands", []string{"SET b 1 PX 1", "SET c 1 PX 1", "SET d 1 PX 1", "LPUSH l x", "SET w_x 1 PX 1", "SADD s m", "PEXPIRE s 1", "@after-ttl",
 		"EXPIRE b 100", "SET c 2 GET", "DUMP d", "SORT l BY w_*", "SMOVE s t m", "DBSIZE"}},
 	{"no expiry by inspection", []string{"SET a 1 PX 1", "@after-ttl", "?MEMORY USAGE a", "GET m1", "WATCH a", "GET m2", "KEYS *", "GET m3", "?DEBUG OBJECT a", "GET m4", "UNWATCH", "DEL a"}},
