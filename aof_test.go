@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -581,33 +579,6 @@ func TestCommitWaitsForSyncsInFlight(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log the server writes while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// logInto makes s log into the returned buffer.
-func logInto(s *Server) *lockedBuffer {
-	buf := &lockedBuffer{}
-	s.mu.Lock()
-	s.logger = log.New(buf, "", 0)
-	s.mu.Unlock()
-	return buf
-}
-
 // SHUTDOWN during a background save or an AOF rewrite abandons it, as
 // Redis kills its child: the final save goes ahead, the temporary file
 // goes, the manifest stays as the rewrite's start left it, and nothing of
@@ -622,7 +593,7 @@ func TestShutdownAbandonsBackgroundSaves(t *testing.T) {
 			dir := t.TempDir()
 			// 10 s a key: neither save could end during the test.
 			s, addr := startTestServer(t, "--dir", dir, "--appendonly", "yes")
-			logs := logInto(s)
+			logs := captureLog(s)
 			rc := dialRaw(t, addr)
 			for _, k := range []string{"a", "b", "c"} {
 				rc.do("+OK\r\n", "SET", k, "v")
@@ -668,7 +639,7 @@ func TestShutdownAbandonsBackgroundSaves(t *testing.T) {
 func TestShutdownWaitsForTheInitialAOF(t *testing.T) {
 	dir := t.TempDir()
 	s, addr := startTestServer(t, "--dir", dir)
-	logs := logInto(s)
+	logs := captureLog(s)
 	rc := dialRaw(t, addr)
 	rc.do("+OK\r\n", "SET", "k", "v")
 	rc.do("+OK\r\n", "CONFIG", "SET", "rdb-key-save-delay", "10000000")

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -371,4 +372,31 @@ func rawInfo(t testing.TB, rc *rawConn, section string) map[string]string {
 		}
 	}
 	return info
+}
+
+// logBuffer collects a server's log for a test to read while it runs.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// captureLog sends the server's log to a buffer.
+func captureLog(s *Server) *logBuffer {
+	var buf logBuffer
+	s.mu.Lock()
+	s.logger.SetOutput(&buf)
+	s.mu.Unlock()
+	return &buf
 }

@@ -21,7 +21,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -373,33 +372,6 @@ func TestPubSubPublishNotInAOF(t *testing.T) {
 	if !bytes.Contains(aof, []byte("SET")) || bytes.Contains(bytes.ToUpper(aof), []byte("PUBLISH")) {
 		t.Errorf("AOF: %q", aof)
 	}
-}
-
-// logBuffer collects a server's log for a test to read while it runs.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// captureLog sends the server's log to a buffer.
-func captureLog(s *Server) *logBuffer {
-	var buf logBuffer
-	s.mu.Lock()
-	s.logger.SetOutput(&buf)
-	s.mu.Unlock()
-	return &buf
 }
 
 // rawSubscriber subscribes a connection that will not read again, its
