@@ -173,6 +173,11 @@ func zrRun(t *testing.T, addrs, names [2]string, resp3 bool, seed uint64, n int)
 		if verbose {
 			t.Logf("%d: %s\n  %q", i, cmd, replies[0])
 		}
+		if cmd.then != nil {
+			if args := cmd.then(replies[0]); args != nil {
+				g.pending = append([]zrCmd{{args: args}}, g.pending...)
+			}
+		}
 		history = append(history, cmd)
 	}
 }
@@ -263,6 +268,9 @@ func zrTokens(reply []byte) (toks []string, ok bool) {
 type zrCmd struct {
 	args []string
 	cmp  zrCompare
+	// then, when set, is given Redis's reply and may return the next
+	// command (RESTORE of what DUMP returned).
+	then func(reply []byte) []string
 }
 
 // String shows the command as redis-cli would take it.
@@ -290,8 +298,8 @@ var (
 
 	zrShortMembers = []string{"a", "b", "c", "d", "e", "f", "g", "h", "aa", "ab", "b0",
 		"1", "2", "10", "-1", "1.5", ""}
-	zrMidMembers  = []string{"abcdefghi", "member-twelve", "123456789012"}
-	zrLongMembers = []string{strings.Repeat("long", 18), strings.Repeat("x", 65)}
+	zrMidMembers  = []string{"eightchr", "abcdefghi", "member-twelve", "123456789012"}
+	zrLongMembers = []string{strings.Repeat("long", 18), strings.Repeat("x", 64), strings.Repeat("x", 65)}
 	zrGeoMembers  = []string{"Palermo", "Catania", "p1", "p2", "p3", "p4", "p5", "a", "b"}
 
 	zrFloats = []string{"1.5", "-2.25", "0.1", "0.30000000000000004", "3.0000000000000004",
@@ -692,10 +700,7 @@ var zrBuilders = []struct {
 	{3, func(g *zrGen) zrCmd {
 		return zrc(g.kw("OBJECT"), g.kw("ENCODING"), g.pick(g.readKey(), g.pick(zrZsetKeys...)))
 	}},
-	{1, func(g *zrGen) zrCmd {
-		// Not the plain sets: a hashtable's DUMP follows its hash order.
-		return zrc(g.kw("DUMP"), g.pick(append(zrZsetKeys, "lex", "g1", "g2", "str", "lst", "sd", "none")...))
-	}},
+	{2, zrDump},
 	{1, func(g *zrGen) zrCmd { return zrc(g.kw(g.pick("TYPE", "EXISTS")), g.readKey()) }},
 	{1, func(g *zrGen) zrCmd {
 		if g.chance(0.3) {
@@ -966,6 +971,33 @@ func zrZscan(g *zrGen) zrCmd {
 	}
 	opts = append(opts, []string{g.kw("COUNT"), count})
 	return zrCmd{args: append(args, g.shuffle(opts)...), cmp: zrScan}
+}
+
+// zrDump is DUMP, then often RESTORE of its payload to another key. Not
+// of the plain sets: a hashtable's DUMP follows its hash order.
+func zrDump(g *zrGen) zrCmd {
+	key := g.pick(append(zrZsetKeys, "lex", "g1", "g2", "str", "lst", "sd", "none")...)
+	return zrCmd{args: []string{g.kw("DUMP"), key}, then: func(reply []byte) []string {
+		payload, ok := zrBulk(reply)
+		if !ok || g.chance(0.3) {
+			return nil
+		}
+		args := []string{g.kw("RESTORE"), g.dstKey(), "0", payload}
+		if g.chance(0.6) {
+			args = append(args, g.kw("REPLACE"))
+		}
+		return args
+	}}
+}
+
+// zrBulk is a bulk string reply's payload.
+func zrBulk(reply []byte) (string, bool) {
+	head, rest, ok := bytes.Cut(reply, []byte("\r\n"))
+	n, err := strconv.Atoi(strings.TrimPrefix(string(head), "$"))
+	if !ok || len(head) == 0 || head[0] != '$' || err != nil || n < 0 || len(rest) != n+2 {
+		return "", false
+	}
+	return string(rest[:n]), true
 }
 
 // zrZrandmember is ZRANDMEMBER, whose reply is compared by its shape.
