@@ -11,10 +11,11 @@ package main
 // values, WEIGHTS count mismatches, AGGREGATE, NX/XX/GT/LT/CH/INCR
 // combinations, REV/BYSCORE/BYLEX, ZRANGESTORE, ZUNION/ZINTER/ZDIFF(STORE)
 // over plain sets too, ZINTERCARD LIMIT, ZMPOP and the pops with counts,
-// WRONGTYPE against a string and a list, OBJECT ENCODING and DUMP to watch
-// the listpack ↔ skiplist conversions; and the GEO commands with their
-// options and invalid coordinates and units. The keys are few and the
-// members drawn from a small alphabet, so sets collide and grow; stretches
+// WRONGTYPE against a string and a list, OBJECT ENCODING and DUMP (then
+// RESTORE of the payload) to watch the listpack ↔ skiplist conversions;
+// and the GEO commands with their options and invalid coordinates and
+// units. The keys are few and the members drawn from a small alphabet, so
+// sets collide and grow; stretches
 // of the sequence run with zset-max-listpack-entries 4 and
 // zset-max-listpack-value 8, or 0 and 0, and some members are long, so the
 // skiplist encoding and the conversions get their share.
@@ -33,7 +34,8 @@ package main
 //   - ZSCAN of a skiplist returns its dict's hash order, which follows each
 //     process's random hash seed: ZSCAN is sent with cursor 0 and COUNT
 //     1000 (so one call returns everything, cursor 0) and its elements are
-//     compared as a multiset.
+//     compared as a multiset, in order too when Redis says the key is a
+//     listpack.
 //   - STOREDIST scores: respd's correctly rounded trigonometry differs from
 //     glibc's in the last bits of some distances (a documented difference,
 //     internal/geohash/doc.go), invisible in WITHDIST's "%.4f" but not in a
@@ -161,7 +163,13 @@ func zrRun(t *testing.T, addrs, names [2]string, resp3 bool, seed uint64, n int)
 			}
 			replies[j] = reply
 		}
-		if !cmd.cmp.same(replies[0], replies[1]) {
+		same := cmd.cmp.same(replies[0], replies[1])
+		if same && cmd.cmp == zrScan && !bytes.Equal(replies[0], replies[1]) {
+			// Only a skiplist's order may differ: a listpack's is its own.
+			enc, err := conns[0].do(diffEncode(stringArgv("OBJECT", "ENCODING", cmd.args[1])))
+			same = err == nil && !bytes.Contains(enc, []byte("listpack"))
+		}
+		if !same {
 			var b strings.Builder
 			fmt.Fprintf(&b, "seed %d, command %d: %s\n  %s: %q\n  %s: %q\n  after:",
 				seed, i, cmd, names[0], replies[0], names[1], replies[1])
