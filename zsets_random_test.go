@@ -499,6 +499,8 @@ func (g *zrGen) sourceKey() string {
 
 func (g *zrGen) member() string {
 	switch r := g.r.IntN(100); {
+	case r < 10:
+		return "m" + strconv.Itoa(g.r.IntN(300)) // sets past 128 entries
 	case r < 88:
 		return g.pick(zrShortMembers...)
 	case r < 96:
@@ -742,7 +744,7 @@ func zrZadd(g *zrGen) zrCmd {
 	if has["INCR"] && g.chance(0.8) {
 		pairs = 1
 	} else if g.chance(0.05) {
-		pairs = g.pick2(0, 7)
+		pairs = g.pick2(0, 40)
 	}
 	for range zrIncrPairs(has, pairs) {
 		args = append(args, g.score(), g.member())
@@ -1062,7 +1064,11 @@ func (g *zrGen) lonLat() (lon, lat string) {
 	c := zrCenters[g.r.IntN(len(zrCenters))]
 	x := math.Max(-180, math.Min(180, c[0]+g.r.Float64()-0.5))
 	y := math.Max(-85.05, math.Min(85.05, c[1]+g.r.Float64()-0.5))
-	lon, lat = strconv.FormatFloat(x, 'f', 6, 64), strconv.FormatFloat(y, 'f', 6, 64)
+	digits := 6
+	if g.chance(0.3) {
+		digits = 1 // on a coarse grid, where distances tie
+	}
+	lon, lat = strconv.FormatFloat(x, 'f', digits, 64), strconv.FormatFloat(y, 'f', digits, 64)
 	if g.chance(0.015) {
 		lon = g.pick(zrBadLons...)
 	}
