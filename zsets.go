@@ -84,14 +84,14 @@ func zaddCommand(c *Client, args [][]byte, flags zsetval.Flags, ch bool, at int)
 	case len(pairs) == 0 || len(pairs)%2 != 0:
 		c.Error(errSyntax)
 		return
-	case incr && len(pairs) > 2:
-		c.Error(errZaddIncrPairs)
-		return
 	case flags&zsetval.NX != 0 && flags&zsetval.XX != 0:
 		c.Error(errZaddNXXX)
 		return
 	case flags&zsetval.NX != 0 && flags&(zsetval.GT|zsetval.LT) != 0, flags&zsetval.GT != 0 && flags&zsetval.LT != 0:
 		c.Error(errZaddGTLTNX)
+		return
+	case incr && len(pairs) > 2:
+		c.Error(errZaddIncrPairs)
 		return
 	}
 	for i := 0; i < len(pairs); i += 2 {
@@ -456,8 +456,18 @@ func cmdZrangestore(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
+	// As zrangeResultBeginStore: a rank range's length is known, and one
+	// longer than zset-max-listpack-entries is a skiplist from the start
+	// (so a -0 score stays -0, where a listpack stores 0); the others start
+	// as a listpack.
+	size := 0
+	if e != nil && r.kind == rangeRank {
+		if first, last, ok := zsetval.ClampRanks(r.start, r.stop, zsetOf(e).Len()); ok {
+			size = last - first + 1
+		}
+	}
 	lim := c.zsetLimits()
-	result := zsetval.New(0, 0, lim)
+	result := zsetval.New(size, 0, lim)
 	if e != nil {
 		r.each(zsetOf(e), func(member []byte, score float64) bool {
 			result.Add(member, score, 0, lim)

@@ -298,8 +298,12 @@ func (d *Dict[T, P]) Clear() {
 // ForEach visits every node, bucket by bucket in table order, as Redis's
 // dict iterator does: memory order, unlike the SCAN cursor's reversed bits,
 // which cost a cache miss per bucket of a large table. fn must not change
-// the dict.
+// the dict; it may look nodes up (ZINTER of a set with itself), which
+// moves no node meanwhile: rehashing is paused, as by Redis's safe
+// iterator.
 func (d *Dict[T, P]) ForEach(fn func(*T)) {
+	d.Pause()
+	defer d.Resume()
 	for _, tab := range d.table {
 		for _, e := range tab {
 			for ; e != nil; e = *P(e).Link() {

@@ -391,8 +391,18 @@ func TestDictForEach(t *testing.T) {
 	if !d.Rehashing() {
 		t.Fatal("not rehashing")
 	}
+	// Looking each node up meanwhile, as ZINTER of a set with itself
+	// does, must not move nodes the walk has yet to reach, nor back.
 	seen := map[string]int{}
-	d.ForEach(func(e *node) { seen[e.key]++ })
+	d.ForEach(func(e *node) {
+		seen[e.key]++
+		if d.Find(e.key) != e {
+			t.Fatalf("Find(%q) during ForEach", e.key)
+		}
+	})
+	if !d.Rehashing() {
+		t.Fatal("the walk's lookups rehashed")
+	}
 	if len(seen) != d.Len() {
 		t.Fatalf("forEach saw %d keys of %d", len(seen), d.Len())
 	}
