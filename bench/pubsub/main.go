@@ -7,8 +7,9 @@
 //	go run ./bench/pubsub -addr 127.0.0.1:6379 -subs 100 -pattern
 //
 // It prints one CSV line: subscribers, mode, PUBLISH replies per second,
-// messages delivered per second, delivery latency p50 and p99 in µs, and
-// the messages published but not delivered when it stopped waiting.
+// messages delivered per second, delivery latency p50 and p99 in µs, the
+// messages published but not delivered when it stopped waiting, and the
+// messages delivered in all.
 package main
 
 import (
@@ -118,9 +119,9 @@ func run(addr string, nsubs int, pattern bool, npubs, pipeline, window int, dura
 	if pattern {
 		mode = "pattern"
 	}
-	fmt.Printf("%d,%s,%.0f,%.0f,%d,%d,%d\n", nsubs, mode,
+	fmt.Printf("%d,%s,%.0f,%.0f,%d,%d,%d,%d\n", nsubs, mode,
 		float64(published.Load())/elapsed.Seconds(), float64(got)/drained.Seconds(),
-		h.quantile(0.50), h.quantile(0.99), want-got)
+		h.quantile(0.50), h.quantile(0.99), want-got, got)
 	return nil
 }
 
