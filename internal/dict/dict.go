@@ -48,7 +48,7 @@ const minSize = 4
 
 // fairSample is how many nodes FairRandom samples (dict.c's
 // GETFAIR_NUM_ENTRIES).
-const fairSample = 20
+const fairSample = 15
 
 // New returns an empty dict hashing keys with seed.
 func New[T any, P Node[T]](seed maphash.Seed) *Dict[T, P] {
@@ -391,7 +391,7 @@ func (d *Dict[T, P]) Random(rng *rand.Rand) *T {
 
 // FairRandom returns a random node, or nil if the dict is empty, like
 // Redis's dictGetFairRandomKey (SRANDMEMBER, SPOP, HRANDFIELD): one of
-// SomeKeys's sample of 20, chosen uniformly, or Random's if the sample came
+// SomeKeys's sample of 15, chosen uniformly, or Random's if the sample came
 // back empty. Closer to uniform than Random, since a sample holds whole
 // chains: a node's chance no longer depends on how many share its bucket.
 func (d *Dict[T, P]) FairRandom(rng *rand.Rand) *T {
