@@ -33,10 +33,12 @@ type scoredIndex struct {
 
 // sortVectors lends vectors to SORTs, so that a SORT of a large key
 // allocates nothing the collector must then reclaim (in Redis, malloc
-// and free). A vector of more than maxPooledSort elements is not kept.
+// and free). A vector of more than maxPooledSort elements, or of more
+// than 64 bytes an element, is not kept: what the pool holds stays under
+// 10 MB, and a SORT of a million elements allocates afresh.
 var sortVectors = sync.Pool{New: func() any { return new(sortVector) }}
 
-const maxPooledSort = 1 << 20
+const maxPooledSort = 1 << 16
 
 // newSortVector is an empty vector.
 func newSortVector() *sortVector {
@@ -47,7 +49,7 @@ func newSortVector() *sortVector {
 
 // release returns v to the pool; it is not to be used after.
 func (v *sortVector) release() {
-	if cap(v.elems) <= maxPooledSort && cap(v.arena) <= 64*maxPooledSort {
+	if max(cap(v.elems), cap(v.sorted), cap(v.order)) <= maxPooledSort && cap(v.arena) <= 64*maxPooledSort {
 		sortVectors.Put(v)
 	}
 }

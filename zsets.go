@@ -445,8 +445,7 @@ func cmdZrevrangebyscore(c *Client, args [][]byte) {
 }
 
 // cmdZrangestore: ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV]
-// [LIMIT offset count] — the range stored in a new sorted set, built as
-// Redis builds it: a listpack from the start.
+// [LIMIT offset count] — the range stored in a new sorted set.
 func cmdZrangestore(c *Client, args [][]byte) {
 	r, ok := c.parseZrange(args, 2, rangeAuto, false, true, true)
 	if !ok {
