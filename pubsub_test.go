@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -421,19 +422,27 @@ func TestPubSubSlowSubscriberHardLimit(t *testing.T) {
 	slow := rawSubscriber(t, addr, "flood")
 
 	// A subscriber that reads, as fast as it can: it gets every message.
-	// (The limit holds 256 messages: on the redcon engine what a writer
-	// goroutine has yet to write counts, and on a busy machine even a
-	// reader that parses nothing can fall some way behind.)
+	// The publisher keeps at most 64 messages (256 KiB) ahead of it, so
+	// that it stays under the limit however busy the machine (on the
+	// redcon engine what a writer goroutine has yet to write counts too).
 	fast := dialRaw(t, addr)
 	fast.do("*3\r\n$9\r\nsubscribe\r\n$5\r\nflood\r\n:1\r\n", "SUBSCRIBE", "flood")
-	const messages = 4000 // of 4 KiB: 16 MiB, 16 times the limit
+	const messages, ahead = 4000, 64 // of 4 KiB: 16 MiB, 16 times the limit
 	payload := strings.Repeat("x", 4<<10)
 	message := fmt.Sprintf("*3\r\n$7\r\nmessage\r\n$5\r\nflood\r\n$%d\r\n%s\r\n", len(payload), payload)
+	var read atomic.Int64
 	received := make(chan int64)
 	go func() {
 		fast.nc.SetReadDeadline(time.Now().Add(60 * time.Second))
-		n, _ := io.CopyN(io.Discard, fast.r, int64(messages*len(message)))
-		received <- n
+		buf := make([]byte, 64<<10)
+		for read.Load() < int64(messages*len(message)) {
+			n, err := fast.r.Read(buf)
+			read.Add(int64(n))
+			if err != nil {
+				break
+			}
+		}
+		received <- read.Load()
 	}()
 	// Another client, pinging all along.
 	stop := make(chan struct{})
@@ -458,6 +467,12 @@ func TestPubSubSlowSubscriberHardLimit(t *testing.T) {
 	pub := newClients(t, addr)["resp2"]
 	publishWorst, mostHeld := time.Duration(0), 0
 	for i := range messages {
+		for deadline := time.Now().Add(60 * time.Second); read.Load() < int64((i-ahead)*len(message)); {
+			if time.Now().After(deadline) {
+				t.Fatalf("the subscriber that reads got %d bytes of the first %d messages in 60 s", read.Load(), i-ahead)
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
 		start := time.Now()
 		n, err := pub.Publish(ctx, "flood", payload).Result()
 		publishWorst = max(publishWorst, time.Since(start))
