@@ -38,6 +38,11 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
                      GEOSEARCH on loaded data)
   --no-pubsub        skip the Pub/Sub part (bench/pubsub: PUBLISH to 1, 100
                      and 1,000 subscribers of a channel or a pattern)
+  --streams          run only the stream parts: --tests xadd (unless --tests
+                     says otherwise), the two stream memory cases and the
+                     three stream timed operations; no SET memory,
+                     persistence, other memory cases or operations, Pub/Sub
+  --no-streams       skip the stream memory cases and timed operations
   --keep             keep the temp dir (raw CSVs, logs, summary.csv)
   --tests "T ..."    redis-benchmark tests to run (default: ping set get incr mset)
                      also: lpush rpush lpop rpop lrange_100 lrange_300
@@ -45,7 +50,8 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
                      rpop lrange_100 lrange_300 lrange_600"; hset sadd
                      spop (myhash / myset; spop pops from a pre-filled set);
                      zadd zpopmin (myzset; zpopmin pops from a pre-filled
-                     sorted set)
+                     sorted set); xadd (XADD mystream * myfield <-d bytes>,
+                     a command line: redis-benchmark 7.0 has no xadd test)
   --respd-args "A"   extra flags for respd only, e.g. --respd-args "--io-engine redcon"
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
                      --server-args "--appendonly yes --appendfsync always"
@@ -71,6 +77,8 @@ DO_OPS=1
 DO_PUBSUB=1
 KEEP=0
 TESTS=(ping set get incr mset)
+TESTS_GIVEN=0
+STREAMS=all         # all: stream cases with the others; only: --streams; none: --no-streams
 SERVER_ARGS=()
 RESPD_ARGS=()
 REPLICA=0
@@ -90,7 +98,9 @@ while [[ $# -gt 0 ]]; do
         --no-ops)    DO_OPS=0; shift ;;
         --no-pubsub) DO_PUBSUB=0; shift ;;
         --keep)      KEEP=1; shift ;;
-        --tests)     read -r -a TESTS <<<"${2//,/ }"; shift 2 ;;
+        --tests)     read -r -a TESTS <<<"${2//,/ }"; TESTS_GIVEN=1; shift 2 ;;
+        --streams)   STREAMS=only; shift ;;
+        --no-streams) STREAMS=none; shift ;;
         --server-args) read -r -a SERVER_ARGS <<<"$2"; shift 2 ;;
         --respd-args)  read -r -a RESPD_ARGS <<<"$2"; shift 2 ;;
         --replica)   REPLICA=1; shift ;;
@@ -104,6 +114,10 @@ if [[ $QUICK == 1 ]]; then
     ROUNDS=${ROUNDS:-1}
 fi
 ROUNDS=${ROUNDS:-3}
+if [[ $STREAMS == only ]]; then
+    [[ $TESTS_GIVEN == 1 ]] || TESTS=(xadd)
+    DO_PUBSUB=0
+fi
 
 # Requests per test, chosen for ~1-2 s per test on one pinned core (redis 7.0);
 # multiplied by --scale. Each test gets its own redis-benchmark invocation so
@@ -114,12 +128,14 @@ ROUNDS=${ROUNDS:-3}
 declare -A N_P1=([ping]=200000 [set]=250000 [get]=250000 [incr]=250000 [mset]=100000
     [lpush]=250000 [rpush]=250000 [lpop]=250000 [rpop]=250000
     [hset]=250000 [sadd]=250000 [spop]=250000 [zadd]=250000 [zpopmin]=250000
+    [xadd]=200000 [xadd/1024]=200000
     [lrange_100]=100000 [lrange_300]=60000 [lrange_500]=45000 [lrange_600]=40000
     [lrange_100/1024]=30000 [lrange_300/1024]=7000 [lrange_500/1024]=4000
     [lrange_600/1024]=3000)
 declare -A N_P16=([ping]=3000000 [set]=1000000 [get]=1000000 [incr]=1500000 [mset]=150000
     [lpush]=1000000 [rpush]=1000000 [lpop]=1000000 [rpop]=1000000
     [hset]=1000000 [sadd]=1000000 [spop]=1000000 [zadd]=1000000 [zpopmin]=1000000
+    [xadd]=1500000 [xadd/1024]=600000
     [lrange_100]=300000 [lrange_300]=100000 [lrange_500]=50000 [lrange_600]=40000
     [lrange_100/1024]=15000 [lrange_300/1024]=2000 [lrange_500/1024]=1200
     [lrange_600/1024]=1000)
@@ -200,6 +216,12 @@ log "respd = $RESPD_BIN"
 if [[ $DO_PUBSUB == 1 ]]; then
     if ! (cd "$ROOT" && go build -o "$TMP/pubsubbench" ./bench/pubsub) >"$TMP/build-pubsub.log" 2>&1; then
         cat "$TMP/build-pubsub.log" >&2
+        exit 1
+    fi
+fi
+if [[ $DO_OPS == 1 && $STREAMS != none ]]; then
+    if ! (cd "$ROOT" && go build -o "$TMP/streamloop" ./bench/streamloop) >"$TMP/build-streamloop.log" 2>&1; then
+        cat "$TMP/build-streamloop.log" >&2
         exit 1
     fi
 fi
@@ -320,9 +342,10 @@ short_key() {  # name P d round test marker message
 # The list tests all work on redis-benchmark's one key, mylist; hset on
 # myhash (HSET myhash element:__rand_int__ <-d bytes>), sadd and spop on myset
 # (SADD myset element:__rand_int__; SPOP myset), zadd and zpopmin on myzset
-# (ZADD myzset __rand_int__ element:__rand_int__; ZPOPMIN myzset). Each starts
-# from a known key
-# and the key is deleted after it (at -d 1024 a push test leaves ~1 GB behind):
+# (ZADD myzset __rand_int__ element:__rand_int__; ZPOPMIN myzset), xadd on
+# mystream (XADD mystream * myfield <-d bytes>: redis-benchmark 7.0 has no
+# xadd test, so the script sends it as a command line). Each starts from a
+# known key and the key is deleted after it (at -d 1024 a push test leaves ~1 GB behind):
 #   lpush/rpush   start from an empty list.
 #   lpop/rpop     start from a list of >= n elements of -d bytes, filled by a
 #                 redis-benchmark RPUSH run at -P 16 (not timed), so that every
@@ -331,17 +354,19 @@ short_key() {  # name P d round test marker message
 #                 (needed to benchmark LRANGE)", a row the report leaves out);
 #                 the list is checked to hold >= N elements afterwards.
 #   hset/sadd/zadd  start from an empty hash / set / sorted set.
+#   xadd          starts from an empty stream.
 #   spop/zpopmin  start from a set / sorted set of >= n members, filled by a
 #                 redis-benchmark SADD / ZADD run at -P 16 (not timed) with
 #                 -r 1000000000 and 2 % + 1000 more requests than n (-r 100000
 #                 could not give n distinct members; at 1e9 about n^2/2e9
 #                 repeat), so that every pop returns a member rather than nil;
 #                 afterwards the key must hold exactly n fewer.
-# After lpush/rpush the list is checked to hold >= n elements; after hset, sadd
-# and zadd the key must hold >= 99 % of the distinct fields/members that n
+# After lpush/rpush the list is checked to hold >= n elements, after xadd the
+# stream exactly n entries (XLEN; else SHORT-STREAM); after hset, sadd and
+# zadd the key must hold >= 99 % of the distinct fields/members that n
 # requests with -r 100000 are expected to write.
 bench_one() {  # name pipeline datasize round
-    local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n len want key marker what fill count
+    local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n len want key marker what fill count tcmd
     local out="$TMP/results/${name}_P${P}_d${d}_r${r}.csv"
     redis-cli -p "$port" flushall >/dev/null 2>&1 || true
     : >"$out"
@@ -352,6 +377,7 @@ bench_one() {  # name pipeline datasize round
             hset)      key=myhash ;;
             sadd|spop) key=myset ;;
             zadd|zpopmin) key=myzset ;;
+            xadd)      key=mystream ;;
             *)         key="" ;;
         esac
         [[ -z $key ]] || redis-cli -p "$port" del "$key" >/dev/null 2>&1 || true
@@ -375,8 +401,15 @@ bench_one() {  # name pipeline datasize round
                 (( len >= n )) || short_key "$name" "$P" "$d" "$r" "$t" "$marker" \
                     "${count^^} $key = $len before the test, wanted >= $n" ;;
         esac
-        if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" -t "$t" \
-                -r 100000 -c 50 -n "$n" -P "$P" -d "$d" --csv \
+        # redis-benchmark 7.0 has no xadd test: XADD is sent as its own
+        # command line (after the options), with a value of -d bytes
+        if [[ $t == xadd ]]; then
+            tcmd=(XADD mystream '*' myfield "$(printf "%${d}s" '' | tr ' ' x)")
+        else
+            tcmd=(-t "$t")
+        fi
+        if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" \
+                -r 100000 -c 50 -n "$n" -P "$P" -d "$d" --csv "${tcmd[@]}" \
                 >"$out.part" 2>>"$TMP/benchmark.err"; then
             echo "warning: redis-benchmark failed: $name -t $t -P $P -d $d (round $r)" >&2
             tail -3 "$out.part" "$TMP/benchmark.err" >&2 || true
@@ -404,6 +437,10 @@ bench_one() {  # name pipeline datasize round
                 len=$(card "$port" "$count" "$key")
                 (( len == want )) || short_key "$name" "$P" "$d" "$r" "$t" "${t^^}-COUNT" \
                     "${count^^} $key = $len after $n pops, wanted $want" ;;
+            xadd)
+                len=$(card "$port" xlen mystream)
+                (( len == n )) || short_key "$name" "$P" "$d" "$r" "$t" SHORT-STREAM \
+                    "XLEN mystream = $len after $n XADDs, wanted $n" ;;
         esac
         [[ -z $key ]] || redis-cli -p "$port" del "$key" >/dev/null 2>&1 || true
     done
@@ -441,56 +478,59 @@ fi
 
 # ---------------------------------------------------------------- memory
 if [[ $DO_MEM == 1 ]]; then
-    log "memory: generating $MEM_KEYS SET commands"
-    # RESP for SET key:%010d %016d  (14-byte keys, 16-byte values)
-    python3 - "$MEM_KEYS" >"$TMP/load.resp" <<'PY'
+    # The SET case and its persistence (not with --streams).
+    if [[ $STREAMS != only ]]; then
+        log "memory: generating $MEM_KEYS SET commands"
+        # RESP for SET key:%010d %016d  (14-byte keys, 16-byte values)
+        python3 - "$MEM_KEYS" >"$TMP/load.resp" <<'PY'
 import sys
 n = int(sys.argv[1])
 w = sys.stdout.buffer.write
 for i in range(1, n + 1):
     w(b"*3\r\n$3\r\nSET\r\n$14\r\nkey:%010d\r\n$16\r\n%016d\r\n" % (i, i))
 PY
-    : >"$TMP/memory.txt"
-    : >"$TMP/persist.txt"
-    for name in redis respd; do
-        port=${PORT[$name]}
-        start_server "$name"          # fresh process: clean baseline
-        redis-cli -p "$port" flushall >/dev/null 2>&1 || true
-        sleep 0.5
-        base_rss=$(rss_kb "${PID[$name]}")
-        base_used=$(used_memory "$port")
-        log "memory: loading $name"
-        if ! "${PIN_CLI[@]}" redis-cli -p "$port" --pipe <"$TMP/load.resp" \
-                >"$TMP/pipe-$name.log" 2>&1; then
-            echo "warning: redis-cli --pipe reported errors for $name:" >&2
-            tail -3 "$TMP/pipe-$name.log" >&2
-        fi
-        check_alive "$name"
-        sleep 1                         # let background work (GC etc.) settle
-        dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
-        [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
-        rss=$(rss_kb "${PID[$name]}")
-        used=$(used_memory "$port")
-        echo "$name $dbsize $base_rss $rss ${base_used:-NA} ${used:-NA}" >>"$TMP/memory.txt"
-        # Persistence of the same data: SAVE, BGSAVE to completion, and
-        # loading the file at a restart (the time the server logs).
-        log "persistence: $name"
-        t0=$(date +%s.%N)
-        redis-cli -p "$port" save >/dev/null
-        t1=$(date +%s.%N)
-        redis-cli -p "$port" bgsave >/dev/null
-        until redis-cli -p "$port" info persistence | grep -q '^rdb_bgsave_in_progress:0'; do
-            sleep 0.01
+        : >"$TMP/memory.txt"
+        : >"$TMP/persist.txt"
+        for name in redis respd; do
+            port=${PORT[$name]}
+            start_server "$name"          # fresh process: clean baseline
+            redis-cli -p "$port" flushall >/dev/null 2>&1 || true
+            sleep 0.5
+            base_rss=$(rss_kb "${PID[$name]}")
+            base_used=$(used_memory "$port")
+            log "memory: loading $name"
+            if ! "${PIN_CLI[@]}" redis-cli -p "$port" --pipe <"$TMP/load.resp" \
+                    >"$TMP/pipe-$name.log" 2>&1; then
+                echo "warning: redis-cli --pipe reported errors for $name:" >&2
+                tail -3 "$TMP/pipe-$name.log" >&2
+            fi
+            check_alive "$name"
+            sleep 1                         # let background work (GC etc.) settle
+            dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
+            [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
+            rss=$(rss_kb "${PID[$name]}")
+            used=$(used_memory "$port")
+            echo "$name $dbsize $base_rss $rss ${base_used:-NA} ${used:-NA}" >>"$TMP/memory.txt"
+            # Persistence of the same data: SAVE, BGSAVE to completion, and
+            # loading the file at a restart (the time the server logs).
+            log "persistence: $name"
+            t0=$(date +%s.%N)
+            redis-cli -p "$port" save >/dev/null
+            t1=$(date +%s.%N)
+            redis-cli -p "$port" bgsave >/dev/null
+            until redis-cli -p "$port" info persistence | grep -q '^rdb_bgsave_in_progress:0'; do
+                sleep 0.01
+            done
+            t2=$(date +%s.%N)
+            stop_server "$name"
+            start_server "$name"
+            load=$(grep -o 'DB loaded from disk: [0-9.]* seconds' "$TMP/$name.log" | tail -1 | awk '{print $5}')
+            dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
+            echo "$name $(python3 -c "print($t1 - $t0, $t2 - $t1)") ${load:-NA} ${dbsize:--1}" \
+                "$(stat -c %s "$TMP/run-$name/dump.rdb")" >>"$TMP/persist.txt"
+            stop_server "$name"
         done
-        t2=$(date +%s.%N)
-        stop_server "$name"
-        start_server "$name"
-        load=$(grep -o 'DB loaded from disk: [0-9.]* seconds' "$TMP/$name.log" | tail -1 | awk '{print $5}')
-        dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
-        echo "$name $(python3 -c "print($t1 - $t0, $t2 - $t1)") ${load:-NA} ${dbsize:--1}" \
-            "$(stat -c %s "$TMP/run-$name/dump.rdb")" >>"$TMP/persist.txt"
-        stop_server "$name"
-    done
+    fi
 
     # Lists, hashes and sets, each case in freshly started servers, measured
     # like the SETs:
@@ -509,9 +549,49 @@ PY
     #   zsets    100,000 sorted sets z:%06d of 10 members m<j>:%07d scored j
     #            (listpacks), one ZADD per sorted set.
     # The strings are not number-like, so neither server stores them as
-    # integers; the sets' members and the scores are.
-    log "memory: generating the list, hash, set and sorted set cases"
-    python3 - "$TMP" <<'PY'
+    # integers; the sets' members and the scores are. And two stream cases
+    # (not with --no-streams), each entry XADDed with its own id i-0 (one a
+    # millisecond, as a server's clock would give, and the same in both
+    # servers) and 3 fields, f1 <i> f2 v2:%07d f3 v3:%07d (an integer, then
+    # two 10-byte strings):
+    #   bigstream  one stream of 1,000,000 entries;
+    #   groups     one stream gs of 100,000 entries, then a consumer group g
+    #              (XGROUP CREATE gs g 0) whose consumer c1 reads them all
+    #              (XREADGROUP GROUP g c1 COUNT 1000 STREAMS gs >, 100 times)
+    #              and acknowledges none: 100,000 pending entries. Measured
+    #              after the XADDs too, so that groups-pel is the group's own
+    #              growth (its PEL and the consumer's).
+    MEM_CASES=()
+    [[ $STREAMS == only ]] || MEM_CASES+=(biglist small hashes bighash intsets bigzset zsets)
+    [[ $STREAMS == none ]] || MEM_CASES+=(bigstream groups)
+    if [[ $STREAMS != none ]]; then
+        log "memory: generating the stream cases"
+        python3 - "$TMP" <<'PY'
+import os, sys
+tmp = sys.argv[1]
+
+def cmd(*args):
+    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
+def xadds(f, key, n):
+    for i in range(1, n + 1):
+        f.write(cmd(b"XADD", key, b"%d-0" % i, b"f1", b"%d" % i,
+                    b"f2", b"v2:%07d" % i, b"f3", b"v3:%07d" % i))
+
+with open(os.path.join(tmp, "load-bigstream.resp"), "wb") as f:
+    xadds(f, b"bigstream", 1000000)
+with open(os.path.join(tmp, "load-groups.resp"), "wb") as f:
+    xadds(f, b"gs", 100000)
+with open(os.path.join(tmp, "load-groups-2.resp"), "wb") as f:
+    f.write(cmd(b"XGROUP", b"CREATE", b"gs", b"g", b"0"))
+    for _ in range(100):
+        f.write(cmd(b"XREADGROUP", b"GROUP", b"g", b"c1", b"COUNT", b"1000",
+                    b"STREAMS", b"gs", b">"))
+PY
+    fi
+    if [[ $STREAMS != only ]]; then
+        log "memory: generating the list, hash, set and sorted set cases"
+        python3 - "$TMP" <<'PY'
 import os, sys
 tmp = sys.argv[1]
 
@@ -555,12 +635,14 @@ with open(os.path.join(tmp, "load-zsets.resp"), "wb") as f:
             args += [b"%d" % j, b"m%d:%07d" % (j, i)]
         f.write(cmd(*args))
 PY
+    fi
     # content check per case: command and key whose length must match
     declare -A CHECK=([biglist]="llen biglist" [small]="llen list:099999"
         [hashes]="hlen h:099999" [bighash]="hlen bighash" [intsets]="scard s:099999"
-        [bigzset]="zcard bigzset" [zsets]="zcard z:099999")
+        [bigzset]="zcard bigzset" [zsets]="zcard z:099999" [bigstream]="xlen bigstream"
+        [groups]="xlen gs")
     : >"$TMP/memory-cases.txt"
-    for mcase in biglist small hashes bighash intsets bigzset zsets; do
+    for mcase in "${MEM_CASES[@]}"; do
         for name in redis respd; do
             port=${PORT[$name]}
             # the SET case's SAVE left a dump.rdb in the server's dir: a
@@ -580,15 +662,34 @@ PY
             fi
             check_alive "$name"
             sleep 1
+            # groups: the stream measured, then the consumer group's reads
+            if [[ -f $TMP/load-$mcase-2.resp ]]; then
+                mid_rss=$(rss_kb "${PID[$name]}")
+                mid_used=$(used_memory "$port")
+                if ! "${PIN_CLI[@]}" redis-cli -p "$port" --pipe <"$TMP/load-$mcase-2.resp" \
+                        >"$TMP/pipe-$mcase-2-$name.log" 2>&1; then
+                    echo "warning: redis-cli --pipe reported errors for $mcase (2) on $name:" >&2
+                    tail -3 "$TMP/pipe-$mcase-2-$name.log" >&2
+                fi
+                check_alive "$name"
+                sleep 1
+            fi
             dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
             [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
-            # elements: LLEN/HLEN/SCARD/ZCARD of the one key, or of the last key
+            # elements: LLEN/HLEN/SCARD/ZCARD/XLEN of the one key, or of the last key
             read -r -a check <<<"${CHECK[$mcase]}"
             len=$(card "$port" "${check[@]}")
             rss=$(rss_kb "${PID[$name]}")
             used=$(used_memory "$port")
             echo "$mcase $name $dbsize $len $base_rss $rss ${base_used:-NA} ${used:-NA}" \
                 >>"$TMP/memory-cases.txt"
+            if [[ $mcase == groups ]]; then
+                # the pending count: XPENDING's summary starts with it
+                pending=$(redis-cli -p "$port" xpending gs g 2>/dev/null | head -1 | tr -d '\r' || true)
+                [[ $pending =~ ^[0-9]+$ ]] || pending=-1
+                echo "groups-pel $name $dbsize $pending $mid_rss $rss ${mid_used:-NA} ${used:-NA}" \
+                    >>"$TMP/memory-cases.txt"
+            fi
             stop_server "$name"
         done
     done
@@ -615,16 +716,44 @@ fi
 # 12-digit number below 10^7), so it runs after zrangebyscore. Both take
 # microseconds, so they are pipelined (-P 16): one at a time, the round
 # trip (~55 µs here) is what would be timed.
-OPS=(sinter sunionstore hgetall sort sort_alpha zrangebyscore zadd_big zunionstore geosearch)
+# The stream operations (not with --no-streams; alone with --streams) run on
+# their own data, loaded after the rest (load-ops-streams.resp) and checked
+# with XLEN:
+#   s1m         1,000,000 entries, ids 1-0 .. 1000000-0, fields as the
+#               bigstream memory case (f1 <i> f2 v2:%07d f3 v3:%07d).
+# xrange_rand starts at a random id (__rand_int__ with -r 1000000 is a
+# 12-digit number, a millisecond part with leading zeros), pipelined as the
+# ZSET ones. xrange_walk and xgroup_loop need the last reply to send the
+# next request, so bench/streamloop sends them: the walk XRANGEs the whole
+# stream COUNT 100 at a time, each call from just after the last id (one
+# walk is 10,000 calls); the loop has 8 consumers of one group (created
+# afresh at 0 per run) each XREADGROUP COUNT 10 and XACK the 10 ids, an
+# operation being one such pair; it reads each entry once, so N * 10 is at
+# most 1,000,000. streamloop checks every reply and, at the end, that
+# nothing is pending and each entry was delivered once (LOOP-CHECK in the
+# report otherwise).
+OPS=()
+[[ $STREAMS == only ]] || OPS+=(sinter sunionstore hgetall sort sort_alpha zrangebyscore zadd_big
+    zunionstore geosearch)
+[[ $STREAMS == none ]] || OPS+=(xrange_rand xrange_walk xgroup_loop)
 declare -A OP_CMD=([sinter]="SINTER seta setb" [sunionstore]="SUNIONSTORE setu seta setb"
     [hgetall]="HGETALL hash1k" [sort]="SORT nums" [sort_alpha]="SORT words ALPHA LIMIT 0 10"
     [zrangebyscore]="ZRANGEBYSCORE bigz 500000 +inf LIMIT 0 10"
     [zadd_big]="ZADD bigz __rand_int__ n:__rand_int__" [zunionstore]="ZUNIONSTORE zu 2 za zb"
-    [geosearch]="GEOSEARCH geo1m FROMLONLAT 11 47.5 BYRADIUS 10 km ASC")
+    [geosearch]="GEOSEARCH geo1m FROMLONLAT 11 47.5 BYRADIUS 10 km ASC"
+    [xrange_rand]="XRANGE s1m __rand_int__ + COUNT 10"
+    [xrange_walk]="XRANGE s1m (<last id> + COUNT 100"
+    [xgroup_loop]="XREADGROUP GROUP bench c<i> COUNT 10 STREAMS s1m > + XACK")
+# the operations bench/streamloop sends (-mode), with its other flags
+declare -A OP_LOOP=([xrange_walk]="-mode walk -count 100" [xgroup_loop]="-mode group -count 10 -consumers 8")
 # requests per run, ~1 s each on redis 7.0 (pinned core); times --scale
 declare -A OP_N=([sinter]=30 [sunionstore]=20 [hgetall]=4000 [sort]=300 [sort_alpha]=250
-    [zrangebyscore]=300000 [zadd_big]=300000 [zunionstore]=20 [geosearch]=10000)
-declare -A OP_FLAGS=([zrangebyscore]="-P 16" [zadd_big]="-r 10000000 -P 16")
+    [zrangebyscore]=300000 [zadd_big]=300000 [zunionstore]=20 [geosearch]=10000
+    [xrange_rand]=100000 [xrange_walk]=10000 [xgroup_loop]=40000)
+# at most, times nothing: xgroup_loop reads N * 10 entries of s1m's 1,000,000
+declare -A OP_MAX=([xgroup_loop]=100000)
+declare -A OP_FLAGS=([zrangebyscore]="-P 16" [zadd_big]="-r 10000000 -P 16"
+    [xrange_rand]="-r 1000000 -P 16")
 
 # ops_reply port op -> "<lines> <md5 prefix>" of the op's reply, normalized
 ops_reply() {
@@ -642,11 +771,35 @@ ops_reply() {
         zunionstore) redis-cli -p "$port" zunionstore zu 2 za zb
                      redis-cli -p "$port" zrange zu 0 -1 withscores ;;
         geosearch)   redis-cli -p "$port" geosearch geo1m fromlonlat 11 47.5 byradius 10 km asc withdist ;;
+        xrange_rand) redis-cli -p "$port" xrange s1m 000000500000 + count 10 ;;
+        xrange_walk) redis-cli -p "$port" xrange s1m - + count 100
+                     redis-cli -p "$port" xrange s1m '(500000-0' + count 100 ;;
+        xgroup_loop) redis-cli -p "$port" xgroup create s1m check 0
+                     redis-cli -p "$port" xreadgroup group check c1 count 10 streams s1m '>'
+                     redis-cli -p "$port" xack s1m check 1-0 2-0 3-0 4-0 5-0 6-0 7-0 8-0 9-0 10-0
+                     redis-cli -p "$port" xpending s1m check
+                     redis-cli -p "$port" xinfo groups s1m
+                     redis-cli -p "$port" xgroup destroy s1m check ;;
     esac >"$TMP/ops-reply.txt" 2>&1 || true
     echo "$(wc -l <"$TMP/ops-reply.txt") $(md5sum <"$TMP/ops-reply.txt" | cut -c1-12)"
 }
 
-if [[ $DO_OPS == 1 ]]; then
+if [[ $DO_OPS == 1 && $STREAMS != none ]]; then
+    log "operations: generating the stream data"
+    python3 - "$TMP" <<'PY'
+import os, sys
+tmp = sys.argv[1]
+
+def cmd(*args):
+    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
+with open(os.path.join(tmp, "load-ops-streams.resp"), "wb") as f:
+    for i in range(1, 1000001):
+        f.write(cmd(b"XADD", b"s1m", b"%d-0" % i, b"f1", b"%d" % i,
+                    b"f2", b"v2:%07d" % i, b"f3", b"v3:%07d" % i))
+PY
+fi
+if [[ $DO_OPS == 1 && $STREAMS != only ]]; then
     log "operations: generating the data"
     python3 - "$TMP" <<'PY'
 import os, random, sys
@@ -691,27 +844,42 @@ with open(os.path.join(tmp, "load-ops.resp"), "wb") as f:
             args += [b"%.6f" % rnd.uniform(2, 20), b"%.6f" % rnd.uniform(40, 55), b"p:%07d" % i]
         f.write(cmd(*args))
 PY
+fi
+if [[ $DO_OPS == 1 ]]; then
     mkdir -p "$TMP/ops"
-    : >"$TMP/ops/content.txt"
     : >"$TMP/ops/replies.txt"
+    : >"$TMP/ops/failed.txt"
+    echo "${OPS[*]}" >"$TMP/ops/list.txt"
     for name in redis respd; do
         port=${PORT[$name]}
         rm -f "$TMP/run-$name/dump.rdb"     # see the memory cases
         start_server "$name"
-        log "operations: loading $name"
-        if ! "${PIN_CLI[@]}" redis-cli -p "$port" --pipe <"$TMP/load-ops.resp" \
-                >"$TMP/pipe-ops-$name.log" 2>&1; then
-            echo "warning: redis-cli --pipe reported errors for the operations' data on $name:" >&2
-            tail -3 "$TMP/pipe-ops-$name.log" >&2
+        if [[ $STREAMS != only ]]; then
+            log "operations: loading $name"
+            if ! "${PIN_CLI[@]}" redis-cli -p "$port" --pipe <"$TMP/load-ops.resp" \
+                    >"$TMP/pipe-ops-$name.log" 2>&1; then
+                echo "warning: redis-cli --pipe reported errors for the operations' data on $name:" >&2
+                tail -3 "$TMP/pipe-ops-$name.log" >&2
+            fi
+            check_alive "$name"
+            dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
+            [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
+            echo "$name $dbsize $(card "$port" scard seta) $(card "$port" scard setb)" \
+                "$(card "$port" hlen hash1k) $(card "$port" llen nums) $(card "$port" scard words)" \
+                "$(card "$port" zcard bigz) $(card "$port" zcard za) $(card "$port" zcard zb)" \
+                "$(card "$port" zcard geo1m)" \
+                >>"$TMP/ops/content.txt"
         fi
-        check_alive "$name"
-        dbsize=$(redis-cli -p "$port" dbsize 2>/dev/null | tr -d '\r' || true)
-        [[ $dbsize =~ ^[0-9]+$ ]] || dbsize=-1
-        echo "$name $dbsize $(card "$port" scard seta) $(card "$port" scard setb)" \
-            "$(card "$port" hlen hash1k) $(card "$port" llen nums) $(card "$port" scard words)" \
-            "$(card "$port" zcard bigz) $(card "$port" zcard za) $(card "$port" zcard zb)" \
-            "$(card "$port" zcard geo1m)" \
-            >>"$TMP/ops/content.txt"
+        if [[ $STREAMS != none ]]; then
+            log "operations: loading the stream data into $name"
+            if ! "${PIN_CLI[@]}" redis-cli -p "$port" --pipe <"$TMP/load-ops-streams.resp" \
+                    >"$TMP/pipe-ops-streams-$name.log" 2>&1; then
+                echo "warning: redis-cli --pipe reported errors for the stream data on $name:" >&2
+                tail -3 "$TMP/pipe-ops-streams-$name.log" >&2
+            fi
+            check_alive "$name"
+            echo "$name $(card "$port" xlen s1m)" >>"$TMP/ops/content-streams.txt"
+        fi
         for op in "${OPS[@]}"; do
             echo "$op $name $(ops_reply "$port" "$op")" >>"$TMP/ops/replies.txt"
         done
@@ -721,15 +889,25 @@ PY
         if (( r % 2 )); then order=(redis respd); else order=(respd redis); fi
         for op in "${OPS[@]}"; do
             read -r -a opcmd <<<"${OP_CMD[$op]}"
-            n=$(python3 -c "print(max(10, int(${OP_N[$op]} * $SCALE)))")
+            n=$(python3 -c "print(min(${OP_MAX[$op]:-10**12}, max(10, int(${OP_N[$op]} * $SCALE))))")
             for name in "${order[@]}"; do
                 log "operations: round $r/$ROUNDS  ${OP_CMD[$op]}  $name"
                 out="$TMP/ops/${name}_r${r}.csv"
-                read -r -a opflags <<<"${OP_FLAGS[$op]:-}"
-                if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "${PORT[$name]}" \
-                        -c 1 -n "$n" "${opflags[@]}" --csv "${opcmd[@]}" >"$out.part" 2>>"$TMP/benchmark.err"; then
-                    echo "warning: redis-benchmark failed: $name ${OP_CMD[$op]} (round $r)" >&2
-                    tail -3 "$out.part" "$TMP/benchmark.err" >&2 || true
+                if [[ -n ${OP_LOOP[$op]:-} ]]; then
+                    read -r -a opflags <<<"${OP_LOOP[$op]}"
+                    if ! timeout 300 "${PIN_CLI[@]}" "$TMP/streamloop" -addr "127.0.0.1:${PORT[$name]}" \
+                            -key s1m -n "$n" "${opflags[@]}" >"$out.part" 2>>"$TMP/streamloop.err"; then
+                        echo "warning: bench/streamloop failed: $name ${OP_CMD[$op]} (round $r)" >&2
+                        tail -3 "$TMP/streamloop.err" >&2 || true
+                        echo "$op $name $r" >>"$TMP/ops/failed.txt"
+                    fi
+                else
+                    read -r -a opflags <<<"${OP_FLAGS[$op]:-}"
+                    if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "${PORT[$name]}" \
+                            -c 1 -n "$n" "${opflags[@]}" --csv "${opcmd[@]}" >"$out.part" 2>>"$TMP/benchmark.err"; then
+                        echo "warning: redis-benchmark failed: $name ${OP_CMD[$op]} (round $r)" >&2
+                        tail -3 "$out.part" "$TMP/benchmark.err" >&2 || true
+                    fi
                 fi
                 grep -v '^"test"' "$out.part" | sed "s/^/$op,$n,/" >>"$out" || true
                 rm -f "$out.part"
@@ -779,7 +957,8 @@ if [[ $DO_PUBSUB == 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- report
-python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" "$DO_OPS" "$DO_PUBSUB" <<'PY'
+python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" "$DO_OPS" "$DO_PUBSUB" \
+    "$STREAMS" <<'PY'
 import csv, glob, os, re, statistics, sys
 
 tmp, rounds, mem_keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -787,6 +966,7 @@ do_bench, do_mem = sys.argv[4] == "1", sys.argv[5] == "1"
 load_start = float(sys.argv[6])
 do_ops = sys.argv[7] == "1"
 do_pubsub = sys.argv[8] == "1"
+streams = sys.argv[9]   # all, only (--streams) or none (--no-streams)
 misses = 0
 
 print(f"\nload average before start: {load_start:.2f}"
@@ -816,6 +996,9 @@ if do_bench:
                     continue
                 # "LRANGE_100 (first 100 elements)" -> "LRANGE_100"
                 rec["test"] = re.sub(r" \(first \d+ elements\)$", "", rec["test"])
+                # "XADD mystream * myfield <-d bytes>" (a command line) -> "XADD"
+                if rec["test"].startswith("XADD "):
+                    rec["test"] = "XADD"
                 key = (rec["test"], P, d)
                 if key not in data:
                     data[key] = {}
@@ -837,7 +1020,7 @@ if do_bench:
     # redis-benchmark's own order
     test_rank = {t: i for i, t in enumerate(
         ["PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP",
-         "RPOP", "SADD", "HSET", "SPOP", "ZADD", "ZPOPMIN", "LRANGE_100", "LRANGE_300",
+         "RPOP", "SADD", "HSET", "SPOP", "ZADD", "ZPOPMIN", "XADD", "LRANGE_100", "LRANGE_300",
          "LRANGE_500", "LRANGE_600", "MSET"])}
     order.sort(key=lambda k: (k[1], k[2], test_rank.get(k[0], len(test_rank)), k[0]))
 
@@ -884,12 +1067,12 @@ if do_bench:
         csv.writer(f).writerows(summary)
     print("\ntargets: ratio >= 0.9 at -P 1, >= 1.0 at -P 16; p99 ratio <= 1.5")
     if short:
-        print("SHORT-LIST / SHORT-SET / SHORT-HASH / SHORT-ZSET: the key held fewer elements"
-              " than the test needs or should have written (pops of nil, short LRANGE replies"
-              " or failed writes); SPOP-COUNT / ZPOPMIN-COUNT: the key did not shrink by one"
+        print("SHORT-LIST / SHORT-SET / SHORT-HASH / SHORT-ZSET / SHORT-STREAM: the key held"
+              " fewer elements than the test needs or should have written (pops of nil, short"
+              " LRANGE replies or failed writes); SPOP-COUNT / ZPOPMIN-COUNT: the key did not shrink by one"
               " per pop; see the warnings above")
 
-if do_mem:
+if do_mem and streams != "only":
     mem = {}
     with open(os.path.join(tmp, "memory.txt")) as f:
         for line in f:
@@ -918,6 +1101,7 @@ if do_mem:
         misses += bool(flag)
         print(f"RSS per key ratio respd/redis: {ratio:.2f}{flag}")
 
+if do_mem and streams != "only":
     per = {}
     with open(os.path.join(tmp, "persist.txt")) as f:
         for line in f:
@@ -940,7 +1124,8 @@ if do_mem:
         print(f"{'ratio':<8}{s['save'] / r['save']:>8.2f}{s['bgsave'] / r['bgsave']:>8.2f}"
               f"{s['load'] / r['load']:>8.2f}")
 
-    # list, hash, set and sorted set cases: name, what, expected dbsize and
+if do_mem:
+    # list, hash, set, sorted set and stream cases: name, what, expected dbsize and
     # length of the checked key, the length's name, divisor for the per-unit
     # columns, unit, RSS target
     cases = [("biglist", "1 list x 1,000,000 x 10-byte elements (RPUSH biglist, 1,000 per command)",
@@ -956,7 +1141,16 @@ if do_mem:
              ("bigzset", "1 sorted set x 1,000,000 10-byte members (ZADD bigzset <i> m:%08d,"
               " 1,000 pairs per command)", 1, 1000000, "ZCARD", 1000000, "member", 1.3),
              ("zsets", "100,000 sorted sets x 10 10-byte members (ZADD z:%06d 0 m0:%07d .. 9 m9:%07d)",
-              100000, 10, "ZCARD", 100000, "zset", 1.3)]
+              100000, 10, "ZCARD", 100000, "zset", 1.3),
+             ("bigstream", "1 stream x 1,000,000 entries x 3 fields (XADD bigstream <i>-0 f1 <i>"
+              " f2 v2:%07d f3 v3:%07d)", 1, 1000000, "XLEN", 1000000, "entry", 1.3),
+             ("groups", "1 stream x 100,000 entries (as bigstream), all read by consumer c1 of"
+              " group g (XREADGROUP COUNT 1000, 100 times), none acknowledged",
+              1, 100000, "XLEN", 100000, "entry", 1.3),
+             ("groups-pel", "the consumer group of groups alone: 100,000 pending entries",
+              1, 100000, "PENDING", 100000, "entry", 1.5)]
+    # growth over what: the group's own, from the loaded stream to after the reads
+    baseline = {"groups-pel": "growth from after the XADDs to after the XREADGROUPs"}
     lmem = {}
     with open(os.path.join(tmp, "memory-cases.txt")) as f:
         for line in f:
@@ -965,7 +1159,10 @@ if do_mem:
                 dbsize=int(dbsize), llen=int(llen), rss=(int(rss) - int(brss)) * 1024,
                 used=None if "NA" in (bused, used) else int(used) - int(bused))
     for mcase, what, want_db, want_len, lenname, per_n, unit, target in cases:
-        print(f"\nMemory: {what}, fresh servers, growth over post-start baseline")
+        if not any((mcase, name) in lmem for name in ("redis", "respd")):
+            continue            # not run (--streams, --no-streams)
+        print(f"\nMemory: {what}, fresh servers,"
+              f" {baseline.get(mcase, 'growth over post-start baseline')}")
         print(f"{'server':<8}{'dbsize':>10}{lenname:>10}{'RSS growth':>14}{'RSS B/' + unit:>13}"
               f"{'used_memory':>14}{'used B/' + unit:>14}")
         for name in ("redis", "respd"):
@@ -999,12 +1196,29 @@ if do_ops:
            ("zadd_big", "ZADD bigz (random) -P16", "1M-member zset", 2),
            ("zunionstore", "ZUNIONSTORE zu 2 za zb", "2 x 100k, 150k stored", 300001),
            # the points found depend only on the seeded data: redis's count
-           ("geosearch", "GEOSEARCH BYRADIUS 10 km", "1M points", None)]
-    content = {}
-    with open(os.path.join(tmp, "ops", "content.txt")) as f:
+           ("geosearch", "GEOSEARCH BYRADIUS 10 km", "1M points", None),
+           # 10 entries of an id and 3 field/value pairs
+           ("xrange_rand", "XRANGE <rand> COUNT 10 -P16", "1M-entry stream", 70),
+           ("xrange_walk", "XRANGE walk COUNT 100", "1M-entry stream", 1400),
+           ("xgroup_loop", "XREADGROUP+XACK 10, 8 cons", "1M-entry stream", 90)]
+    with open(os.path.join(tmp, "ops", "list.txt")) as f:
+        ran = set(f.read().split())
+    ops = [o for o in ops if o[0] in ran]
+    # streamloop's failed checks: op -> {"server:LOOP-CHECK"}
+    failed = {}
+    with open(os.path.join(tmp, "ops", "failed.txt")) as f:
         for line in f:
-            name, *vals = line.split()
-            content[name] = [int(v) for v in vals]
+            op, name, _r = line.split()
+            failed.setdefault(op, set()).add(f"{name}:LOOP-CHECK")
+    content, content_streams = {}, {}
+    for fname, into in (("content.txt", content), ("content-streams.txt", content_streams)):
+        path = os.path.join(tmp, "ops", fname)
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            for line in f:
+                name, *vals = line.split()
+                into[name] = [int(v) for v in vals]
     replies = {}
     with open(os.path.join(tmp, "ops", "replies.txt")) as f:
         for line in f:
@@ -1025,7 +1239,8 @@ if do_ops:
     want_content = [9, 100000, 100000, 1000, 10000, 10000, 1000000, 100000, 100000, 1000000]
     def fmt_ops(x):
         return "-" if x != x else f"{x:,.1f}" if x < 1000 else f"{x:,.0f}"
-    print("\nTimed operations on freshly loaded data (redis-benchmark -c 1 -n N <command>;"
+    print("\nTimed operations on freshly loaded data (redis-benchmark -c 1 -n N <command>, or"
+          " bench/streamloop -n N for the XRANGE walk and the XREADGROUP loop;"
           f" median over {rounds} round(s); p50 in ms; ratio = respd/redis ops/s,"
           " median of per-round ratios)")
     for name in ("redis", "respd"):
@@ -1034,6 +1249,11 @@ if do_ops:
             misses += 1
             print(f"{name}: CONTENT MISMATCH after loading: dbsize, SCARD seta, SCARD setb,"
                   f" HLEN hash1k, LLEN nums, SCARD words = {c}, want {want_content}")
+        c = content_streams.get(name)
+        if c is not None and c != [1000000]:
+            misses += 1
+            print(f"{name}: CONTENT MISMATCH after loading the stream: XLEN s1m = {c[0]},"
+                  " want 1000000")
     hdr = (f"{'operation':<29}{'data':<30}{'n':>6} {'redis ops/s':>12}{'respd ops/s':>12}"
            f"{'ratio':>7} {'redis p50':>10}{'respd p50':>10}  miss")
     print(hdr)
@@ -1056,12 +1276,14 @@ if do_ops:
                         f" want {want_lines})")
         elif sr != rr:
             miss.append(f"REPLY-DIFF (respd {sr[0]} lines, md5 {sr[1]}; redis {rr[1]})")
+        miss += sorted(failed.get(op, ()))
         misses += bool(miss)
         print(f"{cmdline:<29}{what:<30}{n:>6} {fmt_ops(vals['redis'][0]):>12}"
               f"{fmt_ops(vals['respd'][0]):>12}{ratio:>7.2f} {vals['redis'][1]:>10.3f}"
               f"{vals['respd'][1]:>10.3f}  {' '.join(miss)}")
     print("\ntarget: ratio >= 1.0; REPLY-DIFF: respd's reply (sorted where the order is"
-          " unspecified) differs from redis's")
+          " unspecified) differs from redis's; LOOP-CHECK: bench/streamloop found a wrong reply"
+          " (see the warnings above)")
 
 if do_pubsub:
     # runs[(subs, mode)][server][round] = (publish/s, delivered/s, p50, p99, lost,
