@@ -1,0 +1,400 @@
+package main
+
+// The stream commands end to end: through go-redis in RESP2 and RESP3
+// (what a Go application sees), blocking reads served from other
+// connections, consumers that crash and whose entries are claimed, and
+// the exact bytes of the replies whose shape differs between the
+// protocols. Every test runs against respd and, when it is installed, a
+// real redis-server, and asserts what Redis 7.0.15 answers (the byte
+// strings were taken from it). testdata/diff/streams*.txt has the
+// replies that come at once, command by command.
+//
+// As in blocking_test.go, ordering is never left to sleeps: a test waits
+// until INFO's blocked_clients counts a waiter before it writes what
+// serves it, and idle times are set with XCLAIM's IDLE where they matter.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// TestStreamsGoRedis drives every stream command through go-redis.
+func TestStreamsGoRedis(t *testing.T) {
+	for _, target := range stringTargets(t) {
+		for name, rc := range newClients(t, target.addr) {
+			t.Run(target.name+"/"+name, func(t *testing.T) { goRedisStreams(t, rc) })
+		}
+	}
+}
+
+// strMsg is a stream entry as go-redis returns it: fields and values in
+// pairs.
+func strMsg(id string, kv ...string) redis.XMessage {
+	v := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v[kv[i]] = kv[i+1]
+	}
+	return redis.XMessage{ID: id, Values: v}
+}
+
+// strParseID splits a stream ID into its two parts.
+func strParseID(t *testing.T, id string) (ms, seq uint64) {
+	t.Helper()
+	a, b, ok := strings.Cut(id, "-")
+	ms, err1 := strconv.ParseUint(a, 10, 64)
+	seq, err2 := strconv.ParseUint(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		t.Fatalf("%q is not a stream ID", id)
+	}
+	return ms, seq
+}
+
+func goRedisStreams(t *testing.T, rc *redis.Client) {
+	if err := rc.FlushAll(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	check := listCheck(t)
+	add := func(a *redis.XAddArgs) {
+		t.Helper()
+		if err := rc.XAdd(ctx, a).Err(); err != nil {
+			t.Fatalf("XADD %s %s: %v", a.Stream, a.ID, err)
+		}
+	}
+
+	// XADD: explicit IDs in every form, the reply, the errors.
+	check("XADD", rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "1-1", Values: []string{"a", "1"}}).Val(), "1-1")
+	check("XADD map", rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "2-1", Values: map[string]any{"b": 2}}).Val(), "2-1")
+	check("XADD ms-*", rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "2-*", Values: []any{"c", 3}}).Val(), "2-2")
+	check("XADD ms", rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "3", Values: []string{"d", "4"}}).Val(), "3-0")
+	check("XADD new ms-*", rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "4-*", Values: []string{"e", "5", "f", "6"}}).Val(), "4-0")
+	check("XADD equal", rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "4-0", Values: []string{"x", "y"}}).Err(),
+		"ERR The ID specified in XADD is equal or smaller than the target stream top item")
+	check("XADD smaller", rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "3-*", Values: []string{"x", "y"}}).Err(),
+		"ERR The ID specified in XADD is equal or smaller than the target stream top item")
+	check("XADD 0-0", rc.XAdd(ctx, &redis.XAddArgs{Stream: "z", ID: "0-0", Values: []string{"x", "y"}}).Err(),
+		"ERR The ID specified in XADD must be greater than 0-0")
+	check("XADD bad ID", rc.XAdd(ctx, &redis.XAddArgs{Stream: "z", ID: "1-x", Values: []string{"x", "y"}}).Err(),
+		"ERR Invalid stream ID specified as stream command argument")
+	check("XADD odd values", rc.Do(ctx, "XADD", "z", "*", "f").Err(), "ERR wrong number of arguments for 'xadd' command")
+	check("no z", rc.Exists(ctx, "z").Val(), 0)
+	check("XLEN", rc.XLen(ctx, "s").Val(), 5)
+	check("XLEN missing", rc.XLen(ctx, "nokey").Val(), 0)
+	check("TYPE", rc.Type(ctx, "s").Val(), "stream")
+
+	// "*": the server's clock in milliseconds, then increasing; from an
+	// ID in the future, its sequence plus one.
+	before := time.Now().UnixMilli()
+	id1 := rc.XAdd(ctx, &redis.XAddArgs{Stream: "auto", ID: "*", Values: []string{"f", "v"}}).Val()
+	id2 := rc.XAdd(ctx, &redis.XAddArgs{Stream: "auto", Values: []string{"f", "v"}}).Val()
+	after := time.Now().UnixMilli()
+	ms1, seq1 := strParseID(t, id1)
+	ms2, seq2 := strParseID(t, id2)
+	if int64(ms1) < before-1000 || int64(ms1) > after+1000 {
+		t.Errorf("XADD *: %s, want the time in ms between %d and %d", id1, before, after)
+	}
+	if ms2 < ms1 || ms2 == ms1 && seq2 != seq1+1 {
+		t.Errorf("XADD * twice: %s then %s", id1, id2)
+	}
+	check("XADD future", rc.XAdd(ctx, &redis.XAddArgs{Stream: "auto", ID: "99999999999999-5", Values: []string{"f", "v"}}).Val(), "99999999999999-5")
+	check("XADD * after the future", rc.XAdd(ctx, &redis.XAddArgs{Stream: "auto", Values: []string{"f", "v"}}).Val(), "99999999999999-6")
+
+	// NOMKSTREAM: no key created, a null reply; on a stream it adds.
+	check("XADD NOMKSTREAM missing", rc.XAdd(ctx, &redis.XAddArgs{Stream: "nokey", NoMkStream: true, Values: []string{"f", "v"}}).Err(), redis.Nil)
+	check("still no key", rc.Exists(ctx, "nokey").Val(), 0)
+	check("XADD NOMKSTREAM existing", rc.XAdd(ctx, &redis.XAddArgs{Stream: "auto", NoMkStream: true, ID: "99999999999999-9", Values: []string{"f", "v"}}).Val(), "99999999999999-9")
+	check("XLEN auto", rc.XLen(ctx, "auto").Val(), 5)
+
+	// MAXLEN and MINID trim exactly (=) after adding.
+	for i := 1; i <= 5; i++ {
+		check("XADD MAXLEN", rc.XAdd(ctx, &redis.XAddArgs{Stream: "cap", MaxLen: 3, ID: strconv.Itoa(i), Values: []string{"n", strconv.Itoa(i)}}).Val(), strconv.Itoa(i)+"-0")
+	}
+	check("XLEN after MAXLEN", rc.XLen(ctx, "cap").Val(), 3)
+	check("XRANGE after MAXLEN", rc.XRange(ctx, "cap", "-", "+").Val(),
+		[]redis.XMessage{strMsg("3-0", "n", "3"), strMsg("4-0", "n", "4"), strMsg("5-0", "n", "5")})
+	check("XADD MINID", rc.XAdd(ctx, &redis.XAddArgs{Stream: "cap", MinID: "5", ID: "6", Values: []string{"n", "6"}}).Val(), "6-0")
+	check("XRANGE after MINID", rc.XRange(ctx, "cap", "-", "+").Val(), []redis.XMessage{strMsg("5-0", "n", "5"), strMsg("6-0", "n", "6")})
+	check("XADD LIMIT without ~", rc.XAdd(ctx, &redis.XAddArgs{Stream: "cap", MaxLen: 1, Limit: 10, Values: []string{"n", "7"}}).Err(),
+		"ERR syntax error, LIMIT cannot be used without the special ~ option")
+	check("XLEN cap", rc.XLen(ctx, "cap").Val(), 2)
+
+	// ~ trims whole listpack nodes only, of stream-node-max-entries (100)
+	// entries each, and never more than LIMIT entries: with 252 entries in
+	// nodes of 100, 100 and 52, MAXLEN ~ 100 LIMIT 50 trims nothing, LIMIT
+	// 100 the first node, and then no whole node can go without leaving
+	// fewer than 100.
+	pipe := rc.Pipeline()
+	for i := 1; i <= 250; i++ {
+		pipe.XAdd(ctx, &redis.XAddArgs{Stream: "big", ID: strconv.Itoa(i), Values: []string{"f", "v"}})
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	add(&redis.XAddArgs{Stream: "big", MaxLen: 100, Approx: true, Limit: 50, ID: "251", Values: []string{"f", "v"}})
+	check("MAXLEN ~ LIMIT 50", rc.XLen(ctx, "big").Val(), 251)
+	add(&redis.XAddArgs{Stream: "big", MaxLen: 100, Approx: true, Limit: 100, ID: "252", Values: []string{"f", "v"}})
+	check("MAXLEN ~ LIMIT 100", rc.XLen(ctx, "big").Val(), 152)
+	add(&redis.XAddArgs{Stream: "big", MaxLen: 100, Approx: true, ID: "253", Values: []string{"f", "v"}})
+	check("MAXLEN ~ 100", rc.XLen(ctx, "big").Val(), 153)
+	check("XRANGE big first", rc.XRangeN(ctx, "big", "-", "+", 1).Val(), []redis.XMessage{strMsg("101-0", "f", "v")})
+	add(&redis.XAddArgs{Stream: "big", MinID: "250", Approx: true, ID: "254", Values: []string{"f", "v"}})
+	check("MINID ~ 250", rc.XRangeN(ctx, "big", "-", "+", 1).Val(), []redis.XMessage{strMsg("201-0", "f", "v")})
+	check("XLEN after MINID ~", rc.XLen(ctx, "big").Val(), 54)
+
+	// XTRIM: exact, and ~ with and without LIMIT.
+	check("XTRIM MAXLEN ~ 0 LIMIT 10", rc.XTrimMaxLenApprox(ctx, "big", 0, 10).Val(), 0)
+	check("XTRIM MINID ~ 300", rc.XTrimMinIDApprox(ctx, "big", "300", 0).Val(), 54)
+	check("XTRIM emptied", rc.XLen(ctx, "big").Val(), 0)
+	check("an empty stream stays", rc.Exists(ctx, "big").Val(), 1)
+	check("XTRIM MAXLEN", rc.XTrimMaxLen(ctx, "cap", 1).Val(), 1)
+	check("XTRIM MAXLEN nothing", rc.XTrimMaxLen(ctx, "cap", 1).Val(), 0)
+	add(&redis.XAddArgs{Stream: "cap", ID: "7", Values: []string{"n", "7"}})
+	add(&redis.XAddArgs{Stream: "cap", ID: "8", Values: []string{"n", "8"}})
+	check("XTRIM MINID", rc.XTrimMinID(ctx, "cap", "7-1").Val(), 2)
+	check("XRANGE after XTRIM", rc.XRange(ctx, "cap", "-", "+").Val(), []redis.XMessage{strMsg("8-0", "n", "8")})
+	check("XTRIM missing", rc.XTrimMaxLen(ctx, "nokey", 0).Val(), 0)
+
+	// XRANGE, XREVRANGE: inclusive and exclusive ends, an ID without a
+	// sequence (all of that millisecond), COUNT.
+	all := []redis.XMessage{strMsg("1-1", "a", "1"), strMsg("2-1", "b", "2"), strMsg("2-2", "c", "3"), strMsg("3-0", "d", "4"), strMsg("4-0", "e", "5", "f", "6")}
+	check("XRANGE", rc.XRange(ctx, "s", "-", "+").Val(), all)
+	check("XRANGE ms", rc.XRange(ctx, "s", "2", "2").Val(), all[1:3])
+	check("XRANGE exclusive", rc.XRange(ctx, "s", "(2-1", "(4-0").Val(), all[2:4])
+	check("XRANGE COUNT", rc.XRangeN(ctx, "s", "2-2", "+", 2).Val(), all[2:4])
+	check("XRANGE none", rc.XRange(ctx, "s", "5", "+").Val(), []redis.XMessage{})
+	check("XRANGE missing", rc.XRange(ctx, "nokey", "-", "+").Val(), []redis.XMessage{})
+	check("XRANGE bad", rc.XRange(ctx, "s", "x", "+").Err(), "ERR Invalid stream ID specified as stream command argument")
+	check("XREVRANGE", rc.XRevRange(ctx, "s", "+", "-").Val(), []redis.XMessage{all[4], all[3], all[2], all[1], all[0]})
+	check("XREVRANGE COUNT", rc.XRevRangeN(ctx, "s", "+", "2-2", 2).Val(), []redis.XMessage{all[4], all[3]})
+	check("XREVRANGE ms", rc.XRevRange(ctx, "s", "2", "2").Val(), []redis.XMessage{all[2], all[1]})
+
+	// XDEL counts the entries it found.
+	check("XDEL", rc.XDel(ctx, "s", "2-1", "9-9", "2-1").Val(), 1)
+	check("XDEL missing", rc.XDel(ctx, "nokey", "1-1").Val(), 0)
+	check("XLEN after XDEL", rc.XLen(ctx, "s").Val(), 4)
+	all = append(all[:1], all[2:]...)
+
+	// XINFO STREAM.
+	check("XINFO STREAM", *rc.XInfoStream(ctx, "s").Val(), redis.XInfoStream{
+		Length: 4, RadixTreeKeys: 1, RadixTreeNodes: 2, Groups: 0,
+		LastGeneratedID: "4-0", MaxDeletedEntryID: "2-1", EntriesAdded: 5,
+		FirstEntry: all[0], LastEntry: all[3], RecordedFirstEntryID: "1-1",
+	})
+	check("XINFO STREAM missing", rc.XInfoStream(ctx, "nokey").Err(), "ERR no such key")
+	// Trimming does not move max-deleted-entry-id; only XDEL does.
+	check("XINFO STREAM empty", *rc.XInfoStream(ctx, "big").Val(), redis.XInfoStream{
+		Length: 0, RadixTreeKeys: 0, RadixTreeNodes: 1, LastGeneratedID: "254-0", MaxDeletedEntryID: "0-0",
+		EntriesAdded: 254, RecordedFirstEntryID: "0-0",
+	})
+
+	// XREAD without BLOCK: entries after the ID given, COUNT per stream,
+	// streams without any left out; nothing at all is a null.
+	noBlock := time.Duration(-1)
+	check("XREAD", rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"s", "nokey", "cap", "0", "0", "0"}, Count: 2, Block: noBlock}).Val(),
+		[]redis.XStream{{Stream: "s", Messages: all[:2]}, {Stream: "cap", Messages: []redis.XMessage{strMsg("8-0", "n", "8")}}})
+	check("XREAD after", rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"s", "3-0"}, Block: noBlock}).Val(),
+		[]redis.XStream{{Stream: "s", Messages: all[3:]}})
+	check("XREAD ms", rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"s", "2"}, Block: noBlock}).Val(),
+		[]redis.XStream{{Stream: "s", Messages: all[1:]}})
+	check("XREAD nothing", rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"s", "nokey", "4-0", "0"}, Block: noBlock}).Err(), redis.Nil)
+	check("XREAD $", rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"s"}, ID: "$", Block: noBlock}).Err(), redis.Nil)
+	check("XREAD unbalanced", rc.Do(ctx, "XREAD", "STREAMS", "s", "t", "0").Err(),
+		"ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
+	check("XREAD >", rc.Do(ctx, "XREAD", "STREAMS", "s", ">").Err(),
+		"ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")
+
+	// Consumer groups: creation.
+	check("XGROUP CREATE MKSTREAM", rc.XGroupCreateMkStream(ctx, "q", "g1", "$").Val(), "OK")
+	check("MKSTREAM made it", rc.XLen(ctx, "q").Val(), 0)
+	check("XGROUP CREATE again", rc.XGroupCreate(ctx, "q", "g1", "0").Err(), "BUSYGROUP Consumer Group name already exists")
+	check("XGROUP CREATE missing", rc.XGroupCreate(ctx, "nokey", "g", "$").Err(),
+		"ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.")
+	for i := 1; i <= 5; i++ {
+		add(&redis.XAddArgs{Stream: "q", ID: strconv.Itoa(i), Values: []string{"n", strconv.Itoa(i)}})
+	}
+	q := func(ids ...int) []redis.XMessage {
+		out := []redis.XMessage{}
+		for _, i := range ids {
+			out = append(out, strMsg(strconv.Itoa(i)+"-0", "n", strconv.Itoa(i)))
+		}
+		return out
+	}
+	qs := func(ids ...int) []redis.XStream { return []redis.XStream{{Stream: "q", Messages: q(ids...)}} }
+	check("XGROUP CREATE", rc.XGroupCreate(ctx, "q", "g2", "0").Val(), "OK")
+	check("XGROUP CREATE at 3", rc.XGroupCreate(ctx, "q", "g3", "3").Val(), "OK")
+	check("XGROUP CREATECONSUMER", rc.XGroupCreateConsumer(ctx, "q", "g1", "alice").Val(), 1)
+	check("XGROUP CREATECONSUMER again", rc.XGroupCreateConsumer(ctx, "q", "g1", "alice").Val(), 0)
+	check("XGROUP CREATECONSUMER no group", rc.XGroupCreateConsumer(ctx, "q", "nogroup", "x").Err(),
+		"NOGROUP No such consumer group 'nogroup' for key name 'q'")
+
+	// XREADGROUP >: new entries, each to one consumer; NOACK reads
+	// without a pending entry; none left is a null.
+	rg := func(consumer string, count int64, noAck bool, ids ...string) *redis.XStreamSliceCmd {
+		return rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g1", Consumer: consumer, Streams: append([]string{"q"}, ids...), Count: count, Block: noBlock, NoAck: noAck})
+	}
+	check("XREADGROUP alice", rg("alice", 2, false, ">").Val(), qs(1, 2))
+	check("XREADGROUP bob", rg("bob", 2, false, ">").Val(), qs(3, 4))
+	check("XREADGROUP carol NOACK", rg("carol", 0, true, ">").Val(), qs(5))
+	check("XREADGROUP none left", rg("carol", 0, false, ">").Err(), redis.Nil)
+	check("XREADGROUP g3", rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g3", Consumer: "x", Streams: []string{"q", ">"}, Block: noBlock}).Val(), qs(4, 5))
+	check("XREADGROUP no group", rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "nogroup", Consumer: "x", Streams: []string{"q", ">"}, Block: noBlock}).Err(),
+		"NOGROUP No such key 'q' or consumer group 'nogroup' in XREADGROUP with GROUP option")
+	check("XREADGROUP no key", rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g1", Consumer: "x", Streams: []string{"nokey", ">"}, Block: noBlock}).Err(),
+		"NOGROUP No such key 'nokey' or consumer group 'g1' in XREADGROUP with GROUP option")
+	check("XPENDING", *rc.XPending(ctx, "q", "g1").Val(), redis.XPending{Count: 4, Lower: "1-0", Higher: "4-0", Consumers: map[string]int64{"alice": 2, "bob": 2}})
+
+	// History: the consumer's own pending entries, after the ID given;
+	// none is an empty list for the stream, not a null.
+	check("XREADGROUP history", rg("alice", 0, false, "0").Val(), qs(1, 2))
+	check("XREADGROUP history after", rg("bob", 0, false, "3").Val(), qs(4))
+	check("XREADGROUP history COUNT", rg("bob", 1, false, "0").Val(), qs(3))
+	check("XREADGROUP history none", rg("carol", 0, false, "0").Val(), []redis.XStream{{Stream: "q", Messages: []redis.XMessage{}}})
+	check("XACK", rc.XAck(ctx, "q", "g1", "1-0", "9-0", "5-0").Val(), 1)
+	check("XACK again", rc.XAck(ctx, "q", "g1", "1-0").Val(), 0)
+	check("XACK no group", rc.XAck(ctx, "q", "nogroup", "1-0").Val(), 0)
+	check("XREADGROUP history after XACK", rg("alice", 0, false, "0").Val(), qs(2))
+
+	// XPENDING's extended form: delivery counts (each history read
+	// counted), by consumer, by idle time. XCLAIM's IDLE sets the idle
+	// time exactly.
+	pe := func(idle time.Duration, start, end string, count int64, consumer string) []redis.XPendingExt {
+		t.Helper()
+		got, err := rc.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: "q", Group: "g1", Idle: idle, Start: start, End: end, Count: count, Consumer: consumer}).Result()
+		if err != nil {
+			t.Fatalf("XPENDING: %v", err)
+		}
+		for i := range got {
+			if got[i].Idle < 0 || got[i].Idle > time.Minute {
+				t.Errorf("XPENDING %s idle %v", got[i].ID, got[i].Idle)
+			}
+			got[i].Idle = 0
+		}
+		return got
+	}
+	check("XPENDING extended", pe(0, "-", "+", 10, ""),
+		[]redis.XPendingExt{{ID: "2-0", Consumer: "alice", RetryCount: 3}, {ID: "3-0", Consumer: "bob", RetryCount: 2}, {ID: "4-0", Consumer: "bob", RetryCount: 2}})
+	check("XPENDING COUNT", pe(0, "-", "+", 1, ""), []redis.XPendingExt{{ID: "2-0", Consumer: "alice", RetryCount: 3}})
+	check("XPENDING range", pe(0, "(2-0", "3", 10, ""), []redis.XPendingExt{{ID: "3-0", Consumer: "bob", RetryCount: 2}})
+	check("XPENDING consumer", pe(0, "-", "+", 10, "alice"), []redis.XPendingExt{{ID: "2-0", Consumer: "alice", RetryCount: 3}})
+	check("XPENDING no consumer", pe(0, "-", "+", 10, "zed"), []redis.XPendingExt{})
+	check("XCLAIM IDLE JUSTID", rc.Do(ctx, "XCLAIM", "q", "g1", "bob", "0", "3-0", "IDLE", "3600000", "JUSTID").Val(), []any{"3-0"})
+	got, err := rc.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: "q", Group: "g1", Idle: 30 * time.Minute, Start: "-", End: "+", Count: 10}).Result()
+	if err != nil || len(got) != 1 || got[0].ID != "3-0" || got[0].Consumer != "bob" || got[0].RetryCount != 2 ||
+		got[0].Idle < time.Hour || got[0].Idle > time.Hour+time.Minute {
+		t.Errorf("XPENDING IDLE 30 min: got %v, %v, want 3-0 of bob's, delivered twice, idle an hour", got, err)
+	}
+
+	// XCLAIM moves entries to another consumer and counts a delivery;
+	// JUSTID does not count; too recent an entry stays.
+	check("XCLAIM", rc.XClaim(ctx, &redis.XClaimArgs{Stream: "q", Group: "g1", Consumer: "dave", MinIdle: 0, Messages: []string{"4-0", "1-0"}}).Val(), q(4))
+	check("XCLAIM JUSTID", rc.XClaimJustID(ctx, &redis.XClaimArgs{Stream: "q", Group: "g1", Consumer: "dave", MinIdle: 0, Messages: []string{"3-0"}}).Val(), []string{"3-0"})
+	check("XCLAIM too recent", rc.XClaim(ctx, &redis.XClaimArgs{Stream: "q", Group: "g1", Consumer: "dave", MinIdle: time.Hour, Messages: []string{"2-0"}}).Val(), []redis.XMessage{})
+	check("XPENDING after XCLAIM", pe(0, "-", "+", 10, ""),
+		[]redis.XPendingExt{{ID: "2-0", Consumer: "alice", RetryCount: 3}, {ID: "3-0", Consumer: "dave", RetryCount: 2}, {ID: "4-0", Consumer: "dave", RetryCount: 3}})
+
+	// XAUTOCLAIM walks the PEL from start: a cursor to go on from, 0-0
+	// at the end.
+	msgs, next, err := rc.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: "q", Group: "g1", Consumer: "erin", MinIdle: 0, Start: "0", Count: 1}).Result()
+	check("XAUTOCLAIM", fmt.Sprint(msgs, next, err), fmt.Sprint(q(2), "3-0", nil))
+	ids, next, err := rc.XAutoClaimJustID(ctx, &redis.XAutoClaimArgs{Stream: "q", Group: "g1", Consumer: "erin", MinIdle: 0, Start: next, Count: 10}).Result()
+	check("XAUTOCLAIM JUSTID", fmt.Sprint(ids, next, err), fmt.Sprint([]string{"3-0", "4-0"}, "0-0", nil))
+	// Claiming nothing does not create the consumer.
+	msgs, next, err = rc.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: "q", Group: "g1", Consumer: "frank", MinIdle: time.Hour, Start: "-"}).Result()
+	check("XAUTOCLAIM too recent", fmt.Sprint(msgs, next, err), fmt.Sprint([]redis.XMessage{}, "0-0", nil))
+	check("XPENDING after XAUTOCLAIM", pe(0, "-", "+", 10, ""),
+		[]redis.XPendingExt{{ID: "2-0", Consumer: "erin", RetryCount: 4}, {ID: "3-0", Consumer: "erin", RetryCount: 2}, {ID: "4-0", Consumer: "erin", RetryCount: 3}})
+
+	// XINFO GROUPS and CONSUMERS.
+	check("XINFO GROUPS", rc.XInfoGroups(ctx, "q").Val(), []redis.XInfoGroup{
+		{Name: "g1", Consumers: 5, Pending: 3, LastDeliveredID: "5-0", EntriesRead: 5, Lag: 0},
+		{Name: "g2", Consumers: 0, Pending: 0, LastDeliveredID: "0-0", EntriesRead: 0, Lag: 5},
+		{Name: "g3", Consumers: 1, Pending: 2, LastDeliveredID: "5-0", EntriesRead: 5, Lag: 0},
+	})
+	consumers, err := rc.XInfoConsumers(ctx, "q", "g1").Result()
+	var names []string
+	for _, c := range consumers {
+		names = append(names, fmt.Sprintf("%s:%d", c.Name, c.Pending))
+		if c.Idle < 0 || c.Idle > time.Minute {
+			t.Errorf("XINFO CONSUMERS %s idle %v", c.Name, c.Idle)
+		}
+	}
+	check("XINFO CONSUMERS", fmt.Sprint(names, err), fmt.Sprint([]string{"alice:0", "bob:0", "carol:0", "dave:0", "erin:3"}, nil))
+	check("XINFO CONSUMERS no group", rc.XInfoConsumers(ctx, "q", "nogroup").Err(), "NOGROUP No such consumer group 'nogroup' for key name 'q'")
+
+	// XINFO STREAM FULL: entries, groups with their PEL and consumers.
+	full, err := rc.XInfoStreamFull(ctx, "q", 0).Result()
+	if err != nil {
+		t.Fatalf("XINFO STREAM FULL: %v", err)
+	}
+	now := time.Now()
+	recent := func(what string, tm time.Time) {
+		t.Helper()
+		if tm.Before(now.Add(-time.Minute)) || tm.After(now.Add(time.Minute)) {
+			t.Errorf("XINFO STREAM FULL %s: %v, want about now (%v)", what, tm, now)
+		}
+	}
+	check("FULL stream", fmt.Sprintln(full.Length, full.RadixTreeKeys, full.RadixTreeNodes, full.LastGeneratedID, full.MaxDeletedEntryID, full.EntriesAdded, full.RecordedFirstEntryID),
+		"5 1 2 5-0 0-0 5 1-0\n")
+	check("FULL entries", full.Entries, q(1, 2, 3, 4, 5))
+	check("FULL groups", len(full.Groups), 3)
+	if len(full.Groups) == 3 {
+		g := full.Groups[0]
+		check("FULL g1", fmt.Sprintln(g.Name, g.LastDeliveredID, g.EntriesRead, g.Lag, g.PelCount), "g1 5-0 5 0 3\n")
+		var pel, cons []string
+		for _, p := range g.Pending {
+			pel = append(pel, fmt.Sprintf("%s:%s:%d", p.ID, p.Consumer, p.DeliveryCount))
+			recent("delivery time", p.DeliveryTime)
+		}
+		check("FULL g1 PEL", pel, []string{"2-0:erin:4", "3-0:erin:2", "4-0:erin:3"})
+		for _, c := range g.Consumers {
+			s := fmt.Sprintf("%s:%d", c.Name, c.PelCount)
+			for _, p := range c.Pending {
+				s += fmt.Sprintf(":%s/%d", p.ID, p.DeliveryCount)
+				recent("consumer delivery time", p.DeliveryTime)
+			}
+			recent("seen time", c.SeenTime)
+			cons = append(cons, s)
+		}
+		check("FULL g1 consumers", cons, []string{"alice:0", "bob:0", "carol:0", "dave:0", "erin:3:2-0/4:3-0/2:4-0/3"})
+		g = full.Groups[1]
+		check("FULL g2", fmt.Sprintln(g.Name, g.LastDeliveredID, g.EntriesRead, g.Lag, g.PelCount, len(g.Pending), len(g.Consumers)), "g2 0-0 0 5 0 0 0\n")
+	}
+	full, err = rc.XInfoStreamFull(ctx, "q", 2).Result()
+	if err != nil {
+		t.Fatalf("XINFO STREAM FULL COUNT 2: %v", err)
+	}
+	check("FULL COUNT entries", full.Entries, q(1, 2))
+	if len(full.Groups) == 3 {
+		check("FULL COUNT PEL", len(full.Groups[0].Pending), 2)
+	}
+
+	// XGROUP DELCONSUMER answers how many entries it had pending, which
+	// leave the PEL; XPENDING of none is 0 and nulls.
+	check("XGROUP DELCONSUMER", rc.XGroupDelConsumer(ctx, "q", "g1", "erin").Val(), 3)
+	check("XGROUP DELCONSUMER again", rc.XGroupDelConsumer(ctx, "q", "g1", "erin").Val(), 0)
+	check("XPENDING none", *rc.XPending(ctx, "q", "g1").Val(), redis.XPending{Count: 0, Consumers: map[string]int64{}})
+	check("XPENDING none raw", rc.Do(ctx, "XPENDING", "q", "g1").Val(), []any{int64(0), nil, nil, nil})
+
+	// XGROUP SETID: back to the start, everything is new again.
+	check("XGROUP SETID", rc.XGroupSetID(ctx, "q", "g1", "0").Val(), "OK")
+	check("XREADGROUP after SETID", rg("alice", 0, false, ">").Val(), qs(1, 2, 3, 4, 5))
+	check("XGROUP SETID $", rc.XGroupSetID(ctx, "q", "g1", "$").Val(), "OK")
+	check("XREADGROUP after SETID $", rg("alice", 0, false, ">").Err(), redis.Nil)
+	check("XGROUP SETID no group", rc.XGroupSetID(ctx, "q", "nogroup", "0").Err(), "NOGROUP No such consumer group 'nogroup' for key name 'q'")
+
+	// XGROUP DESTROY.
+	check("XGROUP DESTROY", rc.XGroupDestroy(ctx, "q", "g2").Val(), 1)
+	check("XGROUP DESTROY again", rc.XGroupDestroy(ctx, "q", "g2").Val(), 0)
+	check("XINFO STREAM groups", rc.XInfoStream(ctx, "q").Val().Groups, 2)
+
+	// Other types.
+	rc.Set(ctx, "str", "v", 0)
+	check("XADD string", rc.XAdd(ctx, &redis.XAddArgs{Stream: "str", Values: []string{"f", "v"}}).Err(), listWrongType)
+	check("XRANGE string", rc.XRange(ctx, "str", "-", "+").Err(), listWrongType)
+	check("XREAD string", rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"str", "0"}, Block: noBlock}).Err(), listWrongType)
+	check("LPUSH stream", rc.LPush(ctx, "s", "x").Err(), listWrongType)
+}
