@@ -14,6 +14,7 @@ package main
 // serves it, and idle times are set with XCLAIM's IDLE where they matter.
 
 import (
+	"bufio"
 	"fmt"
 	"strconv"
 	"strings"
@@ -397,4 +398,262 @@ func goRedisStreams(t *testing.T, rc *redis.Client) {
 	check("XRANGE string", rc.XRange(ctx, "str", "-", "+").Err(), listWrongType)
 	check("XREAD string", rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"str", "0"}, Block: noBlock}).Err(), listWrongType)
 	check("LPUSH stream", rc.LPush(ctx, "s", "x").Err(), listWrongType)
+}
+
+// ---- blocking reads, from other connections ----
+
+// strEntry is one entry as XRANGE, XREAD and XCLAIM reply it: its ID,
+// then its fields and values.
+func strEntry(id string, kv ...string) string { return "*2\r\n" + blkBulk(id) + blkArray(kv...) }
+
+// strStream is one stream of XREAD's reply: its name, then its entries
+// (strEntry's).
+func strStream(key string, entries ...string) string {
+	return blkBulk(key) + "*" + strconv.Itoa(len(entries)) + "\r\n" + strings.Join(entries, "")
+}
+
+// strRead is XREAD's and XREADGROUP's reply for these streams
+// (strStream's): an array of pairs in RESP2, a map in RESP3.
+func strRead(resp3 bool, streams ...string) string {
+	if resp3 {
+		return "%" + strconv.Itoa(len(streams)) + "\r\n" + strings.Join(streams, "")
+	}
+	s := "*" + strconv.Itoa(len(streams)) + "\r\n"
+	for _, st := range streams {
+		s += "*2\r\n" + st
+	}
+	return s
+}
+
+// strNull is the null a blocking read times out with.
+func strNull(resp3 bool) string {
+	if resp3 {
+		return "_\r\n"
+	}
+	return "*-1\r\n"
+}
+
+// strNoPending is XPENDING's summary of a group with nothing pending
+// (RESP2).
+const strNoPending = "*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n"
+
+// strPendingSummary is XPENDING's summary (RESP2): the count, the
+// smallest and greatest IDs, then consumer names and counts in pairs.
+func strPendingSummary(count int, lo, hi string, consumers ...string) string {
+	s := "*4\r\n:" + strconv.Itoa(count) + "\r\n" + blkBulk(lo) + blkBulk(hi) + "*" + strconv.Itoa(len(consumers)/2) + "\r\n"
+	for i := 0; i+1 < len(consumers); i += 2 {
+		s += "*2\r\n" + blkBulk(consumers[i]) + blkBulk(consumers[i+1])
+	}
+	return s
+}
+
+// strPEL returns XPENDING key group - + 100 [consumer] (RESP2) as
+// "id:consumer:deliveries" strings; the idle times must be at least
+// minIdle and under a minute more.
+func strPEL(t *testing.T, c *blkConn, key, group, consumer string, minIdle time.Duration) []string {
+	t.Helper()
+	args := []string{"XPENDING", key, group, "-", "+", "100"}
+	if consumer != "" {
+		args = append(args, consumer)
+	}
+	reply := c.get(args...)
+	v, err := rwReadValue(bufio.NewReader(strings.NewReader(reply)))
+	if err != nil || v.kind != '*' {
+		t.Fatalf("%s: %q (%v)", strings.Join(args, " "), reply, err)
+	}
+	out := []string{}
+	for _, e := range v.elems {
+		if len(e.elems) != 4 {
+			t.Fatalf("%s: %q", strings.Join(args, " "), reply)
+		}
+		idle, _ := strconv.ParseInt(e.elems[2].str, 10, 64)
+		if d := time.Duration(idle) * time.Millisecond; d < minIdle || d > minIdle+time.Minute {
+			t.Errorf("%s: %s idle %v, want %v or a little more", strings.Join(args, " "), e.elems[0].str, d, minIdle)
+		}
+		out = append(out, e.elems[0].str+":"+e.elems[1].str+":"+e.elems[3].str)
+	}
+	return out
+}
+
+// TestStreamBlockingXRead: XREAD BLOCK is served by an XADD from another
+// connection, with exactly the entries after the ID it waits for; `$`
+// is the stream's last ID when the client blocks, not when it is
+// served; an ID with entries after it answers at once; of several
+// streams the reply has those that got entries.
+func TestStreamBlockingXRead(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		for _, resp3 := range []bool{false, true} {
+			ctl.call("+OK\r\n", "FLUSHALL")
+			w := blkDial(t, addr, resp3)
+
+			blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+			ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+			w.expect(strRead(resp3, strStream("s", strEntry("1-0", "f", "v"))))
+			blkWaitBlocked(t, ctl, 0)
+
+			ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "before")
+			blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+			ctl.call(blkBulk("3-0"), "XADD", "s", "3-0", "f", "after", "g", "x")
+			w.expect(strRead(resp3, strStream("s", strEntry("3-0", "f", "after", "g", "x"))))
+
+			// Entries after the ID: at once, BLOCK or not.
+			w.call(strRead(resp3, strStream("s", strEntry("2-0", "f", "before"), strEntry("3-0", "f", "after", "g", "x"))),
+				"XREAD", "BLOCK", "0", "STREAMS", "s", "1-0")
+			w.call(strRead(resp3, strStream("s", strEntry("2-0", "f", "before"))),
+				"XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "nokey", "s", "0", "1-0")
+
+			// None after the ID: it waits, here on a key that does not
+			// exist yet and on one that has nothing new.
+			blkBlock(t, ctl, w, 1, "XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "nokey", "s", "0", "3-0")
+			ctl.call("+OK\r\n", "SET", "other", "v")
+			ctl.call(blkBulk("5-0"), "XADD", "nokey", "5-0", "a", "b")
+			w.expect(strRead(resp3, strStream("nokey", strEntry("5-0", "a", "b"))))
+
+			blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "t", "$", "$")
+			ctl.call(blkBulk("1-1"), "XADD", "t", "1-1", "x", "y")
+			w.expect(strRead(resp3, strStream("t", strEntry("1-1", "x", "y"))))
+
+			// An entry in the same key of another database does not serve
+			// it; the waiter's database does.
+			blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+			ctl.call("+OK\r\n", "SELECT", "1")
+			ctl.call(blkBulk("9-0"), "XADD", "s", "9-0", "db", "1")
+			w.silent(100 * time.Millisecond)
+			ctl.call("+OK\r\n", "SELECT", "0")
+			ctl.call(blkBulk("4-0"), "XADD", "s", "4-0", "db", "0")
+			w.expect(strRead(resp3, strStream("s", strEntry("4-0", "db", "0"))))
+			ctl.call(":4\r\n", "XLEN", "s")
+			w.call("+PONG\r\n", "PING")
+		}
+	})
+}
+
+// TestStreamBlockingXReadAll: XREAD is not a pop: every client blocked
+// on the stream gets the new entry, whatever ID each waits after, and
+// the entry stays.
+func TestStreamBlockingXReadAll(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "old")
+		w := []*blkConn{blkDial(t, addr, false), blkDial(t, addr, true), blkDial(t, addr, false)}
+		blkBlock(t, ctl, w[0], 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		blkBlock(t, ctl, w[1], 2, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		blkBlock(t, ctl, w[2], 3, "XREAD", "COUNT", "5", "BLOCK", "0", "STREAMS", "other", "s", "$", "1-0")
+		ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "new")
+		entry := strStream("s", strEntry("2-0", "f", "new"))
+		w[0].expect(strRead(false, entry))
+		w[1].expect(strRead(true, entry))
+		w[2].expect(strRead(false, entry))
+		blkWaitBlocked(t, ctl, 0)
+		ctl.call(":2\r\n", "XLEN", "s")
+	})
+}
+
+// TestStreamBlockingXReadGroup: consumers blocked in XREADGROUP with `>`
+// share new entries: each entry goes to exactly one waiting consumer, in
+// the order they blocked (one that blocks again goes to the back), and
+// is pending for that consumer only. Consumers of another group get the
+// same entries. NOACK leaves nothing pending.
+func TestStreamBlockingXReadGroup(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		c := []*blkConn{blkDial(t, addr, false), blkDial(t, addr, false), blkDial(t, addr, true)}
+		read := func(i int, n int, extra ...string) {
+			t.Helper()
+			args := append([]string{"XREADGROUP", "GROUP", "g", "c" + strconv.Itoa(i), "BLOCK", "0"}, extra...)
+			blkBlock(t, ctl, c[i], n, append(args, "STREAMS", "s", ">")...)
+		}
+		got := func(i int, entries ...string) {
+			t.Helper()
+			c[i].expect(strRead(i == 2, strStream("s", entries...)))
+		}
+		for i := range c {
+			read(i, i+1)
+		}
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "n", "1")
+		got(0, strEntry("1-0", "n", "1"))
+		c[1].silent(100 * time.Millisecond)
+		c[2].silent(0)
+		blkWaitBlocked(t, ctl, 2)
+		ctl.call(strPendingSummary(1, "1-0", "1-0", "c0", "1"), "XPENDING", "s", "g")
+
+		read(0, 3) // behind c1 and c2 now
+		ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "n", "2")
+		got(1, strEntry("2-0", "n", "2"))
+		ctl.call(blkBulk("3-0"), "XADD", "s", "3-0", "n", "3")
+		got(2, strEntry("3-0", "n", "3"))
+		ctl.call(blkBulk("4-0"), "XADD", "s", "4-0", "n", "4")
+		got(0, strEntry("4-0", "n", "4"))
+		blkWaitBlocked(t, ctl, 0)
+		ctl.call(strPendingSummary(4, "1-0", "4-0", "c0", "2", "c1", "1", "c2", "1"), "XPENDING", "s", "g")
+		for i, want := range [][]string{{"1-0:c0:1", "4-0:c0:1"}, {"2-0:c1:1"}, {"3-0:c2:1"}} {
+			if got := strPEL(t, ctl, "s", "g", "c"+strconv.Itoa(i), 0); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("c%d's pending entries: got %v, want %v", i, got, want)
+			}
+		}
+
+		// One transaction adds two entries: the first waiter, COUNT 1,
+		// gets the first, the second waiter the other.
+		read(0, 1, "COUNT", "1")
+		read(1, 2)
+		ctl.call("+OK\r\n", "MULTI")
+		ctl.call("+QUEUED\r\n", "XADD", "s", "5-0", "n", "5")
+		ctl.call("+QUEUED\r\n", "XADD", "s", "6-0", "n", "6")
+		ctl.call("*2\r\n"+blkBulk("5-0")+blkBulk("6-0"), "EXEC")
+		got(0, strEntry("5-0", "n", "5"))
+		got(1, strEntry("6-0", "n", "6"))
+		blkWaitBlocked(t, ctl, 0)
+
+		// Another group's consumer gets the same entry as this group's;
+		// NOACK leaves it unpending.
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "other", "$")
+		o := blkDial(t, addr, false)
+		read(0, 1, "NOACK")
+		blkBlock(t, ctl, o, 2, "XREADGROUP", "GROUP", "other", "x", "BLOCK", "0", "STREAMS", "s", ">")
+		ctl.call(blkBulk("7-0"), "XADD", "s", "7-0", "n", "7")
+		got(0, strEntry("7-0", "n", "7"))
+		o.expect(strRead(false, strStream("s", strEntry("7-0", "n", "7"))))
+		ctl.call(strPendingSummary(6, "1-0", "6-0", "c0", "3", "c1", "2", "c2", "1"), "XPENDING", "s", "g")
+		ctl.call(strPendingSummary(1, "7-0", "7-0", "x", "1"), "XPENDING", "s", "other")
+	})
+}
+
+// TestStreamBlockingServedAtExec: entries added inside MULTI serve a
+// waiter once, at EXEC, with all of them; an entry added and deleted
+// again in the transaction still wakes an XREAD waiter, with no entries.
+func TestStreamBlockingServedAtExec(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		w := blkDial(t, addr, false)
+		multi := func(want string, cmds ...[]string) {
+			t.Helper()
+			ctl.call("+OK\r\n", "MULTI")
+			for _, cmd := range cmds {
+				ctl.call("+QUEUED\r\n", cmd...)
+			}
+			w.silent(100 * time.Millisecond)
+			ctl.call(want, "EXEC")
+		}
+
+		blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		multi("*2\r\n"+blkBulk("1-0")+blkBulk("2-0"), []string{"XADD", "s", "1-0", "n", "1"}, []string{"XADD", "s", "2-0", "n", "2"})
+		w.expect(strRead(false, strStream("s", strEntry("1-0", "n", "1"), strEntry("2-0", "n", "2"))))
+		w.silent(100 * time.Millisecond)
+		blkWaitBlocked(t, ctl, 0)
+
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$")
+		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+		multi("*2\r\n"+blkBulk("3-0")+blkBulk("4-0"), []string{"XADD", "s", "3-0", "n", "3"}, []string{"XADD", "s", "4-0", "n", "4"})
+		w.expect(strRead(false, strStream("s", strEntry("3-0", "n", "3"), strEntry("4-0", "n", "4"))))
+		w.silent(100 * time.Millisecond)
+		ctl.call(strPendingSummary(2, "3-0", "4-0", "c", "2"), "XPENDING", "s", "g")
+
+		blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		multi("*2\r\n"+blkBulk("5-0")+":1\r\n", []string{"XADD", "s", "5-0", "n", "5"}, []string{"XDEL", "s", "5-0"})
+		w.expect(strRead(false, strStream("s")))
+		blkWaitBlocked(t, ctl, 0)
+		w.call("+PONG\r\n", "PING")
+	})
 }
