@@ -10,10 +10,15 @@
 # each in freshly started servers: one list of 1,000,000 10-byte elements,
 # 100,000 lists of 5 2-byte elements, 100,000 hashes of 10 fields, one hash of
 # 1,000,000 fields, 100,000 sets of 20 integers, one sorted set of 1,000,000
-# 10-byte members and 100,000 sorted sets of 10 members.
+# 10-byte members and 100,000 sorted sets of 10 members; and two stream
+# cases: one stream of 1,000,000 entries of 3 fields, and a stream of 100,000
+# entries all pending in a consumer group.
 # Timed operations: SINTER / SUNIONSTORE of two 100k-member sets, HGETALL of a
 # 1,000-field hash, SORT of a 10k-number list and SORT ... ALPHA LIMIT 0 10 of
-# a 10k-string set, by redis-benchmark -c 1 on freshly loaded servers.
+# a 10k-string set and more, by redis-benchmark -c 1 on freshly loaded
+# servers; XRANGE on a 1M-entry stream, and an XREADGROUP + XACK loop
+# (bench/streamloop). --streams runs only the stream parts (the xadd test
+# included), --no-streams none.
 #
 # See bench/README.md. Run `bench/run.sh --help` for options.
 set -euo pipefail
