@@ -657,3 +657,238 @@ func TestStreamBlockingServedAtExec(t *testing.T) {
 		w.call("+PONG\r\n", "PING")
 	})
 }
+
+// TestStreamBlockingTimeout: XREAD and XREADGROUP BLOCK 100 reply a null
+// after 100 ms, never before: *-1 in RESP2, _ in RESP3. A waiter served
+// in time gets no late reply.
+func TestStreamBlockingTimeout(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		for _, resp3 := range []bool{false, true} {
+			c := blkDial(t, addr, resp3)
+			for _, cmd := range [][]string{
+				{"XREAD", "BLOCK", "100", "STREAMS", "s", "$"},
+				{"XREAD", "COUNT", "3", "BLOCK", "100", "STREAMS", "nokey", "s", "0", "$"},
+				{"XREADGROUP", "GROUP", "g", "c", "BLOCK", "100", "STREAMS", "s", ">"},
+				{"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "BLOCK", "100", "NOACK", "STREAMS", "s", ">"},
+			} {
+				start := time.Now()
+				c.send(cmd...)
+				got := c.read()
+				took := time.Since(start)
+				if got != strNull(resp3) {
+					t.Errorf("resp3=%v %s: got %q, want %q", resp3, strings.Join(cmd, " "), got, strNull(resp3))
+				}
+				// Redis's clock has millisecond resolution: allow 2 ms.
+				if took < 98*time.Millisecond || took > 5*time.Second {
+					t.Errorf("resp3=%v %s: replied after %v, want 100 ms (up to 5 s on a busy machine)",
+						resp3, strings.Join(cmd, " "), took)
+				}
+				c.call("+PONG\r\n", "PING")
+			}
+		}
+		ctl.call(":0\r\n", "EXISTS", "nokey")
+
+		w := blkDial(t, addr, false)
+		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "300", "STREAMS", "s", ">")
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+		w.expect(strRead(false, strStream("s", strEntry("1-0", "f", "v"))))
+		blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "300", "STREAMS", "s", "$")
+		ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "v")
+		w.expect(strRead(false, strStream("s", strEntry("2-0", "f", "v"))))
+		time.Sleep(500 * time.Millisecond)
+		w.call("+PONG\r\n", "PING")
+		blkWaitBlocked(t, ctl, 0)
+	})
+}
+
+// TestStreamBlockingClientGone: a consumer that disconnects while
+// blocked never takes an entry: the next XADD leaves it undelivered (no
+// pending entry, the group's last-delivered-id unmoved) for the next
+// consumer to read; of two waiters, the one left gets it.
+func TestStreamBlockingClientGone(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		w := blkDial(t, addr, false)
+		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "gone", "BLOCK", "0", "STREAMS", "s", ">")
+		w.nc.Close()
+		blkWaitBlocked(t, ctl, 0)
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+		ctl.call(strNoPending, "XPENDING", "s", "g")
+		if got := strPEL(t, ctl, "s", "g", "gone", 0); len(got) != 0 {
+			t.Errorf("XPENDING for the consumer gone: %v", got)
+		}
+		// Blocking made no consumer (Redis makes it when it serves one).
+		ctl.call("*1\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n"+
+			"$17\r\nlast-delivered-id\r\n$3\r\n0-0\r\n$12\r\nentries-read\r\n$-1\r\n$3\r\nlag\r\n:1\r\n", "XINFO", "GROUPS", "s")
+		ctl.call(strRead(false, strStream("s", strEntry("1-0", "f", "v"))), "XREADGROUP", "GROUP", "g", "next", "STREAMS", "s", ">")
+		ctl.call(strPendingSummary(1, "1-0", "1-0", "next", "1"), "XPENDING", "s", "g")
+
+		w1, w2 := blkDial(t, addr, false), blkDial(t, addr, false)
+		blkBlock(t, ctl, w1, 1, "XREADGROUP", "GROUP", "g", "w1", "BLOCK", "0", "STREAMS", "s", ">")
+		blkBlock(t, ctl, w2, 2, "XREADGROUP", "GROUP", "g", "w2", "BLOCK", "0", "STREAMS", "s", ">")
+		w1.nc.Close()
+		blkWaitBlocked(t, ctl, 1)
+		ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "v")
+		w2.expect(strRead(false, strStream("s", strEntry("2-0", "f", "v"))))
+		ctl.call(strPendingSummary(2, "1-0", "2-0", "next", "1", "w2", "1"), "XPENDING", "s", "g")
+
+		// An XREAD waiter gone: nothing to leave behind, nothing breaks.
+		w3 := blkDial(t, addr, false)
+		blkBlock(t, ctl, w3, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		w3.nc.Close()
+		blkWaitBlocked(t, ctl, 0)
+		ctl.call(blkBulk("3-0"), "XADD", "s", "3-0", "f", "v")
+		ctl.call(":3\r\n", "XLEN", "s")
+	})
+}
+
+// TestStreamBlockingGroupGone: an XREADGROUP waiter whose group is
+// destroyed, or whose stream is deleted (DEL, overwritten by SET,
+// FLUSHALL, RENAME, SWAPDB, expired), is unblocked with an error, as
+// Redis 7.0.15 answers; an XREAD waiter on a deleted stream keeps
+// waiting, for an ID after the one it waited for, and is served once
+// the key is a stream with such an entry.
+func TestStreamBlockingGroupGone(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		for _, resp3 := range []bool{false, true} {
+			w := blkDial(t, addr, resp3)
+			ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+			blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+			ctl.call(":1\r\n", "XGROUP", "DESTROY", "s", "g")
+			w.expect("-NOGROUP the consumer group this client was blocked on no longer exists\r\n")
+			blkWaitBlocked(t, ctl, 0)
+
+			ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$")
+			blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+			ctl.call(":1\r\n", "DEL", "s")
+			w.expect("-UNBLOCKED the stream key no longer exists\r\n")
+			blkWaitBlocked(t, ctl, 0)
+			w.call("+PONG\r\n", "PING")
+
+			// Whatever makes the key go: overwritten, flushed, renamed,
+			// swapped away, expired. Trimming to nothing keeps it.
+			for _, c := range []struct{ cmd, reply string }{
+				{"SET s v", "+OK\r\n"}, {"FLUSHALL", "+OK\r\n"}, {"RENAME s s2", "+OK\r\n"},
+				{"SWAPDB 0 1", "+OK\r\n"}, {"EXPIRE s 0", ":1\r\n"}, {"XTRIM s MAXLEN 0", ":1\r\n"},
+			} {
+				ctl.call("+OK\r\n", "FLUSHALL")
+				ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+				ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+				ctl.call("+OK\r\n", "XGROUP", "SETID", "s", "g", "$")
+				blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+				ctl.call(c.reply, strings.Fields(c.cmd)...)
+				if c.cmd != "XTRIM s MAXLEN 0" {
+					w.expect("-UNBLOCKED the stream key no longer exists\r\n")
+					continue
+				}
+				w.silent(100 * time.Millisecond)
+				ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "v")
+				w.expect(strRead(resp3, strStream("s", strEntry("2-0", "f", "v"))))
+			}
+			blkWaitBlocked(t, ctl, 0)
+			ctl.call("+OK\r\n", "FLUSHALL")
+
+			blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+			ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+			w.expect(strRead(resp3, strStream("s", strEntry("1-0", "f", "v"))))
+			blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+			ctl.call(":1\r\n", "DEL", "s")
+			w.silent(100 * time.Millisecond)
+			blkWaitBlocked(t, ctl, 1)
+			// It waits for an ID after the one $ stood for, in the new
+			// stream too.
+			ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "again")
+			w.silent(100 * time.Millisecond)
+			ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "new")
+			w.expect(strRead(resp3, strStream("s", strEntry("2-0", "f", "new"))))
+			ctl.call(":1\r\n", "DEL", "s")
+		}
+	})
+}
+
+// TestStreamBlockingClientUnblock: CLIENT UNBLOCK ends an XREAD or
+// XREADGROUP wait as a timeout (the null) or, with ERROR, with the
+// UNBLOCKED error; the client is no longer a waiter: a later XADD is not
+// sent to it, nor pending for it.
+func TestStreamBlockingClientUnblock(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		next := 1
+		for _, resp3 := range []bool{false, true} {
+			w := blkDial(t, addr, resp3)
+			id := w.id()
+			for _, c := range []struct {
+				cmd    []string
+				reason []string
+				want   string
+			}{
+				{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, nil, strNull(resp3)},
+				{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, []string{"TIMEOUT"}, strNull(resp3)},
+				{[]string{"XREAD", "BLOCK", "10000", "STREAMS", "s", "$"}, []string{"ERROR"}, "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"},
+				{[]string{"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"}, []string{"timeout"}, strNull(resp3)},
+				{[]string{"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"}, []string{"error"}, "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"},
+			} {
+				ctl.call("+OK\r\n", "XGROUP", "SETID", "s", "g", "$")
+				blkBlock(t, ctl, w, 1, c.cmd...)
+				ctl.call(":1\r\n", append([]string{"CLIENT", "UNBLOCK", id}, c.reason...)...)
+				w.expect(c.want)
+				blkWaitBlocked(t, ctl, 0)
+				eid := strconv.Itoa(next) + "-0"
+				next++
+				ctl.call(blkBulk(eid), "XADD", "s", eid, "f", "v")
+				w.silent(50 * time.Millisecond)
+				w.call("+PONG\r\n", "PING")
+				ctl.call(strNoPending, "XPENDING", "s", "g")
+				ctl.call(":0\r\n", "CLIENT", "UNBLOCK", id)
+			}
+		}
+	})
+}
+
+// TestStreamBlockingIntrospection: CLIENT LIST shows a stream waiter
+// with flags=b and its command, INFO clients counts it.
+func TestStreamBlockingIntrospection(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		w := blkDial(t, addr, false)
+		w.call("+OK\r\n", "CLIENT", "SETNAME", "waiter")
+		line := func() string {
+			t.Helper()
+			for _, l := range strings.Split(ctl.get("CLIENT", "LIST"), "\n") {
+				if strings.Contains(l, " name=waiter ") {
+					return l
+				}
+			}
+			t.Fatal("CLIENT LIST has no name=waiter")
+			return ""
+		}
+		for i, c := range []struct {
+			cmd  []string
+			name string
+		}{
+			{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, "xread"},
+			{[]string{"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"}, "xreadgroup"},
+		} {
+			ctl.call("+OK\r\n", "XGROUP", "SETID", "s", "g", "$")
+			blkBlock(t, ctl, w, 1, c.cmd...)
+			if l := line(); !strings.Contains(l, " flags=b ") || !strings.Contains(l, " cmd="+c.name+" ") {
+				t.Errorf("%s blocked: CLIENT LIST line %q, want flags=b and cmd=%s", c.name, l, c.name)
+			}
+			id := strconv.Itoa(i+1) + "-0"
+			ctl.call(blkBulk(id), "XADD", "s", id, "f", "v")
+			w.expect(strRead(false, strStream("s", strEntry(id, "f", "v"))))
+			if l := line(); !strings.Contains(l, " flags=N ") || !strings.Contains(l, " cmd="+c.name+" ") {
+				t.Errorf("%s served: CLIENT LIST line %q, want flags=N and cmd=%s", c.name, l, c.name)
+			}
+			if got := blkInfo(ctl, "clients", "blocked_clients"); got != "0" {
+				t.Errorf("%s served: blocked_clients:%s, want 0", c.name, got)
+			}
+		}
+	})
+}
