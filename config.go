@@ -123,6 +123,11 @@ type Config struct {
 	SetMaxIntsetEntries    int64 `conf:"set-max-intset-entries"`
 	ZsetMaxListpackEntries int64 `conf:"zset-max-listpack-entries"`
 	ZsetMaxListpackValue   int64 `conf:"zset-max-listpack-value"`
+	// A stream's listpack node takes entries while it is under
+	// StreamNodeMaxBytes bytes and StreamNodeMaxEntries entries (0: no
+	// limit).
+	StreamNodeMaxBytes   int64 `conf:"stream-node-max-bytes"`
+	StreamNodeMaxEntries int64 `conf:"stream-node-max-entries"`
 
 	// Limits.
 	MaxMemory               uint64                     `conf:"maxmemory"`
@@ -371,8 +376,8 @@ var params = []*param{
 	{"slowlog-max-len", "", intRange(0, longMax), inert, "128"},
 	{"socket-mark-id", "", uintRange(0, uintMax), immutable | inert, "0"},
 	{"stop-writes-on-bgsave-error", "", yesNo, 0, "yes"},
-	{"stream-node-max-bytes", "", umemRange(0, longMax), inert, "4096"},
-	{"stream-node-max-entries", "", intRange(0, longMax), inert, "100"},
+	{"stream-node-max-bytes", "", umemRange(0, longMax), 0, "4096"},
+	{"stream-node-max-entries", "", intRange(0, longMax), 0, "100"},
 	{"supervised", "", enumOf("upstart", "systemd", "auto", "no"), immutable | inert, "no"},
 	{"syslog-enabled", "", yesNo, immutable | inert, "no"},
 	{"syslog-facility", "", enumOf("user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"), immutable | inert, "local0"},

@@ -136,6 +136,23 @@ func (c *Client) changed(key []byte, argv ...[]byte) {
 // replicas in the client's database.
 func (c *Client) propagate(argv ...[]byte) { c.srv.propagate(c.db, argv...) }
 
+// propagateAll propagates the commands a command stands for in its place
+// (Redis's alsoPropagate): several of them in one MULTI/EXEC, as Redis
+// wraps them, unless inside a transaction already.
+func (c *Client) propagateAll(cmds [][][]byte) {
+	s := c.srv
+	wrap := len(cmds) > 1 && !s.inExec
+	if wrap {
+		s.feedStreams(c.db, [][]byte{[]byte("MULTI")})
+	}
+	for _, argv := range cmds {
+		c.propagate(argv...)
+	}
+	if wrap {
+		s.feedStreams(-1, [][]byte{[]byte("EXEC")})
+	}
+}
+
 // touch marks key as modified for WATCH and client-side caching (Redis's
 // signalModifiedKey).
 func (c *Client) touch(key []byte) {

@@ -1,0 +1,169 @@
+package stream
+
+import (
+	"github.com/tidwall/btree"
+)
+
+// RaxNodes is the number of nodes Redis's radix tree would have holding
+// the stream's master IDs (XINFO's radix-tree-nodes): a compressed trie
+// of 16-byte keys, as rax.c keeps it — one node per branching point, one
+// per run of bytes without a branch, one per key's end, and an empty tree
+// its root alone. O(nodes), as XINFO asks seldom.
+func (s *Stream) RaxNodes() int {
+	if s.nodes.Len() == 0 {
+		return 1
+	}
+	keys := make([][16]byte, 0, s.nodes.Len())
+	s.nodes.Scan(func(n *node) bool {
+		keys = append(keys, n.master.Key())
+		return true
+	})
+	return raxSubtree(keys, 0)
+}
+
+// raxSubtree counts the nodes under the point at depth d shared by keys,
+// which are sorted and distinct.
+func raxSubtree(keys [][16]byte, d int) int {
+	if len(keys) == 1 {
+		if d == len(keys[0]) {
+			return 1 // the key's end
+		}
+		return 2 // the rest of the key in one node, then its end
+	}
+	first, last := keys[0], keys[len(keys)-1]
+	branch := d
+	for first[branch] == last[branch] {
+		branch++
+	}
+	n := 1 // the branching node
+	if branch > d {
+		n++ // the bytes before it, compressed
+	}
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j][branch] == keys[i][branch] {
+			j++
+		}
+		n += raxSubtree(keys[i:j], branch+1)
+		i = j
+	}
+	return n
+}
+
+// HasTombstones reports whether entries between start and the end of the
+// stream may have been deleted (streamRangeHasTombstones).
+func (s *Stream) HasTombstones(start ID) bool {
+	if s.length == 0 || s.maxDeletedID.IsZero() || s.firstID.Compare(s.maxDeletedID) > 0 {
+		return false
+	}
+	return start.Compare(s.maxDeletedID) <= 0
+}
+
+// EstimateEntriesRead is id's logical read counter, its distance from the
+// first entry ever added, or EntriesReadUnknown when deletions make it
+// unknowable (streamEstimateDistanceFromFirstEverEntry).
+func (s *Stream) EstimateEntriesRead(id ID) int64 {
+	if s.entriesAdded == 0 {
+		return 0
+	}
+	if s.length == 0 && id.Compare(s.lastID) < 1 {
+		return int64(s.entriesAdded)
+	}
+	switch c := id.Compare(s.lastID); {
+	case c == 0:
+		return int64(s.entriesAdded)
+	case c > 0:
+		return EntriesReadUnknown
+	}
+	if s.maxDeletedID.IsZero() || s.maxDeletedID.Less(s.firstID) {
+		switch c := id.Compare(s.firstID); {
+		case c < 0:
+			return int64(s.entriesAdded - s.length)
+		case c == 0:
+			return int64(s.entriesAdded - s.length + 1)
+		}
+	}
+	return EntriesReadUnknown
+}
+
+// Lag is the number of entries a group has yet to read, false if it can't
+// be told (streamReplyWithCGLag).
+func (s *Stream) Lag(g *Group) (int64, bool) {
+	if s.entriesAdded == 0 {
+		return 0, true
+	}
+	if g.EntriesRead != EntriesReadUnknown && !s.HasTombstones(g.LastID) {
+		return int64(s.entriesAdded) - g.EntriesRead, true
+	}
+	if read := s.EstimateEntriesRead(g.LastID); read != EntriesReadUnknown {
+		return int64(s.entriesAdded) - read, true
+	}
+	return 0, false
+}
+
+// Nodes calls fn with each node's master ID and listpack in ID order,
+// until it returns false; the listpacks are the stream's own.
+func (s *Stream) Nodes(fn func(master ID, lp []byte) bool) {
+	s.nodes.Scan(func(n *node) bool { return fn(n.master, n.lp) })
+}
+
+// AppendNode adds a node as an RDB file holds it, after every node the
+// stream has; the caller has validated lp (and sets the metadata). It
+// returns the node's live entries.
+func (s *Stream) AppendNode(master ID, lp []byte) int64 {
+	s.nodes.Set(&node{master: master, lp: lp})
+	live, _ := nodeCounts(lp)
+	s.length += uint64(live)
+	return live
+}
+
+// Dup is a deep copy: for COPY and a snapshot's frozen view.
+func (s *Stream) Dup() *Stream {
+	d := *s
+	d.nodes = btree.NewBTreeGOptions(nodeLess, btree.Options{NoLocks: true})
+	s.nodes.Scan(func(n *node) bool {
+		d.nodes.Load(&node{master: n.master, lp: append([]byte(nil), n.lp...)})
+		return true
+	})
+	d.groups = nil
+	s.Groups(func(g *Group) bool {
+		dg, _ := d.CreateGroup(g.Name, g.LastID, g.EntriesRead)
+		owners := map[*Consumer]*Consumer{}
+		g.Consumers(func(c *Consumer) bool {
+			owners[c], _ = dg.CreateConsumer(c.Name, c.SeenTime)
+			return true
+		})
+		g.pel.Scan(func(p pending) bool {
+			n := *p.nack
+			n.Consumer = owners[n.Consumer]
+			dg.AddPending(p.id, &n)
+			return true
+		})
+		return true
+	})
+	return &d
+}
+
+// Freeze is keyspace.Freezer's: a Dup, O(size).
+func (s *Stream) Freeze() any { return s.Dup() }
+
+// Memory estimates the bytes the stream takes, its listpacks and groups
+// as allocated.
+func (s *Stream) Memory() int64 {
+	const nodeOverhead = 48 + 16 // a node and its share of the B-tree
+	const pendingOverhead = 2*24 + 32 + 16
+	total := int64(128)
+	s.nodes.Scan(func(n *node) bool {
+		total += int64(cap(n.lp)) + nodeOverhead
+		return true
+	})
+	s.Groups(func(g *Group) bool {
+		total += 128 + int64(len(g.Name)) + int64(g.pel.Len())*pendingOverhead
+		g.Consumers(func(c *Consumer) bool {
+			total += 96 + int64(len(c.Name))
+			return true
+		})
+		return true
+	})
+	return total
+}
