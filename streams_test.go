@@ -447,30 +447,48 @@ func strPendingSummary(count int, lo, hi string, consumers ...string) string {
 	return s
 }
 
-// strPEL returns XPENDING key group - + 100 [consumer] (RESP2) as
+// strPendingEntry is one entry of XPENDING's extended form.
+type strPendingEntry struct {
+	id, consumer string
+	idle         time.Duration
+	deliveries   string
+}
+
+// strPending sends XPENDING's extended form (args after XPENDING, RESP2)
+// and returns its entries.
+func strPending(t *testing.T, c *blkConn, args ...string) []strPendingEntry {
+	t.Helper()
+	reply := c.get(append([]string{"XPENDING"}, args...)...)
+	v, err := rwReadValue(bufio.NewReader(strings.NewReader(reply)))
+	if err != nil || v.kind != '*' {
+		t.Fatalf("XPENDING %s: %q (%v)", strings.Join(args, " "), reply, err)
+	}
+	var out []strPendingEntry
+	for _, e := range v.elems {
+		if len(e.elems) != 4 || e.elems[2].kind != ':' || e.elems[3].kind != ':' {
+			t.Fatalf("XPENDING %s: %q", strings.Join(args, " "), reply)
+		}
+		idle, _ := strconv.ParseInt(e.elems[2].str, 10, 64)
+		out = append(out, strPendingEntry{e.elems[0].str, e.elems[1].str, time.Duration(idle) * time.Millisecond, e.elems[3].str})
+	}
+	return out
+}
+
+// strPEL returns XPENDING key group - + 100 [consumer] as
 // "id:consumer:deliveries" strings; the idle times must be at least
 // minIdle and under a minute more.
 func strPEL(t *testing.T, c *blkConn, key, group, consumer string, minIdle time.Duration) []string {
 	t.Helper()
-	args := []string{"XPENDING", key, group, "-", "+", "100"}
+	args := []string{key, group, "-", "+", "100"}
 	if consumer != "" {
 		args = append(args, consumer)
 	}
-	reply := c.get(args...)
-	v, err := rwReadValue(bufio.NewReader(strings.NewReader(reply)))
-	if err != nil || v.kind != '*' {
-		t.Fatalf("%s: %q (%v)", strings.Join(args, " "), reply, err)
-	}
 	out := []string{}
-	for _, e := range v.elems {
-		if len(e.elems) != 4 {
-			t.Fatalf("%s: %q", strings.Join(args, " "), reply)
+	for _, e := range strPending(t, c, args...) {
+		if e.idle < minIdle || e.idle > minIdle+time.Minute {
+			t.Errorf("XPENDING %s: %s idle %v, want %v or a little more", strings.Join(args, " "), e.id, e.idle, minIdle)
 		}
-		idle, _ := strconv.ParseInt(e.elems[2].str, 10, 64)
-		if d := time.Duration(idle) * time.Millisecond; d < minIdle || d > minIdle+time.Minute {
-			t.Errorf("%s: %s idle %v, want %v or a little more", strings.Join(args, " "), e.elems[0].str, d, minIdle)
-		}
-		out = append(out, e.elems[0].str+":"+e.elems[1].str+":"+e.elems[3].str)
+		out = append(out, e.id+":"+e.consumer+":"+e.deliveries)
 	}
 	return out
 }
@@ -890,5 +908,124 @@ func TestStreamBlockingIntrospection(t *testing.T) {
 				t.Errorf("%s served: blocked_clients:%s, want 0", c.name, got)
 			}
 		}
+	})
+}
+
+// ---- consumers that crash ----
+
+// TestStreamClaimCrashedConsumer: a consumer reads entries and
+// disconnects without acknowledging them. They stay pending for it until
+// they have been idle long enough for XAUTOCLAIM (walking the PEL with
+// its cursor) or XCLAIM to give them to another consumer, each claim
+// counting a delivery; XACK removes them. Idle times come from the
+// server's clock: the test waits until XPENDING IDLE shows them idle
+// enough, or sets them with XCLAIM's IDLE.
+func TestStreamClaimCrashedConsumer(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		e := map[int]string{}
+		for i := 1; i <= 4; i++ {
+			id := strconv.Itoa(i) + "-0"
+			ctl.call(blkBulk(id), "XADD", "s", id, "n", strconv.Itoa(i))
+			e[i] = strEntry(id, "n", strconv.Itoa(i))
+		}
+		pel := func(want ...string) {
+			t.Helper()
+			if got := strPEL(t, ctl, "s", "g", "", 0); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("XPENDING: got %v, want %v", got, want)
+			}
+		}
+
+		crashy := blkDial(t, addr, false)
+		crashy.call(strRead(false, strStream("s", e[1], e[2], e[3])), "XREADGROUP", "GROUP", "g", "crashy", "COUNT", "3", "STREAMS", "s", ">")
+		crashy.nc.Close()
+		pel("1-0:crashy:1", "2-0:crashy:1", "3-0:crashy:1")
+
+		// Not idle for an hour: nothing claimed, the walk is over.
+		ctl.call("*3\r\n"+blkBulk("0-0")+"*0\r\n*0\r\n", "XAUTOCLAIM", "s", "g", "rescuer", "3600000", "0")
+		ctl.call("*0\r\n", "XCLAIM", "s", "g", "rescuer", "3600000", "1-0")
+		pel("1-0:crashy:1", "2-0:crashy:1", "3-0:crashy:1")
+
+		// Idle 50 ms: claimed two at a time, in ID order.
+		waitFor(t, func() bool { return len(strPending(t, ctl, "s", "g", "IDLE", "50", "-", "+", "100")) == 3 })
+		ctl.call("*3\r\n"+blkBulk("3-0")+"*2\r\n"+e[1]+e[2]+"*0\r\n", "XAUTOCLAIM", "s", "g", "rescuer", "50", "0", "COUNT", "2")
+		ctl.call("*3\r\n"+blkBulk("0-0")+"*1\r\n"+e[3]+"*0\r\n", "XAUTOCLAIM", "s", "g", "rescuer", "50", "3-0", "COUNT", "2")
+		pel("1-0:rescuer:2", "2-0:rescuer:2", "3-0:rescuer:2")
+		ctl.call(strPendingSummary(3, "1-0", "3-0", "rescuer", "3"), "XPENDING", "s", "g")
+		ctl.call(":0\r\n", "XGROUP", "DELCONSUMER", "s", "g", "crashy")
+
+		// XCLAIM's IDLE sets the idle time (JUSTID counts no delivery),
+		// then only those entries are idle enough for XAUTOCLAIM.
+		ctl.call(blkArray("2-0", "3-0"), "XCLAIM", "s", "g", "rescuer", "0", "2-0", "3-0", "IDLE", "3600000", "JUSTID")
+		if got := strPending(t, ctl, "s", "g", "IDLE", "1800000", "-", "+", "100"); len(got) != 2 || got[0].id != "2-0" || got[1].id != "3-0" ||
+			got[0].idle < time.Hour || got[0].idle > time.Hour+time.Minute || got[0].deliveries != "2" {
+			t.Errorf("XPENDING IDLE 1800000 after XCLAIM IDLE 3600000: %v, want 2-0 and 3-0, idle an hour, 2 deliveries", got)
+		}
+		ctl.call("*3\r\n"+blkBulk("0-0")+"*2\r\n"+e[2]+e[3]+"*0\r\n", "XAUTOCLAIM", "s", "g", "third", "1800000", "-")
+		pel("1-0:rescuer:2", "2-0:third:3", "3-0:third:3")
+		ctl.call(":2\r\n", "XACK", "s", "g", "1-0", "2-0")
+		ctl.call(":0\r\n", "XACK", "s", "g", "1-0", "2-0")
+		ctl.call(strPendingSummary(1, "3-0", "3-0", "third", "1"), "XPENDING", "s", "g")
+		pel("3-0:third:3")
+	})
+}
+
+// TestStreamClaimDeletedEntries: entries deleted with XDEL while pending
+// stay in the PEL: the consumer's history shows them as nulls, XAUTOCLAIM
+// lists them apart (its third element) and removes them from the PEL,
+// XCLAIM drops them without a word.
+func TestStreamClaimDeletedEntries(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "0", "MKSTREAM")
+		for i := 1; i <= 4; i++ {
+			id := strconv.Itoa(i) + "-0"
+			ctl.call(blkBulk(id), "XADD", "s", id, "n", strconv.Itoa(i))
+		}
+		e2, e4 := strEntry("2-0", "n", "2"), strEntry("4-0", "n", "4")
+		pel := func(want ...string) {
+			t.Helper()
+			if got := strPEL(t, ctl, "s", "g", "", 0); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("XPENDING: got %v, want %v", got, want)
+			}
+		}
+
+		crashy := blkDial(t, addr, false)
+		crashy.call(strRead(false, strStream("s", strEntry("1-0", "n", "1"), e2, strEntry("3-0", "n", "3"), e4)),
+			"XREADGROUP", "GROUP", "g", "crashy", "STREAMS", "s", ">")
+		crashy.nc.Close()
+		ctl.call(":2\r\n", "XDEL", "s", "1-0", "3-0")
+		pel("1-0:crashy:1", "2-0:crashy:1", "3-0:crashy:1", "4-0:crashy:1")
+
+		// The consumer comes back and reads its history: the deleted
+		// entries are their IDs and a null, in RESP2 and RESP3.
+		back := blkDial(t, addr, false)
+		back.call("*1\r\n*2\r\n"+strStream("s", "*2\r\n"+blkBulk("1-0")+"*-1\r\n", e2, "*2\r\n"+blkBulk("3-0")+"*-1\r\n", e4),
+			"XREADGROUP", "GROUP", "g", "crashy", "STREAMS", "s", "0")
+		back3 := blkDial(t, addr, true)
+		back3.call("%1\r\n"+strStream("s", "*2\r\n"+blkBulk("1-0")+"_\r\n", e2, "*2\r\n"+blkBulk("3-0")+"_\r\n", e4),
+			"XREADGROUP", "GROUP", "g", "crashy", "STREAMS", "s", "0")
+		back.nc.Close()
+		back3.nc.Close()
+		pel("1-0:crashy:1", "2-0:crashy:3", "3-0:crashy:1", "4-0:crashy:3")
+
+		// XAUTOCLAIM: the entries that exist, then the IDs deleted, which
+		// leave the PEL.
+		ctl.call("*3\r\n"+blkBulk("3-0")+"*1\r\n"+e2+blkArray("1-0"), "XAUTOCLAIM", "s", "g", "rescuer", "0", "0", "COUNT", "2")
+		pel("2-0:rescuer:4", "3-0:crashy:1", "4-0:crashy:3")
+		ctl.call("*3\r\n"+blkBulk("0-0")+blkArray("4-0")+blkArray("3-0"), "XAUTOCLAIM", "s", "g", "rescuer", "0", "3-0", "JUSTID")
+		pel("2-0:rescuer:4", "4-0:rescuer:3")
+		ctl.call(strPendingSummary(2, "2-0", "4-0", "rescuer", "2"), "XPENDING", "s", "g")
+
+		// XCLAIM of an entry deleted since: not returned, no longer
+		// pending.
+		ctl.call(blkBulk("5-0"), "XADD", "s", "5-0", "n", "5")
+		ctl.call(strRead(false, strStream("s", strEntry("5-0", "n", "5"))), "XREADGROUP", "GROUP", "g", "other", "STREAMS", "s", ">")
+		ctl.call(":1\r\n", "XDEL", "s", "5-0")
+		ctl.call("*1\r\n"+e4, "XCLAIM", "s", "g", "rescuer", "0", "5-0", "4-0")
+		pel("2-0:rescuer:4", "4-0:rescuer:4")
+		ctl.call(":2\r\n", "XACK", "s", "g", "2-0", "4-0", "5-0")
+		ctl.call(strNoPending, "XPENDING", "s", "g")
 	})
 }
