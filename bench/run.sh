@@ -39,8 +39,9 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --no-mem           skip the memory, persistence and timed-operations parts
                      (everything that runs on loaded data)
   --no-ops           skip only the timed operations (SINTER, SUNIONSTORE,
-                     HGETALL, SORT, ZRANGEBYSCORE, ZADD, ZUNIONSTORE and
-                     GEOSEARCH on loaded data)
+                     HGETALL, SORT, ZRANGEBYSCORE, ZADD, ZUNIONSTORE,
+                     GEOSEARCH, XRANGE and an XREADGROUP + XACK loop on
+                     loaded data)
   --no-pubsub        skip the Pub/Sub part (bench/pubsub: PUBLISH to 1, 100
                      and 1,000 subscribers of a channel or a pattern)
   --streams          run only the stream parts: --tests xadd (unless --tests
