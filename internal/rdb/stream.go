@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"respd/internal/listpack"
 )
 
 // Streams (Redis's t_stream.c, rdb.c). A stream is a radix tree of
@@ -87,6 +89,20 @@ type Stream struct {
 	MaxDeletedID StreamID      // highest ID removed by XDEL/XTRIM
 	EntriesAdded uint64        // entries ever added (XINFO entries-added)
 	Groups       []StreamGroup // in stored order (Redis: by name)
+
+	// Nodes are the listpacks as stored, validated, in ID order: loaded
+	// as they are, a stream keeps Redis's node layout (XINFO's
+	// radix-tree-keys, DUMP's bytes). Entries alias them.
+	Nodes []StreamNode
+}
+
+// StreamNode is a stream node: its master ID (the radix tree key) and its
+// listpack, Redis's bytes. A listpack that stores an entry's counts, flags
+// or ID diffs as strings of digits, which Redis reads (lpGetInteger) but
+// never writes, is rebuilt with them as integers.
+type StreamNode struct {
+	Master   StreamID
+	Listpack []byte
 }
 
 // StreamEntry is one stream entry; Fields alternates field and value.
@@ -166,10 +182,11 @@ func (d *decoder) readStreamNodes(s *Stream) error {
 		if err != nil {
 			return err
 		}
-		entries, err := parseStreamListpack(blob, master)
+		entries, lp, err := parseStreamListpack(blob, master)
 		if err != nil {
 			return d.errf(lpAt, err, "stream node %s: %v", master, err)
 		}
+		s.Nodes = append(s.Nodes, StreamNode{Master: master, Listpack: lp})
 		for _, e := range entries {
 			// Tombstones may be out of order (XSETID can move the last ID
 			// below one), but live entries never are.
@@ -434,30 +451,47 @@ func (s *Stream) estimateEntriesRead(id StreamID) int64 {
 
 // parseStreamListpack validates a stream node listpack as
 // streamValidateListpackIntegrity does in deep mode, plus the master
-// entry's counts, and returns its live entries. Field names shared with
-// the master entry are shared slices.
-func parseStreamListpack(blob []byte, master StreamID) ([]StreamEntry, error) {
+// entry's counts, and returns its live entries and the listpack, blob
+// itself unless it held integers as strings (rebuilt with them as
+// integers, see StreamNode). Field names shared with the master entry are
+// shared slices.
+func parseStreamListpack(blob []byte, master StreamID) ([]StreamEntry, []byte, error) {
+	entries, c, err := parseStreamItems(blob, master)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !c.strInts {
+		return entries, blob, nil
+	}
+	elems := make([][]byte, len(c.items))
+	for i, it := range c.items {
+		elems[i] = it.bytes()
+	}
+	return entries, listpack.Build(elems...), nil
+}
+
+func parseStreamItems(blob []byte, master StreamID) ([]StreamEntry, *lpCursor, error) {
 	items, err := lpDecode(blob)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := &lpCursor{items: items}
 	count, err := c.count("master entry count")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	deleted, err := c.count("master deleted count")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	masterFields, err := c.fieldNames(false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if zero, err := c.int("master entry terminator"); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if zero != 0 {
-		return nil, fmt.Errorf("master entry terminator is %d, not 0", zero)
+		return nil, nil, fmt.Errorf("master entry terminator is %d, not 0", zero)
 	}
 
 	// Every entry takes at least 4 elements: no allocation beyond those.
@@ -466,7 +500,7 @@ func parseStreamListpack(blob []byte, master StreamID) ([]StreamEntry, error) {
 	for c.left() > 0 {
 		e, isDeleted, err := c.entry(master, masterFields)
 		if err != nil {
-			return nil, fmt.Errorf("entry %d: %w", live+dead, err)
+			return nil, nil, fmt.Errorf("entry %d: %w", live+dead, err)
 		}
 		if isDeleted {
 			dead++
@@ -476,16 +510,17 @@ func parseStreamListpack(blob []byte, master StreamID) ([]StreamEntry, error) {
 		}
 	}
 	if live != count || dead != deleted {
-		return nil, fmt.Errorf("master entry counts %d live and %d deleted entries, listpack holds %d and %d",
+		return nil, nil, fmt.Errorf("master entry counts %d live and %d deleted entries, listpack holds %d and %d",
 			count, deleted, live, dead)
 	}
-	return entries, nil
+	return entries, c, nil
 }
 
 // lpCursor walks the elements of a stream listpack.
 type lpCursor struct {
-	items []lpEntry
-	i     int
+	items   []lpEntry
+	i       int
+	strInts bool // an integer was read from a string element
 }
 
 var errStreamListpackShort = errors.New("listpack ends inside an entry")
@@ -514,6 +549,7 @@ func (c *lpCursor) int(what string) (int64, error) {
 	if perr != nil || strconv.FormatInt(v, 10) != string(e.str) {
 		return 0, fmt.Errorf("%s is %q, not an integer", what, e.str)
 	}
+	c.strInts = true
 	return v, nil
 }
 
