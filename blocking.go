@@ -41,6 +41,9 @@ type keyWait struct {
 	// still has nothing to serve.
 	ready string
 	stays bool
+	// goneIsAnswer makes the command run again when a key it waits on is
+	// gone or holds another type: XREADGROUP answers it with an error.
+	goneIsAnswer bool
 }
 
 type blockKey struct {
@@ -121,8 +124,10 @@ func (s *Server) unblockKeys(c *Client) {
 	c.blocked = nil
 }
 
-// keyStored marks a key ready if clients wait on it (keyspace's OnStore).
-func (s *Server) keyStored(db int, key string) {
+// keyReady marks a key ready if clients wait on it (Redis's
+// signalKeyAsReady): a value stored under it, or changed in place (XADD),
+// or the key gone.
+func (s *Server) keyReady(db int, key string) {
 	b := &s.blocking
 	if len(b.byKey) == 0 {
 		return
@@ -143,7 +148,7 @@ func (s *Server) keyStored(db int, key string) {
 func (s *Server) keysReplaced(db int) {
 	for bk := range s.blocking.byKey {
 		if bk.db == db {
-			s.keyStored(db, bk.key)
+			s.keyReady(db, bk.key)
 		}
 	}
 }
@@ -161,8 +166,8 @@ func (s *Server) serveReadyKeys() {
 		for _, bk := range ready {
 			for _, c := range slices.Clone(b.byKey[bk]) {
 				e := s.ks.Lookup(bk.db, bk.key, s.cmdTimeMs, false)
-				if e == nil || e.Type != c.blocked.keys.want {
-					break // emptied by the ones before, or now of another type
+				if (e == nil || e.Type != c.blocked.keys.want) && !c.blocked.keys.goneIsAnswer {
+					continue // emptied by the ones before, or now of another type
 				}
 				s.serveBlocked(c, bk.key)
 			}

@@ -222,6 +222,7 @@ const (
 	errStreamDollarInGroup             = "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set."
 	errStreamGreaterInXread            = "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."
 	errStreamGroupGone                 = "NOGROUP the consumer group this client was blocked on no longer exists"
+	errStreamKeyGone                   = "UNBLOCKED the stream key no longer exists"
 	errStreamXgroupNoKey               = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."
 	errStreamNoGroup                   = "NOGROUP No such consumer group '%s' for key name '%s'"
 	errStreamEntriesRead               = "ERR value for ENTRIESREAD must be positive or -1"

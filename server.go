@@ -119,7 +119,9 @@ func NewServer(cfg *Config) *Server {
 		rand:         rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 	}
 	s.ks.OnExpire = s.onExpire
-	s.ks.OnStore = s.keyStored
+	s.ks.OnStore = s.keyReady
+	s.ks.OnDelete = s.keyReady
+	s.ks.OnFlush = s.keysReplaced
 	s.applyKeyspaceEvents()
 	s.stats.init()
 	s.commits.done = sync.NewCond(&s.mu)

@@ -406,7 +406,7 @@ func cmdXadd(c *Client, args [][]byte) {
 		argv = replaceArg(argv, a.idAt, streamIDArgv(id))
 	}
 	c.changed(args[1], argv...)
-	c.srv.keyStored(c.db, string(args[1]))
+	c.srv.keyReady(c.db, string(args[1]))
 }
 
 // exactTrimArgv rewrites an approximate trim as the exact one it did
@@ -763,21 +763,25 @@ func xreadCommand(c *Client, args [][]byte, group bool) {
 		return
 	}
 	c.blockOnKeys(a.keys, keyspace.TypeStream, a.timeout, xreadBlockArgs(args, a, sources))
+	c.blocked.keys.goneIsAnswer = group
 }
 
 // streamGroupGone answers an XREADGROUP run again after it blocked whose
-// group is gone — destroyed, or its key deleted or replaced — with
-// Redis's error, and unblocks it.
+// key is gone (deleted, expired, flushed, replaced by another type) or
+// group destroyed, with Redis's errors; it is unblocked.
 func (c *Client) streamGroupGone(a xreadArgs) bool {
 	if a.group == nil {
 		return false
 	}
-	key := c.blocked.keys.ready
-	e := c.srv.ks.Lookup(c.db, key, c.nowMs(), false)
-	if e != nil && e.Type == keyspace.TypeStream && streamOf(e).Group(string(a.group)) != nil {
+	e := c.srv.ks.Lookup(c.db, c.blocked.keys.ready, c.nowMs(), false)
+	switch {
+	case e == nil || e.Type != keyspace.TypeStream:
+		c.Error(errStreamKeyGone)
+	case streamOf(e).Group(string(a.group)) == nil:
+		c.Error(errStreamGroupGone)
+	default:
 		return false
 	}
-	c.Error(errStreamGroupGone)
 	return true
 }
 
@@ -839,7 +843,9 @@ func (c *Client) serveXread(sources []xreadSource, a *xreadArgs) bool {
 
 // xreadHasEntries reports whether src has something for its reader: for a
 // group's history, always; else an entry after its ID (for ">", after the
-// group's last delivered ID).
+// group's last delivered ID). A reader that blocked is served once the
+// stream's last ID is past that, entries or not (deleted since): Redis
+// 7.0's serveClientsBlockedOnStreamKey.
 func (c *Client) xreadHasEntries(src *xreadSource) bool {
 	if src.e == nil {
 		return false
@@ -848,15 +854,15 @@ func (c *Client) xreadHasEntries(src *xreadSource) bool {
 	if src.group != nil && src.after != stream.MaxID {
 		return true
 	}
-	if s.Len() == 0 {
-		return false
-	}
 	after := src.after
 	if src.group != nil {
 		after = src.group.LastID
 	}
-	last, _ := s.EdgeID(true)
-	return last.Compare(after) > 0
+	if c.servedLater() {
+		return s.LastID().Compare(after) > 0
+	}
+	last, ok := s.EdgeID(true)
+	return ok && last.Compare(after) > 0
 }
 
 // serveGroup replies a group's entries to its consumer, created if need
@@ -1089,7 +1095,7 @@ func cmdXgroupDestroy(c *Client, args [][]byte) {
 	c.Int(1)
 	c.notify(notifyStream, "xgroup-destroy", args[2])
 	c.propagate(args...)
-	c.srv.keyStored(c.db, string(args[2]))
+	c.srv.keyReady(c.db, string(args[2]))
 }
 
 // cmdXgroupCreateconsumer: XGROUP CREATECONSUMER key group consumer.

@@ -94,10 +94,14 @@ type Keyspace struct {
 	// server can propagate a DEL and count it.
 	OnExpire func(db int, key string)
 	// OnStore is called for each key a value is stored under (Set, Add),
-	// so the server can serve the clients blocked on it.
-	OnStore func(db int, key string)
-	snap    *Snapshot // the snapshot in progress, if any
-	snapGen uint16
+	// OnDelete for each key deleted (expiry included) and OnFlush for each
+	// database emptied, so the server can serve the clients blocked on
+	// them (a key gone answers some of them).
+	OnStore  func(db int, key string)
+	OnDelete func(db int, key string)
+	OnFlush  func(db int)
+	snap     *Snapshot // the snapshot in progress, if any
+	snapGen  uint16
 	// Replica mode: logically expired keys are hidden but never deleted;
 	// the master's DEL removes them.
 	Replica bool
@@ -248,6 +252,9 @@ func (db *DB) Delete(key string) bool {
 	if e.Expire != 0 {
 		db.expires.Remove(key)
 	}
+	if db.ks.OnDelete != nil {
+		db.ks.OnDelete(db.index, key)
+	}
 	return true
 }
 
@@ -272,6 +279,9 @@ func (db *DB) Reserve(keys, volatile int) {
 
 // Flush empties the database.
 func (db *DB) Flush() {
+	if db.ks.OnFlush != nil {
+		defer db.ks.OnFlush(db.index)
+	}
 	if db.ks.snap != nil {
 		// The snapshot still reads the old table: start new ones.
 		db.newTables()
