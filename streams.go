@@ -868,12 +868,17 @@ func (c *Client) xreadHasEntries(src *xreadSource) bool {
 // serveGroup replies a group's entries to its consumer, created if need
 // be: from the consumer's pending entries for a history ID, else the new
 // entries, each then pending for it unless NOACK (streamReplyWithRange).
-// It returns effects with what it propagates in its place: an XCLAIM per
-// entry delivered, the group's new last ID.
+// It returns effects with what it propagates in its place, as Redis 7.0.15
+// does: an XCLAIM per entry delivered, which creates the consumer and
+// moves the group on a replica too; with NOACK, the consumer's creation
+// and the group's new last ID.
 func (c *Client) serveGroup(src *xreadSource, a *xreadArgs, effects [][][]byte) [][][]byte {
 	s, g := streamOf(src.e), src.group
 	c.database().BeforeChange(src.e)
-	consumer, effects := c.streamConsumer(src, g, a.consumer, effects)
+	consumer, created := c.streamConsumer(src, g, a.consumer)
+	if created && a.noack {
+		effects = append(effects, [][]byte{[]byte("XGROUP"), []byte("CREATECONSUMER"), src.key, []byte(g.Name), bytes.Clone(a.consumer)})
+	}
 	now := c.nowMs()
 	if src.after != stream.MaxID {
 		start, _ := src.after.Incr()
@@ -881,6 +886,7 @@ func (c *Client) serveGroup(src *xreadSource, a *xreadArgs, effects [][][]byte) 
 		return effects
 	}
 	start, _ := g.LastID.Incr()
+	lastID := g.LastID
 	var it stream.Iter
 	n := int64(0)
 	for s.RangeInto(&it, start, stream.MaxID, false); (a.count == 0 || n < a.count) && it.Next(); {
@@ -901,20 +907,21 @@ func (c *Client) serveGroup(src *xreadSource, a *xreadArgs, effects [][][]byte) 
 			effects = append(effects, xclaimArgv(src.key, g, id, g.Pending(id)))
 		}
 	}
-	return append(effects, xgroupSetidArgv(src.key, g))
+	if a.noack && g.LastID != lastID {
+		effects = append(effects, xgroupSetidArgv(src.key, g))
+	}
+	return effects
 }
 
 // streamConsumer is a group's consumer called name, created if missing
 // (and reported as Redis's streamCreateConsumer does), seen now.
-func (c *Client) streamConsumer(src *xreadSource, g *stream.Group, name []byte, effects [][][]byte) (*stream.Consumer, [][][]byte) {
-	consumer := g.Consumer(string(name))
-	if consumer == nil {
-		consumer, _ = g.CreateConsumer(string(name), c.nowMs())
+func (c *Client) streamConsumer(src *xreadSource, g *stream.Group, name []byte) (consumer *stream.Consumer, created bool) {
+	if consumer = g.Consumer(string(name)); consumer == nil {
+		consumer, created = g.CreateConsumer(string(name), c.nowMs())
 		c.notify(notifyStream, "xgroup-createconsumer", src.key)
-		effects = append(effects, [][]byte{[]byte("XGROUP"), []byte("CREATECONSUMER"), src.key, []byte(g.Name), bytes.Clone(name)})
 	}
 	consumer.SeenTime = c.nowMs()
-	return consumer, effects
+	return consumer, created
 }
 
 // streamHistory replies a consumer's pending entries from start on, at
@@ -1423,7 +1430,7 @@ func cmdXclaim(c *Client, args [][]byte) {
 			continue
 		}
 		if consumer == nil {
-			consumer, effects = c.streamConsumer(src, g, args[3], effects)
+			consumer, _ = c.streamConsumer(src, g, args[3])
 		}
 		nack.DeliveryTime = opts.deliveryTime
 		switch {
@@ -1528,7 +1535,7 @@ func cmdXautoclaim(c *Client, args [][]byte) {
 			count--
 		} else if minIdle == 0 || now-nack.DeliveryTime >= minIdle {
 			if consumer == nil {
-				consumer, effects = c.streamConsumer(src, g, args[3], effects)
+				consumer, _ = c.streamConsumer(src, g, args[3])
 			}
 			nack.DeliveryTime = now
 			if !justID {
