@@ -50,7 +50,7 @@ func strParseID(t *testing.T, id string) (ms, seq uint64) {
 	ms, err1 := strconv.ParseUint(a, 10, 64)
 	seq, err2 := strconv.ParseUint(b, 10, 64)
 	if !ok || err1 != nil || err2 != nil {
-		t.Fatalf("%q is not a stream ID", id)
+		t.Errorf("%q is not a stream ID", id)
 	}
 	return ms, seq
 }
@@ -771,59 +771,54 @@ func TestStreamBlockingClientGone(t *testing.T) {
 // the key is a stream with such an entry.
 func TestStreamBlockingGroupGone(t *testing.T) {
 	blkEach(t, nil, func(t *testing.T, addr string) {
-		ctl := blkDial(t, addr, false)
 		for _, resp3 := range []bool{false, true} {
-			w := blkDial(t, addr, resp3)
-			ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
-			blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
-			ctl.call(":1\r\n", "XGROUP", "DESTROY", "s", "g")
-			w.expect("-NOGROUP the consumer group this client was blocked on no longer exists\r\n")
-			blkWaitBlocked(t, ctl, 0)
-
-			ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$")
-			blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
-			ctl.call(":1\r\n", "DEL", "s")
-			w.expect("-UNBLOCKED the stream key no longer exists\r\n")
-			blkWaitBlocked(t, ctl, 0)
-			w.call("+PONG\r\n", "PING")
-
-			// Whatever makes the key go: overwritten, flushed, renamed,
-			// swapped away, expired. Trimming to nothing keeps it.
-			for _, c := range []struct{ cmd, reply string }{
-				{"SET s v", "+OK\r\n"}, {"FLUSHALL", "+OK\r\n"}, {"RENAME s s2", "+OK\r\n"},
-				{"SWAPDB 0 1", "+OK\r\n"}, {"EXPIRE s 0", ":1\r\n"}, {"XTRIM s MAXLEN 0", ":1\r\n"},
+			for _, c := range []struct{ cmd, reply, want string }{
+				{"XGROUP DESTROY s g", ":1\r\n", "-NOGROUP the consumer group this client was blocked on no longer exists\r\n"},
+				{"DEL s", ":1\r\n", "-UNBLOCKED the stream key no longer exists\r\n"},
+				{"SET s v", "+OK\r\n", "-UNBLOCKED the stream key no longer exists\r\n"},
+				{"FLUSHALL", "+OK\r\n", "-UNBLOCKED the stream key no longer exists\r\n"},
+				{"RENAME s s2", "+OK\r\n", "-UNBLOCKED the stream key no longer exists\r\n"},
+				{"SWAPDB 0 1", "+OK\r\n", "-UNBLOCKED the stream key no longer exists\r\n"},
+				{"EXPIRE s 0", ":1\r\n", "-UNBLOCKED the stream key no longer exists\r\n"},
+				// Trimmed to nothing, the stream and its group stay.
+				{"XTRIM s MAXLEN 0", ":1\r\n", ""},
 			} {
-				ctl.call("+OK\r\n", "FLUSHALL")
-				ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
-				ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
-				ctl.call("+OK\r\n", "XGROUP", "SETID", "s", "g", "$")
-				blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
-				ctl.call(c.reply, strings.Fields(c.cmd)...)
-				if c.cmd != "XTRIM s MAXLEN 0" {
-					w.expect("-UNBLOCKED the stream key no longer exists\r\n")
-					continue
-				}
-				w.silent(100 * time.Millisecond)
-				ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "v")
-				w.expect(strRead(resp3, strStream("s", strEntry("2-0", "f", "v"))))
+				t.Run(fmt.Sprintf("resp3=%v/%s", resp3, c.cmd), func(t *testing.T) {
+					ctl, w := blkDial(t, addr, false), blkDial(t, addr, resp3)
+					ctl.call("+OK\r\n", "FLUSHALL")
+					ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+					ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+					ctl.call("+OK\r\n", "XGROUP", "SETID", "s", "g", "$")
+					blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+					ctl.call(c.reply, strings.Fields(c.cmd)...)
+					if c.want != "" {
+						w.expect(c.want)
+					} else {
+						w.silent(100 * time.Millisecond)
+						ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "v")
+						w.expect(strRead(resp3, strStream("s", strEntry("2-0", "f", "v"))))
+					}
+					blkWaitBlocked(t, ctl, 0)
+					w.call("+PONG\r\n", "PING")
+				})
 			}
-			blkWaitBlocked(t, ctl, 0)
-			ctl.call("+OK\r\n", "FLUSHALL")
-
-			blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-			ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
-			w.expect(strRead(resp3, strStream("s", strEntry("1-0", "f", "v"))))
-			blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-			ctl.call(":1\r\n", "DEL", "s")
-			w.silent(100 * time.Millisecond)
-			blkWaitBlocked(t, ctl, 1)
-			// It waits for an ID after the one $ stood for, in the new
-			// stream too.
-			ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "again")
-			w.silent(100 * time.Millisecond)
-			ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "new")
-			w.expect(strRead(resp3, strStream("s", strEntry("2-0", "f", "new"))))
-			ctl.call(":1\r\n", "DEL", "s")
+			t.Run(fmt.Sprintf("resp3=%v/XREAD", resp3), func(t *testing.T) {
+				ctl, w := blkDial(t, addr, false), blkDial(t, addr, resp3)
+				ctl.call("+OK\r\n", "FLUSHALL")
+				blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+				ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+				w.expect(strRead(resp3, strStream("s", strEntry("1-0", "f", "v"))))
+				blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+				ctl.call(":1\r\n", "DEL", "s")
+				w.silent(100 * time.Millisecond)
+				blkWaitBlocked(t, ctl, 1)
+				// It waits for an ID after the one $ stood for, in the new
+				// stream too.
+				ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "again")
+				w.silent(100 * time.Millisecond)
+				ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "new")
+				w.expect(strRead(resp3, strStream("s", strEntry("2-0", "f", "new"))))
+			})
 		}
 	})
 }
