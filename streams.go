@@ -26,6 +26,53 @@ func (c *Client) streamLimits() stream.Limits {
 // most (XREAD_BLOCKED_DEFAULT_COUNT).
 const xreadBlockedCount = 1000
 
+// Sizes of Redis 7.0's stream structures, for MEMORY USAGE.
+const (
+	streamStructSize   = 80 // rax*, length, last_id, first_id, max_deleted_entry_id, entries_added, cgroups*
+	streamCGSize       = 40 // last_id, entries_read, pel*, consumers*
+	streamNACKSize     = 24 // delivery_time, delivery_count, consumer*
+	streamConsumerSize = 24 // seen_time, name, pel*
+	// streamNodePrealloc is what Redis allocates for a new node's
+	// listpack (STREAM_LISTPACK_MAX_PRE_ALLOCATE), stream-node-max-bytes
+	// permitting; a node is shrunk to fit once the next one starts.
+	streamNodePrealloc = 4096
+)
+
+// streamMemory is objectComputeSize's stream: the stream and its radix
+// tree, the listpacks as allocated — the first samples measured, the
+// others but the last counted at their average, the last (still
+// preallocated) measured — and the groups with their PELs and consumers.
+func streamMemory(s *stream.Stream, samples int64) int64 {
+	size := int64(robjSize+streamStructSize) + raxMemory(int64(s.NodeCount()), s.RaxNodes())
+	var sum, sampled int64
+	s.NodeSizes(func(n int) bool {
+		sum += jemallocSize(n)
+		sampled++
+		return sampled < samples
+	})
+	if nodes := int64(s.NodeCount()); nodes <= sampled {
+		size += sum - jemallocSize(s.TailNodeSize())
+	} else if sampled > 0 {
+		size += sum / sampled * (nodes - 1)
+	}
+	if s.NodeCount() > 0 {
+		size += max(jemallocSize(s.TailNodeSize()), streamNodePrealloc)
+	}
+	s.Groups(func(g *stream.Group) bool {
+		size += streamCGSize + raxMemory(int64(g.PendingLen()), g.PELRaxNodes()) + int64(g.PendingLen())*streamNACKSize
+		g.Consumers(func(c *stream.Consumer) bool {
+			size += streamConsumerSize + int64(len(c.Name)) + raxMemory(int64(c.PendingLen()), c.PELRaxNodes())
+			return true
+		})
+		return true
+	})
+	return size
+}
+
+// raxMemory is streamRadixTreeMemoryUsage: a key's ID, and per node its
+// header and a fixed guess of 30 pointers.
+func raxMemory(keys int64, nodes int) int64 { return keys*16 + int64(nodes)*(4+8*30) }
+
 // ---- IDs
 
 // parseStreamID reads an ID as streamGenericParseIDOrReply: "-" and "+"

@@ -215,3 +215,20 @@ func (g *Group) Ack(id ID) bool {
 	}
 	return ok
 }
+
+// PELRaxNodes is the number of nodes Redis's radix tree of the group's
+// pending IDs would have (MEMORY USAGE).
+func (g *Group) PELRaxNodes() int { return pelRaxNodes(g.pel) }
+
+// PELRaxNodes is the number of nodes Redis's radix tree of the consumer's
+// pending IDs would have (MEMORY USAGE).
+func (c *Consumer) PELRaxNodes() int { return pelRaxNodes(c.pel) }
+
+func pelRaxNodes(pel *btree.BTreeG[pending]) int {
+	keys := make([][16]byte, 0, pel.Len())
+	pel.Scan(func(p pending) bool {
+		keys = append(keys, p.id.Key())
+		return true
+	})
+	return raxNodes(keys)
+}

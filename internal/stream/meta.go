@@ -5,19 +5,24 @@ import (
 )
 
 // RaxNodes is the number of nodes Redis's radix tree would have holding
-// the stream's master IDs (XINFO's radix-tree-nodes): a compressed trie
-// of 16-byte keys, as rax.c keeps it — one node per branching point, one
-// per run of bytes without a branch, one per key's end, and an empty tree
-// its root alone. O(nodes), as XINFO asks seldom.
+// the stream's master IDs (XINFO's radix-tree-nodes).
 func (s *Stream) RaxNodes() int {
-	if s.nodes.Len() == 0 {
-		return 1
-	}
 	keys := make([][16]byte, 0, s.nodes.Len())
 	s.nodes.Scan(func(n *node) bool {
 		keys = append(keys, n.master.Key())
 		return true
 	})
+	return raxNodes(keys)
+}
+
+// raxNodes is the number of nodes of a radix tree holding keys (sorted,
+// distinct) as rax.c keeps it: a compressed trie with one node per
+// branching point, one per run of bytes without a branch, one per key's
+// end, and an empty tree its root alone. O(len(keys)).
+func raxNodes(keys [][16]byte) int {
+	if len(keys) == 0 {
+		return 1
+	}
 	return raxSubtree(keys, 0)
 }
 
@@ -147,23 +152,16 @@ func (s *Stream) Dup() *Stream {
 // Freeze is keyspace.Freezer's: a Dup, O(size).
 func (s *Stream) Freeze() any { return s.Dup() }
 
-// Memory estimates the bytes the stream takes, its listpacks and groups
-// as allocated.
-func (s *Stream) Memory() int64 {
-	const nodeOverhead = 48 + 16 // a node and its share of the B-tree
-	const pendingOverhead = 2*24 + 32 + 16
-	total := int64(128)
-	s.nodes.Scan(func(n *node) bool {
-		total += int64(cap(n.lp)) + nodeOverhead
-		return true
-	})
-	s.Groups(func(g *Group) bool {
-		total += 128 + int64(len(g.Name)) + int64(g.pel.Len())*pendingOverhead
-		g.Consumers(func(c *Consumer) bool {
-			total += 96 + int64(len(c.Name))
-			return true
-		})
-		return true
-	})
-	return total
+// NodeSizes calls fn with the length of each node's listpack, in ID
+// order, until it returns false (MEMORY USAGE's sampling).
+func (s *Stream) NodeSizes(fn func(lpLen int) bool) {
+	s.nodes.Scan(func(n *node) bool { return fn(len(n.lp)) })
+}
+
+// TailNodeSize is the length of the last node's listpack, 0 if none.
+func (s *Stream) TailNodeSize() int {
+	if n := s.tail(); n != nil {
+		return len(n.lp)
+	}
+	return 0
 }
