@@ -1024,3 +1024,83 @@ func TestStreamClaimDeletedEntries(t *testing.T) {
 		ctl.call(strNoPending, "XPENDING", "s", "g")
 	})
 }
+
+// ---- exact bytes ----
+
+// TestStreamReplyBytes: the replies whose shape matters, byte for byte
+// in RESP2 and RESP3 as redis-server 7.0.15 sends them: XREAD and
+// XREADGROUP (RESP3: a map keyed by stream name), XINFO STREAM (a map),
+// XINFO STREAM FULL of a stream without groups, XINFO GROUPS (a map per
+// group, entries-read null), XPENDING's summary with nothing pending
+// (nulls), the nulls of a read with nothing to return, of BLOCK's
+// timeout and of XADD NOMKSTREAM.
+func TestStreamReplyBytes(t *testing.T) {
+	steps := []struct {
+		cmd          string
+		resp2, resp3 string // resp3 "" is resp2's
+	}{
+		{"XADD s 1-0 f v", "$3\r\n1-0\r\n", ""},
+		{"XADD s 2-0 a 1 b 2", "$3\r\n2-0\r\n", ""},
+		{"XADD t 1-5 x y", "$3\r\n1-5\r\n", ""},
+		{"XDEL s 1-0", ":1\r\n", ""},
+		{"XADD s 3-0 c 3", "$3\r\n3-0\r\n", ""},
+		{"XGROUP CREATE s g 0", "+OK\r\n", ""},
+		{"XGROUP CREATE s h $", "+OK\r\n", ""},
+		{"XREAD STREAMS s t nokey 0 0 0",
+			"*2\r\n*2\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n2-0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nt\r\n*1\r\n*2\r\n$3\r\n1-5\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n",
+			"%2\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n2-0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nt\r\n*1\r\n*2\r\n$3\r\n1-5\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n"},
+		{"XREAD COUNT 1 STREAMS s t 2-0 1-5",
+			"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+			"%1\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+		{"XREAD STREAMS s 3-0", "*-1\r\n", "_\r\n"},
+		{"XREAD BLOCK 10 STREAMS s $", "*-1\r\n", "_\r\n"},
+		{"XRANGE s - +", "*2\r\n*2\r\n$3\r\n2-0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n", ""},
+		{"XRANGE s 9 +", "*0\r\n", ""},
+		{"XREVRANGE s + - COUNT 1", "*1\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n", ""},
+		{"XADD nokey NOMKSTREAM * f v", "$-1\r\n", "_\r\n"},
+		{"XINFO STREAM s",
+			"*20\r\n$6\r\nlength\r\n:2\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n3-0\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n1-0\r\n$13\r\nentries-added\r\n:3\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n2-0\r\n$6\r\ngroups\r\n:2\r\n$11\r\nfirst-entry\r\n*2\r\n$3\r\n2-0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$10\r\nlast-entry\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+			"%10\r\n$6\r\nlength\r\n:2\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n3-0\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n1-0\r\n$13\r\nentries-added\r\n:3\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n2-0\r\n$6\r\ngroups\r\n:2\r\n$11\r\nfirst-entry\r\n*2\r\n$3\r\n2-0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$10\r\nlast-entry\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+		{"XINFO STREAM t FULL",
+			"*18\r\n$6\r\nlength\r\n:1\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n1-5\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n0-0\r\n$13\r\nentries-added\r\n:1\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n1-5\r\n$7\r\nentries\r\n*1\r\n*2\r\n$3\r\n1-5\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n$6\r\ngroups\r\n*0\r\n",
+			"%9\r\n$6\r\nlength\r\n:1\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$3\r\n1-5\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n0-0\r\n$13\r\nentries-added\r\n:1\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n1-5\r\n$7\r\nentries\r\n*1\r\n*2\r\n$3\r\n1-5\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n$6\r\ngroups\r\n*0\r\n"},
+		{"XINFO GROUPS s",
+			"*2\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n0-0\r\n$12\r\nentries-read\r\n$-1\r\n$3\r\nlag\r\n:2\r\n*12\r\n$4\r\nname\r\n$1\r\nh\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n3-0\r\n$12\r\nentries-read\r\n$-1\r\n$3\r\nlag\r\n:0\r\n",
+			"*2\r\n%6\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n0-0\r\n$12\r\nentries-read\r\n_\r\n$3\r\nlag\r\n:2\r\n%6\r\n$4\r\nname\r\n$1\r\nh\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n3-0\r\n$12\r\nentries-read\r\n_\r\n$3\r\nlag\r\n:0\r\n"},
+		{"XPENDING s g", "*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n", "*4\r\n:0\r\n_\r\n_\r\n_\r\n"},
+		{"XPENDING s g - + 10", "*0\r\n", ""},
+		// Nothing new: a null, and no consumer made.
+		{"XREADGROUP GROUP h c STREAMS s >", "*-1\r\n", "_\r\n"},
+		{"XINFO CONSUMERS s h", "*0\r\n", ""},
+		{"XREADGROUP GROUP g c COUNT 1 STREAMS s >",
+			"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n",
+			"%1\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n"},
+		{"XREADGROUP GROUP g c STREAMS t s > >", "-NOGROUP No such key 't' or consumer group 'g' in XREADGROUP with GROUP option\r\n", ""},
+		{"XPENDING s g", "*4\r\n:1\r\n$3\r\n2-0\r\n$3\r\n2-0\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n", ""},
+		{"XCLAIM s g d 0 2-0 JUSTID", "*1\r\n$3\r\n2-0\r\n", ""},
+		{"XAUTOCLAIM s g d 0 0 COUNT 1 JUSTID", "*3\r\n$3\r\n0-0\r\n*1\r\n$3\r\n2-0\r\n*0\r\n", ""},
+		{"XREADGROUP GROUP g c STREAMS s 0", "*1\r\n*2\r\n$1\r\ns\r\n*0\r\n", "%1\r\n$1\r\ns\r\n*0\r\n"},
+		{"XGROUP CREATE e g $ MKSTREAM", "+OK\r\n", ""},
+		{"XINFO STREAM e",
+			"*20\r\n$6\r\nlength\r\n:0\r\n$15\r\nradix-tree-keys\r\n:0\r\n$16\r\nradix-tree-nodes\r\n:1\r\n$17\r\nlast-generated-id\r\n$3\r\n0-0\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n0-0\r\n$13\r\nentries-added\r\n:0\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n0-0\r\n$6\r\ngroups\r\n:1\r\n$11\r\nfirst-entry\r\n$-1\r\n$10\r\nlast-entry\r\n$-1\r\n",
+			"%10\r\n$6\r\nlength\r\n:0\r\n$15\r\nradix-tree-keys\r\n:0\r\n$16\r\nradix-tree-nodes\r\n:1\r\n$17\r\nlast-generated-id\r\n$3\r\n0-0\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n0-0\r\n$13\r\nentries-added\r\n:0\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n0-0\r\n$6\r\ngroups\r\n:1\r\n$11\r\nfirst-entry\r\n_\r\n$10\r\nlast-entry\r\n_\r\n"},
+		{"XAUTOCLAIM e g c 0 0", "*3\r\n$3\r\n0-0\r\n*0\r\n*0\r\n", ""},
+	}
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		for _, resp3 := range []bool{false, true} {
+			t.Run(fmt.Sprintf("resp3=%v", resp3), func(t *testing.T) {
+				c := blkDial(t, addr, resp3)
+				c.call("+OK\r\n", "FLUSHALL")
+				for _, s := range steps {
+					want := s.resp2
+					if resp3 && s.resp3 != "" {
+						want = s.resp3
+					}
+					if got := c.get(strings.Fields(s.cmd)...); got != want {
+						t.Errorf("%s: got %q, want %q", s.cmd, got, want)
+					}
+				}
+			})
+		}
+	})
+}
