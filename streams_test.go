@@ -1104,3 +1104,156 @@ func TestStreamReplyBytes(t *testing.T) {
 		}
 	})
 }
+
+// TestStreamBlockingEdges: what a blocking read does in the corners, as
+// redis-server 7.0.15 does: in MULTI it does not block (a null); with a
+// history ID, a wrong type, a missing group or a negative timeout it
+// answers at once; served at EXEC it gets COUNT entries, from the first
+// of its streams written; an XREADGROUP waiter on two streams is served
+// from the one written, and only then is its consumer made.
+func TestStreamBlockingEdges(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+
+		w.call("+OK\r\n", "MULTI")
+		w.call("+QUEUED\r\n", "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		w.call("+QUEUED\r\n", "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+		w.call("*2\r\n*-1\r\n-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n", "EXEC")
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		w.call("+OK\r\n", "MULTI")
+		w.call("+QUEUED\r\n", "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		w.call("+QUEUED\r\n", "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+		w.call("*2\r\n*-1\r\n*-1\r\n", "EXEC")
+
+		w.call(strRead(false, strStream("s")), "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", "0")
+		w.call("-ERR timeout is negative\r\n", "XREAD", "BLOCK", "-1", "STREAMS", "s", "$")
+		ctl.call("+OK\r\n", "SET", "str", "v")
+		w.call(blkWrongType, "XREAD", "BLOCK", "0", "STREAMS", "str", "$")
+		w.call(blkWrongType, "XREAD", "BLOCK", "0", "STREAMS", "s", "str", "$", "$")
+		w.call("-NOGROUP No such key 'nokey' or consumer group 'g' in XREADGROUP with GROUP option\r\n",
+			"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "nokey", ">")
+		blkWaitBlocked(t, ctl, 0)
+
+		blkBlock(t, ctl, w, 1, "XREAD", "COUNT", "2", "BLOCK", "0", "STREAMS", "s", "$")
+		ctl.call("+OK\r\n", "MULTI")
+		for i := 1; i <= 3; i++ {
+			ctl.call("+QUEUED\r\n", "XADD", "s", strconv.Itoa(i)+"-0", "n", strconv.Itoa(i))
+		}
+		ctl.call("*3\r\n"+blkBulk("1-0")+blkBulk("2-0")+blkBulk("3-0"), "EXEC")
+		w.expect(strRead(false, strStream("s", strEntry("1-0", "n", "1"), strEntry("2-0", "n", "2"))))
+
+		blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "t", "$", "$")
+		ctl.call("+OK\r\n", "MULTI")
+		ctl.call("+QUEUED\r\n", "XADD", "t", "1-0", "a", "b")
+		ctl.call("+QUEUED\r\n", "XADD", "s", "4-0", "c", "d")
+		ctl.call("*2\r\n"+blkBulk("1-0")+blkBulk("4-0"), "EXEC")
+		w.expect(strRead(false, strStream("t", strEntry("1-0", "a", "b"))))
+
+		// Added and trimmed away in one transaction: woken with nothing.
+		blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		ctl.call("+OK\r\n", "MULTI")
+		ctl.call("+QUEUED\r\n", "XADD", "s", "7-0", "n", "7")
+		ctl.call("+QUEUED\r\n", "XADD", "s", "MAXLEN", "0", "8-0", "n", "8")
+		ctl.call("*2\r\n"+blkBulk("7-0")+blkBulk("8-0"), "EXEC")
+		w.expect(strRead(false, strStream("s")))
+
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "t", "g", "$")
+		ctl.call("+OK\r\n", "XGROUP", "SETID", "s", "g", "$")
+		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "new", "BLOCK", "0", "STREAMS", "s", "t", ">", ">")
+		ctl.call("*0\r\n", "XINFO", "CONSUMERS", "t", "g")
+		ctl.call(blkBulk("5-0"), "XADD", "t", "5-0", "x", "y")
+		w.expect(strRead(false, strStream("t", strEntry("5-0", "x", "y"))))
+		if got := strPEL(t, ctl, "t", "g", "", 0); fmt.Sprint(got) != "[5-0:new:1]" {
+			t.Errorf("XPENDING t g: %v, want [5-0:new:1]", got)
+		}
+		// Not made in the other stream's group (CREATECONSUMER makes it).
+		ctl.call(":1\r\n", "XGROUP", "CREATECONSUMER", "s", "g", "new")
+		ctl.call(":0\r\n", "XGROUP", "CREATECONSUMER", "t", "g", "new")
+		blkWaitBlocked(t, ctl, 0)
+	})
+}
+
+// TestStreamsGoRedisBlocking: go-redis's XRead and XReadGroup with
+// Block, in both protocols: served by an XAdd from another connection of
+// the pool, or redis.Nil after the timeout.
+func TestStreamsGoRedisBlocking(t *testing.T) {
+	for _, target := range stringTargets(t) {
+		for name, rc := range newClients(t, target.addr) {
+			t.Run(target.name+"/"+name, func(t *testing.T) { goRedisStreamsBlocking(t, rc) })
+		}
+	}
+}
+
+func goRedisStreamsBlocking(t *testing.T, rc *redis.Client) {
+	if err := rc.FlushAll(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	check := listCheck(t)
+	blocked := func(n int) {
+		t.Helper()
+		want := fmt.Sprintf("blocked_clients:%d\r\n", n)
+		waitFor(t, func() bool { return strings.Contains(rc.Info(ctx, "clients").Val(), want) })
+	}
+	type result struct {
+		v   []redis.XStream
+		err error
+	}
+	start := func(n int, call func() ([]redis.XStream, error)) <-chan result {
+		t.Helper()
+		done := make(chan result, 1)
+		go func() {
+			v, err := call()
+			done <- result{v, err}
+		}()
+		blocked(n)
+		return done
+	}
+	await := func(done <-chan result) result {
+		t.Helper()
+		select {
+		case r := <-done:
+			return r
+		case <-time.After(10 * time.Second):
+			t.Fatal("the blocked call was not served")
+			return result{}
+		}
+	}
+	xadd := func(id string, kv ...string) {
+		t.Helper()
+		if err := rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: id, Values: kv}).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	xadd("1-0", "f", "old")
+	done := start(1, func() ([]redis.XStream, error) {
+		return rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"s", "$"}, Block: 0}).Result()
+	})
+	xadd("2-0", "f", "new")
+	r := await(done)
+	check("XREAD BLOCK 0", fmt.Sprint(r.v, r.err), fmt.Sprint([]redis.XStream{{Stream: "s", Messages: []redis.XMessage{strMsg("2-0", "f", "new")}}}, nil))
+
+	check("XGROUP CREATE", rc.XGroupCreate(ctx, "s", "g", "$").Val(), "OK")
+	first := start(1, func() ([]redis.XStream, error) {
+		return rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "a", Streams: []string{"s", ">"}, Block: 10 * time.Second}).Result()
+	})
+	second := start(2, func() ([]redis.XStream, error) {
+		return rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "b", Streams: []string{"s", ">"}, Block: 10 * time.Second}).Result()
+	})
+	xadd("3-0", "n", "3")
+	r = await(first)
+	check("XREADGROUP first", fmt.Sprint(r.v, r.err), fmt.Sprint([]redis.XStream{{Stream: "s", Messages: []redis.XMessage{strMsg("3-0", "n", "3")}}}, nil))
+	blocked(1)
+	xadd("4-0", "n", "4")
+	r = await(second)
+	check("XREADGROUP second", fmt.Sprint(r.v, r.err), fmt.Sprint([]redis.XStream{{Stream: "s", Messages: []redis.XMessage{strMsg("4-0", "n", "4")}}}, nil))
+	check("XPENDING", *rc.XPending(ctx, "s", "g").Val(), redis.XPending{Count: 2, Lower: "3-0", Higher: "4-0", Consumers: map[string]int64{"a": 1, "b": 1}})
+
+	started := time.Now()
+	check("XREAD timeout", rc.XRead(ctx, &redis.XReadArgs{Streams: []string{"s", "$"}, Block: 100 * time.Millisecond}).Err(), redis.Nil)
+	check("XREADGROUP timeout", rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "a", Streams: []string{"s", ">"}, Block: 100 * time.Millisecond}).Err(), redis.Nil)
+	if took := time.Since(started); took < 196*time.Millisecond || took > 10*time.Second {
+		t.Errorf("two 100 ms timeouts took %v", took)
+	}
+	blocked(0)
+}
