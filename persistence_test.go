@@ -255,19 +255,17 @@ func TestDebugReload(t *testing.T) {
 	rc.do(":100\r\n", "INCR", "n")
 }
 
-// A file holding types respd does not serve yet refuses to load, naming
-// the key and the type, rather than dropping them.
+// A file holding types respd does not serve (a module's value) refuses to
+// load, naming the key and the type, rather than dropping them.
 func TestRDBWithUnsupportedTypesRefusesToLoad(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join("internal", "rdb", "testdata", "stream.rdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "dump.rdb"), data, 0o644)
+	file := []byte("REDIS0010\xfe\x00\x07\x01m")
+	file = append(file, make([]byte, 8)...) // module ID 0, then its data
+	os.WriteFile(filepath.Join(dir, "dump.rdb"), file, 0o644)
 	cfg, _ := parseArgs([]string{"--dir", dir})
-	err = NewServer(cfg).LoadRDB()
-	if err == nil || !strings.Contains(err.Error(), "which respd cannot load yet") || !strings.Contains(err.Error(), "key '") {
-		t.Fatalf("LoadRDB of a file with a stream: %v", err)
+	err := NewServer(cfg).LoadRDB()
+	if err == nil || !strings.Contains(err.Error(), "key 'm' has a module value, which respd cannot load yet") {
+		t.Fatalf("LoadRDB of a file with a module value: %v", err)
 	}
 }
 

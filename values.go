@@ -21,6 +21,7 @@ import (
 	"respd/internal/quicklist"
 	"respd/internal/rdb"
 	"respd/internal/setval"
+	"respd/internal/stream"
 	"respd/internal/zsetval"
 )
 
@@ -38,6 +39,8 @@ func encoding(e *keyspace.Entry) string {
 		return setOf(e).Encoding()
 	case keyspace.TypeZSet:
 		return zsetOf(e).Encoding()
+	case keyspace.TypeStream:
+		return "stream"
 	default:
 		panic(noCase("encoding", e))
 	}
@@ -96,6 +99,8 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 				})
 				return 0
 			})
+	case keyspace.TypeStream:
+		return streamMemory(streamOf(e), samples)
 	default:
 		panic(noCase("valueMemory", e))
 	}
@@ -117,6 +122,8 @@ func copyValue(e *keyspace.Entry, access uint32) *keyspace.Entry {
 		copied.Obj = setOf(e).Dup()
 	case keyspace.TypeZSet:
 		copied.Obj = zsetOf(e).Dup()
+	case keyspace.TypeStream:
+		copied.Obj = streamOf(e).Dup()
 	default:
 		panic(noCase("copyValue", e))
 	}
@@ -138,7 +145,7 @@ func copyForSnapshot(v, e *keyspace.Entry, buf []byte) []byte {
 		start := len(buf)
 		buf = append(buf, e.Str...)
 		v.Str = buf[start:len(buf):len(buf)]
-	case keyspace.TypeList, keyspace.TypeHash, keyspace.TypeSet, keyspace.TypeZSet:
+	case keyspace.TypeList, keyspace.TypeHash, keyspace.TypeSet, keyspace.TypeZSet, keyspace.TypeStream:
 		v.Obj = e.Obj.(keyspace.Freezer).Freeze()
 	default:
 		panic(noCase("copyForSnapshot", e))
@@ -156,6 +163,7 @@ type valueEncoder interface {
 	Hash(key []byte, h *hashval.Hash, expireMs int64) error
 	Set(key []byte, s *setval.Set, expireMs int64) error
 	ZSet(key []byte, z *zsetval.ZSet, expireMs int64) error
+	Stream(key []byte, s *stream.Stream, expireMs int64) error
 }
 
 // writeValue writes e's value under key, with e's TTL, to enc: saves,
@@ -172,6 +180,8 @@ func writeValue(enc valueEncoder, key []byte, e *keyspace.Entry) error {
 		return enc.Set(key, setOf(e), e.Expire)
 	case keyspace.TypeZSet:
 		return enc.ZSet(key, zsetOf(e), e.Expire)
+	case keyspace.TypeStream:
+		return enc.Stream(key, streamOf(e), e.Expire)
 	default:
 		panic(noCase("writeValue", e))
 	}
@@ -186,7 +196,7 @@ func debugObjectExtra(e *keyspace.Entry) string {
 		return ""
 	case keyspace.TypeList:
 		return listOf(e).DebugObject()
-	case keyspace.TypeHash, keyspace.TypeSet, keyspace.TypeZSet:
+	case keyspace.TypeHash, keyspace.TypeSet, keyspace.TypeZSet, keyspace.TypeStream:
 		return ""
 	default:
 		panic(noCase("debugObjectExtra", e))
@@ -237,6 +247,10 @@ func loadValue(r *rdb.Record, cfg *Config) (*keyspace.Entry, error) {
 			return nil, err
 		}
 		return &keyspace.Entry{Type: keyspace.TypeZSet, Obj: z}, nil
+	case "stream":
+		// The nodes as stored, whatever stream-node-max-bytes and
+		// stream-node-max-entries say now, as rdbLoadObject keeps them.
+		return &keyspace.Entry{Type: keyspace.TypeStream, Obj: r.Stream.Value()}, nil
 	default:
 		return nil, &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc64"
 	"strings"
 	"testing"
 
@@ -129,26 +131,47 @@ func TestLoadValueOfString(t *testing.T) {
 	}
 }
 
-// A value of a type respd doesn't serve, from a file or a payload, is
-// refused by name.
+// A value of a type respd doesn't serve (a module's), from a file or a
+// payload, is refused by name; a stream from Redis's DUMP restores.
 func TestLoadValueRefusesUnservedType(t *testing.T) {
-	_, err := loadValue(&rdb.Record{Key: []byte("x"), Type: 19, Stream: &rdb.Stream{}}, defaultConfig())
+	_, err := loadValue(&rdb.Record{Key: []byte("x"), Type: 7}, defaultConfig())
 	var unsupported *rdb.UnsupportedTypeError
-	if !errors.As(err, &unsupported) || err.Error() != "key 'x' has a stream value, which respd cannot load yet (RDB type 19, RDB_TYPE_STREAM_LISTPACKS_2)" {
-		t.Fatalf("loadValue of a stream: %v", err)
+	if !errors.As(err, &unsupported) || err.Error() != "key 'x' has a module value, which respd cannot load yet (RDB type 7, RDB_TYPE_MODULE_2)" {
+		t.Fatalf("loadValue of a module value: %v", err)
 	}
 
 	rc := dialRaw(t, startServer(t))
+	rc.do("-ERR DUMP payload holds a module value, which respd cannot restore yet\r\n", "RESTORE", "m", "0", modulePayload())
+	rc.do(":0\r\n", "EXISTS", "m")
 	// XADD x 1-1 f v; DUMP x on redis-server 7.0.15.
 	stream := "\x13\x01\x10\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x1d\x1d\x00\x00\x00\n\x00\x01\x01\x00\x01\x01\x01\x81f\x02\x00\x01\x02\x01\x00\x01\x00\x01\x81v\x02\x04\x01\xff\x01\x01\x01\x01\x01\x00\x00\x01\x00\n\x00\xffU\xabbj\xc05\xdb"
-	rc.do("-ERR DUMP payload holds a stream value, which respd cannot restore yet\r\n", "RESTORE", "x", "0", stream)
-	rc.do(":0\r\n", "EXISTS", "x")
+	rc.do("+OK\r\n", "RESTORE", "x", "0", stream)
+	rc.do("*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "XRANGE", "x", "-", "+")
+}
+
+// modulePayload is a DUMP payload of a module value (RDB_TYPE_MODULE_2,
+// module ID 0), with RDB version 10 and Redis's CRC64.
+func modulePayload() string {
+	p := append([]byte{7}, make([]byte, 8)...)
+	p = append(p, 10, 0)
+	return string(binary.LittleEndian.AppendUint64(p, redisCRC64(p)))
+}
+
+// redisCRC64 is Redis's crc64: the Jones polynomial, reflected, without
+// inversions.
+func redisCRC64(p []byte) uint64 {
+	table := crc64.MakeTable(0x95AC9329AC4BC9B5)
+	var crc uint64
+	for _, b := range p {
+		crc = table[byte(crc)^b] ^ crc>>8
+	}
+	return crc
 }
 
 // A seam function meeting a type without its case (a family landed
 // without it) panics, naming itself and the type.
 func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
-	e := &keyspace.Entry{Key: "s", Type: keyspace.TypeStream}
+	e := &keyspace.Entry{Key: "s", Type: keyspace.TypeStream + 1}
 	for name, call := range map[string]func(){
 		"encoding":         func() { encoding(e) },
 		"valueMemory":      func() { valueMemory(e, 5) },
@@ -159,7 +182,7 @@ func TestValueSeamPanicsOnTypeWithoutCase(t *testing.T) {
 	} {
 		func() {
 			defer func() {
-				if got, want := recover(), name+`: no case for the stream value of key "s"`; got != want {
+				if got, want := recover(), name+`: no case for the type(6) value of key "s"`; got != want {
 					t.Errorf("%s panicked with %v, want %q", name, got, want)
 				}
 			}()

@@ -5,6 +5,7 @@
 package keyspace
 
 import (
+	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
 	"unsafe"
@@ -26,7 +27,12 @@ const (
 
 var typeNames = [...]string{"string", "list", "set", "zset", "hash", "stream"}
 
-func (t Type) String() string { return typeNames[t] }
+func (t Type) String() string {
+	if int(t) < len(typeNames) {
+		return typeNames[t]
+	}
+	return fmt.Sprintf("type(%d)", uint8(t))
+}
 
 // Entry is one key. Strings live in Str; every other type in Obj, which
 // must be a Freezer (see Freezer: how a snapshot keeps it).
