@@ -15,9 +15,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -1256,4 +1259,171 @@ func goRedisStreamsBlocking(t *testing.T, rc *redis.Client) {
 		t.Errorf("two 100 ms timeouts took %v", took)
 	}
 	blocked(0)
+}
+
+// ---- many clients at once ----
+
+// TestStreamConcurrentConsumers: producers XADD from several connections
+// while consumers of one group read with XREADGROUP BLOCK and readers
+// follow the stream with XREAD BLOCK. Whatever the interleaving, every
+// entry is delivered to exactly one consumer and is pending for that
+// one, each reader sees every entry in the stream's order, each
+// producer's entries keep its order, and XACK of everything empties the
+// PEL.
+func TestStreamConcurrentConsumers(t *testing.T) {
+	for _, target := range stringTargets(t) {
+		t.Run(target.name, func(t *testing.T) { streamConcurrentConsumers(t, target.addr) })
+	}
+}
+
+func streamConcurrentConsumers(t *testing.T, addr string) {
+	const producers, perProducer, consumers, readers = 4, 250, 8, 2
+	const total = producers * perProducer
+	rc := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 32, DisableIdentity: true})
+	defer rc.Close()
+	if err := rc.FlushAll(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.XGroupCreateMkStream(ctx, "s", "g", "$").Err(); err != nil {
+		t.Fatal(err)
+	}
+	deadline, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var (
+		wg        sync.WaitGroup
+		delivered atomic.Int64
+		errs      = make(chan error, producers+consumers+readers)
+		got       = make([][]redis.XMessage, consumers)
+		seen      = make([][]redis.XMessage, readers)
+	)
+	for c := range consumers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for delivered.Load() < total {
+				res, err := rc.XReadGroup(deadline, &redis.XReadGroupArgs{Group: "g", Consumer: "c" + strconv.Itoa(c),
+					Streams: []string{"s", ">"}, Count: 7, Block: 50 * time.Millisecond}).Result()
+				if err == redis.Nil {
+					continue
+				}
+				if err != nil {
+					errs <- fmt.Errorf("consumer %d: %w", c, err)
+					return
+				}
+				got[c] = append(got[c], res[0].Messages...)
+				delivered.Add(int64(len(res[0].Messages)))
+			}
+		}()
+	}
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := "0"
+			for len(seen[r]) < total {
+				res, err := rc.XRead(deadline, &redis.XReadArgs{Streams: []string{"s", last}, Count: 50, Block: 0}).Result()
+				if err != nil {
+					errs <- fmt.Errorf("reader %d: %w", r, err)
+					return
+				}
+				seen[r] = append(seen[r], res[0].Messages...)
+				last = seen[r][len(seen[r])-1].ID
+			}
+		}()
+	}
+	for p := range producers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perProducer {
+				if err := rc.XAdd(deadline, &redis.XAddArgs{Stream: "s", Values: []string{"v", fmt.Sprintf("%d:%03d", p, i)}}).Err(); err != nil {
+					errs <- fmt.Errorf("producer %d: %w", p, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+
+	all, err := rc.XRange(ctx, "s", "-", "+").Result()
+	if err != nil || len(all) != total {
+		t.Fatalf("XRANGE: %d entries (%v), want %d", len(all), err, total)
+	}
+	// Each producer's entries in its order.
+	next := make([]int, producers)
+	for _, m := range all {
+		var p, i int
+		if _, err := fmt.Sscanf(m.Values["v"].(string), "%d:%d", &p, &i); err != nil || p >= producers || i != next[p] {
+			t.Fatalf("entry %s %v: producer %d's entry %d expected next", m.ID, m.Values, p, next[p])
+		}
+		next[p]++
+	}
+	// Every reader saw the stream as it is.
+	for r := range readers {
+		if fmt.Sprint(seen[r]) != fmt.Sprint(all) {
+			t.Errorf("reader %d saw %d entries, not the stream's %d in order", r, len(seen[r]), total)
+		}
+	}
+	// Every entry delivered once, in order within a consumer's reads, and
+	// pending for the consumer that got it.
+	owner := map[string]string{}
+	counts := map[string]int64{}
+	for c := range consumers {
+		name := "c" + strconv.Itoa(c)
+		for i, m := range got[c] {
+			if prev, dup := owner[m.ID]; dup {
+				t.Errorf("entry %s delivered to %s and %s", m.ID, prev, name)
+			}
+			owner[m.ID] = name
+			if i > 0 && !strIDLess(t, got[c][i-1].ID, m.ID) {
+				t.Errorf("%s got %s after %s", name, m.ID, got[c][i-1].ID)
+			}
+		}
+		if len(got[c]) > 0 {
+			counts[name] = int64(len(got[c]))
+		}
+	}
+	if len(owner) != total {
+		t.Errorf("%d entries delivered, want %d", len(owner), total)
+	}
+	pending, err := rc.XPending(ctx, "s", "g").Result()
+	if err != nil || pending.Count != total || pending.Lower != all[0].ID || pending.Higher != all[total-1].ID ||
+		fmt.Sprint(pending.Consumers) != fmt.Sprint(counts) {
+		t.Errorf("XPENDING: %+v (%v), want %d pending from %s to %s, by consumer %v", pending, err, total, all[0].ID, all[total-1].ID, counts)
+	}
+	pel, err := rc.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: "s", Group: "g", Start: "-", End: "+", Count: total + 1}).Result()
+	if err != nil || len(pel) != total {
+		t.Fatalf("XPENDING extended: %d entries (%v), want %d", len(pel), err, total)
+	}
+	for _, p := range pel {
+		if p.Consumer != owner[p.ID] || p.RetryCount != 1 {
+			t.Errorf("pending %s: consumer %s, deliveries %d; want %s, 1", p.ID, p.Consumer, p.RetryCount, owner[p.ID])
+		}
+	}
+	groups, err := rc.XInfoGroups(ctx, "s").Result()
+	if err != nil || len(groups) != 1 || groups[0].LastDeliveredID != all[total-1].ID || groups[0].EntriesRead != total || groups[0].Lag != 0 || groups[0].Pending != total {
+		t.Errorf("XINFO GROUPS: %+v (%v)", groups, err)
+	}
+	var ids []string
+	for _, m := range all {
+		ids = append(ids, m.ID)
+	}
+	if n, err := rc.XAck(ctx, "s", "g", ids...).Result(); n != total || err != nil {
+		t.Errorf("XACK of all: %d (%v), want %d", n, err, total)
+	}
+	if p, err := rc.XPending(ctx, "s", "g").Result(); err != nil || p.Count != 0 {
+		t.Errorf("XPENDING after XACK: %+v (%v)", p, err)
+	}
+}
+
+// strIDLess reports whether stream ID a is before b.
+func strIDLess(t *testing.T, a, b string) bool {
+	t.Helper()
+	am, as := strParseID(t, a)
+	bm, bs := strParseID(t, b)
+	return am < bm || am == bm && as < bs
 }
