@@ -648,7 +648,7 @@ func cmdXsetid(c *Client, args [][]byte) {
 	s.SetMeta(id, maxDeleted, added)
 	c.OK()
 	c.notify(notifyStream, "xsetid", args[1])
-	c.changed(args[1], args...)
+	c.propagate(args...) // Redis 7.0 does not signal the key modified: WATCH holds
 }
 
 // ---- XREAD, XREADGROUP
