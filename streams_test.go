@@ -17,6 +17,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -1500,6 +1501,9 @@ func strState(t *testing.T, addr string, mask strMask) map[string]string {
 	for _, k := range strFillKeys {
 		state[k] = c.get("XINFO", "STREAM", k)
 		full := c.get("XINFO", "STREAM", k, "FULL", "COUNT", "0")
+		if !strings.HasPrefix(state[k], "*") || !strings.HasPrefix(full, "*") {
+			t.Errorf("%s: XINFO STREAM %s: %q, %q", addr, k, state[k], full)
+		}
 		switch mask {
 		case strMaskSeen:
 			full = strSeenTime.ReplaceAllString(full, "$$9\r\nseen-time\r\n:(masked)\r\n")
@@ -1532,53 +1536,58 @@ func strSameState(t *testing.T, what string, got, want map[string]string) {
 	}
 }
 
+// strWrite is strFill, then what propagates otherwise: XREADGROUP
+// served after blocking (NOACK too), XAUTOCLAIM of deleted entries,
+// XCLAIM with IDLE, TIME and RETRYCOUNT, XACK, DELCONSUMER, XTRIM ~,
+// SETID, DESTROY.
+func strWrite(t *testing.T, addr string) {
+	t.Helper()
+	strFill(t, addr)
+	ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+	ctl.call("+OK\r\n", "XGROUP", "CREATE", "big", "blocked", "$")
+	blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "blocked", "waiter", "BLOCK", "0", "STREAMS", "big", ">")
+	ctl.call(blkBulk("300-0"), "XADD", "big", "300-0", "f", "v")
+	w.expect(strRead(false, strStream("big", strEntry("300-0", "f", "v"))))
+	blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "blocked", "noack", "BLOCK", "0", "NOACK", "STREAMS", "big", ">")
+	ctl.call(blkBulk("301-0"), "XADD", "big", "301-0", "f", "v")
+	w.expect(strRead(false, strStream("big", strEntry("301-0", "f", "v"))))
+	for _, cmd := range []string{
+		"XDEL big 101-0 102-0",
+		"XAUTOCLAIM big g rescuer 0 0 COUNT 5",
+		"XCLAIM big g other 0 110-0 111-0 IDLE 5000",
+		"XCLAIM big g other 0 112-0 TIME 1700000000000 RETRYCOUNT 3 JUSTID",
+		"XACK big g 113-0",
+		"XGROUP DELCONSUMER big g c",
+		"XTRIM big MAXLEN ~ 120",
+		"XGROUP SETID s g2 1-2 ENTRIESREAD 2",
+		"XGROUP DESTROY s g3",
+	} {
+		if got := ctl.get(strings.Fields(cmd)...); strings.HasPrefix(got, "-") {
+			t.Fatalf("%s: %q", cmd, got)
+		}
+	}
+}
+
 // TestStreamsAOF: the append-only file respd writes as streams are
-// written is what stream commands propagate: XREADGROUP (served at once
-// or after blocking) as XCLAIMs with LASTID and, for NOACK, XGROUP SETID;
-// XAUTOCLAIM (deleted entries too) and XCLAIM as XCLAIMs. respd replays its file to the streams redis-server replays it to (the
-// consumers' seen-time aside, which a replay sets anew), and those are
-// the streams redis-server replays its own file to for the same writes
-// (times aside: the two servers wrote at different times). A replay is
-// not always the streams as written, in Redis too: a group's
+// written (strWrite) holds what stream commands propagate: XREADGROUP,
+// served at once or after blocking, as XCLAIMs with LASTID and, for
+// NOACK, XGROUP SETID; XAUTOCLAIM (deleted entries too) and XCLAIM as
+// XCLAIMs. respd replays its file to the streams redis-server replays it
+// to (the consumers' seen-time aside, which a replay sets anew), and
+// those are the streams redis-server replays its own file to for the
+// same writes (times aside: the two servers wrote at different times).
+// A replay is not always the streams as written, in Redis too: a group's
 // entries-read, which XREADGROUP propagates no more than as XCLAIM's
-// LASTID, comes back unknown. (Rewritten files are
-// streams_persistence_test.go's.)
+// LASTID, comes back unknown. Rewritten files are left to the
+// persistence tests.
 func TestStreamsAOF(t *testing.T) {
 	interopRequireRedis(t)
 	aofArgs := func(dir string) []string {
 		return []string{"--dir", dir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--appendfsync", "always"}
 	}
-	write := func(addr string) {
-		t.Helper()
-		strFill(t, addr)
-		ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
-		ctl.call("+OK\r\n", "XGROUP", "CREATE", "big", "blocked", "$")
-		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "blocked", "waiter", "BLOCK", "0", "STREAMS", "big", ">")
-		ctl.call(blkBulk("300-0"), "XADD", "big", "300-0", "f", "v")
-		w.expect(strRead(false, strStream("big", strEntry("300-0", "f", "v"))))
-		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "blocked", "noack", "BLOCK", "0", "NOACK", "STREAMS", "big", ">")
-		ctl.call(blkBulk("301-0"), "XADD", "big", "301-0", "f", "v")
-		w.expect(strRead(false, strStream("big", strEntry("301-0", "f", "v"))))
-		for _, cmd := range []string{
-			"XDEL big 101-0 102-0",
-			"XAUTOCLAIM big g rescuer 0 0 COUNT 5",
-			"XCLAIM big g other 0 110-0 111-0 IDLE 5000",
-			"XCLAIM big g other 0 112-0 TIME 1700000000000 RETRYCOUNT 3 JUSTID",
-			"XACK big g 113-0",
-			"XGROUP DELCONSUMER big g c",
-			"XTRIM big MAXLEN ~ 120",
-			"XGROUP SETID s g2 1-2 ENTRIESREAD 2",
-			"XGROUP DESTROY s g3",
-		} {
-			if got := ctl.get(strings.Fields(cmd)...); strings.HasPrefix(got, "-") {
-				t.Fatalf("%s: %q", cmd, got)
-			}
-		}
-	}
-
 	dir := t.TempDir()
 	s, addr := startTestServer(t, aofArgs(dir)...)
-	write(addr)
+	strWrite(t, addr)
 	s.Shutdown()
 	_, again := startTestServer(t, aofArgs(dir)...)
 	redisOnMine := diffStartRedis(t, aofArgs(dir)...)
@@ -1587,8 +1596,35 @@ func TestStreamsAOF(t *testing.T) {
 
 	dir2 := t.TempDir()
 	theirs := diffStartRedis(t, aofArgs(dir2)...)
-	write(theirs)
+	strWrite(t, theirs)
 	diffRequest(theirs, "SHUTDOWN", "NOSAVE") // it exits: no reply
 	strSameState(t, "redis-server replaying respd's AOF (want: replaying its own, times aside)",
 		strState(t, redisOnMine, strMaskAll), strState(t, diffStartRedis(t, aofArgs(dir2)...), strMaskAll))
+}
+
+// TestStreamsReplication: replicas of a master that strWrite writes to,
+// respd's and redis-server's, end with the same streams (the consumers'
+// seen-time aside): whichever the master, what respd replicates from it
+// is what Redis does, delivery times and counts included.
+func TestStreamsReplication(t *testing.T) {
+	interopRequireRedis(t)
+	for _, respdMaster := range []bool{true, false} {
+		t.Run(fmt.Sprintf("respd-master=%v", respdMaster), func(t *testing.T) {
+			var master string
+			if respdMaster {
+				master = startServer(t, rwMasterArgs()...)
+			} else {
+				master = diffStartRedis(t, rwMasterArgs()...)
+			}
+			_, port, _ := net.SplitHostPort(master)
+			mine := startServer(t, "--replicaof", "127.0.0.1 "+port)
+			theirs := diffStartRedis(t, "--replicaof", "127.0.0.1 "+port)
+			waitReplicaCaughtUp(t, master, mine)
+			waitReplicaCaughtUp(t, master, theirs)
+			strWrite(t, master)
+			waitReplicaCaughtUp(t, master, mine)
+			waitReplicaCaughtUp(t, master, theirs)
+			strSameState(t, "respd's replica (want: redis-server's)", strState(t, mine, strMaskSeen), strState(t, theirs, strMaskSeen))
+		})
+	}
 }
