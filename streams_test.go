@@ -314,6 +314,27 @@ func goRedisStreams(t *testing.T, rc *redis.Client) {
 	check("XPENDING after XAUTOCLAIM", pe(0, "-", "+", 10, ""),
 		[]redis.XPendingExt{{ID: "2-0", Consumer: "erin", RetryCount: 4}, {ID: "3-0", Consumer: "erin", RetryCount: 2}, {ID: "4-0", Consumer: "erin", RetryCount: 3}})
 
+	// XAUTOCLAIM of entries deleted while pending: go-redis returns those
+	// that exist (the deleted IDs, XAUTOCLAIM's third element, are
+	// dropped by its parser but are there), and the deleted ones leave the
+	// PEL.
+	add(&redis.XAddArgs{Stream: "d", ID: "1", Values: []string{"n", "1"}})
+	add(&redis.XAddArgs{Stream: "d", ID: "2", Values: []string{"n", "2"}})
+	add(&redis.XAddArgs{Stream: "d", ID: "3", Values: []string{"n", "3"}})
+	check("XGROUP CREATE d", rc.XGroupCreate(ctx, "d", "g", "0").Val(), "OK")
+	check("XREADGROUP d", len(rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "crashed", Streams: []string{"d", ">"}, Block: noBlock}).Val()), 1)
+	check("XDEL d", rc.XDel(ctx, "d", "1-0", "3-0").Val(), 2)
+	msgs, next, err = rc.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: "d", Group: "g", Consumer: "rescuer", MinIdle: 0, Start: "-", Count: 2}).Result()
+	check("XAUTOCLAIM deleted", fmt.Sprint(msgs, next, err), fmt.Sprint([]redis.XMessage{strMsg("2-0", "n", "2")}, "3-0", nil))
+	ids, next, err = rc.XAutoClaimJustID(ctx, &redis.XAutoClaimArgs{Stream: "d", Group: "g", Consumer: "rescuer", MinIdle: 0, Start: next}).Result()
+	check("XAUTOCLAIM JUSTID deleted", fmt.Sprint(ids, next, err), fmt.Sprint([]string{}, "0-0", nil))
+	check("XPENDING d", *rc.XPending(ctx, "d", "g").Val(), redis.XPending{Count: 1, Lower: "2-0", Higher: "2-0", Consumers: map[string]int64{"rescuer": 1}})
+	add(&redis.XAddArgs{Stream: "d", ID: "4", Values: []string{"n", "4"}})
+	check("XREADGROUP d again", len(rc.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "crashed", Streams: []string{"d", ">"}, Block: noBlock}).Val()), 1)
+	check("XDEL d 4", rc.XDel(ctx, "d", "4-0").Val(), 1)
+	check("XAUTOCLAIM raw", rc.Do(ctx, "XAUTOCLAIM", "d", "g", "rescuer", "0", "3").Val(), []any{"0-0", []any{}, []any{"4-0"}})
+	check("XPENDING d after", rc.XPending(ctx, "d", "g").Val().Count, 1)
+
 	// XINFO GROUPS and CONSUMERS.
 	check("XINFO GROUPS", rc.XInfoGroups(ctx, "q").Val(), []redis.XInfoGroup{
 		{Name: "g1", Consumers: 5, Pending: 3, LastDeliveredID: "5-0", EntriesRead: 5, Lag: 0},
