@@ -1649,3 +1649,101 @@ func TestStreamsReplication(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamBlockingGroupChanges: what a waiting XREADGROUP reads is the
+// group as it is when an entry serves it, as in redis-server 7.0.15:
+// XGROUP SETID back to 0 does not wake it, but the next XADD serves it
+// everything after the new last ID; a stream deleted and made again with
+// a group of the same name in one transaction serves it from the new
+// group. A waiter whose BLOCK runs out made no consumer.
+func TestStreamBlockingGroupChanges(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "n", "1")
+		ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "n", "2")
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$")
+		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+		ctl.call("+OK\r\n", "XGROUP", "SETID", "s", "g", "0")
+		w.silent(100 * time.Millisecond)
+		ctl.call(blkBulk("3-0"), "XADD", "s", "3-0", "n", "3")
+		w.expect(strRead(false, strStream("s", strEntry("1-0", "n", "1"), strEntry("2-0", "n", "2"), strEntry("3-0", "n", "3"))))
+		ctl.call(strPendingSummary(3, "1-0", "3-0", "c", "3"), "XPENDING", "s", "g")
+
+		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+		ctl.call("+OK\r\n", "MULTI")
+		ctl.call("+QUEUED\r\n", "DEL", "s")
+		ctl.call("+QUEUED\r\n", "XADD", "s", "1-0", "n", "new")
+		ctl.call("+QUEUED\r\n", "XGROUP", "CREATE", "s", "g", "0")
+		ctl.call("*3\r\n:1\r\n"+blkBulk("1-0")+"+OK\r\n", "EXEC")
+		w.expect(strRead(false, strStream("s", strEntry("1-0", "n", "new"))))
+		ctl.call(strPendingSummary(1, "1-0", "1-0", "c", "1"), "XPENDING", "s", "g")
+
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g2", "$")
+		w.call("*-1\r\n", "XREADGROUP", "GROUP", "g2", "late", "BLOCK", "50", "STREAMS", "s", ">")
+		ctl.call("*0\r\n", "XINFO", "CONSUMERS", "s", "g2")
+	})
+}
+
+// TestStreamBlockingFutureID: a client waiting for entries after an ID
+// in the future is not served by smaller IDs, `*` included, only by one
+// after it.
+func TestStreamBlockingFutureID(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+		blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "99999999999999-0")
+		if got := ctl.get("XADD", "s", "*", "n", "1"); !strings.HasPrefix(got, "$") {
+			t.Fatalf("XADD *: %q", got)
+		}
+		ctl.call(blkBulk("99999999999999-0"), "XADD", "s", "99999999999999-0", "n", "2")
+		w.silent(100 * time.Millisecond)
+		blkWaitBlocked(t, ctl, 1)
+		ctl.call(blkBulk("99999999999999-1"), "XADD", "s", "*", "n", "3")
+		w.expect(strRead(false, strStream("s", strEntry("99999999999999-1", "n", "3"))))
+	})
+}
+
+// TestStreamBlockingClientPause: under CLIENT PAUSE WRITE the XADD that
+// would serve stream waiters is held, and so is XREADGROUP (a write); an
+// XREAD waits as usual. INFO counts all three in blocked_clients. CLIENT
+// UNPAUSE runs the held commands in order: both readers get the entry.
+func TestStreamBlockingClientPause(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		r, g, p := blkDial(t, addr, false), blkDial(t, addr, true), blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		ctl.call("+OK\r\n", "CLIENT", "PAUSE", "60000", "WRITE")
+		blkBlock(t, ctl, r, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		blkBlock(t, ctl, g, 2, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+		blkBlock(t, ctl, p, 3, "XADD", "s", "1-0", "n", "1")
+		p.silent(100 * time.Millisecond)
+		ctl.call(":0\r\n", "XLEN", "s")
+		ctl.call("+OK\r\n", "CLIENT", "UNPAUSE")
+		p.expect(blkBulk("1-0"))
+		entry := strStream("s", strEntry("1-0", "n", "1"))
+		r.expect(strRead(false, entry))
+		g.expect(strRead(true, entry))
+		blkWaitBlocked(t, ctl, 0)
+		ctl.call(strPendingSummary(1, "1-0", "1-0", "c", "1"), "XPENDING", "s", "g")
+	})
+}
+
+// TestStreamBlockingPipelined: commands pipelined behind a waiting XREAD
+// wait for it, then run in order; the XREADGROUP behind it reads the
+// entry that is new to its group.
+func TestStreamBlockingPipelined(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		w.rawConn.send(rwCmd("XREAD", "BLOCK", "0", "STREAMS", "s", "$") + rwCmd("PING") + rwCmd("XLEN", "s") +
+			rwCmd("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"))
+		blkWaitBlocked(t, ctl, 1)
+		w.silent(100 * time.Millisecond)
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "n", "1")
+		entry := strRead(false, strStream("s", strEntry("1-0", "n", "1")))
+		w.expect(entry)
+		w.expect("+PONG\r\n")
+		w.expect(":1\r\n")
+		w.expect(entry)
+		blkWaitBlocked(t, ctl, 0)
+	})
+}
