@@ -1747,3 +1747,61 @@ func TestStreamBlockingPipelined(t *testing.T) {
 		blkWaitBlocked(t, ctl, 0)
 	})
 }
+
+// TestStreamBlockingKeyReplaced: an XREADGROUP waiter whose stream is
+// moved away or unlinked gets UNBLOCKED; replaced by COPY ... REPLACE or
+// RESTORE ... REPLACE, it is served from the new stream if that has its
+// group (entries after the group's last ID there), else gets NOGROUP; an
+// XADD that MAXLEN 0 trims away at once serves it an empty list. Other
+// group changes (another group, its consumer created or deleted) leave
+// it waiting. As in redis-server 7.0.15.
+func TestStreamBlockingKeyReplaced(t *testing.T) {
+	const unblocked = "-UNBLOCKED the stream key no longer exists\r\n"
+	served := strRead(false, strStream("s", strEntry("7-0", "o", "o")))
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		for _, c := range []struct {
+			cmd, reply, want string // want "" is still waiting
+		}{
+			{"MOVE s 1", ":1\r\n", unblocked},
+			{"UNLINK s", ":1\r\n", unblocked},
+			{"COPY other s REPLACE", ":1\r\n", "-NOGROUP the consumer group this client was blocked on no longer exists\r\n"},
+			{"COPY othergroup s REPLACE", ":1\r\n", served},
+			{"RESTORE", "+OK\r\n", served},
+			{"XADD s MAXLEN 0 5-0 n 5", blkBulk("5-0"), strRead(false, strStream("s"))},
+			{"GETDEL s", blkWrongType, ""},
+			{"XGROUP CREATE s g2 0", "+OK\r\n", ""},
+			{"XGROUP CREATECONSUMER s g c", ":1\r\n", ""},
+			{"XGROUP DELCONSUMER s g c", ":0\r\n", ""},
+		} {
+			t.Run(c.cmd, func(t *testing.T) {
+				ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+				ctl.call("+OK\r\n", "FLUSHALL")
+				ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+				ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+				ctl.call("+OK\r\n", "XGROUP", "SETID", "s", "g", "$")
+				ctl.call(blkBulk("7-0"), "XADD", "other", "7-0", "o", "o")
+				ctl.call(blkBulk("7-0"), "XADD", "othergroup", "7-0", "o", "o")
+				ctl.call("+OK\r\n", "XGROUP", "CREATE", "othergroup", "g", "0")
+				cmd := strings.Fields(c.cmd)
+				if c.cmd == "RESTORE" {
+					v, err := rwReadValue(bufio.NewReader(strings.NewReader(ctl.get("DUMP", "othergroup"))))
+					if err != nil || v.kind != '$' || v.null {
+						t.Fatalf("DUMP othergroup: %q, %v", v.raw, err)
+					}
+					cmd = []string{"RESTORE", "s", "0", v.str, "REPLACE"}
+				}
+				blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+				ctl.call(c.reply, cmd...)
+				if c.want == "" {
+					w.silent(100 * time.Millisecond)
+					blkWaitBlocked(t, ctl, 1)
+					ctl.call(blkBulk("8-0"), "XADD", "s", "8-0", "n", "8")
+					w.expect(strRead(false, strStream("s", strEntry("8-0", "n", "8"))))
+				} else {
+					w.expect(c.want)
+				}
+				blkWaitBlocked(t, ctl, 0)
+			})
+		}
+	})
+}
