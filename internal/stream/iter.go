@@ -142,7 +142,7 @@ func (s *Stream) RangeInto(it *Iter, start, end ID, rev bool) {
 
 // Next moves to the next entry of the range, false at its end.
 func (it *Iter) Next() bool {
-	if it.start.Compare(it.end) > 0 {
+	if it.start.Compare(it.end) > 0 || it.started && it.n == nil {
 		return false
 	}
 	for {
@@ -181,6 +181,11 @@ func (it *Iter) Next() bool {
 				continue
 			}
 		}
+		if it.e.flags&flagDeleted != 0 {
+			// Only live entries' IDs count: a tombstone's may be anything,
+			// as XSETID can go back past it.
+			continue
+		}
 		if !it.rev {
 			if it.e.id.Compare(it.end) > 0 {
 				it.n, it.e.p = nil, -1
@@ -198,9 +203,7 @@ func (it *Iter) Next() bool {
 				continue
 			}
 		}
-		if it.e.flags&flagDeleted == 0 {
-			return true
-		}
+		return true
 	}
 }
 

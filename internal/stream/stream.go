@@ -325,10 +325,11 @@ func (s *Stream) Delete(id ID) bool {
 	}
 	it := entryIter{lp: n.lp, master: n.master}
 	for it.first(); it.p >= 0; it.next() {
+		if it.flags&flagDeleted != 0 {
+			// A tombstone's ID may be anything: XSETID can go back past it.
+			continue
+		}
 		if it.id == id {
-			if it.flags&flagDeleted != 0 {
-				return false
-			}
 			s.deleteEntry(n, it.p, it.flags)
 			if id.Compare(s.maxDeletedID) > 0 {
 				s.maxDeletedID = id
