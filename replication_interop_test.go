@@ -412,6 +412,84 @@ var interopDataTypes = []interopDataType{
 	interopHash,
 	interopSet,
 	interopZSet,
+	interopStream,
+}
+
+// interopStreamMs is the milliseconds of the explicit stream IDs of every
+// workload ("xi:" keys): increasing across connections, so that most
+// XADDs succeed and XDEL, XACK and XCLAIM name IDs that were added.
+var interopStreamMs atomic.Int64
+
+// interopStream is the stream family: "x:" streams of XADD * (some
+// trimmed by MAXLEN ~, rewritten exact for the replica), "xi:" streams of
+// explicit IDs whose entries are deleted, acknowledged and claimed by ID;
+// consumer groups on both, entries delivered by XREADGROUP (propagated as
+// XCLAIMs with their delivery times) and claimed by XAUTOCLAIM. Compared
+// by XINFO STREAM FULL (node counts included), consumers' seen times left
+// out (each server's clock), and the groups' entries-read and lag too:
+// redis-server 7.0.15's own replicas do not always have their master's
+// (the redis/redis pair shows it).
+var interopStream = interopDataType{
+	name: "stream",
+	load: func(g *interopGen, i int) []any {
+		if i%2 == 0 {
+			return []any{"XADD", fmt.Sprintf("x:%d", i/2%60), "MAXLEN", "~", 100, "*", "f", g.val(), "n", i}
+		}
+		return []any{"XADD", fmt.Sprintf("xi:%d", i/2%60), g.newStreamID(), "f", g.val(), "n", i}
+	},
+	ops: []interopOp{
+		{3, func(g *interopGen) []any {
+			cmd := []any{"XADD", g.streamKey()}
+			if g.r.Intn(3) == 0 {
+				cmd = append(cmd, "MAXLEN", "~", 10+g.r.Intn(40))
+			}
+			return append(cmd, "*", g.field(), g.val(), "n", g.r.Intn(100))
+		}},
+		{3, func(g *interopGen) []any { return []any{"XADD", g.idStreamKey(), g.newStreamID(), g.field(), g.val()} }},
+		{2, func(g *interopGen) []any { return []any{"XDEL", g.idStreamKey(), g.oldStreamID(), g.oldStreamID()} }},
+		{2, func(g *interopGen) []any {
+			return []any{"XGROUP", "CREATE", g.anyStreamKey(), g.group(), []string{"$", "0"}[g.r.Intn(2)], "MKSTREAM"}
+		}},
+		{4, func(g *interopGen) []any {
+			return []any{"XREADGROUP", "GROUP", g.group(), g.consumer(), "COUNT", 1 + g.r.Intn(5), "STREAMS", g.anyStreamKey(), ">"}
+		}},
+		{2, func(g *interopGen) []any {
+			return []any{"XACK", g.idStreamKey(), g.group(), g.oldStreamID(), g.oldStreamID()}
+		}},
+		{1, func(g *interopGen) []any {
+			return []any{"XCLAIM", g.idStreamKey(), g.group(), g.consumer(), 0, g.oldStreamID(), g.oldStreamID()}
+		}},
+		{1, func(g *interopGen) []any {
+			return []any{"XAUTOCLAIM", g.anyStreamKey(), g.group(), g.consumer(), 0, "0-0", "COUNT", 1 + g.r.Intn(4)}
+		}},
+	},
+	read: func(p redis.Pipeliner, key string) func() (string, bool, error) {
+		r := p.Do(ctx, "XINFO", "STREAM", key, "FULL", "COUNT", 0)
+		return func() (string, bool, error) {
+			v, err := r.Result()
+			if err != nil && strings.Contains(err.Error(), "no such key") {
+				return "", false, nil // expired since SCAN
+			}
+			if err != nil {
+				return "", false, err
+			}
+			for _, c := range xinfoConsumers(v) {
+				for i := 0; i+1 < len(c); i += 2 {
+					if c[i] == "seen-time" {
+						c[i+1] = int64(0)
+					}
+				}
+			}
+			for _, g := range xinfoGroups(v) {
+				for i := 0; i+1 < len(g); i += 2 {
+					if g[i] == "entries-read" || g[i] == "lag" {
+						g[i+1] = nil
+					}
+				}
+			}
+			return fmt.Sprint(v), true, nil
+		}
+	},
 }
 
 // interopZSet is the sorted set family: listpacks and skiplists (some of
@@ -714,6 +792,8 @@ func (g *interopGen) anyKey() string {
 		return g.setKey()
 	case 5:
 		return g.zsetKey()
+	case 6:
+		return g.anyStreamKey()
 	}
 	return g.key()
 }
@@ -723,6 +803,31 @@ func (g *interopGen) setKey() string  { return fmt.Sprintf("s:%d", g.r.Intn(300)
 func (g *interopGen) field() string   { return fmt.Sprintf("f%d", g.r.Intn(40)) }
 
 func (g *interopGen) zsetKey() string { return fmt.Sprintf("z:%d", g.r.Intn(300)) }
+
+// streamKey is a stream of XADD *, idStreamKey one of explicit IDs.
+func (g *interopGen) streamKey() string   { return fmt.Sprintf("x:%d", g.r.Intn(60)) }
+func (g *interopGen) idStreamKey() string { return fmt.Sprintf("xi:%d", g.r.Intn(60)) }
+
+func (g *interopGen) anyStreamKey() string {
+	if g.r.Intn(2) == 0 {
+		return g.streamKey()
+	}
+	return g.idStreamKey()
+}
+
+func (g *interopGen) group() string    { return fmt.Sprintf("g%d", g.r.Intn(3)) }
+func (g *interopGen) consumer() string { return fmt.Sprintf("c%d", g.r.Intn(4)) }
+
+// newStreamID is the next explicit ID, ms-* (the server picks the
+// sequence); oldStreamID one of the 200 before it, most of which were
+// added with sequence 0.
+func (g *interopGen) newStreamID() string {
+	return fmt.Sprintf("%d-*", interopStreamMs.Add(1+int64(g.r.Intn(3))))
+}
+
+func (g *interopGen) oldStreamID() string {
+	return fmt.Sprintf("%d-0", max(1, interopStreamMs.Load()-int64(g.r.Intn(200))))
+}
 
 // lexKey is a sorted set whose scores are all 0 (anyKey never picks one,
 // so no RENAME or COPY mixes it with others).
