@@ -17,7 +17,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -1802,6 +1804,380 @@ func TestStreamBlockingKeyReplaced(t *testing.T) {
 				}
 				blkWaitBlocked(t, ctl, 0)
 			})
+		}
+	})
+}
+
+// ---- random differential ----
+
+// TestStreamBlockingRandom runs random stream commands on redis-server and
+// respd in lockstep, with clients in RESP2 and RESP3 that block in XREAD
+// and XREADGROUP now and then, and compares every reply byte for byte:
+// the commands' own, which waiters each write serves (CLIENT LIST's
+// flags=b right after the write: Redis serves them before it runs the
+// next command), what they get, and what answers at once instead of
+// blocking. IDs are explicit and no reply holds a time, so the two
+// servers must agree exactly. RESPD_STREAM_SEEDS=n runs n seeds.
+func TestStreamBlockingRandom(t *testing.T) {
+	interopRequireRedis(t)
+	seeds := 4
+	if n, err := strconv.Atoi(os.Getenv("RESPD_STREAM_SEEDS")); err == nil {
+		seeds = n
+	}
+	for seed := range seeds {
+		t.Run("seed="+strconv.Itoa(seed), func(t *testing.T) { strRandom(t, uint64(seed), 300) })
+	}
+}
+
+// strSide is one server of the random test: a control connection and
+// the waiters.
+type strSide struct {
+	name    string
+	ctl     *blkConn
+	waiters []*blkConn
+	ids     []string // the waiters' CLIENT IDs
+}
+
+func strRandom(t *testing.T, seed uint64, steps int) {
+	const nWaiters = 4
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	sides := []*strSide{{name: "redis-server"}, {name: "respd"}}
+	for i, addr := range []string{diffStartRedis(t), startServer(t)} {
+		s := sides[i]
+		s.ctl = blkDial(t, addr, false)
+		for w := range nWaiters {
+			c := blkDial(t, addr, w%2 == 1)
+			c.call("+OK\r\n", "CLIENT", "SETNAME", "w"+strconv.Itoa(w))
+			s.waiters = append(s.waiters, c)
+			s.ids = append(s.ids, c.id())
+		}
+	}
+	var history []string
+	fail := func(format string, args ...any) {
+		t.Helper()
+		from := max(0, len(history)-40)
+		t.Fatalf("seed %d, after:\n  %s\n%s", seed, strings.Join(history[from:], "\n  "), fmt.Sprintf(format, args...))
+	}
+	// same sends a command on every side's connection (picked by conn)
+	// and returns the reply, which must be the same on all.
+	same := func(conn func(*strSide) *blkConn, args ...string) string {
+		t.Helper()
+		var replies []string
+		for _, s := range sides {
+			replies = append(replies, conn(s).get(args...))
+		}
+		history = append(history, strings.Join(args, " ")+" -> "+fmt.Sprintf("%.200q", replies[0]))
+		if replies[0] != replies[1] {
+			fail("%s:\n  redis-server %q\n  respd        %q", strings.Join(args, " "), replies[0], replies[1])
+		}
+		return replies[0]
+	}
+	ctl := func(args ...string) string {
+		t.Helper()
+		return same(func(s *strSide) *blkConn { return s.ctl }, args...)
+	}
+	// blockedOn returns which waiters CLIENT LIST shows blocked.
+	blockedOn := func(s *strSide) []bool {
+		t.Helper()
+		out := make([]bool, nWaiters)
+		for _, l := range strings.Split(s.ctl.get("CLIENT", "LIST"), "\n") {
+			for w := range nWaiters {
+				if strings.Contains(l, " name=w"+strconv.Itoa(w)+" ") {
+					f := l[strings.Index(l, " flags=")+7:]
+					out[w] = strings.Contains(f[:strings.IndexByte(f, ' ')], "b")
+				}
+			}
+		}
+		return out
+	}
+	waiting := make([]bool, nWaiters)
+	// served reads the replies of the waiters a write served.
+	served := func() {
+		t.Helper()
+		b := [][]bool{blockedOn(sides[0]), blockedOn(sides[1])}
+		for w := range nWaiters {
+			if !waiting[w] {
+				continue
+			}
+			if b[0][w] != b[1][w] {
+				fail("w%d blocked: redis-server %v, respd %v", w, b[0][w], b[1][w])
+			}
+			if !b[0][w] {
+				waiting[w] = false
+				got := []string{sides[0].waiters[w].read(), sides[1].waiters[w].read()}
+				history = append(history, fmt.Sprintf("  w%d served %.300q", w, got[0]))
+				if got[0] != got[1] {
+					fail("w%d served:\n  redis-server %q\n  respd        %q", w, got[0], got[1])
+				}
+			}
+		}
+	}
+	// block sends a blocking read on waiter w: it blocks or answers, the
+	// same on both.
+	block := func(w int, args ...string) {
+		t.Helper()
+		history = append(history, fmt.Sprintf("w%d: %s", w, strings.Join(args, " ")))
+		var outcome []string
+		for _, s := range sides {
+			c := s.waiters[w]
+			c.send(args...)
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+				c.nc.SetReadDeadline(time.Now().Add(time.Millisecond))
+				if _, err := c.r.Peek(1); err == nil {
+					outcome = append(outcome, "replied "+c.read())
+					break
+				}
+				if blockedOn(s)[w] {
+					outcome = append(outcome, "blocked")
+					break
+				}
+				if time.Now().After(deadline) {
+					fail("w%d on %s neither replied nor blocked", w, s.name)
+				}
+			}
+		}
+		history = append(history, fmt.Sprintf("  w%d %.300q", w, outcome[0]))
+		if outcome[0] != outcome[1] {
+			fail("w%d %s:\n  redis-server %q\n  respd        %q", w, strings.Join(args, " "), outcome[0], outcome[1])
+		}
+		waiting[w] = outcome[0] == "blocked"
+	}
+
+	keys := []string{"a", "b"}
+	groups := []string{"g1", "g2"}
+	consumers := []string{"c1", "c2", "c3"}
+	lastMs := map[string]int{}
+	pick := func(s []string) string { return s[rng.IntN(len(s))] }
+	someID := func(key string) string {
+		ms := rng.IntN(lastMs[key] + 2)
+		if rng.IntN(4) == 0 {
+			return strconv.Itoa(ms) + "-1"
+		}
+		return strconv.Itoa(ms) + "-0"
+	}
+	startID := func(key string) string {
+		switch rng.IntN(4) {
+		case 0:
+			return "$"
+		case 1:
+			return "0"
+		default:
+			return someID(key)
+		}
+	}
+	xadd := func() []string {
+		key := pick(keys)
+		args := []string{"XADD", key}
+		switch rng.IntN(8) {
+		case 0:
+			args = append(args, "MAXLEN", strconv.Itoa(rng.IntN(6)))
+		case 1:
+			args = append(args, "MINID", someID(key))
+		}
+		id := ""
+		switch r := rng.IntN(10); {
+		case r == 0:
+			id = someID(key) // often too small
+		case r < 3:
+			id = strconv.Itoa(lastMs[key]) + "-*"
+		default:
+			lastMs[key] += 1 + rng.IntN(2)
+			id = strconv.Itoa(lastMs[key]) + "-0"
+		}
+		return append(args, id, "f", strconv.Itoa(rng.IntN(100)))
+	}
+	ids := func(key string) []string {
+		var out []string
+		for range 1 + rng.IntN(3) {
+			out = append(out, someID(key))
+		}
+		return out
+	}
+	write := func() []string {
+		key, g, c := pick(keys), pick(groups), pick(consumers)
+		switch rng.IntN(22) {
+		case 0, 1, 2, 3, 4, 5:
+			return xadd()
+		case 6:
+			return append([]string{"XDEL", key}, ids(key)...)
+		case 7:
+			if rng.IntN(2) == 0 {
+				return []string{"XTRIM", key, "MAXLEN", strconv.Itoa(rng.IntN(5))}
+			}
+			return []string{"XTRIM", key, "MINID", someID(key)}
+		case 8, 9:
+			return []string{"XGROUP", "CREATE", key, g, startID(key), "MKSTREAM"}
+		case 10:
+			return []string{"XGROUP", "DESTROY", key, g}
+		case 11:
+			return []string{"XGROUP", "SETID", key, g, startID(key)}
+		case 12:
+			return []string{"XGROUP", "CREATECONSUMER", key, g, c}
+		case 13:
+			return []string{"XGROUP", "DELCONSUMER", key, g, c}
+		case 14, 15:
+			args := []string{"XREADGROUP", "GROUP", g, c}
+			if rng.IntN(2) == 0 {
+				args = append(args, "COUNT", strconv.Itoa(1+rng.IntN(3)))
+			}
+			if rng.IntN(4) == 0 {
+				args = append(args, "NOACK")
+			}
+			id := ">"
+			if rng.IntN(4) == 0 {
+				id = "0"
+			}
+			return append(args, "STREAMS", key, id)
+		case 16:
+			return append([]string{"XACK", key, g}, ids(key)...)
+		case 17:
+			args := append([]string{"XCLAIM", key, g, c, "0"}, ids(key)...)
+			if rng.IntN(2) == 0 {
+				args = append(args, "JUSTID")
+			}
+			return args
+		case 18:
+			args := []string{"XAUTOCLAIM", key, g, c, "0", "0", "COUNT", strconv.Itoa(1 + rng.IntN(4))}
+			if rng.IntN(2) == 0 {
+				args = append(args, "JUSTID")
+			}
+			return args
+		case 19:
+			if rng.IntN(3) == 0 {
+				return []string{"SET", key, "string"}
+			}
+			return []string{"DEL", key}
+		case 20:
+			return []string{"XSETID", key, strconv.Itoa(lastMs[key]+rng.IntN(2)) + "-5"}
+		default:
+			if rng.IntN(3) == 0 {
+				return []string{"RENAME", key, pick(keys)}
+			}
+			return []string{"COPY", key, pick(keys), "REPLACE"}
+		}
+	}
+	reads := [][]string{}
+	for _, key := range keys {
+		reads = append(reads, []string{"XINFO", "STREAM", key}, []string{"XINFO", "GROUPS", key},
+			[]string{"XRANGE", key, "-", "+"}, []string{"TYPE", key})
+		for _, g := range groups {
+			reads = append(reads, []string{"XPENDING", key, g})
+		}
+	}
+
+	for step := range steps {
+		switch r := rng.IntN(20); {
+		case r < 12:
+			ctl(write()...)
+		case r < 14:
+			ctl("MULTI")
+			for range 1 + rng.IntN(3) {
+				ctl(write()...)
+			}
+			ctl("EXEC")
+		case r < 15:
+			for w := range nWaiters {
+				if waiting[w] && rng.IntN(2) == 0 {
+					reason := pick([]string{"TIMEOUT", "ERROR"})
+					history = append(history, fmt.Sprintf("CLIENT UNBLOCK w%d %s", w, reason))
+					for _, s := range sides {
+						s.ctl.call(":1\r\n", "CLIENT", "UNBLOCK", s.ids[w], reason)
+					}
+				}
+			}
+		default:
+			ctl(reads[rng.IntN(len(reads))]...)
+		}
+		served()
+		for w := range nWaiters {
+			if waiting[w] || rng.IntN(3) != 0 {
+				continue
+			}
+			var args []string
+			key := pick(keys)
+			both := rng.IntN(3) == 0
+			if rng.IntN(2) == 0 {
+				args = []string{"XREAD"}
+				if rng.IntN(2) == 0 {
+					args = append(args, "COUNT", strconv.Itoa(1+rng.IntN(3)))
+				}
+				args = append(args, "BLOCK", "0", "STREAMS")
+				if both {
+					args = append(args, "a", "b", startID("a"), startID("b"))
+				} else {
+					args = append(args, key, startID(key))
+				}
+			} else {
+				args = []string{"XREADGROUP", "GROUP", pick(groups), pick(consumers)}
+				if rng.IntN(2) == 0 {
+					args = append(args, "COUNT", strconv.Itoa(1+rng.IntN(3)))
+				}
+				if rng.IntN(4) == 0 {
+					args = append(args, "NOACK")
+				}
+				args = append(args, "BLOCK", "0", "STREAMS")
+				if both {
+					args = append(args, "a", "b", ">", ">")
+				} else {
+					args = append(args, key, ">")
+				}
+			}
+			block(w, args...)
+		}
+		if t.Failed() {
+			t.Fatalf("seed %d: failed at step %d", seed, step)
+		}
+	}
+}
+
+// TestStreamBlockingReadyOrder: an XREADGROUP waiter on two streams,
+// when one write touches both, is handled key by key in the order the
+// write made them ready, as redis-server 7.0.15 does: served from a
+// stream that got an entry first, or UNBLOCKED by one deleted first.
+// RENAME src dst deletes dst, adds dst (now src's stream: the waiter is
+// served from it if its last ID is past its group's, even with no entry
+// to read), then deletes src (UNBLOCKED, if still waiting).
+func TestStreamBlockingReadyOrder(t *testing.T) {
+	const unblocked = "-UNBLOCKED the stream key no longer exists\r\n"
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		for _, c := range []struct {
+			name string
+			cmds [][]string
+			want string // "" is still waiting
+		}{
+			{"XADD a, DEL b", [][]string{{"MULTI"}, {"XADD", "a", "5-0", "n", "a5"}, {"DEL", "b"}, {"EXEC"}},
+				strRead(false, strStream("a", strEntry("5-0", "n", "a5")))},
+			{"DEL b, XADD a", [][]string{{"MULTI"}, {"DEL", "b"}, {"XADD", "a", "5-0", "n", "a5"}, {"EXEC"}}, unblocked},
+			{"DEL b", [][]string{{"DEL", "b"}}, unblocked},
+			{"RENAME b a", [][]string{{"RENAME", "b", "a"}}, unblocked},
+			{"RENAME b a past", [][]string{{"XSETID", "b", "9-0"}, {"RENAME", "b", "a"}}, strRead(false, strStream("a"))},
+			{"RENAME a b past", [][]string{{"XSETID", "a", "9-0"}, {"RENAME", "a", "b"}}, strRead(false, strStream("b"))},
+			{"COPY b a REPLACE", [][]string{{"COPY", "b", "a", "REPLACE"}}, ""},
+			{"COPY b a REPLACE past", [][]string{{"XSETID", "b", "9-0"}, {"COPY", "b", "a", "REPLACE"}}, strRead(false, strStream("a"))},
+		} {
+			for _, keys := range [][]string{{"a", "b"}, {"b", "a"}} {
+				t.Run(c.name+"/"+strings.Join(keys, ","), func(t *testing.T) {
+					ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+					ctl.call("+OK\r\n", "FLUSHALL")
+					ctl.call(blkBulk("1-0"), "XADD", "a", "1-0", "n", "a1")
+					ctl.call(blkBulk("2-0"), "XADD", "b", "2-0", "n", "b2")
+					ctl.call("+OK\r\n", "XGROUP", "CREATE", "a", "g", "$")
+					ctl.call("+OK\r\n", "XGROUP", "CREATE", "b", "g", "$")
+					blkBlock(t, ctl, w, 1, append(append([]string{"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS"}, keys...), ">", ">")...)
+					for _, cmd := range c.cmds {
+						if got := ctl.get(cmd...); strings.HasPrefix(got, "-") {
+							t.Fatalf("%s: %q", strings.Join(cmd, " "), got)
+						}
+					}
+					if c.want == "" {
+						w.silent(100 * time.Millisecond)
+						blkWaitBlocked(t, ctl, 1)
+						return
+					}
+					w.expect(c.want)
+					blkWaitBlocked(t, ctl, 0)
+				})
+			}
 		}
 	})
 }
