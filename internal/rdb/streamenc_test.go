@@ -384,3 +384,30 @@ func FuzzStreamNodes(f *testing.F) {
 		checkStreamValue(t, "re-encoded", again.Stream, v)
 	})
 }
+
+// A node storing counts, flags or ID diffs as strings of digits (Redis
+// reads them, never writes them) is rebuilt with them as integers: the
+// stream package reads integers only. A node Redis wrote is kept as it is.
+func TestStreamNodeOfStringIntegers(t *testing.T) {
+	n := streamNode(
+		tEntry{id: mkID(7, 9), fv: []string{"f", "1"}},
+		tEntry{id: mkID(8, 0), fv: []string{"f", "x"}},
+		tEntry{id: mkID(8, 1), fv: []string{"g", "y"}},
+	)
+	stored := buildListpack(n.elems...)
+	n.elems[0] = lpStr("3")   // count
+	n.elems[12] = lpStr("-9") // seq diff of 8-0
+	n.elems[15] = lpStr("0")  // flags of 8-1
+	ts := &tStream{nodes: []tNode{n}, length: 3, last: mkID(8, 1), first: mkID(7, 9), added: 3}
+	got := decodeOne(t, streamFile(typeStreamListpacks2, []string{"s"}, ts))
+	if len(got.Nodes) != 1 || !bytes.Equal(got.Nodes[0].Listpack, stored) {
+		t.Fatalf("the node is %q, want %q", got.Nodes[0].Listpack, stored)
+	}
+	checkStreamValue(t, "rebuilt", got, got.Value())
+
+	ts.nodes[0].elems = nil
+	ts.nodes[0].blob = bytes.Clone(stored)
+	if got := decodeOne(t, streamFile(typeStreamListpacks2, []string{"s"}, ts)); !bytes.Equal(got.Nodes[0].Listpack, ts.nodes[0].blob) {
+		t.Fatalf("a node Redis wrote is %q, want %q", got.Nodes[0].Listpack, ts.nodes[0].blob)
+	}
+}
