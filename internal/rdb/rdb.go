@@ -4,7 +4,8 @@
 // older versions back to 1) and every value type and encoding: strings,
 // lists, sets, sorted sets, hashes (with 7.4's field TTLs) and streams.
 // Module values are an *UnsupportedTypeError. Encoder writes version 10
-// files that Redis 7.0+ and redis-check-rdb accept (strings for now).
+// files that Redis 7.0+ and redis-check-rdb accept, every type as Redis
+// 7.0 writes it (streams as RDB_TYPE_STREAM_LISTPACKS_2).
 package rdb
 
 import "fmt"
