@@ -2181,3 +2181,62 @@ func TestStreamBlockingReadyOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestStreamBlockingSwapDB: SWAPDB puts another database's key under a
+// waiter, as redis-server 7.0.15 handles it: a stream whose last ID is
+// past what the waiter waits for serves it (entries after its group's
+// last ID, or after XREAD's ID: maybe none); one that is not leaves it
+// waiting; for XREADGROUP, a stream without its group is NOGROUP and
+// another type UNBLOCKED, where XREAD keeps waiting.
+func TestStreamBlockingSwapDB(t *testing.T) {
+	const (
+		nogroup   = "-NOGROUP the consumer group this client was blocked on no longer exists\r\n"
+		unblocked = "-UNBLOCKED the stream key no longer exists\r\n"
+	)
+	empty := strRead(false, strStream("s"))
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		for _, c := range []struct {
+			name       string
+			db1        [][]string
+			group, xrd string // the waiters' replies, "" for still waiting
+		}{
+			{"group past", [][]string{{"XADD", "s", "1-0", "n", "x"}, {"XGROUP", "CREATE", "s", "g", "$"}, {"XSETID", "s", "9-0"}}, empty, empty},
+			{"group behind", [][]string{{"XADD", "s", "1-0", "n", "x"}, {"XGROUP", "CREATE", "s", "g", "0"}},
+				strRead(false, strStream("s", strEntry("1-0", "n", "x"))), ""},
+			{"group at the end", [][]string{{"XADD", "s", "1-0", "n", "x"}, {"XGROUP", "CREATE", "s", "g", "$"}}, "", ""},
+			{"no group", [][]string{{"XADD", "s", "1-0", "n", "x"}}, nogroup, ""},
+			{"string", [][]string{{"SET", "s", "v"}}, unblocked, ""},
+		} {
+			for _, group := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/group=%v", c.name, group), func(t *testing.T) {
+					ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+					ctl.call("+OK\r\n", "FLUSHALL")
+					ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "n", "a")
+					ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$")
+					ctl.call("+OK\r\n", "SELECT", "1")
+					for _, cmd := range c.db1 {
+						if got := ctl.get(cmd...); strings.HasPrefix(got, "-") {
+							t.Fatalf("%s: %q", strings.Join(cmd, " "), got)
+						}
+					}
+					ctl.call("+OK\r\n", "SELECT", "0")
+					want := c.xrd
+					if group {
+						want = c.group
+						blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+					} else {
+						blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+					}
+					ctl.call("+OK\r\n", "SWAPDB", "0", "1")
+					if want == "" {
+						w.silent(100 * time.Millisecond)
+						blkWaitBlocked(t, ctl, 1)
+						return
+					}
+					w.expect(want)
+					blkWaitBlocked(t, ctl, 0)
+				})
+			}
+		}
+	})
+}
