@@ -648,17 +648,6 @@ func TestMemoryUsageRaw(t *testing.T) {
 	}
 }
 
-func TestJemallocSize(t *testing.T) {
-	for _, tc := range [][2]int{
-		{1, 8}, {8, 8}, {9, 16}, {17, 32}, {33, 48}, {128, 128}, {129, 160}, {160, 160},
-		{161, 192}, {257, 320}, {1025, 1280}, {4097, 5120}, {50006, 57344}, {1 << 20, 1 << 20}, {1<<20 + 1, 1<<20 + 1<<18},
-	} {
-		if got := jemallocSize(tc[0]); got != int64(tc[1]) {
-			t.Errorf("jemallocSize(%d) = %d, want %d", tc[0], got, tc[1])
-		}
-	}
-}
-
 func TestSelectSwapdbDbsizeRaw(t *testing.T) {
 	addr := startServer(t)
 	rawSteps(t, addr, [][2]string{

@@ -5,9 +5,9 @@ package main
 
 import (
 	"math"
-	"math/bits"
 	"strings"
 
+	"respd/internal/jemalloc"
 	"respd/internal/keyspace"
 )
 
@@ -202,20 +202,7 @@ func sdsAllocSize(n int) int64 {
 	default:
 		header = 17
 	}
-	return jemallocSize(header + n + 1)
-}
-
-// jemallocSize is the size class jemalloc rounds a request of n bytes up
-// to: 8, multiples of 16 up to 128, then four classes per power of two.
-func jemallocSize(n int) int64 {
-	switch {
-	case n <= 8:
-		return 8
-	case n <= 128:
-		return int64((n + 15) &^ 15)
-	}
-	spacing := 1 << (bits.Len(uint(n-1)) - 3)
-	return int64((n + spacing - 1) &^ (spacing - 1))
+	return jemalloc.Size(header + n + 1)
 }
 
 func cmdMemoryHelp(c *Client, args [][]byte) {

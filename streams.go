@@ -32,31 +32,24 @@ const (
 	streamCGSize       = 40 // last_id, entries_read, pel*, consumers*
 	streamNACKSize     = 24 // delivery_time, delivery_count, consumer*
 	streamConsumerSize = 24 // seen_time, name, pel*
-	// streamNodePrealloc is what Redis allocates for a new node's
-	// listpack (STREAM_LISTPACK_MAX_PRE_ALLOCATE), stream-node-max-bytes
-	// permitting; a node is shrunk to fit once the next one starts.
-	streamNodePrealloc = 4096
 )
 
 // streamMemory is objectComputeSize's stream: the stream and its radix
 // tree, the listpacks as allocated — the first samples measured, the
-// others but the last counted at their average, the last (still
+// others but the last counted at their average, the last (often still
 // preallocated) measured — and the groups with their PELs and consumers.
 func streamMemory(s *stream.Stream, samples int64) int64 {
 	size := int64(robjSize+streamStructSize) + raxMemory(int64(s.NodeCount()), s.RaxNodes())
 	var sum, sampled int64
-	s.NodeSizes(func(n int) bool {
-		sum += jemallocSize(n)
+	s.NodeAllocs(func(alloc int64) bool {
+		sum += alloc
 		sampled++
 		return sampled < samples
 	})
 	if nodes := int64(s.NodeCount()); nodes <= sampled {
-		size += sum - jemallocSize(s.TailNodeSize())
-	} else if sampled > 0 {
-		size += sum / sampled * (nodes - 1)
-	}
-	if s.NodeCount() > 0 {
-		size += max(jemallocSize(s.TailNodeSize()), streamNodePrealloc)
+		size += sum
+	} else {
+		size += sum/sampled*(nodes-1) + s.TailNodeAlloc()
 	}
 	s.Groups(func(g *stream.Group) bool {
 		size += streamCGSize + raxMemory(int64(g.PendingLen()), g.PELRaxNodes()) + int64(g.PendingLen())*streamNACKSize

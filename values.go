@@ -17,6 +17,7 @@ import (
 	"math"
 
 	"respd/internal/hashval"
+	"respd/internal/jemalloc"
 	"respd/internal/keyspace"
 	"respd/internal/quicklist"
 	"respd/internal/rdb"
@@ -58,7 +59,7 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 		case "int":
 			return robjSize
 		case "embstr":
-			return jemallocSize(robjSize + embstrHeader + len(e.Str) + 1)
+			return jemalloc.Size(robjSize + embstrHeader + len(e.Str) + 1)
 		default:
 			return robjSize + sdsAllocSize(len(e.Str))
 		}
@@ -67,7 +68,7 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 	case keyspace.TypeHash:
 		h := hashOf(e)
 		if lp := h.Listpack(); lp != nil {
-			return robjSize + jemallocSize(len(lp))
+			return robjSize + jemalloc.Size(len(lp))
 		}
 		// objectComputeSize: the dict and its buckets, then a dictEntry and
 		// two sds strings per field, averaged over the first samples.
@@ -79,7 +80,7 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 	case keyspace.TypeSet:
 		s := setOf(e)
 		if is := s.Intset(); is != nil {
-			return robjSize + jemallocSize(len(is))
+			return robjSize + jemalloc.Size(len(is))
 		}
 		return tableMemory(s.Slots(), s.Len(), samples, func(cursor uint64, add func(int64)) uint64 {
 			return s.Scan(cursor, func(m []byte) { add(dictEntrySize + sdsAllocSize(len(m))) })
@@ -87,15 +88,15 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 	case keyspace.TypeZSet:
 		z := zsetOf(e)
 		if lp := z.Listpack(); lp != nil {
-			return robjSize + jemallocSize(len(lp))
+			return robjSize + jemalloc.Size(len(lp))
 		}
 		// objectComputeSize: the zset, its skiplist and its header node
 		// beside the dict, then a member's sds, dict entry and node,
 		// averaged over the skiplist's first samples nodes.
-		return zsetSize + zskiplistSize + jemallocSize(zskiplistNodeSize(zskiplistMaxLevel)) +
+		return zsetSize + zskiplistSize + jemalloc.Size(zskiplistNodeSize(zskiplistMaxLevel)) +
 			tableMemory(z.Slots(), z.Len(), samples, func(_ uint64, add func(int64)) uint64 {
 				z.SampleNodes(int(min(samples, math.MaxInt32)), func(m []byte, levels int) {
-					add(sdsAllocSize(len(m)) + dictEntrySize + jemallocSize(zskiplistNodeSize(levels)))
+					add(sdsAllocSize(len(m)) + dictEntrySize + jemalloc.Size(zskiplistNodeSize(levels)))
 				})
 				return 0
 			})

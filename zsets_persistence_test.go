@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"respd/internal/aof"
+	"respd/internal/jemalloc"
 	"respd/internal/listpack"
 	"respd/internal/rdb"
 	"respd/internal/redisconv"
@@ -175,7 +176,7 @@ func TestZSetsMemoryUsageOfSkiplist(t *testing.T) {
 	rc.ZAdd(ctx, "one", redis.Z{Score: 1, Member: "a"})
 	got := rc.MemoryUsage(ctx, "one").Val()
 	for levels := 1; levels <= zskiplistMaxLevel; levels++ {
-		if got == 856+jemallocSize(zskiplistNodeSize(levels)) {
+		if got == 856+jemalloc.Size(zskiplistNodeSize(levels)) {
 			return
 		}
 	}

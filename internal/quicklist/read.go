@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math/bits"
 	"strconv"
 
+	"respd/internal/jemalloc"
 	"respd/internal/listpack"
 )
 
@@ -214,26 +214,13 @@ func (l *List) MemoryUsage(samples int) int {
 		if n.compressed() {
 			alloc = lzfHeaderSize + len(n.data) - compressedHeader
 		}
-		elesize += nodeSize + jemallocSize(alloc)
+		elesize += nodeSize + int(jemalloc.Size(alloc))
 		sampled++
 		if i++; sampled >= samples {
 			break
 		}
 	}
 	return int(float64(asize) + float64(elesize)/float64(sampled)*float64(cnt))
-}
-
-// jemallocSize is the size class jemalloc rounds a request of n bytes up
-// to: 8, multiples of 16 up to 128, then four classes per power of two.
-func jemallocSize(n int) int {
-	switch {
-	case n <= 8:
-		return 8
-	case n <= 128:
-		return (n + 15) &^ 15
-	}
-	spacing := 1 << (bits.Len(uint(n-1)) - 3)
-	return (n + spacing - 1) &^ (spacing - 1)
 }
 
 // UncompressedSize is the sum of the nodes' uncompressed sizes (DEBUG

@@ -2,6 +2,8 @@ package stream
 
 import (
 	"github.com/tidwall/btree"
+
+	"respd/internal/jemalloc"
 )
 
 // RaxNodes is the number of nodes Redis's radix tree would have holding
@@ -116,7 +118,7 @@ func (s *Stream) Nodes(fn func(master ID, lp []byte) bool) {
 // stream has; the caller has validated lp (and sets the metadata). It
 // returns the node's live entries.
 func (s *Stream) AppendNode(master ID, lp []byte) int64 {
-	s.nodes.Set(&node{master: master, lp: lp})
+	s.nodes.Set(&node{master: master, lp: lp, alloc: jemalloc.Size(len(lp))})
 	live, _ := nodeCounts(lp)
 	s.length += uint64(live)
 	return live
@@ -127,7 +129,7 @@ func (s *Stream) Dup() *Stream {
 	d := *s
 	d.nodes = btree.NewBTreeGOptions(nodeLess, btree.Options{NoLocks: true})
 	s.nodes.Scan(func(n *node) bool {
-		d.nodes.Load(&node{master: n.master, lp: append([]byte(nil), n.lp...)})
+		d.nodes.Load(&node{master: n.master, lp: append([]byte(nil), n.lp...), alloc: jemalloc.Size(len(n.lp))})
 		return true
 	})
 	d.groups = nil
@@ -152,16 +154,18 @@ func (s *Stream) Dup() *Stream {
 // Freeze is keyspace.Freezer's: a Dup, O(size).
 func (s *Stream) Freeze() any { return s.Dup() }
 
-// NodeSizes calls fn with the length of each node's listpack, in ID
-// order, until it returns false (MEMORY USAGE's sampling).
-func (s *Stream) NodeSizes(fn func(lpLen int) bool) {
-	s.nodes.Scan(func(n *node) bool { return fn(len(n.lp)) })
+// NodeAllocs calls fn with what Redis's allocator would hold for each
+// node's listpack (zmalloc_size: a node XADD started preallocated, one
+// loaded or copied at its size, each resized as Redis resizes it), in ID
+// order, until it returns false: MEMORY USAGE's sampling.
+func (s *Stream) NodeAllocs(fn func(alloc int64) bool) {
+	s.nodes.Scan(func(n *node) bool { return fn(n.alloc) })
 }
 
-// TailNodeSize is the length of the last node's listpack, 0 if none.
-func (s *Stream) TailNodeSize() int {
+// TailNodeAlloc is NodeAllocs's figure for the last node, 0 if none.
+func (s *Stream) TailNodeAlloc() int64 {
 	if n := s.tail(); n != nil {
-		return len(n.lp)
+		return n.alloc
 	}
 	return 0
 }

@@ -35,6 +35,7 @@ import (
 
 	"github.com/tidwall/btree"
 
+	"respd/internal/jemalloc"
 	"respd/internal/listpack"
 )
 
@@ -58,10 +59,54 @@ type Limits struct {
 // ErrTooLarge is an entry whose fields and values exceed 1 GiB together.
 var ErrTooLarge = errors.New("stream: entry too large")
 
-// node is a listpack of entries and its master ID.
+// node is a listpack of entries and its master ID. alloc is what Redis's
+// allocator would hold for the listpack (zmalloc_size), for MEMORY USAGE:
+// it depends on the node's history as much as on its bytes.
 type node struct {
 	master ID
 	lp     []byte
+	alloc  int64
+}
+
+// newNodePrealloc is what Redis allocates for a node XADD starts
+// (STREAM_LISTPACK_MAX_PRE_ALLOCATE, or stream-node-max-bytes if less).
+func newNodePrealloc(lim Limits) int {
+	if lim.MaxBytes > 0 && lim.MaxBytes < 4096 {
+		return int(lim.MaxBytes)
+	}
+	return 4096
+}
+
+// set makes lp the node's listpack after a change to it, reallocated as
+// lpInsert does: when it outgrows its allocation, or shrinks.
+func (n *node) set(lp []byte) {
+	if old := len(n.lp); len(lp) < old || len(lp) > old && int64(len(lp)) > n.alloc {
+		n.alloc = jemalloc.Size(len(lp))
+	}
+	n.lp = lp
+}
+
+func (n *node) appendInt(v int64)             { n.set(appendInt(n.lp, v)) }
+func (n *node) appendBytes(b []byte)          { n.set(listpack.Append(n.lp, b)) }
+func (n *node) replaceInt(p int, v int64)     { n.set(replaceInt(n.lp, p, v)) }
+func (n *node) counts() (live, deleted int64) { return nodeCounts(n.lp) }
+
+// setCounts stores the node's live and deleted entry counts.
+func (n *node) setCounts(live, deleted int64) {
+	p := listpack.First(n.lp)
+	n.replaceInt(p, live)
+	n.replaceInt(listpack.Next(n.lp, p), deleted)
+}
+
+// shrinkToFit is lpShrinkToFit, for a node that takes no more entries:
+// its allocation, and its array, brought down to its size.
+func (n *node) shrinkToFit() {
+	if n.alloc > int64(len(n.lp)) {
+		n.alloc = jemalloc.Size(len(n.lp))
+	}
+	if cap(n.lp)-len(n.lp) >= 64 {
+		n.lp = append([]byte(nil), n.lp...)
+	}
 }
 
 func nodeLess(a, b *node) bool { return a.master.Less(b.master) }
@@ -202,45 +247,45 @@ func (s *Stream) Append(id ID, fields [][]byte, lim Limits) error {
 	}
 	n := s.tail()
 	if n != nil && s.nodeFull(n, total, lim) {
-		n.lp = shrinkToFit(n.lp)
+		n.shrinkToFit()
 		n = nil
 	}
 	numFields := len(fields) / 2
 	flags := int64(0)
 	if n == nil {
-		n = &node{master: id, lp: listpack.New()}
-		lp := appendInt(n.lp, 1)
-		lp = appendInt(lp, 0)
-		lp = appendInt(lp, int64(numFields))
+		n = &node{master: id, lp: listpack.New(), alloc: jemalloc.Size(newNodePrealloc(lim))}
+		n.appendInt(1)
+		n.appendInt(0)
+		n.appendInt(int64(numFields))
 		for i := 0; i < len(fields); i += 2 {
-			lp = listpack.Append(lp, fields[i])
+			n.appendBytes(fields[i])
 		}
-		n.lp = appendInt(lp, 0)
+		n.appendInt(0)
 		s.nodes.Set(n)
 		flags = flagSameFields
 	} else {
-		p := listpack.First(n.lp)
-		n.lp = replaceInt(n.lp, p, listpack.Get(n.lp, p).Int+1)
+		live, deleted := n.counts()
+		n.setCounts(live+1, deleted)
 		if s.sameFields(n, fields) {
 			flags = flagSameFields
 		}
 	}
-	lp := appendInt(n.lp, flags)
-	lp = appendInt(lp, int64(id.Ms-n.master.Ms))
-	lp = appendInt(lp, int64(id.Seq-n.master.Seq))
+	n.appendInt(flags)
+	n.appendInt(int64(id.Ms - n.master.Ms))
+	n.appendInt(int64(id.Seq - n.master.Seq))
 	count := int64(numFields + 3)
 	if flags&flagSameFields == 0 {
-		lp = appendInt(lp, int64(numFields))
+		n.appendInt(int64(numFields))
 		count += int64(numFields + 1)
 		for _, f := range fields {
-			lp = listpack.Append(lp, f)
+			n.appendBytes(f)
 		}
 	} else {
 		for i := 1; i < len(fields); i += 2 {
-			lp = listpack.Append(lp, fields[i])
+			n.appendBytes(fields[i])
 		}
 	}
-	n.lp = appendInt(lp, count)
+	n.appendInt(count)
 	s.length++
 	s.entriesAdded++
 	s.lastID = id
@@ -289,13 +334,6 @@ func nodeCounts(lp []byte) (live, deleted int64) {
 	return listpack.Get(lp, p).Int, listpack.Get(lp, listpack.Next(lp, p)).Int
 }
 
-// setNodeCounts stores a node's live and deleted entry counts.
-func setNodeCounts(lp []byte, live, deleted int64) []byte {
-	p := listpack.First(lp)
-	lp = replaceInt(lp, p, live)
-	return replaceInt(lp, listpack.Next(lp, p), deleted)
-}
-
 func appendInt(lp []byte, v int64) []byte {
 	var buf [20]byte
 	return listpack.Append(lp, strconv.AppendInt(buf[:0], v, 10))
@@ -304,15 +342,6 @@ func appendInt(lp []byte, v int64) []byte {
 func replaceInt(lp []byte, p int, v int64) []byte {
 	var buf [20]byte
 	return listpack.Replace(lp, p, strconv.AppendInt(buf[:0], v, 10))
-}
-
-// shrinkToFit returns lp in an array of its size (lpShrinkToFit), for a
-// node that takes no more entries.
-func shrinkToFit(lp []byte) []byte {
-	if cap(lp)-len(lp) < 64 {
-		return lp
-	}
-	return append([]byte(nil), lp...)
 }
 
 // Delete removes the entry id, reporting whether it was there
@@ -346,12 +375,12 @@ func (s *Stream) Delete(id ID) bool {
 // deleteEntry flags the entry whose flags are at p deleted
 // (streamIteratorRemoveEntry).
 func (s *Stream) deleteEntry(n *node, p int, flags int64) {
-	live, deleted := nodeCounts(n.lp)
+	live, deleted := n.counts()
 	if live == 1 {
 		s.nodes.Delete(n)
 	} else {
-		n.lp = replaceInt(n.lp, p, flags|flagDeleted)
-		n.lp = setNodeCounts(n.lp, live-1, deleted+1)
+		n.replaceInt(p, flags|flagDeleted)
+		n.setCounts(live-1, deleted+1)
 	}
 	s.length--
 }
@@ -440,12 +469,13 @@ func (s *Stream) Trim(args TrimArgs) int64 {
 				break
 			}
 			if it.flags&flagDeleted == 0 {
-				it.lp = replaceInt(it.lp, it.p, it.flags|flagDeleted)
+				n.replaceInt(it.p, it.flags|flagDeleted) // the same size: offsets hold
+				it.lp = n.lp
 				marked++
 				s.length--
 			}
 		}
-		n.lp = setNodeCounts(it.lp, live-marked, deleted+marked)
+		n.setCounts(live-marked, deleted+marked)
 		removed += marked
 		break
 	}
