@@ -147,6 +147,19 @@ func (c *Client) streamIDArg(b []byte) (stream.ID, bool) {
 	return id, ok
 }
 
+// streamIDArgs parses XDEL's and XACK's IDs, all of them before the
+// command acts, so that it acts on all or none.
+func (c *Client) streamIDArgs(args [][]byte) ([]stream.ID, bool) {
+	ids := make([]stream.ID, len(args))
+	for i, arg := range args {
+		var ok bool
+		if ids[i], ok = c.streamIDArg(arg); !ok {
+			return nil, false
+		}
+	}
+	return ids, true
+}
+
 // intervalArgs parses a range's start and end as XRANGE and XPENDING do
 // (streamParseIntervalIDOrReply): "-" and "+", incomplete IDs, and "("
 // for an exclusive bound.
@@ -508,13 +521,9 @@ func cmdXdel(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	ids := make([]stream.ID, 0, len(args)-2)
-	for _, arg := range args[2:] {
-		id, ok := c.streamIDArg(arg)
-		if !ok {
-			return
-		}
-		ids = append(ids, id)
+	ids, ok := c.streamIDArgs(args[2:])
+	if !ok {
+		return
 	}
 	c.database().BeforeChange(e)
 	s := streamOf(e)
@@ -1219,13 +1228,9 @@ func cmdXack(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	ids := make([]stream.ID, 0, len(args)-3)
-	for _, arg := range args[3:] {
-		id, ok := c.streamIDArg(arg)
-		if !ok {
-			return
-		}
-		ids = append(ids, id)
+	ids, ok := c.streamIDArgs(args[3:])
+	if !ok {
+		return
 	}
 	acked := 0
 	for _, id := range ids {
