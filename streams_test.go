@@ -1053,6 +1053,39 @@ func TestStreamBlockingClientPause(t *testing.T) {
 	})
 }
 
+// TestStreamBlockingNotifications: the keyspace events around a waiting
+// XREADGROUP, as redis-server 7.0.15 sends them: none when it blocks,
+// nor when its BLOCK runs out; served, xadd and then
+// xgroup-createconsumer (the consumer is made as it is served), and for
+// a consumer that exists, xadd alone.
+func TestStreamBlockingNotifications(t *testing.T) {
+	event := func(name string) string {
+		return "*4\r\n" + blkBulk("pmessage") + blkBulk("__keyevent@0__:*") + blkBulk("__keyevent@0__:"+name) + blkBulk("s")
+	}
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl, w, sub := blkDial(t, addr, false), blkDial(t, addr, false), blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		ctl.call("+OK\r\n", "CONFIG", "SET", "notify-keyspace-events", "KEA")
+		sub.call("*3\r\n"+blkBulk("psubscribe")+blkBulk("__keyevent@0__:*")+":1\r\n", "PSUBSCRIBE", "__keyevent@0__:*")
+
+		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+		sub.silent(100 * time.Millisecond)
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+		w.expect(strRead(false, strStream("s", strEntry("1-0", "f", "v"))))
+		sub.expect(event("xadd"))
+		sub.expect(event("xgroup-createconsumer"))
+
+		blkBlock(t, ctl, w, 1, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+		ctl.call(blkBulk("2-0"), "XADD", "s", "2-0", "f", "v")
+		w.expect(strRead(false, strStream("s", strEntry("2-0", "f", "v"))))
+		sub.expect(event("xadd"))
+		sub.silent(100 * time.Millisecond)
+
+		w.call("*-1\r\n", "XREADGROUP", "GROUP", "g", "late", "BLOCK", "50", "STREAMS", "s", ">")
+		sub.silent(100 * time.Millisecond)
+	})
+}
+
 // TestStreamBlockingIntrospection: CLIENT LIST shows a stream waiter
 // with flags=b and its command, INFO clients counts it.
 func TestStreamBlockingIntrospection(t *testing.T) {
