@@ -26,6 +26,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -1083,6 +1084,59 @@ func TestStreamBlockingNotifications(t *testing.T) {
 
 		w.call("*-1\r\n", "XREADGROUP", "GROUP", "g", "late", "BLOCK", "50", "STREAMS", "s", ">")
 		sub.silent(100 * time.Millisecond)
+	})
+}
+
+// TestStreamBlockingCommandStats: INFO commandstats counts a blocking
+// read once, whether it answers at once, is served later, times out or
+// ends in an error (a failed call, in errorstats too), as redis-server
+// 7.0.15 does. (CLIENT UNBLOCK is left out: Redis 7.0 counts the calls
+// it ends as failed, even with TIMEOUT.)
+func TestStreamBlockingCommandStats(t *testing.T) {
+	usec := regexp.MustCompile(`usec=[0-9]+,usec_per_call=[0-9.]+,`)
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl, w := blkDial(t, addr, false), blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		ctl.call("+OK\r\n", "CONFIG", "RESETSTAT")
+		group := []string{"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"}
+
+		blkBlock(t, ctl, w, 1, group...)
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+		w.read()
+		w.call("*-1\r\n", "XREADGROUP", "GROUP", "g", "c", "BLOCK", "10", "STREAMS", "s", ">")
+		blkBlock(t, ctl, w, 1, group...)
+		ctl.call(":1\r\n", "XGROUP", "DESTROY", "s", "g")
+		w.expect("-NOGROUP the consumer group this client was blocked on no longer exists\r\n")
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$")
+		blkBlock(t, ctl, w, 1, group...)
+		ctl.call(":1\r\n", "DEL", "s")
+		w.expect("-UNBLOCKED the stream key no longer exists\r\n")
+		w.call("-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n", group...)
+
+		blkBlock(t, ctl, w, 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+		w.read()
+		w.call("*-1\r\n", "XREAD", "BLOCK", "10", "STREAMS", "s", "$")
+		w.call(strRead(false, strStream("s", strEntry("1-0", "f", "v"))), "XREAD", "BLOCK", "0", "STREAMS", "s", "0")
+
+		var got []string
+		for _, section := range []string{"commandstats", "errorstats"} {
+			for _, l := range strings.Split(ctl.get("INFO", section), "\r\n") {
+				if strings.HasPrefix(l, "cmdstat_xread") || strings.HasPrefix(l, "errorstat_") {
+					got = append(got, usec.ReplaceAllString(l, ""))
+				}
+			}
+		}
+		sort.Strings(got)
+		want := []string{
+			"cmdstat_xread:calls=3,rejected_calls=0,failed_calls=0",
+			"cmdstat_xreadgroup:calls=5,rejected_calls=0,failed_calls=3",
+			"errorstat_NOGROUP:count=2",
+			"errorstat_UNBLOCKED:count=1",
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("INFO commandstats and errorstats:\ngot  %q\nwant %q", got, want)
+		}
 	})
 }
 
