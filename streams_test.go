@@ -1140,6 +1140,31 @@ func TestStreamBlockingCommandStats(t *testing.T) {
 	})
 }
 
+// TestStreamBlockingTimeoutTable: INFO clients' clients_in_timeout_table
+// counts the waiters with a timeout (BLOCK n > 0), not those with BLOCK
+// 0, until they are served, as redis-server 7.0.15.
+func TestStreamBlockingTimeoutTable(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+		w := []*blkConn{blkDial(t, addr, false), blkDial(t, addr, false), blkDial(t, addr, false)}
+		blkBlock(t, ctl, w[0], 1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		blkBlock(t, ctl, w[1], 2, "XREAD", "BLOCK", "100000", "STREAMS", "s", "$")
+		blkBlock(t, ctl, w[2], 3, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "100000", "STREAMS", "s", ">")
+		if got := blkInfo(ctl, "clients", "clients_in_timeout_table"); got != "2" {
+			t.Errorf("clients_in_timeout_table: %s, want 2", got)
+		}
+		ctl.call(blkBulk("1-0"), "XADD", "s", "1-0", "f", "v")
+		for _, c := range w {
+			c.read()
+		}
+		blkWaitBlocked(t, ctl, 0)
+		if got := blkInfo(ctl, "clients", "clients_in_timeout_table"); got != "0" {
+			t.Errorf("clients_in_timeout_table once served: %s, want 0", got)
+		}
+	})
+}
+
 // TestStreamBlockingIntrospection: CLIENT LIST shows a stream waiter
 // with flags=b and its command, INFO clients counts it.
 func TestStreamBlockingIntrospection(t *testing.T) {
