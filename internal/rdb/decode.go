@@ -27,6 +27,9 @@ type decoder struct {
 	crc     uint64
 	version int
 	scratch [16]byte // readFixed's: a local array would escape to the heap
+	// lpScratch holds a stream node's decoded elements, reused for the
+	// next node.
+	lpScratch []lpEntry
 }
 
 func (d *decoder) errf(at int64, cause error, format string, args ...any) error {

@@ -31,15 +31,19 @@ func (e lpEntry) bytes() []byte {
 }
 
 // lpDecode validates a listpack and returns its elements. Strings alias b.
-func lpDecode(b []byte) ([]lpEntry, error) {
+func lpDecode(b []byte) ([]lpEntry, error) { return lpDecodeAppend(nil, b) }
+
+// lpDecodeAppend is lpDecode appending to entries (a stream's nodes reuse
+// one slice).
+func lpDecodeAppend(entries []lpEntry, b []byte) ([]lpEntry, error) {
 	if len(b) < 7 || int(binary.LittleEndian.Uint32(b)) != len(b) || b[len(b)-1] != 0xFF {
 		return nil, errListpack
 	}
 	count := int(binary.LittleEndian.Uint16(b[4:]))
-	var entries []lpEntry
-	if count != 65535 {
-		entries = make([]lpEntry, 0, min(count, len(b)))
+	if count != 65535 && (entries == nil || cap(entries)-len(entries) < count) {
+		entries = append(make([]lpEntry, 0, len(entries)+min(count, len(b))), entries...)
 	}
+	start := len(entries)
 	p := 6
 	for p < len(b)-1 {
 		e, size, err := lpEntryAt(b[p : len(b)-1])
@@ -53,7 +57,7 @@ func lpDecode(b []byte) ([]lpEntry, error) {
 		entries = append(entries, e)
 		p += size + back
 	}
-	if count != 65535 && count != len(entries) {
+	if count != 65535 && count != len(entries)-start {
 		return nil, errListpack
 	}
 	return entries, nil

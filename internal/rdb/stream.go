@@ -82,8 +82,8 @@ func decodeStreamID(b []byte) StreamID {
 // names share those) and with the decoded listpacks: treat them as
 // read-only.
 type Stream struct {
-	Entries      []StreamEntry // live entries in ID order; deleted ones are skipped
-	Length       uint64        // number of live entries (len(Entries))
+	Entries      []StreamEntry // live entries in ID order, once ReadEntries has read them; deleted ones are skipped
+	Length       uint64        // number of live entries
 	LastID       StreamID      // last generated ID; XADD * must exceed it
 	FirstID      StreamID      // first live entry ID as recorded; 0-0 if empty (type 15: max ID, as Redis sets it)
 	MaxDeletedID StreamID      // highest ID removed by XDEL/XTRIM
@@ -92,8 +92,28 @@ type Stream struct {
 
 	// Nodes are the listpacks as stored, validated, in ID order: loaded
 	// as they are, a stream keeps Redis's node layout (XINFO's
-	// radix-tree-keys, DUMP's bytes). Entries alias them.
+	// radix-tree-keys, DUMP's bytes). Decoding validates every entry but
+	// keeps none: ReadEntries reads them from the nodes, which they alias.
 	Nodes []StreamNode
+}
+
+// ReadEntries reads the live entries of the nodes into Entries, and
+// returns them.
+func (s *Stream) ReadEntries() []StreamEntry {
+	s.Entries = nil
+	var scratch []lpEntry
+	for _, n := range s.Nodes {
+		var entries []StreamEntry
+		entries, _, scratch, _ = parseStreamListpack(n.Listpack, n.Master, scratch, true, nil)
+		s.Entries = append(s.Entries, entries...)
+	}
+	return s.Entries
+}
+
+// streamScan is what decoding the nodes learnt of the live entries.
+type streamScan struct {
+	live        uint64
+	first, last StreamID
 }
 
 // StreamNode is a stream node: its master ID (the radix tree key) and its
@@ -142,10 +162,11 @@ type StreamConsumer struct {
 // Entries promises.
 func (d *decoder) readStream(t byte) (*Stream, error) {
 	s := &Stream{}
-	if err := d.readStreamNodes(s); err != nil {
+	var scan streamScan
+	if err := d.readStreamNodes(s, &scan); err != nil {
 		return nil, err
 	}
-	if err := d.readStreamMeta(s, t); err != nil {
+	if err := d.readStreamMeta(s, t, &scan); err != nil {
 		return nil, err
 	}
 	if err := d.readStreamGroups(s, t); err != nil {
@@ -154,8 +175,9 @@ func (d *decoder) readStream(t byte) (*Stream, error) {
 	return s, nil
 }
 
-// readStreamNodes reads the listpacks and appends their live entries.
-func (d *decoder) readStreamNodes(s *Stream) error {
+// readStreamNodes reads and validates the listpacks, keeping them in
+// s.Nodes, and the live entries' count and edges in scan.
+func (d *decoder) readStreamNodes(s *Stream, scan *streamScan) error {
 	n, err := d.readPlainLen("stream listpack count")
 	if err != nil {
 		return err
@@ -182,20 +204,29 @@ func (d *decoder) readStreamNodes(s *Stream) error {
 		if err != nil {
 			return err
 		}
-		entries, lp, err := parseStreamListpack(blob, master)
+		var lp []byte
+		var orderErr error
+		_, lp, d.lpScratch, err = parseStreamListpack(blob, master, d.lpScratch, false, func(id StreamID) bool {
+			// Tombstones may be out of order (XSETID can move the last ID
+			// below one), but live entries never are.
+			if scan.live > 0 && id.Compare(scan.last) <= 0 {
+				orderErr = d.errf(lpAt, nil, "stream node %s: entry %s does not follow entry %s", master, id, scan.last)
+				return false
+			}
+			if scan.live == 0 {
+				scan.first = id
+			}
+			scan.live++
+			scan.last = id
+			return true
+		})
+		if orderErr != nil {
+			return orderErr
+		}
 		if err != nil {
 			return d.errf(lpAt, err, "stream node %s: %v", master, err)
 		}
 		s.Nodes = append(s.Nodes, StreamNode{Master: master, Listpack: lp})
-		for _, e := range entries {
-			// Tombstones may be out of order (XSETID can move the last ID
-			// below one), but live entries never are.
-			if k := len(s.Entries); k > 0 && e.ID.Compare(s.Entries[k-1].ID) <= 0 {
-				return d.errf(lpAt, nil, "stream node %s: entry %s does not follow entry %s",
-					master, e.ID, s.Entries[k-1].ID)
-			}
-			s.Entries = append(s.Entries, e)
-		}
 	}
 	return nil
 }
@@ -203,7 +234,7 @@ func (d *decoder) readStreamNodes(s *Stream) error {
 // readStreamMeta reads length, last ID and (type _2 on) first ID, max
 // deleted ID and entries added; for type 15 it derives the latter as
 // Redis does when loading an old stream.
-func (d *decoder) readStreamMeta(s *Stream, t byte) error {
+func (d *decoder) readStreamMeta(s *Stream, t byte, scan *streamScan) error {
 	at := d.off
 	var err error
 	if s.Length, err = d.readPlainLen("stream length"); err != nil {
@@ -228,15 +259,15 @@ func (d *decoder) readStreamMeta(s *Stream, t byte) error {
 		// (streamGetEdgeID).
 		s.EntriesAdded = s.Length
 		s.FirstID = StreamID{math.MaxUint64, math.MaxUint64}
-		if len(s.Entries) > 0 {
-			s.FirstID = s.Entries[0].ID
+		if scan.live > 0 {
+			s.FirstID = scan.first
 		}
 	}
-	if s.Length != uint64(len(s.Entries)) {
-		return d.errf(at, nil, "stream length is %d but its listpacks hold %d live entries", s.Length, len(s.Entries))
+	if s.Length != scan.live {
+		return d.errf(at, nil, "stream length is %d but its listpacks hold %d live entries", s.Length, scan.live)
 	}
-	if k := len(s.Entries); k > 0 && s.Entries[k-1].ID.Compare(s.LastID) > 0 {
-		return d.errf(at, nil, "stream last ID %s is below entry %s", s.LastID, s.Entries[k-1].ID)
+	if scan.live > 0 && scan.last.Compare(s.LastID) > 0 {
+		return d.errf(at, nil, "stream last ID %s is below entry %s", s.LastID, scan.last)
 	}
 	return nil
 }
@@ -451,27 +482,29 @@ func (s *Stream) estimateEntriesRead(id StreamID) int64 {
 
 // parseStreamListpack validates a stream node listpack as
 // streamValidateListpackIntegrity does in deep mode, plus the master
-// entry's counts, and returns its live entries and the listpack, blob
-// itself unless it held integers as strings (rebuilt with them as
-// integers, see StreamNode). Field names shared with the master entry are
-// shared slices.
-func parseStreamListpack(blob []byte, master StreamID) ([]StreamEntry, []byte, error) {
-	entries, c, err := parseStreamItems(blob, master)
-	if err != nil {
-		return nil, nil, err
+// entry's counts, calling live (if set) with each live entry's ID until it
+// returns false, and returns its live entries if collect is set, and the
+// listpack: blob itself unless it held integers as strings (rebuilt with
+// them as integers, see StreamNode). Field names shared with the master
+// entry are shared slices. scratch is for the decoded elements, returned
+// for the next node.
+func parseStreamListpack(blob []byte, master StreamID, scratch []lpEntry, collect bool, live func(StreamID) bool) ([]StreamEntry, []byte, []lpEntry, error) {
+	entries, c, err := parseStreamItems(blob, master, scratch, collect, live)
+	if err != nil || c == nil {
+		return nil, nil, scratch, err
 	}
 	if !c.strInts {
-		return entries, blob, nil
+		return entries, blob, c.items, nil
 	}
 	elems := make([][]byte, len(c.items))
 	for i, it := range c.items {
 		elems[i] = it.bytes()
 	}
-	return entries, listpack.Build(elems...), nil
+	return entries, listpack.Build(elems...), c.items, nil
 }
 
-func parseStreamItems(blob []byte, master StreamID) ([]StreamEntry, *lpCursor, error) {
-	items, err := lpDecode(blob)
+func parseStreamItems(blob []byte, master StreamID, scratch []lpEntry, collect bool, live func(StreamID) bool) ([]StreamEntry, *lpCursor, error) {
+	items, err := lpDecodeAppend(scratch[:0], blob)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -494,24 +527,32 @@ func parseStreamItems(blob []byte, master StreamID) ([]StreamEntry, *lpCursor, e
 		return nil, nil, fmt.Errorf("master entry terminator is %d, not 0", zero)
 	}
 
-	// Every entry takes at least 4 elements: no allocation beyond those.
-	entries := make([]StreamEntry, 0, min(count, int64(c.left()/4)))
-	var live, dead int64
+	var entries []StreamEntry
+	if collect {
+		// Every entry takes at least 4 elements: no allocation beyond those.
+		entries = make([]StreamEntry, 0, min(count, int64(c.left()/4)))
+	}
+	var nlive, dead int64
 	for c.left() > 0 {
-		e, isDeleted, err := c.entry(master, masterFields)
+		e, isDeleted, err := c.entry(master, masterFields, collect)
 		if err != nil {
-			return nil, nil, fmt.Errorf("entry %d: %w", live+dead, err)
+			return nil, nil, fmt.Errorf("entry %d: %w", nlive+dead, err)
 		}
 		if isDeleted {
 			dead++
-		} else {
-			live++
+			continue
+		}
+		nlive++
+		if collect {
 			entries = append(entries, e)
 		}
+		if live != nil && !live(e.ID) {
+			return nil, nil, nil
+		}
 	}
-	if live != count || dead != deleted {
+	if nlive != count || dead != deleted {
 		return nil, nil, fmt.Errorf("master entry counts %d live and %d deleted entries, listpack holds %d and %d",
-			count, deleted, live, dead)
+			count, deleted, nlive, dead)
 	}
 	return entries, c, nil
 }
@@ -584,8 +625,28 @@ func (c *lpCursor) fieldNames(values bool) ([][]byte, error) {
 	return out, nil
 }
 
-// entry reads one entry after the master entry.
-func (c *lpCursor) entry(master StreamID, masterFields [][]byte) (e StreamEntry, deleted bool, err error) {
+// skipFields reads an entry's field count and field/value pairs, into
+// fields if collect is set, and returns the count.
+func (c *lpCursor) skipFields(collect bool, fields *[][]byte) (int64, error) {
+	if collect {
+		var err error
+		*fields, err = c.fieldNames(true)
+		return int64(len(*fields) / 2), err
+	}
+	n, err := c.count("field count")
+	if err != nil {
+		return 0, err
+	}
+	if n > int64(c.left())/2 {
+		return 0, fmt.Errorf("field count %d exceeds the %d elements left", n, c.left())
+	}
+	c.i += int(2 * n)
+	return n, nil
+}
+
+// entry reads one entry after the master entry, its fields only if
+// collect is set.
+func (c *lpCursor) entry(master StreamID, masterFields [][]byte, collect bool) (e StreamEntry, deleted bool, err error) {
 	flags, err := c.int("flags")
 	if err != nil {
 		return e, false, err
@@ -611,16 +672,19 @@ func (c *lpCursor) entry(master StreamID, masterFields [][]byte) (e StreamEntry,
 		if nfields > int64(c.left()) {
 			return e, false, errStreamListpackShort
 		}
-		e.Fields = make([][]byte, 0, 2*nfields)
-		for _, f := range masterFields {
-			v, _ := c.next() // present: checked above
-			e.Fields = append(e.Fields, f, v.bytes())
+		if !collect {
+			c.i += int(nfields)
+		} else {
+			e.Fields = make([][]byte, 0, 2*nfields)
+			for _, f := range masterFields {
+				v, _ := c.next() // present: checked above
+				e.Fields = append(e.Fields, f, v.bytes())
+			}
 		}
 	} else {
-		if e.Fields, err = c.fieldNames(true); err != nil {
+		if nfields, err = c.skipFields(collect, &e.Fields); err != nil {
 			return e, false, err
 		}
-		nfields = int64(len(e.Fields) / 2)
 		extra += nfields + 1 // the field names and their count
 	}
 	lpCount, err := c.int("lp-count")

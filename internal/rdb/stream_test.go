@@ -487,6 +487,9 @@ func checkStreamInvariants(t *testing.T, s *Stream) {
 func loadStreams(t testing.TB, data []byte) (map[string]Record, error) {
 	got := map[string]Record{}
 	err := Load(bytes.NewReader(data), func(r Record) error {
+		if r.Stream != nil {
+			r.Stream.ReadEntries()
+		}
 		got[string(r.Key)] = r
 		return nil
 	})

@@ -197,6 +197,7 @@ func streamPayload(s *stream.Stream, uncompressed bool) []byte {
 // the stream rebuilt from it (Value) too.
 func checkStreamValue(t *testing.T, what string, got *Stream, want *stream.Stream) {
 	t.Helper()
+	got.ReadEntries()
 	var nodes []StreamNode
 	want.Nodes(func(master stream.ID, lp []byte) bool {
 		nodes = append(nodes, StreamNode{StreamID(master), lp})
