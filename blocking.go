@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"math"
 	"math/big"
 	"slices"
@@ -143,14 +144,41 @@ func (s *Server) keyReady(db int, key string) {
 	b.ready = append(b.ready, bk)
 }
 
-// keysReplaced marks ready every key clients wait on in database db,
-// whose contents were replaced at once (SWAPDB).
-func (s *Server) keysReplaced(db int) {
-	for bk := range s.blocking.byKey {
-		if bk.db == db {
-			s.keyReady(db, bk.key)
+// keysReplaced marks ready every key clients wait on in the databases
+// dbs, whose contents were replaced at once (SWAPDB, FLUSHALL): first the
+// keys now gone or holding another type than their waiters want, then the
+// others, as Redis's swapdb scans for deleted keys before ready ones; by
+// name within each, where Redis's order is its hash table's.
+func (s *Server) keysReplaced(dbs ...int) {
+	var gone, present []blockKey
+	for bk, waiters := range s.blocking.byKey {
+		if !slices.Contains(dbs, bk.db) {
+			continue
+		}
+		if e := s.ks.DBs[bk.db].Peek(bk.key); e == nil || e.Type != waiters[0].blocked.keys.want {
+			gone = append(gone, bk)
+		} else {
+			present = append(present, bk)
 		}
 	}
+	byName := func(a, b blockKey) int { return cmp.Or(cmp.Compare(a.db, b.db), cmp.Compare(a.key, b.key)) }
+	slices.SortFunc(gone, byName)
+	slices.SortFunc(present, byName)
+	for _, bk := range append(gone, present...) {
+		s.keyReady(bk.db, bk.key)
+	}
+}
+
+// clientsWithTimeout counts the blocked clients with a timeout (INFO's
+// clients_in_timeout_table).
+func (s *Server) clientsWithTimeout() int {
+	n := 0
+	for _, c := range s.clients {
+		if c.blocked != nil && !c.blocked.deadline.IsZero() {
+			n++
+		}
+	}
+	return n
 }
 
 // serveReadyKeys serves, in FIFO order, the clients waiting on the keys
@@ -194,10 +222,22 @@ func (s *Server) serveBlocked(c *Client, key string) {
 func (s *Server) expireBlocked(now time.Time) {
 	for _, c := range slices.Clone(s.blocking.clients) {
 		if d := c.blocked.deadline; !d.IsZero() && !now.Before(d) {
+			s.countBlockedCall(c, false)
 			s.unblockKeys(c)
 			c.NullArray()
 			s.unblocked(c)
 		}
+	}
+}
+
+// countBlockedCall counts the call of a command blocked on keys that ends
+// without running again (a timeout, CLIENT UNBLOCK), as Redis's
+// updateStatsOnUnblock: call counts a blocked command when it is served.
+func (s *Server) countBlockedCall(c *Client, failed bool) {
+	st := &s.cmdStats[c.blocked.keys.cmd.index]
+	st.calls++
+	if failed {
+		st.failed++
 	}
 }
 
@@ -228,6 +268,7 @@ func (s *Server) unblockClient(c *Client, withError bool) bool {
 			c.Int(int64(s.replicasAcked(offset)))
 		}
 	default:
+		s.countBlockedCall(c, true) // failed even with TIMEOUT, as in Redis 7.0
 		s.unblockKeys(c)
 		if withError {
 			c.Error(errUnblocked)

@@ -113,8 +113,7 @@ func (s *Server) infoClients(b *strings.Builder) {
 	infoLine(b, "client_recent_max_output_buffer", 0)
 	infoLine(b, "blocked_clients", s.blockedClients())
 	infoLine(b, "tracking_clients", s.tracking.clients)
-	infoLine(b, "clients_in_timeout_table", 0)
-	infoLine(b, "total_blocking_keys", 0)
+	infoLine(b, "clients_in_timeout_table", s.clientsWithTimeout())
 }
 
 // blockedClients counts the clients blocked in a command (WAIT) or held

@@ -297,6 +297,8 @@ func rename(c *Client, args [][]byte, nx bool) {
 		return
 	}
 	db := c.database()
+	// Redis replaces dst before it deletes src: dst's waiters come first.
+	c.srv.keyReady(c.db, string(dst))
 	db.Delete(e.Key)
 	db.Delete(str(dst)) // as Redis, which then adds dst anew: "new"
 	c.addKey(dst, e)    // e.Expire moves with it
@@ -450,8 +452,7 @@ func cmdSwapdb(c *Client, args [][]byte) {
 		ks.DBs[a].TouchAll(ks.DBs[b])
 		ks.DBs[b].TouchAll(ks.DBs[a])
 		ks.Swap(a, b)
-		c.srv.keysReplaced(a)
-		c.srv.keysReplaced(b)
+		c.srv.keysReplaced(a, b)
 	}
 	c.propagate(args...)
 	c.OK()

@@ -30,6 +30,7 @@ func (c *Client) OK() { c.Simple("OK") }
 // become spaces, as in Redis.
 func (c *Client) Error(msg string) {
 	c.srv.countError(msg)
+	c.callErrors++
 	if c.muted() {
 		return
 	}

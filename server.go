@@ -121,7 +121,7 @@ func NewServer(cfg *Config) *Server {
 	s.ks.OnExpire = s.onExpire
 	s.ks.OnStore = s.keyReady
 	s.ks.OnDelete = s.keyReady
-	s.ks.OnFlush = s.keysReplaced
+	s.ks.OnFlush = func(db int) { s.keysReplaced(db) }
 	s.applyKeyspaceEvents()
 	s.stats.init()
 	s.commits.done = sync.NewCond(&s.mu)
@@ -425,6 +425,8 @@ func unknownCommandError(args [][]byte) string {
 // started at start; call returns when it ended.
 func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (end time.Time) {
 	c.callErrors = 0
+	// A blocked client served runs its command again: monitors saw it.
+	reprocessing := c.blocked != nil
 	// The client running a command at the top level gets the
 	// invalidations of its own changes after its reply (tracking.go).
 	outer := s.tracking.current
@@ -439,17 +441,19 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (
 			s.sendPendingInvalidations(c)
 		}
 		end = s.now()
-		st := &s.cmdStats[cmd.index]
-		st.calls++
-		st.usec += end.Sub(start).Microseconds()
-		if c.callErrors > 0 {
-			st.failed++
+		// A command that blocked (or, run again, still waits) is counted
+		// once, when it is served or gives up (countBlockedCall).
+		if c.blocked == nil || c.blocked.keys == nil || reprocessing && !c.blocked.keys.stays {
+			st := &s.cmdStats[cmd.index]
+			st.calls++
+			st.usec += end.Sub(start).Microseconds()
+			if c.callErrors > 0 {
+				st.failed++
+			}
 		}
 		s.stats.commands++
 	}()
 	c.cmd = cmd
-	// A blocked client served runs its command again: monitors saw it.
-	reprocessing := c.blocked != nil
 	cmd.Handler(c, args)
 	c.woff = s.repl.offset
 	if c.tracking != nil {
