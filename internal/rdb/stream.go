@@ -204,6 +204,13 @@ func (d *decoder) readStreamNodes(s *Stream, scan *streamScan) error {
 		if err != nil {
 			return err
 		}
+		// A node's live entries are below the next node's master ID
+		// (they were there before it), which lookups by ID rely on. An
+		// entry may be below its own node's (XSETID back past a
+		// tombstone, then XADD).
+		if scan.live > 0 && scan.last.Compare(master) >= 0 {
+			return d.errf(keyAt, nil, "stream node %s: entry %s of a node before is not below it", master, scan.last)
+		}
 		var lp []byte
 		var orderErr error
 		_, lp, d.lpScratch, err = parseStreamListpack(blob, master, d.lpScratch, false, func(id StreamID) bool {
