@@ -348,28 +348,12 @@ func replaceInt(lp []byte, p int, v int64) []byte {
 // (streamDeleteItem): flagged deleted, its node gone with its last live
 // entry. The caller updates the first ID (UpdateFirstID) after deleting.
 func (s *Stream) Delete(id ID) bool {
-	n := s.nodeAtOrBefore(id)
-	if n == nil {
+	var it Iter
+	if s.RangeInto(&it, id, id, false); !it.Next() {
 		return false
 	}
-	it := entryIter{lp: n.lp, master: n.master}
-	for it.first(); it.p >= 0; it.next() {
-		if it.flags&flagDeleted != 0 {
-			// A tombstone's ID may be anything: XSETID can go back past it.
-			continue
-		}
-		if it.id == id {
-			s.deleteEntry(n, it.p, it.flags)
-			if id.Compare(s.maxDeletedID) > 0 {
-				s.maxDeletedID = id
-			}
-			return true
-		}
-		if it.id.Compare(id) > 0 {
-			break
-		}
-	}
-	return false
+	it.Delete()
+	return true
 }
 
 // deleteEntry flags the entry whose flags are at p deleted
