@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"respd/internal/keyspace"
@@ -127,7 +128,7 @@ func (s *Server) unblockKeys(c *Client) {
 
 // keyReady marks a key ready if clients wait on it (Redis's
 // signalKeyAsReady): a value stored under it, or changed in place (XADD),
-// or the key gone.
+// or the key gone. key may alias a request: it is copied if kept.
 func (s *Server) keyReady(db int, key string) {
 	b := &s.blocking
 	if len(b.byKey) == 0 {
@@ -140,6 +141,7 @@ func (s *Server) keyReady(db int, key string) {
 	if b.isReady == nil {
 		b.isReady = map[blockKey]bool{}
 	}
+	bk.key = strings.Clone(key)
 	b.isReady[bk] = true
 	b.ready = append(b.ready, bk)
 }

@@ -298,7 +298,7 @@ func rename(c *Client, args [][]byte, nx bool) {
 	}
 	db := c.database()
 	// Redis replaces dst before it deletes src: dst's waiters come first.
-	c.srv.keyReady(c.db, string(dst))
+	c.srv.keyReady(c.db, str(dst))
 	db.Delete(e.Key)
 	db.Delete(str(dst)) // as Redis, which then adds dst anew: "new"
 	c.addKey(dst, e)    // e.Expire moves with it

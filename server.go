@@ -470,7 +470,7 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (
 // inside EXEC, the first write opens a MULTI that EXEC closes.
 func (s *Server) propagate(db int, argv ...[]byte) {
 	s.stats.dirty++
-	if s.aof == nil && !s.feedsReplicas() {
+	if !s.propagates() {
 		return
 	}
 	if s.inExec && !s.execPropagated {
@@ -479,6 +479,10 @@ func (s *Server) propagate(db int, argv ...[]byte) {
 	}
 	s.feedStreams(db, argv)
 }
+
+// propagates reports whether writes go anywhere (an AOF, replicas): a
+// command whose propagated form takes work to build skips it otherwise.
+func (s *Server) propagates() bool { return s.aof != nil || s.feedsReplicas() }
 
 // propagateToReplicas sends a command to the replicas but not to the AOF,
 // as Redis's forceCommandPropagation(c, PROPAGATE_REPL) does for PUBLISH:

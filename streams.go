@@ -224,14 +224,28 @@ func (c *Client) streamEntry(it *stream.Iter) {
 // counts them first: a reply's length comes before its elements.
 func (c *Client) streamRange(s *stream.Stream, start, end stream.ID, count int64, rev bool) {
 	var it stream.Iter
-	n := int64(0)
-	for s.RangeInto(&it, start, end, rev); (count == 0 || n < count) && it.Next(); {
+	n := c.countRange(s, &it, start, end, count, rev)
+	c.Array(int(n))
+	for ; n > 0; n-- {
+		c.streamEntry(&it)
+		it.Next()
+	}
+}
+
+// countRange counts the entries streamRange replies, leaving it on the
+// first of them: the reply's length goes first, and the range is sought
+// once.
+func (c *Client) countRange(s *stream.Stream, it *stream.Iter, start, end stream.ID, count int64, rev bool) int64 {
+	if s.RangeInto(it, start, end, rev); !it.Next() {
+		return 0
+	}
+	first := *it
+	n := int64(1)
+	for (count == 0 || n < count) && it.Next() {
 		n++
 	}
-	c.Array(int(n))
-	for s.RangeInto(&it, start, end, rev); n > 0 && it.Next(); n-- {
-		c.streamEntry(&it)
-	}
+	*it = first
+	return n
 }
 
 // streamEntryOrNull replies entry id, or a null if the stream has none.
@@ -446,20 +460,20 @@ func cmdXadd(c *Client, args [][]byte) {
 	}
 	c.StreamID(id)
 	c.notify(notifyStream, "xadd", args[1])
+	if a.at != 0 && s.Trim(a.TrimArgs) > 0 {
+		c.notify(notifyStream, "xtrim", args[1])
+	}
 	argv := args
-	if a.at != 0 {
-		if s.Trim(a.TrimArgs) > 0 {
-			c.notify(notifyStream, "xtrim", args[1])
-		}
-		if a.Approx {
+	if c.srv.propagates() {
+		if a.at != 0 && a.Approx {
 			argv = c.exactTrimArgv(argv, s, &a.trimArgs)
 		}
-	}
-	if !a.idGiven || !a.seqGiven {
-		argv = replaceArg(argv, a.idAt, streamIDArgv(id))
+		if !a.idGiven || !a.seqGiven {
+			argv = replaceArg(argv, a.idAt, streamIDArgv(id))
+		}
 	}
 	c.changed(args[1], argv...)
-	c.srv.keyReady(c.db, string(args[1]))
+	c.srv.keyReady(c.db, str(args[1]))
 }
 
 // exactTrimArgv rewrites an approximate trim as the exact one it did
@@ -936,13 +950,11 @@ func (c *Client) serveGroup(src *xreadSource, a *xreadArgs, effects [][][]byte) 
 	}
 	start, _ := g.LastID.Incr()
 	lastID := g.LastID
+	propagates := c.srv.propagates()
 	var it stream.Iter
-	n := int64(0)
-	for s.RangeInto(&it, start, stream.MaxID, false); (a.count == 0 || n < a.count) && it.Next(); {
-		n++
-	}
+	n := c.countRange(s, &it, start, stream.MaxID, a.count, false)
 	c.Array(int(n))
-	for s.RangeInto(&it, start, stream.MaxID, false); n > 0 && it.Next(); n-- {
+	for ; n > 0; n-- {
 		id := it.ID()
 		if g.EntriesRead != stream.EntriesReadUnknown && !s.HasTombstones(id) {
 			g.EntriesRead++
@@ -951,9 +963,15 @@ func (c *Client) serveGroup(src *xreadSource, a *xreadArgs, effects [][][]byte) 
 		}
 		g.LastID = id
 		c.streamEntry(&it)
-		if !a.noack {
-			g.Deliver(id, consumer, now)
+		it.Next()
+		if a.noack {
+			continue
+		}
+		g.Deliver(id, consumer, now)
+		if propagates {
 			effects = append(effects, xclaimArgv(src.key, g, id, g.Pending(id)))
+		} else {
+			c.srv.stats.dirty++ // the change the XCLAIM would have counted
 		}
 	}
 	if a.noack && g.LastID != lastID {
@@ -1151,7 +1169,7 @@ func cmdXgroupDestroy(c *Client, args [][]byte) {
 	c.Int(1)
 	c.notify(notifyStream, "xgroup-destroy", args[2])
 	c.propagate(args...)
-	c.srv.keyReady(c.db, string(args[2]))
+	c.srv.keyReady(c.db, str(args[2]))
 }
 
 // cmdXgroupCreateconsumer: XGROUP CREATECONSUMER key group consumer.

@@ -369,22 +369,7 @@ type encoding struct {
 
 func encodingOf(v []byte) encoding {
 	if n, ok := StringToInt64(v); ok {
-		e := encoding{n: n, isInt: true}
-		switch {
-		case n >= 0 && n <= 127:
-			e.size = 1
-		case n >= -4096 && n <= 4095:
-			e.size = 2
-		case n >= -32768 && n <= 32767:
-			e.size = 3
-		case n >= -8388608 && n <= 8388607:
-			e.size = 4
-		case n >= -2147483648 && n <= 2147483647:
-			e.size = 5
-		default:
-			e.size = 9
-		}
-		return e
+		return intEncoding(n)
 	}
 	switch {
 	case len(v) < 64:
@@ -393,6 +378,27 @@ func encodingOf(v []byte) encoding {
 		return encoding{size: 2 + len(v)}
 	}
 	return encoding{size: 5 + len(v)}
+}
+
+// intEncoding is how the integer n is stored: the smallest encoding that
+// holds it.
+func intEncoding(n int64) encoding {
+	e := encoding{n: n, isInt: true}
+	switch {
+	case n >= 0 && n <= 127:
+		e.size = 1
+	case n >= -4096 && n <= 4095:
+		e.size = 2
+	case n >= -32768 && n <= 32767:
+		e.size = 3
+	case n >= -8388608 && n <= 8388607:
+		e.size = 4
+	case n >= -2147483648 && n <= 2147483647:
+		e.size = 5
+	default:
+		e.size = 9
+	}
+	return e
 }
 
 // total is the entry's size with its backlen.
@@ -555,6 +561,26 @@ func Insert(lp []byte, p int, v []byte, after bool) ([]byte, int) {
 // Append appends v (lpAppend).
 func Append(lp, v []byte) []byte {
 	lp, _ = Insert(lp, len(lp)-1, v, false)
+	return lp
+}
+
+// AppendInt appends the integer n (lpAppendInteger): Append of its
+// decimal form, without formatting it.
+func AppendInt(lp []byte, n int64) []byte {
+	e := intEncoding(n)
+	p := len(lp) - 1
+	lp = splice(lp, p, 0, e.total())
+	e.put(lp[p:], nil)
+	addCount(lp, 1)
+	return lp
+}
+
+// ReplaceInt replaces the element at p with the integer n
+// (lpReplaceInteger).
+func ReplaceInt(lp []byte, p int, n int64) []byte {
+	e := intEncoding(n)
+	lp = splice(lp, p, skip(lp, p)-p, e.total())
+	e.put(lp[p:], nil)
 	return lp
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"math/rand"
 	"runtime"
 	"slices"
@@ -544,4 +545,21 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// AppendInt and ReplaceInt write what Append and Replace write for the
+// integer's decimal form, at every encoding's edges.
+func TestAppendIntReplaceInt(t *testing.T) {
+	for _, n := range []int64{0, 1, 127, 128, -1, -4096, 4095, 4096, -4097, -32768, 32767, 32768,
+		-8388608, 8388607, 8388608, -2147483648, 2147483647, 2147483648, math.MinInt64, math.MaxInt64} {
+		text := []byte(strconv.FormatInt(n, 10))
+		if got, want := AppendInt(Append(New(), []byte("x")), n), Append(Append(New(), []byte("x")), text); !bytes.Equal(got, want) {
+			t.Errorf("AppendInt(%d) = %x, want %x", n, got, want)
+		}
+		lp := Build([]byte("a"), []byte("b"), []byte("c"))
+		p := Next(lp, First(lp))
+		if got, want := ReplaceInt(bytes.Clone(lp), p, n), Replace(bytes.Clone(lp), p, text); !bytes.Equal(got, want) {
+			t.Errorf("ReplaceInt(%d) = %x, want %x", n, got, want)
+		}
+	}
 }

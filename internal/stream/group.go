@@ -171,14 +171,10 @@ func (g *Group) LastPending() ID { p, _ := g.pel.Max(); return p.id }
 // Deliver records entry id delivered to c at nowMs: pending for c, once
 // (a new delivery of an entry pending for another consumer moves it).
 func (g *Group) Deliver(id ID, c *Consumer, nowMs int64) {
-	if n := g.Pending(id); n != nil {
-		n.Consumer.pel.Delete(pending{id: id})
-		n.Consumer, n.DeliveryTime, n.DeliveryCount = c, nowMs, 1
-		c.pel.Set(pending{id, n})
-		return
-	}
 	n := &NACK{DeliveryTime: nowMs, DeliveryCount: 1, Consumer: c}
-	g.pel.Set(pending{id, n})
+	if prev, replaced := g.pel.Set(pending{id, n}); replaced {
+		prev.nack.Consumer.pel.Delete(prev)
+	}
 	c.pel.Set(pending{id, n})
 }
 

@@ -31,7 +31,6 @@ package stream
 import (
 	"errors"
 	"math"
-	"strconv"
 
 	"github.com/tidwall/btree"
 
@@ -86,9 +85,9 @@ func (n *node) set(lp []byte) {
 	n.lp = lp
 }
 
-func (n *node) appendInt(v int64)             { n.set(appendInt(n.lp, v)) }
+func (n *node) appendInt(v int64)             { n.set(listpack.AppendInt(n.lp, v)) }
 func (n *node) appendBytes(b []byte)          { n.set(listpack.Append(n.lp, b)) }
-func (n *node) replaceInt(p int, v int64)     { n.set(replaceInt(n.lp, p, v)) }
+func (n *node) replaceInt(p int, v int64)     { n.set(listpack.ReplaceInt(n.lp, p, v)) }
 func (n *node) counts() (live, deleted int64) { return nodeCounts(n.lp) }
 
 // setCounts stores the node's live and deleted entry counts.
@@ -253,7 +252,10 @@ func (s *Stream) Append(id ID, fields [][]byte, lim Limits) error {
 	numFields := len(fields) / 2
 	flags := int64(0)
 	if n == nil {
-		n = &node{master: id, lp: listpack.New(), alloc: jemalloc.Size(newNodePrealloc(lim))}
+		// Room for the node's entries from the start, as Redis
+		// preallocates: appends then don't copy it again and again.
+		prealloc := newNodePrealloc(lim)
+		n = &node{master: id, lp: append(make([]byte, 0, prealloc), listpack.New()...), alloc: jemalloc.Size(prealloc)}
 		n.appendInt(1)
 		n.appendInt(0)
 		n.appendInt(int64(numFields))
@@ -332,16 +334,6 @@ func (s *Stream) sameFields(n *node, fields [][]byte) bool {
 func nodeCounts(lp []byte) (live, deleted int64) {
 	p := listpack.First(lp)
 	return listpack.Get(lp, p).Int, listpack.Get(lp, listpack.Next(lp, p)).Int
-}
-
-func appendInt(lp []byte, v int64) []byte {
-	var buf [20]byte
-	return listpack.Append(lp, strconv.AppendInt(buf[:0], v, 10))
-}
-
-func replaceInt(lp []byte, p int, v int64) []byte {
-	var buf [20]byte
-	return listpack.Replace(lp, p, strconv.AppendInt(buf[:0], v, 10))
 }
 
 // Delete removes the entry id, reporting whether it was there
