@@ -1784,20 +1784,7 @@ func (c *Client) xinfoFullGroup(s *stream.Stream, g *stream.Group, count int64) 
 	c.BulkString("pel-count")
 	c.Int(int64(g.PendingLen()))
 	c.BulkString("pending")
-	c.Array(limitedLen(g.PendingLen(), count))
-	n := int64(0)
-	g.PendingRange(stream.ID{}, func(id stream.ID, nack *stream.NACK) bool {
-		if count != 0 && n == count {
-			return false
-		}
-		n++
-		c.Array(4)
-		c.StreamID(id)
-		c.BulkString(nack.Consumer.Name)
-		c.Int(nack.DeliveryTime)
-		c.Int(int64(nack.DeliveryCount))
-		return true
-	})
+	c.fullPending(g.PendingRange, g.PendingLen(), count, true)
 	c.BulkString("consumers")
 	c.Array(g.NumConsumers())
 	g.Consumers(func(consumer *stream.Consumer) bool {
@@ -1809,19 +1796,32 @@ func (c *Client) xinfoFullGroup(s *stream.Stream, g *stream.Group, count int64) 
 		c.BulkString("pel-count")
 		c.Int(int64(consumer.PendingLen()))
 		c.BulkString("pending")
-		c.Array(limitedLen(consumer.PendingLen(), count))
-		n := int64(0)
-		consumer.PendingRange(stream.ID{}, func(id stream.ID, nack *stream.NACK) bool {
-			if count != 0 && n == count {
-				return false
-			}
-			n++
+		c.fullPending(consumer.PendingRange, consumer.PendingLen(), count, false)
+		return true
+	})
+}
+
+// fullPending replies a PEL of pending entries as XINFO STREAM FULL
+// lists it: at most count of them (0: all), each its ID, the consumer's
+// name (a group's PEL), the last delivery time and the deliveries.
+func (c *Client) fullPending(rangePEL func(stream.ID, func(stream.ID, *stream.NACK) bool), pending int, count int64, withConsumer bool) {
+	c.Array(limitedLen(pending, count))
+	n := int64(0)
+	rangePEL(stream.ID{}, func(id stream.ID, nack *stream.NACK) bool {
+		if count != 0 && n == count {
+			return false
+		}
+		n++
+		if withConsumer {
+			c.Array(4)
+			c.StreamID(id)
+			c.BulkString(nack.Consumer.Name)
+		} else {
 			c.Array(3)
 			c.StreamID(id)
-			c.Int(nack.DeliveryTime)
-			c.Int(int64(nack.DeliveryCount))
-			return true
-		})
+		}
+		c.Int(nack.DeliveryTime)
+		c.Int(int64(nack.DeliveryCount))
 		return true
 	})
 }
