@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math/rand/v2"
+	"strings"
 	"unsafe"
 
 	"respd/internal/dict"
@@ -60,7 +61,25 @@ func (f *field) Key() string   { return f.kv[:f.n] }
 func (f *field) value() string { return f.kv[f.n:] }
 
 func newField(name, value []byte) *field {
-	return &field{kv: string(name) + string(value), n: uint32(len(name))}
+	return &field{kv: joinKV(name, value), n: uint32(len(name))}
+}
+
+// joinKV is name and value in one new string, allocated once (a + b of
+// two conversions would allocate up to three times).
+func joinKV[K string | []byte](name K, value []byte) string {
+	b := make([]byte, len(name)+len(value))
+	copy(b[copy(b, name):], value)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// setValue replaces the field's value: in place when it keeps its length
+// (the field's string is its own: Dup copies it), else in a new string.
+func (f *field) setValue(value []byte) {
+	if old := f.value(); len(old) == len(value) {
+		copy(unsafe.Slice(unsafe.StringData(f.kv), len(f.kv))[f.n:], value)
+		return
+	}
+	f.kv = joinKV(f.Key(), value)
 }
 
 // Limits are the listpack encoding's: hash-max-listpack-entries fields,
@@ -171,7 +190,7 @@ func (h *Hash) Set(name, value []byte, lim Limits) bool {
 	}
 	if !h.small() {
 		if f := h.table().Find(lookupKey(name)); f != nil {
-			f.kv = f.Key() + string(value)
+			f.setValue(value)
 			return false
 		}
 		h.table().Add(newField(name, value))
@@ -283,8 +302,9 @@ func (h *Hash) Sample(rng *rand.Rand, count int, fn func(name, value []byte)) {
 }
 
 // Dup is a copy no change to h alters: for COPY, and a snapshot's frozen
-// view (Freeze). A listpack is copied; a table's entries are, sharing
-// their immutable strings: O(fields), where a list freezes in O(1).
+// view (Freeze). A listpack is copied; a table's fields are, with their
+// strings (which Set may change in place): O(fields), where a list
+// freezes in O(1).
 func (h *Hash) Dup() *Hash {
 	d := &Hash{}
 	if h.small() {
@@ -293,7 +313,7 @@ func (h *Hash) Dup() *Hash {
 	}
 	t := dict.New[field](seed)
 	t.Reserve(h.table().Len())
-	h.table().ForEach(func(f *field) { t.Add(&field{kv: f.kv, n: f.n}) })
+	h.table().ForEach(func(f *field) { t.Add(&field{kv: strings.Clone(f.kv), n: f.n}) })
 	d.setTable(t)
 	return d
 }

@@ -94,6 +94,7 @@ func TestDupIsIndependent(t *testing.T) {
 		before := all(h)
 		d := h.Freeze().(*Hash)
 		h.Set([]byte("f0"), []byte("changed"), lim)
+		h.Set([]byte("f2"), []byte("w"), lim) // the same length: in place
 		h.Delete([]byte("f1"))
 		h.Set([]byte("new"), []byte("x"), lim)
 		if got := all(d); !maps.Equal(got, before) {
@@ -101,6 +102,9 @@ func TestDupIsIndependent(t *testing.T) {
 		}
 		if d.Freeze() != any(d) {
 			t.Fatal("a frozen view's Freeze is not itself")
+		}
+		if v, _ := h.Get([]byte("f2"), nil); string(v) != "w" {
+			t.Fatalf("%d fields: f2 = %q after its overwrite", n, v)
 		}
 	}
 }
