@@ -233,7 +233,7 @@ func (it *Iter) Delete() {
 	id := it.e.id
 	live, _ := nodeCounts(it.n.lp)
 	before := len(it.n.lp)
-	it.s.deleteEntry(it.n, it.e.p, it.e.flags)
+	it.n = it.s.deleteEntry(it.n, it.e.p, it.e.flags)
 	if id.Compare(it.s.maxDeletedID) > 0 {
 		it.s.maxDeletedID = id
 	}

@@ -124,7 +124,7 @@ func (s *Stream) AppendNode(master ID, lp []byte) int64 {
 	return live
 }
 
-// Dup is a deep copy: for COPY and a snapshot's frozen view.
+// Dup is a deep copy, for COPY.
 func (s *Stream) Dup() *Stream {
 	d := *s
 	d.nodes = btree.NewBTreeGOptions(nodeLess, btree.Options{NoLocks: true})
@@ -132,9 +132,32 @@ func (s *Stream) Dup() *Stream {
 		d.nodes.Load(&node{master: n.master, lp: append([]byte(nil), n.lp...), alloc: jemalloc.Size(len(n.lp))})
 		return true
 	})
-	d.groups = nil
-	s.Groups(func(g *Group) bool {
-		dg, _ := d.CreateGroup(g.Name, g.LastID, g.EntriesRead)
+	d.copyGroups(s)
+	return &d
+}
+
+// Freeze is keyspace.Freezer's: a view of the stream as it is now, for a
+// background save to read outside the lock while the stream goes on
+// changing. The nodes are shared, in a copy-on-write copy of the B-tree:
+// the stream copies a node before it next changes it (own). The groups
+// are copied: O(pending entries), not O(entries).
+func (s *Stream) Freeze() any {
+	if s.frozen {
+		return s
+	}
+	d := *s
+	d.nodes = s.nodes.Copy()
+	d.copyGroups(s)
+	d.frozen = true
+	s.gen++ // every node now is the view's too
+	return &d
+}
+
+// copyGroups makes s's groups, consumers and PEL a copy of from's.
+func (s *Stream) copyGroups(from *Stream) {
+	s.groups = nil
+	from.Groups(func(g *Group) bool {
+		dg, _ := s.CreateGroup(g.Name, g.LastID, g.EntriesRead)
 		owners := map[*Consumer]*Consumer{}
 		g.Consumers(func(c *Consumer) bool {
 			owners[c], _ = dg.CreateConsumer(c.Name, c.SeenTime)
@@ -148,11 +171,7 @@ func (s *Stream) Dup() *Stream {
 		})
 		return true
 	})
-	return &d
 }
-
-// Freeze is keyspace.Freezer's: a Dup, O(size).
-func (s *Stream) Freeze() any { return s.Dup() }
 
 // NodeAllocs calls fn with what Redis's allocator would hold for each
 // node's listpack (zmalloc_size: a node XADD started preallocated, one

@@ -65,6 +65,7 @@ type node struct {
 	master ID
 	lp     []byte
 	alloc  int64
+	gen    uint32 // the stream's gen when it last owned the node alone (own)
 }
 
 // newNodePrealloc is what Redis allocates for a node XADD starts
@@ -121,6 +122,11 @@ type Stream struct {
 	firstID      ID // recorded first entry ID (first_id)
 	maxDeletedID ID // the greatest ID removed by XDEL or trimming
 	entriesAdded uint64
+
+	// gen counts the frozen views made (Freeze); a node of an older gen
+	// is shared with one and copied before it changes.
+	gen    uint32
+	frozen bool // a frozen view: never changes
 }
 
 // New returns an empty stream.
@@ -154,6 +160,17 @@ func (s *Stream) SetFirstID(id ID) { s.firstID = id }
 
 // NodeCount is the number of nodes (XINFO's radix-tree-keys).
 func (s *Stream) NodeCount() int { return s.nodes.Len() }
+
+// own is n ready to change: n itself, or, if a frozen view shares it, a
+// copy of it (with its room for appends) put in its place.
+func (s *Stream) own(n *node) *node {
+	if n.gen == s.gen {
+		return n
+	}
+	c := &node{master: n.master, lp: append(make([]byte, 0, cap(n.lp)), n.lp...), alloc: n.alloc, gen: s.gen}
+	s.nodes.Set(c)
+	return c
+}
 
 // tail is the last node, nil if none.
 func (s *Stream) tail() *node {
@@ -245,9 +262,12 @@ func (s *Stream) Append(id ID, fields [][]byte, lim Limits) error {
 		return ErrTooLarge
 	}
 	n := s.tail()
-	if n != nil && s.nodeFull(n, total, lim) {
-		n.shrinkToFit()
-		n = nil
+	if n != nil {
+		n = s.own(n)
+		if s.nodeFull(n, total, lim) {
+			n.shrinkToFit()
+			n = nil
+		}
 	}
 	numFields := len(fields) / 2
 	flags := int64(0)
@@ -255,7 +275,7 @@ func (s *Stream) Append(id ID, fields [][]byte, lim Limits) error {
 		// Room for the node's entries from the start, as Redis
 		// preallocates: appends then don't copy it again and again.
 		prealloc := newNodePrealloc(lim)
-		n = &node{master: id, lp: append(make([]byte, 0, prealloc), listpack.New()...), alloc: jemalloc.Size(prealloc)}
+		n = &node{master: id, lp: append(make([]byte, 0, prealloc), listpack.New()...), alloc: jemalloc.Size(prealloc), gen: s.gen}
 		n.appendInt(1)
 		n.appendInt(0)
 		n.appendInt(int64(numFields))
@@ -349,16 +369,19 @@ func (s *Stream) Delete(id ID) bool {
 }
 
 // deleteEntry flags the entry whose flags are at p deleted
-// (streamIteratorRemoveEntry).
-func (s *Stream) deleteEntry(n *node, p int, flags int64) {
+// (streamIteratorRemoveEntry), and returns n as it is now: its copy, if a
+// frozen view shared it.
+func (s *Stream) deleteEntry(n *node, p int, flags int64) *node {
 	live, deleted := n.counts()
 	if live == 1 {
 		s.nodes.Delete(n)
 	} else {
+		n = s.own(n)
 		n.replaceInt(p, flags|flagDeleted)
 		n.setCounts(live-1, deleted+1)
 	}
 	s.length--
+	return n
 }
 
 // UpdateFirstID records the first entry's ID after entries were removed:
@@ -439,6 +462,7 @@ func (s *Stream) Trim(args TrimArgs) int64 {
 			break
 		}
 		var marked int64
+		n = s.own(n)
 		it := entryIter{lp: n.lp, master: n.master}
 		for it.first(); it.p >= 0; it.next() {
 			if args.ByID && it.id.Compare(args.MinID) >= 0 || !args.ByID && s.length <= uint64(args.MaxLen) {
