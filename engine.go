@@ -52,9 +52,18 @@ func (s *Server) touch(c *Client) {
 }
 
 // eachTouched calls write for every client with output this turn, then
-// forgets them.
+// forgets them: the last touched first, as Redis writes its
+// clients_pending_write list, so that a publisher's reply leaves before
+// the messages it fanned out and its next request comes while they go.
+// Clients touched by the writes themselves come after.
 func (s *Server) eachTouched(write func(*Client)) {
-	for i := 0; i < len(s.touched); i++ {
+	n := len(s.touched)
+	for i := n - 1; i >= 0; i-- {
+		c := s.touched[i]
+		c.touched = false
+		write(c)
+	}
+	for i := n; i < len(s.touched); i++ {
 		c := s.touched[i]
 		c.touched = false
 		write(c)

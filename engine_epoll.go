@@ -125,33 +125,16 @@ func (l *epollEngine) run() {
 		}
 		l.s.mu.Lock()
 		l.s.turnStart = time.Now()
-		for _, ev := range l.events[:max(n, 0)] {
-			fd := int(ev.Fd)
-			switch {
-			case slices.Contains(l.lfds, fd):
-				l.accept(fd)
-			case fd == l.wakefd:
-				var buf [8]byte
-				syscall.Read(l.wakefd, buf[:])
-			case fd == l.master:
-				l.s.repl.master.readStream()
-			default:
-				c := l.clients[fd]
-				if c == nil {
-					continue
-				}
-				if ev.Events&syscall.EPOLLOUT != 0 {
-					l.writePending(c)
-				}
-				switch {
-				case ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR) != 0 && len(c.pending) > 0,
-					ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR|syscall.EPOLLRDHUP) != 0 && (c.blocked != nil || c.paused):
-					// Gone while blocked, or while CLIENT PAUSE holds its
-					// requests (it is not read meanwhile): close now.
-					l.close(c)
-				case ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0:
-					l.read(c)
-				}
+		l.handle(l.events[:max(n, 0)])
+		// A turn that fans out (PUBLISH to many subscribers) ends in a
+		// write per receiving client. Taking in what arrived meanwhile
+		// first makes each of those writes carry more messages: fewer
+		// syscalls per message here, fewer reads for the receivers.
+		for extra := 0; extra < fanOutRereads && len(l.s.touched) >= fanOutClients; extra++ {
+			if n, err := epollWaitNow(l.epfd, l.events); n <= 0 || err != nil {
+				break
+			} else {
+				l.handle(l.events[:n])
 			}
 		}
 		l.s.endTurn(l.read)
@@ -277,6 +260,47 @@ func (l *epollEngine) read(c *Client) {
 		}
 		c.closing = true
 		l.s.touch(c)
+	}
+}
+
+// fanOutClients and fanOutRereads: a turn with output for at least
+// fanOutClients clients polls again, up to fanOutRereads times, before it
+// writes (see run).
+const (
+	fanOutClients = 16
+	fanOutRereads = 2
+)
+
+// handle serves a poll's events: accepts, reads, writes that waited.
+func (l *epollEngine) handle(events []syscall.EpollEvent) {
+	for _, ev := range events {
+		fd := int(ev.Fd)
+		switch {
+		case slices.Contains(l.lfds, fd):
+			l.accept(fd)
+		case fd == l.wakefd:
+			var buf [8]byte
+			syscall.Read(l.wakefd, buf[:])
+		case fd == l.master:
+			l.s.repl.master.readStream()
+		default:
+			c := l.clients[fd]
+			if c == nil {
+				continue
+			}
+			if ev.Events&syscall.EPOLLOUT != 0 {
+				l.writePending(c)
+			}
+			switch {
+			case ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR) != 0 && len(c.pending) > 0,
+				ev.Events&(syscall.EPOLLHUP|syscall.EPOLLERR|syscall.EPOLLRDHUP) != 0 && (c.blocked != nil || c.paused):
+				// Gone while blocked, or while CLIENT PAUSE holds its
+				// requests (it is not read meanwhile): close now.
+				l.close(c)
+			case ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0:
+				l.read(c)
+			}
+		}
 	}
 }
 
