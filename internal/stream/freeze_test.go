@@ -1,7 +1,6 @@
 package stream
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -77,26 +76,14 @@ func TestFreezeKeepsTheStreamAsItWas(t *testing.T) {
 			}
 		}
 		s.Group("g").Ack(ID{3, 0})
-		if got := nodeBytes(view); len(got) != len(want) || !equalAll(got, want) {
+		if got := nodeBytes(view); len(got) != len(want) || !equalFields(got, want) {
 			t.Fatalf("round %d: the frozen view changed", round)
 		}
 		if view.Len() != wantLen || view.LastID() != wantLast || view.Group("g").PendingLen() != 1 && round == 0 {
 			t.Fatalf("round %d: the frozen view's metadata changed: len %d last %v", round, view.Len(), view.LastID())
 		}
-		if got, want := nodeBytes(s), nodeBytes(ref); !equalAll(got, want) {
+		if got, want := nodeBytes(s), nodeBytes(ref); !equalFields(got, want) {
 			t.Fatalf("round %d: the stream differs from a deep copy given the same operations", round)
 		}
 	}
-}
-
-func equalAll(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
 }
