@@ -1,14 +1,13 @@
 package rdb
 
 import (
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 
 	"respd/internal/listpack"
+	"respd/internal/stream"
 )
 
 // Streams (Redis's t_stream.c, rdb.c). A stream is a radix tree of
@@ -54,27 +53,7 @@ const (
 const entriesReadUnknown = -1
 
 // StreamID is a stream entry ID, <ms>-<seq>.
-type StreamID struct {
-	Ms, Seq uint64
-}
-
-func (id StreamID) String() string {
-	return strconv.FormatUint(id.Ms, 10) + "-" + strconv.FormatUint(id.Seq, 10)
-}
-
-// Compare returns -1, 0 or 1 as id is less than, equal to or greater than o.
-func (id StreamID) Compare(o StreamID) int {
-	if c := cmp.Compare(id.Ms, o.Ms); c != 0 {
-		return c
-	}
-	return cmp.Compare(id.Seq, o.Seq)
-}
-
-// decodeStreamID reads the 128-bit big-endian form Redis uses for radix
-// tree keys and PEL entries (streamDecodeID).
-func decodeStreamID(b []byte) StreamID {
-	return StreamID{binary.BigEndian.Uint64(b), binary.BigEndian.Uint64(b[8:])}
-}
+type StreamID = stream.ID
 
 // Stream is a stream value with its consumer groups: what XADD, XRANGE and
 // XREADGROUP need, with the metadata as Redis 7.4 keeps it. Byte slices may
@@ -192,7 +171,7 @@ func (d *decoder) readStreamNodes(s *Stream, scan *streamScan) error {
 		if len(key) != 16 {
 			return d.errf(keyAt, nil, "stream node key is %d bytes, not a 16-byte stream ID", len(key))
 		}
-		master := decodeStreamID(key)
+		master := stream.IDFromKey(key)
 		// Redis writes the nodes in radix tree order; a duplicate key is
 		// what Redis reports as "Listpack re-added with existing key".
 		if i > 0 && master.Compare(prevKey) <= 0 {
@@ -265,7 +244,7 @@ func (d *decoder) readStreamMeta(s *Stream, t byte, scan *streamScan) error {
 		// ID is the first live entry, or the maximum ID when there is none
 		// (streamGetEdgeID).
 		s.EntriesAdded = s.Length
-		s.FirstID = StreamID{math.MaxUint64, math.MaxUint64}
+		s.FirstID = stream.MaxID
 		if scan.live > 0 {
 			s.FirstID = scan.first
 		}
@@ -286,7 +265,7 @@ func (d *decoder) readStreamIDLens(what string) (StreamID, error) {
 		return StreamID{}, err
 	}
 	seq, err := d.readPlainLen(what + " (seq)")
-	return StreamID{ms, seq}, err
+	return StreamID{Ms: ms, Seq: seq}, err
 }
 
 // readRawStreamID reads an ID stored as 16 raw big-endian bytes.
@@ -295,7 +274,7 @@ func (d *decoder) readRawStreamID(what string) (StreamID, error) {
 	if err != nil {
 		return StreamID{}, err
 	}
-	return decodeStreamID(p), nil
+	return stream.IDFromKey(p), nil
 }
 
 // readMillis reads an 8-byte little-endian unix time in ms
@@ -670,7 +649,7 @@ func (c *lpCursor) entry(master StreamID, masterFields [][]byte, collect bool) (
 		return e, false, err
 	}
 	// Diffs are two's complement: the ID may be below the master ID.
-	e.ID = StreamID{master.Ms + uint64(msDiff), master.Seq + uint64(seqDiff)}
+	e.ID = StreamID{Ms: master.Ms + uint64(msDiff), Seq: master.Seq + uint64(seqDiff)}
 
 	var nfields int64
 	extra := int64(3) // flags, ms diff, seq diff

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"respd/internal/stream"
 	"runtime"
 	"strconv"
 	"strings"
@@ -280,7 +281,7 @@ func streamFile(t byte, keys []string, vals ...*tStream) []byte {
 	return r.finish()
 }
 
-func mkID(ms, seq uint64) StreamID { return StreamID{ms, seq} }
+func mkID(ms, seq uint64) StreamID { return StreamID{Ms: ms, Seq: seq} }
 
 // sampleStream has two nodes with SAMEFIELDS and other entries, tombstones
 // (the first entry of node 2 among them), a negative seq diff, an integer
@@ -369,7 +370,7 @@ func parseStreamID(t *testing.T, s string) StreamID {
 	if !ok || err1 != nil || err2 != nil {
 		t.Fatalf("bad stream ID %q", s)
 	}
-	return StreamID{a, b}
+	return StreamID{Ms: a, Seq: b}
 }
 
 // xinfoStream builds the Stream that XINFO STREAM key FULL COUNT 0 (from
@@ -731,7 +732,7 @@ func TestStreamListpacks1(t *testing.T) {
 		t.Errorf("v1clean: %q", dumpStream(clean))
 	}
 	empty := recs["v1empty"].Stream
-	if empty.FirstID != (StreamID{math.MaxUint64, math.MaxUint64}) || empty.EntriesAdded != 0 || empty.Groups[0].EntriesRead != 0 {
+	if empty.FirstID != StreamID(stream.MaxID) || empty.EntriesAdded != 0 || empty.Groups[0].EntriesRead != 0 {
 		t.Errorf("v1empty: %q", dumpStream(empty))
 	}
 }
