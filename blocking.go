@@ -254,6 +254,30 @@ func (s *Server) nextBlockedDeadline() time.Time {
 	return next
 }
 
+// parseTimeoutMs reads a timeout in milliseconds (Redis's
+// getTimeoutFromObjectOrReply with UNIT_MILLISECONDS: WAIT, CLIENT PAUSE,
+// XREAD BLOCK): an integer, not negative.
+func (c *Client) parseTimeoutMs(arg []byte) (ms int64, ok bool) {
+	ms, ok = parseInt64(arg)
+	switch {
+	case !ok:
+		c.Error(errTimeoutNotInteger)
+	case ms < 0:
+		c.Error(errTimeoutNegative)
+		ok = false
+	}
+	return ms, ok
+}
+
+// blockingTimeout is a blocked command's timeout of ms milliseconds. One
+// past a century is as good as forever, as in Redis (whose end time
+// overflows to a key its timeout table never reaches), and capped there:
+// converted as it is, it would overflow a Duration into the past.
+func blockingTimeout(ms int64) time.Duration {
+	const century = 100 * 365 * 24 * time.Hour
+	return time.Duration(min(ms, int64(century/time.Millisecond))) * time.Millisecond
+}
+
 // unblockClient ends a client's wait at CLIENT UNBLOCK (lock held): as if
 // it had timed out, or with an error. It reports whether it was blocked.
 func (s *Server) unblockClient(c *Client, withError bool) bool {

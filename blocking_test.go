@@ -846,3 +846,32 @@ func blkPropagationReplica(t *testing.T, target rwTarget) {
 		r.call(want, "LRANGE", key, "0", "-1")
 	}
 }
+
+// A timeout in milliseconds past a century is as good as forever in WAIT
+// and XREAD BLOCK, as in Redis: the client waits until let go, where a
+// plain conversion to a duration would overflow into the past and answer
+// at once. CLIENT PAUSE of LLONG_MAX ms pauses nothing: Redis's end time
+// overflows into the past.
+func TestMillisecondTimeoutsPastACentury(t *testing.T) {
+	const huge = "9223372036854775807"
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		for _, c := range []struct {
+			cmd       []string
+			unblocked string
+		}{
+			{[]string{"WAIT", "1", huge}, ":0\r\n"},
+			{[]string{"XREAD", "BLOCK", huge, "STREAMS", "s", "$"}, "*-1\r\n"},
+		} {
+			w := blkDial(t, addr, false)
+			id := w.id()
+			blkBlock(t, ctl, w, 1, c.cmd...)
+			w.silent(100 * time.Millisecond)
+			ctl.call(":1\r\n", "CLIENT", "UNBLOCK", id)
+			w.expect(c.unblocked)
+		}
+		w := blkDial(t, addr, false)
+		ctl.call("+OK\r\n", "CLIENT", "PAUSE", huge, "WRITE")
+		w.call("+OK\r\n", "SET", "k", "v")
+	})
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -380,13 +381,8 @@ func cmdClientReply(c *Client, args [][]byte) {
 
 // cmdClientPause: CLIENT PAUSE timeout [WRITE|ALL]
 func cmdClientPause(c *Client, args [][]byte) {
-	ms, ok := parseInt64(args[2])
+	ms, ok := c.parseTimeoutMs(args[2])
 	if !ok {
-		c.Error(errTimeoutNotInteger)
-		return
-	}
-	if ms < 0 {
-		c.Error(errTimeoutNegative)
 		return
 	}
 	writeOnly := false
@@ -403,6 +399,12 @@ func cmdClientPause(c *Client, args [][]byte) {
 			c.Error(errClientPauseMode)
 			return
 		}
+	}
+	if ms > math.MaxInt64-c.nowMs() {
+		// Redis adds the timeout to the time now: past LLONG_MAX its end
+		// overflows into the past, and nothing is paused.
+		c.OK()
+		return
 	}
 	c.srv.pauseClients(time.Now().Add(time.Duration(ms)*time.Millisecond), writeOnly)
 	c.OK()

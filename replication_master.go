@@ -667,13 +667,8 @@ func cmdWait(c *Client, args [][]byte) {
 		c.Error(errNotInteger)
 		return
 	}
-	timeout, ok := parseInt64(args[2])
-	switch {
-	case !ok:
-		c.Error(errTimeoutNotInteger)
-		return
-	case timeout < 0:
-		c.Error(errTimeoutNegative)
+	timeout, ok := c.parseTimeoutMs(args[2])
+	if !ok {
 		return
 	}
 	acked := s.replicasAcked(c.woff)
@@ -683,7 +678,7 @@ func cmdWait(c *Client, args [][]byte) {
 	}
 	c.blocked = &blockState{wait: &waitRequest{offset: c.woff, replicas: int(numReplicas)}}
 	if timeout > 0 {
-		c.blocked.deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
+		c.blocked.deadline = time.Now().Add(blockingTimeout(timeout))
 	}
 	s.repl.waiting = append(s.repl.waiting, c)
 	s.repl.getAck = true

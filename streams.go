@@ -9,6 +9,7 @@ import (
 
 	"respd/internal/keyspace"
 	"respd/internal/listpack"
+	"respd/internal/redisconv"
 	"respd/internal/stream"
 )
 
@@ -70,7 +71,7 @@ func raxMemory(keys int64, nodes int) int64 { return keys*16 + int64(nodes)*(4+8
 
 // parseStreamID reads an ID as streamGenericParseIDOrReply: "-" and "+"
 // (unless strict), <ms> (with missingSeq) or <ms>-<seq>, each part as
-// string2ull reads it. With seqAuto, <ms>-* is accepted and reported
+// string2ull reads it (redisconv.ParseUlonglong). With seqAuto, <ms>-* is accepted and reported
 // by seqGiven false.
 func parseStreamID(b []byte, missingSeq uint64, strict, seqAuto bool) (id stream.ID, seqGiven, ok bool) {
 	if len(b) > 127 {
@@ -87,7 +88,7 @@ func parseStreamID(b []byte, missingSeq uint64, strict, seqAuto bool) (id stream
 		return stream.MaxID, true, true
 	}
 	msPart, seqPart, hasSeq := bytes.Cut(b, []byte{'-'})
-	ms, ok := string2ull(msPart)
+	ms, ok := redisconv.ParseUlonglong(msPart)
 	if !ok {
 		return id, false, false
 	}
@@ -97,44 +98,11 @@ func parseStreamID(b []byte, missingSeq uint64, strict, seqAuto bool) (id stream
 	case seqAuto && len(seqPart) == 1 && seqPart[0] == '*':
 		seq, seqGiven = 0, false
 	default:
-		if seq, ok = string2ull(seqPart); !ok {
+		if seq, ok = redisconv.ParseUlonglong(seqPart); !ok {
 			return id, false, false
 		}
 	}
 	return stream.ID{Ms: ms, Seq: seq}, seqGiven, true
-}
-
-// string2ull is Redis's: string2ll for what it reads (negatives refused),
-// else strtoull over the whole string — leading spaces, a sign (a minus
-// negates modulo 2^64), and leading zeros allowed.
-func string2ull(b []byte) (uint64, bool) {
-	if n, ok := parseInt64(b); ok {
-		return uint64(n), n >= 0
-	}
-	i := 0
-	for i < len(b) && (b[i] == ' ' || b[i] >= '\t' && b[i] <= '\r') {
-		i++
-	}
-	neg := false
-	if i < len(b) && (b[i] == '+' || b[i] == '-') {
-		neg = b[i] == '-'
-		i++
-	}
-	if i == len(b) {
-		return 0, false
-	}
-	var n uint64
-	for ; i < len(b); i++ {
-		d := b[i] - '0'
-		if d > 9 || n > (math.MaxUint64-uint64(d))/10 {
-			return 0, false
-		}
-		n = n*10 + uint64(d)
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
 }
 
 // streamIDArg parses a strict ID argument (no "-" or "+"), replying
@@ -164,35 +132,33 @@ func (c *Client) streamIDArgs(args [][]byte) ([]stream.ID, bool) {
 // (streamParseIntervalIDOrReply): "-" and "+", incomplete IDs, and "("
 // for an exclusive bound.
 func (c *Client) intervalArgs(startArg, endArg []byte) (start, end stream.ID, ok bool) {
-	if start, ok = c.intervalID(startArg, 0); !ok {
+	if start, ok = c.intervalStart(startArg); !ok {
 		return
 	}
-	if len(startArg) > 1 && startArg[0] == '(' {
-		if start, ok = start.Incr(); !ok {
-			c.Error(errStreamStartInterval)
-			return
-		}
-	}
-	if end, ok = c.intervalID(endArg, math.MaxUint64); !ok {
-		return
-	}
-	if len(endArg) > 1 && endArg[0] == '(' {
-		if end, ok = end.Decr(); !ok {
-			c.Error(errStreamEndInterval)
-			return
-		}
-	}
-	return start, end, true
+	end, ok = c.intervalID(endArg, math.MaxUint64, stream.ID.Decr, errStreamEndInterval)
+	return start, end, ok
 }
 
-func (c *Client) intervalID(b []byte, missingSeq uint64) (stream.ID, bool) {
+// intervalStart is a range's start (XRANGE, XPENDING, XAUTOCLAIM).
+func (c *Client) intervalStart(b []byte) (stream.ID, bool) {
+	return c.intervalID(b, 0, stream.ID.Incr, errStreamStartInterval)
+}
+
+// intervalID is one bound: an exclusive one ("(id") moved inward by step,
+// which fails with stepErr at the end of the ID space.
+func (c *Client) intervalID(b []byte, missingSeq uint64, step func(stream.ID) (stream.ID, bool), stepErr string) (stream.ID, bool) {
 	exclusive := len(b) > 1 && b[0] == '('
 	if exclusive {
 		b = b[1:]
 	}
 	id, _, ok := parseStreamID(b, missingSeq, exclusive, false)
-	if !ok {
+	switch {
+	case !ok:
 		c.Error(errStreamID)
+	case exclusive:
+		if id, ok = step(id); !ok {
+			c.Error(stepErr)
+		}
 	}
 	return id, ok
 }
@@ -248,20 +214,11 @@ func (c *Client) countRange(s *stream.Stream, it *stream.Iter, start, end stream
 	return n
 }
 
-// streamEntryOrNull replies entry id, or a null if the stream has none.
-func (c *Client) streamEntryOrNull(s *stream.Stream, id stream.ID) {
+// streamEntryOrNull replies the first entry of a range (the last if rev),
+// or a null if it has none: one ID's entry, XINFO's first and last.
+func (c *Client) streamEntryOrNull(s *stream.Stream, start, end stream.ID, rev bool) {
 	var it stream.Iter
-	if s.RangeInto(&it, id, id, false); it.Next() {
-		c.streamEntry(&it)
-	} else {
-		c.Null()
-	}
-}
-
-// streamEdgeEntry replies the first (or last) entry, null if none.
-func (c *Client) streamEdgeEntry(s *stream.Stream, last bool) {
-	var it stream.Iter
-	if s.RangeInto(&it, stream.ID{}, stream.MaxID, last); it.Next() {
+	if s.RangeInto(&it, start, end, rev); it.Next() {
 		c.streamEntry(&it)
 	} else {
 		c.Null()
@@ -692,16 +649,11 @@ func (c *Client) parseXread(args [][]byte, group bool) (a xreadArgs, ok bool) {
 		switch {
 		case asciiEqualFold(opt, "block") && more > 0:
 			i++
-			ms, ok := parseInt64(args[i])
-			switch {
-			case !ok:
-				c.Error(errTimeoutNotInteger)
-				return a, false
-			case ms < 0:
-				c.Error(errTimeoutNegative)
+			ms, ok := c.parseTimeoutMs(args[i])
+			if !ok {
 				return a, false
 			}
-			a.timeout = time.Duration(min(ms, math.MaxInt64/int64(time.Millisecond))) * time.Millisecond
+			a.timeout = blockingTimeout(ms)
 		case asciiEqualFold(opt, "count") && more > 0:
 			i++
 			if a.count, ok = c.intArg(args[i]); !ok {
@@ -817,12 +769,8 @@ func xreadCommand(c *Client, args [][]byte, group bool) {
 	if c.serveXread(sources, &a) {
 		return
 	}
-	if a.timeout < 0 {
-		c.NullArray()
-		return
-	}
-	if !c.canBlock() {
-		c.NullArray()
+	if a.timeout < 0 || !c.canBlock() {
+		c.NullArray() // no BLOCK, or inside MULTI: as if timed out
 		return
 	}
 	c.blockOnKeys(a.keys, keyspace.TypeStream, a.timeout, xreadBlockArgs(args, a, sources))
@@ -1515,7 +1463,7 @@ func cmdXclaim(c *Client, args [][]byte) {
 		if opts.justID {
 			c.StreamID(id)
 		} else {
-			c.streamEntryOrNull(s, id)
+			c.streamEntryOrNull(s, id, id, false)
 		}
 	}
 	if len(effects) > 0 {
@@ -1541,15 +1489,9 @@ func cmdXautoclaim(c *Client, args [][]byte) {
 		return
 	}
 	minIdle = max(minIdle, 0)
-	start, ok := c.intervalID(args[5], 0)
+	start, ok := c.intervalStart(args[5])
 	if !ok {
 		return
-	}
-	if len(args[5]) > 1 && args[5][0] == '(' {
-		if start, ok = start.Incr(); !ok {
-			c.Error(errStreamStartInterval)
-			return
-		}
 	}
 	count, justID := int64(100), false
 	const attemptsFactor = 10
@@ -1626,7 +1568,7 @@ func cmdXautoclaim(c *Client, args [][]byte) {
 		if justID {
 			c.StreamID(id)
 		} else {
-			c.streamEntryOrNull(s, id)
+			c.streamEntryOrNull(s, id, id, false)
 		}
 	}
 	c.Array(len(deleted))
@@ -1757,9 +1699,9 @@ func cmdXinfoStream(c *Client, args [][]byte) {
 		c.BulkString("groups")
 		c.Int(int64(s.NumGroups()))
 		c.BulkString("first-entry")
-		c.streamEdgeEntry(s, false)
+		c.streamEntryOrNull(s, stream.ID{}, stream.MaxID, false)
 		c.BulkString("last-entry")
-		c.streamEdgeEntry(s, true)
+		c.streamEntryOrNull(s, stream.ID{}, stream.MaxID, true)
 		return
 	}
 	c.BulkString("entries")

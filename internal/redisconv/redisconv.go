@@ -92,3 +92,18 @@ func AppendDouble(dst []byte, f float64) []byte {
 	// two exponent digits at least, trailing zeros dropped.
 	return strconv.AppendFloat(dst, f, 'g', 17, 64)
 }
+
+// ParseUlonglong is Redis's string2ull, how stream IDs are read: a
+// canonical string2ll integer (a negative one refused), else C's strtoull
+// over the whole string — leading spaces, a sign (a minus wraps around),
+// leading zeros — within uint64; an empty string is not one.
+func ParseUlonglong(b []byte) (uint64, bool) {
+	if n, ok := ParseInt(b); ok {
+		return uint64(n), n >= 0
+	}
+	b = bytes.TrimLeft(b, " \t\n\v\f\r")
+	if len(b) == 0 {
+		return 0, false
+	}
+	return ParseUlong(b)
+}

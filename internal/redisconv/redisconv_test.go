@@ -51,6 +51,23 @@ func TestParseUlong(t *testing.T) {
 	}
 }
 
+// ParseUlonglong reads what redis-server 7.0.15 takes as a stream ID's
+// parts (XADD s <ms>-<seq> …): a minus on a canonical integer refuses it,
+// on anything else strtoull wraps it.
+func TestParseUlonglong(t *testing.T) {
+	for in, want := range map[string]uint64{"0": 0, "17": 17, " 1": 1, "\t+2": 2, "06": 6, "-0": 0, " -5": math.MaxUint64 - 4,
+		"-18446744073709551615": 1, "18446744073709551615": math.MaxUint64} {
+		if n, ok := ParseUlonglong([]byte(in)); !ok || n != want {
+			t.Errorf("%q: %d, %v", in, n, ok)
+		}
+	}
+	for _, bad := range []string{"", " ", "-1", "-5", "1 ", "+", "0x10", "18446744073709551616", "1a"} {
+		if n, ok := ParseUlonglong([]byte(bad)); ok {
+			t.Errorf("%q parsed as %d", bad, n)
+		}
+	}
+}
+
 // AppendDouble prints what C's printf("%.17g") does (Python's '%.17g' %
 // x, which follows it, gave the expected texts).
 func TestAppendDouble(t *testing.T) {
