@@ -194,10 +194,17 @@ func (s *Server) serveReadyKeys() {
 		b.ready = nil
 		clear(b.isReady)
 		for _, bk := range ready {
-			for _, c := range slices.Clone(b.byKey[bk]) {
-				e := s.ks.Lookup(bk.db, bk.key, s.cmdTimeMs, false)
-				if (e == nil || e.Type != c.blocked.keys.want) && !c.blocked.keys.goneIsAnswer {
-					continue // emptied by the ones before, or now of another type
+			waiters := slices.Clone(b.byKey[bk])
+			for i, c := range waiters {
+				if e := s.ks.Lookup(bk.db, bk.key, s.cmdTimeMs, false); e == nil || e.Type != c.blocked.keys.want {
+					// Emptied by the ones before, gone, or now of another
+					// type: only the waiters that answer that are served.
+					for _, w := range waiters[i:] {
+						if w.blocked.keys.goneIsAnswer {
+							s.serveBlocked(w, bk.key)
+						}
+					}
+					break
 				}
 				s.serveBlocked(c, bk.key)
 			}

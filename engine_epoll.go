@@ -131,11 +131,11 @@ func (l *epollEngine) run() {
 		// first makes each of those writes carry more messages: fewer
 		// syscalls per message here, fewer reads for the receivers.
 		for extra := 0; extra < fanOutRereads && len(l.s.touched) >= fanOutClients; extra++ {
-			if n, err := epollWaitNow(l.epfd, l.events); n <= 0 || err != nil {
+			n, err := epollWaitNow(l.epfd, l.events)
+			if n <= 0 || err != nil {
 				break
-			} else {
-				l.handle(l.events[:n])
 			}
+			l.handle(l.events[:n])
 		}
 		l.s.endTurn(l.read)
 		l.flush()
