@@ -142,6 +142,28 @@ type Config struct {
 	// connections, which read without the data lock.
 	queryLimit atomic.Int64
 
+	// TLS (tls.go): the TLS port, its certificate, key and CAs, which
+	// clients must show one (yes, no or optional), the versions and
+	// suites allowed, session resumption, and the master link's TLS.
+	TLSPort                int    `conf:"tls-port"`
+	TLSCertFile            string `conf:"tls-cert-file"`
+	TLSKeyFile             string `conf:"tls-key-file"`
+	TLSKeyFilePass         string `conf:"tls-key-file-pass"`
+	TLSClientCertFile      string `conf:"tls-client-cert-file"`
+	TLSClientKeyFile       string `conf:"tls-client-key-file"`
+	TLSClientKeyFilePass   string `conf:"tls-client-key-file-pass"`
+	TLSCACertFile          string `conf:"tls-ca-cert-file"`
+	TLSCACertDir           string `conf:"tls-ca-cert-dir"`
+	TLSAuthClients         string `conf:"tls-auth-clients"`
+	TLSProtocols           string `conf:"tls-protocols"`
+	TLSCiphers             string `conf:"tls-ciphers"`
+	TLSCipherSuites        string `conf:"tls-ciphersuites"`
+	TLSSessionCaching      bool   `conf:"tls-session-caching"`
+	TLSSessionCacheTimeout int    `conf:"tls-session-cache-timeout"`
+	TLSReplication         bool   `conf:"tls-replication"`
+	// tls is what the server built from them and the TLS port's sockets.
+	tls tlsState
+
 	other map[string]any
 }
 
@@ -385,26 +407,26 @@ var params = []*param{
 	{"tcp-backlog", "", intRange(0, intMax), immutable | inert, "511"},
 	{"tcp-keepalive", "", intRange(0, intMax), inert, "300"},
 	{"timeout", "", intRange(0, intMax), 0, "0"},
-	{"tls-auth-clients", "", enumOf("no", "yes", "optional"), inert, "yes"},
-	{"tls-ca-cert-dir", "", textOrNull, inert, ""},
-	{"tls-ca-cert-file", "", textOrNull, inert, ""},
-	{"tls-cert-file", "", textOrNull, inert, ""},
-	{"tls-ciphers", "", textOrNull, inert, ""},
+	{"tls-auth-clients", "", enumOf("no", "yes", "optional"), 0, "yes"},
+	{"tls-ca-cert-dir", "", textOrNull, 0, ""},
+	{"tls-ca-cert-file", "", textOrNull, 0, ""},
+	{"tls-cert-file", "", textOrNull, 0, ""},
+	{"tls-ciphers", "", textOrNull, 0, ""},
 	{"tls-ciphersuites", "", textOrNull, inert, ""},
-	{"tls-client-cert-file", "", textOrNull, inert, ""},
-	{"tls-client-key-file", "", textOrNull, inert, ""},
-	{"tls-client-key-file-pass", "", textOrNull, inert, ""},
+	{"tls-client-cert-file", "", textOrNull, 0, ""},
+	{"tls-client-key-file", "", textOrNull, 0, ""},
+	{"tls-client-key-file-pass", "", textOrNull, 0, ""},
 	{"tls-cluster", "", yesNo, inert, "no"},
 	{"tls-dh-params-file", "", textOrNull, inert, ""},
-	{"tls-key-file", "", textOrNull, inert, ""},
-	{"tls-key-file-pass", "", textOrNull, inert, ""},
-	{"tls-port", "", intRange(0, 65535), inert, "0"},
+	{"tls-key-file", "", textOrNull, 0, ""},
+	{"tls-key-file-pass", "", textOrNull, 0, ""},
+	{"tls-port", "", intRange(0, 65535), 0, "0"},
 	{"tls-prefer-server-ciphers", "", yesNo, inert, "no"},
-	{"tls-protocols", "", textOrNull, inert, ""},
-	{"tls-replication", "", yesNo, inert, "no"},
+	{"tls-protocols", "", textOrNull, 0, ""},
+	{"tls-replication", "", yesNo, 0, "no"},
 	{"tls-session-cache-size", "", intRange(0, intMax), inert, "20480"},
-	{"tls-session-cache-timeout", "", intRange(0, intMax), inert, "300"},
-	{"tls-session-caching", "", yesNo, inert, "yes"},
+	{"tls-session-cache-timeout", "", intRange(0, intMax), 0, "300"},
+	{"tls-session-caching", "", yesNo, 0, "yes"},
 	{"tracking-table-max-keys", "", uintRange(0, longMax), 0, "1000000"},
 	{"unixsocket", "", textOrNull, immutable | inert, ""},
 	{"unixsocketperm", "", &numType{lo: 0, hi: 0777, unsigned: true, unit: octal}, immutable | inert, "0"},
@@ -1077,7 +1099,7 @@ func validHostname(_ *Config, s string) string {
 func validProcTitle(cfg *Config, s string) string {
 	vars := map[string]string{
 		"title": "", "listen-addr": "*:" + strconv.Itoa(cfg.Port), "server-mode": "",
-		"port": strconv.Itoa(cfg.Port), "tls-port": "0", "unixsocket": "", "config-file": cfg.File,
+		"port": strconv.Itoa(cfg.Port), "tls-port": strconv.Itoa(cfg.TLSPort), "unixsocket": "", "config-file": cfg.File,
 	}
 	var out strings.Builder
 	for s != "" {

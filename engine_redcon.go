@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/netip"
@@ -49,21 +50,16 @@ func newRedconEngine(s *Server) *redconEngine {
 	return &redconEngine{s: s, stop: make(chan struct{})}
 }
 
+// run serves the plain port's sockets and the TLS port (tls.go), each
+// through a redcon server of its own, into the one core.
 func (e *redconEngine) run() {
 	for _, ln := range e.s.listeners {
-		srv := redcon.NewServerNetwork("tcp", ln.Addr().String(), e.serveRESP, e.accept, e.closed)
-		srv.AcceptError = e.acceptError
-		e.servers = append(e.servers, srv)
-		e.serving.Add(1)
-		go func() {
-			defer e.serving.Done()
-			l := &redconListener{TCPListener: ln, s: e.s}
-			l.spare, _ = os.Open(os.DevNull)
-			srv.Serve(l)
-			if l.spare != nil {
-				l.spare.Close()
-			}
-		}()
+		l := newRedconListener(ln, e.s)
+		e.serve(l)
+		defer l.closeSpare()
+	}
+	if a := e.s.cfg.tls.acceptor; a != nil {
+		e.serve(a)
 	}
 	<-e.stop
 	// Without the data lock: redcon calls closed with its own lock held,
@@ -72,6 +68,18 @@ func (e *redconEngine) run() {
 		srv.Close()
 	}
 	e.serving.Wait()
+}
+
+// serve runs a redcon server on ln until run closes it.
+func (e *redconEngine) serve(ln net.Listener) {
+	srv := redcon.NewServerNetwork("tcp", ln.Addr().String(), e.serveRESP, e.accept, e.closed)
+	srv.AcceptError = e.acceptError
+	e.servers = append(e.servers, srv)
+	e.serving.Add(1)
+	go func() {
+		defer e.serving.Done()
+		srv.Serve(ln)
+	}()
 }
 
 func (e *redconEngine) wake() {
@@ -266,7 +274,9 @@ func (e *redconEngine) claim(c *Client) (net.Buffers, [][]byte) {
 func (e *redconEngine) drain(c *Client, bufs net.Buffers, spent [][]byte) {
 	s := e.s
 	for bufs != nil {
-		n, err := bufs.WriteTo(c.conn.Conn) // the TCP connection's own: one writev
+		// The TCP connection's own WriteTo: one writev (a TLS
+		// connection's: a write each, in records up to 16 KiB).
+		n, err := bufs.WriteTo(c.conn.Conn)
 		s.mu.Lock()
 		s.stats.netOutput.Add(n)
 		c.writing = false
@@ -390,7 +400,7 @@ func (m connMasterStream) send(p []byte) {
 	}()
 }
 
-func (m connMasterStream) close() { m.conn.Close() }
+func (m connMasterStream) close() { closeConn(m.conn) }
 
 // redconListener hands redcon connections that count what they read.
 type redconListener struct {
@@ -400,17 +410,36 @@ type redconListener struct {
 	spare *os.File
 }
 
+func newRedconListener(ln *net.TCPListener, s *Server) *redconListener {
+	l := &redconListener{TCPListener: ln, s: s}
+	l.spare, _ = os.Open(os.DevNull)
+	return l
+}
+
+func (l *redconListener) closeSpare() {
+	if l.spare != nil {
+		l.spare.Close()
+	}
+}
+
 func (l *redconListener) Accept() (net.Conn, error) {
+	conn, err := l.acceptTCP()
+	if err != nil {
+		return nil, err
+	}
+	return &redconConn{Conn: conn, s: l.s}, nil
+}
+
+// acceptTCP accepts the next connection, one past the descriptors the
+// process has turned away meanwhile.
+func (l *redconListener) acceptTCP() (net.Conn, error) {
 	for {
 		conn, err := l.TCPListener.Accept()
 		if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
 			conn, err = l.acceptWithSpare(err)
 		}
-		if err != nil {
-			return nil, err
-		}
-		if conn != nil {
-			return &redconConn{Conn: conn, s: l.s}, nil
+		if err != nil || conn != nil {
+			return conn, err
 		}
 	}
 }
@@ -446,7 +475,8 @@ func (l *redconListener) acceptWithSpare(acceptErr error) (net.Conn, error) {
 	return nil, nil
 }
 
-// redconConn is a client's connection on the redcon engine. It counts the
+// redconConn is a client's connection on the redcon engine, over TCP or
+// TLS (the bytes it counts are then the plaintext, as Redis's). It counts the
 // bytes read and not yet parsed into requests: redcon's reader grows its
 // buffer without bound for a request that never ends, so past
 // client-query-buffer-limit the read fails and redcon closes the
@@ -479,6 +509,13 @@ func (c *redconConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
+// Close closes without waiting (closeConn): the caller may hold the data
+// lock.
+func (c *redconConn) Close() error {
+	closeConn(c.Conn)
+	return nil
+}
+
 func (c *redconConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	c.s.stats.netInput.Add(int64(n))
@@ -495,6 +532,9 @@ func (c *redconConn) Read(p []byte) (int, error) {
 
 // socketFD is the connection's descriptor, for CLIENT LIST.
 func socketFD(conn net.Conn) int {
+	if tc, ok := conn.(*tls.Conn); ok {
+		conn = tc.NetConn()
+	}
 	fd := -1
 	if sc, ok := conn.(interface {
 		SyscallConn() (syscall.RawConn, error)

@@ -14,14 +14,51 @@ import (
 // Where clients come in, as Redis's listenToPort, protected mode and
 // adjustOpenFilesLimit.
 
-// Listen binds every address of the bind list, as Redis does: "*" is every
-// IPv4 interface, an address with a colon is IPv6 ("::*" every IPv6
-// interface) on an IPv6-only socket, and a leading "-" marks an address
-// that is skipped, with a warning, when it does not exist here or its
-// family is not supported (the default "* -::*" on a host without IPv6).
-// With port 0 the first listener picks a free port and the others share it.
+// Listen opens the plain port and the TLS port (tls-port), when set, on
+// every address of the bind list, as Redis's listenToPort. Port 0 with a
+// TLS port is no plain port, as in Redis; without one it picks a free
+// port (tests and embedders rely on it).
 func (s *Server) Listen() error {
-	port := s.cfg.Port
+	if err := s.setUpTLS(); err != nil {
+		return err
+	}
+	if s.cfg.Port != 0 || s.cfg.TLSPort == 0 {
+		sockets, err := s.bindAll(s.cfg.Port)
+		if err != nil {
+			return &portError{s.cfg.Port, err}
+		}
+		s.listeners = sockets
+	}
+	if s.cfg.TLSPort != 0 {
+		sockets, err := s.bindAll(s.cfg.TLSPort)
+		if err != nil {
+			s.closeListeners()
+			return &portError{s.cfg.TLSPort, err}
+		}
+		s.cfg.tls.acceptor.use(sockets)
+	}
+	return nil
+}
+
+// portError is a port the server could not listen on, as main reports it.
+type portError struct {
+	port int
+	err  error
+}
+
+func (e *portError) Error() string {
+	return fmt.Sprintf("can't listen on port %d (tcp): %s", e.port, listenError(e.err))
+}
+
+// bindAll binds port on every address of the bind list, as Redis does:
+// "*" is every IPv4 interface, an address with a colon is IPv6 ("::*"
+// every IPv6 interface) on an IPv6-only socket, and a leading "-" marks an
+// address that is skipped, with a warning, when it does not exist here or
+// its family is not supported (the default "* -::*" on a host without
+// IPv6). With port 0 the first socket picks a free port and the others
+// share it.
+func (s *Server) bindAll(port int) ([]*net.TCPListener, error) {
+	var sockets []*net.TCPListener
 	for _, bind := range s.cfg.BindAddrs {
 		addr, optional := strings.CutPrefix(bind, "-")
 		network, host := "tcp4", addr
@@ -39,16 +76,18 @@ func (s *Server) Listen() error {
 			if optional && unavailableAddress(err) {
 				continue
 			}
-			s.closeListeners()
-			return err
+			for _, ln := range sockets {
+				ln.Close()
+			}
+			return nil, err
 		}
-		s.listeners = append(s.listeners, ln.(*net.TCPListener))
+		sockets = append(sockets, ln.(*net.TCPListener))
 		port = ln.Addr().(*net.TCPAddr).Port
 	}
-	if len(s.listeners) == 0 {
-		return errors.New("configured to not listen anywhere")
+	if len(sockets) == 0 {
+		return nil, errors.New("configured to not listen anywhere")
 	}
-	return nil
+	return sockets, nil
 }
 
 // listenError is err as Redis's anet words it: "bind: Cannot assign
@@ -76,19 +115,34 @@ func unavailableAddress(err error) bool {
 	return errors.As(err, &aerr)
 }
 
-// closeListeners closes the listening sockets; Addr and Port still say
-// where they were.
+// closeListeners closes the listening sockets, the TLS port's too; Addr
+// and Port still say where the plain ones were.
 func (s *Server) closeListeners() {
 	for _, ln := range s.listeners {
 		ln.Close()
 	}
+	if a := s.cfg.tls.acceptor; a != nil {
+		a.Close()
+	}
 }
 
-// Addr is the address of the first listener (the first of the bind list).
-func (s *Server) Addr() string { return s.listeners[0].Addr().String() }
+// Addr is the address of the first listener (the first of the bind list),
+// the TLS port's without a plain port.
+func (s *Server) Addr() string {
+	if len(s.listeners) == 0 {
+		return s.cfg.tls.acceptor.Addr().String()
+	}
+	return s.listeners[0].Addr().String()
+}
 
-// Port is the port the server listens on (the one chosen, with port 0).
-func (s *Server) Port() int { return s.listeners[0].Addr().(*net.TCPAddr).Port }
+// Port is the port the server listens on (the one chosen, with port 0),
+// the TLS port without a plain one, as Redis's INFO tcp_port.
+func (s *Server) Port() int {
+	if len(s.listeners) == 0 {
+		return s.cfg.tls.acceptor.port()
+	}
+	return s.listeners[0].Addr().(*net.TCPAddr).Port
+}
 
 // protectedFrom reports whether protected mode turns away a client from
 // peer: with protected-mode yes and no password for the default user,

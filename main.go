@@ -50,7 +50,7 @@ func main() {
 		fatal(err.Error())
 	}
 	if err := s.Listen(); err != nil {
-		fatal(fmt.Sprintf("can't listen on port %d (tcp): %s", cfg.Port, listenError(err)))
+		fatal(err.Error())
 	}
 	s.warnf("respd started, pid=%d", os.Getpid())
 	if cfg.File == "" {

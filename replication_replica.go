@@ -211,17 +211,15 @@ func (m *masterLink) session() error {
 	}
 	m.s.mu.Lock()
 	timeout, noDelay := time.Duration(m.s.cfg.ReplTimeout)*time.Second, !m.s.cfg.ReplDisableTCPNoDelay
+	tlsConf := m.s.masterTLS()
 	m.s.mu.Unlock()
-	conn, err := net.DialTimeout("tcp", net.JoinHostPort(m.host, strconv.Itoa(m.port)), timeout)
+	conn, err := dialMaster(net.JoinHostPort(m.host, strconv.Itoa(m.port)), timeout, noDelay, tlsConf)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	if err := m.setState(linkHandshake, conn); err != nil {
 		return err
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		tcp.SetNoDelay(noDelay)
 	}
 	br := bufio.NewReaderSize(conn, 64<<10)
 	conn.SetDeadline(time.Now().Add(timeout))
