@@ -6,6 +6,7 @@ import (
 	"time"
 	"unsafe"
 
+	"respd/internal/acl"
 	"respd/internal/resp"
 )
 
@@ -37,11 +38,15 @@ type Client struct {
 	lastCmdAt time.Time
 	lastCmd   string
 
-	db            int
-	resp          int // 2 or 3
-	name          string
-	libName       string
-	libVer        string
+	db      int
+	resp    int // 2 or 3
+	name    string
+	libName string
+	libVer  string
+	// user is who the client runs as (nil for the master's stream and
+	// the AOF: no rules apply); authenticated, once it has passed AUTH
+	// or if no password was needed when it connected (authRequired).
+	user          *acl.User
 	authenticated bool
 	noEvict       bool
 	noTouch       bool
@@ -161,6 +166,14 @@ func (s *Server) checkOutputBufferLimits(c *Client) {
 	}
 }
 
+// userName is the client's user as CLIENT LIST and the ACL log show it.
+func (c *Client) userName() string {
+	if c.user == nil {
+		return "(superuser)"
+	}
+	return c.user.Name
+}
+
 // setAuthenticated records whether the client has authenticated (lock
 // held); the redcon engine's connection bounds its input until then.
 func (c *Client) setAuthenticated(yes bool) {
@@ -263,7 +276,7 @@ func (c *Client) info(now time.Time) string {
 	field("tot-mem", strconv.Itoa(m.total))
 	field("events", "r")
 	field("cmd", c.lastCmd)
-	field("user", "default")
+	field("user", c.userName())
 	field("redir", c.trackingRedirect())
 	field("resp", itoa(int64(c.resp)))
 	field("lib-name", c.libName)

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"unsafe"
+
+	"respd/internal/acl"
 )
 
 // Command is one entry of the command table: what COMMAND reports and what
@@ -28,6 +30,7 @@ type Command struct {
 	parent      *Command
 	subcommands map[string]*Command
 	index       int // position in commandTable, for per-server statistics
+	acl         *acl.Command
 }
 
 // commandMeta is one command's COMMAND INFO and COMMAND DOCS, as a real
@@ -135,6 +138,19 @@ func (cmd *Command) has(f commandFlags) bool { return cmd.flags&f != 0 }
 // (which reads the names from this map, so adding a line here and running
 // it is how a command joins the table).
 var commandHandlers = map[string]func(c *Client, args [][]byte){
+	"acl|cat":                 cmdACLCat,
+	"acl|deluser":             cmdACLDeluser,
+	"acl|dryrun":              cmdACLDryrun,
+	"acl|genpass":             cmdACLGenpass,
+	"acl|getuser":             cmdACLGetuser,
+	"acl|help":                cmdACLHelp,
+	"acl|list":                cmdACLList,
+	"acl|load":                cmdACLLoad,
+	"acl|log":                 cmdACLLog,
+	"acl|save":                cmdACLSave,
+	"acl|setuser":             cmdACLSetuser,
+	"acl|users":               cmdACLUsers,
+	"acl|whoami":              cmdACLWhoami,
 	"append":                  cmdAppend,
 	"auth":                    cmdAuth,
 	"bgrewriteaof":            cmdBgrewriteaof,
@@ -443,6 +459,7 @@ func init() {
 		commandsByCase[name] = cmd
 		commandsByCase[strings.ToUpper(name)] = cmd
 	}
+	buildACLTable()
 }
 
 // commandByName finds a top-level command, case-insensitively, without

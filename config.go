@@ -29,7 +29,7 @@ type Config struct {
 	Port        int      `conf:"port"`
 	BindAddrs   []string `conf:"bind"`
 	Databases   int      `conf:"databases"`
-	RequirePass string   `conf:"requirepass"`
+	RequirePass string   `conf:"requirepass"` // the default user's password
 	MaxClients  int      `conf:"maxclients"`
 	Hz          int      `conf:"hz"`
 	// With protected mode and no password, only loopback clients connect.
@@ -42,6 +42,13 @@ type Config struct {
 	// it; respd keeps its process directory and resolves files against Dir.
 	Dir  string `conf:"dir"`
 	File string // absolute path of the config file the server started from, if any
+
+	// ACL (acl.go). Users are the config file's user lines: a name and
+	// its rules.
+	ACLFile          string `conf:"aclfile"`
+	ACLLogMaxLen     int64  `conf:"acllog-max-len"`
+	ACLPubsubDefault string `conf:"acl-pubsub-default"`
+	Users            [][]string
 
 	// IOEngine is the engine that serves the sockets (engine.go).
 	IOEngine string `conf:"io-engine"`
@@ -254,9 +261,9 @@ var (
 // params is Redis 7's configuration table: name, alias, type, flags,
 // default. CONFIG GET '*' lists them in this order.
 var params = []*param{
-	{"acl-pubsub-default", "", enumOf("allchannels", "resetchannels"), inert, "resetchannels"},
-	{"aclfile", "", text, immutable | inert, ""},
-	{"acllog-max-len", "", intRange(0, longMax), inert, "128"},
+	{"acl-pubsub-default", "", enumOf("allchannels", "resetchannels"), 0, "resetchannels"},
+	{"aclfile", "", text, immutable, ""},
+	{"acllog-max-len", "", intRange(0, longMax), 0, "128"},
 	{"active-defrag-cycle-max", "", intRange(1, 99), inert, "25"},
 	{"active-defrag-cycle-min", "", intRange(1, 99), inert, "1"},
 	{"active-defrag-ignore-bytes", "", umemRange(1, longMax), inert, "100mb"},
@@ -674,7 +681,18 @@ func (ld *loader) apply(d directive) error {
 		return nil
 	case name == "include" && len(d.argv) == 2:
 		return ld.include(d.argv[1], d.where)
-	case name == "rename-command", name == "user", name == "loadmodule", name == "sentinel", strings.Contains(name, "."):
+	case name == "user" && len(d.argv) >= 2:
+		if err := validateUserLine(d.argv[1:]); err != nil {
+			return &configError{where: d.where, msg: err.Error()}
+		}
+		for _, line := range ld.cfg.Users {
+			if line[0] == d.argv[1] {
+				return &configError{where: d.where, msg: fmt.Sprintf(errUserDeclaration, d.argv[1], "Duplicate user found. A user can only be defined once in config files")}
+			}
+		}
+		ld.cfg.Users = append(ld.cfg.Users, d.argv[1:])
+		return nil
+	case name == "rename-command", name == "loadmodule", name == "sentinel", strings.Contains(name, "."):
 		return fail("'%s' is not supported by respd", optionName(d))
 	default:
 		return fail("unknown option '%s'", optionName(d))

@@ -143,6 +143,8 @@ var configAppliers = map[string]func(s *Server) string{
 	"proto-max-bulk-len":        (*Server).applyRequestLimits,
 	"client-query-buffer-limit": (*Server).applyRequestLimits,
 	"notify-keyspace-events":    (*Server).applyKeyspaceEvents,
+	"requirepass":               (*Server).applyRequirepass,
+	"acl-pubsub-default":        (*Server).applyACLPubsubDefault,
 }
 
 // allowedBy applies the value of a yes/no/local setting such as

@@ -53,7 +53,7 @@ func cmdReset(c *Client, args [][]byte) {
 	c.name = ""
 	c.replyOff, c.replySkip, c.skipThis = false, false, false
 	c.noEvict, c.noTouch = false, false
-	c.setAuthenticated(c.srv.cfg.RequirePass == "")
+	c.setDefaultAuth()
 	c.Simple("RESET")
 }
 
@@ -91,10 +91,10 @@ func cmdHello(c *Client, args [][]byte) {
 			return
 		}
 	}
-	if pass != nil && !c.checkPassword(user, pass) {
+	if pass != nil && !c.authenticate(args, user, pass) {
 		return
 	}
-	if !c.authenticated {
+	if c.authRequired() {
 		c.Error(errHelloNoAuth)
 		return
 	}
@@ -135,25 +135,13 @@ func cmdAuth(c *Client, args [][]byte) {
 	for i := 1; i < len(args); i++ {
 		redact(args, i) // whatever happens next, as Redis
 	}
-	if len(args) == 2 && c.srv.cfg.RequirePass == "" {
+	if len(args) == 2 && c.srv.acl.defaultUser.NoPass() {
 		c.Error(errAuthNotConfigured)
 		return
 	}
-	if c.checkPassword(user, pass) {
+	if c.authenticate(args, user, pass) {
 		c.OK()
 	}
-}
-
-// checkPassword authenticates as the default user (the only user until
-// ACLs land), replying WRONGPASS on failure.
-func (c *Client) checkPassword(user, pass []byte) bool {
-	required := c.srv.cfg.RequirePass
-	if string(user) != "default" || (required != "" && string(pass) != required) {
-		c.Error(errWrongPass)
-		return false
-	}
-	c.setAuthenticated(true)
-	return true
 }
 
 // validClientName accepts printable ASCII without spaces, as Redis.
@@ -309,10 +297,12 @@ func cmdClientKill(c *Client, args [][]byte) {
 			}
 			match = func(cl *Client) bool { return prev(cl) && cl.isType(t) }
 		case "user":
-			if val != "default" { // the only user until ACLs land
+			u := c.srv.acl.users[val]
+			if u == nil {
 				c.Error(fmt.Sprintf(errNoSuchUser, val))
 				return
 			}
+			match = func(cl *Client) bool { return prev(cl) && cl.user == u }
 		case "skipme":
 			switch strings.ToLower(val) {
 			case "yes":

@@ -1,5 +1,7 @@
 package main
 
+import "respd/internal/acl"
+
 // Every error text a client can see, byte for byte as Redis 7 sends it
 // (without the leading '-'). Client libraries match on these.
 const (
@@ -120,7 +122,7 @@ const (
 	// HELLO and CLIENT (connection.go)
 	errHelloProtoNotInteger = "ERR Protocol version is not an integer or out of range"
 	errHelloOption          = "ERR Syntax error in HELLO option '%s'"
-	errHelloNoAuth          = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
+	errHelloNoAuth          = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
 	errClientSetinfoOption  = "ERR Unrecognized option '%s'"
 	errClientSetinfoValue   = "ERR %s cannot contain spaces, newlines or special characters."
 	errUnknownClientType    = "ERR Unknown client type '%s'"
@@ -236,3 +238,44 @@ const (
 	errXautoclaimMinIdle               = "ERR Invalid min-idle-time argument for XAUTOCLAIM"
 	errXautoclaimCount                 = "ERR COUNT must be > 0"
 )
+
+// ACL (acl.go).
+const (
+	errNoPermCommand           = "NOPERM this user has no permissions to run the '%s' command"
+	errNoPermKey               = "NOPERM this user has no permissions to access one of the keys used as arguments"
+	errNoPermChannel           = "NOPERM this user has no permissions to access one of the channels used as arguments"
+	errNoPermInExec            = "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: %s"
+	errACLUsernameSpaces       = "ERR Usernames can't contain spaces or null characters"
+	errACLUnmatchedParenthesis = "ERR Unmatched parenthesis in acl selector starting at '%s'."
+	errACLSetuserModifier      = "ERR Error in ACL SETUSER modifier '%s': %s"
+	errACLDeleteDefault        = "ERR The 'default' user cannot be removed"
+	errACLNoFile               = "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration."
+	errACLSaveFailed           = "ERR There was an error trying to save the ACLs. Please check the server logs for more information"
+	errACLUnknownCategory      = "ERR Unknown category '%.128s'"
+	errACLGenpassBits          = "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096"
+	errACLDryrunNoUser         = "ERR User '%s' not found"
+	errACLDryrunNoCommand      = "ERR Command '%s' not found"
+	errSortByDenied            = "ERR BY option of SORT denied due to insufficient ACL permissions."
+	errSortGetDenied           = "ERR GET option of SORT denied due to insufficient ACL permissions."
+	errUserDeclaration         = "Error in user declaration '%s': %s"
+	errUsersAndACLFile         = "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both."
+)
+
+// aclRuleErrors words why a rule was refused, as Redis's
+// ACLSetUserStringError.
+var aclRuleErrors = map[acl.RuleError]string{
+	acl.ErrSyntax:               "Syntax error",
+	acl.ErrUnknownCommand:       "Unknown command or category name in ACL",
+	acl.ErrKeyAfterAll:          "Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any effect. Try 'resetkeys' to start with an empty list of patterns",
+	acl.ErrChannelAfterAll:      "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels",
+	acl.ErrNoSuchPassword:       "The password you are trying to remove from the user does not exist",
+	acl.ErrBadHash:              "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters",
+	acl.ErrFirstArgOfSubcommand: "Allowing first-arg of a subcommand is not supported",
+}
+
+// aclExecReasons words, for EXEC, why a queued command is now denied.
+var aclExecReasons = map[acl.Denial]string{
+	acl.DeniedCommand: "no permission to execute the command or subcommand",
+	acl.DeniedKey:     "no permission to touch the specified keys",
+	acl.DeniedChannel: "no permission to access one of the channels used as arguments",
+}

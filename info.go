@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"respd/internal/acl"
 	"respd/internal/keyspace"
 )
 
@@ -295,6 +296,12 @@ func (s *Server) infoStats(b *strings.Builder) {
 	infoLine(b, "tracking_total_items", s.tracking.items)
 	infoLine(b, "tracking_total_prefixes", len(s.tracking.prefixes))
 	infoLine(b, "total_error_replies", st.totalErrorReplies)
+	// Redis 7.2's: exporters alert on them.
+	denied := &s.acl.denied
+	infoLine(b, "acl_access_denied_auth", denied[acl.DeniedAuth])
+	infoLine(b, "acl_access_denied_cmd", denied[acl.DeniedCommand])
+	infoLine(b, "acl_access_denied_key", denied[acl.DeniedKey])
+	infoLine(b, "acl_access_denied_channel", denied[acl.DeniedChannel])
 }
 
 func (s *Server) infoCPU(b *strings.Builder) {

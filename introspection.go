@@ -297,8 +297,9 @@ type keyRef struct {
 	flags []string
 }
 
-// getKeysProcs are the commands whose key specs have variable flags: as
-// Redis's getKeysFromCommandWithSpecs, their own function finds the keys.
+// getKeysProcs are the commands whose key specs can't say all: their
+// flags vary (SET), or a spec is incomplete (SORT's BY and GET). As Redis's
+// getKeysFromCommandWithSpecs, their own function finds the keys then.
 var getKeysProcs = map[string]func(args [][]byte) []keyRef{
 	// setGetKeys: the key is read too when GET is given.
 	"set": func(args [][]byte) []keyRef {
@@ -309,20 +310,52 @@ var getKeysProcs = map[string]func(args [][]byte) []keyRef{
 		}
 		return []keyRef{{1, []string{"OW", "update"}}}
 	},
+	"sort":    sortGetKeys,
+	"sort_ro": func(args [][]byte) []keyRef { return []keyRef{{1, []string{"RO", "access"}}} },
+}
+
+// sortGetKeys is Redis's: the sorted key and the last STORE's
+// destination, skipping the arguments of LIMIT, GET and BY.
+func sortGetKeys(args [][]byte) []keyRef {
+	keys := []keyRef{{1, []string{"RO", "access"}}}
+	store := 0
+	for i := 2; i < len(args); i++ {
+		switch opt := strings.ToLower(string(cString(args[i]))); {
+		case opt == "limit":
+			i += 2
+		case opt == "get" || opt == "by":
+			i++
+		case opt == "store" && i+1 < len(args):
+			store = i + 1 // the next argument is scanned as an option too, as Redis
+		}
+	}
+	if store > 0 {
+		keys = append(keys, keyRef{store, []string{"OW", "update"}})
+	}
+	return keys
 }
 
 // commandKeyRefs finds a command's keys as Redis's
-// getKeysFromCommandWithSpecs: from the key specs unless one has variable
-// flags and the command has its own function.
+// getKeysFromCommandWithSpecs: from the key specs unless their flags vary
+// or one of them can't find its keys, and the command has its own
+// function.
 func commandKeyRefs(cmd *Command, argv [][]byte) ([]keyRef, bool) {
-	if proc := getKeysProcs[cmd.FullName]; proc != nil {
-		for i := range cmd.Meta.KeySpecs {
-			if hasKeyFlag(&cmd.Meta.KeySpecs[i], "variable_flags") {
-				return proc(argv), true
-			}
+	proc := getKeysProcs[cmd.FullName]
+	if proc == nil || !hasVariableFlags(cmd) {
+		if keys, ok := keysFromSpecs(cmd, argv); ok || proc == nil {
+			return keys, ok
 		}
 	}
-	return keysFromSpecs(cmd, argv)
+	return proc(argv), true
+}
+
+func hasVariableFlags(cmd *Command) bool {
+	for i := range cmd.Meta.KeySpecs {
+		if hasKeyFlag(&cmd.Meta.KeySpecs[i], "variable_flags") {
+			return true
+		}
+	}
+	return false
 }
 
 // keysFromSpecs is Redis 7.0's getKeysUsingKeySpecs: each spec's

@@ -53,6 +53,10 @@ func cmdExec(c *Client, args [][]byte) {
 		// after it, as in Redis.
 		c.skipThis = c.replySkip
 		c.replySkip = false
+		if errMsg := s.aclDeniedInExec(c, q.cmd, q.args); errMsg != "" {
+			c.Error(errMsg)
+			continue
+		}
 		now = s.call(c, q.cmd, q.args, now)
 	}
 	c.skipThis = false

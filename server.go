@@ -15,6 +15,7 @@ import (
 
 	"time"
 
+	"respd/internal/acl"
 	"respd/internal/keyspace"
 )
 
@@ -59,6 +60,8 @@ type Server struct {
 	inExec, execPropagated bool
 
 	engine engine
+	// acl is the users and the ACL log (acl.go).
+	acl *aclState
 	// replies lends clients the buffers their replies are encoded into
 	// and their output queues' blocks (data lock held).
 	replies bufferPool
@@ -117,6 +120,7 @@ func NewServer(cfg *Config) *Server {
 		activeExpire: true,
 		logger:       log.New(os.Stderr, "", 0),
 		rand:         rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		acl:          newACLState(cfg),
 	}
 	s.ks.OnExpire = s.onExpire
 	s.ks.OnStore = s.keyReady
@@ -248,17 +252,17 @@ func (s *Server) logAt(level int32, format string, args ...any) {
 func (s *Server) newClient(fd int, addr, laddr string) *Client {
 	now := time.Now()
 	c := &Client{
-		srv:           s,
-		fd:            fd,
-		id:            s.nextClientID.Add(1),
-		addr:          addr,
-		laddr:         laddr,
-		createdAt:     now,
-		lastCmdAt:     now,
-		resp:          2,
-		lastCmd:       "NULL",
-		authenticated: s.cfg.RequirePass == "",
+		srv:       s,
+		fd:        fd,
+		id:        s.nextClientID.Add(1),
+		addr:      addr,
+		laddr:     laddr,
+		createdAt: now,
+		lastCmdAt: now,
+		resp:      2,
+		lastCmd:   "NULL",
 	}
+	c.setDefaultAuth()
 	s.clients[c.id] = c
 	s.stats.connections++
 	return c
@@ -299,13 +303,20 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 	if s.tracking.clients > 0 {
 		s.limitTrackingTable()
 	}
-	cmd, errMsg := s.checkCommand(c, args)
+	cmd, errMsg, denial, pos := s.checkCommand(c, args)
 	if cmd != nil {
 		c.lastCmd = cmd.FullName
 	}
 	if errMsg != "" {
 		if cmd != nil {
 			s.cmdStats[cmd.index].rejected++
+		}
+		if denial != acl.Allowed {
+			context := "toplevel"
+			if c.multi != nil {
+				context = "multi"
+			}
+			s.aclLogDenial(c, denial, context, cmd, args, pos)
 		}
 		if c.multi != nil {
 			c.multi.dirty = true
@@ -340,18 +351,26 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 
 // checkCommand resolves a request and runs Redis's checks on it, in the
 // order of processCommand: the command, and the error that refuses it, if
-// any. It changes nothing.
-func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg string) {
+// any, with the ACL's denial and the argument it concerns if the ACL
+// refused it. It changes nothing.
+func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg string, denial acl.Denial, pos int) {
 	cmd, errMsg = s.lookupCommand(args)
 	switch {
 	case errMsg != "":
-	case !c.authenticated && !cmd.has(flagNoAuth):
-		errMsg = errNoAuth
+		return cmd, errMsg, acl.Allowed, 0
+	case c.authRequired() && !cmd.has(flagNoAuth):
+		return cmd, errNoAuth, acl.Allowed, 0
 	case c.multi != nil && cmd.has(flagNoMulti):
-		errMsg = errCommandInMulti
+		return cmd, errCommandInMulti, acl.Allowed, 0
 	case c.isMaster || c.loadingAOF:
 		// The master's stream and the AOF are obeyed as they come: Redis
 		// runs them past none of the checks below.
+		return cmd, "", acl.Allowed, 0
+	}
+	if denial, pos = c.aclCheck(cmd, args); denial != acl.Allowed {
+		return cmd, aclDeniedText(denial, cmd), denial, pos
+	}
+	switch {
 	case s.diskError() != "" && (c.isWrite(cmd) || cmd.Name == "ping"):
 		errMsg = s.diskError()
 	case s.minReplicasEnabled() && c.isWrite(cmd) && s.goodReplicas() < s.cfg.MinReplicasToWrite:
@@ -370,7 +389,7 @@ func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg st
 		// Redis marks a monitor as a replica, which may not use keys.
 		errMsg = errReplicaKeyspace
 	}
-	return cmd, errMsg
+	return cmd, errMsg, acl.Allowed, 0
 }
 
 // now is the current time. Within an event-loop turn it is the turn's wall
@@ -541,7 +560,7 @@ func (s *Server) pausedFor(c *Client, args [][]byte) bool {
 	if c.isMaster || c.loadingAOF || c.replica != nil || c.monitor {
 		return false
 	}
-	cmd, errMsg := s.checkCommand(c, args)
+	cmd, errMsg, _, _ := s.checkCommand(c, args)
 	if errMsg != "" || (s.pauseWriteOnly.Load() && !c.isWrite(cmd) && !cmd.has(flagMayReplicate)) {
 		return false
 	}

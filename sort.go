@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"respd/internal/acl"
 	"respd/internal/keyspace"
 	"respd/internal/quicklist"
 )
@@ -119,8 +120,16 @@ func (c *Client) parseSort(args [][]byte, readonly bool) (o sortOptions, ok bool
 			// later BY has one, as in Redis.
 			o.by = args[j+1]
 			o.dontSort = o.dontSort || bytes.IndexByte(o.by, '*') < 0
+			if bytes.IndexByte(o.by, '*') >= 0 && !c.readsEveryKey(args) {
+				c.Error(errSortByDenied)
+				return o, false
+			}
 			j++
 		case opt == "get" && left >= 1:
+			if !c.readsEveryKey(args) {
+				c.Error(errSortGetDenied)
+				return o, false
+			}
 			o.gets = append(o.gets, args[j+1])
 			j++
 		default:
@@ -129,6 +138,16 @@ func (c *Client) parseSort(args [][]byte, readonly bool) (o sortOptions, ok bool
 		}
 	}
 	return o, true
+}
+
+// readsEveryKey reports whether the client's user may read any key with
+// this command, as BY and GET patterns name keys no ACL check saw.
+func (c *Client) readsEveryKey(args [][]byte) bool {
+	if c.user == nil || c.user.Unrestricted() {
+		return true
+	}
+	req := aclRequest(c.cmd, args)
+	return c.user.CheckAllKeys(&req, acl.PermRead)
 }
 
 // sortCommand is sortCommandGeneric.

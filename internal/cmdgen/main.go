@@ -256,7 +256,8 @@ func main() {
 		}
 		fmt.Fprintf(&b, "\t%q: %s,\n", name, metaLiteral(m))
 	}
-	b.WriteString("}\n")
+	b.WriteString("}\n\n")
+	writeACLOnly(&b, c, want, version)
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		os.WriteFile(*out, b.Bytes(), 0o644)
@@ -265,6 +266,36 @@ func main() {
 	if err := os.WriteFile(*out, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// writeACLOnly writes aclOnlyCommands: the ACL categories of every
+// command and subcommand of the server that respd does not implement.
+func writeACLOnly(b *bytes.Buffer, c *conn, want map[string]bool, version string) {
+	categories := map[string][]string{}
+	var add func(info value)
+	add = func(info value) {
+		if name := info.items[0].str; !want[name] {
+			categories[name] = info.items[6].strings('~', '+')
+		}
+		for _, sub := range info.items[9].items {
+			add(sub)
+		}
+	}
+	for _, info := range c.do("COMMAND").items {
+		add(info)
+	}
+	names := make([]string, 0, len(categories))
+	for name := range categories {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(b, "// aclOnlyCommands are the commands of redis-server %s respd does not\n", version)
+	b.WriteString("// implement, with their ACL categories: ACL rules may name them.\n")
+	b.WriteString("var aclOnlyCommands = map[string][]string{\n")
+	for _, name := range names {
+		fmt.Fprintf(b, "\t%q: %s,\n", name, strs(categories[name]))
+	}
+	b.WriteString("}\n")
 }
 
 func metaLiteral(m meta) string {
