@@ -149,7 +149,7 @@ func (s *Server) Port() int {
 // Redis 7.0 serves only loopback clients (127.0.0.0/8 and ::1), whatever
 // the bind list.
 func (s *Server) protectedFrom(peer netip.Addr) bool {
-	if s.cfg.RequirePass != "" || !s.cfg.ProtectedMode {
+	if !s.acl.defaultUser.NoPass() || !s.cfg.ProtectedMode {
 		return false
 	}
 	if peer.Is4() {

@@ -46,6 +46,9 @@ func main() {
 	if s.logger, err = openLog(cfg); err != nil {
 		fatal(err.Error())
 	}
+	if err := s.LoadACL(); err != nil {
+		fatal(err.Error())
+	}
 	if err := s.fitOpenFilesLimit(); err != nil {
 		fatal(err.Error())
 	}
