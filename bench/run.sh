@@ -18,7 +18,8 @@
 # a 10k-string set and more, by redis-benchmark -c 1 on freshly loaded
 # servers; XRANGE on a 1M-entry stream, and an XREADGROUP + XACK loop
 # (bench/streamloop). --streams runs only the stream parts (the xadd test
-# included), --no-streams none.
+# included), --no-streams none. --tls runs only the throughput part (set and
+# get by default) with redis-benchmark over TLS to each server's TLS port.
 #
 # See bench/README.md. Run `bench/run.sh --help` for options.
 set -euo pipefail
@@ -64,6 +65,10 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --replica          give each server a replica of its own kind during the
                      throughput part (pinned with the servers, on CPU 0: the
                      replica's work counts as the write's cost)
+  --tls              only the throughput part, over TLS: each server gets a
+                     TLS port (certificates made with openssl, ECDSA P-256,
+                     tls-auth-clients yes) and redis-benchmark --tls measures
+                     there; --tests defaults to "set get"
   -h, --help         this text
 
 Servers are pinned to CPU 0, redis-benchmark / loaders to CPU 1.
@@ -88,6 +93,7 @@ STREAMS=all         # all: stream cases with the others; only: --streams; none: 
 SERVER_ARGS=()
 RESPD_ARGS=()
 REPLICA=0
+TLS=0
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -110,6 +116,7 @@ while [[ $# -gt 0 ]]; do
         --server-args) read -r -a SERVER_ARGS <<<"$2"; shift 2 ;;
         --respd-args)  read -r -a RESPD_ARGS <<<"$2"; shift 2 ;;
         --replica)   REPLICA=1; shift ;;
+        --tls)       TLS=1; shift ;;
         -h|--help)   usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -123,6 +130,10 @@ ROUNDS=${ROUNDS:-3}
 if [[ $STREAMS == only ]]; then
     [[ $TESTS_GIVEN == 1 ]] || TESTS=(xadd)
     DO_PUBSUB=0
+fi
+if [[ $TLS == 1 ]]; then
+    [[ $TESTS_GIVEN == 1 ]] || TESTS=(set get)
+    DO_MEM=0; DO_OPS=0; DO_PUBSUB=0; STREAMS=none
 fi
 
 # Requests per test, chosen for ~1-2 s per test on one pinned core (redis 7.0);
@@ -165,6 +176,11 @@ for tool in redis-benchmark redis-cli python3 taskset; do
     command -v "$tool" >/dev/null || { echo "missing required tool: $tool" >&2; exit 1; }
 done
 [[ -x "$REDIS_BIN" ]] || { echo "redis-server not found (use --redis-bin)" >&2; exit 1; }
+if [[ $TLS == 1 ]]; then
+    command -v openssl >/dev/null || { echo "missing required tool for --tls: openssl" >&2; exit 1; }
+    redis-benchmark --help 2>&1 | grep -q -- '--tls' \
+        || { echo "redis-benchmark was built without TLS (--tls)" >&2; exit 1; }
+fi
 
 # CPU pinning: servers on core 0, load generator on core 1.
 if [[ $(nproc) -ge 2 ]]; then
@@ -255,11 +271,40 @@ if [[ $REPLICA == 1 ]]; then
     PORT[respd-replica]=$(pick_port 17101 "${PORT[redis-replica]}")
 fi
 
+# ---------------------------------------------------------------- TLS
+# With --tls, a CA and a certificate for 127.0.0.1 serving as both the
+# servers' and redis-benchmark's; each server gets a TLS port beside its
+# plain one (which the checks and fills keep using).
+declare -A TLS_PORT=()
+TLS_SERVER_ARGS=()
+TLS_CLIENT_ARGS=()
+if [[ $TLS == 1 ]]; then
+    mkdir -p "$TMP/tls"
+    (
+        cd "$TMP/tls"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -subj /CN=bench-ca -keyout ca.key -out ca.crt
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+            -subj /CN=127.0.0.1 -keyout server.key -out server.csr
+        printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n' >ext
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+            -extfile ext -out server.crt
+    ) >"$TMP/tls/openssl.log" 2>&1 || { cat "$TMP/tls/openssl.log" >&2; exit 1; }
+    TLS_PORT[redis]=$(pick_port 16479)
+    TLS_PORT[respd]=$(pick_port 16480 "${TLS_PORT[redis]}")
+    log "TLS ports: redis=${TLS_PORT[redis]} respd=${TLS_PORT[respd]}"
+    TLS_SERVER_ARGS=(--tls-cert-file "$TMP/tls/server.crt" --tls-key-file "$TMP/tls/server.key"
+        --tls-ca-cert-file "$TMP/tls/ca.crt")
+    TLS_CLIENT_ARGS=(--tls --cacert "$TMP/tls/ca.crt" --cert "$TMP/tls/server.crt"
+        --key "$TMP/tls/server.key")
+fi
+
 # ---------------------------------------------------------------- server control
 start_server() {  # name [flags...]
     local name=$1 port=${PORT[$1]}
     shift
     [[ $name == respd* ]] && set -- "${RESPD_ARGS[@]}" "$@"
+    [[ -n ${TLS_PORT[$name]:-} ]] && set -- --tls-port "${TLS_PORT[$name]}" "${TLS_SERVER_ARGS[@]}" "$@"
     mkdir -p "$TMP/run-$name"
     (cd "$TMP/run-$name" && exec "${PIN_SRV[@]}" "${BIN[$name]}" \
         --port "$port" --save '' --appendonly no "${SERVER_ARGS[@]}" "$@") >>"$TMP/$name.log" 2>&1 &
@@ -374,6 +419,9 @@ short_key() {  # name P d round test marker message
 bench_one() {  # name pipeline datasize round
     local name=$1 P=$2 d=$3 r=$4 port=${PORT[$1]} t n len want key marker what fill count tcmd
     local out="$TMP/results/${name}_P${P}_d${d}_r${r}.csv"
+    # where the timed runs connect: the plain port, or with --tls the TLS one
+    local target=(-p "$port")
+    [[ $TLS == 0 ]] || target=(-p "${TLS_PORT[$name]}" "${TLS_CLIENT_ARGS[@]}")
     redis-cli -p "$port" flushall >/dev/null 2>&1 || true
     : >"$out"
     for t in "${TESTS[@]}"; do
@@ -414,7 +462,7 @@ bench_one() {  # name pipeline datasize round
         else
             tcmd=(-t "$t")
         fi
-        if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "$port" \
+        if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark "${target[@]}" \
                 -r 100000 -c 50 -n "$n" -P "$P" -d "$d" --csv "${tcmd[@]}" \
                 >"$out.part" 2>>"$TMP/benchmark.err"; then
             echo "warning: redis-benchmark failed: $name -t $t -P $P -d $d (round $r)" >&2
@@ -964,7 +1012,7 @@ fi
 
 # ---------------------------------------------------------------- report
 python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" "$DO_OPS" "$DO_PUBSUB" \
-    "$STREAMS" <<'PY'
+    "$STREAMS" "$TLS" <<'PY'
 import csv, glob, os, re, statistics, sys
 
 tmp, rounds, mem_keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -973,6 +1021,7 @@ load_start = float(sys.argv[6])
 do_ops = sys.argv[7] == "1"
 do_pubsub = sys.argv[8] == "1"
 streams = sys.argv[9]   # all, only (--streams) or none (--no-streams)
+over_tls = sys.argv[10] == "1"
 misses = 0
 
 print(f"\nload average before start: {load_start:.2f}"
@@ -1033,8 +1082,8 @@ if do_bench:
     hdr = (f"{'test':<15}{'-P':>3}{'-d':>6} {'redis rps':>12}{'respd rps':>12}{'ratio':>7}"
            f" {'redis p50':>10}{'respd p50':>10} {'redis p99':>10}{'respd p99':>10}{'p99x':>6}  miss")
     print()
-    print(f"Throughput / latency (median over {rounds} round(s); latencies in ms;"
-          " ratio = respd/redis, median of per-round ratios)")
+    print(f"Throughput / latency{' over TLS' if over_tls else ''} (median over {rounds} round(s);"
+          " latencies in ms; ratio = respd/redis, median of per-round ratios)")
     print(hdr)
     print("-" * len(hdr))
     summary = [["test", "P", "d", "redis_rps", "respd_rps", "ratio",
@@ -1055,7 +1104,7 @@ if do_bench:
         if not both:
             miss.append("NO-DATA")
         else:
-            target = 1.0 if P >= 16 else 0.9
+            target = 1.0 if P >= 16 and not over_tls else 0.9
             if ratio < target:
                 miss.append(f"rps<{target:.1f}")
             if p99x > 1.5:
@@ -1071,7 +1120,7 @@ if do_bench:
                         r["p99"], s["p99"], round(p99x, 4), " ".join(miss)])
     with open(os.path.join(tmp, "summary.csv"), "w", newline="") as f:
         csv.writer(f).writerows(summary)
-    print("\ntargets: ratio >= 0.9 at -P 1, >= 1.0 at -P 16; p99 ratio <= 1.5")
+    print("\ntargets: ratio >= 0.9 at -P 1, >= 1.0 at -P 16 (over TLS: >= 0.9); p99 ratio <= 1.5")
     if short:
         print("SHORT-LIST / SHORT-SET / SHORT-HASH / SHORT-ZSET / SHORT-STREAM: the key held"
               " fewer elements than the test needs or should have written (pops of nil, short"
