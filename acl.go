@@ -68,6 +68,9 @@ type aclState struct {
 	log         []*aclLogEntry // newest first
 	// denied counts refusals by reason: INFO's acl_access_denied_*.
 	denied [acl.DeniedChannel + 1]int64
+	// loadErr is the first rule of the config file's user lines that
+	// failed (an unknown command): LoadACL refuses to start with it.
+	loadErr error
 }
 
 // aclLogEntry is an entry of ACL LOG.
@@ -82,7 +85,8 @@ type aclLogEntry struct {
 }
 
 // newACLState starts with the default user (its password requirepass)
-// and the users of the config file's user lines, already validated.
+// and the users of the config file's user lines, already validated but
+// for unknown commands.
 func newACLState(cfg *Config) *aclState {
 	a := &aclState{
 		rules: acl.Rules{Commands: aclTable, AllChannels: cfg.ACLPubsubDefault == "allchannels"},
@@ -101,7 +105,9 @@ func newACLState(cfg *Config) *aclState {
 		}
 		merged, _ := acl.MergeSelectorArgs(line[1:])
 		for _, op := range merged {
-			a.rules.Apply(u, op) // unknown commands were let through, as Redis
+			if err := a.rules.Apply(u, op); err != nil && a.loadErr == nil {
+				a.loadErr = fmt.Errorf("Error loading ACL rule '%s' for the user named '%s': %s", op, u.Name, aclRuleErrors[err.(acl.RuleError)])
+			}
 		}
 	}
 	return a
@@ -146,14 +152,17 @@ func validateUserLine(argv []string) error {
 	return nil
 }
 
-// LoadACL is ACLLoadUsersAtStartup's ACL file part: users defined both in
-// the config file and by an ACL file are refused, as is a broken file.
+// LoadACL is ACLLoadUsersAtStartup: users defined both in the config file
+// and by an ACL file are refused, as are a user line with an unknown
+// command and a broken ACL file.
 func (s *Server) LoadACL() error {
-	if s.cfg.ACLFile == "" {
-		return nil
-	}
-	if len(s.cfg.Users) > 0 {
+	switch {
+	case s.cfg.ACLFile != "" && len(s.cfg.Users) > 0:
 		return fmt.Errorf("%s", errUsersAndACLFile)
+	case s.acl.loadErr != nil:
+		return s.acl.loadErr
+	case s.cfg.ACLFile == "":
+		return nil
 	}
 	if errs := s.loadACLFile(nil); errs != "" {
 		return fmt.Errorf("aborting startup because of ACL errors: %s", errs)
@@ -242,8 +251,8 @@ func (s *Server) loadACLFile(current *Client) (errs string) {
 // to a temporary file renamed over the ACL file.
 func (s *Server) saveACLFile() error {
 	var b strings.Builder
-	for _, name := range s.acl.sortedNames() {
-		b.WriteString("user " + name + " " + s.acl.users[name].Describe(aclTable) + "\n")
+	for _, line := range s.acl.userLines() {
+		b.WriteString(line + "\n")
 	}
 	path := s.aclFilePath()
 	tmp := fmt.Sprintf("%s.tmp-%d-%d", path, os.Getpid(), time.Now().UnixMilli())
@@ -258,6 +267,17 @@ func (s *Server) saveACLFile() error {
 		return err
 	}
 	return nil
+}
+
+// userLines are the users as ACL LIST and ACL SAVE show them (and CONFIG
+// REWRITE writes them).
+func (a *aclState) userLines() []string {
+	names := a.sortedNames()
+	lines := make([]string, len(names))
+	for i, name := range names {
+		lines[i] = "user " + name + " " + a.users[name].Describe(aclTable)
+	}
+	return lines
 }
 
 // sortedNames are the usernames in Redis's order (its radix tree's:
@@ -568,10 +588,10 @@ func (c *Client) aclSelector(s *acl.Selector) {
 }
 
 func cmdACLList(c *Client, args [][]byte) {
-	names := c.srv.acl.sortedNames()
-	c.Array(len(names))
-	for _, name := range names {
-		c.BulkString("user " + name + " " + c.srv.acl.users[name].Describe(aclTable))
+	lines := c.srv.acl.userLines()
+	c.Array(len(lines))
+	for _, line := range lines {
+		c.BulkString(line)
 	}
 }
 
