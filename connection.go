@@ -94,7 +94,7 @@ func cmdHello(c *Client, args [][]byte) {
 	if pass != nil && !c.authenticate(args, user, pass) {
 		return
 	}
-	if c.authRequired() {
+	if !c.authenticated { // not authRequired: Redis 7.0 asks this
 		c.Error(errHelloNoAuth)
 		return
 	}
