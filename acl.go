@@ -603,7 +603,13 @@ func cmdACLUsers(c *Client, args [][]byte) {
 	}
 }
 
-func cmdACLWhoami(c *Client, args [][]byte) { c.BulkString(c.user.Name) }
+func cmdACLWhoami(c *Client, args [][]byte) {
+	if c.user == nil {
+		c.Null()
+		return
+	}
+	c.BulkString(c.user.Name)
+}
 
 func cmdACLLoad(c *Client, args [][]byte) {
 	if c.srv.cfg.ACLFile == "" {
