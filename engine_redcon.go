@@ -34,6 +34,10 @@ import (
 //
 // Where redcon's parser differs from Redis's, what can be enforced around
 // it is (admitRequest, redconConn.Read); the README lists the rest.
+//
+// TLS is served here (tls.go): the TLS port is one more redcon server into
+// the same core, on a listener that hands over connections whose handshake
+// is done.
 type redconEngine struct {
 	s       *Server
 	servers []*redcon.Server

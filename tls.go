@@ -26,8 +26,11 @@ import (
 // goroutine per connection can. So TLS is served by the redcon engine,
 // both ports at once into the one core, and a server that may serve TLS —
 // tls-port or tls-replication set, or a certificate configured so that
-// CONFIG SET can turn them on — runs it (setUpTLS). The epoll engine
-// stays the default for plain-only servers, where it is 1.3–1.5× faster.
+// CONFIG SET can turn them on — runs it (setUpTLS). The epoll engine,
+// the faster one, stays the default for plain-only servers. Having the
+// epoll loop drive TLS connections through goroutines of their own would
+// keep it for the plain port too, but the core's end of a turn would then
+// write each client its engine's way; one engine per server keeps one.
 //
 // Where Go's crypto/tls cannot do what OpenSSL does, respd does the
 // nearest thing and says so here:
@@ -78,7 +81,7 @@ const tlsHandshakeTimeout = 10 * time.Second
 func (cfg *Config) tlsInUse() bool { return cfg.TLSPort != 0 || cfg.TLSReplication }
 
 // setUpTLS prepares TLS before the server listens: the engine that can
-// serve it, and the configuration when TLS is in use.
+// serve it (redcon, see above), and the configuration when TLS is in use.
 func (s *Server) setUpTLS() error {
 	cfg := s.cfg
 	if cfg.IOEngine != "redcon" && (cfg.tlsInUse() || cfg.TLSCertFile != "") {
@@ -259,7 +262,10 @@ func loadCAs(file, dir string) (*x509.CertPool, error) {
 			return nil, fmt.Errorf("%s: %s", dir, strerror(err))
 		}
 		for _, e := range entries {
-			if data, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && e.Type().IsRegular() {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			if data, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil {
 				pool.AppendCertsFromPEM(data)
 			}
 		}
