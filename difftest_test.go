@@ -5,7 +5,9 @@ package main
 //
 // Each script is a subtest that runs twice: once speaking RESP2 and once after
 // HELLO 3 (the HELLO reply itself is not compared). Before each run both
-// servers get FLUSHALL and SELECT 0 on fresh connections.
+// servers get FLUSHALL and SELECT 0 on fresh connections, and their ACL
+// state is reset (diffResetACL): a script that stopped halfway cannot
+// leave the default user with a password, or its users, to the next.
 //
 //	go test -run TestDifferential                  # all scripts
 //	go test -run 'TestDifferential/strings/RESP3'  # one script, one protocol
@@ -218,6 +220,11 @@ func TestDifferential(t *testing.T) {
 					// A run cut short by a !within stretch that overran
 					// proves nothing, its mismatches included: again.
 					for try := 1; ; try++ {
+						for _, addr := range []string{redisAddr, respdAddr} {
+							if err := diffResetACL(addr); err != nil {
+								t.Fatalf("%s [%s] setup: resetting ACLs on %s: %v", base, proto, addr, err)
+							}
+						}
 						var mismatches []string
 						timely := diffRunScript(base, lines, [2]string{redisAddr, respdAddr},
 							resp3, func(msg string) { mismatches = append(mismatches, msg) }, logf)
@@ -288,6 +295,65 @@ func diffStartRedis(t testing.TB, extraArgs ...string) string {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// diffACLPasswords are the passwords scripts give the default user
+// (acl_auth.txt's defpw and requirepass rp): diffResetACL logs in with
+// them when a script left one set. A script giving it another must add
+// it here.
+var diffACLPasswords = []string{"defpw", "rp"}
+
+// diffResetACL gives a server back the ACL state every script starts
+// from, on a connection of its own: the default user alone, on, nopass,
+// with every key, channel and command and no selectors; requirepass "";
+// an empty ACL log. Servers without ACL (respd before it had the
+// command) are left alone.
+func diffResetACL(addr string) error {
+	if commandByName([]byte("acl")) == nil {
+		return nil
+	}
+	c, err := diffDial(addr)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	do := func(args ...string) string {
+		reply, err := c.do(diffEncode(stringArgv(args...)))
+		return diffOutcome(reply, err)
+	}
+	if strings.HasPrefix(do("PING"), "-NOAUTH") {
+		for _, pass := range diffACLPasswords {
+			if do("AUTH", "default", pass) == "+OK\r\n" {
+				break
+			}
+		}
+	}
+	for _, cmd := range [][]string{
+		{"ACL", "SETUSER", "default", "on", "nopass", "resetkeys", "~*", "resetchannels", "&*", "+@all", "clearselectors"},
+		{"CONFIG", "SET", "requirepass", ""},
+		{"ACL", "LOG", "RESET"},
+	} {
+		if got := do(cmd...); got != "+OK\r\n" {
+			return fmt.Errorf("%s: %q", strings.Join(cmd, " "), got)
+		}
+	}
+	users := do("ACL", "USERS")
+	v, err := rwReadValue(bufio.NewReader(strings.NewReader(users)))
+	if err != nil || v.kind != '*' {
+		return fmt.Errorf("ACL USERS: %q", users)
+	}
+	del := []string{"ACL", "DELUSER"}
+	for _, name := range v.argv() {
+		if name != "default" {
+			del = append(del, name)
+		}
+	}
+	if len(del) > 2 {
+		if got := do(del...); !strings.HasPrefix(got, ":") {
+			return fmt.Errorf("%s: %q", strings.Join(del, " "), got)
+		}
+	}
+	return nil
 }
 
 // ---- scripts ----
@@ -812,6 +878,33 @@ func diffRunScript(file string, lines []diffLine, addrs [2]string, resp3 bool,
 }
 
 // ---- tests of the harness itself ----
+
+// diffResetACL undoes what a script that stopped halfway may leave: a
+// password on the default user (set by ACL SETUSER or requirepass), a
+// restricted default user, users, ACL log entries.
+func TestDiffResetACL(t *testing.T) {
+	for _, left := range [][]string{
+		{"ACL", "SETUSER", "default", "resetpass", ">defpw", "-flushall", "resetkeys", "~x"},
+		{"CONFIG", "SET", "requirepass", "rp"},
+	} {
+		aclBoth(t, nil, func(t *testing.T, addr string) {
+			c := dialRaw(t, addr)
+			rwDo(t, c, "+OK\r\n", "ACL", "SETUSER", "alice", "on", ">apw")
+			rwDo(t, c, "+OK\r\n", "ACL", "SETUSER", "bob")
+			rwDo(t, c, "-WRONGPASS invalid username-password pair or user is disabled.\r\n", "AUTH", "alice", "x")
+			rwDo(t, c, "+OK\r\n", left...)
+			expectReplies(t, addr, "PING", "-NOAUTH Authentication required.\r\n")
+			if err := diffResetACL(addr); err != nil {
+				t.Fatal(err)
+			}
+			expectReplies(t, addr, "ACL LIST", "*1\r\n$34\r\nuser default on nopass ~* &* +@all\r\n",
+				"CONFIG GET requirepass", "*2\r\n$11\r\nrequirepass\r\n$0\r\n\r\n", "ACL LOG", "*0\r\n")
+			if err := diffResetACL(addr); err != nil { // nothing to undo
+				t.Fatal(err)
+			}
+		})
+	}
+}
 
 func TestDiffSplitArgs(t *testing.T) {
 	cases := []struct {
