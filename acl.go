@@ -412,7 +412,7 @@ func (s *Server) aclLogDenial(c *Client, d acl.Denial, context string, cmd *Comm
 // aclLog logs a failed authentication.
 func (s *Server) aclLog(c *Client, d acl.Denial, object, username string) {
 	context := "toplevel"
-	if c.multi != nil {
+	if c.multi != nil || s.inExec { // queued, or run by EXEC
 		context = "multi"
 	}
 	s.addACLLogEntry(c, d, context, object, username)
@@ -506,7 +506,7 @@ func cmdACLSetuser(c *Client, args [][]byte) {
 	}
 	merged, open := acl.MergeSelectorArgs(ops)
 	if open >= 0 {
-		c.Error(fmt.Sprintf(errACLUnmatchedParenthesis, ops[open]))
+		c.Error(fmt.Sprintf(errACLUnmatchedParenthesis, cString(args[3+open])))
 		return
 	}
 	a := c.srv.acl
@@ -519,7 +519,7 @@ func cmdACLSetuser(c *Client, args [][]byte) {
 	}
 	for _, op := range merged {
 		if err := a.rules.Apply(staged, op); err != nil {
-			c.Error(fmt.Sprintf(errACLSetuserModifier, op, aclRuleErrors[err.(acl.RuleError)]))
+			c.Error(fmt.Sprintf(errACLSetuserModifier, cString([]byte(op)), aclRuleErrors[err.(acl.RuleError)]))
 			return
 		}
 	}

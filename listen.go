@@ -146,16 +146,13 @@ func (s *Server) Port() int {
 
 // protectedFrom reports whether protected mode turns away a client from
 // peer: with protected-mode yes and no password for the default user,
-// Redis 7.0 serves only loopback clients (127.0.0.0/8 and ::1), whatever
-// the bind list.
+// Redis 7.0 serves only clients whose address reads "127.0.0.1" or "::1"
+// (not the rest of 127.0.0.0/8), whatever the bind list.
 func (s *Server) protectedFrom(peer netip.Addr) bool {
 	if !s.acl.defaultUser.NoPass() || !s.cfg.ProtectedMode {
 		return false
 	}
-	if peer.Is4() {
-		return peer.As4()[0] != 127
-	}
-	return peer != netip.IPv6Loopback()
+	return peer != netip.AddrFrom4([4]byte{127, 0, 0, 1}) && peer != netip.IPv6Loopback()
 }
 
 // reservedFDs are the descriptors Redis keeps beside its clients (the

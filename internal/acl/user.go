@@ -215,7 +215,7 @@ func MergeSelectorArgs(args []string) (merged []string, unmatched int) {
 			continue
 		}
 		if open >= 0 {
-			selector += " " + op
+			selector += " " + cString(op) // Redis joins C strings
 			if op != "" && op[len(op)-1] == ')' {
 				merged = append(merged, selector)
 				open = -1
@@ -228,6 +228,14 @@ func MergeSelectorArgs(args []string) (merged []string, unmatched int) {
 		return nil, open
 	}
 	return merged, -1
+}
+
+// cString is s up to its first NUL byte, as C's string functions see it.
+func cString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // splitArgs splits a selector's rules at spaces, as sdssplitargs does for
