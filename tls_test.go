@@ -289,6 +289,22 @@ func TestTLSAuthClients(t *testing.T) {
 	tlsRefused(t, "optional, another CA's certificate", secure, otherCert)
 }
 
+func TestTLSCACertDir(t *testing.T) {
+	p := newTestPKI(t)
+	dir := t.TempDir()
+	data, err := os.ReadFile(p.caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "ca.pem"), string(data))
+	writeFile(t, filepath.Join(dir, "README"), "not a certificate")
+	_, _, secure := startTLSServer(t, p, "--tls-ca-cert-file", "", "--tls-ca-cert-dir", dir)
+	tlsPing(t, secure, p.clientConfig())
+	tlsRefused(t, "another CA's certificate", secure, &tls.Config{RootCAs: p.ca, GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		return &p.otherClient, nil
+	}})
+}
+
 func TestTLSHandshakeFailures(t *testing.T) {
 	p := newTestPKI(t)
 	s, _, secure := startTLSServer(t, p)
