@@ -688,3 +688,52 @@ func TestACLCommandTableDifferential(t *testing.T) {
 		}
 	}
 }
+
+// TestACLPubsubRevokeDifferential: ACL SETUSER closes the user's
+// subscribers whose channels or patterns the new rules no longer allow
+// (ACLKillPubsubClientsIfNeeded), including when allchannels is taken
+// away (Redis 7.0.11 and later: a selector of the old rules with
+// allchannels means the new channels are no superset).
+func TestACLPubsubRevokeDifferential(t *testing.T) {
+	aclRequireRedis(t)
+	p := newACLPair(t)
+	base := []string{"on", "nopass", "+@all", "~*"}
+	for i, tc := range []struct {
+		rules, subscribe, change []string
+	}{
+		{[]string{"resetchannels", "&ch*"}, []string{"SUBSCRIBE", "ch1"}, []string{"resetchannels", "&x"}},
+		{[]string{"resetchannels", "&ch*"}, []string{"SUBSCRIBE", "ch1"}, []string{"&ch1"}},
+		{[]string{"resetchannels", "&ch*"}, []string{"SUBSCRIBE", "ch1"}, []string{"(&*)"}},
+		{[]string{"resetchannels", "&ch*", "&z"}, []string{"SUBSCRIBE", "ch1"}, []string{"resetchannels", "&ch*", "(&q)"}},
+		{[]string{"allchannels"}, []string{"SUBSCRIBE", "ch1"}, []string{"resetchannels", "&x"}},
+		{[]string{"allchannels"}, []string{"SUBSCRIBE", "ch1"}, []string{"resetchannels", "&ch*"}},
+		{[]string{"resetchannels", "(+@all &*)"}, []string{"SUBSCRIBE", "ch1"}, []string{"clearselectors", "&x"}},
+		{[]string{"resetchannels", "&ch*"}, []string{"PSUBSCRIBE", "ch*"}, []string{"resetchannels", "&ch*", "&x"}},
+		{[]string{"resetchannels", "&ch*", "&y"}, []string{"PSUBSCRIBE", "y"}, []string{"resetchannels", "&y*"}},
+		{[]string{"resetchannels", "&ch*", "&y"}, []string{"SSUBSCRIBE", "y"}, []string{"resetchannels", "&ch*"}},
+	} {
+		name := fmt.Sprintf("ps%d", i)
+		var outcomes [2]string
+		for s, addr := range p.addrs {
+			p.conns[s][0].do(diffEncode(stringArgv(append(append([]string{"ACL", "SETUSER", name, "reset"}, base...), tc.rules...)...)))
+			c, err := diffDial(addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, args := range [][]string{{"AUTH", name, "x"}, tc.subscribe} {
+				reply, err := c.do(diffEncode(stringArgv(args...)))
+				b.WriteString(diffOutcome(reply, err))
+			}
+			reply, err := p.conns[s][0].do(diffEncode(stringArgv(append([]string{"ACL", "SETUSER", name}, tc.change...)...)))
+			b.WriteString(diffOutcome(reply, err))
+			reply, err = c.do(diffEncode(stringArgv("PING")))
+			b.WriteString(diffOutcome(reply, err))
+			c.close()
+			outcomes[s] = b.String()
+		}
+		if outcomes[0] != outcomes[1] {
+			t.Errorf("%q, %q, then ACL SETUSER %q:\n  redis: %q\n  respd: %q", tc.rules, tc.subscribe, tc.change, outcomes[0], outcomes[1])
+		}
+	}
+}

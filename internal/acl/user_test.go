@@ -418,26 +418,20 @@ func TestMergeSelectorArgs(t *testing.T) {
 	}
 }
 
-func TestRevokedChannels(t *testing.T) {
+// revokedCase is a user's channel rules before and after ACL SETUSER:
+// whether RevokedChannels says subscribers must be checked, and the
+// channels the user it returns allows.
+type revokedCase struct {
+	old, updated []string
+	revoked      bool
+	allowed      []string
+	denied       []string
+}
+
+func checkRevoked(t *testing.T, cases []revokedCase) {
+	t.Helper()
 	r := newRules()
-	for _, tc := range []struct {
-		old, updated []string
-		revoked      bool
-		allowed      []string // channels the returned user allows
-		denied       []string
-	}{
-		{[]string{"&a"}, []string{"allchannels"}, false, nil, nil},
-		{[]string{"&a"}, []string{"&b", "(&*)"}, false, nil, nil},
-		{[]string{"&a"}, []string{"&a", "&b"}, false, nil, nil},
-		{[]string{"&a", "(&b)"}, []string{"&b", "(&a)"}, false, nil, nil},
-		{nil, []string{"&b"}, false, nil, nil},
-		// Redis 7.0 compares the lists only: from allchannels (an empty
-		// list) nothing is revoked.
-		{[]string{"allchannels"}, []string{"&b"}, false, nil, nil},
-		{[]string{"&a", "&b"}, []string{"&b"}, true, []string{"b"}, []string{"a", "c"}},
-		{[]string{"&a*"}, []string{"&a?", "(&x)"}, true, []string{"a1", "x"}, []string{"a", "a12"}},
-		{[]string{"&a"}, nil, true, nil, []string{"a", ""}},
-	} {
+	for _, tc := range cases {
 		old := user(t, r, append([]string{"resetchannels"}, tc.old...)...)
 		updated := user(t, r, append([]string{"resetchannels"}, tc.updated...)...)
 		got := RevokedChannels(updated, old)
@@ -456,11 +450,37 @@ func TestRevokedChannels(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestRevokedChannels(t *testing.T) {
+	checkRevoked(t, []revokedCase{
+		{[]string{"&a"}, []string{"allchannels"}, false, nil, nil},
+		{[]string{"&a"}, []string{"&b", "(&*)"}, false, nil, nil},
+		{[]string{"&a"}, []string{"&a", "&b"}, false, nil, nil},
+		{[]string{"&a", "(&b)"}, []string{"&b", "(&a)"}, false, nil, nil},
+		{nil, []string{"&b"}, false, nil, nil},
+		{[]string{"allchannels"}, []string{"(allchannels)"}, false, nil, nil},
+		{[]string{"&a", "&b"}, []string{"&b"}, true, []string{"b"}, []string{"a", "c"}},
+		{[]string{"&a*"}, []string{"&a?", "(&x)"}, true, []string{"a1", "x"}, []string{"a", "a12"}},
+		{[]string{"&a"}, nil, true, nil, []string{"a", ""}},
+	})
 	// A subscribed pattern must be among the new patterns literally.
+	r := newRules()
 	got := RevokedChannels(user(t, r, "&a*"), user(t, r, "&b*"))
 	if got == nil || !got.ChannelAllowed([]byte("a*"), true) || got.ChannelAllowed([]byte("a1"), true) {
 		t.Errorf("patterns: %v", got)
 	}
+}
+
+// TestRevokedChannelsAllChannels: taking allchannels away (from the root
+// or a selector) revokes, as Redis 7.0.11 and later do (redis#11992): a
+// selector of the old rules with allchannels means the new channels are
+// no superset.
+func TestRevokedChannelsAllChannels(t *testing.T) {
+	checkRevoked(t, []revokedCase{
+		{[]string{"allchannels"}, []string{"&b"}, true, []string{"b"}, []string{"a"}},
+		{[]string{"(&*)"}, []string{"&b*", "(&c)"}, true, []string{"b1", "c"}, []string{"a", "c1"}},
+	})
 }
 
 // TestMergeSelectorArgsNUL: Redis appends each argument after the one
