@@ -4,8 +4,10 @@ package main
 // sequences to a real redis-server and to respd and compares, byte for
 // byte, every SETUSER reply (OK or the refusal of one rule), ACL GETUSER
 // in RESP2 and RESP3, ACL LIST, a few ACL DRYRUN verdicts, AUTH as the
-// user (then ACL WHOAMI), and the user rebuilt from the rules ACL LIST
-// gave (ACL SAVE and LOAD's round trip).
+// user (half the time after "on >p0") with ACL WHOAMI and a few commands
+// run as it (their NOPERM errors), ACL LOG without its ages and client
+// lines, and the user rebuilt from the rules ACL LIST gave (ACL SAVE and
+// LOAD's round trip).
 //
 // The generator (aclGen) draws rules from every kind ACL SETUSER knows, in
 // random case and valid or not: on off nopass resetpass
@@ -208,12 +210,29 @@ func TestACLRandomDifferential(t *testing.T) {
 		for range 3 {
 			check(seq, false, append([]string{"ACL", "DRYRUN", name}, g.dryrun()...)...)
 		}
-		// Authenticating as the user (on, nopass, its passwords).
-		auth := []string{"AUTH", name, g.pick("p0", "p1", "p2", "", "a b", "x")}
-		history = append(history, fmt.Sprintf("%q", auth))
-		if replies := p.fresh(auth, []string{"ACL", "WHOAMI"}); !bytes.Equal(replies[0], replies[1]) {
-			t.Fatalf("seed %d, sequence %d: %q then ACL WHOAMI\n  redis: %q\n  respd: %q\n  after:\n    %s",
-				seed, seq, auth, replies[0], replies[1], strings.Join(history, "\n    "))
+		// Authenticating as the user (on, nopass, its passwords), then
+		// running commands as it, and the ACL LOG of the refusals.
+		check(seq, false, "ACL", "LOG", "RESET")
+		pass := g.pick("p0", "p1", "p2", "", "a b", "x")
+		if g.r.IntN(2) == 0 {
+			pass = "p0"
+			check(seq, false, "ACL", "SETUSER", name, "on", ">p0")
+		}
+		session := [][]string{{"AUTH", name, pass}, {"ACL", "WHOAMI"}}
+		for range 3 {
+			session = append(session, g.command())
+		}
+		for _, args := range session {
+			history = append(history, fmt.Sprintf("as the user: %q", args))
+		}
+		if replies := p.fresh(session...); !bytes.Equal(replies[0], replies[1]) {
+			t.Fatalf("seed %d, sequence %d: %q\n  redis: %q\n  respd: %q\n  after:\n    %s",
+				seed, seq, session, replies[0], replies[1], strings.Join(history, "\n    "))
+		}
+		log := p.do(false, "ACL", "LOG")
+		if a, b := aclLogMask(log[0]), aclLogMask(log[1]); !bytes.Equal(a, b) {
+			t.Fatalf("seed %d, sequence %d: ACL LOG\n  redis: %q\n  respd: %q\n  after:\n    %s",
+				seed, seq, a, b, strings.Join(history, "\n    "))
 		}
 		// The user rebuilt from Redis's description of it (ACL LOAD
 		// splits a line at single spaces).
@@ -306,6 +325,18 @@ func aclSortCommandRules(s string, drop map[string]bool) string {
 		i = start + len(kept) - 1
 	}
 	return strings.Join(toks, " ")
+}
+
+// aclLogMask blanks the age and client of each ACL LOG entry (RESP2), the
+// fields that differ between two servers.
+func aclLogMask(reply []byte) []byte {
+	lines := bytes.Split(reply, []byte("\r\n"))
+	for i := 0; i+3 < len(lines); i++ {
+		if s := string(lines[i]); s == "age-seconds" || s == "client-info" {
+			lines[i+1], lines[i+2] = []byte("$?"), []byte("?")
+		}
+	}
+	return bytes.Join(lines, []byte("\r\n"))
 }
 
 // ---- the generator ----
@@ -576,6 +607,20 @@ func (g *aclGen) selector() []string {
 	}
 	// A '(' inside an open selector starts it again.
 	return []string{"(" + inner[0], "(" + inner[1], "+get)"}
+}
+
+// command is a command to run as the user: one of dryrun's whose reply
+// is the same on both servers (no CLIENT, HELLO, DEBUG, AUTH, nor
+// subscriptions, which would change the connection).
+func (g *aclGen) command() []string {
+	for {
+		cmd := g.dryrun()
+		switch strings.ToUpper(cmd[0]) {
+		case "CLIENT", "HELLO", "DEBUG", "AUTH", "SUBSCRIBE", "PSUBSCRIBE":
+			continue
+		}
+		return cmd
+	}
 }
 
 // dryrun is a command to ask ACL DRYRUN about.
