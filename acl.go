@@ -27,7 +27,10 @@ var aclTable *acl.Table
 // (commands.go's init calls it once commandTable is built).
 func buildACLTable() {
 	categories := map[string][]string{}
-	noAuth := map[string]bool{}
+	noAuth, newer := map[string]bool{}, map[string]bool{}
+	for _, name := range newerCommands {
+		newer[name] = true
+	}
 	for _, cmd := range commandTable {
 		categories[cmd.FullName] = cmd.Meta.ACLCategories
 		noAuth[cmd.FullName] = cmd.has(flagNoAuth)
@@ -43,7 +46,7 @@ func buildACLTable() {
 	var top []*acl.Command
 	byName := map[string]*acl.Command{}
 	for _, name := range names {
-		ac := &acl.Command{Name: name, NoAuth: noAuth[name]}
+		ac := &acl.Command{Name: name, NoAuth: noAuth[name], Newer: newer[name]}
 		for _, cat := range categories[name] {
 			ac.Categories |= acl.CategoryFlag(strings.TrimPrefix(cat, "@"))
 		}

@@ -728,10 +728,28 @@ func TestACLCommandTableDifferential(t *testing.T) {
 			args = append(args, cat)
 		}
 		replies := p.do(false, args...)
-		if !diffSameUnordered(replies[0], replies[1], diffUnordered{}) {
+		if !diffSameUnordered(replies[0], []byte(withoutNewerCommands(string(replies[1]))), diffUnordered{}) {
 			t.Errorf("%q:\n  redis: %q\n  respd: %q", args, replies[0], replies[1])
 		}
 	}
+}
+
+// withoutNewerCommands drops from an array of bulk strings the commands
+// respd has from a Redis newer than 7.0 (newerCommands, CLIENT SETINFO and
+// NO-TOUCH), which ACL CAT rightly lists.
+func withoutNewerCommands(reply string) string {
+	n := 0
+	var kept strings.Builder
+	for _, line := range strings.Split(reply, "\r\n")[1:] {
+		if line == "" || line[0] == '$' {
+			continue
+		}
+		if !slices.Contains(newerCommands, line) {
+			fmt.Fprintf(&kept, "$%d\r\n%s\r\n", len(line), line)
+			n++
+		}
+	}
+	return fmt.Sprintf("*%d\r\n%s", n, kept.String())
 }
 
 // TestACLPubsubRevokeDifferential: ACL SETUSER closes the user's

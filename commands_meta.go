@@ -13298,6 +13298,9 @@ var commandMetadata = map[string]*commandMeta{
 	},
 }
 
+// newerCommands are the commands above that redis-server 7.0.15 does not have.
+var newerCommands = []string{"client|no-touch", "client|setinfo"}
+
 // aclOnlyCommands are the commands of redis-server 7.0.15 respd does not
 // implement, with their ACL categories: ACL rules may name them.
 var aclOnlyCommands = map[string][]string{

@@ -151,6 +151,7 @@ func RevokedChannels(updated, old *User) *User {
 	}
 	revoked := false
 	for _, s := range old.selectors {
+		revoked = revoked || s.allChannels // allchannels taken away (Redis 7.0.11)
 		for _, ch := range s.channels {
 			revoked = revoked || !contains(upcoming, ch)
 		}

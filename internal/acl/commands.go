@@ -32,8 +32,13 @@ type Command struct {
 	Name       string // the full name: "get", "config|get"
 	Categories uint64 // CategoryFlag bits
 	NoAuth     bool   // runs without authentication (AUTH, HELLO): never denied
-	Parent     *Command
-	Sub        []*Command
+	// Newer: not in the Redis version whose descriptions respd
+	// reproduces; left out when categories are fitted to a selector, so
+	// that its description stays that Redis's (it still takes part in the
+	// final single-command pass, where it shows only if singled out).
+	Newer  bool
+	Parent *Command
+	Sub    []*Command
 }
 
 // Table is every command ACL rules can name, Redis's orig_commands: the

@@ -162,7 +162,7 @@ func (s *Selector) CommandRules(t *Table) string {
 // and denies.
 func (s *Selector) countCategory(t *Table, flag uint64) (on, off int) {
 	t.walk(func(c *Command) {
-		if c.Categories&flag != 0 {
+		if c.Categories&flag != 0 && !c.Newer {
 			if s.bit(c.ID) {
 				on++
 			} else {

@@ -134,6 +134,8 @@ func containsFold(list []string, s string) bool {
 // apply is ACLSetSelector: one key, channel or command rule.
 func (s *Selector) apply(t *Table, op string) error {
 	switch {
+	case op == "": // only inside a selector: "" is no rule at all outside
+		return ErrSyntax
 	case strings.EqualFold(op, "allkeys") || op == "~*":
 		s.allKeys, s.keys = true, nil
 	case strings.EqualFold(op, "resetkeys"):

@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"strings"
+
+	"respd/internal/resp"
 )
 
 // RuleError is why a rule was refused; the server words it (its errno in
@@ -132,9 +134,6 @@ func (r *Rules) Apply(u *User, op string) error {
 	case op[0] == '(' && op[len(op)-1] == ')':
 		s := newSelector(r.Commands, r.AllChannels)
 		for _, inner := range splitArgs(op[1 : len(op)-1]) {
-			if inner == "" {
-				continue
-			}
 			if err := s.apply(r.Commands, inner); err != nil {
 				return err
 			}
@@ -238,6 +237,13 @@ func cString(s string) string {
 	return s
 }
 
-// splitArgs splits a selector's rules at spaces, as sdssplitargs does for
-// unquoted words.
-func splitArgs(s string) []string { return strings.Fields(s) }
+// splitArgs splits a selector's rules as Redis's sdssplitargs does (a C
+// string: up to a NUL; quotes and escapes; nothing for unbalanced quotes).
+func splitArgs(s string) []string {
+	words, _ := resp.SplitArgs([]byte(cString(s)))
+	args := make([]string, len(words))
+	for i, w := range words {
+		args[i] = string(w)
+	}
+	return args
+}

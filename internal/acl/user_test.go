@@ -274,7 +274,7 @@ func TestSelectorSplitArgs(t *testing.T) {
 		want string // the selector's description, or "" if refused
 	}{
 		{`(~"a")`, "~a resetchannels -@all"},
-		{`(+get "+set")`, "resetchannels -@all +get +set"},
+		{`(+get "+set")`, "resetchannels -@all +@string -mget"}, // the test table's @string: get set mget
 		{`('~a' +get)`, "~a resetchannels -@all +get"},
 		{`("~\x41" +get)`, "~A resetchannels -@all +get"},
 		{`("~a)`, "resetchannels -@all"},

@@ -243,9 +243,11 @@ func main() {
 		sorted = append(sorted, n)
 	}
 	sort.Strings(sorted)
+	var newer []string
 	for _, name := range sorted {
 		m, ok := found[name]
 		if !ok {
+			newer = append(newer, name)
 			src, ok := extra[name]
 			if !ok {
 				log.Fatalf("%s: unknown to redis-server %s and not in cmdgen's extra table", name, version)
@@ -257,6 +259,8 @@ func main() {
 		fmt.Fprintf(&b, "\t%q: %s,\n", name, metaLiteral(m))
 	}
 	b.WriteString("}\n\n")
+	fmt.Fprintf(&b, "// newerCommands are the commands above that redis-server %s does not have.\n", version)
+	fmt.Fprintf(&b, "var newerCommands = %s\n\n", strs(newer))
 	writeACLOnly(&b, c, want, version)
 	src, err := format.Source(b.Bytes())
 	if err != nil {
