@@ -124,6 +124,8 @@ var flagByName = map[string]commandFlags{
 	// are found through the key specs; subscribed mode names the commands
 	// it allows (flagPubsubContext).
 	"blocking": 0, "movablekeys": 0, "pubsub": 0,
+	// A script's keys are its own business (EVAL with numkeys 0).
+	"no_mandatory_keys": 0,
 }
 
 func (cmd *Command) has(f commandFlags) bool { return cmd.flags&f != 0 }
@@ -200,6 +202,10 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"discard":                 cmdDiscard,
 	"dump":                    cmdDump,
 	"echo":                    cmdEcho,
+	"eval":                    cmdEval,
+	"eval_ro":                 cmdEvalRo,
+	"evalsha":                 cmdEvalsha,
+	"evalsha_ro":              cmdEvalshaRo,
 	"exec":                    cmdExec,
 	"exists":                  cmdExists,
 	"expire":                  cmdExpire,
@@ -357,6 +363,11 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"scard":                   cmdScard,
 	"sdiff":                   cmdSdiff,
 	"sdiffstore":              cmdSdiffstore,
+	"script|exists":           cmdScriptExists,
+	"script|flush":            cmdScriptFlush,
+	"script|help":             cmdScriptHelp,
+	"script|kill":             cmdScriptKill,
+	"script|load":             cmdScriptLoad,
 	"select":                  cmdSelect,
 	"set":                     cmdSet,
 	"setex":                   cmdSetex,

@@ -279,3 +279,36 @@ var aclExecReasons = map[acl.Denial]string{
 	acl.DeniedKey:     "no permission to touch the specified keys",
 	acl.DeniedChannel: "no permission to access one of the channels used as arguments",
 }
+
+// Scripting (scripting.go). The errors of redis.call and the redis
+// library have no code: the script's error table gets ERR.
+const (
+	errScriptShebangEngine     = "ERR Unexpected engine in script shebang: %s"
+	errScriptShebangOption     = "ERR Unknown lua shebang option: %s"
+	errScriptShebangInvalid    = "ERR Invalid script shebang"
+	errScriptWriteFlagInRO     = "ERR Can not execute a script with write flag using *_ro command."
+	errScriptShebangFlag       = "ERR Unexpected flag in script shebang: %s"
+	errScriptCompile           = "ERR Error compiling script (new function): %s"
+	errScriptTooManyKeys       = "ERR Number of keys can't be greater than number of args"
+	errScriptNegativeKeys      = "ERR Number of keys can't be negative"
+	errNoScript                = "NOSCRIPT No matching script. Please use EVAL."
+	errScriptFlushOption       = "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
+	errNotBusy                 = "NOTBUSY No scripts in execution right now."
+	errScriptNoArgs            = "Please specify at least one argument for this redis lib call"
+	errScriptArgType           = "Lua redis lib command arguments must be strings or integers"
+	errScriptUnknownCommand    = "Unknown Redis command called from script"
+	errScriptWrongArgs         = "Wrong number of args calling Redis command from script"
+	errScriptCommandNotAllowed = "This Redis command is not allowed from script"
+	errScriptWriteInReadOnly   = "Write commands are not allowed from read-only scripts."
+	errScriptReplyArgs         = "wrong number or type of arguments"
+	errScriptSha1hexArgs       = "wrong number of arguments"
+	errScriptLogArgs           = "redis.log() requires two arguments or more."
+	errScriptLogLevel          = "Invalid debug level."
+	errScriptSetrespArgs       = "redis.setresp() requires one argument."
+	errScriptSetrespProto      = "RESP version must be 2 or 3."
+	errScriptSetReplArgs       = "redis.set_repl() requires two arguments."
+	errXreadBlockInScript      = "ERR %s command is not allowed with BLOCK option from scripts"
+	errScriptACLCheckCommand   = "Invalid command passed to redis.acl_check_cmd()"
+	errScriptACLCheckArgs      = "Wrong number of args calling Redis command from script"
+	errScriptSetReplFlags      = "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."
+)

@@ -7,6 +7,7 @@ require (
 	github.com/redis/rueidis v1.0.80
 	github.com/tidwall/btree v1.8.2
 	github.com/tidwall/redcon v1.6.4
+	github.com/yuin/gopher-lua v1.1.2
 )
 
 require (

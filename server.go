@@ -62,6 +62,9 @@ type Server struct {
 	engine engine
 	// acl is the users and the ACL log (acl.go).
 	acl *aclState
+	// scripting is the Lua interpreter and its scripts (scripting.go),
+	// nil until the first script.
+	scripting *scripting
 	// replies lends clients the buffers their replies are encoded into
 	// and their output queues' blocks (data lock held).
 	replies bufferPool

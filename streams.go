@@ -648,6 +648,10 @@ func (c *Client) parseXread(args [][]byte, group bool) (a xreadArgs, ok bool) {
 		opt := cString(args[i])
 		switch {
 		case asciiEqualFold(opt, "block") && more > 0:
+			if c.inScript() { // kept from before scripts could not block
+				c.Error(fmt.Sprintf(errXreadBlockInScript, args[0]))
+				return a, false
+			}
 			i++
 			ms, ok := c.parseTimeoutMs(args[i])
 			if !ok {

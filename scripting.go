@@ -1,0 +1,916 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"respd/internal/acl"
+)
+
+// Lua scripts as Redis 7.0's eval.c, script_lua.c and script.c: EVAL and
+// EVALSHA (and their _RO forms) run a script in the one Lua interpreter
+// (github.com/yuin/gopher-lua, Lua 5.1 in Go); redis.call runs commands
+// as a client of the script's own, whose replies are read back into Lua
+// values; the script's writes are propagated as they happen, wrapped in
+// MULTI/EXEC (7.0's effects replication). A script runs as one command,
+// under the data lock.
+
+// scripting is the interpreter, its scripts by SHA1 and the client their
+// commands run as.
+type scripting struct {
+	L *lua.LState
+	// env is what a script sees as its globals: empty, reading through to
+	// globals and refusing writes, as Redis 7.0's read-only globals.
+	env     *lua.LTable
+	globals *lua.LTable
+	scripts map[string]*luaScript
+	client  *Client
+	out     bytes.Buffer
+	run     *scriptRun // the script running, nil between scripts
+	// errHandler turns an error into Redis's error table with the
+	// position in the script (__redis__err__handler).
+	errHandler *lua.LFunction
+	// readonly are the read-only views: the globals and libraries.
+	readonly map[*lua.LTable]bool
+}
+
+// inScript reports whether c is the client scripts run their commands as.
+func (c *Client) inScript() bool { return c.srv.scripting != nil && c == c.srv.scripting.client }
+
+// luaScript is a compiled script body.
+type luaScript struct {
+	fn *lua.LFunction
+	// shebang: the script declares its flags (#!lua); noWrites is
+	// flags=no-writes.
+	shebang, noWrites bool
+}
+
+// scriptRun is the script running: who called it and how.
+type scriptRun struct {
+	caller   *Client
+	sha      string
+	readOnly bool // EVAL_RO, EVALSHA_RO or flags=no-writes
+	resp     int  // redis.setresp: the protocol of redis.call's replies
+}
+
+// lua is the server's interpreter, made on first use (and again after
+// SCRIPT FLUSH).
+func (s *Server) lua() *scripting {
+	if s.scripting == nil {
+		s.scripting = newScripting(s)
+	}
+	return s.scripting
+}
+
+func newScripting(s *Server) *scripting {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	for _, lib := range []struct {
+		name string
+		open lua.LGFunction
+	}{
+		{lua.BaseLibName, lua.OpenBase}, {lua.TabLibName, lua.OpenTable},
+		{lua.StringLibName, lua.OpenString}, {lua.MathLibName, lua.OpenMath},
+		{lua.CoroutineLibName, lua.OpenCoroutine},
+	} {
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	sc := &scripting{L: L, globals: L.NewTable(), scripts: map[string]*luaScript{}, readonly: map[*lua.LTable]bool{}}
+	sc.client = &Client{srv: s, w: sinkOutbound(&sc.out), resp: 2, authenticated: true, lastCmd: "NULL", addr: "lua"}
+	sc.errHandler = L.NewFunction(sc.handleError)
+	// What Redis 7.0 lets scripts see (its allow lists); the libraries
+	// read-only.
+	for _, name := range []string{"assert", "collectgarbage", "getmetatable", "ipairs", "load",
+		"loadstring", "next", "pairs", "rawequal", "rawget", "select", "setmetatable",
+		"tonumber", "type", "unpack", "xpcall", "_VERSION"} {
+		sc.globals.RawSetString(name, L.GetGlobal(name))
+	}
+	for name, fn := range map[string]lua.LGFunction{
+		"error": luaError, "pcall": luaPcall, "tostring": luaTostring, "gcinfo": luaGcinfo,
+		"rawset": func(L *lua.LState) int { return sc.rawset(L) },
+	} {
+		sc.globals.RawSetString(name, L.NewFunction(fn))
+	}
+	libs := map[string]*lua.LTable{"redis": sc.redisTable()}
+	for _, name := range []string{"string", "table", "math", "coroutine"} {
+		libs[name] = L.GetGlobal(name).(*lua.LTable)
+	}
+	for name, lib := range libs {
+		sc.globals.RawSetString(name, sc.readOnly(lib, nil))
+	}
+	sc.env = sc.readOnly(sc.globals, func(L *lua.LState) int {
+		L.Error(lua.LString(luaWhere(L, 1)+"Script attempted to access nonexistent global variable '"+L.Get(2).String()+"'"), 0)
+		return 0
+	})
+	sc.globals.RawSetString("_G", sc.env)
+	return sc
+}
+
+// readOnly is a view of t that refuses writes, as Redis 7.0 makes its
+// globals and libraries read-only; missing, called for a key t lacks.
+func (sc *scripting) readOnly(t *lua.LTable, missing lua.LGFunction) *lua.LTable {
+	L := sc.L
+	view, meta := L.NewTable(), L.NewTable()
+	index := lua.LValue(t)
+	if missing != nil {
+		index = L.NewFunction(func(L *lua.LState) int {
+			if v := t.RawGet(L.Get(2)); v != lua.LNil {
+				L.Push(v)
+				return 1
+			}
+			return missing(L)
+		})
+	}
+	meta.RawSetString("__index", index)
+	meta.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.Error(lua.LString(luaWhere(L, 1)+"Attempt to modify a readonly table"), 0)
+		return 0
+	}))
+	meta.RawSetString("__metatable", lua.LFalse)
+	L.SetMetatable(view, meta)
+	sc.readonly[view] = true
+	return view
+}
+
+// rawset refuses the read-only views, which Redis's Lua refuses in its VM.
+func (sc *scripting) rawset(L *lua.LState) int {
+	t := L.CheckTable(1)
+	if sc.readonly[t] {
+		L.Error(lua.LString("Attempt to modify a readonly table"), 0)
+	}
+	t.RawSet(L.CheckAny(2), L.CheckAny(3))
+	L.SetTop(1)
+	return 1
+}
+
+// luaError is Lua 5.1's error: a string or number message gets the
+// position of the code at level (1: the caller).
+func luaError(L *lua.LState) int {
+	msg := L.Get(1)
+	level := L.OptInt(2, 1)
+	if t := msg.Type(); (t == lua.LTString || t == lua.LTNumber) && level > 0 {
+		msg = lua.LString(luaWhere(L, level) + luaToString(msg))
+	}
+	L.Error(msg, 0)
+	return 0
+}
+
+// luaWhere is luaL_where: "user_script:3: ", or nothing for Go code.
+func luaWhere(L *lua.LState, level int) string {
+	if w := L.Where(level); !strings.HasPrefix(w, "[G]") {
+		return w + " "
+	}
+	return ""
+}
+
+// luaPcall is Redis's pcall: an error table's message comes back as a
+// string.
+func luaPcall(L *lua.LState) int {
+	fn := L.CheckAny(1)
+	nargs := L.GetTop() - 1
+	L.Push(fn)
+	for i := 2; i <= nargs+1; i++ {
+		L.Push(L.Get(i))
+	}
+	top := L.GetTop() - nargs - 1
+	if err := L.PCall(nargs, lua.MultRet, nil); err != nil {
+		errv := err.(*lua.ApiError).Object
+		if t, ok := errv.(*lua.LTable); ok {
+			if msg, ok := t.RawGetString("err").(lua.LString); ok {
+				errv = msg
+			}
+		}
+		L.Push(lua.LFalse)
+		L.Push(errv)
+		return 2
+	}
+	results := L.GetTop() - top
+	L.Insert(lua.LTrue, top+1)
+	return results + 1
+}
+
+// luaTostring is tostring with Lua 5.1's number format (%.14g).
+func luaTostring(L *lua.LState) int {
+	v := L.CheckAny(1)
+	if meta := L.GetMetaField(v, "__tostring"); meta != lua.LNil {
+		L.Push(meta)
+		L.Push(v)
+		L.Call(1, 1)
+		return 1
+	}
+	L.Push(lua.LString(luaToString(v)))
+	return 1
+}
+
+// luaToString formats a value as Lua 5.1's tostring does.
+func luaToString(v lua.LValue) string {
+	n, ok := v.(lua.LNumber)
+	if !ok {
+		return v.String()
+	}
+	f := float64(n)
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f) && math.Signbit(f):
+		return "-nan"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	return strconv.FormatFloat(f, 'g', 14, 64)
+}
+
+// luaGcinfo is gcinfo: the heap in KB (Lua's, here Go's).
+func luaGcinfo(L *lua.LState) int {
+	L.Push(lua.LNumber(0))
+	return 1
+}
+
+// redisTable is the redis library scripts call.
+func (sc *scripting) redisTable() *lua.LTable {
+	L := sc.L
+	t := L.NewTable()
+	fns := map[string]lua.LGFunction{
+		"call":               func(L *lua.LState) int { return sc.call(L, true) },
+		"pcall":              func(L *lua.LState) int { return sc.call(L, false) },
+		"error_reply":        luaErrorReply,
+		"status_reply":       luaStatusReply,
+		"sha1hex":            luaSha1hex,
+		"log":                func(L *lua.LState) int { return sc.log(L) },
+		"setresp":            func(L *lua.LState) int { return sc.setresp(L) },
+		"set_repl":           luaSetRepl,
+		"replicate_commands": func(L *lua.LState) int { L.Push(lua.LTrue); return 1 },
+		"acl_check_cmd":      func(L *lua.LState) int { return sc.aclCheckCmd(L) },
+		// No debugger: Redis's do nothing outside one either.
+		"breakpoint": func(L *lua.LState) int { L.Push(lua.LFalse); return 1 },
+		"debug":      func(L *lua.LState) int { return 0 },
+	}
+	for name, fn := range fns {
+		t.RawSetString(name, L.NewFunction(fn))
+	}
+	for i, name := range []string{"LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"} {
+		t.RawSetString(name, lua.LNumber(i))
+	}
+	for name, v := range map[string]int{"REPL_NONE": 0, "REPL_AOF": 1, "REPL_SLAVE": 2, "REPL_REPLICA": 2, "REPL_ALL": 3} {
+		t.RawSetString(name, lua.LNumber(v))
+	}
+	t.RawSetString("REDIS_VERSION", lua.LString(redisVersion))
+	t.RawSetString("REDIS_VERSION_NUM", lua.LNumber(redisVersionNum()))
+	return t
+}
+
+// redisVersionNum is the version as 0x00MMmmpp.
+func redisVersionNum() int {
+	num := 0
+	for _, part := range strings.SplitN(redisVersion, ".", 3) {
+		n, _ := strconv.Atoi(part)
+		num = num<<8 | n
+	}
+	return num
+}
+
+// scriptSHA is a script's SHA1, lowercase hex.
+func scriptSHA(body []byte) string {
+	sum := sha1.Sum(body)
+	return hex.EncodeToString(sum[:])
+}
+
+// compile is luaCreateFunction: the script's shebang flags, then its body
+// compiled, or the error to answer.
+func (sc *scripting) compile(body []byte) (*luaScript, string) {
+	script := &luaScript{}
+	src := string(body)
+	if strings.HasPrefix(src, "#!") {
+		script.shebang = true
+		line, rest, found := strings.Cut(src, "\n")
+		if !found {
+			return nil, errScriptShebangInvalid
+		}
+		engine, flags, _ := strings.Cut(line, " ")
+		if engine != "#!lua" {
+			return nil, fmt.Sprintf(errScriptShebangEngine, engine)
+		}
+		for _, part := range strings.Fields(flags) {
+			list, ok := strings.CutPrefix(part, "flags=")
+			if !ok {
+				return nil, fmt.Sprintf(errScriptShebangOption, part)
+			}
+			if list == "" {
+				continue // no flags: a script that may write
+			}
+			for _, flag := range strings.Split(list, ",") {
+				switch flag {
+				case "no-writes":
+					script.noWrites = true
+				case "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys":
+				default:
+					return nil, fmt.Sprintf(errScriptShebangFlag, flag)
+				}
+			}
+		}
+		// The shebang line stays a (commented) line, so positions count
+		// from the script's first line.
+		src = "--" + line[2:] + "\n" + rest
+	}
+	fn, err := sc.L.Load(strings.NewReader(src), "user_script")
+	if err != nil {
+		return nil, fmt.Sprintf(errScriptCompile, strings.TrimSpace(err.Error()))
+	}
+	sc.L.SetFEnv(fn, sc.env)
+	script.fn = fn
+	return script, ""
+}
+
+// ---- EVAL, EVALSHA, SCRIPT ----
+
+func cmdEval(c *Client, args [][]byte)      { evalGeneric(c, args, false, false) }
+func cmdEvalRo(c *Client, args [][]byte)    { evalGeneric(c, args, false, true) }
+func cmdEvalsha(c *Client, args [][]byte)   { evalGeneric(c, args, true, false) }
+func cmdEvalshaRo(c *Client, args [][]byte) { evalGeneric(c, args, true, true) }
+
+// evalGeneric is evalGenericCommand: the script by body or SHA1, its keys
+// and arguments, then the run.
+func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
+	numkeys, ok := parseInt64(args[2])
+	switch {
+	case !ok:
+		c.Error(errNotInteger)
+		return
+	case numkeys > int64(len(args)-3):
+		c.Error(errScriptTooManyKeys)
+		return
+	case numkeys < 0:
+		c.Error(errScriptNegativeKeys)
+		return
+	}
+	sc := c.srv.lua()
+	var sha string
+	if bySHA {
+		sha = strings.ToLower(string(args[1]))
+	} else {
+		sha = scriptSHA(args[1])
+	}
+	script := sc.scripts[sha]
+	if script == nil {
+		if bySHA {
+			c.Error(errNoScript)
+			return
+		}
+		var errMsg string
+		if script, errMsg = sc.compile(args[1]); errMsg != "" {
+			c.Error(errMsg)
+			return
+		}
+		sc.scripts[sha] = script
+	}
+	if readOnly && script.shebang && !script.noWrites {
+		c.Error(errScriptWriteFlagInRO)
+		return
+	}
+	keys := args[3 : 3+numkeys]
+	sc.runScript(c, script, sha, keys, args[3+numkeys:], readOnly || script.noWrites)
+}
+
+// runScript runs a script for c and replies its result.
+func (sc *scripting) runScript(c *Client, script *luaScript, sha string, keys, argv [][]byte, readOnly bool) {
+	s, L := c.srv, sc.L
+	sc.globals.RawSetString("KEYS", luaStringArray(L, keys))
+	sc.globals.RawSetString("ARGV", luaStringArray(L, argv))
+	sc.run = &scriptRun{caller: c, sha: sha, readOnly: readOnly, resp: 2}
+	fake := sc.client
+	fake.db, fake.resp, fake.user = c.db, 2, c.user
+	wrapping := !s.inExec // inside EXEC, EXEC's MULTI wraps the writes too
+	if wrapping {
+		s.inExec, s.execPropagated = true, false
+	}
+	L.Push(script.fn)
+	err := L.PCall(0, 1, sc.errHandler)
+	if wrapping {
+		if s.execPropagated {
+			s.feedStreams(-1, [][]byte{[]byte("EXEC")})
+		}
+		s.inExec = false
+	}
+	run := sc.run
+	sc.run = nil
+	fake.user = nil
+	if err != nil {
+		sc.replyError(c, run, err)
+		return
+	}
+	result := L.Get(-1)
+	L.Pop(1)
+	luaToReply(c, run, result)
+}
+
+// replyError answers a script that raised an error, as luaCallFunction:
+// the error's message and, if it has one, the position it was raised at.
+func (sc *scripting) replyError(c *Client, run *scriptRun, err error) {
+	apiErr, ok := err.(*lua.ApiError)
+	t, isTable := lua.LNil, false
+	if ok {
+		t, isTable = apiErr.Object.(*lua.LTable)
+	}
+	if !isTable {
+		msg := err.Error()
+		if ok {
+			msg = apiErr.Object.String()
+		}
+		c.Error(fmt.Sprintf("ERR Error running script %s, %.100s\n", run.sha, msg))
+		return
+	}
+	tbl := t.(*lua.LTable)
+	msg := lua.LVAsString(tbl.RawGetString("err"))
+	if source, line := tbl.RawGetString("source"), tbl.RawGetString("line"); source != lua.LNil && line != lua.LNil {
+		msg += fmt.Sprintf(" script: %s, on %s:%s.", run.sha, source.String(), line.String())
+	}
+	c.Error(msg)
+}
+
+// handleError is __redis__err__handler: an error becomes a table {err=…}
+// ("ERR " before a plain message) with the source and line of the script
+// code that raised it.
+func (sc *scripting) handleError(L *lua.LState) int {
+	errv := L.Get(1)
+	t, ok := errv.(*lua.LTable)
+	if !ok {
+		t = L.NewTable()
+		t.RawSetString("err", lua.LString("ERR "+errv.String()))
+	}
+	for level := 1; ; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			break
+		}
+		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err == nil && dbg.CurrentLine > 0 {
+			t.RawSetString("source", lua.LString("@"+dbg.Source))
+			t.RawSetString("line", lua.LNumber(dbg.CurrentLine))
+			break
+		}
+	}
+	L.Push(t)
+	return 1
+}
+
+func luaStringArray(L *lua.LState, items [][]byte) *lua.LTable {
+	t := L.CreateTable(len(items), 0)
+	for i, item := range items {
+		t.RawSetInt(i+1, lua.LString(item))
+	}
+	return t
+}
+
+func cmdScriptLoad(c *Client, args [][]byte) {
+	sc := c.srv.lua()
+	sha := scriptSHA(args[2])
+	if sc.scripts[sha] == nil {
+		script, errMsg := sc.compile(args[2])
+		if errMsg != "" {
+			c.Error(errMsg)
+			return
+		}
+		sc.scripts[sha] = script
+	}
+	c.BulkString(sha)
+}
+
+func cmdScriptExists(c *Client, args [][]byte) {
+	c.Array(len(args) - 2)
+	for _, sha := range args[2:] {
+		exists := c.srv.scripting != nil && c.srv.scripting.scripts[strings.ToLower(string(sha))] != nil
+		c.Int(map[bool]int64{false: 0, true: 1}[exists])
+	}
+}
+
+func cmdScriptFlush(c *Client, args [][]byte) {
+	if len(args) > 3 || len(args) == 3 && !strings.EqualFold(string(args[2]), "sync") && !strings.EqualFold(string(args[2]), "async") {
+		c.Error(errScriptFlushOption)
+		return
+	}
+	if c.srv.scripting != nil {
+		c.srv.scripting.L.Close()
+		c.srv.scripting = nil
+	}
+	c.OK()
+}
+
+func cmdScriptKill(c *Client, args [][]byte) { c.Error(errNotBusy) }
+
+func cmdScriptHelp(c *Client, args [][]byte) {
+	c.Help("SCRIPT",
+		"DEBUG (YES|SYNC|NO)",
+		"    Set the debug mode for subsequent scripts executed.",
+		"EXISTS <sha1> [<sha1> ...]",
+		"    Return information about the existence of the scripts in the script cache.",
+		"FLUSH [ASYNC|SYNC]",
+		"    Flush the Lua scripts cache. Very dangerous on replicas.",
+		"    When called without the optional mode argument, the behavior is determined by the",
+		"    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+		"    * ASYNC: Asynchronously flush the scripts cache.",
+		"    * SYNC: Synchronously flush the scripts cache.",
+		"KILL",
+		"    Kill the currently executing Lua script.",
+		"LOAD <script>",
+		"    Load a script into the scripts cache without executing it.")
+}
+
+// ---- the redis library ----
+
+// call is redis.call (raise) and redis.pcall: a command run as the
+// script's client, its reply converted to Lua; an error is raised or, by
+// pcall, returned as a table {err=…}.
+func (sc *scripting) call(L *lua.LState, raise bool) int {
+	fail := func(msg string) int {
+		t := luaRedisErrorTable(L, msg)
+		if raise {
+			L.Error(t, 0)
+		}
+		L.Push(t)
+		return 1
+	}
+	n := L.GetTop()
+	if n == 0 {
+		return fail(errScriptNoArgs)
+	}
+	args := make([][]byte, n)
+	for i := 1; i <= n; i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString:
+			args[i-1] = []byte(v)
+		case lua.LNumber:
+			args[i-1] = []byte(luaNumberArg(float64(v)))
+		default:
+			return fail(errScriptArgType)
+		}
+	}
+	if errMsg := sc.callCommand(args); errMsg != "" {
+		return fail(errMsg)
+	}
+	reply := sc.out.Bytes()
+	v, _ := respToLua(L, reply)
+	sc.out.Reset()
+	if t, ok := v.(*lua.LTable); ok && raise && t.RawGetString("err") != lua.LNil && len(reply) > 0 && reply[0] == '-' {
+		L.Error(t, 0)
+	}
+	L.Push(v)
+	return 1
+}
+
+// callCommand runs a command of the script (scriptCall's checks first),
+// leaving its reply in sc.out; or it returns why it may not run.
+func (sc *scripting) callCommand(args [][]byte) string {
+	s, fake, run := sc.client.srv, sc.client, sc.run
+	cmd := commandByName(args[0])
+	if cmd == nil {
+		return errScriptUnknownCommand
+	}
+	if cmd.subcommands != nil && len(args) >= 2 {
+		if sub := cmd.subcommands[strings.ToLower(string(args[1]))]; sub != nil {
+			cmd = sub
+		}
+	}
+	switch {
+	case (cmd.Arity > 0 && len(args) != cmd.Arity) || len(args) < -cmd.Arity:
+		return errScriptWrongArgs
+	case cmd.has(flagNoScript):
+		return errScriptCommandNotAllowed
+	}
+	if d, pos := fake.aclCheck(cmd, args); d != acl.Allowed {
+		object := cmd.FullName
+		if d != acl.DeniedCommand {
+			object = string(args[pos])
+		}
+		s.addACLLogEntry(run.caller, d, "lua", object, run.caller.userName())
+		return "The user executing the script " + aclScriptDenials[d]
+	}
+	if run.readOnly && fake.isWrite(cmd) {
+		return errScriptWriteInReadOnly
+	}
+	fake.resp = run.resp
+	s.call(fake, cmd, args, s.now())
+	fake.w.Flush()
+	return ""
+}
+
+// luaNumberArg is a Lua number given to redis.call, as Redis formats it
+// (%.17g).
+func luaNumberArg(f float64) string {
+	return strconv.FormatFloat(f, 'g', 17, 64)
+}
+
+// respToLua converts a reply the script's client got into a Lua value
+// (redisProtocolToLuaType), returning what follows it.
+func respToLua(L *lua.LState, b []byte) (lua.LValue, []byte) {
+	if len(b) == 0 {
+		return lua.LNil, b
+	}
+	line, rest, _ := bytes.Cut(b[1:], []byte("\r\n"))
+	switch b[0] {
+	case ':':
+		n, _ := strconv.ParseInt(string(line), 10, 64)
+		return lua.LNumber(n), rest
+	case '$':
+		n, _ := strconv.Atoi(string(line))
+		if n < 0 {
+			return lua.LFalse, rest
+		}
+		return lua.LString(rest[:n]), rest[n+2:]
+	case '+':
+		t := L.NewTable()
+		t.RawSetString("ok", lua.LString(line))
+		return t, rest
+	case '-':
+		return luaRedisErrorTable(L, "-"+string(line)), rest
+	case '*', '~', '%':
+		n, _ := strconv.Atoi(string(line))
+		if n < 0 {
+			return lua.LFalse, rest
+		}
+		return respAggregateToLua(L, b[0], n, rest)
+	case '_':
+		return lua.LNil, rest
+	case ',':
+		f, _ := strconv.ParseFloat(string(line), 64)
+		if string(line) == "inf" {
+			f = math.Inf(1)
+		} else if string(line) == "-inf" {
+			f = math.Inf(-1)
+		}
+		t := L.NewTable()
+		t.RawSetString("double", lua.LNumber(f))
+		return t, rest
+	case '#':
+		return lua.LBool(string(line) == "t"), rest
+	case '(':
+		t := L.NewTable()
+		t.RawSetString("big_number", lua.LString(line))
+		return t, rest
+	case '=':
+		n, _ := strconv.Atoi(string(line))
+		body := rest[:n]
+		v := L.NewTable()
+		v.RawSetString("format", lua.LString(body[:3]))
+		v.RawSetString("string", lua.LString(body[4:]))
+		t := L.NewTable()
+		t.RawSetString("verbatim_string", v)
+		return t, rest[n+2:]
+	}
+	return lua.LNil, nil
+}
+
+// respAggregateToLua converts an array (a table), a set ({set={…=true}})
+// or a map ({map={…}}).
+func respAggregateToLua(L *lua.LState, kind byte, n int, rest []byte) (lua.LValue, []byte) {
+	t := L.CreateTable(n, 0)
+	for i := 0; i < n; i++ {
+		var v lua.LValue
+		v, rest = respToLua(L, rest)
+		switch kind {
+		case '*':
+			t.RawSetInt(i+1, v)
+		case '~':
+			t.RawSet(v, lua.LTrue)
+		case '%':
+			var value lua.LValue
+			value, rest = respToLua(L, rest)
+			t.RawSet(v, value)
+		}
+	}
+	if kind == '*' {
+		return t, rest
+	}
+	wrapper := L.NewTable()
+	wrapper.RawSetString(map[byte]string{'~': "set", '%': "map"}[kind], t)
+	return wrapper, rest
+}
+
+// luaRedisErrorTable is luaPushErrorBuff: "-CODE msg" or "msg" as
+// {err="CODE msg"}, ERR being the code of a message without one.
+func luaRedisErrorTable(L *lua.LState, msg string) *lua.LTable {
+	code := "ERR"
+	if rest, ok := strings.CutPrefix(msg, "-"); ok {
+		if c, m, found := strings.Cut(rest, " "); found {
+			code, msg = c, m
+		} else {
+			msg = rest
+		}
+	}
+	t := L.NewTable()
+	t.RawSetString("err", lua.LString(code+" "+strings.TrimRight(msg, "\r\n")))
+	return t
+}
+
+// luaRaise raises msg as a Lua error from Go code, without a position
+// (as luaL_error in a C function has none).
+func luaRaise(L *lua.LState, msg string) {
+	L.Error(lua.LString(msg), 0)
+}
+
+// aclCheckCmd is redis.acl_check_cmd: whether the script's user may run
+// the command with these arguments.
+func (sc *scripting) aclCheckCmd(L *lua.LState) int {
+	n := L.GetTop()
+	if n == 0 {
+		L.Error(luaRedisErrorTable(L, errScriptNoArgs), 0)
+	}
+	args := make([][]byte, n)
+	for i := 1; i <= n; i++ {
+		args[i-1] = []byte(L.ToString(i))
+	}
+	cmd, errMsg := sc.client.srv.lookupCommand(args)
+	if cmd == nil || cmd.subcommands != nil && len(args) > 1 {
+		L.Error(luaRedisErrorTable(L, errScriptACLCheckCommand), 0)
+	}
+	if errMsg != "" {
+		L.Error(luaRedisErrorTable(L, errScriptACLCheckArgs), 0)
+	}
+	d, _ := sc.client.aclCheck(cmd, args)
+	L.Push(lua.LBool(d == acl.Allowed))
+	return 1
+}
+
+// luaErrorReply is redis.error_reply.
+func luaErrorReply(L *lua.LState) int {
+	if L.GetTop() != 1 || L.Get(1).Type() != lua.LTString {
+		L.Push(luaRedisErrorTable(L, errScriptReplyArgs))
+		return 1
+	}
+	msg := L.ToString(1)
+	if !strings.HasPrefix(msg, "-") {
+		msg = "-" + msg
+	}
+	L.Push(luaRedisErrorTable(L, msg))
+	return 1
+}
+
+// luaStatusReply is redis.status_reply.
+func luaStatusReply(L *lua.LState) int {
+	if L.GetTop() != 1 || L.Get(1).Type() != lua.LTString {
+		L.Push(luaRedisErrorTable(L, errScriptReplyArgs))
+		return 1
+	}
+	t := L.NewTable()
+	t.RawSetString("ok", L.Get(1))
+	L.Push(t)
+	return 1
+}
+
+// luaSha1hex is redis.sha1hex.
+func luaSha1hex(L *lua.LState) int {
+	if L.GetTop() != 1 {
+		luaRaise(L, errScriptSha1hexArgs)
+	}
+	L.Push(lua.LString(scriptSHA([]byte(L.ToString(1)))))
+	return 1
+}
+
+// log is redis.log: a line in the server's log at the given level.
+func (sc *scripting) log(L *lua.LState) int {
+	if L.GetTop() < 2 {
+		luaRaise(L, errScriptLogArgs)
+	}
+	level, ok := L.Get(1).(lua.LNumber)
+	if !ok || level < 0 || level > 3 {
+		luaRaise(L, errScriptLogLevel)
+	}
+	parts := make([]string, 0, L.GetTop()-1)
+	for i := 2; i <= L.GetTop(); i++ {
+		parts = append(parts, L.ToString(i))
+	}
+	s := sc.client.srv
+	line := strings.Join(parts, " ")
+	if level == 3 {
+		s.warnf("%s", line)
+	} else {
+		s.logf("%s", line)
+	}
+	return 0
+}
+
+// setresp is redis.setresp: the protocol redis.call's replies use.
+func (sc *scripting) setresp(L *lua.LState) int {
+	if L.GetTop() != 1 {
+		luaRaise(L, errScriptSetrespArgs)
+	}
+	n, ok := L.Get(1).(lua.LNumber)
+	if !ok || (n != 2 && n != 3) {
+		luaRaise(L, errScriptSetrespProto)
+	}
+	sc.run.resp = int(n)
+	return 0
+}
+
+// luaSetRepl is redis.set_repl: 7.0 replicates effects only, so the
+// choice of streams is checked and otherwise kept as Redis keeps it.
+func luaSetRepl(L *lua.LState) int {
+	if L.GetTop() != 1 {
+		luaRaise(L, errScriptSetReplArgs)
+	}
+	flags, ok := L.Get(1).(lua.LNumber)
+	if !ok || flags < 0 || flags > 3 {
+		luaRaise(L, errScriptSetReplFlags)
+	}
+	return 0
+}
+
+// luaToReply replies a script's result (luaReplyToRedisReply).
+func luaToReply(c *Client, run *scriptRun, v lua.LValue) {
+	switch v := v.(type) {
+	case lua.LString:
+		c.Bulk([]byte(v))
+	case lua.LBool:
+		switch {
+		case run.resp == 3:
+			c.Bool(bool(v))
+		case bool(v):
+			c.Int(1)
+		default:
+			c.Null()
+		}
+	case lua.LNumber:
+		c.Int(int64(v))
+	case *lua.LTable:
+		luaTableToReply(c, run, v)
+	default:
+		c.Null()
+	}
+}
+
+func luaTableToReply(c *Client, run *scriptRun, t *lua.LTable) {
+	if e, ok := t.RawGetString("err").(lua.LString); ok {
+		c.Error(string(e))
+		return
+	}
+	if ok, isString := t.RawGetString("ok").(lua.LString); isString {
+		c.Simple(strings.NewReplacer("\r", " ", "\n", " ").Replace(string(ok)))
+		return
+	}
+	if d, ok := t.RawGetString("double").(lua.LNumber); ok {
+		c.Double(float64(d))
+		return
+	}
+	if big, ok := t.RawGetString("big_number").(lua.LString); ok {
+		if c.resp == 3 {
+			c.w.WriteRaw([]byte("(" + strings.NewReplacer("\r", " ", "\n", " ").Replace(string(big)) + "\r\n"))
+		} else {
+			c.BulkString(string(big))
+		}
+		return
+	}
+	if vs, ok := t.RawGetString("verbatim_string").(*lua.LTable); ok {
+		format, ok1 := vs.RawGetString("format").(lua.LString)
+		str, ok2 := vs.RawGetString("string").(lua.LString)
+		if ok1 && ok2 && len(format) == 3 {
+			if c.resp == 3 {
+				c.w.WriteRaw([]byte("=" + strconv.Itoa(len(str)+4) + "\r\n" + string(format) + ":" + string(str) + "\r\n"))
+			} else {
+				c.BulkString(string(str))
+			}
+			return
+		}
+	}
+	if m, ok := t.RawGetString("map").(*lua.LTable); ok {
+		var keys, values []lua.LValue
+		m.ForEach(func(k, v lua.LValue) { keys, values = append(keys, k), append(values, v) })
+		c.Map(len(keys))
+		for i := range keys {
+			luaToReply(c, run, keys[i])
+			luaToReply(c, run, values[i])
+		}
+		return
+	}
+	if set, ok := t.RawGetString("set").(*lua.LTable); ok {
+		var keys []lua.LValue
+		set.ForEach(func(k, _ lua.LValue) { keys = append(keys, k) })
+		c.Set(len(keys))
+		for _, k := range keys {
+			luaToReply(c, run, k)
+		}
+		return
+	}
+	n := 0
+	for t.RawGetInt(n+1) != lua.LNil {
+		n++
+	}
+	c.Array(n)
+	for i := 1; i <= n; i++ {
+		luaToReply(c, run, t.RawGetInt(i))
+	}
+}
+
+// aclScriptDenials words a denial inside a script (getAclErrorMessage).
+var aclScriptDenials = map[acl.Denial]string{
+	acl.DeniedCommand: "can't run this command or subcommand",
+	acl.DeniedKey:     "can't access at least one of the keys mentioned in the command arguments",
+	acl.DeniedChannel: "can't publish to the channel mentioned in the command",
+}
