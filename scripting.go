@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -34,6 +35,10 @@ type scripting struct {
 	client  *Client
 	out     bytes.Buffer
 	run     *scriptRun // the script running, nil between scripts
+	// runState is what run points to; keys and args are KEYS and ARGV.
+	runState   scriptRun
+	keys, args *lua.LTable
+	argv    [][]byte   // redis.call's arguments, reused
 	// errHandler turns an error into Redis's error table with the
 	// position in the script (__redis__err__handler).
 	errHandler *lua.LFunction
@@ -111,25 +116,25 @@ func newScripting(s *Server) *scripting {
 		return 0
 	})
 	sc.globals.RawSetString("_G", sc.env)
+	sc.keys, sc.args = L.NewTable(), L.NewTable()
+	sc.globals.RawSetString("KEYS", sc.keys)
+	sc.globals.RawSetString("ARGV", sc.args)
 	return sc
 }
 
 // readOnly is a view of t that refuses writes, as Redis 7.0 makes its
-// globals and libraries read-only; missing, called for a key t lacks.
+// globals and libraries read-only; missing, called for a key t lacks. The
+// view reads through to t as a table, so that a script's every global and
+// library lookup costs no function call.
 func (sc *scripting) readOnly(t *lua.LTable, missing lua.LGFunction) *lua.LTable {
 	L := sc.L
 	view, meta := L.NewTable(), L.NewTable()
-	index := lua.LValue(t)
 	if missing != nil {
-		index = L.NewFunction(func(L *lua.LState) int {
-			if v := t.RawGet(L.Get(2)); v != lua.LNil {
-				L.Push(v)
-				return 1
-			}
-			return missing(L)
-		})
+		tmeta := L.NewTable()
+		tmeta.RawSetString("__index", L.NewFunction(missing))
+		L.SetMetatable(t, tmeta)
 	}
-	meta.RawSetString("__index", index)
+	meta.RawSetString("__index", t)
 	meta.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
 		L.Error(lua.LString(luaWhere(L, 1)+"Attempt to modify a readonly table"), 0)
 		return 0
@@ -384,9 +389,10 @@ func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
 // runScript runs a script for c and replies its result.
 func (sc *scripting) runScript(c *Client, script *luaScript, sha string, keys, argv [][]byte, readOnly bool) {
 	s, L := c.srv, sc.L
-	sc.globals.RawSetString("KEYS", luaStringArray(L, keys))
-	sc.globals.RawSetString("ARGV", luaStringArray(L, argv))
-	sc.run = &scriptRun{caller: c, sha: sha, readOnly: readOnly, resp: 2}
+	setStringArray(sc.keys, keys)
+	setStringArray(sc.args, argv)
+	sc.runState = scriptRun{caller: c, sha: sha, readOnly: readOnly, resp: 2}
+	sc.run = &sc.runState
 	fake := sc.client
 	fake.db, fake.resp, fake.user = c.db, 2, c.user
 	wrapping := !s.inExec // inside EXEC, EXEC's MULTI wraps the writes too
@@ -462,12 +468,15 @@ func (sc *scripting) handleError(L *lua.LState) int {
 	return 1
 }
 
-func luaStringArray(L *lua.LState, items [][]byte) *lua.LTable {
-	t := L.CreateTable(len(items), 0)
+// setStringArray makes t the array of items. KEYS and ARGV are the same
+// two tables from script to script: nothing a script does outlives it.
+func setStringArray(t *lua.LTable, items [][]byte) {
 	for i, item := range items {
 		t.RawSetInt(i+1, lua.LString(item))
 	}
-	return t
+	for i := t.Len(); i > len(items); i-- {
+		t.RawSetInt(i, lua.LNil)
+	}
 }
 
 func cmdScriptLoad(c *Client, args [][]byte) {
@@ -530,39 +539,45 @@ func cmdScriptHelp(c *Client, args [][]byte) {
 // script's client, its reply converted to Lua; an error is raised or, by
 // pcall, returned as a table {err=…}.
 func (sc *scripting) call(L *lua.LState, raise bool) int {
-	fail := func(msg string) int {
-		t := luaRedisErrorTable(L, msg)
-		if raise {
-			L.Error(t, 0)
-		}
-		L.Push(t)
-		return 1
-	}
 	n := L.GetTop()
 	if n == 0 {
-		return fail(errScriptNoArgs)
+		return sc.callFailed(L, raise, errScriptNoArgs)
 	}
-	args := make([][]byte, n)
+	// The arguments alias the Lua strings, as a connection's alias its
+	// read buffer: a command copies what it keeps.
+	args := sc.argv[:0]
 	for i := 1; i <= n; i++ {
 		switch v := L.Get(i).(type) {
 		case lua.LString:
-			args[i-1] = []byte(v)
+			args = append(args, unsafe.Slice(unsafe.StringData(string(v)), len(v)))
 		case lua.LNumber:
-			args[i-1] = []byte(luaNumberArg(float64(v)))
+			args = append(args, []byte(luaNumberArg(float64(v))))
 		default:
-			return fail(errScriptArgType)
+			return sc.callFailed(L, raise, errScriptArgType)
 		}
 	}
+	sc.argv = args
 	if errMsg := sc.callCommand(args); errMsg != "" {
-		return fail(errMsg)
+		return sc.callFailed(L, raise, errMsg)
 	}
 	reply := sc.out.Bytes()
 	v, _ := respToLua(L, reply)
 	sc.out.Reset()
-	if t, ok := v.(*lua.LTable); ok && raise && t.RawGetString("err") != lua.LNil && len(reply) > 0 && reply[0] == '-' {
-		L.Error(t, 0)
+	if raise && len(reply) > 0 && reply[0] == '-' {
+		L.Error(v, 0)
 	}
 	L.Push(v)
+	return 1
+}
+
+// callFailed raises (redis.call) or returns (redis.pcall) a script call's
+// error as a table {err=…}.
+func (sc *scripting) callFailed(L *lua.LState, raise bool, msg string) int {
+	t := luaRedisErrorTable(L, msg)
+	if raise {
+		L.Error(t, 0)
+	}
+	L.Push(t)
 	return 1
 }
 

@@ -166,3 +166,27 @@ func interopDo(t *testing.T, addr string, db int, args ...any) string {
 	}
 	return fmt.Sprintf("%v %v", v, err)
 }
+
+// BenchmarkEvalsha: a script doing one INCR and one doing ten, through
+// the dispatcher.
+func BenchmarkEvalsha(b *testing.B) {
+	for _, bc := range []struct{ name, body string }{
+		{"incr1", "return redis.call('INCR', KEYS[1])"},
+		{"incr10", "for i = 1, 10 do redis.call('INCR', KEYS[1]) end return 1"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			h := newDirectClient(b)
+			sha := []byte(scriptSHA([]byte(bc.body)))
+			h.do([]byte("SCRIPT"), []byte("LOAD"), []byte(bc.body))
+			args := [][]byte{[]byte("EVALSHA"), sha, []byte("1"), []byte("counter")}
+			b.ReportAllocs()
+			for b.Loop() {
+				h.srv.mu.Lock()
+				h.srv.dispatch(h.Client, args)
+				h.srv.mu.Unlock()
+				h.w.Flush()
+				h.out.Reset()
+			}
+		})
+	}
+}
