@@ -38,7 +38,7 @@ type scripting struct {
 	// runState is what run points to; keys and args are KEYS and ARGV.
 	runState   scriptRun
 	keys, args *lua.LTable
-	argv    [][]byte   // redis.call's arguments, reused
+	argv       [][]byte // redis.call's arguments, reused
 	// errHandler turns an error into Redis's error table with the
 	// position in the script (__redis__err__handler).
 	errHandler *lua.LFunction
