@@ -95,11 +95,12 @@ func newScripting(s *Server) *scripting {
 	// read-only.
 	for _, name := range []string{"assert", "collectgarbage", "getmetatable", "ipairs", "load",
 		"loadstring", "next", "pairs", "rawequal", "rawget", "select", "setmetatable",
-		"tonumber", "type", "unpack", "xpcall", "_VERSION"} {
+		"type", "unpack", "xpcall", "_VERSION"} {
 		sc.globals.RawSetString(name, L.GetGlobal(name))
 	}
 	for name, fn := range map[string]lua.LGFunction{
 		"error": luaError, "pcall": luaPcall, "tostring": luaTostring, "gcinfo": luaGcinfo,
+		"tonumber": luaTonumber,
 		"rawset": func(L *lua.LState) int { return sc.rawset(L) },
 	} {
 		sc.globals.RawSetString(name, L.NewFunction(fn))
@@ -108,6 +109,8 @@ func newScripting(s *Server) *scripting {
 	for _, name := range []string{"string", "table", "math", "coroutine"} {
 		libs[name] = L.GetGlobal(name).(*lua.LTable)
 	}
+	libs["string"].RawSetString("format", L.NewFunction(luaStringFormat))
+	libs["math"].RawSetString("huge", lua.LNumber(math.Inf(1)))
 	for name, lib := range libs {
 		sc.globals.RawSetString(name, sc.readOnly(lib, nil))
 	}
@@ -115,6 +118,9 @@ func newScripting(s *Server) *scripting {
 		L.Error(lua.LString(luaWhere(L, 1)+"Script attempted to access nonexistent global variable '"+L.Get(2).String()+"'"), 0)
 		return 0
 	})
+	for _, name := range []string{"loadstring", "load"} {
+		sc.globals.RawSetString(name, L.NewFunction(luaLoadIn(L.GetGlobal(name).(*lua.LFunction), sc.env)))
+	}
 	sc.globals.RawSetString("_G", sc.env)
 	sc.keys, sc.args = L.NewTable(), L.NewTable()
 	sc.globals.RawSetString("KEYS", sc.keys)
@@ -179,7 +185,12 @@ func luaWhere(L *lua.LState, level int) string {
 // luaPcall is Redis's pcall: an error table's message comes back as a
 // string.
 func luaPcall(L *lua.LState) int {
-	fn := L.CheckAny(1)
+	if L.GetTop() == 0 { // Redis's pcall calls nothing and fails
+		L.Push(lua.LFalse)
+		L.Push(lua.LString("attempt to call a nil value"))
+		return 2
+	}
+	fn := L.Get(1)
 	nargs := L.GetTop() - 1
 	L.Push(fn)
 	for i := 2; i <= nargs+1; i++ {
@@ -188,10 +199,13 @@ func luaPcall(L *lua.LState) int {
 	top := L.GetTop() - nargs - 1
 	if err := L.PCall(nargs, lua.MultRet, nil); err != nil {
 		errv := err.(*lua.ApiError).Object
-		if t, ok := errv.(*lua.LTable); ok {
-			if msg, ok := t.RawGetString("err").(lua.LString); ok {
+		switch v := errv.(type) {
+		case *lua.LTable:
+			if msg, ok := v.RawGetString("err").(lua.LString); ok {
 				errv = msg
 			}
+		case lua.LString:
+			errv = lua.LString(luaMessage(string(v)))
 		}
 		L.Push(lua.LFalse)
 		L.Push(errv)
@@ -451,7 +465,7 @@ func (sc *scripting) handleError(L *lua.LState) int {
 	t, ok := errv.(*lua.LTable)
 	if !ok {
 		t = L.NewTable()
-		t.RawSetString("err", lua.LString("ERR "+errv.String()))
+		t.RawSetString("err", lua.LString("ERR "+luaMessage(luaToString(errv))))
 	}
 	for level := 1; ; level++ {
 		dbg, ok := L.GetStack(level)
