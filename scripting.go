@@ -101,7 +101,7 @@ func newScripting(s *Server) *scripting {
 	for name, fn := range map[string]lua.LGFunction{
 		"error": luaError, "pcall": luaPcall, "tostring": luaTostring, "gcinfo": luaGcinfo,
 		"tonumber": luaTonumber,
-		"rawset": func(L *lua.LState) int { return sc.rawset(L) },
+		"rawset":   func(L *lua.LState) int { return sc.rawset(L) },
 	} {
 		sc.globals.RawSetString(name, L.NewFunction(fn))
 	}
