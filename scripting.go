@@ -13,6 +13,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"respd/internal/acl"
+	"respd/internal/lualib"
 )
 
 // Lua scripts as Redis 7.0's eval.c, script_lua.c and script.c: EVAL and
@@ -88,6 +89,14 @@ func newScripting(s *Server) *scripting {
 		L.Push(lua.LString(lib.name))
 		L.Call(1, 0)
 	}
+	lualib.OpenCjson(L)
+	lualib.OpenCmsgpack(L)
+	lualib.OpenBit(L)
+	lualib.OpenStruct(L)
+	if s.scriptRand == nil {
+		s.scriptRand = lualib.NewRand48()
+	}
+	lualib.OpenRedisMath(L, s.scriptRand)
 	sc := &scripting{L: L, globals: L.NewTable(), scripts: map[string]*luaScript{}, readonly: map[*lua.LTable]bool{}}
 	sc.client = &Client{srv: s, w: sinkOutbound(&sc.out), resp: 2, authenticated: true, lastCmd: "NULL", addr: "lua"}
 	sc.errHandler = L.NewFunction(sc.handleError)
@@ -106,7 +115,7 @@ func newScripting(s *Server) *scripting {
 		sc.globals.RawSetString(name, L.NewFunction(fn))
 	}
 	libs := map[string]*lua.LTable{"redis": sc.redisTable()}
-	for _, name := range []string{"string", "table", "math", "coroutine"} {
+	for _, name := range []string{"string", "table", "math", "coroutine", "cjson", "cmsgpack", "bit", "struct"} {
 		libs[name] = L.GetGlobal(name).(*lua.LTable)
 	}
 	libs["string"].RawSetString("format", L.NewFunction(luaStringFormat))

@@ -17,6 +17,7 @@ import (
 
 	"respd/internal/acl"
 	"respd/internal/keyspace"
+	"respd/internal/lualib"
 )
 
 // Server is one respd instance. mu is the one data lock: every command runs
@@ -65,6 +66,9 @@ type Server struct {
 	// scripting is the Lua interpreter and its scripts (scripting.go),
 	// nil until the first script.
 	scripting *scripting
+	// scriptRand is math.random's generator: one for the process, as
+	// Redis's, kept across SCRIPT FLUSH.
+	scriptRand *lualib.Rand48
 	// replies lends clients the buffers their replies are encoded into
 	// and their output queues' blocks (data lock held).
 	replies bufferPool
