@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
@@ -64,6 +65,9 @@ type scriptRun struct {
 	sha      string
 	readOnly bool // EVAL_RO, EVALSHA_RO or flags=no-writes
 	resp     int  // redis.setresp: the protocol of redis.call's replies
+	// clock is when the last command ended, the next one's start: one
+	// clock reading per command (as dispatchAt chains a batch's).
+	clock time.Time
 }
 
 // lua is the server's interpreter, made on first use (and again after
@@ -73,6 +77,13 @@ func (s *Server) lua() *scripting {
 		s.scripting = newScripting(s)
 	}
 	return s.scripting
+}
+
+func init() {
+	// Lua 5.0's arg table for a vararg chunk, which gopher-lua builds on
+	// every call (a map allocation per script run); Redis's Lua 5.1 has
+	// no use for it either.
+	lua.CompatVarArg = false
 }
 
 func newScripting(s *Server) *scripting {
@@ -414,7 +425,7 @@ func (sc *scripting) runScript(c *Client, script *luaScript, sha string, keys, a
 	s, L := c.srv, sc.L
 	setStringArray(sc.keys, keys)
 	setStringArray(sc.args, argv)
-	sc.runState = scriptRun{caller: c, sha: sha, readOnly: readOnly, resp: 2}
+	sc.runState = scriptRun{caller: c, sha: sha, readOnly: readOnly, resp: 2, clock: s.now()}
 	sc.run = &sc.runState
 	fake := sc.client
 	fake.db, fake.resp, fake.user = c.db, 2, c.user
@@ -635,7 +646,7 @@ func (sc *scripting) callCommand(args [][]byte) string {
 		return errScriptWriteInReadOnly
 	}
 	fake.resp = run.resp
-	s.call(fake, cmd, args, s.now())
+	run.clock = s.call(fake, cmd, args, run.clock)
 	fake.w.Flush()
 	return ""
 }
