@@ -299,8 +299,9 @@ func (c *jsonConfig) appendValue(L *lua.LState, b []byte, v lua.LValue, depth in
 // array is excessively sparse and converting it is allowed. The C keeps
 // the largest key in an int, which the x86 conversion can make negative.
 func (c *jsonConfig) arrayLength(L *lua.LState, tb *lua.LTable) int32 {
-	var max, items int32
-	for k, _ := tb.Next(lua.LNil); k != lua.LNil; k, _ = tb.Next(k) {
+	n, count, k := arrayPart(tb)
+	max, items := int32(n), int32(count)
+	for k, _ = tb.Next(k); k != lua.LNil; k, _ = tb.Next(k) {
 		n, ok := k.(lua.LNumber)
 		if !ok || n == 0 || math.Floor(float64(n)) != float64(n) || n < 1 {
 			return -1
@@ -333,7 +334,20 @@ func (c *jsonConfig) appendArray(L *lua.LState, b []byte, tb *lua.LTable, n int3
 func (c *jsonConfig) appendObject(L *lua.LState, b []byte, tb *lua.LTable, depth int) []byte {
 	b = append(b, '{')
 	comma := false
-	for k, v := tb.Next(lua.LNil); k != lua.LNil; k, v = tb.Next(k) {
+	n, _, k := arrayPart(tb)
+	for i := 1; i <= n; i++ {
+		if v := tb.RawGetInt(i); v != lua.LNil {
+			if comma {
+				b = append(b, ',')
+			}
+			comma = true
+			b = append(b, '"')
+			b = c.appendNumber(L, b, lua.LNumber(i))
+			b = append(b, '"', ':')
+			b = c.appendValue(L, b, v, depth)
+		}
+	}
+	for k, v := tb.Next(k); k != lua.LNil; k, v = tb.Next(k) {
 		if comma {
 			b = append(b, ',')
 		}

@@ -11,7 +11,7 @@ import (
 // it (pack, unpack, unpack_one, unpack_limit and the metadata fields).
 func OpenCmsgpack(L *lua.LState) {
 	tb := L.CreateTable(0, 8)
-	tb.RawSetString("pack", L.NewFunction(mpPack))
+	tb.RawSetString("pack", L.NewFunction((&mpPacker{}).pack))
 	tb.RawSetString("unpack", L.NewFunction(mpUnpack))
 	tb.RawSetString("unpack_one", L.NewFunction(mpUnpackOne))
 	tb.RawSetString("unpack_limit", L.NewFunction(mpUnpackLimit))
@@ -26,7 +26,10 @@ func OpenCmsgpack(L *lua.LState) {
 // nil, which is what stops a table that contains itself.
 const mpMaxNesting = 16
 
-func mpPack(L *lua.LState) int {
+// mpPacker keeps cmsgpack.pack's buffer between calls.
+type mpPacker struct{ buf []byte }
+
+func (p *mpPacker) pack(L *lua.LState) int {
 	n := L.GetTop()
 	if n == 0 {
 		argError(L, 0, "MessagePack pack needs input.")
@@ -35,11 +38,12 @@ func mpPack(L *lua.LState) int {
 	if 2*n > luaiMaxCStack {
 		argError(L, 0, "Too many arguments for MessagePack pack.")
 	}
-	var b []byte
+	b := p.buf[:0]
 	for i := 1; i <= n; i++ {
 		b = mpEncode(b, L.Get(i), 0)
 	}
 	L.Push(lua.LString(b))
+	p.buf = b
 	return 1
 }
 
@@ -65,12 +69,18 @@ func mpEncode(b []byte, v lua.LValue, level int) []byte {
 			}
 			return b
 		}
-		n := 0
-		for k, _ := v.Next(lua.LNil); k != lua.LNil; k, _ = v.Next(k) {
-			n++
+		n, count, rest := arrayPart(v)
+		for k, _ := v.Next(rest); k != lua.LNil; k, _ = v.Next(k) {
+			count++
 		}
-		b = mpEncodeHeader(b, 0x80, 0xde, n)
-		for k, val := v.Next(lua.LNil); k != lua.LNil; k, val = v.Next(k) {
+		b = mpEncodeHeader(b, 0x80, 0xde, count)
+		for i := 1; i <= n; i++ {
+			if val := v.RawGetInt(i); val != lua.LNil {
+				b = mpEncodeNumber(b, float64(i))
+				b = mpEncode(b, val, level+1)
+			}
+		}
+		for k, val := v.Next(rest); k != lua.LNil; k, val = v.Next(k) {
 			b = mpEncode(b, k, level+1)
 			b = mpEncode(b, val, level+1)
 		}
@@ -149,8 +159,9 @@ func mpEncodeInt(b []byte, n int64) []byte {
 // mpArrayLength is table_is_an_array: a table whose keys are exactly 1..n
 // (positive numbers that fit a C int) is an array of n; an empty one too.
 func mpArrayLength(tb *lua.LTable) (int, bool) {
-	var count, max int32
-	for k, _ := tb.Next(lua.LNil); k != lua.LNil; k, _ = tb.Next(k) {
+	n, items, rest := arrayPart(tb)
+	count, max := int32(items), int32(n)
+	for k, _ := tb.Next(rest); k != lua.LNil; k, _ = tb.Next(k) {
 		n, ok := k.(lua.LNumber)
 		if !ok || n <= 0 || float64(cInt32(float64(n))) != float64(n) {
 			return 0, false
@@ -403,7 +414,7 @@ func mpUnpackFull(L *lua.LState, s string, limit, offset int64, args int) int {
 		limit = math.MaxInt32
 	}
 	d := mpDecoder{L: L, s: s, p: int(offset), slots: args}
-	var results []lua.LValue
+	base := L.GetTop()
 	for cnt := int64(0); d.p < len(s) && cnt < limit; cnt++ {
 		v := d.decode()
 		switch d.err {
@@ -412,23 +423,20 @@ func mpUnpackFull(L *lua.LState, s string, limit, offset int64, args int) int {
 		case mpErrBadFormat:
 			raise(L, "Bad data format in input.")
 		}
-		results = append(results, v)
+		L.Push(v)
 		d.slots++
 	}
+	n := L.GetTop() - base
 	if !decodeAll {
+		// The next offset, or -1 at the end, comes before the values.
 		next := d.p
 		if d.p == len(s) {
 			next = -1
 		}
-		L.Push(lua.LNumber(next))
+		L.Insert(lua.LNumber(next), base+1)
+		n++
 	}
-	for _, v := range results {
-		L.Push(v)
-	}
-	if !decodeAll {
-		return len(results) + 1
-	}
-	return len(results)
+	return n
 }
 
 func mpUnpack(L *lua.LState) int {

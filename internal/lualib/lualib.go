@@ -264,6 +264,39 @@ func containsByte(b []byte, c byte) bool {
 	return false
 }
 
+// arrayPart walks a table's keys as lua_next does, its integer keys 1..n
+// first without boxing them: it returns n, how many of 1..n hold a value,
+// and the key to continue lua_next from (past them) for the rest.
+// gopher-lua keeps those keys in a slice it fills from 1, so n is where
+// the slice's last value is.
+func arrayPart(tb *lua.LTable) (n, items int, rest lua.LValue) {
+	n = tb.MaxN()
+	for i := 1; i <= n; i++ {
+		if tb.RawGetInt(i) != lua.LNil {
+			items++
+		}
+	}
+	// Next(0) would skip the first hash key: gopher-lua reads a 0 key
+	// as "start of the hash part" only when it came from the array.
+	rest = lua.LNil
+	switch {
+	case n > 0 && n < len(boxedIndexes):
+		rest = boxedIndexes[n]
+	case n > 0:
+		rest = lua.LNumber(n)
+	}
+	return n, items, rest
+}
+
+// boxedIndexes are small integers already in interfaces: putting a number
+// in an LValue allocates, and arrayPart would on every table.
+var boxedIndexes = func() (b [1024]lua.LValue) {
+	for i := range b {
+		b[i] = lua.LNumber(i)
+	}
+	return b
+}()
+
 // setGlobalLib sets a library table as luaL_register does: the global of
 // that name, and package.loaded's entry when the package library is open.
 func setGlobalLib(L *lua.LState, name string, tb *lua.LTable) {

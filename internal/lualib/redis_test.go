@@ -223,7 +223,12 @@ func TestRedisDifferential(t *testing.T) {
 		if got != want {
 			failures++
 			if failures <= 60 {
-				t.Errorf("%s\n  redis: %q\n  respd: %q", clip(s), clip(want), clip(got))
+				i := 0
+				for i < len(want) && i < len(got) && want[i] == got[i] {
+					i++
+				}
+				t.Errorf("%s\n  redis: %q\n  respd: %q\n  first difference at byte %d: redis %q, respd %q",
+					clip(s), clip(want), clip(got), i, clip(want[i:]), clip(got[i:]))
 			}
 		}
 	}

@@ -241,7 +241,6 @@ func structUnpack(L *lua.LState) int {
 	args := L.GetTop()
 	h := structHeader{little: true, align: 1}
 	ld := uint64(len(data))
-	var results []lua.LValue
 	for f.i < len(f.fmt) {
 		opt := f.fmt[f.i]
 		f.i++
@@ -251,54 +250,51 @@ func structUnpack(L *lua.LState) int {
 			argError(L, 2, "data string too short")
 		}
 		// luaL_checkstack(L, 2): the item and the next position.
-		if args+len(results)+2 > luaiMaxCStack {
+		if L.GetTop()+2 > luaiMaxCStack {
 			raise(L, "stack overflow (too many results)")
 		}
 		switch opt {
 		case 'b', 'B', 'h', 'H', 'l', 'L', 'T', 'i', 'I':
 			signed := opt >= 'a'
-			results = append(results, lua.LNumber(getinteger(data[pos:], h.little, signed, int(size))))
+			L.Push(lua.LNumber(getinteger(data[pos:], h.little, signed, int(size))))
 		case 'x':
 		case 'f':
 			bits := uint32(loadUint(data[pos:], h.little, 4))
-			results = append(results, lua.LNumber(math.Float32frombits(bits)))
+			L.Push(lua.LNumber(math.Float32frombits(bits)))
 		case 'd':
-			results = append(results, lua.LNumber(math.Float64frombits(loadUint(data[pos:], h.little, 8))))
+			L.Push(lua.LNumber(math.Float64frombits(loadUint(data[pos:], h.little, 8))))
 		case 'c':
 			if size == 0 {
 				// The length is the result before.
 				var n float64
 				ok := false
-				if len(results) > 0 {
-					n, ok = toNumber(results[len(results)-1])
+				if L.GetTop() > args {
+					n, ok = toNumber(L.Get(-1))
 				}
 				if !ok {
 					raise(L, "format 'c0' needs a previous size")
 				}
-				results = results[:len(results)-1]
+				L.Pop(1)
 				size = cUint64(n)
 				if size > ld || pos > ld-size {
 					argError(L, 2, "data string too short")
 				}
 			}
-			results = append(results, lua.LString(data[pos:pos+size]))
+			L.Push(lua.LString(data[pos : pos+size]))
 		case 's':
 			e := strings.IndexByte(data[pos:], 0)
 			if e < 0 {
 				raise(L, "unfinished string in data")
 			}
 			size = uint64(e) + 1
-			results = append(results, lua.LString(data[pos:pos+size-1]))
+			L.Push(lua.LString(data[pos : pos+size-1]))
 		default:
 			f.controloptions(L, opt, &h)
 		}
 		pos += size
 	}
-	for _, v := range results {
-		L.Push(v)
-	}
 	L.Push(lua.LNumber(float64(int64(pos + 1))))
-	return len(results) + 1
+	return L.GetTop() - args
 }
 
 func structSize(L *lua.LState) int {
