@@ -109,13 +109,10 @@ func bitTohex(L *lua.LState) int {
 		n = -n
 		digits = "0123456789ABCDEF"
 	}
-	// -(-2^31) stays negative: LuaBitOp then asks Lua for a string of
-	// 2^64-2^31 bytes and fails for want of memory; "" is the nearest a
-	// script can be given.
-	if n < 0 {
-		n = 0
-	}
-	if n > 8 {
+	// -(-2^31) overflows, which C leaves undefined; gcc's code for
+	// Redis treats the result as the large positive it should be: 8
+	// upper-case digits.
+	if n < 0 || n > 8 {
 		n = 8
 	}
 	var buf [8]byte

@@ -14,6 +14,17 @@ import (
 func OpenCjson(L *lua.LState) {
 	null := L.NewUserData()
 	null.Value = jsonNull{}
+	// tostring gives what Lua gives for a NULL lightuserdata on glibc,
+	// not an address that changes from run to run. __metatable hides
+	// the metatable from scripts (a lightuserdata has none: Redis's
+	// getmetatable gives nil, this one false).
+	mt := L.CreateTable(0, 2)
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString("userdata: (nil)"))
+		return 1
+	}))
+	mt.RawSetString("__metatable", lua.LFalse)
+	null.Metatable = mt
 	setGlobalLib(L, "cjson", newCjson(L, null))
 }
 
@@ -223,7 +234,7 @@ func (c *jsonConfig) encode(L *lua.LState) int {
 	if L.GetTop() != 1 {
 		argError(L, 1, "expected 1 argument")
 	}
-	b := c.appendValue(L, c.buf[:0], L.Get(1), 0)
+	b := c.appendValue(L, c.buf[:0], L.Get(1), 0, 1)
 	L.Push(lua.LString(b))
 	if c.keepBuffer != 0 {
 		c.buf = b
@@ -263,7 +274,11 @@ func (c *jsonConfig) appendNumber(L *lua.LState, b []byte, v lua.LNumber) []byte
 	return appendG(b, f, c.precision)
 }
 
-func (c *jsonConfig) appendValue(L *lua.LState, b []byte, v lua.LValue, depth int) []byte {
+// appendValue is json_append_data. slots counts the Lua stack slots the C
+// would be using: the argument, then a value per array and a key and a
+// value per object it is inside; its lua_checkstack refuses to nest once
+// they would pass Lua 5.1's limit, whatever the maximum depth.
+func (c *jsonConfig) appendValue(L *lua.LState, b []byte, v lua.LValue, depth, slots int) []byte {
 	switch v := v.(type) {
 	case lua.LString:
 		return appendJSONString(b, string(v))
@@ -278,13 +293,13 @@ func (c *jsonConfig) appendValue(L *lua.LState, b []byte, v lua.LValue, depth in
 		return append(b, "null"...)
 	case *lua.LTable:
 		depth++
-		if depth > c.encodeMaxDepth {
+		if depth > c.encodeMaxDepth || slots+3 > luaiMaxCStack {
 			raise(L, "Cannot serialise, excessive nesting (%d)", depth)
 		}
 		if n := c.arrayLength(L, v); n > 0 {
-			return c.appendArray(L, b, v, n, depth)
+			return c.appendArray(L, b, v, n, depth, slots+1)
 		}
-		return c.appendObject(L, b, v, depth)
+		return c.appendObject(L, b, v, depth, slots+2)
 	case *lua.LUserData:
 		if v == c.null {
 			return append(b, "null"...)
@@ -320,18 +335,18 @@ func (c *jsonConfig) arrayLength(L *lua.LState, tb *lua.LTable) int32 {
 	return max
 }
 
-func (c *jsonConfig) appendArray(L *lua.LState, b []byte, tb *lua.LTable, n int32, depth int) []byte {
+func (c *jsonConfig) appendArray(L *lua.LState, b []byte, tb *lua.LTable, n int32, depth, slots int) []byte {
 	b = append(b, '[')
 	for i := 1; i <= int(n); i++ {
 		if i > 1 {
 			b = append(b, ',')
 		}
-		b = c.appendValue(L, b, tb.RawGetInt(i), depth)
+		b = c.appendValue(L, b, tb.RawGetInt(i), depth, slots)
 	}
 	return append(b, ']')
 }
 
-func (c *jsonConfig) appendObject(L *lua.LState, b []byte, tb *lua.LTable, depth int) []byte {
+func (c *jsonConfig) appendObject(L *lua.LState, b []byte, tb *lua.LTable, depth, slots int) []byte {
 	b = append(b, '{')
 	comma := false
 	n, _, k := arrayPart(tb)
@@ -344,7 +359,7 @@ func (c *jsonConfig) appendObject(L *lua.LState, b []byte, tb *lua.LTable, depth
 			b = append(b, '"')
 			b = c.appendNumber(L, b, lua.LNumber(i))
 			b = append(b, '"', ':')
-			b = c.appendValue(L, b, v, depth)
+			b = c.appendValue(L, b, v, depth, slots)
 		}
 	}
 	for k, v := tb.Next(k); k != lua.LNil; k, v = tb.Next(k) {
@@ -363,7 +378,7 @@ func (c *jsonConfig) appendObject(L *lua.LState, b []byte, tb *lua.LTable, depth
 		default:
 			encodeError(L, k, "table key must be a number or string")
 		}
-		b = c.appendValue(L, b, v, depth)
+		b = c.appendValue(L, b, v, depth, slots)
 	}
 	return append(b, '}')
 }
@@ -429,6 +444,7 @@ type jsonParser struct {
 	data  string
 	ptr   int
 	depth int
+	slots int // the C's Lua stack slots in use, as appendValue counts them
 }
 
 func (p *jsonParser) at(i int) byte {
@@ -442,7 +458,7 @@ func (c *jsonConfig) decode(L *lua.LState) int {
 	if L.GetTop() != 1 {
 		argError(L, 1, "expected 1 argument")
 	}
-	p := jsonParser{L: L, c: c, data: checkLString(L, 1)}
+	p := jsonParser{L: L, c: c, data: checkLString(L, 1), slots: 1}
 	if len(p.data) >= 2 && (p.data[0] == 0 || p.data[1] == 0) {
 		raise(L, "JSON parser does not support UTF-16 or UTF-32")
 	}
@@ -656,21 +672,29 @@ func (p *jsonParser) appendUnicodeEscape(tmp []byte) ([]byte, bool) {
 	return tmp, true
 }
 
-// descend is json_decode_descend.
-func (p *jsonParser) descend() {
+// descend is json_decode_descend: need is the slots the new table's
+// context checks for (the table, a key, a value).
+func (p *jsonParser) descend(need int) {
 	p.depth++
-	if p.depth > p.c.decodeMaxDepth {
+	if p.depth > p.c.decodeMaxDepth || p.slots+need > luaiMaxCStack {
 		raise(p.L, "Found too many nested data structures (%d) at character %d", p.depth, p.ptr)
 	}
 }
 
+// ascend is json_decode_ascend, giving back the slots the context held.
+func (p *jsonParser) ascend(slots int) {
+	p.depth--
+	p.slots -= slots
+}
+
 func (p *jsonParser) parseObject() lua.LValue {
-	p.descend()
+	p.descend(3)
+	p.slots += 2
 	tb := p.L.NewTable()
 	var tok jsonToken
 	p.nextToken(&tok)
 	if tok.typ == tObjEnd {
-		p.depth--
+		p.ascend(2)
 		return tb
 	}
 	for {
@@ -686,7 +710,7 @@ func (p *jsonParser) parseObject() lua.LValue {
 		tb.RawSetString(key, p.processValue(&tok))
 		p.nextToken(&tok)
 		if tok.typ == tObjEnd {
-			p.depth--
+			p.ascend(2)
 			return tb
 		}
 		if tok.typ != tComma {
@@ -697,19 +721,20 @@ func (p *jsonParser) parseObject() lua.LValue {
 }
 
 func (p *jsonParser) parseArray() lua.LValue {
-	p.descend()
+	p.descend(2)
+	p.slots++
 	tb := p.L.NewTable()
 	var tok jsonToken
 	p.nextToken(&tok)
 	if tok.typ == tArrEnd {
-		p.depth--
+		p.ascend(1)
 		return tb
 	}
 	for i := 1; ; i++ {
 		tb.RawSetInt(i, p.processValue(&tok))
 		p.nextToken(&tok)
 		if tok.typ == tArrEnd {
-			p.depth--
+			p.ascend(1)
 			return tb
 		}
 		if tok.typ != tComma {

@@ -22,7 +22,19 @@
 // Errors are raised as Lua 5.1's C libraries raise them (luaL_error): with
 // the position of the calling Lua function ("user_script:1: "), none when
 // the caller is not Lua (pcall(cjson.decode, s)); argument errors name the
-// function as Lua 5.1 would ("?" when it has no name).
+// function as Lua 5.1 would ("?" when it has no name). Lua 5.1's C stack
+// limit (8000 slots) is counted as the C code would use it, so deep
+// nesting and long results fail where Redis's do; the LState's registry
+// must hold that many values (lua.Options.RegistrySize 20480 does).
+//
+// Where these differ from Redis, gopher-lua's tables are the cause:
+//
+//   - A table's keys are walked in gopher-lua's order (integer keys 1..n,
+//     then the others in insertion order), not Lua 5.1's hash order, so
+//     cjson.encode and cmsgpack.pack write the members of a table with
+//     several non-array keys in another order than Redis.
+//   - cjson.null is a userdata with a hidden metatable, not a NULL
+//     lightuserdata: getmetatable(cjson.null) is false, not nil.
 package lualib
 
 import (
