@@ -194,6 +194,11 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	infoLine(b, "used_memory_rss_human", humanBytes(rss))
 	infoLine(b, "used_memory_peak", s.stats.peakMemory)
 	infoLine(b, "used_memory_peak_human", humanBytes(s.stats.peakMemory))
+	scripts := 0
+	if s.scripting != nil {
+		scripts = len(s.scripting.scripts)
+	}
+	infoLine(b, "number_of_cached_scripts", scripts)
 	infoLine(b, "maxmemory", s.cfg.MaxMemory)
 	infoLine(b, "maxmemory_human", humanBytes(s.cfg.MaxMemory))
 	infoLine(b, "maxmemory_policy", s.cfg.MaxMemoryPolicy)

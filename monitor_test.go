@@ -60,7 +60,7 @@ func (ms *monitorSession) send(name string, args ...string) {
 	}
 }
 
-var monitorLineRE = regexp.MustCompile(`^\+(\d+)\.(\d{6}) \[(\d+) ([0-9.]+:\d+)\] (.*)\r\n$`)
+var monitorLineRE = regexp.MustCompile(`^\+(\d+)\.(\d{6}) \[(\d+) ([0-9.]+:\d+|lua)\] (.*)\r\n$`)
 
 // next reads the monitor's next line, masked.
 func (ms *monitorSession) next() string {
@@ -85,6 +85,9 @@ func (ms *monitorSession) mask(line string) string {
 		ms.t.Errorf("line %q: time %v away", line, d)
 	}
 	name := ms.names[m[4]]
+	if m[4] == "lua" {
+		name = "lua" // a script's command
+	}
 	if name == "" {
 		name = "?"
 	}
@@ -133,6 +136,11 @@ func monitorScenario(t *testing.T, addr string) (lines, replies []string) {
 		{"HELLO", "2", "AUTH", "default"}, // refused before the redaction
 		{"HELLO", "4", "AUTH", "default", "pw"},
 		{"BLPOP", "nolist", "0.01"},
+		// a script: shown first, then its commands as "lua"; shown even
+		// when refused
+		{"EVAL", "redis.call('SET', KEYS[1], 'v'); return redis.call('GET', KEYS[1])", "1", "sk"},
+		{"EVAL", "return 1", "-1"},
+		{"EVALSHA", "0000000000000000000000000000000000000000", "0"},
 		{"ECHO", "end"},
 	} {
 		ms.do("client", cmd...)

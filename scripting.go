@@ -37,10 +37,9 @@ type scripting struct {
 	client  *Client
 	out     bytes.Buffer
 	run     *scriptRun // the script running, nil between scripts
-	// runState is what run points to; keys and args are KEYS and ARGV.
-	runState   scriptRun
-	keys, args *lua.LTable
-	argv       [][]byte // redis.call's arguments, reused
+	// runState is what run points to.
+	runState scriptRun
+	argv     [][]byte // redis.call's arguments, reused
 	// errHandler turns an error into Redis's error table with the
 	// position in the script (__redis__err__handler).
 	errHandler *lua.LFunction
@@ -142,9 +141,6 @@ func newScripting(s *Server) *scripting {
 		sc.globals.RawSetString(name, L.NewFunction(luaLoadIn(L.GetGlobal(name).(*lua.LFunction), sc.env)))
 	}
 	sc.globals.RawSetString("_G", sc.env)
-	sc.keys, sc.args = L.NewTable(), L.NewTable()
-	sc.globals.RawSetString("KEYS", sc.keys)
-	sc.globals.RawSetString("ARGV", sc.args)
 	return sc
 }
 
@@ -380,6 +376,11 @@ func cmdEvalshaRo(c *Client, args [][]byte) { evalGeneric(c, args, true, true) }
 // evalGeneric is evalGenericCommand: the script by body or SHA1, its keys
 // and arguments, then the run.
 func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
+	if len(c.srv.monitors) > 0 {
+		// EVAL skips call()'s feed (skip_monitor): it is shown first,
+		// before the commands it runs, even if it then fails.
+		c.srv.feedMonitors(c, args)
+	}
 	numkeys, ok := parseInt64(args[2])
 	switch {
 	case !ok:
@@ -423,8 +424,8 @@ func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
 // runScript runs a script for c and replies its result.
 func (sc *scripting) runScript(c *Client, script *luaScript, sha string, keys, argv [][]byte, readOnly bool) {
 	s, L := c.srv, sc.L
-	setStringArray(sc.keys, keys)
-	setStringArray(sc.args, argv)
+	sc.globals.RawSetString("KEYS", luaStringArray(L, keys))
+	sc.globals.RawSetString("ARGV", luaStringArray(L, argv))
 	sc.runState = scriptRun{caller: c, sha: sha, readOnly: readOnly, resp: 2, clock: s.now()}
 	sc.run = &sc.runState
 	fake := sc.client
@@ -502,15 +503,14 @@ func (sc *scripting) handleError(L *lua.LState) int {
 	return 1
 }
 
-// setStringArray makes t the array of items. KEYS and ARGV are the same
-// two tables from script to script: nothing a script does outlives it.
-func setStringArray(t *lua.LTable, items [][]byte) {
+// luaStringArray is KEYS or ARGV: fresh tables for each run, as Redis's,
+// so nothing a script puts in them reaches the next.
+func luaStringArray(L *lua.LState, items [][]byte) *lua.LTable {
+	t := L.CreateTable(len(items), 0)
 	for i, item := range items {
 		t.RawSetInt(i+1, lua.LString(item))
 	}
-	for i := t.Len(); i > len(items); i-- {
-		t.RawSetInt(i, lua.LNil)
-	}
+	return t
 }
 
 func cmdScriptLoad(c *Client, args [][]byte) {
