@@ -215,7 +215,7 @@ func (s *Server) requestLimits(c *Client) resp.Limits {
 		MaxQuery:      s.cfg.ClientQueryBufferLimit,
 		MaxInline:     64 << 10,
 		MaxMultibulk:  1<<31 - 1,
-		Authenticated: func() bool { return c.authenticated },
+		Authenticated: func() bool { return !c.authRequired() }, // as Redis asks authRequired(c)
 	}
 }
 
