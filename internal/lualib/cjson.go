@@ -65,8 +65,9 @@ type jsonConfig struct {
 	precision            int
 	keepBuffer           int
 
-	buf []byte // the encoder's, kept between calls when keepBuffer
-	tmp []byte // the decoder's, for strings with escapes
+	buf   []byte       // the encoder's, kept between calls when keepBuffer
+	tmp   []byte       // the decoder's, for strings with escapes
+	stack []lua.LValue // the decoder's: the members of the tables it is in
 }
 
 // newCjson is lua_cjson_new: a module table with fresh settings.
@@ -459,6 +460,8 @@ func (c *jsonConfig) decode(L *lua.LState) int {
 		argError(L, 1, "expected 1 argument")
 	}
 	p := jsonParser{L: L, c: c, data: checkLString(L, 1), slots: 1}
+	// A decode that raised an error left its members behind.
+	p.popStack(0)
 	if len(p.data) >= 2 && (p.data[0] == 0 || p.data[1] == 0) {
 		raise(L, "JSON parser does not support UTF-16 or UTF-32")
 	}
@@ -687,30 +690,41 @@ func (p *jsonParser) ascend(slots int) {
 	p.slots -= slots
 }
 
+// The parsers gather a table's members on the config's stack and make the
+// table once they know its size: gopher-lua's tables start with room for
+// 32 members otherwise.
+
 func (p *jsonParser) parseObject() lua.LValue {
 	p.descend(3)
 	p.slots += 2
-	tb := p.L.NewTable()
+	start := len(p.c.stack)
 	var tok jsonToken
 	p.nextToken(&tok)
 	if tok.typ == tObjEnd {
 		p.ascend(2)
-		return tb
+		return p.L.CreateTable(0, 0)
 	}
 	for {
 		if tok.typ != tString {
 			p.throwParseError("object key string", &tok)
 		}
-		key := tok.str
+		key := lua.LString(tok.str)
 		p.nextToken(&tok)
 		if tok.typ != tColon {
 			p.throwParseError("colon", &tok)
 		}
 		p.nextToken(&tok)
-		tb.RawSetString(key, p.processValue(&tok))
+		v := p.processValue(&tok)
+		p.c.stack = append(p.c.stack, key, v)
 		p.nextToken(&tok)
 		if tok.typ == tObjEnd {
 			p.ascend(2)
+			members := p.c.stack[start:]
+			tb := p.L.CreateTable(0, len(members)/2)
+			for i := 0; i < len(members); i += 2 {
+				tb.RawSetString(string(members[i].(lua.LString)), members[i+1])
+			}
+			p.popStack(start)
 			return tb
 		}
 		if tok.typ != tComma {
@@ -723,18 +737,24 @@ func (p *jsonParser) parseObject() lua.LValue {
 func (p *jsonParser) parseArray() lua.LValue {
 	p.descend(2)
 	p.slots++
-	tb := p.L.NewTable()
+	start := len(p.c.stack)
 	var tok jsonToken
 	p.nextToken(&tok)
 	if tok.typ == tArrEnd {
 		p.ascend(1)
-		return tb
+		return p.L.CreateTable(0, 0)
 	}
-	for i := 1; ; i++ {
-		tb.RawSetInt(i, p.processValue(&tok))
+	for {
+		p.c.stack = append(p.c.stack, p.processValue(&tok))
 		p.nextToken(&tok)
 		if tok.typ == tArrEnd {
 			p.ascend(1)
+			members := p.c.stack[start:]
+			tb := p.L.CreateTable(len(members), 0)
+			for _, v := range members {
+				tb.Append(v)
+			}
+			p.popStack(start)
 			return tb
 		}
 		if tok.typ != tComma {
@@ -742,6 +762,12 @@ func (p *jsonParser) parseArray() lua.LValue {
 		}
 		p.nextToken(&tok)
 	}
+}
+
+// popStack drops the members from start on, letting go of them.
+func (p *jsonParser) popStack(start int) {
+	clear(p.c.stack[start:])
+	p.c.stack = p.c.stack[:start]
 }
 
 func (p *jsonParser) processValue(tok *jsonToken) lua.LValue {

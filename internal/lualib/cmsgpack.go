@@ -352,10 +352,16 @@ func (d *mpDecoder) str(hdr int, n uint64) lua.LValue {
 	return lua.LString(d.s[start:d.p])
 }
 
+// capacity is the room to make for n members of at least size bytes
+// each: no more than the input left can hold.
+func (d *mpDecoder) capacity(n, size uint64) int {
+	return int(min(n, uint64(len(d.s)-d.p)/size))
+}
+
 // array is mp_decode_to_lua_array: a table with the table and the index
 // on the C stack while each element decodes. Nils set nothing.
 func (d *mpDecoder) array(n uint64) lua.LValue {
-	tb := d.L.NewTable()
+	tb := d.L.CreateTable(d.capacity(n, 1), 0)
 	if d.slots+2 > luaiMaxCStack {
 		raise(d.L, "stack overflow (in function mp_decode_to_lua_array)")
 	}
@@ -376,7 +382,7 @@ func (d *mpDecoder) array(n uint64) lua.LValue {
 // hash is mp_decode_to_lua_hash: the table, then the key too, on the C
 // stack. A nil key is lua_settable's error.
 func (d *mpDecoder) hash(n uint64) lua.LValue {
-	tb := d.L.NewTable()
+	tb := d.L.CreateTable(0, d.capacity(n, 2))
 	for ; n > 0; n-- {
 		d.slots++
 		k := d.decode()

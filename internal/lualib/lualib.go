@@ -81,9 +81,9 @@ func funcName(L *lua.LState) string {
 	if _, err := L.GetInfo("n", dbg, nil); err != nil {
 		return "?"
 	}
-	// gopher-lua names what Lua 5.1 leaves unnamed "(anonymous)" or
-	// "<source:line>".
-	if dbg.Name == "" || dbg.Name == "(anonymous)" || strings.HasPrefix(dbg.Name, "<") {
+	// gopher-lua names what Lua 5.1 leaves unnamed "(anonymous)",
+	// "<source:line>", or "main chunk" when Go called it.
+	if dbg.Name == "" || dbg.Name == "(anonymous)" || dbg.Name == "main chunk" || strings.HasPrefix(dbg.Name, "<") {
 		return "?"
 	}
 	return dbg.Name

@@ -584,6 +584,15 @@ func randomSnippets(seed int64) []string {
 		g.r.Read(b)
 		s = append(s, "local ok, v = pcall(cmsgpack.unpack, "+luaQuote(string(b))+") if ok then return cmsgpack.pack(v) end return v")
 	}
+	// Number formatting at every precision, and number reading, bit for
+	// bit against glibc's printf and strtod.
+	for i := 0; i < 200; i++ {
+		s = append(s,
+			fmt.Sprintf("local c = cjson.new() c.encode_number_precision(%d) return c.encode({%s, %s, %s})",
+				1+g.r.Intn(14), g.number(), g.number(), g.number()),
+			fmt.Sprintf("return struct.pack('>d', cjson.decode(%s))", luaQuote(g.decimal())),
+		)
+	}
 	ops := []string{"tobit", "bnot", "band", "bor", "bxor", "lshift", "rshift", "arshift", "rol", "ror", "bswap", "tohex"}
 	for i := 0; i < 150; i++ {
 		op := ops[g.r.Intn(len(ops))]
@@ -604,6 +613,29 @@ func randomSnippets(seed int64) []string {
 			2+g.r.Intn(20), -g.r.Intn(1000), g.r.Intn(1000)))
 	}
 	return s
+}
+
+// decimal is a random JSON number, often with more digits than a double
+// holds, to read as strtod rounds.
+func (g *luaGen) decimal() string {
+	var b strings.Builder
+	if g.r.Intn(2) == 0 {
+		b.WriteByte('-')
+	}
+	b.WriteByte(byte('1' + g.r.Intn(9)))
+	for i := g.r.Intn(25); i > 0; i-- {
+		b.WriteByte(byte('0' + g.r.Intn(10)))
+	}
+	if g.r.Intn(2) == 0 {
+		b.WriteByte('.')
+		for i := 1 + g.r.Intn(25); i > 0; i-- {
+			b.WriteByte(byte('0' + g.r.Intn(10)))
+		}
+	}
+	if g.r.Intn(2) == 0 {
+		fmt.Fprintf(&b, "e%d", g.r.Intn(700)-350)
+	}
+	return b.String()
 }
 
 // luaGen makes random Lua values as source text.
