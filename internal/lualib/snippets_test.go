@@ -593,6 +593,35 @@ func randomSnippets(seed int64) []string {
 			fmt.Sprintf("return struct.pack('>d', cjson.decode(%s))", luaQuote(g.decimal())),
 		)
 	}
+	// Every function with every kind of argument: the checks, their
+	// order and their messages.
+	funcs := []string{"cjson.encode", "cjson.decode", "cjson.encode_sparse_array", "cjson.encode_max_depth",
+		"cjson.decode_max_depth", "cjson.encode_number_precision", "cjson.encode_keep_buffer",
+		"cjson.encode_invalid_numbers", "cjson.decode_invalid_numbers",
+		"cmsgpack.pack", "cmsgpack.unpack", "cmsgpack.unpack_one", "cmsgpack.unpack_limit",
+		"bit.tobit", "bit.bnot", "bit.band", "bit.bor", "bit.bxor", "bit.lshift", "bit.rshift",
+		"bit.arshift", "bit.rol", "bit.ror", "bit.bswap", "bit.tohex",
+		"struct.pack", "struct.unpack", "struct.size", "math.random"}
+	kinds := []string{"nil", "true", "{}", "'x'", "1.5", "'12'", "type", "-1", "0", "'b'", "'>i2'"}
+	for _, fn := range funcs {
+		config := strings.HasPrefix(fn, "cjson.") && fn != "cjson.encode" && fn != "cjson.decode"
+		target := fn
+		if config {
+			// A fresh cjson, so as not to change Redis's for the
+			// snippets after.
+			target = "cjson.new()." + strings.TrimPrefix(fn, "cjson.")
+		}
+		// Numbers go back as their bits, tables as their length.
+		const ret = " return type(v) == 'table' and #v or type(v) == 'number' and struct.pack('>d', v) or tostring(v)"
+		s = append(s, fmt.Sprintf("local f = %s local ok, v = pcall(f)"+ret, target))
+		for _, a := range kinds {
+			b := kinds[g.r.Intn(len(kinds))]
+			s = append(s,
+				fmt.Sprintf("local f = %s local ok, v = pcall(f, %s)"+ret, target, a),
+				fmt.Sprintf("local f = %s local ok, v = pcall(f, %s, %s)"+ret, target, a, b),
+				fmt.Sprintf("local f = %s local ok, v = pcall(function() return f(%s, %s) end)"+ret, target, b, a))
+		}
+	}
 	ops := []string{"tobit", "bnot", "band", "bor", "bxor", "lshift", "rshift", "arshift", "rol", "ror", "bswap", "tohex"}
 	for i := 0; i < 150; i++ {
 		op := ops[g.r.Intn(len(ops))]
