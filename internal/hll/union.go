@@ -1,0 +1,156 @@
+package hll
+
+import "encoding/binary"
+
+// Union is the register-wise maximum of several HyperLogLogs, one byte per
+// register, as PFCOUNT of several keys and PFMERGE compute it (hllMerge).
+// Its zero value is the empty union; it is 16 KiB, so keep one to reuse or
+// let it live on the stack.
+type Union struct {
+	max      [NumRegisters]uint8
+	anyDense bool // PFMERGE writes a dense result when a source was dense
+}
+
+// Reset empties the union.
+func (u *Union) Reset() { *u = Union{} }
+
+// Add merges a Valid value into the union, or returns ErrCorrupt for a
+// sparse value whose opcodes do not cover exactly NumRegisters registers.
+func (u *Union) Add(b []byte) error {
+	if isDense(b) {
+		u.anyDense = true
+		regs := b[HeaderSize:DenseSize]
+		for i, j := 0, 0; i+3 <= len(regs); i, j = i+3, j+4 {
+			r := regs[i : i+3 : i+3]
+			m := u.max[j : j+4 : j+4]
+			m[0] = max(m[0], r[0]&regMax)
+			m[1] = max(m[1], (r[0]>>6|r[1]<<2)&regMax)
+			m[2] = max(m[2], (r[1]>>4|r[2]<<4)&regMax)
+			m[3] = max(m[3], r[2]>>2)
+		}
+		return nil
+	}
+	sparse := b[HeaderSize:]
+	i := 0
+	for p := 0; p < len(sparse); {
+		c := sparse[p]
+		switch {
+		case c&opMask == 0:
+			i += int(c&0x3f) + 1
+			p++
+		case c&opMask == xzeroBit:
+			i += xzeroLen(sparse, p)
+			p += 2
+		default:
+			n, v := valLen(c), valValue(c)
+			if i+n > NumRegisters {
+				return ErrCorrupt
+			}
+			for k := i; k < i+n; k++ {
+				u.max[k] = max(u.max[k], v)
+			}
+			i += n
+			p++
+		}
+	}
+	if i != NumRegisters {
+		return ErrCorrupt
+	}
+	return nil
+}
+
+// Count is hllCount of the union (Redis's internal raw encoding).
+func (u *Union) Count() uint64 {
+	var histo [64]int
+	for i := 0; i+8 <= len(u.max); i += 8 {
+		r := u.max[i : i+8 : i+8]
+		if binary.LittleEndian.Uint64(r) == 0 {
+			histo[0] += 8
+			continue
+		}
+		for _, v := range r {
+			histo[v&63]++
+		}
+	}
+	return histoEstimate(&histo)
+}
+
+// Store is the end of PFMERGE: it writes the union into the destination's
+// value dst (nil for a missing key, which PFMERGE creates), dense if any
+// merged value was dense and sparse otherwise (promoted past sparseMaxBytes
+// as PFADD would), marks the cache stale, and returns the value to store.
+// dst must have been added to the union (PFMERGE's first source is its
+// destination), so it is known not to be corrupt.
+func (u *Union) Store(dst []byte, sparseMaxBytes int) []byte {
+	if dst == nil {
+		dst = New()
+	}
+	if u.anyDense {
+		// Cannot fail: dst passed Add.
+		dst, _ = sparseToDense(dst)
+	}
+	for j, v := range u.max {
+		if v == 0 {
+			continue
+		}
+		if isDense(dst) {
+			denseSetMax(dst[HeaderSize:DenseSize], j, v)
+		} else {
+			dst, _ = sparseSet(dst, j, v, sparseMaxBytes)
+		}
+	}
+	invalidateCache(dst)
+	return dst
+}
+
+// addChecked is the loop PFCOUNT and PFMERGE run over their keys, in
+// order: a missing key (nil) is an empty HLL, an invalid one stops with
+// ErrInvalid, a corrupt one with ErrCorrupt.
+func (u *Union) addChecked(values [][]byte) error {
+	for _, b := range values {
+		if b == nil {
+			continue
+		}
+		if !Valid(b) {
+			return ErrInvalid
+		}
+		if err := u.Add(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountMany is PFCOUNT of several keys: the cardinality of the union of
+// their string values (nil for a missing key). Nothing is written. A value
+// of another type is the caller's WRONGTYPE to find first.
+func CountMany(values [][]byte) (uint64, error) {
+	var u Union
+	if err := u.addChecked(values); err != nil {
+		return 0, err
+	}
+	return u.Count(), nil
+}
+
+// Merge is PFMERGE: values are the string values of its keys in argument
+// order, the destination first (nil for a missing key); it returns the
+// destination's new value, written in place of values[0] where Redis
+// writes in place. The caller stores it, signals, notifies "pfadd" and
+// propagates.
+func Merge(values [][]byte, sparseMaxBytes int) ([]byte, error) {
+	var u Union
+	if err := u.addChecked(values); err != nil {
+		return nil, err
+	}
+	return u.Store(values[0], sparseMaxBytes), nil
+}
+
+// Registers is the value of every register (PFDEBUG GETREG, after
+// ToDense), or ErrCorrupt.
+func Registers(b []byte) (*[NumRegisters]uint8, error) {
+	var u Union
+	if err := u.Add(b); err != nil {
+		return nil, err
+	}
+	return &u.max, nil
+}
