@@ -65,6 +65,7 @@ type jsonConfig struct {
 	precision            int
 	keepBuffer           int
 
+	order luaOrderer   // the encoder's, for objects' members in Lua's order
 	buf   []byte       // the encoder's, kept between calls when keepBuffer
 	tmp   []byte       // the decoder's, for strings with escapes
 	stack []lua.LValue // the decoder's: the members of the tables it is in
@@ -235,6 +236,7 @@ func (c *jsonConfig) encode(L *lua.LState) int {
 	if L.GetTop() != 1 {
 		argError(L, 1, "expected 1 argument")
 	}
+	c.order.pop(0) // what an encode that raised an error left there
 	b := c.appendValue(L, c.buf[:0], L.Get(1), 0, 1)
 	L.Push(lua.LString(b))
 	if c.keepBuffer != 0 {
@@ -349,39 +351,45 @@ func (c *jsonConfig) appendArray(L *lua.LState, b []byte, tb *lua.LTable, n int3
 
 func (c *jsonConfig) appendObject(L *lua.LState, b []byte, tb *lua.LTable, depth, slots int) []byte {
 	b = append(b, '{')
-	comma := false
-	n, _, k := arrayPart(tb)
-	for i := 1; i <= n; i++ {
-		if v := tb.RawGetInt(i); v != lua.LNil {
-			if comma {
-				b = append(b, ',')
-			}
+	start, ok := c.order.order(tb)
+	if !ok {
+		// Keys Lua orders by address: gopher-lua's order, and an
+		// error for the first key that is no number or string.
+		comma := false
+		for k, v := tb.Next(lua.LNil); k != lua.LNil; k, v = tb.Next(k) {
+			b = c.appendMember(L, b, k, v, depth, slots, comma)
 			comma = true
-			b = append(b, '"')
-			b = c.appendNumber(L, b, lua.LNumber(i))
-			b = append(b, '"', ':')
-			b = c.appendValue(L, b, v, depth, slots)
 		}
+		return append(b, '}')
 	}
-	for k, v := tb.Next(k); k != lua.LNil; k, v = tb.Next(k) {
-		if comma {
-			b = append(b, ',')
-		}
-		comma = true
-		switch k := k.(type) {
-		case lua.LNumber:
-			b = append(b, '"')
-			b = c.appendNumber(L, b, k)
-			b = append(b, '"', ':')
-		case lua.LString:
-			b = appendJSONString(b, string(k))
-			b = append(b, ':')
-		default:
-			encodeError(L, k, "table key must be a number or string")
-		}
-		b = c.appendValue(L, b, v, depth, slots)
+	end := len(c.order.stack)
+	for i := start; i < end; i++ {
+		// Read through c.order.stack each time: nested objects push
+		// on it and may move it.
+		m := c.order.stack[i]
+		b = c.appendMember(L, b, m.key, m.value, depth, slots, i > start)
 	}
+	c.order.pop(start)
 	return append(b, '}')
+}
+
+// appendMember appends an object's member, after a comma unless first.
+func (c *jsonConfig) appendMember(L *lua.LState, b []byte, k, v lua.LValue, depth, slots int, comma bool) []byte {
+	if comma {
+		b = append(b, ',')
+	}
+	switch k := k.(type) {
+	case lua.LNumber:
+		b = append(b, '"')
+		b = c.appendNumber(L, b, k)
+		b = append(b, '"', ':')
+	case lua.LString:
+		b = appendJSONString(b, string(k))
+		b = append(b, ':')
+	default:
+		encodeError(L, k, "table key must be a number or string")
+	}
+	return c.appendValue(L, b, v, depth, slots)
 }
 
 // ===== Decoding =====

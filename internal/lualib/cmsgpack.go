@@ -26,8 +26,11 @@ func OpenCmsgpack(L *lua.LState) {
 // nil, which is what stops a table that contains itself.
 const mpMaxNesting = 16
 
-// mpPacker keeps cmsgpack.pack's buffer between calls.
-type mpPacker struct{ buf []byte }
+// mpPacker keeps cmsgpack.pack's buffers between calls.
+type mpPacker struct {
+	buf   []byte
+	order luaOrderer // maps' members in Lua's order
+}
 
 func (p *mpPacker) pack(L *lua.LState) int {
 	n := L.GetTop()
@@ -38,16 +41,17 @@ func (p *mpPacker) pack(L *lua.LState) int {
 	if 2*n > luaiMaxCStack {
 		argError(L, 0, "Too many arguments for MessagePack pack.")
 	}
+	p.order.pop(0)
 	b := p.buf[:0]
 	for i := 1; i <= n; i++ {
-		b = mpEncode(b, L.Get(i), 0)
+		b = p.encode(b, L.Get(i), 0)
 	}
 	L.Push(lua.LString(b))
 	p.buf = b
 	return 1
 }
 
-func mpEncode(b []byte, v lua.LValue, level int) []byte {
+func (p *mpPacker) encode(b []byte, v lua.LValue, level int) []byte {
 	switch v := v.(type) {
 	case lua.LString:
 		return mpEncodeBytes(b, string(v))
@@ -65,24 +69,31 @@ func mpEncode(b []byte, v lua.LValue, level int) []byte {
 		if n, ok := mpArrayLength(v); ok {
 			b = mpEncodeHeader(b, 0x90, 0xdc, n)
 			for i := 1; i <= n; i++ {
-				b = mpEncode(b, v.RawGetInt(i), level+1)
+				b = p.encode(b, v.RawGetInt(i), level+1)
 			}
 			return b
 		}
-		n, count, rest := arrayPart(v)
-		for k, _ := v.Next(rest); k != lua.LNil; k, _ = v.Next(k) {
+		if start, ok := p.order.order(v); ok {
+			end := len(p.order.stack)
+			b = mpEncodeHeader(b, 0x80, 0xde, end-start)
+			for i := start; i < end; i++ {
+				// p.order.stack may move as nested maps push.
+				m := p.order.stack[i]
+				b = p.encode(b, m.key, level+1)
+				b = p.encode(b, m.value, level+1)
+			}
+			p.order.pop(start)
+			return b
+		}
+		// Keys Lua orders by address: gopher-lua's order.
+		count := 0
+		for k, _ := v.Next(lua.LNil); k != lua.LNil; k, _ = v.Next(k) {
 			count++
 		}
 		b = mpEncodeHeader(b, 0x80, 0xde, count)
-		for i := 1; i <= n; i++ {
-			if val := v.RawGetInt(i); val != lua.LNil {
-				b = mpEncodeNumber(b, float64(i))
-				b = mpEncode(b, val, level+1)
-			}
-		}
-		for k, val := v.Next(rest); k != lua.LNil; k, val = v.Next(k) {
-			b = mpEncode(b, k, level+1)
-			b = mpEncode(b, val, level+1)
+		for k, val := v.Next(lua.LNil); k != lua.LNil; k, val = v.Next(k) {
+			b = p.encode(b, k, level+1)
+			b = p.encode(b, val, level+1)
 		}
 		return b
 	}

@@ -29,10 +29,15 @@
 //
 // Where these differ from Redis, gopher-lua's tables are the cause:
 //
-//   - A table's keys are walked in gopher-lua's order (integer keys 1..n,
-//     then the others in insertion order), not Lua 5.1's hash order, so
-//     cjson.encode and cmsgpack.pack write the members of a table with
-//     several non-array keys in another order than Redis.
+//   - cjson.encode and cmsgpack.pack write a table's members in Lua 5.1's
+//     order (see luaorder.go), which follows from how the table was built;
+//     gopher-lua keeps only the order its keys went in. Tables built by
+//     assignments into {}, and those cjson.decode and cmsgpack.unpack make,
+//     come out as in Redis; a table constructor with several keys ({a=1,
+//     b=2}) sizes the table first, and where its keys collide Lua places
+//     them otherwise (a third of the random constructors in the tests);
+//     keys deleted from a table and keys that are tables, functions or
+//     userdata (ordered by address in Lua) are not modelled.
 //   - cjson.null is a userdata with a hidden metatable, not a NULL
 //     lightuserdata: getmetatable(cjson.null) is false, not nil.
 package lualib
@@ -230,6 +235,11 @@ func appendG(b []byte, f float64, prec int) []byte {
 	if prec == 0 {
 		prec = 1
 	}
+	// The common case, an integer of no more digits than the precision,
+	// prints as itself.
+	if f == math.Trunc(f) && math.Abs(f) < pow10[min(prec, len(pow10)-1)] && !(f == 0 && math.Signbit(f)) {
+		return strconv.AppendInt(b, int64(f), 10)
+	}
 	var tmp [40]byte
 	e := strconv.AppendFloat(tmp[:0], f, 'e', prec-1, 64)
 	ei := len(e) - 1
@@ -250,6 +260,9 @@ func appendG(b []byte, f float64, prec int) []byte {
 	b = strconv.AppendFloat(b, f, 'f', prec-1-exp, 64)
 	return append(b[:start], trimZeros(b[start:])...)
 }
+
+// pow10 are the limits below which integers have at most i digits.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17}
 
 // trimZeros drops a decimal fraction's trailing zeros and a bare point, as
 // %g does.
@@ -291,13 +304,19 @@ func arrayPart(tb *lua.LTable) (n, items int, rest lua.LValue) {
 	// Next(0) would skip the first hash key: gopher-lua reads a 0 key
 	// as "start of the hash part" only when it came from the array.
 	rest = lua.LNil
-	switch {
-	case n > 0 && n < len(boxedIndexes):
-		rest = boxedIndexes[n]
-	case n > 0:
-		rest = lua.LNumber(n)
+	if n > 0 {
+		rest = boxedIndex(n)
 	}
 	return n, items, rest
+}
+
+// boxedIndex is lua.LNumber(i) as an LValue, without allocating for
+// small i.
+func boxedIndex(i int) lua.LValue {
+	if i < len(boxedIndexes) {
+		return boxedIndexes[i]
+	}
+	return lua.LNumber(i)
 }
 
 // boxedIndexes are small integers already in interfaces: putting a number

@@ -584,6 +584,46 @@ func randomSnippets(seed int64) []string {
 		g.r.Read(b)
 		s = append(s, "local ok, v = pcall(cmsgpack.unpack, "+luaQuote(string(b))+") if ok then return cmsgpack.pack(v) end return v")
 	}
+	// Tables of several keys built by assignments into {}, by
+	// cjson.decode and by cmsgpack.unpack: members in Lua 5.1's order.
+	for i := 0; i < 150; i++ {
+		var assign, members []string
+		var mp strings.Builder
+		n := 2 + g.r.Intn(40)
+		if i%4 == 0 {
+			n = 2 + g.r.Intn(6)
+		}
+		fmt.Fprintf(&mp, "\\222\\0\\%d", n)
+		for j := 0; j < n; j++ {
+			k := g.keyName()
+			if j > 0 && g.r.Intn(5) == 0 {
+				k = g.key()
+				assign = append(assign, fmt.Sprintf("t[%s] = %d", k, j))
+				continue
+			}
+			assign = append(assign, fmt.Sprintf("t[%s] = %d", luaQuote(k), j))
+			members = append(members, fmt.Sprintf("%s:%d", strconv.Quote(k), j))
+			fmt.Fprintf(&mp, "\\217\\%d%s\\%d", len(k), strings.ReplaceAll(luaQuote(k)[1:len(luaQuote(k))-1], "\\", "\\\\"), j)
+		}
+		if g.r.Intn(3) == 0 {
+			assign = append([]string{"t[1] = 'a'", "t[2] = 'b'"}, assign...)
+		}
+		body := "local t = {} " + strings.Join(assign, " ")
+		s = append(s,
+			body+" return cjson.encode(t)",
+			body+" return cmsgpack.pack(t)",
+			"return cjson.encode(cjson.decode("+luaQuote("{"+strings.Join(members, ",")+"}")+"))",
+		)
+	}
+	// Table constructors size the table first, which Lua places keys
+	// by otherwise: only what does not depend on it compares.
+	for i := 0; i < 20; i++ {
+		var fields []string
+		for j := 1 + g.r.Intn(4); j > 0; j-- {
+			fields = append(fields, fmt.Sprintf("[%s] = %d", luaQuote(g.keyName()), j))
+		}
+		s = append(s, "return tostring(#cjson.encode({"+strings.Join(fields, ", ")+"}))")
+	}
 	// Number formatting at every precision, and number reading, bit for
 	// bit against glibc's printf and strtod.
 	for i := 0; i < 200; i++ {
@@ -745,6 +785,18 @@ func (g *luaGen) value(depth int, keyOrderFree bool) string {
 		return "{[" + strconv.Itoa(k) + "]=" + g.value(depth+1, keyOrderFree) + "}"
 	}
 	return "{[" + g.key() + "]=" + g.value(depth+1, keyOrderFree) + "}"
+}
+
+// keyName is a random object key, short and common-looking or not.
+func (g *luaGen) keyName() string {
+	if g.r.Intn(3) == 0 {
+		return []string{"id", "name", "type", "value", "count", "ts", "a", "b", "c", "x", "y", "key", "data", "status", "items"}[g.r.Intn(15)]
+	}
+	b := make([]byte, 1+g.r.Intn(40))
+	for i := range b {
+		b[i] = byte('a' + g.r.Intn(26))
+	}
+	return string(b)
 }
 
 // key is a number key that is no small array index. gopher-lua keeps
