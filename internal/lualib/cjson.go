@@ -138,7 +138,7 @@ func integerOption(L *lua.LState, n int, setting *int, lo, hi int) {
 // Settings 0 and 1 read back as booleans.
 func enumOption(L *lua.LState, n int, setting *int, options []string) {
 	if options == nil {
-		options = []string{"off", "on"}
+		options = jsonBoolOptions
 	}
 	switch v := L.Get(n).(type) {
 	case *lua.LNilType:
@@ -156,6 +156,13 @@ func enumOption(L *lua.LState, n int, setting *int, options []string) {
 		L.Push(lua.LString(options[*setting]))
 	}
 }
+
+// The names enumOption accepts: lua-cjson's bool_options, and those of
+// encode_invalid_numbers.
+var (
+	jsonBoolOptions           = []string{"off", "on"}
+	jsonInvalidNumbersOptions = []string{"off", "on", "null"}
+)
 
 // checkOption is luaL_checkoption without a default.
 func checkOption(L *lua.LState, n int, options []string) int {
@@ -208,7 +215,7 @@ func (c *jsonConfig) cfgEncodeKeepBuffer(L *lua.LState) int {
 
 func (c *jsonConfig) cfgEncodeInvalidNumbers(L *lua.LState) int {
 	argInit(L, 1)
-	enumOption(L, 1, &c.encodeInvalidNumbers, []string{"off", "on", "null"})
+	enumOption(L, 1, &c.encodeInvalidNumbers, jsonInvalidNumbersOptions)
 	return 1
 }
 

@@ -32,6 +32,7 @@ type mpPacker struct {
 	order luaOrderer // maps' members in Lua's order
 }
 
+// pack is mp_pack: each argument encoded, one after the other.
 func (p *mpPacker) pack(L *lua.LState) int {
 	n := L.GetTop()
 	if n == 0 {
@@ -41,7 +42,6 @@ func (p *mpPacker) pack(L *lua.LState) int {
 	if 2*n > luaiMaxCStack {
 		argError(L, 0, "Too many arguments for MessagePack pack.")
 	}
-	p.order.pop(0)
 	b := p.buf[:0]
 	for i := 1; i <= n; i++ {
 		b = p.encode(b, L.Get(i), 0)
@@ -51,6 +51,8 @@ func (p *mpPacker) pack(L *lua.LState) int {
 	return 1
 }
 
+// encode is mp_encode_lua_type: tables as arrays when their keys are
+// exactly 1..n, maps otherwise; what has no msgpack type as nil.
 func (p *mpPacker) encode(b []byte, v lua.LValue, level int) []byte {
 	switch v := v.(type) {
 	case lua.LString:
