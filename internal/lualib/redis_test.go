@@ -168,6 +168,7 @@ func startRedis(t *testing.T) *redisConn {
 		"--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", t.TempDir())
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	dieWithTest(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
