@@ -312,3 +312,14 @@ const (
 	errScriptACLCheckArgs      = "Wrong number of args calling Redis command from script"
 	errScriptSetReplFlags      = "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."
 )
+
+// Bitmaps (bitmaps.go).
+const (
+	errBitOffset        = "ERR bit offset is not an integer or out of range"
+	errBitValue         = "ERR bit is not an integer or out of range"
+	errBitposBit        = "ERR The bit argument must be 1 or 0."
+	errBitopNot         = "ERR BITOP NOT must be called with a single source key."
+	errBitfieldType     = "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is."
+	errBitfieldOverflow = "ERR Invalid OVERFLOW type specified"
+	errBitfieldRO       = "ERR BITFIELD_RO only supports the GET subcommand"
+)
