@@ -130,7 +130,8 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"--dir", bad}, "(Not a directory)"},
 		{[]string{bad}, bad + ":2: unbalanced quotes in configuration line"},
 		{[]string{filepath.Join(tmp, "missing.conf")}, "can't open config file"},
-		{[]string{"--user", "default", "on"}, "'--user' is not supported by respd"},
+		{[]string{"--rename-command", "GET", "X"}, "'--rename-command' is not supported by respd"},
+		{[]string{"--user", "bob", "~a", "allkeys", "~b"}, "Error in user declaration '~b': Adding a pattern after the * pattern"},
 		{[]string{"stray"}, "can't open config file"},
 		{[]string{"--port", "1", "stray", "--", "x"}, "bad option '--'"},
 	}
@@ -389,6 +390,7 @@ latency-tracking-info-percentiles 50 99 99.9
 port 0
 requirepass "a b\"c"
 timeout 30
+user default on #0c13a69ba69e1b7cc515a470879bf69f0d5d2d14b6802a3c0ac678076353fd18 ~* &* +@all
 `
 	if string(got) != want {
 		t.Errorf("rewritten file:\n%s\nwant:\n%s", got, want)

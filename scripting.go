@@ -86,7 +86,10 @@ func init() {
 }
 
 func newScripting(s *Server) *scripting {
-	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	// Redis's Lua lets a C function return up to 8,000 values (cmsgpack.unpack
+	// of a long stream): gopher-lua's registry, 5,120 slots by default and
+	// fixed, must hold them.
+	L := lua.NewState(lua.Options{SkipOpenLibs: true, RegistrySize: 20 << 10})
 	for _, lib := range []struct {
 		name string
 		open lua.LGFunction
