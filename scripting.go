@@ -115,8 +115,8 @@ func newScripting(s *Server) *scripting {
 	sc.errHandler = L.NewFunction(sc.handleError)
 	// What Redis 7.0 lets scripts see (its allow lists); the libraries
 	// read-only.
-	for _, name := range []string{"assert", "collectgarbage", "getmetatable", "ipairs", "load",
-		"loadstring", "next", "pairs", "rawequal", "rawget", "select", "setmetatable",
+	for _, name := range []string{"assert", "collectgarbage", "getmetatable", "ipairs",
+		"next", "pairs", "rawequal", "rawget", "select", "setmetatable",
 		"type", "unpack", "xpcall", "_VERSION"} {
 		sc.globals.RawSetString(name, L.GetGlobal(name))
 	}
