@@ -108,19 +108,26 @@ func StoreCard(b []byte, card uint64) {
 func murmurHash64A(key []byte) uint64 {
 	const m = 0xc6a4a7935bd1e995
 	const r = 47
-	h := uint64(seed) ^ uint64(len(key))*m
-	for ; len(key) >= 8; key = key[8:] {
-		k := binary.LittleEndian.Uint64(key)
+	n := len(key)
+	h := uint64(seed) ^ uint64(n)*m
+	for p := 0; p+8 <= n; p += 8 {
+		k := binary.LittleEndian.Uint64(key[p:])
 		k *= m
 		k ^= k >> r
 		k *= m
 		h ^= k
 		h *= m
 	}
-	if len(key) > 0 {
+	if rem := n & 7; rem > 0 {
+		// The last rem bytes as a little-endian integer: one load of the
+		// last 8 bytes shifted, when the key is that long.
 		var t uint64
-		for i := len(key) - 1; i >= 0; i-- {
-			t = t<<8 | uint64(key[i])
+		if n >= 8 {
+			t = binary.LittleEndian.Uint64(key[n-8:]) >> (64 - 8*rem)
+		} else {
+			for i := n - 1; i >= 0; i-- {
+				t = t<<8 | uint64(key[i])
+			}
 		}
 		h ^= t
 		h *= m
@@ -162,13 +169,25 @@ func denseSet(regs []byte, i int, val uint8) {
 	}
 }
 
-// denseSetMax is hllDenseSet: raise register i to count, reporting a change.
+// denseSetMax is hllDenseSet: raise register i to count, reporting a
+// change. It works on the 16 bits holding the register, but for the last
+// register, which ends its value's last byte.
 func denseSetMax(regs []byte, i int, count uint8) bool {
-	if count > denseGet(regs, i) {
-		denseSet(regs, i, count)
-		return true
+	at := i * regBits / 8
+	if at+1 >= len(regs) {
+		if count > denseGet(regs, i) {
+			denseSet(regs, i, count)
+			return true
+		}
+		return false
 	}
-	return false
+	fb := uint(i * regBits & 7)
+	w := binary.LittleEndian.Uint16(regs[at:])
+	if uint16(count) <= w>>fb&regMax {
+		return false
+	}
+	binary.LittleEndian.PutUint16(regs[at:], w&^(regMax<<fb)|uint16(count)<<fb)
+	return true
 }
 
 // Add is PFADD's work: it adds the elements to the value b (nil for a
@@ -183,14 +202,14 @@ func Add(b []byte, elements [][]byte, sparseMaxBytes int) (updated []byte, chang
 	if b == nil {
 		b, changed = New(), true
 	}
-	for _, e := range elements {
-		index, count := patLen(e)
+	for k, e := range elements {
 		if isDense(b) {
-			if denseSetMax(b[HeaderSize:DenseSize], index, count) {
+			if addDense(b[HeaderSize:DenseSize], elements[k:]) {
 				changed = true
 			}
-			continue
+			break
 		}
+		index, count := patLen(e)
 		var r int
 		b, r = sparseSet(b, index, count, sparseMaxBytes)
 		switch r {
@@ -204,6 +223,17 @@ func Add(b []byte, elements [][]byte, sparseMaxBytes int) (updated []byte, chang
 		invalidateCache(b)
 	}
 	return b, changed, nil
+}
+
+// addDense is hllDenseAdd for each element, reporting a change.
+func addDense(regs []byte, elements [][]byte) (changed bool) {
+	for _, e := range elements {
+		index, count := patLen(e)
+		if denseSetMax(regs, index, count) {
+			changed = true
+		}
+	}
+	return changed
 }
 
 // Count is PFCOUNT of one key: the cached cardinality when it is valid,
@@ -229,14 +259,22 @@ func estimate(b []byte) (uint64, error) {
 }
 
 // denseHisto is hllDenseRegHisto: counts of each register value, four
-// registers per three bytes.
+// registers per three bytes. Most registers hold one of a few values, so
+// the four registers count into four histograms: increments of one counter
+// in a row would wait for each other's stores.
 func denseHisto(regs []byte, histo *[64]int) {
-	for i := 0; i+3 <= len(regs); i += 3 {
-		r := regs[i : i+3 : i+3]
-		histo[r[0]&regMax]++
-		histo[(r[0]>>6|r[1]<<2)&regMax]++
-		histo[(r[1]>>4|r[2]<<4)&regMax]++
-		histo[r[2]>>2]++
+	var h [4][64]int32
+	for i := 0; i+12 <= len(regs); i += 12 {
+		r := regs[i : i+12 : i+12]
+		for k := 0; k < 12; k += 3 {
+			h[0][r[k]&regMax]++
+			h[1][(r[k]>>6|r[k+1]<<2)&regMax]++
+			h[2][(r[k+1]>>4|r[k+2]<<4)&regMax]++
+			h[3][r[k+2]>>2]++
+		}
+	}
+	for v := range histo {
+		histo[v] += int(h[0][v] + h[1][v] + h[2][v] + h[3][v])
 	}
 }
 

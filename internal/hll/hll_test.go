@@ -83,6 +83,19 @@ func TestDenseRegisters(t *testing.T) {
 			}
 		}
 	}
+	// denseSetMax, which works on 16 bits, against denseGet/denseSet.
+	for i := range want {
+		v := uint8(rng.IntN(64))
+		if got := denseSetMax(regs, i, v); got != (v > want[i]) {
+			t.Fatalf("denseSetMax(%d, %d) = %v over %d", i, v, got, want[i])
+		}
+		want[i] = max(want[i], v)
+	}
+	for i, w := range want {
+		if v := denseGet(regs, i); v != w {
+			t.Fatalf("after denseSetMax register %d = %d, want %d", i, v, w)
+		}
+	}
 	// The packing: register 0 in the low six bits of byte 0, register 1
 	// in its top two bits and the low four of byte 1.
 	clear(regs)
