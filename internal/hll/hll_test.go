@@ -54,11 +54,19 @@ func TestValid(t *testing.T) {
 	}
 }
 
+// bigCount is an element whose run of zeroes is 33 (register 3655): too
+// long for a VAL opcode, so adding it promotes a sparse value to dense.
+// Found by a search over 8-byte little-endian integers.
+var bigCount = binary.LittleEndian.AppendUint64(nil, 3130853818)
+
 func TestPatLen(t *testing.T) {
 	// Redis 7.0: PFADD k a, then PFDEBUG DECODE k.
 	b, _, _ := Add(nil, [][]byte{[]byte("a")}, 3000)
 	if text, _ := Decode(b); text != "Z:12711 v:2,1 Z:3672" {
 		t.Fatalf("PFADD a decodes as %q", text)
+	}
+	if index, count := patLen(bigCount); index != 3655 || count != 33 {
+		t.Fatalf("patLen(bigCount) = %d, %d", index, count)
 	}
 	for i := range 1000 {
 		index, count := patLen([]byte(strconv.Itoa(i)))

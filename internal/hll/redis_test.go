@@ -3,6 +3,7 @@ package hll
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -483,7 +484,108 @@ func TestRedisDebug(t *testing.T) {
 	if want := r.do("PFDEBUG", "ENCODING", "k"); want != Encoding(d) {
 		t.Fatalf("ENCODING: %v", want)
 	}
-	if want := r.do("PFSELFTEST"); want != "OK" || SelfTest(3000) != nil {
-		t.Fatalf("PFSELFTEST: %v", want)
+}
+
+// TestRedisOddValues: values only SET can make — dense registers above 51,
+// arbitrary cached cardinalities, corrupt sparse opcodes among valid keys —
+// through PFCOUNT of one and several keys, PFMERGE, PFADD and GETREG.
+func TestRedisOddValues(t *testing.T) {
+	r := startRedis(t)
+	rng := rand.New(rand.NewPCG(9, 10))
+	m := newModel(t, r)
+	set := func(key string, b []byte) {
+		r.do("SET", key, b)
+		m.vals[key] = bytes.Clone(b)
 	}
+	for i := 0; i < 150; i++ {
+		dense := make([]byte, DenseSize)
+		copy(dense, "HYLL")
+		for j := HeaderSize; j < DenseSize; j++ {
+			if rng.IntN(4) == 0 {
+				dense[j] = byte(rng.Uint32())
+			}
+		}
+		binary.LittleEndian.PutUint64(dense[8:], rng.Uint64()) // valid or stale, any card
+		set("dense", dense)
+
+		sparse, _, _ := Add(nil, elements(strconv.Itoa(i)+":", 0, rng.IntN(200)), 3000)
+		if rng.IntN(3) == 0 {
+			sparse[HeaderSize+rng.IntN(len(sparse)-HeaderSize)] = byte(rng.Uint32())
+		}
+		set("sparse", sparse)
+
+		keys := []string{"dense", "sparse", "missing"}
+		rng.Shuffle(len(keys), func(a, b int) { keys[a], keys[b] = keys[b], keys[a] })
+		args := []any{"PFCOUNT"}
+		vals := [][]byte{}
+		for _, k := range keys {
+			args = append(args, k)
+			vals = append(vals, m.vals[k])
+		}
+		want := r.do(args...)
+		got, err := CountMany(vals)
+		if _, redisErr := want.(error); redisErr != (err != nil) || (err == nil && want != int64(got)) {
+			t.Fatalf("PFCOUNT %v: %d %v, redis %v", keys, got, err, want)
+		}
+
+		dst := []string{"dense", "sparse", "missing"}[rng.IntN(3)]
+		margs := []any{"PFMERGE", dst}
+		mvals := [][]byte{m.vals[dst]}
+		for _, k := range keys {
+			margs = append(margs, k)
+			mvals = append(mvals, m.vals[k])
+		}
+		want = r.do(margs...)
+		merged, err := Merge(mvals, m.maxBytes)
+		if _, redisErr := want.(error); redisErr != (err != nil) {
+			t.Fatalf("PFMERGE %v: %v, redis %v", margs, err, want)
+		}
+		if err == nil {
+			m.vals[dst] = merged
+		}
+		m.check(dst, "PFMERGE")
+		r.do("DEL", "missing")
+		delete(m.vals, "missing")
+
+		for _, k := range []string{"dense", "sparse"} {
+			b := m.vals[k]
+			want := r.do("PFCOUNT", k)
+			card, stale, err := Count(b)
+			if _, redisErr := want.(error); redisErr != (err != nil) || (err == nil && want != int64(card)) {
+				t.Fatalf("PFCOUNT %s: %d %v, redis %v", k, card, err, want)
+			}
+			if err == nil && stale {
+				StoreCard(b, card)
+			}
+			m.check(k, "PFCOUNT")
+			if err == nil {
+				m.pfadd(k, elements("more:", 0, rng.IntN(50)))
+				m.check(k, "PFADD")
+			}
+		}
+		if regs, err := Registers(m.vals["dense"]); err == nil {
+			want := r.do("PFDEBUG", "GETREG", "dense").([]any)
+			for j, w := range want {
+				if int64(regs[j]) != w {
+					t.Fatalf("GETREG %d: %d, redis %v", j, regs[j], w)
+				}
+			}
+		}
+	}
+}
+
+func TestRedisPromoteForBigCount(t *testing.T) {
+	r := startRedis(t)
+	m := newModel(t, r)
+	m.pfadd("k", elements("b:", 0, 20))
+	m.pfcount("k") // a valid cache, carried into the dense header
+	m.check("k", "PFCOUNT")
+	m.pfadd("k", [][]byte{bigCount})
+	m.check("k", "PFADD of a count of 33")
+	if Encoding(m.vals["k"]) != "dense" {
+		t.Fatal("not promoted")
+	}
+	m.pfcount("k")
+	m.pfadd("one", [][]byte{bigCount})
+	m.check("one", "PFADD of a count of 33 to a missing key")
 }
