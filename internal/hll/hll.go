@@ -170,8 +170,8 @@ func denseSet(regs []byte, i int, val uint8) {
 }
 
 // denseSetMax is hllDenseSet: raise register i to count, reporting a
-// change. It works on the 16 bits holding the register, but for the last
-// register, which ends its value's last byte.
+// change. It reads and writes the 16-bit word holding the register, but
+// for the last register, whose word would run past the value.
 func denseSetMax(regs []byte, i int, count uint8) bool {
 	at := i * regBits / 8
 	if at+1 >= len(regs) {

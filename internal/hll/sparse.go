@@ -81,21 +81,21 @@ func sparseSet(b []byte, index int, count uint8, sparseMaxBytes int) ([]byte, in
 	}
 
 	c := b[p]
+	isZero := c&opMask == 0
 	isXZero := c&opMask == xzeroBit
 	isVal := c&valBit != 0
-	runlen := span
 
 	// Step 2: the trivial cases update one byte in place.
 	if isVal {
 		if valValue(c) >= count {
 			return b, 0
 		}
-		if runlen == 1 {
+		if span == 1 {
 			b[p] = valOp(count, 1)
 			return updated(b, prev), 1
 		}
 	}
-	if !isVal && !isXZero && runlen == 1 {
+	if isZero && span == 1 {
 		b[p] = valOp(count, 1)
 		return updated(b, prev), 1
 	}
@@ -137,7 +137,7 @@ func sparseSet(b []byte, index int, count uint8, sparseMaxBytes int) ([]byte, in
 	if p+oldlen < len(b) {
 		tail := len(b) - (p + oldlen)
 		if delta > 0 {
-			b = append(b, buf[:delta]...)
+			b = append(b, make([]byte, delta)...)
 		}
 		copy(b[p+len(seq):], b[p+oldlen:p+oldlen+tail])
 		copy(b[p:], seq)

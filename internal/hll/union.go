@@ -4,15 +4,12 @@ import "encoding/binary"
 
 // Union is the register-wise maximum of several HyperLogLogs, one byte per
 // register, as PFCOUNT of several keys and PFMERGE compute it (hllMerge).
-// Its zero value is the empty union; it is 16 KiB, so keep one to reuse or
-// let it live on the stack.
+// Its zero value is the empty union. It is 16 KiB: a caller that needs its
+// own order of checks over the keys can keep one and zero it between uses.
 type Union struct {
 	max      [NumRegisters]uint8
 	anyDense bool // PFMERGE writes a dense result when a source was dense
 }
-
-// Reset empties the union.
-func (u *Union) Reset() { *u = Union{} }
 
 // Add merges a Valid value into the union, or returns ErrCorrupt for a
 // sparse value whose opcodes do not cover exactly NumRegisters registers.
@@ -89,15 +86,18 @@ func (u *Union) Count() uint64 {
 // value dst (nil for a missing key, which PFMERGE creates), dense if any
 // merged value was dense and sparse otherwise (promoted past sparseMaxBytes
 // as PFADD would), marks the cache stale, and returns the value to store.
-// dst must have been added to the union (PFMERGE's first source is its
-// destination), so it is known not to be corrupt.
-func (u *Union) Store(dst []byte, sparseMaxBytes int) []byte {
+// PFMERGE's first source is its destination, so dst has been through Add:
+// ErrCorrupt is only for a dst that was not.
+func (u *Union) Store(dst []byte, sparseMaxBytes int) ([]byte, error) {
 	if dst == nil {
 		dst = New()
 	}
 	if u.anyDense {
-		// Cannot fail: dst passed Add.
-		dst, _ = sparseToDense(dst)
+		d, err := sparseToDense(dst)
+		if err != nil {
+			return dst, err
+		}
+		dst = d
 	}
 	for j, v := range u.max {
 		if v == 0 {
@@ -105,12 +105,15 @@ func (u *Union) Store(dst []byte, sparseMaxBytes int) []byte {
 		}
 		if isDense(dst) {
 			denseSetMax(dst[HeaderSize:DenseSize], j, v)
-		} else {
-			dst, _ = sparseSet(dst, j, v, sparseMaxBytes)
+			continue
+		}
+		var r int
+		if dst, r = sparseSet(dst, j, v, sparseMaxBytes); r < 0 {
+			return dst, ErrCorrupt
 		}
 	}
 	invalidateCache(dst)
-	return dst
+	return dst, nil
 }
 
 // addChecked is the loop PFCOUNT and PFMERGE run over their keys, in
@@ -152,7 +155,7 @@ func Merge(values [][]byte, sparseMaxBytes int) ([]byte, error) {
 	if err := u.addChecked(values); err != nil {
 		return nil, err
 	}
-	return u.Store(values[0], sparseMaxBytes), nil
+	return u.Store(values[0], sparseMaxBytes)
 }
 
 // Registers is the value of every register (PFDEBUG GETREG, after
