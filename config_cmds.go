@@ -145,6 +145,16 @@ var configAppliers = map[string]func(s *Server) string{
 	"notify-keyspace-events":    (*Server).applyKeyspaceEvents,
 	"requirepass":               (*Server).applyRequirepass,
 	"acl-pubsub-default":        (*Server).applyACLPubsubDefault,
+	"tls-port":                  (*Server).applyTLSPort,
+}
+
+func init() {
+	// Every other tls-* parameter rebuilds the TLS configuration.
+	for _, name := range []string{"tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file",
+		"tls-client-key-file", "tls-client-key-file-pass", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-auth-clients",
+		"tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-session-caching", "tls-session-cache-timeout", "tls-replication"} {
+		configAppliers[name] = (*Server).applyTLSConfig
+	}
 }
 
 // allowedBy applies the value of a yes/no/local setting such as

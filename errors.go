@@ -323,3 +323,9 @@ const (
 	errBitfieldOverflow = "ERR Invalid OVERFLOW type specified"
 	errBitfieldRO       = "ERR BITFIELD_RO only supports the GET subcommand"
 )
+
+// TLS (tls.go): why CONFIG SET of a tls-* parameter failed.
+const (
+	errTLSUpdate = "Unable to update TLS configuration. Check server logs."
+	errTLSListen = "Unable to listen on this port. Check server logs."
+)

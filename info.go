@@ -94,7 +94,11 @@ func (s *Server) infoServer(b *strings.Builder) {
 	infoLine(b, "process_id", os.Getpid())
 	infoLine(b, "process_supervised", "no")
 	infoLine(b, "run_id", s.runID)
-	infoLine(b, "tcp_port", s.cfg.Port)
+	tcpPort := s.cfg.Port
+	if tcpPort == 0 {
+		tcpPort = s.cfg.TLSPort // TLS only: Redis shows its port
+	}
+	infoLine(b, "tcp_port", tcpPort)
 	infoLine(b, "server_time_usec", time.Now().UnixMicro())
 	infoLine(b, "uptime_in_seconds", int64(uptime/time.Second))
 	infoLine(b, "uptime_in_days", int64(uptime/(24*time.Hour)))

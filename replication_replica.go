@@ -272,8 +272,14 @@ func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) 
 	}
 	s.mu.Lock()
 	user, pass := s.cfg.MasterUser, s.cfg.MasterAuth
+	// The port the master is told: replica-announce-port, else the TLS
+	// port when replicating over TLS, else the plain one (as Redis).
 	port := s.cfg.ReplicaAnnouncePort
-	if port == 0 {
+	switch {
+	case port != 0:
+	case s.cfg.TLSReplication && s.cfg.tls.acceptor != nil:
+		port = s.cfg.tls.acceptor.port()
+	default:
 		port = s.Port()
 	}
 	announceIP := s.cfg.ReplicaAnnounceIP

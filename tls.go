@@ -62,13 +62,6 @@ type tlsState struct {
 	acceptor *tlsAcceptor
 }
 
-// The reasons CONFIG SET gives when a tls-* parameter cannot be applied.
-// TODO(errors.go): these two belong with the other CONFIG SET reasons.
-const (
-	errTLSUpdate = "Unable to update TLS configuration. Check server logs."
-	errTLSListen = "Unable to listen on this port. Check server logs."
-)
-
 // msgTLSConfig: TLS could not be configured at startup (the log says why).
 const msgTLSConfig = "Failed to configure TLS. Check logs for more info."
 
@@ -376,19 +369,9 @@ func verifyChain(cs tls.ConnectionState, cas *x509.CertPool) error {
 	return err
 }
 
-// The tls-* parameters CONFIG SET applies: tls-port opens the new port's
-// sockets; the others rebuild the configuration while TLS is in use, for
-// the connections to come, as Redis's applyTlsCfg. They are registered
-// here to keep TLS in one file.
-func init() {
-	configAppliers["tls-port"] = (*Server).applyTLSPort
-	for _, name := range []string{"tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file",
-		"tls-client-key-file", "tls-client-key-file-pass", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-auth-clients",
-		"tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-session-caching", "tls-session-cache-timeout", "tls-replication"} {
-		configAppliers[name] = (*Server).applyTLSConfig
-	}
-}
-
+// applyTLSConfig applies a tls-* parameter other than tls-port (CONFIG
+// SET): while TLS is in use, the configuration is rebuilt for the
+// connections to come, as Redis's applyTlsCfg.
 func (s *Server) applyTLSConfig() string {
 	if !s.cfg.tlsInUse() {
 		return ""
