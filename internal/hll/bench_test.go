@@ -41,6 +41,36 @@ func BenchmarkAdd(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchBatch), "ns/element")
 }
 
+// BenchmarkAddSparse is PFADD of 1000 new elements to a missing key: the
+// value stays sparse (hll-sparse-max-bytes 3000), every add a scan and a
+// split.
+func BenchmarkAddSparse(b *testing.B) {
+	elems := benchElems[:benchBatch]
+	b.ReportAllocs()
+	for b.Loop() {
+		Add(nil, elems, 3000)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchBatch), "ns/element")
+}
+
+func BenchmarkRedisPFADDSparse(b *testing.B) {
+	r := startRedis(b)
+	args := []any{"PFADD", "k"}
+	for _, e := range benchElems[:benchBatch] {
+		args = append(args, e)
+	}
+	r.do("CONFIG", "RESETSTAT")
+	for b.Loop() {
+		r.do("DEL", "k")
+		r.do(args...)
+	}
+	if v := r.do("PFDEBUG", "ENCODING", "k"); v != "sparse" {
+		b.Fatalf("encoding %v", v)
+	}
+	calls, usec := commandStats(b, r, "pfadd")
+	b.ReportMetric(float64(usec)*1000/float64(calls*benchBatch), "redis-ns/element")
+}
+
 // tenDense is ten dense HLLs of 100,000 elements each.
 func tenDense() [][]byte {
 	vals := make([][]byte, 10)

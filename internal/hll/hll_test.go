@@ -138,6 +138,30 @@ func TestSparseOpcodes(t *testing.T) {
 	}
 }
 
+// TestSpanOfOneByteOps checks the SWAR span sum against one opcode at a time.
+func TestSpanOfOneByteOps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 3))
+	for range 100000 {
+		w := rng.Uint64()
+		if rng.IntN(2) == 0 {
+			w &^= 0x4040404040404040 >> (8 * rng.IntN(8)) // fewer XZEROs
+		}
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], w)
+		wantN, wantK := 0, 0
+		for _, c := range b {
+			if c&opMask == xzeroBit {
+				break
+			}
+			wantN += int(oneByteSpan[c])
+			wantK++
+		}
+		if n, k := spanOfOneByteOps(w); n != wantN || k != wantK {
+			t.Fatalf("spanOfOneByteOps(%x) = %d, %d; want %d, %d", w, n, k, wantN, wantK)
+		}
+	}
+}
+
 // registersOf decodes a value to its registers, failing on corruption.
 func registersOf(t testing.TB, b []byte) *[NumRegisters]uint8 {
 	t.Helper()

@@ -589,3 +589,33 @@ func TestRedisPromoteForBigCount(t *testing.T) {
 	m.pfadd("one", [][]byte{bigCount})
 	m.check("one", "PFADD of a count of 33 to a missing key")
 }
+
+// TestRedisValid: Valid refuses exactly the strings PFCOUNT answers
+// WRONGTYPE for.
+func TestRedisValid(t *testing.T) {
+	r := startRedis(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	dense := make([]byte, DenseSize)
+	copy(dense, "HYLL")
+	bases := [][]byte{New(), dense, []byte("HYLL"), []byte("1234567890123456789"), nil}
+	for i := 0; i < 500; i++ {
+		b := bytes.Clone(bases[rng.IntN(len(bases))])
+		switch rng.IntN(4) {
+		case 0:
+			if len(b) > 0 {
+				b[rng.IntN(min(len(b), HeaderSize))] = byte(rng.IntN(4)) + "\x00HYL"[rng.IntN(4)]
+			}
+		case 1:
+			b = b[:rng.IntN(len(b)+1)]
+		case 2:
+			b = append(b, make([]byte, rng.IntN(3))...)
+		}
+		r.do("SET", "v", b)
+		want := r.do("PFCOUNT", "v")
+		err, _ := want.(error)
+		refused := err != nil && strings.HasPrefix(err.Error(), "WRONGTYPE Key is not a valid HyperLogLog string value.")
+		if Valid(b) == refused {
+			t.Fatalf("Valid(%x) = %v, redis %v", head(b), Valid(b), want)
+		}
+	}
+}

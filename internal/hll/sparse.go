@@ -1,6 +1,8 @@
 package hll
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 )
 
@@ -32,6 +34,77 @@ func valValue(c byte) uint8 { return c>>2&0x1f + 1 }
 
 func valLen(c byte) int { return int(c&3) + 1 }
 
+// locate is hllSparseSet's step 1: p is the opcode covering register
+// index (len(b) if none does), first the register it starts at, span the
+// registers it covers and prev the opcode before it (-1 if none).
+func locate(b []byte, index int) (p, prev, first, span int) {
+	p, prev = HeaderSize, -1
+	for p < len(b) {
+		if p+8 <= len(b) {
+			// The one-byte opcodes among the next eight bytes, up to an
+			// XZERO, are skipped at once when index is past them.
+			if n, k := spanOfOneByteOps(binary.LittleEndian.Uint64(b[p:])); k > 0 && index >= first+n {
+				prev = p + k - 1
+				p += k
+				first += n
+				if k == 8 {
+					continue
+				}
+			}
+		}
+		// One opcode at a time: ZERO and VAL by a table lookup rather than
+		// a branch on their kind (they come mixed at random).
+		oplen := 1
+		span = int(oneByteSpan[b[p]])
+		if span == 0 {
+			span = xzeroLen(b, p)
+			oplen = 2
+		}
+		if index <= first+span-1 {
+			break
+		}
+		prev = p
+		p += oplen
+		first += span
+	}
+	return p, prev, first, span
+}
+
+// spanOfOneByteOps takes eight bytes of opcodes w (little endian, the
+// first an opcode) and returns k, how many ZERO and VAL opcodes open it
+// before any XZERO, and n, the registers those k cover. Bytewise (SWAR):
+// a ZERO covers its low six bits plus one, a VAL its low two plus one.
+func spanOfOneByteOps(w uint64) (n, k int) {
+	const (
+		ones  = 0x0101010101010101
+		bit6  = 0x4040404040404040
+		low16 = 0x00ff00ff00ff00ff
+	)
+	k = 8
+	if xz := w &^ (w >> 1) & bit6; xz != 0 { // bit 6 set, bit 7 clear
+		k = bits.TrailingZeros64(xz) >> 3
+	}
+	vals := w >> 7 & ones // 1 in each byte holding a VAL
+	spans := (w&(0x3f*ones^vals*0x3c) + ones) & (^uint64(0) >> (64 - 8*k))
+	// Each span is at most 64: add them in 16-bit lanes, then across.
+	pairs := spans&low16 + spans>>8&low16
+	return int(pairs * 0x0001000100010001 >> 48), k
+}
+
+// oneByteSpan is the number of registers a ZERO or VAL opcode covers, by
+// its byte; 0 for the first byte of an XZERO.
+var oneByteSpan = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c&opMask == 0:
+			t[c] = uint8(c&0x3f) + 1
+		case c&valBit != 0:
+			t[c] = uint8(valLen(byte(c)))
+		}
+	}
+	return t
+}()
+
 // appendZeros appends the ZERO or XZERO opcode for n zero registers, as
 // hllSparseSet splits a run.
 func appendZeros(seq []byte, n int) []byte {
@@ -51,32 +124,9 @@ func sparseSet(b []byte, index int, count uint8, sparseMaxBytes int) ([]byte, in
 		return promote(b, index, count)
 	}
 
-	// Step 1: find the opcode covering index; first is the register it
-	// starts at, prev the opcode before it.
-	end := len(b)
-	p, prev := HeaderSize, -1
-	first, span := 0, 0
-	for p < end {
-		c := b[p]
-		oplen := 1
-		// Ordered from the most to the least frequent opcode, as Redis.
-		switch {
-		case c&opMask == 0:
-			span = int(c&0x3f) + 1
-		case c&valBit != 0:
-			span = valLen(c)
-		default:
-			span = xzeroLen(b, p)
-			oplen = 2
-		}
-		if index <= first+span-1 {
-			break
-		}
-		prev = p
-		p += oplen
-		first += span
-	}
-	if span == 0 || p >= end {
+	// Step 1: find the opcode covering index.
+	p, prev, first, span := locate(b, index)
+	if span == 0 || p >= len(b) {
 		return b, -1
 	}
 
