@@ -89,6 +89,33 @@ func BenchmarkCount(b *testing.B) {
 	}
 }
 
+// sparse1000 is a sparse HLL of 1000 elements.
+func sparse1000() []byte {
+	v, _, _ := Add(nil, benchElems[:benchBatch], 3000)
+	return v
+}
+
+func BenchmarkCountSparse(b *testing.B) {
+	v := sparse1000()
+	b.ReportAllocs()
+	for b.Loop() {
+		invalidateCache(v)
+		Count(v)
+	}
+}
+
+func BenchmarkRedisPFCOUNTSparse(b *testing.B) {
+	r := startRedis(b)
+	r.do("SET", "k", sparse1000())
+	r.do("CONFIG", "RESETSTAT")
+	for b.Loop() {
+		r.do("SETRANGE", "k", "15", "\x80")
+		r.do("PFCOUNT", "k")
+	}
+	calls, usec := commandStats(b, r, "pfcount")
+	b.ReportMetric(float64(usec)*1000/float64(calls), "redis-ns/call")
+}
+
 func BenchmarkCountMany10(b *testing.B) {
 	vals := tenDense()
 	b.ReportAllocs()
