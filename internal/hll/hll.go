@@ -67,11 +67,10 @@ var ErrCorrupt = errors.New("hll: corrupted HLL object")
 // XZERO covering every register and a valid cached cardinality of 0. (PFADD
 // and PFMERGE then mark the cache stale: Add and Merge do so for a nil value.)
 func New() []byte {
-	b := make([]byte, HeaderSize+2, 64)
+	b := make([]byte, HeaderSize, 64)
 	copy(b, "HYLL")
 	b[4] = encSparse
-	putXZero(b[HeaderSize:], NumRegisters)
-	return b
+	return appendZeros(b, NumRegisters)
 }
 
 // Valid reports whether a string value passes isHLLObjectOrReply: long
@@ -236,7 +235,8 @@ func addDense(regs []byte, elements [][]byte) (changed bool) {
 	return changed
 }
 
-// Count is PFCOUNT of one key: the cached cardinality when it is valid,
+// Count is PFCOUNT of one key, whose value b is Valid: the cached
+// cardinality when it is valid (not checking the registers, as Redis),
 // otherwise the estimate with stale true — Redis then writes it back into
 // the value (a write that is propagated): the caller calls StoreCard.
 func Count(b []byte) (card uint64, stale bool, err error) {

@@ -21,11 +21,6 @@ func xzeroLen(sparse []byte, p int) int {
 	return (int(sparse[p]&0x3f)<<8 | int(lo)) + 1
 }
 
-func putXZero(p []byte, n int) {
-	p[0] = byte((n-1)>>8) | xzeroBit
-	p[1] = byte(n - 1)
-}
-
 func zeroOp(n int) byte { return byte(n - 1) }
 
 func valOp(val uint8, n int) byte { return (val-1)<<2 | byte(n-1) | valBit }
