@@ -312,8 +312,17 @@ func findBit(s []byte, lo, hi int64, one bool) int64 {
 		return first*8 + int64(bits.LeadingZeros8(b))
 	}
 	i := first + 1
+	// Skip 32 bytes at a time while they hold nothing to find.
+	x := uint64(flip) * 0x0101010101010101
+	for ; i+32 <= last; i += 32 {
+		w := s[i : i+32 : i+32]
+		if (binary.LittleEndian.Uint64(w[0:])^x)|(binary.LittleEndian.Uint64(w[8:])^x)|
+			(binary.LittleEndian.Uint64(w[16:])^x)|(binary.LittleEndian.Uint64(w[24:])^x) != 0 {
+			break
+		}
+	}
 	for ; i+8 <= last; i += 8 {
-		if w := binary.BigEndian.Uint64(s[i:]) ^ uint64(flip)*0x0101010101010101; w != 0 {
+		if w := binary.BigEndian.Uint64(s[i:]) ^ x; w != 0 {
 			return i*8 + int64(bits.LeadingZeros64(w))
 		}
 	}
