@@ -50,6 +50,9 @@ type Config struct {
 	ACLPubsubDefault string `conf:"acl-pubsub-default"`
 	Users            [][]string
 
+	// HLLSparseMaxBytes: a sparse HyperLogLog longer than this turns dense.
+	HLLSparseMaxBytes int64 `conf:"hll-sparse-max-bytes"`
+
 	// IOEngine is the engine that serves the sockets (engine.go).
 	IOEngine string `conf:"io-engine"`
 
@@ -324,7 +327,7 @@ var params = []*param{
 	{"enable-protected-configs", "", protectedOp, immutable, "no"},
 	{"hash-max-listpack-entries", "hash-max-ziplist-entries", uintRange(0, longMax), 0, "512"},
 	{"hash-max-listpack-value", "hash-max-ziplist-value", umemRange(0, longMax), 0, "64"},
-	{"hll-sparse-max-bytes", "", umemRange(0, longMax), inert, "3000"},
+	{"hll-sparse-max-bytes", "", umemRange(0, longMax), 0, "3000"},
 	{"hz", "", intRange(0, intMax), 0, "10"},
 	{"ignore-warnings", "", text, inert, ""},
 	// respd's own: CONFIG GET shows it by name, not among Redis's in "*".

@@ -329,3 +329,13 @@ const (
 	errTLSUpdate = "Unable to update TLS configuration. Check server logs."
 	errTLSListen = "Unable to listen on this port. Check server logs."
 )
+
+// HyperLogLog (hyperloglog.go).
+const (
+	errNotHLL           = "WRONGTYPE Key is not a valid HyperLogLog string value."
+	errCorruptHLL       = "INVALIDOBJ Corrupted HLL object detected"
+	errPfdebugNoKey     = "ERR The specified key does not exist"
+	errPfdebugArity     = "ERR Wrong number of arguments for the '%s' subcommand"
+	errPfdebugNotSparse = "ERR HLL encoding is not sparse"
+	errPfdebugUnknown   = "ERR Unknown PFDEBUG subcommand '%s'"
+)
