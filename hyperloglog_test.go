@@ -93,3 +93,68 @@ func TestHLLReplicated(t *testing.T) {
 		})
 	}
 }
+
+// writeHLLs makes a sparse HLL, a dense one with its cache written, and a
+// merge of both.
+func writeHLLs(t *testing.T, rc *redis.Client) {
+	t.Helper()
+	rc.PFAdd(ctx, "sparse", "a", "b", "c")
+	for i := 0; i < 3000; i += 100 {
+		elements := make([]any, 100)
+		for j := range elements {
+			elements[j] = fmt.Sprint("e", i+j)
+		}
+		rc.PFAdd(ctx, "dense", elements...)
+	}
+	rc.PFCount(ctx, "dense")
+	if err := rc.PFMerge(ctx, "merged", "sparse", "dense").Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// hllBytes are the three HLLs' values.
+func hllBytes(rc *redis.Client) map[string]string {
+	values := map[string]string{}
+	for _, key := range []string{"sparse", "dense", "merged"} {
+		values[key] = rc.Get(ctx, key).Val()
+	}
+	return values
+}
+
+// TestHLLRDBInteroperability: HLLs cross RDB files both ways, and a Redis
+// master's HLLs reach a respd replica, as the same bytes and counts.
+func TestHLLRDBInteroperability(t *testing.T) {
+	interopRequireRedis(t)
+	dir := t.TempDir()
+	_, addr := startTestServer(t, "--dir", dir)
+	mine := newClients(t, addr)["resp2"]
+	writeHLLs(t, mine)
+	want := hllBytes(mine)
+	if err := mine.Save(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	real := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, "--dir", dir)})
+	defer real.Close()
+	if got := hllBytes(real); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("respd's RDB in redis-server: %q, want %q", got, want)
+	}
+	if n := real.PFCount(ctx, "merged").Val(); n != mine.PFCount(ctx, "merged").Val() || n == 0 {
+		t.Errorf("PFCOUNT of respd's HLL in redis-server: %d", n)
+	}
+
+	fresh := redis.NewClient(&redis.Options{Addr: diffStartRedis(t)})
+	defer fresh.Close()
+	writeHLLs(t, fresh)
+	loaded := respdOnRedisRDB(t, nil, func(rc *redis.Client) { writeHLLs(t, rc) })
+	if got, want := hllBytes(loaded), hllBytes(fresh); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("redis-server's RDB in respd: %q, want %q", got, want)
+	}
+
+	master := newInteropNode(t, interopRedis, "master")
+	replica := newInteropNode(t, interopRespd, "replica", master.replicaOf()...)
+	writeHLLs(t, master.rc())
+	waitReplicaCaughtUp(t, master.addr, replica.addr)
+	if got, want := hllBytes(replica.rc()), hllBytes(master.rc()); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("respd replica of redis-server: %q, want %q", got, want)
+	}
+}
