@@ -178,7 +178,8 @@ func cmdBitpos(c *Client, args [][]byte) {
 	case !ok:
 		return
 	case e == nil:
-		// An infinite run of zeros: the first clear bit is bit 0.
+		// A missing key is an endless run of zeros, whatever the range:
+		// its first clear bit is bit 0, and no bit is set.
 		c.Int(-bit)
 		return
 	}
@@ -250,7 +251,7 @@ func bitRange(start, end int64, n int, inBits bool) (lo, hi int64) {
 	}
 	start, end = max(start, 0), min(max(end, 0), total-1)
 	if start > end {
-		return 1, 0 // and a far start can't overflow below
+		return 1, 0 // before a far start could overflow start*8
 	}
 	if inBits {
 		return start, end
