@@ -106,7 +106,7 @@ func TestBitmapsGoRedis(t *testing.T) {
 				want string
 			}{
 				{[]any{"SETBIT", "b", -1, 1}, errBitOffset},
-				{[]any{"SETBIT", "b", 4294967296, 1}, errBitOffset},
+				{[]any{"SETBIT", "b", int64(4294967296), 1}, errBitOffset},
 				{[]any{"SETBIT", "b", 0, 2}, errBitValue},
 				{[]any{"BITPOS", "b", 2}, errBitposBit},
 				{[]any{"BITFIELD", "b", "GET", "u64", 0}, errBitfieldType},
@@ -135,18 +135,18 @@ func TestBitfieldOverflow(t *testing.T) {
 		{[]any{"OVERFLOW", "FAIL", "INCRBY", "u8", 0, 1, "INCRBY", "u8", 0, -256, "INCRBY", "u8", 0, -255}, []any{int64(1), nil, nil}},
 		{[]any{"SET", "u8", 0, 256, "SET", "u8", 0, -1, "GET", "u8", 0}, []any{int64(0), int64(0), int64(255)}},
 		{[]any{"OVERFLOW", "SAT", "SET", "u8", 0, -1, "GET", "u8", 0, "SET", "u8", 0, 300, "GET", "u8", 0}, []any{int64(0), int64(255), int64(255), int64(255)}},
-		{[]any{"SET", "u63", 0, 9223372036854775807, "INCRBY", "u63", 0, 1, "OVERFLOW", "SAT", "INCRBY", "u63", 0, -1}, []any{int64(0), int64(0), int64(0)}},
+		{[]any{"SET", "u63", 0, int64(9223372036854775807), "INCRBY", "u63", 0, 1, "OVERFLOW", "SAT", "INCRBY", "u63", 0, -1}, []any{int64(0), int64(0), int64(0)}},
 		{[]any{"SET", "u1", 0, 1, "INCRBY", "u1", 0, 1, "OVERFLOW", "FAIL", "INCRBY", "u1", 0, -1}, []any{int64(0), int64(0), nil}},
 		// signed
 		{[]any{"SET", "i8", 0, 127, "INCRBY", "i8", 0, 1, "INCRBY", "i8", 0, -1}, []any{int64(0), int64(-128), int64(127)}},
 		{[]any{"OVERFLOW", "SAT", "INCRBY", "i8", 0, 100, "INCRBY", "i8", 0, -1000, "SET", "i8", 0, 128, "GET", "i8", 0}, []any{int64(100), int64(-128), int64(-128), int64(127)}},
 		{[]any{"OVERFLOW", "FAIL", "SET", "i8", 0, 127, "INCRBY", "i8", 0, 1, "SET", "i8", 0, -129, "SET", "i8", 0, -128}, []any{int64(0), nil, nil, int64(127)}},
-		{[]any{"SET", "i64", 0, 9223372036854775807, "INCRBY", "i64", 0, 1, "OVERFLOW", "SAT", "INCRBY", "i64", 0, -1}, []any{int64(0), int64(-9223372036854775808), int64(-9223372036854775808)}},
-		{[]any{"OVERFLOW", "SAT", "SET", "i64", 0, 1, "INCRBY", "i64", 0, 9223372036854775807, "OVERFLOW", "FAIL", "INCRBY", "i64", 0, 1}, []any{int64(0), int64(9223372036854775807), nil}},
+		{[]any{"SET", "i64", 0, int64(9223372036854775807), "INCRBY", "i64", 0, 1, "OVERFLOW", "SAT", "INCRBY", "i64", 0, -1}, []any{int64(0), int64(-9223372036854775808), int64(-9223372036854775808)}},
+		{[]any{"OVERFLOW", "SAT", "SET", "i64", 0, 1, "INCRBY", "i64", 0, int64(9223372036854775807), "OVERFLOW", "FAIL", "INCRBY", "i64", 0, 1}, []any{int64(0), int64(9223372036854775807), nil}},
 		{[]any{"SET", "i1", 3, -1, "INCRBY", "i1", 3, 1, "OVERFLOW", "SAT", "INCRBY", "i1", 3, -5, "INCRBY", "i1", 3, 5}, []any{int64(0), int64(0), int64(-1), int64(0)}},
 		// a very negative value stored in a small signed field counts as
 		// an overflow upwards, as in Redis (its maxincr wraps)
-		{[]any{"OVERFLOW", "SAT", "SET", "i8", 0, -9223372036854775808, "GET", "i8", 0}, []any{int64(0), int64(127)}},
+		{[]any{"OVERFLOW", "SAT", "SET", "i8", 0, int64(-9223372036854775808), "GET", "i8", 0}, []any{int64(0), int64(127)}},
 		// unaligned fields over byte boundaries
 		{[]any{"SET", "i13", 3, -1000, "GET", "i13", 3, "GET", "u16", 0, "INCRBY", "u5", 14, 40}, []any{int64(0), int64(-1000), int64(7192), int64(8)}},
 	}
@@ -567,7 +567,7 @@ func TestBitmapPropagation(t *testing.T) {
 		defer m.Close()
 		m.SetBit(ctx, "b", 100000, 1)
 		m.SetBit(ctx, "b", 3, 1)
-		m.BitField(ctx, "f", "SET", "i5", "#7", -3, "INCRBY", "u63", 9, 12345678901, "OVERFLOW", "FAIL", "INCRBY", "u2", 0, 7)
+		m.BitField(ctx, "f", "SET", "i5", "#7", -3, "INCRBY", "u63", 9, int64(12345678901), "OVERFLOW", "FAIL", "INCRBY", "u2", 0, 7)
 		m.Set(ctx, "s", "abc", 0)
 		m.BitOpXor(ctx, "d", "b", "f", "s")
 		m.BitOpNot(ctx, "n", "s")

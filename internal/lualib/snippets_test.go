@@ -796,7 +796,7 @@ func (g *luaGen) keyName() string {
 func (g *luaGen) key() string {
 	switch g.r.Intn(4) {
 	case 0:
-		return strconv.Itoa(-g.r.Intn(1 << 40))
+		return strconv.FormatInt(-g.r.Int63n(1<<40), 10)
 	case 1:
 		return strconv.FormatFloat(g.r.NormFloat64()*1e3, 'g', -1, 64)
 	case 2:
