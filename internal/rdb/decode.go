@@ -286,16 +286,22 @@ type Loader struct {
 	// expiry, follow in database db), to size tables ahead. They are only
 	// the file's word: they may be wrong.
 	ResizeDB func(db int, keys, expires uint64)
+	// Function is passed each function library's code, in file order,
+	// before the keys (an RDB from Redis 7.0's release candidates has
+	// its libraries converted to the code Redis 7.0 would load); the
+	// decoder's buffer is the caller's to keep. nil skips them.
+	Function func(code []byte) error
 	// IgnoreChecksum is rdbchecksum no: the file's checksum isn't checked.
 	IgnoreChecksum bool
 }
 
 // Load reads a whole RDB stream, calling l.Record for each key and, if
-// they are set, l.Aux for each AUX field and l.ResizeDB for each hint.
+// they are set, l.Aux for each AUX field, l.ResizeDB for each hint and
+// l.Function for each function library.
 // Keys holding an empty collection are skipped, as Redis skips them. It
 // stops at the first error: a corrupt or truncated stream (*Error, with
 // the byte offset), a value it cannot decode (*UnsupportedTypeError), or
-// an error from l.Record (returned unchanged).
+// an error from l.Record or l.Function (returned unchanged).
 func (l Loader) Load(r io.Reader) error {
 	fn, aux := l.Record, l.Aux
 	d := &decoder{r: bufio.NewReaderSize(r, 64<<10)}
@@ -412,13 +418,17 @@ func (l Loader) Load(r io.Reader) error {
 				return err
 			}
 			continue
-		case opFunction2:
-			if _, err := d.readString("FUNCTION2 library code"); err != nil {
+		case opFunction2, opFunctionPreGA:
+			code, _, err := d.readFunction(t)
+			if err != nil {
 				return err
 			}
+			if l.Function != nil {
+				if err := l.Function(code); err != nil {
+					return err
+				}
+			}
 			continue
-		case opFunctionPreGA:
-			return d.errf(at, nil, "FUNCTION_PRE_GA opcode (0xF6, Redis 7.0 release candidates) is not supported")
 		}
 
 		// A key/value pair.

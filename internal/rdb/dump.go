@@ -95,15 +95,11 @@ const dumpVersion = encoderVersion
 // decode is an error (a module value, which respd can't decode, an
 // *UnsupportedTypeError).
 func Undump(payload []byte) (*Record, error) {
-	if len(payload) < 10 {
-		return nil, ErrBadPayload
+	version, err := verifyPayload(payload)
+	if err != nil {
+		return nil, err
 	}
 	body := payload[:len(payload)-10]
-	version := binary.LittleEndian.Uint16(payload[len(payload)-10:])
-	crc := binary.LittleEndian.Uint64(payload[len(payload)-8:])
-	if version > maxVersion || crc64Redis(0, payload[:len(payload)-8]) != crc {
-		return nil, ErrBadPayload
-	}
 	d := &decoder{r: bufio.NewReader(bytes.NewReader(body)), version: int(version)}
 	t, err := d.readByte("value type")
 	if err != nil {
@@ -117,4 +113,18 @@ func Undump(payload []byte) (*Record, error) {
 		return nil, err
 	}
 	return rec, nil
+}
+
+// verifyPayload is Redis's verifyDumpPayload: the payload's RDB version,
+// or ErrBadPayload if it is one respd can't read or the CRC64 is wrong.
+func verifyPayload(payload []byte) (uint16, error) {
+	if len(payload) < 10 {
+		return 0, ErrBadPayload
+	}
+	version := binary.LittleEndian.Uint16(payload[len(payload)-10:])
+	crc := binary.LittleEndian.Uint64(payload[len(payload)-8:])
+	if version > maxVersion || crc64Redis(0, payload[:len(payload)-8]) != crc {
+		return 0, ErrBadPayload
+	}
+	return version, nil
 }

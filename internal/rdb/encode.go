@@ -47,9 +47,14 @@ type Header struct {
 	// Uncompressed is rdbcompression no: no string is LZF-compressed.
 	// NoChecksum is rdbchecksum no: the checksum is written as zero.
 	Uncompressed, NoChecksum bool
+	// Functions are the function libraries' code (FUNCTION LOAD's), in
+	// any order, written after the AUX fields, before the first database,
+	// as Redis's rdbSaveFunctions writes them.
+	Functions []string
 }
 
-// NewEncoder writes the RDB header and the AUX fields, in Redis's order.
+// NewEncoder writes the RDB header, the AUX fields and the function
+// libraries, in Redis's order.
 func NewEncoder(w io.Writer, h Header) (*Encoder, error) {
 	e := &Encoder{w: w, buf: make([]byte, 0, encoderChunk+encoderChunk/4), uncompressed: h.Uncompressed, noChecksum: h.NoChecksum}
 	e.buf = fmt.Appendf(e.buf, "REDIS%04d", encoderVersion)
@@ -65,7 +70,8 @@ func NewEncoder(w io.Writer, h Header) (*Encoder, error) {
 		aofBase = "1"
 	}
 	e.aux("aof-base", []byte(aofBase))
-	return e, nil
+	e.writeFunctions(h.Functions)
+	return e, e.err
 }
 
 // flush checksums and writes the buffer; a payload's stays where it is.
