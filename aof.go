@@ -576,8 +576,12 @@ func (s *Server) aofBase(seq int64) (snapshotFormat, aof.ManifestFile) {
 	if s.cfg.AOFRDBPreamble {
 		return s.rdbEncoder(true), base(".rdb")
 	}
-	now, timestamp := time.Now().UnixMilli(), s.cfg.AOFTimestamps
-	return func(w io.Writer) (snapshotEncoder, error) { return aof.NewBaseEncoder(w, now, timestamp), nil }, base(".aof")
+	now, timestamp, functions := time.Now().UnixMilli(), s.cfg.AOFTimestamps, s.functionCodes()
+	return func(w io.Writer) (snapshotEncoder, error) {
+		e := aof.NewBaseEncoder(w, now, timestamp)
+		e.Functions(functions)
+		return e, nil
+	}, base(".aof")
 }
 
 // finishRewrite writes the new base into dir, the AOF's directory when the

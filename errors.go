@@ -339,3 +339,39 @@ const (
 	errPfdebugNotSparse = "ERR HLL encoding is not sparse"
 	errPfdebugUnknown   = "ERR Unknown PFDEBUG subcommand '%s'"
 )
+
+// Functions (functions.go). register_function's errors have no code: the
+// error table gets ERR.
+const (
+	functionNameRule           = "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long"
+	errLibraryName             = "ERR " + functionNameRule
+	errLibraryExists           = "ERR Library '%s' already exists"
+	errFunctionCompile         = "ERR Error compiling function: %s"
+	errRegisteringFunctions    = "ERR Error registering functions: "
+	errNoFunctions             = "ERR No functions registered"
+	errFunctionExists          = "ERR Function %s already exists"
+	errMissingLibraryMetadata  = "ERR Missing library metadata"
+	errInvalidLibraryMetadata  = "ERR Invalid library metadata"
+	errEngineNotFound          = "ERR Engine '%s' not found"
+	errInvalidMetadataValue    = "ERR Invalid metadata value given: %s"
+	errMetadataNameTwice       = "ERR Invalid metadata value, name argument was given multiple times"
+	errLibraryNameMissing      = "ERR Library name was not given"
+	errRegisterSingleArg       = "calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments)."
+	errRegisterFlagsTable      = "flags argument to redis.register_function must be a table representing function flags"
+	errRegisterUnknownFlag     = "unknown flag given"
+	errRegisterUnknownArgument = "unknown argument given to redis.register_function"
+	errRegisterNoName          = "redis.register_function must get a function name argument"
+	errRegisterNoCallback      = "redis.register_function must get a callback argument"
+	errRegisterNotAFunction    = "second argument to redis.register_function must be a function"
+	errRegisterArgs            = "wrong number of arguments to redis.register_function"
+	errFunctionInLibrary       = "Function already exists in the library"
+	errFunctionLoadOption      = "ERR Unknown option given: %s"
+	errLibraryNotFound         = "ERR Library not found"
+	errFunctionFlushOption     = "ERR FUNCTION FLUSH only supports SYNC|ASYNC option"
+	errFunctionListNoName      = "ERR library name argument was not given"
+	errFunctionListArgument    = "ERR Unknown argument %s"
+	errFunctionNotFound        = "ERR Function not found"
+	errFunctionBadKeys         = "ERR Bad number of keys provided"
+	errFunctionRestorePolicy   = "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE."
+	errLibraryExistsRestore    = "ERR Library %s already exists"
+)

@@ -141,6 +141,10 @@ func monitorScenario(t *testing.T, addr string) (lines, replies []string) {
 		{"EVAL", "redis.call('SET', KEYS[1], 'v'); return redis.call('GET', KEYS[1])", "1", "sk"},
 		{"EVAL", "return 1", "-1"},
 		{"EVALSHA", "0000000000000000000000000000000000000000", "0"},
+		{"FUNCTION", "LOAD", "#!lua name=monlib\nredis.register_function('mf', function(k) return redis.call('SET', k[1], 'f') end)"},
+		{"FCALL", "mf", "1", "fk"},
+		{"FCALL", "nosuch", "0"},
+		{"FUNCTION", "DELETE", "monlib"},
 		{"ECHO", "end"},
 	} {
 		ms.do("client", cmd...)

@@ -81,6 +81,14 @@ func (s *Server) loadRDBFile(path string) error {
 			s.loading.rdbUsedMem, _ = strconv.ParseInt(string(value), 10, 64)
 		}
 	}
+	loader.Function = func(code []byte) error {
+		// A library of the same name is replaced (DEBUG RELOAD's), as
+		// Redis loads with RDBFLAGS_ALLOW_DUP.
+		if errMsg := s.loadFunctions([]string{string(code)}, false, true, ""); errMsg != "" {
+			return errors.New(strings.TrimPrefix(errMsg, "ERR "))
+		}
+		return nil
+	}
 	loader.ResizeDB = func(db int, keys, expires uint64) {
 		// Sized ahead, as Redis does, so that the tables don't rehash
 		// while they fill; a key takes at least 3 bytes of the file, which
@@ -224,7 +232,7 @@ func (s *Server) rdbEncoder(aofBase bool) snapshotFormat {
 // base records no replication history, as in Redis.
 func (s *Server) rdbHeader(aofBase bool) rdb.Header {
 	h := rdb.Header{Version: redisVersion, UsedMem: usedMemory(), AOFBase: aofBase,
-		Uncompressed: !s.cfg.RDBCompression, NoChecksum: !s.cfg.RDBChecksum}
+		Uncompressed: !s.cfg.RDBCompression, NoChecksum: !s.cfg.RDBChecksum, Functions: s.functionCodes()}
 	if !aofBase {
 		h.Aux = s.replicationAux()
 	}

@@ -381,6 +381,7 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 		db.TouchAll(nil)
 		db.Flush()
 	}
+	s.flushFunctions() // the master's RDB holds its own
 	path := s.rdbPath()
 	if err := os.Rename(tmp, path); err != nil {
 		return err

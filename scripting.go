@@ -45,6 +45,8 @@ type scripting struct {
 	errHandler *lua.LFunction
 	// readonly are the read-only views: the globals and libraries.
 	readonly map[*lua.LTable]bool
+	// functions are FUNCTION LOAD's libraries (functions.go).
+	functions functions
 }
 
 // inScript reports whether c is the client scripts run their commands as.
@@ -61,16 +63,15 @@ type luaScript struct {
 // scriptRun is the script running: who called it and how.
 type scriptRun struct {
 	caller   *Client
-	sha      string
-	readOnly bool // EVAL_RO, EVALSHA_RO or flags=no-writes
-	resp     int  // redis.setresp: the protocol of redis.call's replies
+	sha      string // the script's SHA1, or the function's name
+	readOnly bool   // EVAL_RO, EVALSHA_RO or flags=no-writes
+	resp     int    // redis.setresp: the protocol of redis.call's replies
 	// clock is when the last command ended, the next one's start: one
 	// clock reading per command (as dispatchAt chains a batch's).
 	clock time.Time
 }
 
-// lua is the server's interpreter, made on first use (and again after
-// SCRIPT FLUSH).
+// lua is the server's interpreter, made on first use.
 func (s *Server) lua() *scripting {
 	if s.scripting == nil {
 		s.scripting = newScripting(s)
@@ -144,6 +145,7 @@ func newScripting(s *Server) *scripting {
 		sc.globals.RawSetString(name, L.NewFunction(luaLoadIn(L.GetGlobal(name).(*lua.LFunction), sc.env)))
 	}
 	sc.globals.RawSetString("_G", sc.env)
+	sc.initFunctions()
 	return sc
 }
 
@@ -426,10 +428,17 @@ func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
 
 // runScript runs a script for c and replies its result.
 func (sc *scripting) runScript(c *Client, script *luaScript, sha string, keys, argv [][]byte, readOnly bool) {
+	sc.globals.RawSetString("KEYS", luaStringArray(sc.L, keys))
+	sc.globals.RawSetString("ARGV", luaStringArray(sc.L, argv))
+	sc.execute(c, script.fn, sha, readOnly)
+}
+
+// execute calls fn (with args) for c as the script or function name, and
+// replies its result: its commands run as the script's client, with c's
+// user and database, and their writes are propagated in one MULTI/EXEC.
+func (sc *scripting) execute(c *Client, fn *lua.LFunction, name string, readOnly bool, args ...lua.LValue) {
 	s, L := c.srv, sc.L
-	sc.globals.RawSetString("KEYS", luaStringArray(L, keys))
-	sc.globals.RawSetString("ARGV", luaStringArray(L, argv))
-	sc.runState = scriptRun{caller: c, sha: sha, readOnly: readOnly, resp: 2, clock: s.now()}
+	sc.runState = scriptRun{caller: c, sha: name, readOnly: readOnly, resp: 2, clock: s.now()}
 	sc.run = &sc.runState
 	fake := sc.client
 	fake.db, fake.resp, fake.user = c.db, 2, c.user
@@ -437,8 +446,11 @@ func (sc *scripting) runScript(c *Client, script *luaScript, sha string, keys, a
 	if wrapping {
 		s.inExec, s.execPropagated = true, false
 	}
-	L.Push(script.fn)
-	err := L.PCall(0, 1, sc.errHandler)
+	L.Push(fn)
+	for _, arg := range args {
+		L.Push(arg)
+	}
+	err := L.PCall(len(args), 1, sc.errHandler)
 	if wrapping {
 		if s.execPropagated {
 			s.feedStreams(-1, [][]byte{[]byte("EXEC")})
@@ -544,8 +556,9 @@ func cmdScriptFlush(c *Client, args [][]byte) {
 		return
 	}
 	if c.srv.scripting != nil {
-		c.srv.scripting.L.Close()
-		c.srv.scripting = nil
+		// The interpreter stays: the functions live in it, and a script
+		// leaves nothing behind in its read-only globals.
+		clear(c.srv.scripting.scripts)
 	}
 	c.OK()
 }

@@ -216,6 +216,14 @@ func NewBaseEncoder(w io.Writer, nowMs int64, timestamp bool) *BaseEncoder {
 	return e
 }
 
+// Functions writes the function libraries, before the databases: a
+// FUNCTION LOAD of each, as Redis's rewriteFunctions.
+func (e *BaseEncoder) Functions(codes []string) {
+	for _, code := range codes {
+		e.buf = AppendCommand(e.buf, [][]byte{[]byte("FUNCTION"), []byte("LOAD"), []byte(code)})
+	}
+}
+
 // SelectDB starts database db (the counts are for rdb.Encoder's sake).
 func (e *BaseEncoder) SelectDB(db int, keys, volatile uint64) error {
 	e.buf = AppendCommand(e.buf, [][]byte{[]byte("SELECT"), strconv.AppendInt(nil, int64(db), 10)})
