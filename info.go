@@ -198,11 +198,13 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	infoLine(b, "used_memory_rss_human", humanBytes(rss))
 	infoLine(b, "used_memory_peak", s.stats.peakMemory)
 	infoLine(b, "used_memory_peak_human", humanBytes(s.stats.peakMemory))
-	scripts := 0
-	if s.scripting != nil {
-		scripts = len(s.scripting.scripts)
+	scripts, functions, libraries := 0, 0, 0
+	if sc := s.scripting; sc != nil {
+		scripts, functions, libraries = len(sc.scripts), len(sc.functions.funcs), len(sc.functions.libs)
 	}
 	infoLine(b, "number_of_cached_scripts", scripts)
+	infoLine(b, "number_of_functions", functions)
+	infoLine(b, "number_of_libraries", libraries)
 	infoLine(b, "maxmemory", s.cfg.MaxMemory)
 	infoLine(b, "maxmemory_human", humanBytes(s.cfg.MaxMemory))
 	infoLine(b, "maxmemory_policy", s.cfg.MaxMemoryPolicy)
