@@ -58,7 +58,10 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
                      spop (myhash / myset; spop pops from a pre-filled set);
                      zadd zpopmin (myzset; zpopmin pops from a pre-filled
                      sorted set); xadd (XADD mystream * myfield <-d bytes>,
-                     a command line: redis-benchmark 7.0 has no xadd test)
+                     a command line: redis-benchmark 7.0 has no xadd test);
+                     evalsha evalsha10 (EVALSHA of a script doing one INCR,
+                     or ten); pfadd pfcount (PFADD myhll <random>; PFCOUNT
+                     of myhll pre-filled with 100,000 elements)
   --respd-args "A"   extra flags for respd only, e.g. --respd-args "--io-engine redcon"
   --server-args "A"  extra flags for both servers, e.g. for the AOF:
                      --server-args "--appendonly yes --appendfsync always"
@@ -146,6 +149,7 @@ declare -A N_P1=([ping]=200000 [set]=250000 [get]=250000 [incr]=250000 [mset]=10
     [lpush]=250000 [rpush]=250000 [lpop]=250000 [rpop]=250000
     [hset]=250000 [sadd]=250000 [spop]=250000 [zadd]=250000 [zpopmin]=250000
     [xadd]=200000 [xadd/1024]=200000
+    [evalsha]=200000 [evalsha10]=150000 [pfadd]=250000 [pfcount]=250000
     [lrange_100]=100000 [lrange_300]=60000 [lrange_500]=45000 [lrange_600]=40000
     [lrange_100/1024]=30000 [lrange_300/1024]=7000 [lrange_500/1024]=4000
     [lrange_600/1024]=3000)
@@ -153,6 +157,7 @@ declare -A N_P16=([ping]=3000000 [set]=1000000 [get]=1000000 [incr]=1500000 [mse
     [lpush]=1000000 [rpush]=1000000 [lpop]=1000000 [rpop]=1000000
     [hset]=1000000 [sadd]=1000000 [spop]=1000000 [zadd]=1000000 [zpopmin]=1000000
     [xadd]=1500000 [xadd/1024]=600000
+    [evalsha]=600000 [evalsha10]=250000 [pfadd]=1000000 [pfcount]=1000000
     [lrange_100]=300000 [lrange_300]=100000 [lrange_500]=50000 [lrange_600]=40000
     [lrange_100/1024]=15000 [lrange_300/1024]=2000 [lrange_500/1024]=1200
     [lrange_600/1024]=1000)
@@ -432,6 +437,8 @@ bench_one() {  # name pipeline datasize round
             sadd|spop) key=myset ;;
             zadd|zpopmin) key=myzset ;;
             xadd)      key=mystream ;;
+            evalsha*)  key=counter ;;
+            pf*)       key=myhll ;;
             *)         key="" ;;
         esac
         [[ -z $key ]] || redis-cli -p "$port" del "$key" >/dev/null 2>&1 || true
@@ -455,13 +462,24 @@ bench_one() {  # name pipeline datasize round
                 (( len >= n )) || short_key "$name" "$P" "$d" "$r" "$t" "$marker" \
                     "${count^^} $key = $len before the test, wanted >= $n" ;;
         esac
-        # redis-benchmark 7.0 has no xadd test: XADD is sent as its own
-        # command line (after the options), with a value of -d bytes
-        if [[ $t == xadd ]]; then
-            tcmd=(XADD mystream '*' myfield "$(printf "%${d}s" '' | tr ' ' x)")
-        else
-            tcmd=(-t "$t")
-        fi
+        # redis-benchmark 7.0 has no xadd, evalsha or pf* tests: their
+        # commands are sent as a command line (after the options), XADD's
+        # with a value of -d bytes
+        case $t in
+            xadd)
+                tcmd=(XADD mystream '*' myfield "$(printf "%${d}s" '' | tr ' ' x)") ;;
+            evalsha|evalsha10)
+                local body="return redis.call('INCR', KEYS[1])"
+                [[ $t == evalsha ]] || body="for i = 1, 10 do redis.call('INCR', KEYS[1]) end return 1"
+                tcmd=(EVALSHA "$(redis-cli -p "$port" script load "$body")" 1 counter) ;;
+            pfadd)
+                tcmd=(PFADD myhll __rand_int__) ;;
+            pfcount)
+                redis-cli -p "$port" eval "for i = 1, 100000, 1000 do local t = {} for j = i, i + 999 do t[#t + 1] = j end redis.call('PFADD', KEYS[1], unpack(t)) end" 1 myhll >/dev/null
+                tcmd=(PFCOUNT myhll) ;;
+            *)
+                tcmd=(-t "$t") ;;
+        esac
         if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark "${target[@]}" \
                 -r 100000 -c 50 -n "$n" -P "$P" -d "$d" --csv "${tcmd[@]}" \
                 >"$out.part" 2>>"$TMP/benchmark.err"; then
@@ -1051,9 +1069,16 @@ if do_bench:
                     continue
                 # "LRANGE_100 (first 100 elements)" -> "LRANGE_100"
                 rec["test"] = re.sub(r" \(first \d+ elements\)$", "", rec["test"])
-                # "XADD mystream * myfield <-d bytes>" (a command line) -> "XADD"
-                if rec["test"].startswith("XADD "):
-                    rec["test"] = "XADD"
+                # a command line's test is named by its command: "XADD
+                # mystream * ..." -> "XADD", "PFADD myhll ..." -> "PFADD";
+                # EVALSHA's by its script (the SHA1s of bench_one's two)
+                for cmd in ("XADD", "PFADD", "PFCOUNT"):
+                    if rec["test"].startswith(cmd + " "):
+                        rec["test"] = cmd
+                scripts = {"61636018f4e6b5817b89791bbed242f93fa089e3": "EVALSHA_1_INCR",
+                           "0709bc53024f8815c9dfba43a1acae4d067d3874": "EVALSHA_10_INCR"}
+                if rec["test"].startswith("EVALSHA "):
+                    rec["test"] = scripts.get(rec["test"].split()[1], "EVALSHA")
                 key = (rec["test"], P, d)
                 if key not in data:
                     data[key] = {}
