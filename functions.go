@@ -578,16 +578,8 @@ func fcall(c *Client, args [][]byte, readOnly bool) {
 		c.Error(errFunctionNotFound)
 		return
 	}
-	numkeys, ok := parseInt64(args[2])
-	switch {
-	case !ok:
-		c.Error(errFunctionBadKeys)
-		return
-	case numkeys > int64(len(args)-3):
-		c.Error(errScriptTooManyKeys)
-		return
-	case numkeys < 0:
-		c.Error(errScriptNegativeKeys)
+	numkeys, ok := c.numkeysArg(args, errFunctionBadKeys)
+	if !ok {
 		return
 	}
 	noWrites := fn.flags&functionNoWrites != 0

@@ -206,9 +206,10 @@ func luaWhere(L *lua.LState, level int) string {
 // luaPcall is Redis's pcall: an error table's message comes back as a
 // string.
 func luaPcall(L *lua.LState) int {
-	if L.GetTop() == 0 { // Redis's pcall calls nothing and fails
+	if L.GetTop() == 0 {
+		// Redis's pcall calls the result placeholder it pushed: a boolean.
 		L.Push(lua.LFalse)
-		L.Push(lua.LString("attempt to call a nil value"))
+		L.Push(lua.LString("attempt to call a boolean value"))
 		return 2
 	}
 	fn := L.Get(1)
@@ -386,16 +387,8 @@ func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
 		// before the commands it runs, even if it then fails.
 		c.srv.feedMonitors(c, args)
 	}
-	numkeys, ok := parseInt64(args[2])
-	switch {
-	case !ok:
-		c.Error(errNotInteger)
-		return
-	case numkeys > int64(len(args)-3):
-		c.Error(errScriptTooManyKeys)
-		return
-	case numkeys < 0:
-		c.Error(errScriptNegativeKeys)
+	numkeys, ok := c.numkeysArg(args, errNotInteger)
+	if !ok {
 		return
 	}
 	sc := c.srv.lua()
@@ -424,6 +417,24 @@ func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
 	}
 	keys := args[3 : 3+numkeys]
 	sc.runScript(c, script, sha, keys, args[3+numkeys:], readOnly || script.noWrites)
+}
+
+// numkeysArg is EVAL's and FCALL's numkeys (args[2]), at most the
+// arguments that follow it; notInteger is their text for one that is no
+// integer.
+func (c *Client) numkeysArg(args [][]byte, notInteger string) (int64, bool) {
+	numkeys, ok := parseInt64(args[2])
+	switch {
+	case !ok:
+		c.Error(notInteger)
+	case numkeys > int64(len(args)-3):
+		c.Error(errScriptTooManyKeys)
+	case numkeys < 0:
+		c.Error(errScriptNegativeKeys)
+	default:
+		return numkeys, true
+	}
+	return 0, false
 }
 
 // runScript runs a script for c and replies its result.
