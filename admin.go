@@ -44,6 +44,10 @@ func cmdShutdown(c *Client, args [][]byte) {
 		c.Error(errNoShutdownInProgress)
 		return
 	}
+	if run := c.srv.busyScript; run != nil && !noSave {
+		c.Error(run.busyError()) // it would save the script's writes so far
+		return
+	}
 	c.srv.warnf("User requested shutdown...")
 	if err := c.srv.prepareShutdown(save, noSave, force); err != nil && !force {
 		c.Error(errShutdownFailed)

@@ -427,7 +427,7 @@ func (s *Server) syncReplaced(f *os.File, always bool) {
 
 // syncAOF is appendfsync everysec's once-a-second sync, from the cron.
 func (s *Server) syncAOF() {
-	s.mu.Lock()
+	s.lockIdle()
 	a := s.aof
 	// With always, a file is left dirty only by no-appendfsync-on-rewrite:
 	// synced here too once the snapshot is done.
@@ -439,7 +439,7 @@ func (s *Server) syncAOF() {
 	f := a.file
 	s.mu.Unlock()
 	err := syncData(f) // outside the lock: a sync may take a while
-	s.mu.Lock()
+	s.lockIdle()
 	a.syncing = false
 	// A rewrite may have switched files meanwhile (and closed this one
 	// after syncing it): only the current file's sync counts. As in
@@ -607,7 +607,7 @@ func (s *Server) finishRewrite(snap *keyspace.Snapshot, format snapshotFormat, d
 		}
 	}
 	baseSize := fileSize(filepath.Join(dir, base.Name))
-	s.mu.Lock()
+	s.lockIdle()
 	defer s.mu.Unlock()
 	snap.Close()
 	s.rewrite.running = false

@@ -50,6 +50,10 @@ type Config struct {
 	ACLPubsubDefault string `conf:"acl-pubsub-default"`
 	Users            [][]string
 
+	// BusyReplyThreshold (ms): a script running longer lets other
+	// clients in, to be refused BUSY or to kill it (0: never).
+	BusyReplyThreshold int64 `conf:"busy-reply-threshold"`
+
 	// HLLSparseMaxBytes: a sparse HyperLogLog longer than this turns dense.
 	HLLSparseMaxBytes int64 `conf:"hll-sparse-max-bytes"`
 
@@ -293,7 +297,7 @@ var params = []*param{
 	{"bind", "", bindType{}, 0, "* -::*"},
 	{"bind-source-addr", "", textOrNull, inert, ""},
 	{"bio_cpulist", "", textOrNull, immutable | inert, ""},
-	{"busy-reply-threshold", "lua-time-limit", intRange(0, longMax), inert, "5000"},
+	{"busy-reply-threshold", "lua-time-limit", intRange(0, longMax), 0, "5000"},
 	{"client-output-buffer-limit", "", bufferLimitType{}, 0, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"},
 	{"client-query-buffer-limit", "", umemRange(1<<20, longMax), 0, "1gb"},
 	{"cluster-allow-pubsubshard-when-down", "", yesNo, inert, "yes"},

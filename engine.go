@@ -28,6 +28,12 @@ type engine interface {
 	run()
 	// wake has the engine take a turn soon; any goroutine may call it.
 	wake()
+	// serveWhileBusy serves the other clients once, from inside a script
+	// past busy-reply-threshold (lock held, and given back held): their
+	// requests are refused BUSY but for the few allowed then, the
+	// script's caller is left alone and the master's stream unread, as
+	// Redis's processEventsWhileBlocked.
+	serveWhileBusy()
 	// joinMaster gives the connection to our master, synced, to the
 	// engine (lock held), which feeds the master's stream to m.readStream
 	// from then on; received is what the handshake read past the RDB.
@@ -56,20 +62,31 @@ func (s *Server) touch(c *Client) {
 // clients_pending_write list, so that a publisher's reply leaves before
 // the messages it fanned out and its next request comes while they go.
 // Clients touched by the writes themselves come after.
+// While a script is busy its caller, whose turn is running it, stays
+// touched for that turn to write.
 func (s *Server) eachTouched(write func(*Client)) {
+	var caller *Client
+	if s.busyScript != nil {
+		caller = s.busyScript.caller
+	}
 	n := len(s.touched)
 	for i := n - 1; i >= 0; i-- {
-		c := s.touched[i]
-		c.touched = false
-		write(c)
+		if c := s.touched[i]; c != caller {
+			c.touched = false
+			write(c)
+		}
 	}
 	for i := n; i < len(s.touched); i++ {
-		c := s.touched[i]
-		c.touched = false
-		write(c)
+		if c := s.touched[i]; c != caller {
+			c.touched = false
+			write(c)
+		}
 	}
 	clear(s.touched)
 	s.touched = s.touched[:0]
+	if caller != nil && caller.touched {
+		s.touched = append(s.touched, caller)
+	}
 }
 
 // runRequests executes a client's requests in order. When CLIENT PAUSE
@@ -120,26 +137,31 @@ func (s *Server) unblocked(c *Client) {
 // messages, a replica's stream) is held to its client-output-buffer-limit
 // before the engine writes. resumed is called for each client left with
 // nothing held (the epoll engine reads what arrived meanwhile).
+//
+// Inside a busy script (serveWhileBusy) only the output limits apply: what
+// waits, the AOF, the replicas and WAIT wait for the script's end.
 func (s *Server) endTurn(resumed func(*Client)) {
-	waiting := s.held
-	s.held = nil
-	for _, c := range waiting {
-		if s.clients[c.id] != c {
-			continue // gone meanwhile
+	if s.busyScript == nil {
+		waiting := s.held
+		s.held = nil
+		for _, c := range waiting {
+			if s.clients[c.id] != c {
+				continue // gone meanwhile
+			}
+			cmds := c.pending
+			c.pending, c.paused = nil, false
+			s.runRequests(c, cmds)
+			if len(c.pending) == 0 && !c.closing && resumed != nil {
+				resumed(c)
+			}
 		}
-		cmds := c.pending
-		c.pending, c.paused = nil, false
-		s.runRequests(c, cmds)
-		if len(c.pending) == 0 && !c.closing && resumed != nil {
-			resumed(c)
+		if len(s.blocking.clients) > 0 {
+			s.expireBlocked(s.now())
+			s.serveReadyKeys() // what a CLIENT PAUSE that ended held
 		}
-	}
-	if len(s.blocking.clients) > 0 {
-		s.expireBlocked(s.now())
-		s.serveReadyKeys() // what a CLIENT PAUSE that ended held
-	}
-	for _, c := range s.beforeSleep() {
-		s.unblocked(c)
+		for _, c := range s.beforeSleep() {
+			s.unblocked(c)
+		}
 	}
 	for _, c := range s.touched {
 		s.checkOutputBufferLimits(c)

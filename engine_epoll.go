@@ -60,6 +60,11 @@ type epollEngine struct {
 	// The buffers clients read into, lent for a turn: an idle client
 	// holds none (nor one for replies: Server.replies).
 	scratch resp.Scratch
+	// busyScratch and busyEvents are scratch and events for the turns
+	// taken inside a busy script (serveWhileBusy), whose caller's requests
+	// are in scratch and whose turn is iterating events.
+	busyScratch resp.Scratch
+	busyEvents  []syscall.EpollEvent
 	// collecting is set while a collection started by close runs.
 	collecting atomic.Bool
 }
@@ -156,6 +161,21 @@ func (l *epollEngine) run() {
 			return
 		}
 	}
+}
+
+// serveWhileBusy is a turn inside a busy script's turn: on buffers of its
+// own, reading every client but the script's caller, not the master.
+func (l *epollEngine) serveWhileBusy() {
+	if l.busyEvents == nil {
+		l.busyEvents = make([]syscall.EpollEvent, len(l.events))
+	}
+	l.scratch, l.busyScratch = l.busyScratch, l.scratch
+	n, _ := epollWaitNow(l.epfd, l.busyEvents)
+	l.handle(l.busyEvents[:max(n, 0)])
+	l.s.endTurn(nil)
+	l.flush()
+	l.scratch.Vacate()
+	l.scratch, l.busyScratch = l.busyScratch, l.scratch
 }
 
 // timeoutMs is how long epoll may wait: until the core's next deadline,
@@ -282,10 +302,12 @@ func (l *epollEngine) handle(events []syscall.EpollEvent) {
 			var buf [8]byte
 			syscall.Read(l.wakefd, buf[:])
 		case fd == l.master:
-			l.s.repl.master.readStream()
+			if l.s.busyScript == nil {
+				l.s.repl.master.readStream()
+			}
 		default:
 			c := l.clients[fd]
-			if c == nil {
+			if c == nil || l.s.busyScript != nil && c == l.s.busyScript.caller {
 				continue
 			}
 			if ev.Events&syscall.EPOLLOUT != 0 {

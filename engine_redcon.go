@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -90,6 +91,15 @@ func (e *redconEngine) wake() {
 	if e.turnQueued.CompareAndSwap(false, true) {
 		go e.turn()
 	}
+}
+
+// serveWhileBusy lets go of the lock for the goroutines waiting for it:
+// the clients' turns (their requests refused BUSY), not the others
+// (Server.lockIdle).
+func (e *redconEngine) serveWhileBusy() {
+	e.s.mu.Unlock()
+	runtime.Gosched() // a goroutine waiting for the lock takes it now
+	e.s.mu.Lock()
 }
 
 // turn is a turn without requests: what a wake or a deadline asked for.
@@ -362,7 +372,7 @@ func (e *redconEngine) readMaster(m *masterLink, stream connMasterStream, in *ar
 	buf := make([]byte, 16<<10)
 	for {
 		n, err := stream.conn.Read(buf)
-		s.mu.Lock()
+		s.lockIdle() // Redis reads no master's stream while a script is busy
 		if m.stream != stream {
 			s.mu.Unlock()
 			return // the link ended (detach closed the connection)

@@ -311,6 +311,16 @@ const (
 	errScriptACLCheckCommand   = "Invalid command passed to redis.acl_check_cmd()"
 	errScriptACLCheckArgs      = "Wrong number of args calling Redis command from script"
 	errScriptSetReplFlags      = "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."
+
+	// A script past busy-reply-threshold: what other clients are told,
+	// for an EVAL's script and for a function.
+	errBusyScript   = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	errBusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+	errUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
+	// errScriptKilled is raised in the killed script, for a function too.
+	errScriptKilled = "Script killed by user with SCRIPT KILL..."
+	// errFunctionLoadTimeout stops a library's code running past 500 ms.
+	errFunctionLoadTimeout = "FUNCTION LOAD timeout"
 )
 
 // Bitmaps (bitmaps.go).

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -122,7 +123,9 @@ func (sc *scripting) loadLibrary(code string, replace bool) (*luaLibrary, string
 	f.pending = lib
 	f.envMeta.RawSetString("__index", f.loading)
 	sc.L.Push(fn)
+	sc.hook.startLoad()
 	err = sc.L.PCall(0, 0, sc.errHandler)
+	sc.hook.loadDeadline = time.Time{}
 	f.envMeta.RawSetString("__index", f.running)
 	f.pending = nil
 	if err != nil {
@@ -500,13 +503,31 @@ func cmdFunctionRestore(c *Client, args [][]byte) {
 }
 
 func cmdFunctionStats(c *Client, args [][]byte) {
+	run := c.srv.busyScript
+	if run != nil && !run.function {
+		c.Error(errBusyScript) // an EVAL's script is no function's business
+		return
+	}
 	libs, funcs := 0, 0
 	if c.srv.scripting != nil {
 		libs, funcs = len(c.srv.scripting.functions.libs), len(c.srv.scripting.functions.funcs)
 	}
 	c.Map(2)
 	c.BulkString("running_script")
-	c.Null()
+	if run == nil {
+		c.Null()
+	} else {
+		c.Map(3)
+		c.BulkString("name")
+		c.BulkString(run.sha)
+		c.BulkString("command")
+		c.Array(len(run.command))
+		for _, arg := range run.command {
+			c.Bulk(arg)
+		}
+		c.BulkString("duration_ms")
+		c.Int(time.Since(run.start).Milliseconds())
+	}
 	c.BulkString("engines")
 	c.Map(1)
 	c.BulkString("LUA")
@@ -517,7 +538,7 @@ func cmdFunctionStats(c *Client, args [][]byte) {
 	c.Int(int64(funcs))
 }
 
-func cmdFunctionKill(c *Client, args [][]byte) { c.Error(errNotBusy) }
+func cmdFunctionKill(c *Client, args [][]byte) { c.srv.killScript(c, true) }
 
 func cmdFunctionHelp(c *Client, args [][]byte) {
 	c.Help("FUNCTION",
@@ -590,5 +611,5 @@ func fcall(c *Client, args [][]byte, readOnly bool) {
 	sc := c.srv.scripting
 	keys := luaStringArray(sc.L, args[3:3+numkeys])
 	argv := luaStringArray(sc.L, args[3+numkeys:])
-	sc.execute(c, fn.fn, fn.name, readOnly || noWrites, keys, argv)
+	sc.execute(scriptRun{caller: c, command: args, sha: fn.name, function: true, readOnly: readOnly || noWrites}, fn.fn, keys, argv)
 }

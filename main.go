@@ -70,7 +70,7 @@ func main() {
 		signal.Stop(signals) // a second Ctrl-C kills at once
 		name := map[os.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}[sig]
 		s.warnf("Received %s scheduling shutdown...", name)
-		s.mu.Lock()
+		s.lockIdle()
 		err := s.prepareShutdown(false, false, false)
 		s.mu.Unlock()
 		if err != nil {

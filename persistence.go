@@ -429,7 +429,7 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, d
 	defer s.savers.Done()
 	tmp := filepath.Join(dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
 	err := s.saveSnapshot(snap, format, tmp)
-	s.mu.Lock()
+	s.lockIdle()
 	defer s.mu.Unlock()
 	defer func() { s.bgsaveDoneForReplicas(err) }()
 	if s.rdb.aborted {
@@ -511,7 +511,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 	var batch snapshotBatch
 	db := -1
 	for done := false; !done; {
-		s.mu.Lock()
+		s.lockIdle()
 		if err := check(); err != nil {
 			s.mu.Unlock()
 			return err

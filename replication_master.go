@@ -423,7 +423,7 @@ func (s *Server) sendSnapshot(snap *keyspace.Snapshot, format snapshotFormat, ta
 		targets = s.sendSyncChunk(targets, chunk)
 		return nil
 	})
-	s.mu.Lock()
+	s.lockIdle()
 	defer s.mu.Unlock()
 	snap.Close()
 	if err != nil {
@@ -460,7 +460,7 @@ func (s *Server) sendRDBFile(path string, targets []*Client) {
 		defer f.Close()
 		info, err = f.Stat()
 	}
-	s.mu.Lock()
+	s.lockIdle()
 	for _, c := range targets {
 		c.replica.state = replicaSendBulk
 	}
@@ -475,7 +475,7 @@ func (s *Server) sendRDBFile(path string, targets []*Client) {
 			left -= int64(n)
 		}
 	}
-	s.mu.Lock()
+	s.lockIdle()
 	defer s.mu.Unlock()
 	for _, c := range targets {
 		if err != nil {
@@ -516,7 +516,7 @@ func (s *Server) bgsaveDoneForReplicas(err error) {
 // targets still connected. The lock is not held.
 func (s *Server) sendSyncChunk(targets []*Client, p []byte) []*Client {
 	for {
-		s.mu.Lock()
+		s.lockIdle()
 		alive := targets[:0]
 		backlogged := false
 		for _, c := range targets {

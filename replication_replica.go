@@ -171,7 +171,7 @@ func (m *masterLink) run() {
 	for {
 		err := m.session()
 		s := m.s
-		s.mu.Lock()
+		s.lockIdle()
 		if m.stopped {
 			s.mu.Unlock()
 			return
@@ -192,7 +192,7 @@ func (m *masterLink) run() {
 
 // setState changes the state unless the link was stopped.
 func (m *masterLink) setState(st linkState, conn net.Conn) error {
-	m.s.mu.Lock()
+	m.s.lockIdle()
 	defer m.s.mu.Unlock()
 	if m.stopped {
 		return errLinkStopped
@@ -209,7 +209,7 @@ func (m *masterLink) session() error {
 	if err := m.setState(linkConnecting, nil); err != nil {
 		return err
 	}
-	m.s.mu.Lock()
+	m.s.lockIdle()
 	timeout, noDelay := time.Duration(m.s.cfg.ReplTimeout)*time.Second, !m.s.cfg.ReplDisableTCPNoDelay
 	tlsConf := m.s.masterTLS()
 	m.s.mu.Unlock()
@@ -270,7 +270,7 @@ func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) 
 		!strings.HasPrefix(reply, "-ERR operation not permitted") {
 		return "", fmt.Errorf("error reply to PING from master: %q", reply)
 	}
-	s.mu.Lock()
+	s.lockIdle()
 	user, pass := s.cfg.MasterUser, s.cfg.MasterAuth
 	// The port the master is told: replica-announce-port, else the TLS
 	// port when replicating over TLS, else the plain one (as Redis).
@@ -305,7 +305,7 @@ func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) 
 	if _, err := command("REPLCONF", "capa", "eof", "capa", "psync2"); err != nil {
 		return "", err
 	}
-	s.mu.Lock()
+	s.lockIdle()
 	id, offset := "?", "-1"
 	if s.repl.continueFrom {
 		id, offset = s.repl.id, strconv.FormatInt(s.repl.offset+1, 10)
@@ -337,7 +337,7 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 		return err
 	}
 	s.logf("Full resync from master: %s:%d", replid, offset)
-	s.mu.Lock()
+	s.lockIdle()
 	timeout, dir := time.Duration(s.cfg.ReplTimeout)*time.Second, s.cfg.Dir
 	s.mu.Unlock()
 	conn.SetReadDeadline(time.Now().Add(timeout))
@@ -370,7 +370,7 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 	}
 	conn.SetReadDeadline(time.Time{})
 
-	s.mu.Lock()
+	s.lockIdle()
 	defer s.mu.Unlock()
 	if m.stopped {
 		return errLinkStopped
@@ -473,7 +473,7 @@ func copyUntilMark(w io.Writer, br *bufio.Reader, mark []byte, progress func()) 
 // id means the master was promoted; our replicas learn it by reconnecting.
 func (m *masterLink) continueSync(replid string) error {
 	s := m.s
-	s.mu.Lock()
+	s.lockIdle()
 	defer s.mu.Unlock()
 	if m.stopped {
 		return errLinkStopped
@@ -501,7 +501,7 @@ func (m *masterLink) connected() {
 func (m *masterLink) handOver(conn net.Conn, br *bufio.Reader) error {
 	received, _ := br.Peek(br.Buffered())
 	s := m.s
-	s.mu.Lock()
+	s.lockIdle()
 	if m.stopped {
 		s.mu.Unlock()
 		return errLinkStopped

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
@@ -47,6 +48,8 @@ type scripting struct {
 	readonly map[*lua.LTable]bool
 	// functions are FUNCTION LOAD's libraries (functions.go).
 	functions functions
+	// hook is how a running script gives way (busy-reply-threshold).
+	hook scriptHook
 }
 
 // inScript reports whether c is the client scripts run their commands as.
@@ -63,12 +66,26 @@ type luaScript struct {
 // scriptRun is the script running: who called it and how.
 type scriptRun struct {
 	caller   *Client
-	sha      string // the script's SHA1, or the function's name
-	readOnly bool   // EVAL_RO, EVALSHA_RO or flags=no-writes
-	resp     int    // redis.setresp: the protocol of redis.call's replies
+	command  [][]byte // the caller's EVAL or FCALL
+	sha      string   // the script's SHA1, or the function's name
+	function bool     // FCALL's (FUNCTION KILL kills it), not EVAL's
+	readOnly bool     // EVAL_RO, EVALSHA_RO or flags=no-writes
+	resp     int      // redis.setresp: the protocol of redis.call's replies
 	// clock is when the last command ended, the next one's start: one
 	// clock reading per command (as dispatchAt chains a batch's).
 	clock time.Time
+	start time.Time
+	// timedOut: past busy-reply-threshold (Server.busyScript); wrote: a
+	// write command ran, so it can't be killed.
+	timedOut, wrote bool
+}
+
+// busyError is what other clients are told while the script is busy.
+func (run *scriptRun) busyError() string {
+	if run.function {
+		return errBusyFunction
+	}
+	return errBusyScript
 }
 
 // lua is the server's interpreter, made on first use.
@@ -112,6 +129,8 @@ func newScripting(s *Server) *scripting {
 	}
 	lualib.OpenRedisMath(L, s.scriptRand)
 	sc := &scripting{L: L, globals: L.NewTable(), scripts: map[string]*luaScript{}, readonly: map[*lua.LTable]bool{}}
+	sc.hook.sc = sc
+	L.SetContext(&sc.hook)
 	sc.client = &Client{srv: s, w: sinkOutbound(&sc.out), resp: 2, authenticated: true, lastCmd: "NULL", addr: "lua"}
 	sc.errHandler = L.NewFunction(sc.handleError)
 	// What Redis 7.0 lets scripts see (its allow lists); the libraries
@@ -147,6 +166,93 @@ func newScripting(s *Server) *scripting {
 	sc.globals.RawSetString("_G", sc.env)
 	sc.initFunctions()
 	return sc
+}
+
+// scriptHook is the context.Context gopher-lua asks, before each
+// instruction of a script, whether to stop: the only way into running Lua
+// code it offers. Every hookInterval instructions it is Redis's
+// luaMaskCountHook: past busy-reply-threshold the engine serves the other
+// clients meanwhile (serveWhileBusy), and a killed script is stopped, at
+// every instruction from then on, so that pcall can't catch it for good.
+type scriptHook struct {
+	sc        *scripting
+	count     int
+	threshold time.Duration // 0: the script is never interrupted
+	// loadDeadline bounds FUNCTION LOAD's run of a library's code.
+	loadDeadline time.Time
+	// stop is nil while the script may run on, closed to stop it;
+	// stopReason is then the error it ends with.
+	stop       chan struct{}
+	stopReason string
+}
+
+// hookInterval is Redis's: lua_sethook(…, LUA_MASKCOUNT, 100000).
+const hookInterval = 100000
+
+// stopped is the channel a stopped script's Done returns.
+var stopped = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+func (h *scriptHook) start(thresholdMs int64) {
+	h.count, h.stop, h.threshold = 0, nil, time.Duration(thresholdMs)*time.Millisecond
+}
+
+// startLoad is start for a library's code, stopped past Redis's
+// LOAD_TIMEOUT_MS.
+func (h *scriptHook) startLoad() {
+	h.start(0)
+	h.loadDeadline = time.Now().Add(500 * time.Millisecond)
+}
+
+func (h *scriptHook) kill(reason string) { h.stop, h.stopReason = stopped, reason }
+
+func (h *scriptHook) Done() <-chan struct{} {
+	if h.count++; h.count == hookInterval {
+		h.count = 0
+		h.interrupt()
+	}
+	return h.stop
+}
+
+// Err is the error a stopped script raises (handleError gives it its
+// text, stopReason).
+func (h *scriptHook) Err() error                  { return context.Canceled }
+func (h *scriptHook) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (h *scriptHook) Value(any) any               { return nil }
+
+// interrupt is Redis's scriptInterrupt: the first time past the
+// threshold the script is logged and the server enters the busy state;
+// then, each time, the other clients are served. A shutdown meanwhile
+// (SHUTDOWN NOSAVE) stops the script.
+func (h *scriptHook) interrupt() {
+	run := h.sc.run
+	s := h.sc.client.srv
+	if !h.loadDeadline.IsZero() && time.Now().After(h.loadDeadline) {
+		h.kill(errFunctionLoadTimeout)
+		return
+	}
+	if run == nil || h.threshold == 0 || s.engine == nil || run.caller.loadingAOF {
+		return
+	}
+	if !run.timedOut {
+		elapsed := time.Since(run.start)
+		if elapsed < h.threshold {
+			return
+		}
+		kill := "SCRIPT KILL"
+		if run.function {
+			kill = "FUNCTION KILL"
+		}
+		s.warnf("Slow script detected: still in execution after %d milliseconds. You can try killing the script using the %s command. Script name is: %s.",
+			elapsed.Milliseconds(), kill, run.sha)
+		run.timedOut = true
+		s.busyScript = run
+	}
+	cmdTimeMs := s.cmdTimeMs // the script's time, for its keys' expiry
+	s.engine.serveWhileBusy()
+	s.cmdTimeMs = cmdTimeMs
+	if s.stopping {
+		h.kill(errScriptKilled)
+	}
 }
 
 // readOnly is a view of t that refuses writes, as Redis 7.0 makes its
@@ -415,8 +521,9 @@ func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
 		c.Error(errScriptWriteFlagInRO)
 		return
 	}
-	keys := args[3 : 3+numkeys]
-	sc.runScript(c, script, sha, keys, args[3+numkeys:], readOnly || script.noWrites)
+	sc.globals.RawSetString("KEYS", luaStringArray(sc.L, args[3:3+numkeys]))
+	sc.globals.RawSetString("ARGV", luaStringArray(sc.L, args[3+numkeys:]))
+	sc.execute(scriptRun{caller: c, command: args, sha: sha, readOnly: readOnly || script.noWrites}, script.fn)
 }
 
 // numkeysArg is EVAL's and FCALL's numkeys (args[2]), at most the
@@ -437,20 +544,17 @@ func (c *Client) numkeysArg(args [][]byte, notInteger string) (int64, bool) {
 	return 0, false
 }
 
-// runScript runs a script for c and replies its result.
-func (sc *scripting) runScript(c *Client, script *luaScript, sha string, keys, argv [][]byte, readOnly bool) {
-	sc.globals.RawSetString("KEYS", luaStringArray(sc.L, keys))
-	sc.globals.RawSetString("ARGV", luaStringArray(sc.L, argv))
-	sc.execute(c, script.fn, sha, readOnly)
-}
-
-// execute calls fn (with args) for c as the script or function name, and
-// replies its result: its commands run as the script's client, with c's
-// user and database, and their writes are propagated in one MULTI/EXEC.
-func (sc *scripting) execute(c *Client, fn *lua.LFunction, name string, readOnly bool, args ...lua.LValue) {
-	s, L := c.srv, sc.L
-	sc.runState = scriptRun{caller: c, sha: name, readOnly: readOnly, resp: 2, clock: s.now()}
+// execute calls fn (with args) for run's caller and replies its result:
+// its commands run as the script's client, with the caller's user and
+// database, and their writes are propagated in one MULTI/EXEC.
+func (sc *scripting) execute(run scriptRun, fn *lua.LFunction, args ...lua.LValue) {
+	c, L := run.caller, sc.L
+	s := c.srv
+	run.resp, run.clock = 2, s.now()
+	run.start = run.clock
+	sc.runState = run
 	sc.run = &sc.runState
+	sc.hook.start(s.cfg.BusyReplyThreshold)
 	fake := sc.client
 	fake.db, fake.resp, fake.user = c.db, 2, c.user
 	wrapping := !s.inExec // inside EXEC, EXEC's MULTI wraps the writes too
@@ -462,22 +566,32 @@ func (sc *scripting) execute(c *Client, fn *lua.LFunction, name string, readOnly
 		L.Push(arg)
 	}
 	err := L.PCall(len(args), 1, sc.errHandler)
+	if sc.run.timedOut {
+		s.busyScript = nil
+		s.scriptEnded.Broadcast()
+	}
 	if wrapping {
-		if s.execPropagated {
+		// A shutdown stopped the script: its writes stay an unfinished
+		// MULTI, which AOF loading and replicas discard, as Redis exits
+		// with them unpropagated.
+		if s.execPropagated && !s.stopping {
 			s.feedStreams(-1, [][]byte{[]byte("EXEC")})
 		}
 		s.inExec = false
 	}
-	run := sc.run
+	ran := sc.run
 	sc.run = nil
 	fake.user = nil
+	if s.stopping {
+		return // SHUTDOWN NOSAVE stopped it: the caller's connection just closes
+	}
 	if err != nil {
-		sc.replyError(c, run, err)
+		sc.replyError(c, ran, err)
 		return
 	}
 	result := L.Get(-1)
 	L.Pop(1)
-	luaToReply(c, run, result)
+	luaToReply(c, ran, result)
 }
 
 // replyError answers a script that raised an error, as luaCallFunction:
@@ -510,7 +624,13 @@ func (sc *scripting) replyError(c *Client, run *scriptRun, err error) {
 func (sc *scripting) handleError(L *lua.LState) int {
 	errv := L.Get(1)
 	t, ok := errv.(*lua.LTable)
-	if !ok {
+	switch {
+	case sc.hook.stop != nil:
+		// Stopped: Redis raises an error table, with no position in its
+		// text.
+		t = L.NewTable()
+		t.RawSetString("err", lua.LString("ERR "+sc.hook.stopReason))
+	case !ok:
 		t = L.NewTable()
 		t.RawSetString("err", lua.LString("ERR "+luaMessage(luaToString(errv))))
 	}
@@ -574,7 +694,25 @@ func cmdScriptFlush(c *Client, args [][]byte) {
 	c.OK()
 }
 
-func cmdScriptKill(c *Client, args [][]byte) { c.Error(errNotBusy) }
+func cmdScriptKill(c *Client, args [][]byte) { c.srv.killScript(c, false) }
+
+// killScript is SCRIPT KILL (function false) and FUNCTION KILL: the busy
+// script stops at its next instruction, unless it wrote, or is the other
+// kind.
+func (s *Server) killScript(c *Client, function bool) {
+	run := s.busyScript
+	switch {
+	case run == nil:
+		c.Error(errNotBusy)
+	case run.wrote:
+		c.Error(errUnkillable)
+	case run.function != function:
+		c.Error(run.busyError())
+	default:
+		s.scripting.hook.kill(errScriptKilled)
+		c.OK()
+	}
+}
 
 func cmdScriptHelp(c *Client, args [][]byte) {
 	c.Help("SCRIPT",
@@ -672,6 +810,7 @@ func (sc *scripting) callCommand(args [][]byte) string {
 	if run.readOnly && fake.isWrite(cmd) {
 		return errScriptWriteInReadOnly
 	}
+	run.wrote = run.wrote || cmd.has(flagWrite)
 	fake.resp = run.resp
 	run.clock = s.call(fake, cmd, args, run.clock)
 	fake.w.Flush()

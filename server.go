@@ -66,6 +66,12 @@ type Server struct {
 	// scripting is the Lua interpreter and its scripts (scripting.go),
 	// nil until the first script.
 	scripting *scripting
+	// busyScript is the script running past busy-reply-threshold: while
+	// it runs, the engine serves the other clients (to refuse them BUSY,
+	// or let them kill it) and nothing else takes the lock (lockIdle).
+	// scriptEnded is signalled when it ends.
+	busyScript  *scriptRun
+	scriptEnded *sync.Cond
 	// scriptRand is math.random's generator: one for the process, as
 	// Redis's, kept across SCRIPT FLUSH.
 	scriptRand *lualib.Rand48
@@ -136,6 +142,7 @@ func NewServer(cfg *Config) *Server {
 	s.applyKeyspaceEvents()
 	s.stats.init()
 	s.commits.done = sync.NewCond(&s.mu)
+	s.scriptEnded = sync.NewCond(&s.mu)
 	return s
 }
 
@@ -187,6 +194,18 @@ func (s *Server) beforeSleep() (unblocked []*Client) {
 	s.commitAOF()
 	s.flushReplication()
 	return s.serveWaits()
+}
+
+// lockIdle takes the data lock for work other than clients' requests (the
+// cron, the master's stream, persistence, replication): a script past
+// busy-reply-threshold lets go of the lock only for clients to be
+// answered, as Redis's processEventsWhileBlocked serves no timers, so this
+// waits for the script to end.
+func (s *Server) lockIdle() {
+	s.mu.Lock()
+	for s.busyScript != nil {
+		s.scriptEnded.Wait()
+	}
 }
 
 // locked is fn's result, computed with the data lock held.
@@ -392,6 +411,8 @@ func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg st
 		errMsg = errMasterDown
 	case s.loading.active && !cmd.has(flagLoading):
 		errMsg = errLoading
+	case s.busyScript != nil && !cmd.has(flagAllowBusy):
+		errMsg = s.busyScript.busyError()
 	case c.monitor && (c.isWrite(cmd) || cmd.has(flagReadonly|flagMayReplicate)):
 		// Redis marks a monitor as a replica, which may not use keys.
 		errMsg = errReplicaKeyspace
@@ -626,7 +647,7 @@ func (s *Server) cron() {
 			s.activeExpireCycle(period)
 			s.activeRehash()
 			s.syncAOF()
-			s.mu.Lock()
+			s.lockIdle()
 			syncFile := s.writeAOF() // the DELs of keys the cycle expired
 			s.saveCron()
 			s.sampleOpsLocked()
@@ -651,7 +672,7 @@ func (s *Server) activeExpireCycle(period time.Duration) {
 	deadline := time.Now().Add(period / 4)
 	for db := 0; db < len(s.ks.DBs); db++ {
 		for time.Now().Before(deadline) {
-			s.mu.Lock()
+			s.lockIdle()
 			if !s.activeExpire || s.stopping {
 				s.mu.Unlock()
 				return
@@ -691,7 +712,7 @@ func (s *Server) activeRehash() {
 	for db := range s.ks.DBs {
 		deadline := time.Now().Add(time.Millisecond)
 		for more := true; more && time.Now().Before(deadline); {
-			s.mu.Lock()
+			s.lockIdle()
 			more = s.ks.DBs[db].Rehash(100)
 			s.mu.Unlock()
 		}

@@ -71,6 +71,15 @@ type Scratch struct {
 	ends   []int
 }
 
+// Vacate has the Reader whose input is in s take its own copy of what it
+// still needs, leaving s unheld: a Scratch lent to Readers for a while
+// (another, nested, turn's) gives them back their input.
+func (s *Scratch) Vacate() {
+	if s.holder != nil {
+		s.holder.leaveScratch()
+	}
+}
+
 // ScratchSize is a Scratch's size: the most a Reader reads at once.
 const ScratchSize = maxGreedyBufferSize
 
