@@ -153,6 +153,7 @@ func newScripting(s *Server) *scripting {
 	}
 	libs["string"].RawSetString("format", L.NewFunction(luaStringFormat))
 	libs["math"].RawSetString("huge", lua.LNumber(math.Inf(1)))
+	sc.hookThreads(libs["coroutine"])
 	for name, lib := range libs {
 		sc.globals.RawSetString(name, sc.readOnly(lib, nil))
 	}
@@ -253,6 +254,25 @@ func (h *scriptHook) interrupt() {
 	if s.stopping {
 		h.kill(errScriptKilled)
 	}
+}
+
+// hookThreads has coroutine.create and coroutine.wrap give their threads
+// the hook: gopher-lua gives a thread a context of its own, which would
+// run a coroutine's loop unserved and unkillable.
+func (sc *scripting) hookThreads(coroutine *lua.LTable) {
+	create := coroutine.RawGetString("create").(*lua.LFunction).GFunction
+	wrap := coroutine.RawGetString("wrap").(*lua.LFunction).GFunction
+	coroutine.RawSetString("create", sc.L.NewFunction(func(L *lua.LState) int {
+		n := create(L)
+		L.CheckThread(L.GetTop()).SetContext(&sc.hook)
+		return n
+	}))
+	coroutine.RawSetString("wrap", sc.L.NewFunction(func(L *lua.LState) int {
+		n := wrap(L)
+		resume := L.CheckFunction(L.GetTop()) // a closure over the thread
+		resume.Upvalues[0].Value().(*lua.LState).SetContext(&sc.hook)
+		return n
+	}))
 }
 
 // readOnly is a view of t that refuses writes, as Redis 7.0 makes its

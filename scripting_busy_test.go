@@ -117,6 +117,19 @@ func TestFunctionBusyKill(t *testing.T) {
 	})
 }
 
+// A coroutine's loop is served and killed as the script's own.
+func TestScriptBusyCoroutine(t *testing.T) {
+	processServers(t, func(t *testing.T, bin string) {
+		p := startProc(t, nil, bin, t.TempDir(), "--save", "", "--busy-reply-threshold", "100")
+		caller, other := dialRaw(t, p.addr), dialRaw(t, p.addr)
+		script := "coroutine.wrap(function() " + spinScript + " end)()"
+		caller.send(command("EVAL", script, "0"))
+		awaitBusy(t, other, replyBusyScript)
+		other.do("+OK\r\n", "SCRIPT", "KILL")
+		caller.expect("-ERR Script killed by user with SCRIPT KILL... script: " + scriptSHA([]byte(script)) + ", on @user_script:1.\r\n")
+	})
+}
+
 // A script that wrote can only be stopped by SHUTDOWN NOSAVE, which keeps
 // none of its writes: on restart the AOF holds none.
 func TestScriptBusyUnkillable(t *testing.T) {
