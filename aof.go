@@ -311,7 +311,9 @@ func (s *Server) writeAOFBuffer(force bool) (syncNeeded *os.File) {
 		s.logf("Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.")
 	}
 	a.postponedSince = time.Time{}
+	start := time.Now()
 	n, err := a.file.Write(a.buf)
+	s.sampleAOFWrite(start)
 	if err != nil {
 		s.aofWriteFailed(n, err)
 		return nil
@@ -384,8 +386,10 @@ func (s *Server) commitAOF() {
 		c.started++
 		n := c.started
 		s.mu.Unlock()
+		start := time.Now()
 		s.syncAlways(f)
 		s.mu.Lock()
+		s.latencySince("aof-fsync-always", start)
 		c.durable = max(c.durable, n)
 		c.done.Broadcast()
 	}

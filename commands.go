@@ -86,6 +86,9 @@ func (m *commandMeta) docString(key string) string {
 // commandStats is one command's line of INFO commandstats.
 type commandStats struct {
 	calls, usec, rejected, failed int64
+	// latency is the command's latency histogram (latency.go), made at
+	// its first call with latency-tracking on.
+	latency *latencyHistogram
 }
 
 type commandFlags uint32
@@ -249,6 +252,13 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"info":                    cmdInfo,
 	"keys":                    cmdKeys,
 	"lastsave":                cmdLastsave,
+	"latency|doctor":          cmdLatencyDoctor,
+	"latency|graph":           cmdLatencyGraph,
+	"latency|help":            cmdLatencyHelp,
+	"latency|histogram":       cmdLatencyHistogram,
+	"latency|history":         cmdLatencyHistory,
+	"latency|latest":          cmdLatencyLatest,
+	"latency|reset":           cmdLatencyReset,
 	"lcs":                     cmdLcs,
 	"lindex":                  cmdLindex,
 	"linsert":                 cmdLinsert,
@@ -402,6 +412,10 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"sinterstore":             cmdSinterstore,
 	"sismember":               cmdSismember,
 	"slaveof":                 cmdReplicaof,
+	"slowlog|get":             cmdSlowlogGet,
+	"slowlog|help":            cmdSlowlogHelp,
+	"slowlog|len":             cmdSlowlogLen,
+	"slowlog|reset":           cmdSlowlogReset,
 	"smembers":                cmdSmembers,
 	"smismember":              cmdSmismember,
 	"smove":                   cmdSmove,

@@ -94,6 +94,17 @@ type Config struct {
 	// or full sync, for tests that write while one runs.
 	RDBKeySaveDelay int `conf:"rdb-key-save-delay"`
 
+	// The slow log (slowlog.go) keeps the last SlowlogMaxLen commands
+	// that took SlowlogLogSlowerThan microseconds or more (-1: none). The
+	// latency monitor (latency.go) samples events of at least
+	// LatencyMonitorThreshold ms (0: off); with LatencyTracking, each
+	// command's latencies are kept for the percentiles INFO shows.
+	SlowlogLogSlowerThan           int64     `conf:"slowlog-log-slower-than"`
+	SlowlogMaxLen                  int64     `conf:"slowlog-max-len"`
+	LatencyMonitorThreshold        int64     `conf:"latency-monitor-threshold"`
+	LatencyTracking                bool      `conf:"latency-tracking"`
+	LatencyTrackingInfoPercentiles []float64 `conf:"latency-tracking-info-percentiles"`
+
 	// TrackingTableMaxKeys bounds client-side caching's table (0: no
 	// limit).
 	TrackingTableMaxKeys int64 `conf:"tracking-table-max-keys"`
@@ -340,9 +351,9 @@ var params = []*param{
 	{"io-threads-do-reads", "", yesNo, immutable | inert, "no"},
 	{"jemalloc-bg-thread", "", yesNo, inert, "yes"},
 	{"key-load-delay", "", intRange(intMin, intMax), hidden, "0"},
-	{"latency-monitor-threshold", "", intRange(0, longMax), inert, "0"},
-	{"latency-tracking", "", yesNo, inert, "yes"},
-	{"latency-tracking-info-percentiles", "", percentilesType{}, inert, "50 99 99.9"},
+	{"latency-monitor-threshold", "", intRange(0, longMax), 0, "0"},
+	{"latency-tracking", "", yesNo, 0, "yes"},
+	{"latency-tracking-info-percentiles", "", percentilesType{}, 0, "50 99 99.9"},
 	{"lazyfree-lazy-eviction", "", yesNo, inert, "no"},
 	{"lazyfree-lazy-expire", "", yesNo, inert, "no"},
 	{"lazyfree-lazy-server-del", "", yesNo, inert, "no"},
@@ -408,8 +419,8 @@ var params = []*param{
 	{"shutdown-on-sigint", "", shutdownOn, inert, "default"},
 	{"shutdown-on-sigterm", "", shutdownOn, inert, "default"},
 	{"shutdown-timeout", "", intRange(0, intMax), inert, "10"},
-	{"slowlog-log-slower-than", "", intRange(-1, longMax), inert, "10000"},
-	{"slowlog-max-len", "", intRange(0, longMax), inert, "128"},
+	{"slowlog-log-slower-than", "", intRange(-1, longMax), 0, "10000"},
+	{"slowlog-max-len", "", intRange(0, longMax), 0, "128"},
 	{"socket-mark-id", "", uintRange(0, uintMax), immutable | inert, "0"},
 	{"stop-writes-on-bgsave-error", "", yesNo, 0, "yes"},
 	{"stream-node-max-bytes", "", umemRange(0, longMax), 0, "4096"},

@@ -119,6 +119,10 @@ const (
 	errDebugReloadLoad        = "ERR Error trying to load the RDB dump: %s"
 	errDebugUnknownSubcommand = "ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP."
 
+	// SLOWLOG and LATENCY (slowlog.go, latency.go)
+	errSlowlogCount     = "ERR count should be greater than or equal to -1"
+	errLatencyNoSamples = "ERR No samples available for event '%s'"
+
 	// HELLO and CLIENT (connection.go)
 	errHelloProtoNotInteger = "ERR Protocol version is not an integer or out of range"
 	errHelloOption          = "ERR Syntax error in HELLO option '%s'"

@@ -35,6 +35,7 @@ var infoSections = []infoSection{
 	{"modules", "Modules", true, func(*Server, *strings.Builder) {}},
 	{"commandstats", "Commandstats", false, (*Server).infoCommandStats},
 	{"errorstats", "Errorstats", true, (*Server).infoErrorStats},
+	{"latencystats", "Latencystats", false, (*Server).infoLatencyStats},
 	{"cluster", "Cluster", true, func(s *Server, b *strings.Builder) { b.WriteString("cluster_enabled:0\r\n") }},
 	{"keyspace", "Keyspace", true, (*Server).infoKeyspace},
 }

@@ -47,6 +47,8 @@ type Server struct {
 	pauseWriteOnly atomic.Bool
 	stats          stats
 	cmdStats       []commandStats // by Command.index
+	slowlog        slowlog        // slowlog.go
+	latency        latencyMonitor // latency.go
 
 	// Persistence: RDB saves, AOF rewrites, and the AOF itself (nil
 	// unless appendonly is on).
@@ -492,10 +494,14 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (
 		// once, when it is served or gives up (countBlockedCall).
 		if c.blocked == nil || c.blocked.keys == nil || reprocessing && !c.blocked.keys.stays {
 			st := &s.cmdStats[cmd.index]
+			usec := end.Sub(start).Microseconds()
 			st.calls++
-			st.usec += end.Sub(start).Microseconds()
+			st.usec += usec
 			if c.callErrors > 0 {
 				st.failed++
+			}
+			if !c.loadingAOF { // as Redis, which keeps the AOF's replay out
+				s.observeCall(c, cmd, args, usec, reprocessing)
 			}
 		}
 		s.stats.commands++
@@ -669,7 +675,8 @@ func (s *Server) cron() {
 // released after every sample, so a mass expiry never stalls clients.
 func (s *Server) activeExpireCycle(period time.Duration) {
 	const samples = 20
-	deadline := time.Now().Add(period / 4)
+	start := time.Now()
+	deadline := start.Add(period / 4)
 	for db := 0; db < len(s.ks.DBs); db++ {
 		for time.Now().Before(deadline) {
 			s.lockIdle()
@@ -678,6 +685,10 @@ func (s *Server) activeExpireCycle(period time.Duration) {
 				return
 			}
 			sampled, expired := s.ks.ExpireCycle(db, samples, time.Now().UnixMilli())
+			// The cycle's time so far: the series keeps a second's worst,
+			// so the last slice's sample is the whole cycle's, as Redis's
+			// "expire-cycle" (whose cycle holds the lock throughout).
+			s.latencySince("expire-cycle", start)
 			s.mu.Unlock()
 			// Let the event loop take the lock between samples: Go's mutex
 			// favours the goroutine that just released it. Measured in
