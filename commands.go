@@ -276,6 +276,7 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"memory|help":             cmdMemoryHelp,
 	"memory|usage":            cmdMemoryUsage,
 	"mget":                    cmdMget,
+	"migrate":                 cmdMigrate,
 	"monitor":                 cmdMonitor,
 	"move":                    cmdMove,
 	"mset":                    cmdMset,

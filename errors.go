@@ -150,6 +150,13 @@ const (
 	errNoMasterLink         = "NOMASTERLINK Can't SYNC while not connected with my master"
 	errWaitOnReplica        = "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."
 
+	// MIGRATE (migrate.go)
+	errMigrateKeysArg = "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string"
+	errMigrateConnect = "IOERR error or timeout connecting to the client"
+	errMigrateWriting = "IOERR error or timeout writing to target instance"
+	errMigrateReading = "IOERR error or timeout reading to target instance"
+	errMigrateTarget  = "ERR Target instance replied with error: %s"
+
 	// keys family (keys.go)
 	errInvalidCursor     = "ERR invalid cursor"
 	errUnsupportedOption = "ERR Unsupported option %s"

@@ -289,9 +289,14 @@ func cmdDump(c *Client, args [][]byte) {
 		c.Null()
 		return
 	}
-	payload := rdb.NewPayload(!c.srv.cfg.RDBCompression)
+	c.Bulk(c.srv.dumpPayload(e))
+}
+
+// dumpPayload is e's value in DUMP's format (DUMP, MIGRATE).
+func (s *Server) dumpPayload(e *keyspace.Entry) []byte {
+	payload := rdb.NewPayload(!s.cfg.RDBCompression)
 	writeValue(payload, nil, e) // a payload has no key
-	c.Bulk(payload.Bytes())
+	return payload.Bytes()
 }
 
 // cmdRestore: RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f],

@@ -32,6 +32,9 @@ type Server struct {
 	startedAt time.Time
 	runID     string
 	repl      replication
+	// migrateConns are MIGRATE's cached connections by "host:port"
+	// (migrate.go).
+	migrateConns map[string]*migrateConn
 	// replicaRole mirrors repl.master != nil for the log's role letter,
 	// which goroutines without the lock write too.
 	replicaRole atomic.Bool
@@ -660,6 +663,7 @@ func (s *Server) cron() {
 			s.replies.decay(time.Now())
 			s.releaseMemoryWhenIdle()
 			s.closeIdleClients()
+			s.closeIdleMigrateConns(time.Now())
 			s.replicationCron()
 			s.mu.Unlock()
 			if syncFile != nil {
