@@ -171,16 +171,18 @@ func TestDifferential(t *testing.T) {
 	}
 	sort.Strings(files)
 
-	redisAddr := diffStartRedis(t)
+	// DEBUG is allowed, from the tests' loopback connections only, for
+	// debug.txt.
+	redisAddr := diffStartRedis(t, diffDebugArgs...)
 	var respdAddr string
 	againstRedis := false
 	switch against := os.Getenv("DIFFTEST_AGAINST"); against {
 	case "":
-		respdAddr = startServer(t)
+		respdAddr = startServer(t, diffDebugArgs...)
 	case "redis-server":
 		// A second redis-server, with its own hash seed, in respd's place.
 		againstRedis = true
-		respdAddr = diffStartRedis(t)
+		respdAddr = diffStartRedis(t, diffDebugArgs...)
 		old := diffSideNames
 		diffSideNames = [2]string{"redis", "redis2"}
 		t.Cleanup(func() { diffSideNames = old })
@@ -247,6 +249,9 @@ func TestDifferential(t *testing.T) {
 		})
 	}
 }
+
+// diffDebugArgs are the servers' arguments for DEBUG.
+var diffDebugArgs = []string{"--enable-debug-command", "local"}
 
 // diffStartRedis starts a throwaway redis-server on a free port and returns
 // its address; it is killed when the test ends.

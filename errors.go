@@ -111,13 +111,21 @@ const (
 	errDumpUnsupportedType = "ERR DUMP payload holds a %s value, which respd cannot restore yet"
 	errBadDataFormat       = "ERR Bad data format"
 
-	// SHUTDOWN and DEBUG (admin.go)
+	// SHUTDOWN (admin.go) and DEBUG (debug.go)
 	errNoShutdownInProgress   = "ERR No shutdown in progress."
 	errShutdownFailed         = "ERR Errors trying to SHUTDOWN. Check logs."
 	errDebugNotAllowed        = `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`
 	errDebugReloadSave        = "ERR Error trying to save the DB: %s"
 	errDebugReloadLoad        = "ERR Error trying to load the RDB dump: %s"
 	errDebugUnknownSubcommand = "ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP."
+	errDebugLoadAOF           = "ERR Error trying to load the AOF files, check server logs."
+	errDebugNotListpack       = "ERR Not a listpack encoded object."
+	errDebugNotQuicklist      = "ERR Not a quicklist encoded object."
+	errDebugPackedThreshold   = "ERR argument must be a memory value bigger than 1 and smaller than 4gb"
+	errDebugPushRESP2         = "ERR RESP2 is not supported by this command"
+	errDebugProtocolType      = "ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false"
+	errDebugOutOfRangeDB      = "ERR Out of range database"
+	errDebugNotHashTable      = "ERR The value stored at the specified key is not represented using an hash table"
 
 	// SLOWLOG and LATENCY (slowlog.go, latency.go)
 	errSlowlogCount     = "ERR count should be greater than or equal to -1"

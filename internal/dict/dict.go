@@ -18,6 +18,7 @@
 package dict
 
 import (
+	"fmt"
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
@@ -507,4 +508,59 @@ func (s *bucketSet) add(b uint64) bool {
 	}
 	s.m[b] = struct{}{}
 	return true
+}
+
+// statsChainLengths is how many chain lengths Stats counts apart, the
+// last counting every longer chain too (dict.c's DICT_STATS_VECTLEN).
+const statsChainLengths = 50
+
+// Stats describes the table's shape as Redis's dictGetStats does, for
+// DEBUG HTSTATS: per table (the rehashing target too while there is one)
+// its size, nodes, non-empty buckets, chain lengths and their
+// distribution.
+func (d *Dict[T, P]) Stats() string {
+	s := d.tableStats(0)
+	if d.Rehashing() {
+		s += d.tableStats(1)
+	}
+	return s
+}
+
+func (d *Dict[T, P]) tableStats(i int) string {
+	name := "main hash table"
+	if i == 1 {
+		name = "rehashing target"
+	}
+	s := fmt.Sprintf("Hash table %d stats (%s):\n", i, name)
+	if d.used[i] == 0 {
+		return s + "No stats available for empty dictionaries\n"
+	}
+	var lengths [statsChainLengths]int
+	slots, maxChain, total := 0, 0, 0
+	for _, n := range d.table[i] {
+		chain := 0
+		for ; n != nil; n = *P(n).Link() {
+			chain++
+		}
+		lengths[min(chain, statsChainLengths-1)]++
+		if chain == 0 {
+			continue
+		}
+		slots++
+		maxChain = max(maxChain, chain)
+		total += chain
+	}
+	size := len(d.table[i])
+	s += fmt.Sprintf(" table size: %d\n number of elements: %d\n different slots: %d\n"+
+		" max chain length: %d\n avg chain length (counted): %.02f\n avg chain length (computed): %.02f\n"+
+		" Chain length distribution:\n",
+		size, d.used[i], slots, maxChain,
+		float32(total)/float32(slots), float32(d.used[i])/float32(slots))
+	// As dict.c, the catch-all last count is left out.
+	for l, n := range lengths[:statsChainLengths-1] {
+		if n != 0 {
+			s += fmt.Sprintf("   %d: %d (%.02f%%)\n", l, n, float32(n)/float32(size)*100)
+		}
+	}
+	return s
 }

@@ -121,6 +121,15 @@ func (h *Hash) Slots() int {
 	return len(h.table().Table(0)) + len(h.table().Table(1))
 }
 
+// HTStats is the table's dict.Stats (DEBUG HTSTATS-KEY), "" for a
+// listpack.
+func (h *Hash) HTStats() string {
+	if h.small() {
+		return ""
+	}
+	return h.table().Stats()
+}
+
 // Listpack is the listpack encoding's bytes, nil for a table (RDB and
 // DUMP write it as it is).
 func (h *Hash) Listpack() []byte {

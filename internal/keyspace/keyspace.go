@@ -148,6 +148,10 @@ func (db *DB) Len() int { return db.keys.Len() }
 // Volatile is the number of keys with a TTL.
 func (db *DB) Volatile() int { return db.expires.Len() }
 
+// HTStats is the dict.Stats of the keys' table and of the TTLs' (DEBUG
+// HTSTATS).
+func (db *DB) HTStats() (keys, expires string) { return db.keys.Stats(), db.expires.Stats() }
+
 // Peek returns the entry for key without expiry checks or side effects.
 func (db *DB) Peek(key string) *Entry { return entry(db.keys.Find(key)) }
 

@@ -99,6 +99,15 @@ func (s *Set) Slots() int {
 	return len(s.table().Table(0)) + len(s.table().Table(1))
 }
 
+// HTStats is the table's dict.Stats (DEBUG HTSTATS-KEY), "" for an
+// intset.
+func (s *Set) HTStats() string {
+	if s.small() {
+		return ""
+	}
+	return s.table().Stats()
+}
+
 // Intset is the intset encoding's bytes, nil for a table (RDB and DUMP
 // write it as it is).
 func (s *Set) Intset() []byte {

@@ -175,6 +175,15 @@ func (z *ZSet) Slots() int {
 	return len(d.Table(0)) + len(d.Table(1))
 }
 
+// HTStats is the skiplist's dict's dict.Stats (DEBUG HTSTATS-KEY), "" for
+// a listpack.
+func (z *ZSet) HTStats() string {
+	if z.small() {
+		return ""
+	}
+	return z.skiplist().dict.Stats()
+}
+
 // SampleNodes calls fn with the first samples members of a skiplist, in
 // order, and the number of levels of each one's node, for MEMORY USAGE.
 // Redis's objectComputeSize of a skiplist is the robj, zset, zskiplist
