@@ -91,6 +91,12 @@ func (s *Server) infoServer(b *strings.Builder) {
 	infoLine(b, "os", osDescription())
 	infoLine(b, "arch_bits", strconv.IntSize)
 	infoLine(b, "multiplexing_api", multiplexingAPI)
+	// Redis's build facts, for exporters that read them: respd is built
+	// by Go (go_version), its atomics are sync/atomic's, and Go's
+	// monotonic clock is clock_gettime's.
+	infoLine(b, "atomicvar_api", "sync/atomic")
+	infoLine(b, "gcc_version", "0.0.0")
+	infoLine(b, "monotonic_clock", "POSIX clock_gettime")
 	infoLine(b, "go_version", runtime.Version())
 	infoLine(b, "process_id", os.Getpid())
 	infoLine(b, "process_supervised", "no")
@@ -199,6 +205,28 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	infoLine(b, "used_memory_rss_human", humanBytes(rss))
 	infoLine(b, "used_memory_peak", s.stats.peakMemory)
 	infoLine(b, "used_memory_peak_human", humanBytes(s.stats.peakMemory))
+	infoLine(b, "used_memory_peak_perc", fmt.Sprintf("%.2f%%", ratio(used, s.stats.peakMemory)*100))
+	// respd does not tell its own structures from the data's: all of the
+	// live heap counts as the dataset, none as overhead.
+	infoLine(b, "used_memory_overhead", 0)
+	infoLine(b, "used_memory_startup", 0)
+	infoLine(b, "used_memory_dataset", used)
+	infoLine(b, "used_memory_dataset_perc", "100.00%")
+	// The allocator is Go's: what its objects take, the spans holding
+	// them, and what the heap keeps from the system.
+	alloc := allocatorMemory()
+	infoLine(b, "allocator_allocated", alloc.allocated)
+	infoLine(b, "allocator_active", alloc.active)
+	infoLine(b, "allocator_resident", alloc.resident)
+	total := systemMemory()
+	infoLine(b, "total_system_memory", total)
+	infoLine(b, "total_system_memory_human", humanBytes(total))
+	// The Lua interpreter's memory is in the Go heap, not counted apart.
+	for _, field := range []string{"used_memory_lua", "used_memory_vm_eval"} {
+		infoLine(b, field, 0)
+	}
+	infoLine(b, "used_memory_lua_human", "0B")
+	infoLine(b, "used_memory_scripts_eval", 0)
 	scripts, functions, libraries := 0, 0, 0
 	if sc := s.scripting; sc != nil {
 		scripts, functions, libraries = len(sc.scripts), len(sc.functions.funcs), len(sc.functions.libs)
@@ -206,16 +234,79 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	infoLine(b, "number_of_cached_scripts", scripts)
 	infoLine(b, "number_of_functions", functions)
 	infoLine(b, "number_of_libraries", libraries)
+	for _, field := range []string{"used_memory_vm_functions", "used_memory_vm_total"} {
+		infoLine(b, field, 0)
+	}
+	infoLine(b, "used_memory_vm_total_human", "0B")
+	infoLine(b, "used_memory_functions", 0)
+	infoLine(b, "used_memory_scripts", 0)
+	infoLine(b, "used_memory_scripts_human", "0B")
 	infoLine(b, "maxmemory", s.cfg.MaxMemory)
 	infoLine(b, "maxmemory_human", humanBytes(s.cfg.MaxMemory))
 	infoLine(b, "maxmemory_policy", s.cfg.MaxMemoryPolicy)
-	ratio := 0.0
-	if used > 0 {
-		ratio = float64(rss) / float64(used)
+	infoLine(b, "allocator_frag_ratio", fmt.Sprintf("%.2f", ratio(alloc.active, alloc.allocated)))
+	infoLine(b, "allocator_frag_bytes", int64(alloc.active)-int64(alloc.allocated))
+	infoLine(b, "allocator_rss_ratio", fmt.Sprintf("%.2f", ratio(alloc.resident, alloc.active)))
+	infoLine(b, "allocator_rss_bytes", int64(alloc.resident)-int64(alloc.active))
+	infoLine(b, "rss_overhead_ratio", fmt.Sprintf("%.2f", ratio(rss, alloc.resident)))
+	infoLine(b, "rss_overhead_bytes", int64(rss)-int64(alloc.resident))
+	infoLine(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", ratio(rss, used)))
+	infoLine(b, "mem_fragmentation_bytes", int64(rss)-int64(used))
+	aofBuffer := 0
+	if s.aof != nil {
+		aofBuffer = cap(s.aof.buf)
 	}
-	infoLine(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", ratio))
+	infoLine(b, "mem_not_counted_for_evict", aofBuffer)
+	// Replication buffers and clients' buffers are not measured apart.
+	for _, field := range []string{"mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves", "mem_clients_normal", "mem_cluster_links"} {
+		infoLine(b, field, 0)
+	}
+	infoLine(b, "mem_aof_buffer", aofBuffer)
 	infoLine(b, "mem_allocator", "go-"+runtime.Version())
+	// No active defragmentation, no lazy freeing: frees are the GC's.
+	infoLine(b, "active_defrag_running", 0)
 	infoLine(b, "lazyfree_pending_objects", 0)
+	infoLine(b, "lazyfreed_objects", 0)
+}
+
+// ratio is a/b, 0 when b is.
+func ratio(a, b uint64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+type allocatorFigures struct{ allocated, active, resident uint64 }
+
+// allocatorMemory is INFO's allocator_* from Go's runtime: the heap's
+// objects, the spans in use that hold them, and all the memory the
+// runtime holds from the system but what it released.
+func allocatorMemory() allocatorFigures {
+	sample := []metrics.Sample{
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
+	}
+	metrics.Read(sample)
+	objects := sample[0].Value.Uint64()
+	return allocatorFigures{objects, objects + sample[1].Value.Uint64(), sample[2].Value.Uint64() - sample[3].Value.Uint64()}
+}
+
+// systemMemory is the machine's memory from /proc/meminfo (0 elsewhere).
+func systemMemory() uint64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 func (s *Server) infoPersistence(b *strings.Builder) {
@@ -308,6 +399,22 @@ func (s *Server) infoStats(b *strings.Builder) {
 	infoLine(b, "tracking_total_items", s.tracking.items)
 	infoLine(b, "tracking_total_prefixes", len(s.tracking.prefixes))
 	infoLine(b, "total_error_replies", st.totalErrorReplies)
+	// Counters of work respd does not do (no fork, no eviction, no
+	// active defragmentation, no I/O threads, no payload sanitizing):
+	// zero, as Redis reports them when it does none.
+	for _, field := range []string{"expired_stale_perc", "expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds",
+		"evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time", "latest_fork_usec", "total_forks",
+		"slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses",
+		"active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
+		"dump_payload_sanitizations", "io_threaded_reads_processed", "io_threaded_writes_processed",
+		"unexpected_error_replies", "reply_buffer_shrinks", "reply_buffer_expands",
+		"total_net_repl_input_bytes", "total_net_repl_output_bytes", "total_reads_processed", "total_writes_processed"} {
+		infoLine(b, field, 0)
+	}
+	infoLine(b, "migrate_cached_sockets", len(s.migrateConns))
+	for _, field := range []string{"instantaneous_input_kbps", "instantaneous_output_kbps", "instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"} {
+		infoLine(b, field, "0.00")
+	}
 	// Redis 7.2's: exporters alert on them.
 	denied := &s.acl.denied
 	infoLine(b, "acl_access_denied_auth", denied[acl.DeniedAuth])
@@ -325,6 +432,9 @@ func (s *Server) infoCPU(b *strings.Builder) {
 	infoLine(b, "used_cpu_user", seconds(user))
 	infoLine(b, "used_cpu_sys_children", "0.000000")
 	infoLine(b, "used_cpu_user_children", "0.000000")
+	// The event loop's thread is not measured apart: the process's.
+	infoLine(b, "used_cpu_sys_main_thread", seconds(sys))
+	infoLine(b, "used_cpu_user_main_thread", seconds(user))
 }
 
 func (s *Server) infoCommandStats(b *strings.Builder) {
