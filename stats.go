@@ -84,6 +84,9 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// redisVersion is the Redis version respd reports (HELLO, INFO): clients
-// and tools gate features on it.
-const redisVersion = "7.2.4"
+// redisVersion is the Redis version respd reports (HELLO, INFO, LOLWUT,
+// scripts' REDIS_VERSION, RDB files): the release whose behaviour respd
+// matches and whose COMMAND metadata it serves. Clients and tools gate
+// features on it, so it must not promise a later release's (7.2's
+// listpack sets, RDB 11, WAITAOF...).
+const redisVersion = "7.0.15"
