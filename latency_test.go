@@ -31,6 +31,11 @@ func TestLatencyHistogramAsRedis(t *testing.T) {
 			t.Errorf("%d µs: p99.9 %s, want %s", usec, got, want)
 		}
 	}
+	var one latencyHistogram // p0 is the lowest value counted with it
+	one.record(3090)
+	if lo, hi := one.valueAtPercentile(0), one.valueAtPercentile(100); lo != 3080192 || hi != 3096575 {
+		t.Errorf("p0 %d, p100 %d", lo, hi)
+	}
 	var fast latencyHistogram
 	fast.record(0) // a command under a microsecond counts in the first row
 	fast.record(1)
@@ -123,5 +128,39 @@ func TestLatencyStatsInfo(t *testing.T) {
 	// tracking was turned off.
 	if got := fmt.Sprint(rc.Do(ctx, "LATENCY", "HISTOGRAM").Val()); !strings.HasPrefix(got, "[config|resetstat [calls 1 histogram_usec [") || strings.Count(got, "calls") != 1 {
 		t.Fatalf("after RESETSTAT, tracking off: %v", got)
+	}
+}
+
+// TestLatencyAOFEvents: a write of the AOF buffer is sampled under the
+// name of its circumstances and as aof-write.
+func TestLatencyAOFEvents(t *testing.T) {
+	s, _ := startTestServer(t, "--appendonly", "yes", "--latency-monitor-threshold", "1")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sampleAOFWrite(time.Now().Add(-5 * time.Millisecond))
+	for _, name := range []string{"aof-write-alone", "aof-write"} {
+		if e := s.latency.event(name); e == nil || e.max < 5 {
+			t.Fatalf("%s: %+v", name, e)
+		}
+	}
+	if s.latency.event("aof-write-pending-fsync") != nil || s.latency.event("aof-write-active-child") != nil {
+		t.Fatal("a lone write sampled as another kind")
+	}
+}
+
+// TestLatencyGraph draws a series as Redis's sparkline does, worked out by
+// hand from sparkline.c: four rows scaled from the lowest sample to the
+// highest ('_', 'o', '#', then '|' below a filled cell), a blank row, and
+// each sample's age written downwards.
+func TestLatencyGraph(t *testing.T) {
+	const now = 1_000_000
+	e := &latencyEvent{name: "ev", max: 40, next: 3}
+	e.samples[0] = latencySample{now - 30, 10}
+	e.samples[1] = latencySample{now - 5, 20}
+	e.samples[2] = latencySample{now, 40}
+	want := "ev - high 40 ms, low 10 ms (all time high 40 ms)\n" + strings.Repeat("-", 80) + "\n" +
+		"  #\n  |\n o|\n_||\n   \n350\n0ss\ns  \n"
+	if got := e.graph(now); got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
