@@ -265,6 +265,7 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"llen":                    cmdLlen,
 	"lmove":                   cmdLmove,
 	"lmpop":                   cmdLmpop,
+	"lolwut":                  cmdLolwut,
 	"lpop":                    cmdLpop,
 	"lpos":                    cmdLpos,
 	"lpush":                   cmdLpush,

@@ -7111,6 +7111,31 @@ var commandMetadata = map[string]*commandMeta{
 			}},
 		},
 	},
+	"lolwut": {
+		Arity:    -1,
+		Flags:    []string{"readonly", "fast"},
+		FirstKey: 0, LastKey: 0, KeyStep: 0,
+		ACLCategories: []string{"@read", "@fast"},
+		Docs: []metaValue{
+			{Kind: '$', Str: "summary"}, {Kind: '$', Str: "Display some computer art and the Redis version"},
+			{Kind: '$', Str: "since"}, {Kind: '$', Str: "5.0.0"},
+			{Kind: '$', Str: "group"}, {Kind: '$', Str: "server"},
+			{Kind: '$', Str: "arguments"}, {Kind: '*', Items: []metaValue{
+				{Kind: '%', Items: []metaValue{
+					{Kind: '$', Str: "name"},
+					{Kind: '$', Str: "version"},
+					{Kind: '$', Str: "type"},
+					{Kind: '$', Str: "integer"},
+					{Kind: '$', Str: "token"},
+					{Kind: '$', Str: "VERSION"},
+					{Kind: '$', Str: "flags"},
+					{Kind: '~', Items: []metaValue{
+						{Kind: '+', Str: "optional"},
+					}},
+				}},
+			}},
+		},
+	},
 	"lpop": {
 		Arity:    -2,
 		Flags:    []string{"write", "fast"},
@@ -15207,7 +15232,6 @@ var aclOnlyCommands = map[string][]string{
 	"cluster|slaves":                []string{"@admin", "@slow", "@dangerous"},
 	"cluster|slots":                 []string{"@slow"},
 	"failover":                      []string{"@admin", "@slow", "@dangerous"},
-	"lolwut":                        []string{"@read", "@fast"},
 	"memory|doctor":                 []string{"@slow"},
 	"memory|malloc-stats":           []string{"@slow"},
 	"memory|purge":                  []string{"@slow"},
