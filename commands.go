@@ -219,6 +219,7 @@ var commandHandlers = map[string]func(c *Client, args [][]byte){
 	"expire":                  cmdExpire,
 	"expireat":                cmdExpireat,
 	"expiretime":              cmdExpiretime,
+	"failover":                cmdFailover,
 	"fcall":                   cmdFcall,
 	"fcall_ro":                cmdFcallRo,
 	"flushall":                cmdFlushall,

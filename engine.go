@@ -173,8 +173,8 @@ func (s *Server) endTurn(resumed func(*Client)) {
 // timing out; zero if never.
 func (s *Server) nextDeadline() time.Time {
 	var next time.Time
-	if len(s.held) > 0 {
-		next = time.Unix(0, s.pauseUntil.Load())
+	if until := s.pauseUntil.Load(); len(s.held) > 0 && until > time.Now().UnixNano() {
+		next = time.Unix(0, until) // a FAILOVER's pause wakes the engine as it ends
 	}
 	for _, d := range []time.Time{s.nextWaitDeadline(), s.nextBlockedDeadline()} {
 		if !d.IsZero() && (next.IsZero() || d.Before(next)) {

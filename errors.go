@@ -158,6 +158,20 @@ const (
 	errNoMasterLink         = "NOMASTERLINK Can't SYNC while not connected with my master"
 	errWaitOnReplica        = "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."
 
+	// FAILOVER (failover.go) and its PSYNC
+	errFailoverNotInProgress = "ERR No failover in progress."
+	errFailoverTimeout       = "ERR FAILOVER timeout must be greater than 0"
+	errFailoverInProgress    = "ERR FAILOVER already in progress."
+	errFailoverOnReplica     = "ERR FAILOVER is not valid when server is a replica."
+	errFailoverNoReplicas    = "ERR FAILOVER requires connected replicas."
+	errFailoverForce         = "ERR FAILOVER with force option requires both a timeout and target HOST and IP."
+	errFailoverNotReplica    = "ERR FAILOVER target HOST and PORT is not a replica."
+	errFailoverNotOnline     = "ERR FAILOVER target replica is not online."
+	errReplicaofFailingOver  = "ERR REPLICAOF not allowed while failing over."
+	errPsyncFailoverMaster   = "ERR PSYNC FAILOVER can't be sent to a master."
+	errPsyncFailoverReplid   = "ERR PSYNC FAILOVER replid must match my replid."
+	errSyncFailingOver       = "NOMASTERLINK Can't SYNC while failing over"
+
 	// MIGRATE (migrate.go)
 	errMigrateKeysArg = "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string"
 	errMigrateConnect = "IOERR error or timeout connecting to the client"

@@ -171,10 +171,14 @@ func (r *replication) feedRaw(p []byte) {
 // replicas (lock held); the event loop writes it with the replies.
 func (s *Server) flushReplication() {
 	r := &s.repl
-	if r.getAck && s.feedsReplicas() {
-		r.feed(-1, [][]byte{[]byte("REPLCONF"), []byte("GETACK"), []byte("*")})
+	// While clients are paused the stream stays as it is (a FAILOVER
+	// waits for a replica to reach its end): GETACK waits, as in Redis.
+	if r.getAck && !s.clientsPaused() {
+		if s.feedsReplicas() {
+			r.feed(-1, [][]byte{[]byte("REPLCONF"), []byte("GETACK"), []byte("*")})
+		}
+		r.getAck = false
 	}
-	r.getAck = false
 	if len(r.buf) == 0 {
 		return
 	}
@@ -262,28 +266,53 @@ func (c *Client) replicaInfo() *replicaInfo {
 	return c.replica
 }
 
-// cmdPsync: PSYNC replid offset. A replica that can continue from the
-// backlog gets +CONTINUE and the bytes it misses; any other a full resync.
+// cmdPsync: PSYNC replid offset [FAILOVER]. A replica that can continue
+// from the backlog gets +CONTINUE and the bytes it misses; any other a
+// full resync. With FAILOVER, our master hands its role to us first (see
+// failover.go), if it still shares our history.
 func cmdPsync(c *Client, args [][]byte) {
-	if c.startSync() {
+	if c.startSync(args) {
 		c.srv.psync(c, string(args[1]), args[2])
 	}
+}
+
+// takeOverFromMaster is the target's side of FAILOVER: our master asks us
+// to become the master, which we do, as REPLICAOF NO ONE, if replid is
+// still our replication id; its PSYNC then makes it our replica.
+func (s *Server) takeOverFromMaster(c *Client, replid string) bool {
+	s.warnf("Failover request received for replid %s.", replid)
+	switch {
+	case !s.isReplica():
+		c.Error(errPsyncFailoverMaster)
+		return false
+	case replid != s.repl.id:
+		c.Error(errPsyncFailoverReplid)
+		return false
+	}
+	s.promote()
+	return true
 }
 
 // cmdSync: the pre-PSYNC protocol, a full resync without the +FULLRESYNC
 // line (redis-cli --rdb uses it).
 func cmdSync(c *Client, args [][]byte) {
-	if c.startSync() {
+	if c.startSync(args) {
 		c.srv.fullResync(c, false)
 	}
 }
 
-// startSync checks that the client may become a replica now.
-func (c *Client) startSync() bool {
+// startSync checks that the client may become a replica now (PSYNC's or
+// SYNC's arguments).
+func (c *Client) startSync(args [][]byte) bool {
 	s := c.srv
 	switch {
 	case c.replica != nil && c.replica.synced:
 		return false // already a replica: ignored, as Redis
+	case len(args) > 3 && strings.EqualFold(string(args[3]), "failover") && !s.takeOverFromMaster(c, string(args[1])):
+		return false
+	case s.failover.status != noFailover:
+		c.Error(errSyncFailingOver)
+		return false
 	case s.isReplica() && s.repl.master.state != linkConnected:
 		c.Error(errNoMasterLink)
 		return false
@@ -593,7 +622,12 @@ func (s *Server) replicationCron() {
 	if s.isReplica() {
 		r.master.cron(now)
 	}
-	if len(r.replicas) > 0 && !s.isReplica() {
+	s.updateFailover()
+	// No PING while a FAILOVER with a timeout pauses writes: it would
+	// move the offset the target must reach (Redis's quirk: without a
+	// timeout the PINGs go on).
+	failingOver := !s.failover.end.IsZero() && s.clientsPaused()
+	if len(r.replicas) > 0 && !s.isReplica() && !failingOver {
 		period := time.Duration(s.cfg.ReplPingPeriod) * time.Second
 		if now.Sub(r.lastPing) >= period {
 			r.lastPing = now
@@ -806,7 +840,7 @@ func (s *Server) infoReplication(b *strings.Builder) {
 		fmt.Fprintf(b, "slave%d:ip=%s,port=%d,state=%s,offset=%d,lag=%d\r\n",
 			i, c.replica.ip, c.replica.port, replicaStateNames[c.replica.state], c.replica.ackOffset, lag)
 	}
-	infoLine(b, "master_failover_state", "no-failover")
+	infoLine(b, "master_failover_state", failoverStatusNames[s.failover.status])
 	infoLine(b, "master_replid", r.id)
 	infoLine(b, "master_replid2", r.id2)
 	infoLine(b, "master_repl_offset", r.offset)

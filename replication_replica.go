@@ -114,6 +114,10 @@ func (s *Server) staleRefused() bool {
 
 func cmdReplicaof(c *Client, args [][]byte) {
 	s := c.srv
+	if s.failover.status != noFailover {
+		c.Error(errReplicaofFailingOver)
+		return
+	}
 	if strings.EqualFold(string(args[1]), "no") && strings.EqualFold(string(args[2]), "one") {
 		if s.isReplica() {
 			s.promote()
@@ -310,9 +314,21 @@ func (m *masterLink) handshake(conn net.Conn, br *bufio.Reader) (string, error) 
 	if s.repl.continueFrom {
 		id, offset = s.repl.id, strconv.FormatInt(s.repl.offset+1, 10)
 	}
+	failingOver := s.failover.status == failoverInProgress
 	s.mu.Unlock()
 	s.logf("Trying a partial resynchronization (request %s:%s).", id, offset)
-	return command("PSYNC", id, offset)
+	psync := []string{"PSYNC", id, offset}
+	if failingOver {
+		psync = append(psync, "FAILOVER") // see failover.go
+	}
+	reply, err = command(psync...)
+	s.lockIdle()
+	synced := s.failoverSynced(reply)
+	s.mu.Unlock()
+	if !synced {
+		return "", errLinkStopped // a master again
+	}
+	return reply, err
 }
 
 // readLine reads one reply line, skipping the newlines a master sends to

@@ -200,6 +200,7 @@ func rwItoa(n int64) string { return strconv.FormatInt(n, 10) }
 type rwPeer struct {
 	*rawConn
 	read int64
+	port string // the listening port a fake replica announced
 }
 
 func rwDial(t *testing.T, addr string) *rwPeer {
@@ -318,10 +319,14 @@ func (p *rwPeer) skipNewlines() {
 // ---- fake replica ----
 
 // handshake is a replica's handshake up to (not including) PSYNC.
-func (p *rwPeer) handshake() {
+func (p *rwPeer) handshake() { p.handshakeAs("7777") }
+
+// handshakeAs is handshake announcing port as the replica's.
+func (p *rwPeer) handshakeAs(port string) {
 	p.t.Helper()
+	p.port = port
 	rwDo(p.t, p.rawConn, "+PONG\r\n", "PING")
-	rwDo(p.t, p.rawConn, "+OK\r\n", "REPLCONF", "listening-port", "7777")
+	rwDo(p.t, p.rawConn, "+OK\r\n", "REPLCONF", "listening-port", port)
 	rwDo(p.t, p.rawConn, "+OK\r\n", "REPLCONF", "capa", "eof", "capa", "psync2")
 }
 
@@ -386,8 +391,6 @@ func (p *rwPeer) ack(off int64) {
 	p.send(rwCmd("REPLCONF", "ACK", rwItoa(off)))
 }
 
-var rwOnlineRE = regexp.MustCompile(`(?m)^slave[0-9]+:ip=127\.0\.0\.1,port=7777,state=online,`)
-
 // fullSync does PSYNC ? -1, reads the payload and acks the offset, as a
 // real replica does after loading an EOF-marked payload. A diskless
 // Redis master starts streaming to a replica on its first ACK once the
@@ -398,11 +401,12 @@ func (p *rwPeer) fullSync(c *rawConn) (replid string, off int64, payload []byte)
 	p.t.Helper()
 	replid, off = rwParseFullResync(p.t, p.psync("?", -1))
 	payload, _ = p.readRDB()
+	online := regexp.MustCompile(`(?m)^slave[0-9]+:ip=127\.0\.0\.1,port=` + p.port + `,state=online,`)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		p.ack(off)
 		v := rwCall(p.t, c, "INFO", "replication")
-		if rwOnlineRE.MatchString(v.str) {
+		if online.MatchString(v.str) {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log"
+	"math"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -32,6 +33,8 @@ type Server struct {
 	startedAt time.Time
 	runID     string
 	repl      replication
+	// failover is FAILOVER's progress (failover.go).
+	failover failoverState
 	// migrateConns are MIGRATE's cached connections by "host:port"
 	// (migrate.go).
 	migrateConns map[string]*migrateConn
@@ -46,8 +49,11 @@ type Server struct {
 
 	// CLIENT PAUSE: commands wait until pauseUntil (unix ns); with
 	// pauseWriteOnly only writes do. Atomics keep the check off the lock.
+	// A FAILOVER pauses writes with pauseFailover, a pause of its own that
+	// CLIENT UNPAUSE leaves alone (Redis's PAUSE_DURING_FAILOVER).
 	pauseUntil     atomic.Int64
 	pauseWriteOnly atomic.Bool
+	pauseFailover  atomic.Bool
 	stats          stats
 	cmdStats       []commandStats // by Command.index
 	slowlog        slowlog        // slowlog.go
@@ -198,6 +204,7 @@ func (s *Server) beforeSleep() (unblocked []*Client) {
 	}
 	s.commitAOF()
 	s.flushReplication()
+	s.updateFailover() // the turn may have brought the target's ACK
 	return s.serveWaits()
 }
 
@@ -598,15 +605,20 @@ func (s *Server) pausedFor(c *Client, args [][]byte) bool {
 		return false
 	}
 	cmd, errMsg, _, _ := s.checkCommand(c, args)
-	if errMsg != "" || (s.pauseWriteOnly.Load() && !c.isWrite(cmd) && !cmd.has(flagMayReplicate)) {
+	allPaused := s.clientPauseOn() && !s.pauseWriteOnly.Load()
+	if errMsg != "" || (!allPaused && !c.isWrite(cmd) && !cmd.has(flagMayReplicate)) {
 		return false
 	}
 	c.lastCmd = cmd.FullName // CLIENT LIST shows the command held
 	return true
 }
 
-// clientsPaused reports whether a CLIENT PAUSE (of writes at least) is on.
-func (s *Server) clientsPaused() bool {
+// clientsPaused reports whether writes at least are paused, by CLIENT
+// PAUSE or a FAILOVER.
+func (s *Server) clientsPaused() bool { return s.clientPauseOn() || s.pauseFailover.Load() }
+
+// clientPauseOn reports whether a CLIENT PAUSE is on.
+func (s *Server) clientPauseOn() bool {
 	until := s.pauseUntil.Load()
 	return until != 0 && until > time.Now().UnixNano()
 }
@@ -618,11 +630,30 @@ func (s *Server) pauseClients(until time.Time, writeOnly bool) {
 	s.pauseWriteOnly.Store(writeOnly)
 	if until.IsZero() {
 		s.pauseUntil.Store(0)
-		s.ks.PausedUntil = 0
-		return
+	} else {
+		s.pauseUntil.Store(until.UnixNano())
 	}
-	s.pauseUntil.Store(until.UnixNano())
-	s.ks.PausedUntil = until.UnixMilli()
+	s.pauseExpiry()
+}
+
+// pauseForFailover starts or ends a FAILOVER's pause of writes (lock
+// held): it lasts until the failover ends.
+func (s *Server) pauseForFailover(on bool) {
+	s.pauseFailover.Store(on)
+	s.pauseExpiry()
+}
+
+// pauseExpiry keeps keys whose TTL passes during a pause (hidden, not
+// deleted) until the last pause ends.
+func (s *Server) pauseExpiry() {
+	switch until := s.pauseUntil.Load(); {
+	case s.pauseFailover.Load():
+		s.ks.PausedUntil = math.MaxInt64
+	case until != 0:
+		s.ks.PausedUntil = time.Unix(0, until).UnixMilli()
+	default:
+		s.ks.PausedUntil = 0
+	}
 }
 
 // sortedClients lists the connected clients by id (CLIENT LIST order).
