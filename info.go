@@ -196,6 +196,9 @@ func humanBytes(n uint64) string {
 
 func (s *Server) infoMemory(b *strings.Builder) {
 	used, rss := usedMemory(), residentMemory()
+	if s.cfg.MaxMemory != 0 {
+		used = s.evictionMemory() + s.memoryNotCounted() // what maxmemory is compared with
+	}
 	if used > s.stats.peakMemory {
 		s.stats.peakMemory = used
 	}
@@ -438,8 +441,7 @@ func (s *Server) infoCPU(b *strings.Builder) {
 }
 
 func (s *Server) infoCommandStats(b *strings.Builder) {
-	var visit func(cmd *Command)
-	visit = func(cmd *Command) {
+	s.eachCommand(func(cmd *Command) {
 		st := s.cmdStats[cmd.index]
 		if st.calls > 0 || st.rejected > 0 || st.failed > 0 {
 			perCall := 0.0
@@ -449,13 +451,7 @@ func (s *Server) infoCommandStats(b *strings.Builder) {
 			fmt.Fprintf(b, "cmdstat_%s:calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d\r\n",
 				cmd.FullName, st.calls, st.usec, perCall, st.rejected, st.failed)
 		}
-		for _, sub := range cmd.sortedSubcommands() {
-			visit(sub)
-		}
-	}
-	for _, cmd := range sortedCommands() {
-		visit(cmd)
-	}
+	})
 }
 
 func (s *Server) infoErrorStats(b *strings.Builder) {

@@ -415,8 +415,8 @@ func cmdLatencyHistogram(c *Client, args [][]byte) {
 	}
 }
 
-// eachCommand visits every command and subcommand in INFO commandstats'
-// order.
+// eachCommand visits every command and, after each container, its
+// subcommands, by name: INFO commandstats' and latencystats' order.
 func (s *Server) eachCommand(visit func(cmd *Command)) {
 	for _, cmd := range sortedCommands() {
 		visit(cmd)

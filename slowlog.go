@@ -121,8 +121,7 @@ func cmdSlowlogLen(c *Client, args [][]byte) { c.Int(int64(len(c.srv.slowlog.ent
 
 // cmdSlowlogReset empties the log; entry ids go on from where they were.
 func cmdSlowlogReset(c *Client, args [][]byte) {
-	l := &c.srv.slowlog
-	l.entries = nil
+	c.srv.slowlog.entries = nil
 	c.OK()
 }
 
