@@ -145,6 +145,9 @@ func TestFailoverWire(t *testing.T) {
 		p.expectStream("SET", "k", "v")
 		off := failoverOffset(t, c)
 
+		rwDo(t, c, "-ERR FAILOVER target HOST and PORT is not a replica.\r\n", "FAILOVER", "TO", "localhost", p.port)
+		rwDo(t, c, "-ERR FAILOVER with force option requires both a timeout and target HOST and IP.\r\n", "FAILOVER", "FORCE", "TIMEOUT", "10")
+		rwDo(t, c, "-ERR FAILOVER with force option requires both a timeout and target HOST and IP.\r\n", "FAILOVER", "TO", "127.0.0.1", p.port, "FORCE")
 		rwDo(t, c, "+OK\r\n", "FAILOVER", "TO", "127.0.0.1", p.port, "TIMEOUT", "60000")
 		rwCheckInfo(t, rawInfo(t, c, "replication"), map[string]string{"role": "master", "master_failover_state": "waiting-for-sync"})
 		rwDo(t, c, "-ERR FAILOVER already in progress.\r\n", "FAILOVER")
