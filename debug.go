@@ -318,8 +318,8 @@ func debugPopulate(c *Client, args [][]byte) {
 	if len(args) >= 4 {
 		prefix = cString(args[3])
 	}
-	db := c.database()
-	db.Reserve(db.Len()+int(min(count, 1<<30)), 0)
+	// Unlike Redis, no table is sized for count ahead: a count too large
+	// for memory fails there, before a single key.
 	var key []byte
 	for j := range count {
 		// Redis formats the name into a 128-byte buffer.
