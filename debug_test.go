@@ -103,6 +103,28 @@ func TestDebugDigestMatchesRedis(t *testing.T) {
 	}
 }
 
+// A real redis-server replicating respd has respd's DEBUG DIGEST once it
+// has caught up, as Redis's tests compare a master with its replica.
+func TestDebugDigestOfRedisReplica(t *testing.T) {
+	interopRequireRedis(t)
+	addr := startServer(t, "--enable-debug-command", "yes")
+	mine := newClients(t, addr)["resp2"]
+	digestDataset(t, mine)
+	host, port, _ := strings.Cut(addr, ":")
+	replica := resp2Client(diffStartRedis(t, "--enable-debug-command", "yes", "--replicaof", host+" "+port))
+	defer replica.Close()
+	mine.RPush(ctx, "list", "after the sync")
+	mine.Expire(ctx, "str", time.Hour)
+	want := mine.Do(ctx, "DEBUG", "DIGEST").Val()
+	deadline := time.Now().Add(10 * time.Second)
+	for replica.Do(ctx, "DEBUG", "DIGEST").Val() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica's digest is %v, respd's %v (replica: %s)", replica.Do(ctx, "DEBUG", "DIGEST").Val(), want, replica.Info(ctx, "replication").Val())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // Through go-redis in both protocols: DIGEST is a status of forty hex
 // digits, changed by a write and back when it is undone; DIGEST-VALUE an
 // array of them; wrong arities are unknown subcommands.
