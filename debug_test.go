@@ -103,6 +103,24 @@ func TestDebugDigestMatchesRedis(t *testing.T) {
 	}
 }
 
+// DIGEST-VALUE without a redis-server at hand: redis-server 7.0.15's
+// digests of a score that %.17g prints with 17 digits and of a stream,
+// whose consumer groups Redis 7.0 leaves out.
+func TestDebugDigestKnownValues(t *testing.T) {
+	rc := newClients(t, startServer(t, "--enable-debug-command", "yes"))["resp2"]
+	rc.ZAdd(ctx, "z", redis.Z{Score: 0.1, Member: "a"})
+	rc.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "1-1", Values: []string{"a", "1"}})
+	rc.XGroupCreate(ctx, "s", "g", "0")
+	for key, want := range map[string]string{
+		"z": "b07654932c32238dbd9b8626f0dc40f18d973527",
+		"s": "e63bcb852a375e66ef47d37f2575bc03f71e7ecd",
+	} {
+		if got := rc.Do(ctx, "DEBUG", "DIGEST-VALUE", key).Val(); fmt.Sprint(got) != "["+want+"]" {
+			t.Errorf("DIGEST-VALUE %s: %v, redis-server's %s", key, got, want)
+		}
+	}
+}
+
 // A real redis-server replicating respd has respd's DEBUG DIGEST once it
 // has caught up, as Redis's tests compare a master with its replica.
 func TestDebugDigestOfRedisReplica(t *testing.T) {
