@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -254,4 +256,47 @@ func TestFailoverWireTarget(t *testing.T) {
 		b.expectStream("SELECT", "0")
 		b.expectStream("SET", "new", "1")
 	})
+}
+
+// TestFailoverOtherReplicas: a replica that was not the target stays with
+// the old master, which now forwards the new master's stream to it (after
+// their partial resync on the new replication id), as in Redis.
+func TestFailoverOtherReplicas(t *testing.T) {
+	for _, kinds := range [][3]string{
+		{interopRespd, interopRespd, interopRespd},
+		{interopRespd, interopRespd, interopRedis},
+		{interopRedis, interopRedis, interopRespd},
+		{interopRespd, interopRedis, interopRespd},
+	} {
+		t.Run(fmt.Sprintf("master=%s,target=%s,other=%s", kinds[0], kinds[1], kinds[2]), func(t *testing.T) {
+			if slices.Contains(kinds[:], interopRedis) {
+				interopRequireRedis(t)
+			}
+			m := newInteropNode(t, kinds[0], "master")
+			interopLoadInitial(t, m, 100)
+			a := newInteropNode(t, kinds[1], "target", m.replicaOf()...)
+			b := newInteropNode(t, kinds[2], "other replica", m.replicaOf()...)
+			waitReplicaCaughtUp(t, m.addr, a.addr)
+			waitReplicaCaughtUp(t, m.addr, b.addr)
+			if got, err := m.rc().Do(ctx, "FAILOVER", "TO", "127.0.0.1", a.port).Text(); err != nil || got != "OK" {
+				t.Fatalf("FAILOVER: %q %v", got, err)
+			}
+			waitReplicaCaughtUp(t, a.addr, m.addr)
+			interopRunLoad(t, a, 2000, 11)
+			waitReplicaCaughtUp(t, a.addr, m.addr)
+			// b follows m, a replica itself: the offsets are a's.
+			waitFor(t, func() bool {
+				ai, err1 := interopInfo(a.addr, "replication")
+				bi, err2 := interopInfo(b.addr, "replication")
+				return err1 == nil && err2 == nil && bi["master_link_status"] == "up" &&
+					bi["master_repl_offset"] == ai["master_repl_offset"]
+			})
+			compareDatasets(t, a.addr, b.addr, interopAllDBs)
+			// Everyone continued from the backlog: no full sync anywhere.
+			interopExpectSyncs(t, a, "the new master", interopSyncs{partialOK: 1})
+			if full := interopSyncStats(t, m.addr).full; full != 2 {
+				t.Errorf("the old master served %d full syncs, want its first 2", full)
+			}
+		})
+	}
 }
