@@ -21,7 +21,8 @@ import (
 //     master, +CONTINUE normally. Any answer of a master ends the failover
 //     and the pause; anything else aborts it: we become a master again.
 //
-// The target's side is in cmdPsync; the PSYNC sent in the handshake.
+// The target's side is takeOverFromMaster (replication_master.go); the
+// PSYNC goes with the master link's handshake (replication_replica.go).
 
 // failoverStatus is INFO's master_failover_state.
 type failoverStatus int
