@@ -43,6 +43,8 @@ type keyWait struct {
 	// still has nothing to serve.
 	ready string
 	stays bool
+	// usec is what its runs took before it is served or gives up.
+	usec int64
 	// goneIsAnswer makes the command run again when a key it waits on is
 	// gone or holds another type: XREADGROUP answers it with an error.
 	goneIsAnswer bool
@@ -245,6 +247,7 @@ func (s *Server) expireBlocked(now time.Time) {
 func (s *Server) countBlockedCall(c *Client, failed bool) {
 	st := &s.cmdStats[c.blocked.keys.cmd.index]
 	st.calls++
+	st.usec += c.blocked.keys.usec
 	if failed {
 		st.failed++
 	}

@@ -501,10 +501,20 @@ func (s *Server) call(c *Client, cmd *Command, args [][]byte, start time.Time) (
 		}
 		end = s.now()
 		// A command that blocked (or, run again, still waits) is counted
-		// once, when it is served or gives up (countBlockedCall).
-		if c.blocked == nil || c.blocked.keys == nil || reprocessing && !c.blocked.keys.stays {
+		// once, when it is served or gives up (countBlockedCall), its
+		// time then including its runs before, as Redis's c->duration.
+		usec := end.Sub(start).Microseconds()
+		var kw *keyWait
+		if c.blocked != nil {
+			kw = c.blocked.keys
+		}
+		if kw != nil && (!reprocessing || kw.stays) {
+			kw.usec += usec
+		} else {
+			if kw != nil {
+				usec += kw.usec
+			}
 			st := &s.cmdStats[cmd.index]
-			usec := end.Sub(start).Microseconds()
 			st.calls++
 			st.usec += usec
 			if c.callErrors > 0 {

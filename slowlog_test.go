@@ -122,10 +122,11 @@ func TestSlowlogRaw(t *testing.T) {
 }
 
 // TestSlowlogBlockedAndScripts: a blocked command is logged once, when it
-// is served, by the client that sent it; a script's commands are logged
-// as run by a client without an address.
+// is served, by the client that sent it, with the time of its first run
+// too; a script's commands are logged as run by a client without an
+// address.
 func TestSlowlogBlockedAndScripts(t *testing.T) {
-	addr := startServer(t, "--slowlog-log-slower-than", "0")
+	s, addr := startTestServer(t, "--slowlog-log-slower-than", "0")
 	rc := newClients(t, addr)["resp2"]
 	waiter := redis.NewClient(&redis.Options{Addr: addr})
 	t.Cleanup(func() { waiter.Close() })
@@ -133,6 +134,9 @@ func TestSlowlogBlockedAndScripts(t *testing.T) {
 	done := make(chan error)
 	go func() { done <- waiter.BLPop(ctx, 10*time.Second, "q").Err() }()
 	waitFor(t, func() bool { return strings.Contains(rc.Info(ctx, "clients").Val(), "blocked_clients:1") })
+	s.mu.Lock()
+	s.blocking.clients[0].blocked.keys.usec = 1e6 // as if its first run had taken a second
+	s.mu.Unlock()
 	rc.RPush(ctx, "q", "x")
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -147,5 +151,8 @@ func TestSlowlogBlockedAndScripts(t *testing.T) {
 	// The INFO calls that polled are between RESET and RPUSH.
 	if g := strings.Join(got[:4], "|"); g != want {
 		t.Fatalf("got %s, want %s", g, want)
+	}
+	if d := entries[2].Duration; d < time.Second {
+		t.Fatalf("blpop logged with %v", d)
 	}
 }
