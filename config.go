@@ -167,6 +167,14 @@ type Config struct {
 	// connections, which read without the data lock.
 	queryLimit atomic.Int64
 
+	// Eviction (maxmemory.go): maxmemory-policy's sampling and time
+	// limit, the LFU counters' parameters, replicas left alone.
+	MaxMemorySamples          int   `conf:"maxmemory-samples"`
+	MaxMemoryEvictionTenacity int   `conf:"maxmemory-eviction-tenacity"`
+	LFULogFactor              int64 `conf:"lfu-log-factor"`
+	LFUDecayTime              int64 `conf:"lfu-decay-time"`
+	ReplicaIgnoreMaxmemory    bool  `conf:"replica-ignore-maxmemory"`
+
 	// TLS (tls.go): the TLS port, its certificate, key and CAs, which
 	// clients must show one (yes, no or optional), the versions and
 	// suites allowed, session resumption, and the master link's TLS.
@@ -359,8 +367,8 @@ var params = []*param{
 	{"lazyfree-lazy-server-del", "", yesNo, inert, "no"},
 	{"lazyfree-lazy-user-del", "", yesNo, inert, "no"},
 	{"lazyfree-lazy-user-flush", "", yesNo, inert, "no"},
-	{"lfu-decay-time", "", intRange(0, intMax), inert, "1"},
-	{"lfu-log-factor", "", intRange(0, intMax), inert, "10"},
+	{"lfu-decay-time", "", intRange(0, intMax), 0, "1"},
+	{"lfu-log-factor", "", intRange(0, intMax), 0, "10"},
 	{"list-compress-depth", "", intRange(0, intMax), 0, "0"},
 	{"list-max-listpack-size", "list-max-ziplist-size", intRange(intMin, intMax), 0, "-2"},
 	{"loading-process-events-interval-bytes", "", intRange(1024, intMax), hidden, "2097152"},
@@ -369,11 +377,11 @@ var params = []*param{
 	{"masterauth", "", textOrNull, 0, ""},
 	{"masteruser", "", textOrNull, 0, ""},
 	{"maxclients", "", uintRange(1, uintMax), 0, "10000"},
-	{"maxmemory", "", umemRange(0, ulonglongMax), inert, "0"},
+	{"maxmemory", "", umemRange(0, ulonglongMax), 0, "0"},
 	{"maxmemory-clients", "", &numType{lo: -100, hi: longMax, unit: memoryOrPercent}, inert, "0"},
-	{"maxmemory-eviction-tenacity", "", intRange(0, 100), inert, "10"},
-	{"maxmemory-policy", "", enumOf("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"), inert, "noeviction"},
-	{"maxmemory-samples", "", intRange(1, intMax), inert, "5"},
+	{"maxmemory-eviction-tenacity", "", intRange(0, 100), 0, "10"},
+	{"maxmemory-policy", "", enumOf("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"), 0, "noeviction"},
+	{"maxmemory-samples", "", intRange(1, intMax), 0, "5"},
 	{"min-replicas-max-lag", "min-slaves-max-lag", intRange(0, intMax), 0, "10"},
 	{"min-replicas-to-write", "min-slaves-to-write", intRange(0, intMax), 0, "0"},
 	{"no-appendfsync-on-rewrite", "", yesNo, 0, "no"},
@@ -404,7 +412,7 @@ var params = []*param{
 	{"replica-announce-port", "slave-announce-port", intRange(0, 65535), 0, "0"},
 	{"replica-announced", "", yesNo, inert, "yes"},
 	{"replica-ignore-disk-write-errors", "", yesNo, inert, "no"},
-	{"replica-ignore-maxmemory", "slave-ignore-maxmemory", yesNo, inert, "yes"},
+	{"replica-ignore-maxmemory", "slave-ignore-maxmemory", yesNo, 0, "yes"},
 	{"replica-lazy-flush", "slave-lazy-flush", yesNo, inert, "no"},
 	{"replica-priority", "slave-priority", intRange(0, intMax), inert, "100"},
 	{"replica-read-only", "slave-read-only", yesNo, 0, "yes"},

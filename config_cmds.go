@@ -146,6 +146,10 @@ var configAppliers = map[string]func(s *Server) string{
 	"requirepass":               (*Server).applyRequirepass,
 	"acl-pubsub-default":        (*Server).applyACLPubsubDefault,
 	"tls-port":                  (*Server).applyTLSPort,
+	"maxmemory":                 (*Server).applyMaxmemory,
+	"maxmemory-policy":          (*Server).applyEvictionPolicy,
+	"lfu-log-factor":            (*Server).applyEvictionPolicy,
+	"lfu-decay-time":            (*Server).applyEvictionPolicy,
 }
 
 func init() {

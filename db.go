@@ -11,8 +11,9 @@ import "respd/internal/keyspace"
 // Redis's command time snapshot).
 func (c *Client) nowMs() int64 { return c.srv.cmdTimeMs }
 
-// lruClock is the LRU clock at the command's time.
-func (c *Client) lruClock() uint32 { return keyspace.LRUClock(c.srv.cmdTimeMs) }
+// lruClock is the Access of a value created by the command: the LRU clock
+// at its time or, under an LFU policy, a new key's LFU stamp.
+func (c *Client) lruClock() uint32 { return c.srv.ks.Stamp(c.srv.cmdTimeMs) }
 
 // database is the client's selected database.
 func (c *Client) database() *keyspace.DB { return c.srv.ks.DBs[c.db] }

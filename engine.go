@@ -159,6 +159,9 @@ func (s *Server) endTurn(resumed func(*Client)) {
 			s.expireBlocked(s.now())
 			s.serveReadyKeys() // what a CLIENT PAUSE that ended held
 		}
+		if s.eviction.timedOut {
+			s.performEvictions() // Redis's evictionTimeProc
+		}
 		for _, c := range s.beforeSleep() {
 			s.unblocked(c)
 		}
@@ -180,6 +183,9 @@ func (s *Server) nextDeadline() time.Time {
 		if !d.IsZero() && (next.IsZero() || d.Before(next)) {
 			next = d
 		}
+	}
+	if s.eviction.timedOut {
+		next = time.Now() // evictions left at their time limit go on each turn
 	}
 	return next
 }

@@ -356,6 +356,9 @@ const (
 	errFunctionLoadTimeout = "FUNCTION LOAD timeout"
 )
 
+// maxmemory (maxmemory.go).
+const errOOM = "OOM command not allowed when used memory > 'maxmemory'."
+
 // Bitmaps (bitmaps.go).
 const (
 	errBitOffset        = "ERR bit offset is not an integer or out of range"

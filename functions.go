@@ -39,7 +39,11 @@ type luaFunction struct {
 // FUNCTION LIST shows them.
 var functionFlagNames = []string{"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"}
 
-const functionNoWrites = 1 // functionFlagNames[0]
+// functionNoWrites and functionAllowOOM: functionFlagNames[0] and [1].
+const (
+	functionNoWrites = 1 << iota
+	functionAllowOOM
+)
 
 // functions are the libraries and their functions (names compared without
 // case, as Redis's dict does).
@@ -611,5 +615,6 @@ func fcall(c *Client, args [][]byte, readOnly bool) {
 	sc := c.srv.scripting
 	keys := luaStringArray(sc.L, args[3:3+numkeys])
 	argv := luaStringArray(sc.L, args[3+numkeys:])
-	sc.execute(scriptRun{caller: c, command: args, sha: fn.name, function: true, readOnly: readOnly || noWrites}, fn.fn, keys, argv)
+	run := scriptRun{caller: c, command: args, sha: fn.name, function: true, readOnly: readOnly || noWrites, allowOOM: fn.flags&functionAllowOOM != 0}
+	sc.execute(run, fn.fn, keys, argv)
 }

@@ -196,6 +196,9 @@ func humanBytes(n uint64) string {
 
 func (s *Server) infoMemory(b *strings.Builder) {
 	used, rss := usedMemory(), residentMemory()
+	if s.cfg.MaxMemory != 0 {
+		used = s.evictionMemory() + s.memoryNotCounted() // what maxmemory is compared with
+	}
 	if used > s.stats.peakMemory {
 		s.stats.peakMemory = used
 	}

@@ -549,7 +549,8 @@ func TestObjectRaw(t *testing.T) {
 		{"CONFIG SET maxmemory 100mb", "+OK\r\n"},
 		{"OBJECT REFCOUNT i", ":1\r\n"},
 		{"CONFIG SET maxmemory 0 maxmemory-policy allkeys-lfu", "+OK\r\n"},
-		{"OBJECT FREQ i", ":5\r\n"},
+		{"SET lfu v", "+OK\r\n"}, // a key made under LFU starts at LFU_INIT_VAL
+		{"OBJECT FREQ lfu", ":5\r\n"},
 		{"OBJECT IDLETIME i", "-ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n"},
 		{"HELLO 3", ""},
 	} {

@@ -77,18 +77,11 @@ func cmdObjectIdletime(c *Client, args [][]byte) {
 // idleSeconds is the time since e was last accessed, on Redis's 24-bit
 // wrapping LRU clock.
 func (c *Client) idleSeconds(e *keyspace.Entry) int64 {
-	now := c.lruClock()
-	if now >= e.Access {
-		return int64(now - e.Access)
-	}
-	return int64(now + (keyspace.LRUClockMax - e.Access))
+	return int64(keyspace.IdleMs(e, c.nowMs()) / 1000)
 }
 
-// cmdObjectFreq: respd keeps no LFU counter, so under an LFU policy it
-// answers for a key accessed once, LFU_INIT_VAL (5) decayed by one per idle
-// minute (lfu-decay-time's default), as Redis's LFUDecrAndReturn would.
+// cmdObjectFreq: the key's LFU counter, decayed to now.
 func cmdObjectFreq(c *Client, args [][]byte) {
-	const lfuInitVal = 5
 	e := c.objectLookup(args[2])
 	if e == nil {
 		return
@@ -97,7 +90,7 @@ func cmdObjectFreq(c *Client, args [][]byte) {
 		c.Error(errLFUNotSelected)
 		return
 	}
-	c.Int(max(lfuInitVal-c.idleSeconds(e)/60, 0))
+	c.Int(int64(c.srv.ks.LFUCounter(e, c.nowMs())))
 }
 
 // objectLookup is OBJECT's lookup: nil (after replying null) for a

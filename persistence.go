@@ -122,7 +122,7 @@ func (s *Server) loadRDBFile(path string) error {
 		if err != nil {
 			return err
 		}
-		e.Expire, e.Access = r.ExpireMs, keyspace.LRUClock(now)
+		e.Expire, e.Access = r.ExpireMs, s.ks.Stamp(now)
 		if !s.ks.DBs[r.DB].Add(str(r.Key), e) { // the decoder's key buffer is the key's own
 			return fmt.Errorf("RDB has duplicated key '%s' in DB %d", r.Key, r.DB)
 		}
@@ -383,7 +383,12 @@ func cmdRestore(c *Client, args [][]byte) {
 		return
 	}
 	e.Expire, e.Access = ttl, c.lruClock()
-	if idle >= 0 {
+	// objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under
+	// any other.
+	switch ks := c.srv.ks; {
+	case ks.LFU != nil && freq >= 0:
+		ks.SetLFUCounter(e, uint32(freq), c.nowMs())
+	case ks.LFU == nil && idle >= 0:
 		e.Access = keyspace.LRUClock(c.nowMs() - idle*1000)
 	}
 	c.addKey(key, e)

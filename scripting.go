@@ -59,8 +59,8 @@ func (c *Client) inScript() bool { return c.srv.scripting != nil && c == c.srv.s
 type luaScript struct {
 	fn *lua.LFunction
 	// shebang: the script declares its flags (#!lua); noWrites is
-	// flags=no-writes.
-	shebang, noWrites bool
+	// flags=no-writes, allowOOM flags=allow-oom.
+	shebang, noWrites, allowOOM bool
 }
 
 // scriptRun is the script running: who called it and how.
@@ -70,6 +70,7 @@ type scriptRun struct {
 	sha      string   // the script's SHA1, or the function's name
 	function bool     // FCALL's (FUNCTION KILL kills it), not EVAL's
 	readOnly bool     // EVAL_RO, EVALSHA_RO or flags=no-writes
+	allowOOM bool     // flags=allow-oom: writes even past maxmemory
 	resp     int      // redis.setresp: the protocol of redis.call's replies
 	// clock is when the last command ended, the next one's start: one
 	// clock reading per command (as dispatchAt chains a batch's).
@@ -479,7 +480,9 @@ func (sc *scripting) compile(body []byte) (*luaScript, string) {
 				switch flag {
 				case "no-writes":
 					script.noWrites = true
-				case "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys":
+				case "allow-oom":
+					script.allowOOM = true
+				case "allow-stale", "no-cluster", "allow-cross-slot-keys":
 				default:
 					return nil, fmt.Sprintf(errScriptShebangFlag, flag)
 				}
@@ -543,7 +546,7 @@ func evalGeneric(c *Client, args [][]byte, bySHA, readOnly bool) {
 	}
 	sc.globals.RawSetString("KEYS", luaStringArray(sc.L, args[3:3+numkeys]))
 	sc.globals.RawSetString("ARGV", luaStringArray(sc.L, args[3+numkeys:]))
-	sc.execute(scriptRun{caller: c, command: args, sha: sha, readOnly: readOnly || script.noWrites}, script.fn)
+	sc.execute(scriptRun{caller: c, command: args, sha: sha, readOnly: readOnly || script.noWrites, allowOOM: script.allowOOM}, script.fn)
 }
 
 // numkeysArg is EVAL's and FCALL's numkeys (args[2]), at most the
@@ -716,6 +719,33 @@ func cmdScriptFlush(c *Client, args [][]byte) {
 
 func cmdScriptKill(c *Client, args [][]byte) { c.srv.killScript(c, false) }
 
+// scriptDeniesOOM is the DENYOOM of evalGetCommandFlags and
+// fcallGetCommandFlags: a script or function that declared its flags may
+// run with memory over maxmemory only if it has allow-oom or no-writes.
+// An EVAL's script is compiled (and cached) to know.
+func (s *Server) scriptDeniesOOM(cmd *Command, args [][]byte) bool {
+	switch cmd.Name {
+	case "eval", "eval_ro":
+		sc := s.lua()
+		sha := scriptSHA(args[1])
+		script := sc.scripts[sha]
+		if script == nil {
+			if script, _ = sc.compile(args[1]); script == nil {
+				return false // EVAL answers the error
+			}
+			sc.scripts[sha] = script
+		}
+		return script.shebang && !script.allowOOM && !script.noWrites
+	case "evalsha", "evalsha_ro":
+		script := s.lua().scripts[strings.ToLower(string(args[1]))]
+		return script != nil && script.shebang && !script.allowOOM && !script.noWrites
+	case "fcall", "fcall_ro":
+		fn := s.lua().functions.funcs[strings.ToLower(string(args[1]))]
+		return fn != nil && fn.flags&(functionNoWrites|functionAllowOOM) == 0
+	}
+	return false
+}
+
 // killScript is SCRIPT KILL (function false) and FUNCTION KILL: the busy
 // script stops at its next instruction, unless it wrote, or is the other
 // kind.
@@ -829,6 +859,11 @@ func (sc *scripting) callCommand(args [][]byte) string {
 	}
 	if run.readOnly && fake.isWrite(cmd) {
 		return errScriptWriteInReadOnly
+	}
+	// scriptVerifyOOM: a script that declared no flags checks its first
+	// write against the memory found at its start (it can't stop after).
+	if s.preCommandOOM && !run.allowOOM && !run.wrote && cmd.has(flagDenyOOM) && s.cfg.MaxMemory != 0 && !run.caller.isMaster && !run.caller.loadingAOF {
+		return "-" + errOOM
 	}
 	run.wrote = run.wrote || cmd.has(flagWrite)
 	fake.resp = run.resp

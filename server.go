@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -83,6 +84,11 @@ type Server struct {
 	// scriptEnded is signalled when it ends.
 	busyScript  *scriptRun
 	scriptEnded *sync.Cond
+	// eviction is maxmemory's state (maxmemory.go); preCommandOOM is
+	// whether memory was over maxmemory before the command running, which
+	// scripts refuse their denyoom commands on.
+	eviction      evictionState
+	preCommandOOM bool
 	// scriptRand is math.random's generator: one for the process, as
 	// Redis's, kept across SCRIPT FLUSH.
 	scriptRand *lualib.Rand48
@@ -149,8 +155,13 @@ func NewServer(cfg *Config) *Server {
 	s.ks.OnExpire = s.onExpire
 	s.ks.OnStore = s.keyReady
 	s.ks.OnDelete = s.keyReady
-	s.ks.OnFlush = func(db int) { s.keysReplaced(db) }
+	s.ks.OnFlush = func(db int) {
+		s.keysReplaced(db)
+		s.collectFlushed()
+	}
 	s.applyKeyspaceEvents()
+	s.applyEvictionPolicy()
+	s.applyMaxmemory()
 	s.stats.init()
 	s.commits.done = sync.NewCond(&s.mu)
 	s.scriptEnded = sync.NewCond(&s.mu)
@@ -390,7 +401,7 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 // checkCommand resolves a request and runs Redis's checks on it, in the
 // order of processCommand: the command, and the error that refuses it, if
 // any, with the ACL's denial and the argument it concerns if the ACL
-// refused it. It changes nothing.
+// refused it. It changes nothing but the keys maxmemory evicts.
 func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg string, denial acl.Denial, pos int) {
 	cmd, errMsg = s.lookupCommand(args)
 	switch {
@@ -407,6 +418,16 @@ func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg st
 	}
 	if denial, pos = c.aclCheck(cmd, args); denial != acl.Allowed {
 		return cmd, aclDeniedText(denial, cmd), denial, pos
+	}
+	if s.cfg.MaxMemory != 0 && s.busyScript == nil {
+		// Keys are evicted here, as in processCommand. Inside MULTI
+		// everything queued takes memory: only EXEC, DISCARD, QUIT and
+		// RESET pass.
+		s.preCommandOOM = s.outOfMemory(args)
+		denyOOM := cmd.has(flagDenyOOM) || c.multi != nil && !slices.Contains([]string{"exec", "discard", "quit", "reset"}, cmd.Name)
+		if s.preCommandOOM && (denyOOM || s.scriptDeniesOOM(cmd, args)) {
+			return cmd, errOOM, acl.Allowed, 0
+		}
 	}
 	switch {
 	case s.diskError() != "" && (c.isWrite(cmd) || cmd.Name == "ping"):

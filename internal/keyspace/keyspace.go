@@ -84,6 +84,9 @@ type DB struct {
 	// AvgTTL is the running estimate of the remaining TTL of volatile keys
 	// (ms), updated by the active expiry cycle as in Redis.
 	AvgTTL int64
+	// sampledKeys and sampledExpires are SampleKeys's buffers.
+	sampledKeys    []*entryNode
+	sampledExpires []*expireNode
 }
 
 type watch struct {
@@ -106,8 +109,16 @@ type Keyspace struct {
 	OnStore  func(db int, key string)
 	OnDelete func(db int, key string)
 	OnFlush  func(db int)
-	snap     *Snapshot // the snapshot in progress, if any
-	snapGen  uint16
+	// OnFree, if set, is called with each entry deleted or replaced by
+	// another (not those a database's flush drops): the memory the
+	// collector will free, for maxmemory's accounting.
+	OnFree func(e *Entry)
+
+	snap    *Snapshot // the snapshot in progress, if any
+	snapGen uint16
+	// LFU is the LFU policy's parameters, nil under any other: how an
+	// access is recorded in Entry.Access (evict.go).
+	LFU *LFU
 	// Replica mode: logically expired keys are hidden but never deleted;
 	// the master's DEL removes them.
 	Replica bool
@@ -179,7 +190,7 @@ func (ks *Keyspace) Lookup(dbIndex int, key string, now int64, touch bool) *Entr
 		return nil
 	}
 	if touch {
-		e.Access = LRUClock(now)
+		ks.touch(e, now)
 	}
 	return e
 }
@@ -205,6 +216,9 @@ func (db *DB) Set(key string, e *Entry, keepTTL bool) {
 	}
 	db.BeforeChange(old)
 	db.keys.Replace(node(old), node(e))
+	if db.ks.OnFree != nil {
+		db.ks.OnFree(old)
+	}
 	if old.Expire != 0 {
 		db.expires.Remove(key)
 	}
@@ -261,6 +275,9 @@ func (db *DB) Delete(key string) bool {
 	}
 	if e.Expire != 0 {
 		db.expires.Remove(key)
+	}
+	if db.ks.OnFree != nil {
+		db.ks.OnFree(entry(e))
 	}
 	if db.ks.OnDelete != nil {
 		db.ks.OnDelete(db.index, key)

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// maxmemory against redis-server and respd alike: each test fills a
+// server, then sets maxmemory under what it uses, and checks what the
+// policy kept and refused. (Memory is the whole process's, so these run
+// servers as processes.) How much is evicted differs: respd's figure
+// counts the dead objects the collector has not freed yet (RESTORE leaves
+// some), so it evicts more; the tests ask for little.
+
+// usedMemory is INFO's used_memory.
+func infoUsedMemory(t *testing.T, rc *rawConn) uint64 {
+	t.Helper()
+	used, err := strconv.ParseUint(rawInfo(t, rc, "memory")["used_memory"], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return used
+}
+
+// restoreKeys creates n keys prefix:i holding a 10 KB string, idle for
+// idle seconds (RESTORE … IDLETIME), with ttl seconds to live unless 0.
+func restoreKeys(t *testing.T, rc *rawConn, prefix string, n int, idle, ttl int) {
+	t.Helper()
+	rc.do("+OK\r\n", "SET", "payload:src", strings.Repeat("x", 10000))
+	rc.send(command("DUMP", "payload:src"))
+	payload, err := diffReadReply(rc.r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(string(payload), "\r\n")
+	body = strings.TrimSuffix(body, "\r\n")
+	// In batches: a server's query buffer holding them all would count
+	// in the memory used.
+	for i := range n {
+		rc.send(command("RESTORE", fmt.Sprintf("%s:%d", prefix, i), "0", body, "IDLETIME", strconv.Itoa(idle)))
+		if ttl != 0 {
+			rc.send(command("EXPIRE", fmt.Sprintf("%s:%d", prefix, i), strconv.Itoa(ttl)))
+		}
+		if i%20 == 19 || i == n-1 {
+			for range i%20 + 1 {
+				rc.expect("+OK\r\n")
+				if ttl != 0 {
+					rc.expect(":1\r\n")
+				}
+			}
+		}
+	}
+	rc.do(":1\r\n", "DEL", "payload:src")
+}
+
+// countKeys is how many of prefix:0 … prefix:n-1 exist.
+func countKeys(t *testing.T, rc *rawConn, prefix string, n int) int {
+	t.Helper()
+	args := []string{"EXISTS"}
+	for i := range n {
+		args = append(args, fmt.Sprintf("%s:%d", prefix, i))
+	}
+	rc.send(command(args...))
+	reply, err := diffReadReply(rc.r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count, _ := strconv.Atoi(strings.TrimSpace(string(reply[1:])))
+	return count
+}
+
+// shrinkTo sets maxmemory to a fraction of the memory used now.
+func shrinkTo(t *testing.T, rc *rawConn, fraction float64) {
+	t.Helper()
+	limit := uint64(float64(infoUsedMemory(t, rc)) * fraction)
+	rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", strconv.FormatUint(limit, 10))
+}
+
+func TestMaxmemoryNoeviction(t *testing.T) {
+	processServers(t, func(t *testing.T, bin string) {
+		p := startProc(t, nil, bin, t.TempDir(), "--save", "")
+		rc := dialRaw(t, p.addr)
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", "1gb")
+		restoreKeys(t, rc, "k", 2000, 0, 0)
+		shrinkTo(t, rc, 0.5)
+		oom := "-" + errOOM + "\r\n"
+		rc.do(oom, "SET", "new", "v")
+		rc.do(oom, "LPUSH", "list", "v")
+		rc.do("$5\r\nvalue\r\n", "ECHO", "value")
+		rc.do(":1\r\n", "EXISTS", "k:0")
+		// In a transaction everything queued takes memory.
+		rc.do("+OK\r\n", "MULTI")
+		rc.do(oom, "EXISTS", "k:0")
+		rc.do("-EXECABORT Transaction discarded because of previous errors.\r\n", "EXEC")
+		// A script without flags: its first write is refused.
+		set := "return redis.call('SET', 'new', 'v')"
+		rc.do("-"+errOOM+" script: "+scriptSHA([]byte(set))+", on @user_script:1.\r\n", "EVAL", set, "0")
+		rc.do(":1\r\n", "EVAL", "return redis.call('EXISTS', 'k:1')", "0")
+		// With flags: refused unless allow-oom or no-writes.
+		rc.do(oom, "EVAL", "#!lua\nreturn redis.call('EXISTS', 'k:1')", "0")
+		rc.do(":1\r\n", "EVAL", "#!lua flags=no-writes\nreturn redis.call('EXISTS', 'k:1')", "0")
+		rc.do("+OK\r\n", "EVAL", "#!lua flags=allow-oom\nreturn redis.call('SET', 'new', 'v')", "0")
+		rc.do(":2001\r\n", "DBSIZE")
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", "0")
+		rc.do("+OK\r\n", "SET", "new2", "v")
+		if evicted := rawInfo(t, rc, "stats")["evicted_keys"]; evicted != "0" {
+			t.Fatalf("noeviction evicted %s keys", evicted)
+		}
+	})
+}
+
+// The LRU and LFU policies evict the keys least recently or least
+// frequently used first, from every database; the TTL policy the keys
+// closest to expiring, and only volatile keys.
+func TestMaxmemoryPolicies(t *testing.T) {
+	processServers(t, func(t *testing.T, bin string) {
+		p := startProc(t, nil, bin, t.TempDir(), "--save", "", "--notify-keyspace-events", "Ee")
+		rc, sub := dialRaw(t, p.addr), dialRaw(t, p.addr)
+		sub.do("*3\r\n$10\r\npsubscribe\r\n$22\r\n__keyevent@*__:evicted\r\n:1\r\n", "PSUBSCRIBE", "__keyevent@*__:evicted")
+
+		// With maxmemory set, respd's used_memory is the figure it
+		// compares with maxmemory.
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", "1gb")
+		// allkeys-lru: cold keys idle for an hour, hot ones just used.
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
+		restoreKeys(t, rc, "cold", 600, 3600, 0)
+		rc.do("+OK\r\n", "SELECT", "1")
+		restoreKeys(t, rc, "hot", 600, 0, 0)
+		shrinkTo(t, rc, 0.85)
+		rc.do("+OK\r\n", "SET", "trigger", "v")
+		if hot := countKeys(t, rc, "hot", 600); hot < 594 {
+			t.Errorf("allkeys-lru kept %d of 600 recently used keys", hot)
+		}
+		rc.do("+OK\r\n", "SELECT", "0")
+		if cold := countKeys(t, rc, "cold", 600); cold > 590 {
+			t.Errorf("allkeys-lru kept %d of 600 idle keys", cold)
+		}
+		sub.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if msg, err := diffReadReply(sub.r); err != nil || !strings.Contains(string(msg), "__keyevent@0__:evicted\r\n$") {
+			t.Errorf("evicted event: %q, %v", msg, err)
+		}
+
+		// allkeys-lfu: hot keys read ten times (lfu-log-factor 0 counts
+		// every access).
+		rc.do("+OK\r\n", "FLUSHALL")
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", "1gb")
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")
+		rc.do("+OK\r\n", "CONFIG", "SET", "lfu-log-factor", "0")
+		restoreKeys(t, rc, "cold", 600, 0, 0)
+		restoreKeys(t, rc, "hot", 600, 0, 0)
+		var reads strings.Builder
+		for i := range 600 {
+			for range 10 {
+				reads.WriteString(command("STRLEN", fmt.Sprintf("hot:%d", i)))
+			}
+		}
+		rc.send(reads.String())
+		rc.expect(strings.Repeat(":10000\r\n", 6000))
+		shrinkTo(t, rc, 0.85)
+		rc.do("+OK\r\n", "SET", "trigger", "v")
+		if hot, cold := countKeys(t, rc, "hot", 600), countKeys(t, rc, "cold", 600); hot < 594 || cold > 590 {
+			t.Errorf("allkeys-lfu kept %d of 600 frequent keys, %d of 600 others", hot, cold)
+		}
+
+		// volatile-ttl: the keys closest to expiring go first; keys
+		// without a TTL never.
+		rc.do("+OK\r\n", "FLUSHALL")
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", "1gb")
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory-policy", "volatile-ttl")
+		restoreKeys(t, rc, "persistent", 400, 0, 0)
+		restoreKeys(t, rc, "soon", 400, 0, 1000)
+		restoreKeys(t, rc, "late", 400, 0, 100000)
+		shrinkTo(t, rc, 0.85)
+		rc.do("+OK\r\n", "SET", "trigger", "v")
+		persistent, soon, late := countKeys(t, rc, "persistent", 400), countKeys(t, rc, "soon", 400), countKeys(t, rc, "late", 400)
+		if persistent != 400 || soon > 390 || late < 390 {
+			t.Errorf("volatile-ttl kept %d persistent keys, %d expiring soon, %d later (of 400 each)", persistent, soon, late)
+		}
+
+		// volatile-lru with nothing volatile: OOM.
+		rc.do("+OK\r\n", "FLUSHALL")
+		rc.do("+OK\r\n", "SET", "persistent", "v")
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory-policy", "volatile-lru")
+		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", "1")
+		rc.do("-"+errOOM+"\r\n", "SET", "new", "v")
+	})
+}
