@@ -17,8 +17,10 @@ import (
 // flagged fast) for every command call runs, "command-unblocking" for a
 // blocked command served, "expire-cycle" for the active expire cycle,
 // "aof-write" with "aof-write-alone", "aof-write-pending-fsync" or
-// "aof-write-active-child" for a write of the AOF buffer, and
-// "aof-fsync-always" for appendfsync always's sync.
+// "aof-write-active-child" for a write of the AOF buffer,
+// "aof-fsync-always" for appendfsync always's sync, and
+// "rdb-unlink-temp-file" for the removal of a background save's file when
+// FLUSHALL abandons it.
 //
 // Beside it, with latency-tracking on, each command's latencies go into a
 // histogram (LATENCY HISTOGRAM, INFO latencystats).
@@ -281,6 +283,7 @@ var eventAdvice = map[string][]int{
 	"aof-write-active-child":  {adviseNoAppendfsync, adviseDataWriteback, adviseSSD},
 	"aof-write-alone":         {adviseLocalDisk, adviseDataWriteback, adviseSSD},
 	"aof-fsync-always":        {adviseRelaxFsync},
+	"rdb-unlink-temp-file":    {adviseDiskContention, adviseLocalDisk},
 	"expire-cycle":            {adviseHz, adviseLargeObjects},
 }
 

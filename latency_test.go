@@ -164,3 +164,27 @@ func TestLatencyGraph(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestLatencyDoctorAdvice: each event's advice, in Redis's order, once.
+func TestLatencyDoctorAdvice(t *testing.T) {
+	s, _ := startTestServer(t, "--latency-monitor-threshold", "1")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latencySample("rdb-unlink-temp-file", 5)
+	s.latencySample("expire-cycle", 7)
+	report := s.latencyReport()
+	var advice []string
+	for line := range strings.Lines(report) {
+		// The huge pages advice depends on the machine: left out.
+		if strings.HasPrefix(line, "- ") && !strings.HasPrefix(line, "- I detected") {
+			advice = append(advice, strings.Fields(line)[1])
+		}
+	}
+	// local disks, disk contention; hz, large objects.
+	if got := strings.Join(advice, " "); got != "It Try In Deleting," {
+		t.Fatalf("advice %q in\n%s", got, report)
+	}
+	if !strings.Contains(report, "1. rdb-unlink-temp-file: 1 latency spikes (average 5ms, mean deviation 0ms, period 1.00 sec). Worst all time event 5ms.\n2. expire-cycle: ") {
+		t.Fatalf("report:\n%s", report)
+	}
+}

@@ -456,7 +456,11 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, d
 	snap.Close()
 	s.rdb.saving, s.rdb.aborted = false, false
 	if err == errBgsaveAborted {
+		// Under the lock, as Redis removes a killed child's file:
+		// sampled as its "rdb-unlink-temp-file".
+		start := time.Now()
 		os.Remove(tmp)
+		s.latencySince("rdb-unlink-temp-file", start)
 		if !s.stopping {
 			s.warnf("Background saving abandoned: FLUSHALL")
 		}
