@@ -448,8 +448,13 @@ func cmdLatencyHelp(c *Client, args [][]byte) {
 }
 
 // infoLatencyStats is INFO latencystats: each called command's latency
-// percentiles (latency-tracking-info-percentiles) in microseconds.
+// percentiles (latency-tracking-info-percentiles) in microseconds; none
+// while latency-tracking is off, as in Redis (LATENCY HISTOGRAM still
+// shows what was tracked).
 func (s *Server) infoLatencyStats(b *strings.Builder) {
+	if !s.cfg.LatencyTracking {
+		return
+	}
 	s.eachCommand(func(cmd *Command) {
 		h := s.cmdStats[cmd.index].latency
 		if h == nil {
