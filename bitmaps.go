@@ -384,7 +384,7 @@ func cmdBitop(c *Client, args [][]byte) {
 	if longest == 0 {
 		// Redis deletes without looking the key up: a destination whose
 		// TTL has passed is deleted, and the command propagated, too.
-		if c.database().Delete(str(dst)) {
+		if c.srv.deleteKey(c.database(), str(dst), c.srv.cfg.LazyfreeServerDel) {
 			c.notify(notifyGeneric, "del", dst)
 			c.changed(dst, args...)
 		}

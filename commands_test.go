@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"respd/internal/keyspace"
 	"respd/internal/resp"
 )
 
@@ -139,7 +140,7 @@ func TestFlagsMatchBehaviour(t *testing.T) {
 	h := newDirectClient(t)
 	expired := int64(0)
 	onExpire := h.srv.ks.OnExpire
-	h.srv.ks.OnExpire = func(db int, key string) { expired++; onExpire(db, key) }
+	h.srv.ks.OnExpire = func(db int, e *keyspace.Entry) { expired++; onExpire(db, e) }
 	checked := 0
 	for _, file := range files {
 		data, _ := os.ReadFile(file)

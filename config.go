@@ -109,6 +109,17 @@ type Config struct {
 	// limit).
 	TrackingTableMaxKeys int64 `conf:"tracking-table-max-keys"`
 
+	// Lazy freeing (lazyfree.go): which deletes leave their values to the
+	// background, as Redis's lazyfree thread: evictions, expiries, the
+	// server's implicit deletes (RENAME, an overwrite), DEL, FLUSHALL and
+	// FLUSHDB without SYNC or ASYNC, and a replica's full-sync flush.
+	LazyfreeEviction  bool `conf:"lazyfree-lazy-eviction"`
+	LazyfreeExpire    bool `conf:"lazyfree-lazy-expire"`
+	LazyfreeServerDel bool `conf:"lazyfree-lazy-server-del"`
+	LazyfreeUserDel   bool `conf:"lazyfree-lazy-user-del"`
+	LazyfreeUserFlush bool `conf:"lazyfree-lazy-user-flush"`
+	ReplicaLazyFlush  bool `conf:"replica-lazy-flush"`
+
 	// Replication.
 	ReplicaOf       ReplicaOf `conf:"replicaof"`
 	MasterAuth      string    `conf:"masterauth"`
@@ -362,11 +373,11 @@ var params = []*param{
 	{"latency-monitor-threshold", "", intRange(0, longMax), 0, "0"},
 	{"latency-tracking", "", yesNo, 0, "yes"},
 	{"latency-tracking-info-percentiles", "", percentilesType{}, 0, "50 99 99.9"},
-	{"lazyfree-lazy-eviction", "", yesNo, inert, "no"},
-	{"lazyfree-lazy-expire", "", yesNo, inert, "no"},
-	{"lazyfree-lazy-server-del", "", yesNo, inert, "no"},
-	{"lazyfree-lazy-user-del", "", yesNo, inert, "no"},
-	{"lazyfree-lazy-user-flush", "", yesNo, inert, "no"},
+	{"lazyfree-lazy-eviction", "", yesNo, 0, "no"},
+	{"lazyfree-lazy-expire", "", yesNo, 0, "no"},
+	{"lazyfree-lazy-server-del", "", yesNo, 0, "no"},
+	{"lazyfree-lazy-user-del", "", yesNo, 0, "no"},
+	{"lazyfree-lazy-user-flush", "", yesNo, 0, "no"},
 	{"lfu-decay-time", "", intRange(0, intMax), 0, "1"},
 	{"lfu-log-factor", "", intRange(0, intMax), 0, "10"},
 	{"list-compress-depth", "", intRange(0, intMax), 0, "0"},
@@ -413,7 +424,7 @@ var params = []*param{
 	{"replica-announced", "", yesNo, inert, "yes"},
 	{"replica-ignore-disk-write-errors", "", yesNo, inert, "no"},
 	{"replica-ignore-maxmemory", "slave-ignore-maxmemory", yesNo, 0, "yes"},
-	{"replica-lazy-flush", "slave-lazy-flush", yesNo, inert, "no"},
+	{"replica-lazy-flush", "slave-lazy-flush", yesNo, 0, "no"},
 	{"replica-priority", "slave-priority", intRange(0, intMax), inert, "100"},
 	{"replica-read-only", "slave-read-only", yesNo, 0, "yes"},
 	{"replica-serve-stale-data", "slave-serve-stale-data", yesNo, 0, "yes"},

@@ -176,6 +176,7 @@ func (c *Client) allowedBy(setting string) bool {
 // cmdConfigResetstat clears INFO's counters and commandstats.
 func cmdConfigResetstat(c *Client, args [][]byte) {
 	c.srv.stats.reset()
+	c.srv.lazyfree.freed.Store(0) // as Redis's lazyfreeResetStats
 	clear(c.srv.cmdStats)
 	c.OK()
 }

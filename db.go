@@ -109,11 +109,17 @@ func (c *Client) addKey(key []byte, e *keyspace.Entry) {
 // whose TTL has passed expires first, as Redis's lookupKeyWrite expires
 // it: "expired", and a DEL to replicas and the AOF, before "new".
 func (c *Client) setKey(key []byte, e *keyspace.Entry, keepTTL bool) {
-	if c.lookupWrite(key) == nil {
+	old := c.lookupWrite(key)
+	if old == nil {
 		c.addKey(key, e)
 		return
 	}
 	c.database().Set(string(key), e, keepTTL)
+	// An overwrite frees the old value (lazyfree-lazy-server-del), unless
+	// the new entry carries the same one on.
+	if old.Obj != e.Obj {
+		c.srv.freeValue(old, c.srv.cfg.LazyfreeServerDel)
+	}
 }
 
 // deleteIfEmpty deletes key once the collection it holds is empty (after a

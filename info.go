@@ -194,14 +194,19 @@ func humanBytes(n uint64) string {
 	}
 }
 
-func (s *Server) infoMemory(b *strings.Builder) {
-	used, rss := usedMemory(), residentMemory()
+// usedMemoryFigure is INFO's used_memory and MEMORY STATS'
+// total.allocated: the live heap (usedMemory) or, under maxmemory, what
+// maxmemory is compared with.
+func (s *Server) usedMemoryFigure() uint64 {
 	if s.cfg.MaxMemory != 0 {
-		used = s.evictionMemory() + s.memoryNotCounted() // what maxmemory is compared with
+		return s.evictionMemory() + s.memoryNotCounted()
 	}
-	if used > s.stats.peakMemory {
-		s.stats.peakMemory = used
-	}
+	return usedMemory()
+}
+
+func (s *Server) infoMemory(b *strings.Builder) {
+	m := s.memoryOverhead()
+	used, rss := m.total, m.rss
 	infoLine(b, "used_memory", used)
 	infoLine(b, "used_memory_human", humanBytes(used))
 	infoLine(b, "used_memory_rss", rss)
@@ -209,15 +214,14 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	infoLine(b, "used_memory_peak", s.stats.peakMemory)
 	infoLine(b, "used_memory_peak_human", humanBytes(s.stats.peakMemory))
 	infoLine(b, "used_memory_peak_perc", fmt.Sprintf("%.2f%%", ratio(used, s.stats.peakMemory)*100))
-	// respd does not tell its own structures from the data's: all of the
-	// live heap counts as the dataset, none as overhead.
-	infoLine(b, "used_memory_overhead", 0)
-	infoLine(b, "used_memory_startup", 0)
-	infoLine(b, "used_memory_dataset", used)
-	infoLine(b, "used_memory_dataset_perc", "100.00%")
+	// MEMORY STATS' account (memstats.go).
+	infoLine(b, "used_memory_overhead", m.overheadTotal)
+	infoLine(b, "used_memory_startup", m.startup)
+	infoLine(b, "used_memory_dataset", m.dataset)
+	infoLine(b, "used_memory_dataset_perc", fmt.Sprintf("%.2f%%", m.datasetPerc))
 	// The allocator is Go's: what its objects take, the spans holding
 	// them, and what the heap keeps from the system.
-	alloc := allocatorMemory()
+	alloc := m.alloc
 	infoLine(b, "allocator_allocated", alloc.allocated)
 	infoLine(b, "allocator_active", alloc.active)
 	infoLine(b, "allocator_resident", alloc.resident)
@@ -229,7 +233,7 @@ func (s *Server) infoMemory(b *strings.Builder) {
 		infoLine(b, field, 0)
 	}
 	infoLine(b, "used_memory_lua_human", "0B")
-	infoLine(b, "used_memory_scripts_eval", 0)
+	infoLine(b, "used_memory_scripts_eval", m.luaCaches)
 	scripts, functions, libraries := 0, 0, 0
 	if sc := s.scripting; sc != nil {
 		scripts, functions, libraries = len(sc.scripts), len(sc.functions.funcs), len(sc.functions.libs)
@@ -241,9 +245,9 @@ func (s *Server) infoMemory(b *strings.Builder) {
 		infoLine(b, field, 0)
 	}
 	infoLine(b, "used_memory_vm_total_human", "0B")
-	infoLine(b, "used_memory_functions", 0)
-	infoLine(b, "used_memory_scripts", 0)
-	infoLine(b, "used_memory_scripts_human", "0B")
+	infoLine(b, "used_memory_functions", m.functionsCaches)
+	infoLine(b, "used_memory_scripts", m.luaCaches+m.functionsCaches)
+	infoLine(b, "used_memory_scripts_human", humanBytes(uint64(m.luaCaches+m.functionsCaches)))
 	infoLine(b, "maxmemory", s.cfg.MaxMemory)
 	infoLine(b, "maxmemory_human", humanBytes(s.cfg.MaxMemory))
 	infoLine(b, "maxmemory_policy", s.cfg.MaxMemoryPolicy)
@@ -255,21 +259,20 @@ func (s *Server) infoMemory(b *strings.Builder) {
 	infoLine(b, "rss_overhead_bytes", int64(rss)-int64(alloc.resident))
 	infoLine(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", ratio(rss, used)))
 	infoLine(b, "mem_fragmentation_bytes", int64(rss)-int64(used))
-	aofBuffer := 0
-	if s.aof != nil {
-		aofBuffer = cap(s.aof.buf)
-	}
-	infoLine(b, "mem_not_counted_for_evict", aofBuffer)
-	// Replication buffers and clients' buffers are not measured apart.
-	for _, field := range []string{"mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves", "mem_clients_normal", "mem_cluster_links"} {
-		infoLine(b, field, 0)
-	}
-	infoLine(b, "mem_aof_buffer", aofBuffer)
-	infoLine(b, "mem_allocator", "go-"+runtime.Version())
-	// No active defragmentation, no lazy freeing: frees are the GC's.
+	infoLine(b, "mem_not_counted_for_evict", m.aofBuffer)
+	infoLine(b, "mem_replication_backlog", m.replBacklog)
+	// The backlog is the only replication buffer: replicas' streams are
+	// counted in their clients' output.
+	infoLine(b, "mem_total_replication_buffers", m.replBacklog)
+	infoLine(b, "mem_clients_slaves", m.clientsReplicas)
+	infoLine(b, "mem_clients_normal", m.clientsNormal)
+	infoLine(b, "mem_cluster_links", 0)
+	infoLine(b, "mem_aof_buffer", m.aofBuffer)
+	infoLine(b, "mem_allocator", allocatorName())
+	// No active defragmentation; lazy frees are counted (lazyfree.go).
 	infoLine(b, "active_defrag_running", 0)
-	infoLine(b, "lazyfree_pending_objects", 0)
-	infoLine(b, "lazyfreed_objects", 0)
+	infoLine(b, "lazyfree_pending_objects", s.lazyfree.pending.Load())
+	infoLine(b, "lazyfreed_objects", s.lazyfree.freed.Load())
 }
 
 // ratio is a/b, 0 when b is.

@@ -24,11 +24,18 @@ import (
 	"respd/internal/redisconv"
 )
 
-func cmdDel(c *Client, args [][]byte) {
+// cmdDel frees lazily under lazyfree-lazy-user-del (lazyfree.go).
+func cmdDel(c *Client, args [][]byte) { c.deleteKeys(args, c.srv.cfg.LazyfreeUserDel) }
+
+// cmdUnlink is DEL freeing lazily. It propagates as UNLINK, as Redis does.
+func cmdUnlink(c *Client, args [][]byte) { c.deleteKeys(args, true) }
+
+func (c *Client) deleteKeys(args [][]byte, lazy bool) {
 	db := c.database()
 	var deleted int64
 	for _, key := range args[1:] {
-		if c.lookupWrite(key) != nil && db.Delete(str(key)) {
+		if e := c.lookupWrite(key); e != nil && db.Delete(str(key)) {
+			c.srv.freeValue(e, lazy)
 			c.touch(key)
 			c.notify(notifyGeneric, "del", key)
 			deleted++
@@ -39,10 +46,6 @@ func cmdDel(c *Client, args [][]byte) {
 	}
 	c.Int(deleted)
 }
-
-// cmdUnlink is DEL: Go's collector already frees the values in the
-// background. It propagates as UNLINK, as Redis does.
-func cmdUnlink(c *Client, args [][]byte) { cmdDel(c, args) }
 
 // cmdExists counts every argument that names a live key, so a key given
 // twice counts twice.
@@ -300,8 +303,9 @@ func rename(c *Client, args [][]byte, nx bool) {
 	// Redis replaces dst before it deletes src: dst's waiters come first.
 	c.srv.keyReady(c.db, str(dst))
 	db.Delete(e.Key)
-	db.Delete(str(dst)) // as Redis, which then adds dst anew: "new"
-	c.addKey(dst, e)    // e.Expire moves with it
+	// As Redis, which then adds dst anew: "new".
+	c.srv.deleteKey(db, str(dst), c.srv.cfg.LazyfreeServerDel)
+	c.addKey(dst, e) // e.Expire moves with it
 	c.touch(src)
 	c.touch(dst)
 	c.notify(notifyGeneric, "rename_from", src)
@@ -357,7 +361,11 @@ func cmdCopy(c *Client, args [][]byte) {
 	copied := copyValue(e, c.lruClock())
 	copied.Expire = e.Expire
 	dstDB := c.srv.ks.DBs[dstIndex]
+	replaced := dstDB.Peek(str(dst))
 	dstDB.Set(string(dst), copied, false)
+	if replaced != nil {
+		c.srv.freeValue(replaced, c.srv.cfg.LazyfreeServerDel)
+	}
 	// A replaced key is deleted and added anew in Redis: "new" either way.
 	c.srv.notify(notifyNew, "new", dst, dstIndex)
 	dstDB.Touch(str(dst))
@@ -468,24 +476,23 @@ func cmdDbsize(c *Client, args [][]byte) { c.Int(int64(c.database().Len())) }
 // cmdFlushdb empties the client's database. Like Redis it propagates even
 // when the database was already empty.
 func cmdFlushdb(c *Client, args [][]byte) {
-	if !c.flushArgs(args) {
+	lazy, ok := c.flushArgs(args)
+	if !ok {
 		return
 	}
-	db := c.database()
-	db.TouchAll(nil)
-	db.Flush()
+	c.srv.flushDB(c.db, lazy)
 	c.srv.invalidateAllTracked()
 	c.propagate(args...)
 	c.OK()
 }
 
 func cmdFlushall(c *Client, args [][]byte) {
-	if !c.flushArgs(args) {
+	lazy, ok := c.flushArgs(args)
+	if !ok {
 		return
 	}
-	for _, db := range c.srv.ks.DBs {
-		db.TouchAll(nil)
-		db.Flush()
+	for i := range c.srv.ks.DBs {
+		c.srv.flushDB(i, lazy)
 	}
 	c.srv.invalidateAllTracked()
 	c.propagate(args...)
@@ -493,15 +500,15 @@ func cmdFlushall(c *Client, args [][]byte) {
 	c.OK()
 }
 
-// flushArgs checks FLUSHDB/FLUSHALL's optional SYNC|ASYNC. Both mean the
-// same here: dropping the tables is O(1) and the collector frees the rest.
-func (c *Client) flushArgs(args [][]byte) bool {
+// flushArgs checks FLUSHDB/FLUSHALL's optional SYNC|ASYNC and says whether
+// the flush is lazy: ASYNC, or neither under lazyfree-lazy-user-flush.
+func (c *Client) flushArgs(args [][]byte) (lazy, ok bool) {
 	if len(args) == 1 {
-		return true
+		return c.srv.cfg.LazyfreeUserFlush, true
 	}
 	if opt := strings.ToLower(string(args[1])); len(args) == 2 && (opt == "sync" || opt == "async") {
-		return true
+		return opt == "async", true
 	}
 	c.Error(errSyntax)
-	return false
+	return false, false
 }

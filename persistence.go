@@ -369,7 +369,7 @@ func cmdRestore(c *Client, args [][]byte) {
 		return
 	}
 	db := c.database()
-	deleted := replace && db.Delete(str(key))
+	deleted := replace && c.srv.deleteKey(db, str(key), c.srv.cfg.LazyfreeServerDel)
 	if ttl != 0 && !absTTL {
 		ttl += c.nowMs()
 	}

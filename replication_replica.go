@@ -393,9 +393,8 @@ func (m *masterLink) fullSync(conn net.Conn, br *bufio.Reader, replid string, of
 	}
 	// Our replicas must resync: the data and history are new.
 	s.disconnectReplicas()
-	for _, db := range s.ks.DBs {
-		db.TouchAll(nil)
-		db.Flush()
+	for i := range s.ks.DBs {
+		s.flushDB(i, s.cfg.ReplicaLazyFlush)
 	}
 	s.flushFunctions() // the master's RDB holds its own
 	path := s.rdbPath()

@@ -98,6 +98,11 @@ type Server struct {
 	// rand picks random elements (HRANDFIELD, SRANDMEMBER, SPOP).
 	rand        *rand.Rand
 	idleRelease idleRelease
+	// lazyfree counts the values left to the collector in the background
+	// (lazyfree.go); startupMemory is used_memory once the server is set
+	// up (MEMORY STATS' startup.allocated).
+	lazyfree      lazyFree
+	startupMemory uint64
 	// keyspaceEvents, when set, receives every keyspace event (notify):
 	// publishKeyspaceEvent while notify-keyspace-events enables any.
 	keyspaceEvents keyspaceEventSink
@@ -165,6 +170,7 @@ func NewServer(cfg *Config) *Server {
 	s.stats.init()
 	s.commits.done = sync.NewCond(&s.mu)
 	s.scriptEnded = sync.NewCond(&s.mu)
+	s.startupMemory = usedMemory()
 	return s
 }
 
@@ -609,7 +615,9 @@ func (s *Server) feedStreams(db int, argv [][]byte) {
 
 // onExpire is called by the keyspace for every key it deletes because its
 // TTL passed: counted, propagated as DEL, and seen as a change by WATCH.
-func (s *Server) onExpire(db int, key string) {
+func (s *Server) onExpire(db int, e *keyspace.Entry) {
+	key := e.Key
+	s.freeValue(e, s.cfg.LazyfreeExpire)
 	s.stats.expiredKeys++
 	s.notify(notifyExpired, "expired", bytesOf(key), db)
 	s.ks.DBs[db].Touch(key)

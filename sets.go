@@ -371,7 +371,7 @@ func (c *Client) setResult(dst []byte, result *setval.Set, event string, argv []
 	}
 	db := c.database()
 	if result.Len() == 0 {
-		if db.Peek(string(dst)) != nil && db.Delete(string(dst)) {
+		if c.srv.deleteKey(db, string(dst), c.srv.cfg.LazyfreeServerDel) {
 			c.notify(notifyGeneric, "del", dst)
 		}
 	} else {

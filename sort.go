@@ -389,7 +389,7 @@ func (c *Client) sortOutput(v *sortVector, start, end int, o sortOptions, args [
 		c.setKey(o.store, &keyspace.Entry{Type: keyspace.TypeList, Obj: l, Access: c.lruClock()}, false)
 		c.notify(notifyList, "sortstore", o.store)
 		c.changed(o.store, args...)
-	} else if db.Peek(string(o.store)) != nil && db.Delete(string(o.store)) {
+	} else if c.srv.deleteKey(db, string(o.store), c.srv.cfg.LazyfreeServerDel) {
 		c.notify(notifyGeneric, "del", o.store)
 		c.changed(o.store, args...)
 	}

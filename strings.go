@@ -182,6 +182,7 @@ func storeString(c *Client, old *keyspace.Entry, key, val []byte, keepTTL bool, 
 		c.addKey(key, e)
 	} else {
 		c.database().Set(string(key), e, keepTTL)
+		c.srv.freeValue(old, c.srv.cfg.LazyfreeServerDel)
 	}
 	return e
 }

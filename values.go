@@ -110,6 +110,46 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 	}
 }
 
+// freeEffort is Redis's lazyfreeGetFreeEffort: about how many allocations
+// freeing e's value takes, which decides whether the lazy path hands it
+// to the background. A compact encoding is one allocation; a list counts
+// its quicklist nodes, a table its elements, a stream its macro nodes
+// (Redis counts its rax's nodes, a few more) and, per consumer group, the
+// group and the first group's pending entries.
+func freeEffort(e *keyspace.Entry) int {
+	switch e.Type {
+	case keyspace.TypeString:
+		return 1
+	case keyspace.TypeList:
+		return listOf(e).NodeCount()
+	case keyspace.TypeHash:
+		if hashOf(e).Listpack() != nil {
+			return 1
+		}
+		return hashOf(e).Len()
+	case keyspace.TypeSet:
+		if setOf(e).Intset() != nil {
+			return 1
+		}
+		return setOf(e).Len()
+	case keyspace.TypeZSet:
+		if zsetOf(e).Listpack() != nil {
+			return 1
+		}
+		return zsetOf(e).Len()
+	case keyspace.TypeStream:
+		st := streamOf(e)
+		effort := st.NodeCount()
+		st.Groups(func(g *stream.Group) bool {
+			effort += st.NumGroups() * (1 + g.PendingLen())
+			return false
+		})
+		return effort
+	default:
+		panic(noCase("freeEffort", e))
+	}
+}
+
 // copyValue returns a new entry holding a deep copy of e's value, without
 // key or TTL, as Redis's COPY duplicates the object by type.
 func copyValue(e *keyspace.Entry, access uint32) *keyspace.Entry {

@@ -485,7 +485,7 @@ func (c *Client) zsetResult(dst []byte, result *zsetval.ZSet, event string, argv
 	case result.Len() > 0:
 		c.setKey(dst, &keyspace.Entry{Type: keyspace.TypeZSet, Obj: result, Access: c.lruClock()}, false)
 		c.notify(notifyZset, event, dst)
-	case db.Peek(string(dst)) != nil && db.Delete(string(dst)):
+	case c.srv.deleteKey(db, string(dst), c.srv.cfg.LazyfreeServerDel):
 		c.notify(notifyGeneric, "del", dst)
 	default:
 		c.Int(0)

@@ -99,9 +99,10 @@ type Keyspace struct {
 	DBs  []*DB
 	rng  *rand.Rand
 	seed maphash.Seed // of every table's hash
-	// OnExpire is called for each key deleted because its TTL passed, so the
-	// server can propagate a DEL and count it.
-	OnExpire func(db int, key string)
+	// OnExpire is called with the entry of each key deleted because its
+	// TTL passed, so the server can propagate a DEL, count it and free
+	// the value.
+	OnExpire func(db int, e *Entry)
 	// OnStore is called for each key a value is stored under (Set, Add),
 	// OnDelete for each key deleted (expiry included) and OnFlush for each
 	// database emptied, so the server can serve the clients blocked on
@@ -163,6 +164,16 @@ func (db *DB) Volatile() int { return db.expires.Len() }
 // HTSTATS).
 func (db *DB) HTStats() (keys, expires string) { return db.keys.Stats(), db.expires.Stats() }
 
+// Overhead is the memory the database's tables add to the keys' and
+// values' own: each key's Entry and each TTL's node, and every bucket of
+// the two tables (MEMORY STATS).
+func (db *DB) Overhead() (keys, expires int) {
+	const bucket = int(unsafe.Sizeof(uintptr(0)))
+	keys = db.keys.Len()*int(unsafe.Sizeof(entryNode{})) + (len(db.keys.Table(0))+len(db.keys.Table(1)))*bucket
+	expires = db.expires.Len()*int(unsafe.Sizeof(expireNode{})) + (len(db.expires.Table(0))+len(db.expires.Table(1)))*bucket
+	return keys, expires
+}
+
 // Peek returns the entry for key without expiry checks or side effects.
 func (db *DB) Peek(key string) *Entry { return entry(db.keys.Find(key)) }
 
@@ -202,7 +213,7 @@ func (ks *Keyspace) KeepsExpired(now int64) bool { return ks.Replica || now < ks
 func (ks *Keyspace) expire(dbIndex int, e *Entry) {
 	ks.DBs[dbIndex].Delete(e.Key)
 	if ks.OnExpire != nil {
-		ks.OnExpire(dbIndex, e.Key)
+		ks.OnExpire(dbIndex, e)
 	}
 }
 

@@ -15,7 +15,7 @@ func withTTL(e *Entry, at int64) *Entry {
 // expiredLog records the keyspace's OnExpire calls.
 type expiredLog []string
 
-func (l *expiredLog) hook(db int, key string) { *l = append(*l, strconv.Itoa(db)+"/"+key) }
+func (l *expiredLog) hook(db int, e *Entry) { *l = append(*l, strconv.Itoa(db)+"/"+e.Key) }
 
 func TestSetReplaceAndTTL(t *testing.T) {
 	ks := New(2)
