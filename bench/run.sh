@@ -20,6 +20,8 @@
 # (bench/streamloop). --streams runs only the stream parts (the xadd test
 # included), --no-streams none. --tls runs only the throughput part (set and
 # get by default) with redis-benchmark over TLS to each server's TLS port.
+# --cache runs only a cache workload (bench/cache) under maxmemory 64mb with
+# allkeys-lru and allkeys-lfu: hit rates, ops/s and RSS against maxmemory.
 #
 # See bench/README.md. Run `bench/run.sh --help` for options.
 set -euo pipefail
@@ -68,6 +70,11 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
   --replica          give each server a replica of its own kind during the
                      throughput part (pinned with the servers, on CPU 0: the
                      replica's work counts as the write's cost)
+  --cache            only the cache workload (bench/cache): maxmemory 64mb,
+                     allkeys-lru and allkeys-lfu, 1,000,000 SETs of 1 KiB
+                     values and as many GETs, keys Zipf-distributed over 2M
+                     keys, a missed GET filled by a SET; hit rates, ops/s,
+                     max RSS against maxmemory (default 1 round)
   --tls              only the throughput part, over TLS: each server gets a
                      TLS port (certificates made with openssl, ECDSA P-256,
                      tls-auth-clients yes) and redis-benchmark --tls measures
@@ -97,6 +104,7 @@ SERVER_ARGS=()
 RESPD_ARGS=()
 REPLICA=0
 TLS=0
+DO_CACHE=0
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -120,6 +128,7 @@ while [[ $# -gt 0 ]]; do
         --respd-args)  read -r -a RESPD_ARGS <<<"$2"; shift 2 ;;
         --replica)   REPLICA=1; shift ;;
         --tls)       TLS=1; shift ;;
+        --cache)     DO_CACHE=1; shift ;;
         -h|--help)   usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -127,6 +136,10 @@ done
 
 if [[ $QUICK == 1 ]]; then
     SCALE=$(python3 -c "print($SCALE * 0.2)")
+    ROUNDS=${ROUNDS:-1}
+fi
+if [[ $DO_CACHE == 1 ]]; then
+    DO_BENCH=0; DO_MEM=0; DO_OPS=0; DO_PUBSUB=0; STREAMS=none
     ROUNDS=${ROUNDS:-1}
 fi
 ROUNDS=${ROUNDS:-3}
@@ -249,6 +262,12 @@ fi
 if [[ $DO_OPS == 1 && $STREAMS != none ]]; then
     if ! (cd "$ROOT" && go build -o "$TMP/streamloop" ./bench/streamloop) >"$TMP/build-streamloop.log" 2>&1; then
         cat "$TMP/build-streamloop.log" >&2
+        exit 1
+    fi
+fi
+if [[ $DO_CACHE == 1 ]]; then
+    if ! (cd "$ROOT" && go build -o "$TMP/cachebench" ./bench/cache) >"$TMP/build-cache.log" 2>&1; then
+        cat "$TMP/build-cache.log" >&2
         exit 1
     fi
 fi
@@ -1028,9 +1047,43 @@ if [[ $DO_PUBSUB == 1 ]]; then
     done
 fi
 
+# ---------------------------------------------------------------- cache
+# bench/cache on a fresh server per run: maxmemory 64mb and a policy, then
+# the same trace for every run (seed 1): 1,000,000 SETs of 1 KiB values
+# (times --scale), each followed by a GET, keys drawn from a Zipf
+# distribution (s 1.01) over 2,000,000 keys, a missed GET followed by a SET
+# of its key, 16 requests in flight. It samples the server's RSS every
+# 100 ms. The servers alternate per policy, their order per round.
+CACHE_MAXMEMORY=64mb
+if [[ $DO_CACHE == 1 ]]; then
+    mkdir -p "$TMP/cache"
+    n=$(python3 -c "print(max(10000, int(1000000 * $SCALE)))")
+    for r in $(seq 1 "$ROUNDS"); do
+        if (( r % 2 )); then order=(redis respd); else order=(respd redis); fi
+        for policy in allkeys-lru allkeys-lfu; do
+            for name in "${order[@]}"; do
+                start_server "$name"
+                log "cache: round $r/$ROUNDS  $policy  $name"
+                if line=$(timeout 600 "${PIN_CLI[@]}" "$TMP/cachebench" -addr "127.0.0.1:${PORT[$name]}" \
+                        -pid "${PID[$name]}" -maxmemory "$CACHE_MAXMEMORY" -policy "$policy" -n "$n" \
+                        2>>"$TMP/cache.err"); then
+                    echo "$line" >>"$TMP/cache/${name}_r${r}.csv"
+                else
+                    echo "warning: bench/cache failed: $name $policy (round $r)" >&2
+                    tail -3 "$TMP/cache.err" >&2 || true
+                fi
+                check_alive "$name"
+                stop_server "$name"
+            done
+        done
+    done
+    # bench/cache's warnings: the unexpected replies it saw.
+    if [[ -s $TMP/cache.err ]]; then cat "$TMP/cache.err" >&2; fi
+fi
+
 # ---------------------------------------------------------------- report
 python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" "$DO_OPS" "$DO_PUBSUB" \
-    "$STREAMS" "$TLS" <<'PY'
+    "$STREAMS" "$TLS" "$DO_CACHE" <<'PY'
 import csv, glob, os, re, statistics, sys
 
 tmp, rounds, mem_keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -1040,6 +1093,7 @@ do_ops = sys.argv[7] == "1"
 do_pubsub = sys.argv[8] == "1"
 streams = sys.argv[9]   # all, only (--streams) or none (--no-streams)
 over_tls = sys.argv[10] == "1"
+do_cache = sys.argv[11] == "1"
 misses = 0
 
 print(f"\nload average before start: {load_start:.2f}"
@@ -1413,6 +1467,62 @@ if do_pubsub:
               f"  {' '.join(miss)}")
     print("\ntargets: PUBLISH/s ratio >= 1.0 (or, where the client's core is what limits the pace,"
           " the cpu ratio >= 1.0), delivery p99 <= redis's; LOST: messages published and never delivered")
+
+if do_cache:
+    # runs[policy][server][round] = the CSV line's fields (bench/cache)
+    runs = {}
+    for path in glob.glob(os.path.join(tmp, "cache", "*_r*.csv")):
+        m = re.match(r"(\w+)_r(\d+)\.csv$", os.path.basename(path))
+        with open(path, newline="") as f:
+            for row in csv.reader(f):
+                if len(row) == 17:
+                    runs.setdefault(row[0], {}).setdefault(m.group(1), {})[int(m.group(2))] = \
+                        [row[0]] + [float(x) for x in row[1:]]
+    MB = 1 << 20
+    print("\nCache (bench/cache: maxmemory 64mb, SETs of 1 KiB values each followed by a GET, keys"
+          " Zipf-distributed (s 1.01) over 2M keys, a missed GET filled by a SET, 16 in flight;"
+          f" median over {rounds} round(s); max RSS sampled every 100 ms, in MB and as a multiple of"
+          " maxmemory; respd's bound: maxmemory x 1.125 + 16 MB + its RSS at the start)")
+    hdr = (f"{'policy':<12}{'redis hit':>10}{'respd hit':>10}{'diff pts':>9}{'redis ops/s':>12}"
+           f"{'respd ops/s':>12}{'ratio':>7}{'redis maxRSS':>14}{'respd maxRSS':>14}{'respd bound':>12}"
+           f"{'within':>7}{'redis evicted':>14}{'respd evicted':>14}{'redis used':>11}{'respd used':>11}  miss")
+    print(hdr)
+    print("-" * len(hdr))
+    for policy in sorted(runs, key=lambda p: (p != "allkeys-lru", p)):  # in the order they ran
+        rd, rs = runs[policy].get("redis", {}), runs[policy].get("respd", {})
+        both = sorted(set(rd) & set(rs))
+        v = {name: [med([x[i] for x in src.values()]) for i in range(1, 17)]
+             for name, src in (("redis", rd), ("respd", rs))}
+        # v[name][i - 1] is field i: 1 maxmemory, 5 hit rate, 9 ops/s,
+        # 10 evicted_keys, 11 used_memory, 12-14 RSS start, max, end.
+        f = lambda name, i: v[name][i - 1]
+        ratio = med([rs[r][9] / rd[r][9] for r in both if rd[r][9] > 0])
+        diff = (f("respd", 5) - f("redis", 5)) * 100
+        # The bound holds in every round, each with its own start RSS.
+        within = all(x[13] <= x[1] * 1.125 + 16 * MB + x[12] for x in rs.values())
+        bound = f("respd", 1) * 1.125 + 16 * MB + f("respd", 12)
+        rss = {name: f"{f(name, 13) / MB:.0f} ({f(name, 13) / f(name, 1):.2f}x)" for name in v}
+        miss = []
+        if not both:
+            miss.append("NO-DATA")
+        else:
+            if diff < -5:
+                miss.append("hit<-5pts")
+            if not within:
+                miss.append("respd:RSS>bound")
+            for name, src in (("redis", rd), ("respd", rs)):
+                if any(x[16] for x in src.values()):
+                    miss.append(f"{name}:ERRORS")
+        misses += bool(miss)
+        print(f"{policy:<12}{f('redis', 5):>10.2%}{f('respd', 5):>10.2%}{diff:>+9.2f}"
+              f"{fmt_rps(f('redis', 9)):>12}{fmt_rps(f('respd', 9)):>12}{ratio:>7.2f}"
+              f"{rss['redis']:>14}{rss['respd']:>14}{bound / MB:>12.0f}{'yes' if within else 'NO':>7}"
+              f"{fmt_rps(f('redis', 10)):>14}{fmt_rps(f('respd', 10)):>14}"
+              f"{f('redis', 11) / MB:>11.1f}{f('respd', 11) / MB:>11.1f}  {' '.join(miss)}")
+    print("\ntargets: respd's hit rate at most 5 points under redis's, its max RSS within the bound"
+          " (maxmemory.go: GOMEMLIMIT = maxmemory + 1/8 + 16 MB, plus what the process held at the"
+          " start); ERRORS: a reply was an error (OOM included) or a wrong value (see the warnings);"
+          " used = INFO used_memory at the end, in MB")
 
 print(f"\n{misses} line(s) miss targets" if misses else "\nall targets met")
 PY
