@@ -325,6 +325,7 @@ func (c *Client) memory() clientMemory {
 		// parsed yet, and the requests running or held.
 		m.qbuf = max(int(c.conn.unparsed.Load()), 0) + c.inRaw
 		m.argv = c.inArgv
+		m.total += m.qbuf // held in redcon's buffers
 	}
 	if c.multi != nil {
 		for _, q := range c.multi.queue {

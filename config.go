@@ -185,6 +185,8 @@ type Config struct {
 	LFULogFactor              int64 `conf:"lfu-log-factor"`
 	LFUDecayTime              int64 `conf:"lfu-decay-time"`
 	ReplicaIgnoreMaxmemory    bool  `conf:"replica-ignore-maxmemory"`
+	// MaxMemoryClients: bytes, or a percentage of maxmemory as -N.
+	MaxMemoryClients int64 `conf:"maxmemory-clients"`
 
 	// TLS (tls.go): the TLS port, its certificate, key and CAs, which
 	// clients must show one (yes, no or optional), the versions and
@@ -389,7 +391,7 @@ var params = []*param{
 	{"masteruser", "", textOrNull, 0, ""},
 	{"maxclients", "", uintRange(1, uintMax), 0, "10000"},
 	{"maxmemory", "", umemRange(0, ulonglongMax), 0, "0"},
-	{"maxmemory-clients", "", &numType{lo: -100, hi: longMax, unit: memoryOrPercent}, inert, "0"},
+	{"maxmemory-clients", "", &numType{lo: -100, hi: longMax, unit: memoryOrPercent}, 0, "0"},
 	{"maxmemory-eviction-tenacity", "", intRange(0, 100), 0, "10"},
 	{"maxmemory-policy", "", enumOf("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"), 0, "noeviction"},
 	{"maxmemory-samples", "", intRange(1, intMax), 0, "5"},

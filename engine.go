@@ -162,6 +162,9 @@ func (s *Server) endTurn(resumed func(*Client)) {
 		if s.eviction.timedOut {
 			s.performEvictions() // Redis's evictionTimeProc
 		}
+		if s.cfg.MaxMemoryClients != 0 {
+			s.evictClients()
+		}
 		for _, c := range s.beforeSleep() {
 			s.unblocked(c)
 		}

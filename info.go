@@ -396,6 +396,7 @@ func (s *Server) infoStats(b *strings.Builder) {
 	infoLine(b, "sync_partial_err", st.syncPartialErr)
 	infoLine(b, "expired_keys", st.expiredKeys)
 	infoLine(b, "evicted_keys", st.evictedKeys)
+	infoLine(b, "evicted_clients", st.evictedClients)
 	infoLine(b, "keyspace_hits", st.keyspaceHits)
 	infoLine(b, "keyspace_misses", st.keyspaceMisses)
 	infoLine(b, "pubsub_channels", len(s.pubsub.tables[subChannel]))
@@ -409,7 +410,7 @@ func (s *Server) infoStats(b *strings.Builder) {
 	// active defragmentation, no I/O threads, no payload sanitizing):
 	// zero, as Redis reports them when it does none.
 	for _, field := range []string{"expired_stale_perc", "expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds",
-		"evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time", "latest_fork_usec", "total_forks",
+		"total_eviction_exceeded_time", "current_eviction_exceeded_time", "latest_fork_usec", "total_forks",
 		"slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses",
 		"active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
 		"dump_payload_sanitizations", "io_threaded_reads_processed", "io_threaded_writes_processed",

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -343,4 +344,57 @@ func (s *Server) evict(db int, e *keyspace.Entry) {
 	s.invalidateTracked(nil, key)
 	s.notify(notifyEvicted, "evicted", bytesOf(key), db)
 	s.propagate(db, []byte("DEL"), []byte(key))
+}
+
+// evictClients is Redis 7.0's client eviction: while the normal and
+// pub/sub clients take at least maxmemory-clients, the largest are closed,
+// but those in CLIENT NO-EVICT mode. Redis keeps every client's memory in
+// buckets as it changes; respd adds it up, once a turn (endTurn), only
+// while maxmemory-clients is set.
+func (s *Server) evictClients() {
+	limit := s.clientEvictionLimit()
+	if limit == 0 {
+		return
+	}
+	total := 0
+	var evictable []*Client
+	for _, c := range s.clients {
+		if c.replica != nil || c.isMaster || c.closing {
+			continue
+		}
+		total += c.memory().total
+		if !c.noEvict {
+			evictable = append(evictable, c)
+		}
+	}
+	if uint64(total) < limit {
+		return
+	}
+	slices.SortFunc(evictable, func(a, b *Client) int { return b.memory().total - a.memory().total })
+	for _, c := range evictable {
+		s.logf("Evicting client: %s", c.info(time.Now()))
+		total -= c.memory().total
+		c.kill()
+		s.stats.evictedClients++
+		if uint64(total) < limit {
+			return
+		}
+	}
+	s.warnf("Over client maxmemory after evicting all evictable clients")
+}
+
+// clientEvictionLimit is getClientEvictionLimit: maxmemory-clients, in
+// bytes or as a percentage of maxmemory, never under 128 KB (a server
+// must stay reachable); 0 when off.
+func (s *Server) clientEvictionLimit() uint64 {
+	var limit uint64
+	switch n := s.cfg.MaxMemoryClients; {
+	case n > 0:
+		limit = uint64(n)
+	case n < 0 && s.cfg.MaxMemory > 0:
+		limit = uint64(float64(s.cfg.MaxMemory) * float64(-n) / 100)
+	default:
+		return 0
+	}
+	return max(limit, 128<<10)
 }

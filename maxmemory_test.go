@@ -188,3 +188,24 @@ func TestMaxmemoryPolicies(t *testing.T) {
 		rc.do("-"+errOOM+"\r\n", "SET", "new", "v")
 	})
 }
+
+// maxmemory-clients: a client whose buffers take the clients past it is
+// closed, one in CLIENT NO-EVICT mode is not.
+func TestMaxmemoryClients(t *testing.T) {
+	processServers(t, func(t *testing.T, bin string) {
+		p := startProc(t, nil, bin, t.TempDir(), "--save", "", "--maxmemory-clients", "1mb")
+		kept, big := dialRaw(t, p.addr), dialRaw(t, p.addr)
+		kept.do("+OK\r\n", "CLIENT", "NO-EVICT", "on")
+		// Half a 3 MB request: its query buffer alone is over the limit.
+		// (The server may close the connection before it is all sent.)
+		big.nc.Write([]byte("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n" + strings.Repeat("v", 1500000)))
+		big.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if n, err := big.r.Read(make([]byte, 1)); n != 0 || err == nil {
+			t.Fatalf("the client over maxmemory-clients was not closed: %d, %v", n, err)
+		}
+		kept.do("+PONG\r\n", "PING")
+		if evicted := rawInfo(t, kept, "stats")["evicted_clients"]; evicted != "1" {
+			t.Fatalf("evicted_clients: %s", evicted)
+		}
+	})
+}

@@ -733,6 +733,9 @@ func (s *Server) cron() {
 			s.replies.decay(time.Now())
 			s.releaseMemoryWhenIdle()
 			s.closeIdleClients()
+			if s.cfg.MaxMemoryClients != 0 {
+				s.evictClients() // those whose requests are still arriving too
+			}
 			s.closeIdleMigrateConns(time.Now())
 			s.replicationCron()
 			s.mu.Unlock()

@@ -23,6 +23,7 @@ type stats struct {
 	syncPartialErr    int64
 	expiredKeys       int64
 	evictedKeys       int64
+	evictedClients    int64
 	keyspaceHits      int64
 	keyspaceMisses    int64
 	dirty             int64 // changes since the last save
@@ -49,6 +50,7 @@ func (st *stats) init() {
 func (st *stats) reset() {
 	st.commands, st.connections, st.rejectedConns = 0, 0, 0
 	st.expiredKeys, st.evictedKeys, st.keyspaceHits, st.keyspaceMisses = 0, 0, 0, 0
+	st.evictedClients = 0
 	st.totalErrorReplies = 0
 	st.errorReplies = map[string]int64{}
 	st.netInput.Store(0)
