@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // maxmemory against redis-server and respd alike: each test fills a
@@ -208,4 +210,58 @@ func TestMaxmemoryClients(t *testing.T) {
 			t.Fatalf("evicted_clients: %s", evicted)
 		}
 	})
+}
+
+// RDB files carry the keys' idle times under an LRU policy and their LFU
+// counters under an LFU one, both ways between respd and redis-server.
+func TestMaxmemoryRDBAccess(t *testing.T) {
+	interopRequireRedis(t)
+	for _, tc := range []struct {
+		policy, restoreOpt, objectCmd string
+		value                         int64
+	}{
+		{"allkeys-lru", "IDLETIME", "IDLETIME", 5000},
+		{"allkeys-lfu", "FREQ", "FREQ", 100},
+	} {
+		t.Run(tc.policy, func(t *testing.T) {
+			fill := func(rc *redis.Client) {
+				rc.Set(ctx, "src", "value", 0)
+				payload := rc.Dump(ctx, "src").Val()
+				if err := rc.Do(ctx, "RESTORE", "k", 0, payload, tc.restoreOpt, tc.value).Err(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			check := func(who string, rc *redis.Client) {
+				t.Helper()
+				got, err := rc.Do(ctx, "OBJECT", tc.objectCmd, "k").Int64()
+				// An idle time goes on growing while the test runs.
+				if err != nil || got < tc.value || got > tc.value+5 {
+					t.Errorf("%s: OBJECT %s k = %d, %v; want %d", who, tc.objectCmd, got, err, tc.value)
+				}
+			}
+			args := []string{"--maxmemory-policy", tc.policy}
+
+			dir := t.TempDir()
+			_, addr := startTestServer(t, append([]string{"--dir", dir}, args...)...)
+			mine := newClients(t, addr)["resp2"]
+			fill(mine)
+			check("respd", mine)
+			if err := mine.Save(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+			real := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, append([]string{"--dir", dir}, args...)...)})
+			defer real.Close()
+			check("respd's RDB in redis-server", real)
+
+			dir = t.TempDir()
+			theirs := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, append([]string{"--dir", dir}, args...)...)})
+			defer theirs.Close()
+			fill(theirs)
+			if err := theirs.Save(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+			_, addr = startTestServer(t, append([]string{"--dir", dir}, args...)...)
+			check("redis-server's RDB in respd", newClients(t, addr)["resp2"])
+		})
+	}
 }

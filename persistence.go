@@ -123,6 +123,7 @@ func (s *Server) loadRDBFile(path string) error {
 			return err
 		}
 		e.Expire, e.Access = r.ExpireMs, s.ks.Stamp(now)
+		s.ks.SetAccess(e, r.Freq, r.IdleSeconds, now)
 		if !s.ks.DBs[r.DB].Add(str(r.Key), e) { // the decoder's key buffer is the key's own
 			return fmt.Errorf("RDB has duplicated key '%s' in DB %d", r.Key, r.DB)
 		}
@@ -194,8 +195,10 @@ func (s *Server) writeDataset(path string, newEncoder snapshotFormat) error {
 		if err := enc.SelectDB(i, uint64(db.Len()), uint64(db.Volatile())); err != nil {
 			return err
 		}
+		access := s.keyAccess()
 		db.ForEach(func(e *keyspace.Entry) {
 			if err == nil {
+				enc.KeyAccess(access.of(e))
 				err = writeValue(enc, bytesOf(e.Key), e)
 			}
 		})
@@ -215,6 +218,9 @@ func (s *Server) writeDataset(path string, newEncoder snapshotFormat) error {
 type snapshotEncoder interface {
 	valueEncoder
 	SelectDB(db int, keys, volatile uint64) error
+	// KeyAccess gives the next key's idle seconds or LFU counter (-1:
+	// none; keyAccess).
+	KeyAccess(idleSeconds int64, freq int)
 	Flush() error
 	Close() error
 }
@@ -280,6 +286,30 @@ func (s *Server) prepareShutdown(save, noSave, force bool) error {
 	}
 	s.logf("Saving the final RDB snapshot before exiting.")
 	return s.save()
+}
+
+// keyAccess is what RDB files record of keys' accesses under the
+// maxmemory-policy of the moment, as rdbSaveKeyValuePair: the idle time
+// under an LRU policy, the LFU counter under an LFU one, else nothing.
+type keyAccess struct {
+	lru bool
+	lfu *keyspace.LFU
+	now int64
+}
+
+func (s *Server) keyAccess() keyAccess {
+	return keyAccess{strings.HasSuffix(s.cfg.MaxMemoryPolicy, "-lru"), s.ks.LFU, time.Now().UnixMilli()}
+}
+
+// of is e's idle seconds and LFU counter, -1 for what is not recorded.
+func (a keyAccess) of(e *keyspace.Entry) (idleSeconds int64, freq int) {
+	switch {
+	case a.lfu != nil:
+		return -1, int(a.lfu.Counter(e.Access, a.now))
+	case a.lru:
+		return int64(keyspace.IdleMs(e, a.now) / 1000), -1
+	}
+	return -1, -1
 }
 
 // cmdDump: DUMP key — the value in Redis's payload format.
@@ -383,14 +413,7 @@ func cmdRestore(c *Client, args [][]byte) {
 		return
 	}
 	e.Expire, e.Access = ttl, c.lruClock()
-	// objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under
-	// any other.
-	switch ks := c.srv.ks; {
-	case ks.LFU != nil && freq >= 0:
-		ks.SetLFUCounter(e, uint32(freq), c.nowMs())
-	case ks.LFU == nil && idle >= 0:
-		e.Access = keyspace.LRUClock(c.nowMs() - idle*1000)
-	}
+	c.srv.ks.SetAccess(e, int(freq), idle, c.nowMs())
 	c.addKey(key, e)
 	argv := args
 	if ttl != 0 && !absTTL {
@@ -524,6 +547,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 	}
 	var batch snapshotBatch
 	db := -1
+	access := locked(s, s.keyAccess)
 	for done := false; !done; {
 		s.lockIdle()
 		if err := check(); err != nil {
@@ -548,6 +572,7 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 				enc.SelectDB(k.db, uint64(keys), uint64(volatile))
 				db = k.db
 			}
+			enc.KeyAccess(access.of(&k.value))
 			writeValue(enc, batch.data[k.key:k.end], &k.value)
 			if delay > 0 {
 				select {

@@ -230,6 +230,9 @@ func (e *BaseEncoder) SelectDB(db int, keys, volatile uint64) error {
 	return e.err
 }
 
+// KeyAccess does nothing: commands carry no idle time or frequency.
+func (e *BaseEncoder) KeyAccess(idleSeconds int64, freq int) {}
+
 // String writes a string key and its TTL (expireMs, unix ms; 0 for none).
 func (e *BaseEncoder) String(key, value []byte, expireMs int64) error {
 	if expireMs != 0 && expireMs < e.now {

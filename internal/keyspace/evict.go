@@ -57,18 +57,29 @@ func (ks *Keyspace) touch(e *Entry, now int64) {
 
 // LFUCounter is LFUDecrAndReturn: e's counter, less one for every
 // lfu-decay-time minutes since it was last decremented (OBJECT FREQ).
-func (ks *Keyspace) LFUCounter(e *Entry, now int64) uint32 {
-	counter := e.Access & 255
-	if ks.LFU == nil || ks.LFU.DecayTime == 0 {
+func (ks *Keyspace) LFUCounter(e *Entry, now int64) uint32 { return ks.LFU.Counter(e.Access, now) }
+
+// Counter is the LFU counter of an access stamp at now (l may be nil: no
+// decay).
+func (l *LFU) Counter(access uint32, now int64) uint32 {
+	counter := access & 255
+	if l == nil || l.DecayTime == 0 {
 		return counter
 	}
-	periods := lfuElapsed(e.Access>>8, now) / uint32(ks.LFU.DecayTime)
+	periods := lfuElapsed(access>>8, now) / uint32(l.DecayTime)
 	return counter - min(periods, counter)
 }
 
-// SetLFUCounter stamps e with counter as of now (RESTORE … FREQ).
-func (ks *Keyspace) SetLFUCounter(e *Entry, counter uint32, now int64) {
-	e.Access = lfuMinutes(now)<<8 | min(counter, 255)
+// SetAccess is objectSetLRUOrLFU: e's access from a counter (freq, under
+// an LFU policy) or an idle time in seconds (under any other), as RESTORE
+// and RDB files give them; negative ones are absent.
+func (ks *Keyspace) SetAccess(e *Entry, freq int, idleSeconds, now int64) {
+	switch {
+	case ks.LFU != nil && freq >= 0:
+		e.Access = lfuMinutes(now)<<8 | uint32(min(freq, 255))
+	case ks.LFU == nil && idleSeconds >= 0:
+		e.Access = LRUClock(now - idleSeconds*1000)
+	}
 }
 
 // IdleMs is estimateObjectIdleTime: the milliseconds since e's last

@@ -325,6 +325,7 @@ func (l Loader) Load(r io.Reader) error {
 
 	db := 0
 	var expireMs int64
+	idle, freq := int64(-1), -1
 	for {
 		at := d.off
 		t, err := d.readByte("opcode")
@@ -347,14 +348,18 @@ func (l Loader) Load(r io.Reader) error {
 			expireMs = int64(binary.LittleEndian.Uint64(p))
 			continue
 		case opFreq:
-			if _, err := d.readByte("FREQ"); err != nil {
+			b, err := d.readByte("FREQ")
+			if err != nil {
 				return err
 			}
+			freq = int(b)
 			continue
 		case opIdle:
-			if _, err := d.readPlainLen("IDLE"); err != nil {
+			n, err := d.readPlainLen("IDLE")
+			if err != nil {
 				return err
 			}
+			idle = int64(min(n, math.MaxInt64))
 			continue
 		case opEOF:
 			if v < 5 {
@@ -440,7 +445,7 @@ func (l Loader) Load(r io.Reader) error {
 		if err != nil {
 			return err
 		}
-		rec := Record{DB: db, Key: key, ExpireMs: expireMs, Type: t}
+		rec := Record{DB: db, Key: key, ExpireMs: expireMs, IdleSeconds: idle, Freq: freq, Type: t}
 		if ti[0] == "module" {
 			return &UnsupportedTypeError{Type: t, TypeName: ti[0], Key: key}
 		}
@@ -448,7 +453,7 @@ func (l Loader) Load(r io.Reader) error {
 			if errors.Is(err, errEmptyKey) {
 				// Redis skips empty collections ("rdbLoadObject
 				// skipping empty key"), and the expiry with them.
-				expireMs = 0
+				expireMs, idle, freq = 0, -1, -1
 				continue
 			}
 			var unsupported *UnsupportedTypeError
@@ -462,6 +467,6 @@ func (l Loader) Load(r io.Reader) error {
 		if err := fn(rec); err != nil {
 			return err
 		}
-		expireMs = 0
+		expireMs, idle, freq = 0, -1, -1
 	}
 }

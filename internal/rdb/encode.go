@@ -33,6 +33,10 @@ type Encoder struct {
 	lzf    []byte // scratch for compressed strings
 	// uncompressed and noChecksum are Header's Uncompressed and NoChecksum.
 	uncompressed, noChecksum bool
+	// The next key's accesses (KeyAccess), written if set.
+	idle             uint64
+	freq             byte
+	hasIdle, hasFreq bool
 }
 
 const encoderChunk = 64 << 10
@@ -337,11 +341,28 @@ func (e *Encoder) writeZSet(z *zsetval.ZSet) {
 	})
 }
 
-// writeExpire writes a key's TTL, if it has one.
+// KeyAccess has the next key written with its LRU idle time (seconds)
+// or LFU counter, as rdbSaveKeyValuePair writes them under an LRU or LFU
+// maxmemory-policy; a negative value is not written.
+func (e *Encoder) KeyAccess(idleSeconds int64, freq int) {
+	e.hasIdle, e.hasFreq = idleSeconds >= 0, freq >= 0
+	e.idle, e.freq = uint64(idleSeconds), byte(freq)
+}
+
+// writeExpire writes what comes before a key: its TTL if it has one, then
+// what KeyAccess gave.
 func (e *Encoder) writeExpire(expireMs int64) {
 	if expireMs != 0 {
 		e.buf = binary.LittleEndian.AppendUint64(append(e.buf, opExpireTimeMs), uint64(expireMs))
 	}
+	if e.hasIdle {
+		e.writeByte(opIdle)
+		e.writeLen(e.idle)
+	}
+	if e.hasFreq {
+		e.buf = append(e.buf, opFreq, e.freq)
+	}
+	e.hasIdle, e.hasFreq = false, false
 }
 
 // writeQuicklist is rdbSaveObject's quicklist: the node count, then each

@@ -84,6 +84,11 @@ type Record struct {
 	DB       int
 	Key      []byte
 	ExpireMs int64 // absolute unix ms; 0 = no expiry
+	// IdleSeconds and Freq are the key's LRU idle time and LFU counter, as
+	// a server under an LRU or LFU maxmemory-policy saves them; -1 when
+	// absent.
+	IdleSeconds int64
+	Freq        int
 	Type     byte
 	End      int64 // the stream's offset after the record (for progress)
 
