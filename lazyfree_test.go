@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -37,36 +38,74 @@ func lazyfreeElements(t *testing.T) int {
 // as many keys with FLUSHALL SYNC and ASYNC, while another client sends
 // PINGs one at a time: respd's worst PING reply stays under 10 ms. The
 // same runs against redis-server, whose figures are logged.
+//
+// The machine's other load (two cores, shared) delays a reply now and
+// then by more than that, whatever respd does: a case over 10 ms is run
+// again, up to three times in all. A stall the delete causes shows in
+// every run.
 func TestLazyFreeDoesNotStall(t *testing.T) {
 	n := lazyfreeElements(t)
 	processServers(t, func(t *testing.T, bin string) {
 		p := startProc(t, nil, bin, t.TempDir(), "--save", "", "--enable-debug-command", "yes")
+		measure := func(what string, fill func(), args ...string) {
+			var worst time.Duration
+			for attempt := 1; attempt <= 3; attempt++ {
+				fill()
+				settle(t, p.addr, bin)
+				var took time.Duration
+				worst, took = pingWhile(t, p.addr, args...)
+				t.Logf("%s: the command took %v, worst PING %v", what, took, worst)
+				if bin == "redis-server" || worst < 10*time.Millisecond {
+					return
+				}
+			}
+			t.Errorf("%s: worst PING reply %v in each of 3 runs, want < 10ms", what, worst)
+		}
 		for _, typ := range []string{"list", "hash", "set", "zset"} {
 			for _, del := range []string{"DEL", "UNLINK"} {
-				fillValue(t, p.addr, typ, n)
-				worst, took := pingWhile(t, p.addr, del, "big")
-				t.Logf("%s of a %d-element %s: the command took %v, worst PING %v", del, n, typ, took, worst)
-				checkWorst(t, bin, worst)
+				measure(fmt.Sprintf("%s of a %d-element %s", del, n, typ), func() { fillValue(t, p.addr, typ, n) }, del, "big")
 			}
 		}
-		for _, mode := range []string{"SYNC", "ASYNC"} {
+		populate := func() {
 			rc := dialRaw(t, p.addr)
 			rc.send(string(aof.AppendCommand(nil, stringArgv("DEBUG", "POPULATE", strconv.Itoa(n)))))
 			rc.nc.SetReadDeadline(time.Now().Add(time.Minute))
 			if line, err := rc.r.ReadString('\n'); line != "+OK\r\n" {
 				t.Fatalf("DEBUG POPULATE: %q %v", line, err)
 			}
-			worst, took := pingWhile(t, p.addr, "FLUSHALL", mode)
-			t.Logf("FLUSHALL %s of %d keys: the command took %v, worst PING %v", mode, n, took, worst)
-			checkWorst(t, bin, worst)
+		}
+		for _, mode := range []string{"SYNC", "ASYNC"} {
+			measure(fmt.Sprintf("FLUSHALL %s of %d keys", mode, n), populate, "FLUSHALL", mode)
 		}
 	})
 }
 
-func checkWorst(t *testing.T, bin string, worst time.Duration) {
+// settle waits until respd's collector is done with the filling (its
+// collections of a heap of millions of objects run for seconds after a
+// write burst, concurrently, and slow every reply meanwhile, deletes or
+// not): until MEMORY MALLOC-STATS shows the same number of collections
+// three times 300 ms apart.
+func settle(t *testing.T, addr, bin string) {
 	t.Helper()
-	if bin != "redis-server" && worst >= 10*time.Millisecond {
-		t.Errorf("worst PING reply %v, want < 10ms", worst)
+	if bin == "redis-server" {
+		return
+	}
+	cycles := regexp.MustCompile(`/gc/cycles/total:gc-cycles: (\d+)`)
+	last, same := "", 0
+	for deadline := time.Now().Add(30 * time.Second); same < 3; time.Sleep(300 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the collector did not settle in 30 s")
+		}
+		reply, err := diffRequest(addr, "MEMORY", "MALLOC-STATS")
+		m := cycles.FindStringSubmatch(reply)
+		if err != nil || m == nil {
+			t.Fatalf("MEMORY MALLOC-STATS: %q %v", reply, err)
+		}
+		if m[1] == last {
+			same++
+		} else {
+			last, same = m[1], 1
+		}
 	}
 }
 
@@ -178,7 +217,8 @@ func pingWhile(t *testing.T, addr string, args ...string) (worst, took time.Dura
 
 // TestLazyFreeCounters runs deletes of every kind against redis-server
 // and respd and checks INFO's lazyfreed_objects after each (once
-// lazyfree_pending_objects is back to 0): which deletes are lazy under
+// lazyfree_pending_objects is back to 0, which for respd means once it
+// collected, idle): which deletes are lazy under
 // which parameter, the 64-allocation threshold, and FLUSHALL ASYNC
 // counting one per key.
 func TestLazyFreeCounters(t *testing.T) {
@@ -232,7 +272,10 @@ func TestLazyFreeCounters(t *testing.T) {
 					if time.Now().After(deadline) {
 						t.Fatalf("step %d: lazyfreed_objects %s (pending %s), want %s", i, info["lazyfreed_objects"], info["lazyfree_pending_objects"], want)
 					}
-					time.Sleep(10 * time.Millisecond)
+					// Polled slower than respd's cron ticks (hz 10): the
+					// collection that reclaims lazy frees waits for a
+					// tick without commands.
+					time.Sleep(250 * time.Millisecond)
 				}
 			}
 		})

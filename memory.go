@@ -15,14 +15,16 @@ import (
 // forced collection two minutes later; Redis's allocator frees them at
 // once. When a cron tick finds that no command ran since the previous
 // one, and the heap grew by a quarter of the live data and 4 MB since the
-// last release, the reply pool is left to the collector, and two
-// collections (the second frees what sync.Pools kept through the first)
-// and a full scavenge (debug.FreeOSMemory) run in the background. That
+// last release or values were freed lazily since (lazyfree.go), the reply
+// pool is left to the collector, and two collections (the second frees
+// what sync.Pools kept through the first) and a full scavenge
+// (debug.FreeOSMemory) run in the background. That
 // is once per burst, at most a few times as often as the runtime collects
 // anyway, and never while clients are served.
 type idleRelease struct {
 	lastCommands int64
 	allocated    uint64 // the heap's total allocations at the last release
+	lazyFreed    int64  // lazyFree.handed at the last release
 	running      atomic.Bool
 }
 
@@ -35,10 +37,11 @@ func (s *Server) releaseMemoryWhenIdle() {
 		return
 	}
 	live, allocated := heapMemory()
-	if allocated-r.allocated < live/4+4<<20 {
+	lazyFreed := s.lazyfree.handed.Load()
+	if allocated-r.allocated < live/4+4<<20 && lazyFreed == r.lazyFreed {
 		return
 	}
-	r.allocated = allocated
+	r.allocated, r.lazyFreed = allocated, lazyFreed
 	s.replies.drain()
 	r.running.Store(true)
 	go func() {
