@@ -73,11 +73,11 @@ func TestLogLevels(t *testing.T) {
 // Directives respd accepts but does not act on are named at startup, when
 // set to anything but their default.
 func TestInertSettingsAreNamed(t *testing.T) {
-	cfg, err := parseArgs([]string{"--daemonize", "yes", "--io-threads", "1", "--maxmemory", "1mb", "--port", "7000"})
+	cfg, err := parseArgs([]string{"--daemonize", "yes", "--io-threads", "1", "--tcp-keepalive", "60", "--port", "7000"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(cfg.inertSettings(), ", "); got != "daemonize yes, maxmemory 1048576" {
+	if got := strings.Join(cfg.inertSettings(), ", "); got != "daemonize yes, tcp-keepalive 60" {
 		t.Fatalf("inert settings: %s", got)
 	}
 }
