@@ -89,8 +89,8 @@ type Record struct {
 	// absent.
 	IdleSeconds int64
 	Freq        int
-	Type     byte
-	End      int64 // the stream's offset after the record (for progress)
+	Type        byte
+	End         int64 // the stream's offset after the record (for progress)
 
 	Value  []byte      // string
 	List   [][]byte    // list, head to tail
