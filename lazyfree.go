@@ -41,8 +41,9 @@ type lazyFree struct {
 // lazy, a value of more than lazyfreeThreshold allocations goes to the
 // background. The delete paths pass their parameter: DEL
 // (lazyfree-lazy-user-del, UNLINK always), expiry (lazyfree-lazy-expire),
-// implicit deletes and overwrites (lazyfree-lazy-server-del), eviction
-// (lazyfree-lazy-eviction).
+// implicit deletes and overwrites (lazyfree-lazy-server-del); eviction's
+// (lazyfree-lazy-eviction) is still inert: maxmemory.go's evict does not
+// hand its values over yet.
 func (s *Server) freeValue(e *keyspace.Entry, lazy bool) {
 	if lazy && freeEffort(e) > lazyfreeThreshold {
 		s.lazyfree.hand(e.Obj, 1)
