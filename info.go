@@ -387,7 +387,7 @@ func (s *Server) infoStats(b *strings.Builder) {
 	st := &s.stats
 	infoLine(b, "total_connections_received", st.connections)
 	infoLine(b, "total_commands_processed", st.commands)
-	infoLine(b, "instantaneous_ops_per_sec", st.opsPerSec())
+	infoLine(b, "instantaneous_ops_per_sec", int64(st.ops.rate()))
 	infoLine(b, "total_net_input_bytes", st.netInput.Load())
 	infoLine(b, "total_net_output_bytes", st.netOutput.Load())
 	infoLine(b, "rejected_connections", st.rejectedConns)
@@ -419,7 +419,10 @@ func (s *Server) infoStats(b *strings.Builder) {
 		infoLine(b, field, 0)
 	}
 	infoLine(b, "migrate_cached_sockets", len(s.migrateConns))
-	for _, field := range []string{"instantaneous_input_kbps", "instantaneous_output_kbps", "instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"} {
+	infoLine(b, "instantaneous_input_kbps", fmt.Sprintf("%.2f", st.input.rate()/1024))
+	infoLine(b, "instantaneous_output_kbps", fmt.Sprintf("%.2f", st.output.rate()/1024))
+	// Replication's bytes are in the totals above, not counted apart.
+	for _, field := range []string{"instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"} {
 		infoLine(b, field, "0.00")
 	}
 	// Redis 7.2's: exporters alert on them.

@@ -126,3 +126,18 @@ func TestInfoPersistenceCounters(t *testing.T) {
 		}
 	}
 }
+
+// instantaneous_input_kbps and _output_kbps follow the traffic, sampled
+// by the cron as instantaneous_ops_per_sec.
+func TestInfoInstantaneousKbps(t *testing.T) {
+	rc := dialRaw(t, startServer(t, "--hz", "100"))
+	value := strings.Repeat("v", 64<<10)
+	waitFor(t, func() bool {
+		rc.do("+OK\r\n", "SET", "k", value)
+		rc.do("$65536\r\n"+value+"\r\n", "GET", "k")
+		stats := rawInfo(t, rc, "stats")
+		in, _ := strconv.ParseFloat(stats["instantaneous_input_kbps"], 64)
+		out, _ := strconv.ParseFloat(stats["instantaneous_output_kbps"], 64)
+		return in > 0 && out > 0
+	})
+}

@@ -33,12 +33,33 @@ type stats struct {
 	netInput          atomic.Int64
 	netOutput         atomic.Int64
 
-	// instantaneous_ops_per_sec: commands sampled every cron tick over the
-	// last 16 samples, as Redis's trackInstantaneousMetric.
-	opsSamples   [16]float64
-	opsIdx       int
-	lastSampleAt time.Time
-	lastCommands int64
+	// instantaneous_ops_per_sec and _input_kbps/_output_kbps: commands
+	// and bytes sampled every cron tick over the last 16 samples, as
+	// Redis's trackInstantaneousMetric.
+	ops, input, output instantaneous
+	lastSampleAt       time.Time
+}
+
+// instantaneous is one of INFO's instantaneous_* metrics: a counter's
+// rate per second, the mean of the last 16 samples.
+type instantaneous struct {
+	samples [16]float64
+	idx     int
+	last    int64 // the counter at the last sample
+}
+
+func (m *instantaneous) sample(counter int64, elapsed float64) {
+	m.samples[m.idx%len(m.samples)] = float64(counter-m.last) / elapsed
+	m.idx++
+	m.last = counter
+}
+
+func (m *instantaneous) rate() float64 {
+	var sum float64
+	for _, v := range m.samples {
+		sum += v
+	}
+	return sum / float64(len(m.samples))
 }
 
 func (st *stats) init() {
@@ -55,11 +76,11 @@ func (st *stats) reset() {
 	st.errorReplies = map[string]int64{}
 	st.netInput.Store(0)
 	st.netOutput.Store(0)
-	st.opsSamples = [16]float64{}
-	st.lastCommands = 0
+	st.ops, st.input, st.output = instantaneous{}, instantaneous{}, instantaneous{}
 }
 
-// sampleOpsLocked takes one instantaneous_ops_per_sec sample (lock held).
+// sampleOpsLocked takes one sample of the instantaneous metrics (lock
+// held).
 func (s *Server) sampleOpsLocked() {
 	st := &s.stats
 	now := time.Now()
@@ -67,17 +88,10 @@ func (s *Server) sampleOpsLocked() {
 	if elapsed <= 0 {
 		return
 	}
-	st.opsSamples[st.opsIdx%len(st.opsSamples)] = float64(st.commands-st.lastCommands) / elapsed
-	st.opsIdx++
-	st.lastSampleAt, st.lastCommands = now, st.commands
-}
-
-func (st *stats) opsPerSec() int64 {
-	var sum float64
-	for _, v := range st.opsSamples {
-		sum += v
-	}
-	return int64(sum / float64(len(st.opsSamples)))
+	st.ops.sample(st.commands, elapsed)
+	st.input.sample(st.netInput.Load(), elapsed)
+	st.output.sample(st.netOutput.Load(), elapsed)
+	st.lastSampleAt = now
 }
 
 func randomHex(n int) string {
