@@ -51,7 +51,7 @@ func TestLazyFreeDoesNotStall(t *testing.T) {
 			var worst time.Duration
 			for attempt := 1; attempt <= 3; attempt++ {
 				fill()
-				settle(t, p.addr, bin)
+				settle(t, p.addr, bin, n)
 				var took time.Duration
 				worst, took = pingWhile(t, p.addr, args...)
 				t.Logf("%s: the command took %v, worst PING %v", what, took, worst)
@@ -83,28 +83,31 @@ func TestLazyFreeDoesNotStall(t *testing.T) {
 // settle waits until respd's collector is done with the filling (its
 // collections of a heap of millions of objects run for seconds after a
 // write burst, concurrently, and slow every reply meanwhile, deletes or
-// not): until MEMORY MALLOC-STATS shows the same number of collections
-// three times 300 ms apart.
-func settle(t *testing.T, addr, bin string) {
+// not): until MEMORY MALLOC-STATS, asked every 50 ms, shows the same
+// number of collections for a second per 2M elements. Asking that often
+// keeps respd busy, so its idle release (memory.go) does not start a
+// collection of its own meanwhile.
+func settle(t *testing.T, addr, bin string, n int) {
 	t.Helper()
 	if bin == "redis-server" {
 		return
 	}
+	quiet := time.Duration(max(n/2_000_000, 1)) * time.Second
 	cycles := regexp.MustCompile(`/gc/cycles/total:gc-cycles: (\d+)`)
-	last, same := "", 0
-	for deadline := time.Now().Add(30 * time.Second); same < 3; time.Sleep(300 * time.Millisecond) {
+	last, since := "", time.Now()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("the collector did not settle in 30 s")
+			t.Fatal("the collector did not settle in a minute")
 		}
 		reply, err := diffRequest(addr, "MEMORY", "MALLOC-STATS")
 		m := cycles.FindStringSubmatch(reply)
 		if err != nil || m == nil {
 			t.Fatalf("MEMORY MALLOC-STATS: %q %v", reply, err)
 		}
-		if m[1] == last {
-			same++
-		} else {
-			last, same = m[1], 1
+		if m[1] != last {
+			last, since = m[1], time.Now()
+		} else if time.Since(since) >= quiet {
+			return
 		}
 	}
 }
