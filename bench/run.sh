@@ -22,6 +22,8 @@
 # get by default) with redis-benchmark over TLS to each server's TLS port.
 # --cache runs only a cache workload (bench/cache) under maxmemory 64mb with
 # allkeys-lru and allkeys-lfu: hit rates, ops/s and RSS against maxmemory.
+# --twemproxy runs only redis-benchmark through nutcracker (twemproxy) in
+# front of three nodes of each server.
 #
 # See bench/README.md. Run `bench/run.sh --help` for options.
 set -euo pipefail
@@ -75,6 +77,10 @@ Usage: bench/run.sh [--rounds N] [--quick] [options]
                      values and as many GETs, keys Zipf-distributed over 2M
                      keys, a missed GET filled by a SET; hit rates, ops/s,
                      max RSS against maxmemory (default 1 round)
+  --twemproxy        only redis-benchmark -t set,get,incr -r 100000 at -P 1
+                     and -P 16 through nutcracker (twemproxy: ketama over
+                     fnv1a_64, redis: true) in front of three respd nodes,
+                     and in front of three redis-server nodes
   --tls              only the throughput part, over TLS: each server gets a
                      TLS port (certificates made with openssl, ECDSA P-256,
                      tls-auth-clients yes) and redis-benchmark --tls measures
@@ -105,6 +111,7 @@ RESPD_ARGS=()
 REPLICA=0
 TLS=0
 DO_CACHE=0
+DO_TWEMPROXY=0
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -129,6 +136,7 @@ while [[ $# -gt 0 ]]; do
         --replica)   REPLICA=1; shift ;;
         --tls)       TLS=1; shift ;;
         --cache)     DO_CACHE=1; shift ;;
+        --twemproxy) DO_TWEMPROXY=1; shift ;;
         -h|--help)   usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -141,6 +149,9 @@ fi
 if [[ $DO_CACHE == 1 ]]; then
     DO_BENCH=0; DO_MEM=0; DO_OPS=0; DO_PUBSUB=0; STREAMS=none
     ROUNDS=${ROUNDS:-1}
+fi
+if [[ $DO_TWEMPROXY == 1 ]]; then
+    DO_BENCH=0; DO_MEM=0; DO_OPS=0; DO_PUBSUB=0; STREAMS=none
 fi
 ROUNDS=${ROUNDS:-3}
 if [[ $STREAMS == only ]]; then
@@ -194,6 +205,9 @@ for tool in redis-benchmark redis-cli python3 taskset; do
     command -v "$tool" >/dev/null || { echo "missing required tool: $tool" >&2; exit 1; }
 done
 [[ -x "$REDIS_BIN" ]] || { echo "redis-server not found (use --redis-bin)" >&2; exit 1; }
+if [[ $DO_TWEMPROXY == 1 ]]; then
+    command -v nutcracker >/dev/null || { echo "missing required tool for --twemproxy: nutcracker" >&2; exit 1; }
+fi
 if [[ $TLS == 1 ]]; then
     command -v openssl >/dev/null || { echo "missing required tool for --tls: openssl" >&2; exit 1; }
     redis-benchmark --help 2>&1 | grep -q -- '--tls' \
@@ -1081,9 +1095,82 @@ if [[ $DO_CACHE == 1 ]]; then
     if [[ -s $TMP/cache.err ]]; then cat "$TMP/cache.err" >&2; fi
 fi
 
+# ---------------------------------------------------------------- twemproxy
+# With --twemproxy: three nodes of each server behind a nutcracker of their
+# own (ketama over fnv1a_64, redis: true, auto_eject_hosts, nodes named as
+# in twemproxy_test.go), then redis-benchmark -t set, get, incr with
+# -r 100000 at -P 1 and -P 16 through the proxy: what an application behind
+# twemproxy sees, the proxy's cost included. nutcracker runs pinned with the
+# nodes on CPU 0. The topologies alternate per test, their order per round;
+# DBSIZE of every node at the end shows the keys spread over the three.
+if [[ $DO_TWEMPROXY == 1 ]]; then
+    mkdir -p "$TMP/twemproxy"
+    declare -A TW_PORT=()
+    for kind in redis respd; do
+        servers=""
+        for i in 0 1 2; do
+            BIN[$kind-tw$i]=${BIN[$kind]}
+            PORT[$kind-tw$i]=$(pick_port $((16600 + 10 * i)))
+            start_server "$kind-tw$i"
+            servers+="   - 127.0.0.1:${PORT[$kind-tw$i]}:1 node$i"$'\n'
+        done
+        TW_PORT[$kind]=$(pick_port 16700)
+        cat >"$TMP/twemproxy/$kind.yml" <<EOF
+pool:
+  listen: 127.0.0.1:${TW_PORT[$kind]}
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  auto_eject_hosts: true
+  server_retry_timeout: 2000
+  server_failure_limit: 1
+  servers:
+$servers
+EOF
+        "${PIN_SRV[@]}" nutcracker -c "$TMP/twemproxy/$kind.yml" -a 127.0.0.1 \
+            -s "$(pick_port 16800 "${TW_PORT[$kind]}")" -o "$TMP/twemproxy/$kind.log" &
+        PID[twemproxy-$kind]=$!
+        for _ in $(seq 1 100); do
+            redis-cli -p "${TW_PORT[$kind]}" ping 2>/dev/null | grep -q PONG && break
+            sleep 0.1
+        done
+        if ! redis-cli -p "${TW_PORT[$kind]}" ping 2>/dev/null | grep -q PONG; then
+            echo "nutcracker in front of $kind did not answer PING; log:" >&2
+            tail -20 "$TMP/twemproxy/$kind.log" >&2
+            exit 1
+        fi
+    done
+    for r in $(seq 1 "$ROUNDS"); do
+        if (( r % 2 )); then order=(redis respd); else order=(respd redis); fi
+        for P in 1 16; do
+            for t in set get incr; do
+                for kind in "${order[@]}"; do
+                    log "twemproxy: round $r/$ROUNDS  -P $P  $t  $kind"
+                    # redis-benchmark's CONFIG GET at its start is a command
+                    # nutcracker does not forward: a warning on stderr.
+                    if ! timeout 300 "${PIN_CLI[@]}" redis-benchmark -p "${TW_PORT[$kind]}" -t "$t" \
+                            -r 100000 -c 50 -n "$(n_for "$P" "$t" 3)" -P "$P" --csv \
+                            >"$TMP/twemproxy/part.csv" 2>>"$TMP/twemproxy/benchmark.err"; then
+                        echo "warning: redis-benchmark through nutcracker failed: $kind -t $t -P $P (round $r)" >&2
+                    fi
+                    grep -v '^"test"' "$TMP/twemproxy/part.csv" | sed "s/^/$kind,$P,$r,/" \
+                        >>"$TMP/twemproxy/results.csv" || true
+                    for i in 0 1 2; do check_alive "$kind-tw$i"; done
+                done
+            done
+        done
+    done
+    for kind in redis respd; do
+        echo "$kind,$(for i in 0 1 2; do redis-cli -p "${PORT[$kind-tw$i]}" dbsize; done | paste -sd ' ')" \
+            >>"$TMP/twemproxy/dbsize.csv"
+        for i in 0 1 2; do stop_server "$kind-tw$i"; done
+        stop_server "twemproxy-$kind"
+    done
+fi
+
 # ---------------------------------------------------------------- report
 python3 - "$TMP" "$ROUNDS" "$MEM_KEYS" "$DO_BENCH" "$DO_MEM" "$LOAD_START" "$DO_OPS" "$DO_PUBSUB" \
-    "$STREAMS" "$TLS" "$DO_CACHE" <<'PY'
+    "$STREAMS" "$TLS" "$DO_CACHE" "$DO_TWEMPROXY" <<'PY'
 import csv, glob, os, re, statistics, sys
 
 tmp, rounds, mem_keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -1094,6 +1181,7 @@ do_pubsub = sys.argv[8] == "1"
 streams = sys.argv[9]   # all, only (--streams) or none (--no-streams)
 over_tls = sys.argv[10] == "1"
 do_cache = sys.argv[11] == "1"
+do_twemproxy = sys.argv[12] == "1"
 misses = 0
 
 print(f"\nload average before start: {load_start:.2f}"
@@ -1523,6 +1611,34 @@ if do_cache:
           " (maxmemory.go: GOMEMLIMIT = maxmemory + 1/8 + 16 MB, plus what the process held at the"
           " start); ERRORS: a reply was an error (OOM included) or a wrong value (see the warnings);"
           " used = INFO used_memory at the end, in MB")
+
+if do_twemproxy:
+    # runs[(test, P)][kind][round] = (requests/s, p50 ms)
+    runs = {}
+    with open(os.path.join(tmp, "twemproxy", "results.csv"), newline="") as f:
+        for kind, p, r, test, rps, _avg, _min, p50, *_ in csv.reader(f):
+            runs.setdefault((test, int(p)), {}).setdefault(kind, {})[int(r)] = (float(rps), float(p50))
+    with open(os.path.join(tmp, "twemproxy", "dbsize.csv")) as f:
+        dbsize = dict(line.strip().split(",") for line in f)
+    print("\ntwemproxy (redis-benchmark -c 50 -r 100000 through nutcracker, ketama over fnv1a_64,"
+          f" in front of three nodes of each server; median over {rounds} round(s); ratio ="
+          " respd/redis requests/s, median of per-round ratios; p50 in ms)")
+    hdr = (f"{'test':<8}{'P':>3} {'redis rps':>12}{'respd rps':>12}{'ratio':>7}"
+           f"{'redis p50':>10}{'respd p50':>10}  miss")
+    print(hdr)
+    print("-" * len(hdr))
+    for test, p in sorted(runs, key=lambda k: (k[1], ["SET", "GET", "INCR"].index(k[0]))):
+        rd, rs = runs[(test, p)].get("redis", {}), runs[(test, p)].get("respd", {})
+        both = sorted(set(rd) & set(rs))
+        ratio = med([rs[r][0] / rd[r][0] for r in both if rd[r][0] > 0])
+        v = {name: [med([x[i] for x in src.values()]) for i in range(2)]
+             for name, src in (("redis", rd), ("respd", rs))}
+        miss = "NO-DATA" if not both else "rps<1.0" if ratio < 1.0 else ""
+        misses += bool(miss)
+        print(f"{test:<8}{p:>3} {fmt_rps(v['redis'][0]):>12}{fmt_rps(v['respd'][0]):>12}{ratio:>7.2f}"
+              f"{v['redis'][1]:>10.3f}{v['respd'][1]:>10.3f}  {miss}")
+    print(f"\nkeys per node at the end (DBSIZE): redis {dbsize.get('redis')}, respd"
+          f" {dbsize.get('respd')}; target: ratio >= 1.0")
 
 print(f"\n{misses} line(s) miss targets" if misses else "\nall targets met")
 PY
