@@ -286,19 +286,22 @@ func startProc(t *testing.T, prefix []string, bin, dir string, args ...string) *
 // runProc is startProc without the wait.
 func runProc(t *testing.T, prefix []string, bin, dir string, args ...string) *serverProc {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
+	port := freePort(t)
 	argv := append(append(append([]string{}, prefix...), bin, "--port", port, "--bind", "127.0.0.1", "--dir", dir), args...)
 	if filepath.Base(bin) == "redis-server" {
 		argv = append(argv, "--daemonize", "no")
 	} else {
 		argv = append(argv, "--io-engine", testEngine())
 	}
-	p := &serverProc{addr: "127.0.0.1:" + port, cmd: exec.Command(argv[0], argv[1:]...), done: make(chan struct{})}
+	return spawnProc(t, "127.0.0.1:"+port, dir, argv)
+}
+
+// spawnProc runs argv in dir as the server that will listen on addr:
+// runProc's, a process started again with its argv (same port, same dir),
+// or another server (redis-sentinel).
+func spawnProc(t *testing.T, addr, dir string, argv []string) *serverProc {
+	t.Helper()
+	p := &serverProc{addr: addr, cmd: exec.Command(argv[0], argv[1:]...), done: make(chan struct{})}
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
 	if err := p.cmd.Start(); err != nil {
