@@ -267,6 +267,7 @@ func (l *epollEngine) read(c *Client) {
 		return
 	}
 	// One read per turn; epoll reports the socket again if more is there.
+	l.s.stats.readsProcessed++
 	cmds, err := c.reader.ReadCommands()
 	l.s.runRequests(c, cmds)
 	if len(c.pending) > 0 {
@@ -342,6 +343,7 @@ func (l *epollEngine) write(c *Client) {
 	if l.clients[c.fd] != c {
 		return
 	}
+	l.s.stats.writesProcessed++
 	if err := c.w.Flush(); err != nil {
 		c.closing = true
 	}

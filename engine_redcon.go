@@ -194,6 +194,7 @@ func (e *redconEngine) serveRESP(rc redcon.Conn, cmd redcon.Command) {
 	s.mu.Lock()
 	// The batch stays the client's query buffer until it has run.
 	c.conn.unparsed.Add(-int64(raw))
+	s.stats.readsProcessed++ // a batch: the reads redcon made for it
 	c.inRaw += raw
 	c.inArgv += argv
 	s.turnStart = time.Now()
@@ -293,6 +294,7 @@ func (e *redconEngine) drain(c *Client, bufs net.Buffers, spent [][]byte) {
 		n, err := bufs.WriteTo(c.conn.Conn)
 		s.mu.Lock()
 		s.stats.netOutput.Add(n)
+		s.stats.writesProcessed++
 		c.writing = false
 		c.w.giveBack(spent)
 		if err != nil {

@@ -406,16 +406,21 @@ func (s *Server) infoStats(b *strings.Builder) {
 	infoLine(b, "tracking_total_items", s.tracking.items)
 	infoLine(b, "tracking_total_prefixes", len(s.tracking.prefixes))
 	infoLine(b, "total_error_replies", st.totalErrorReplies)
-	// Counters of work respd does not do (no fork, no eviction, no
-	// active defragmentation, no I/O threads, no payload sanitizing):
-	// zero, as Redis reports them when it does none.
+	total, current := s.eviction.exceededTime()
+	infoLine(b, "total_eviction_exceeded_time", total.Milliseconds())
+	infoLine(b, "current_eviction_exceeded_time", current.Milliseconds())
+	infoLine(b, "total_reads_processed", st.readsProcessed)
+	infoLine(b, "total_writes_processed", st.writesProcessed)
+	// Counters of work respd does not do (no fork, no active
+	// defragmentation, no I/O threads, no payload sanitizing): zero, as
+	// Redis reports them when it does none.
 	for _, field := range []string{"expired_stale_perc", "expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds",
-		"total_eviction_exceeded_time", "current_eviction_exceeded_time", "latest_fork_usec", "total_forks",
+		"latest_fork_usec", "total_forks",
 		"slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses",
 		"active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
 		"dump_payload_sanitizations", "io_threaded_reads_processed", "io_threaded_writes_processed",
 		"unexpected_error_replies", "reply_buffer_shrinks", "reply_buffer_expands",
-		"total_net_repl_input_bytes", "total_net_repl_output_bytes", "total_reads_processed", "total_writes_processed"} {
+		"total_net_repl_input_bytes", "total_net_repl_output_bytes"} {
 		infoLine(b, field, 0)
 	}
 	infoLine(b, "migrate_cached_sockets", len(s.migrateConns))

@@ -140,4 +140,8 @@ func TestInfoInstantaneousKbps(t *testing.T) {
 		out, _ := strconv.ParseFloat(stats["instantaneous_output_kbps"], 64)
 		return in > 0 && out > 0
 	})
+	stats := rawInfo(t, rc, "stats")
+	if stats["total_reads_processed"] == "0" || stats["total_writes_processed"] == "0" {
+		t.Errorf("reads and writes processed: %s, %s", stats["total_reads_processed"], stats["total_writes_processed"])
+	}
 }

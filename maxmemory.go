@@ -69,6 +69,11 @@ type evictionState struct {
 	collectedHeap uint64
 	// collecting is set while collectFlushed's collection runs.
 	collecting atomic.Bool
+	// overSince is when memory last went over maxmemory (zero while
+	// under); overTotal the time it was over before that (INFO's
+	// *_eviction_exceeded_time).
+	overSince time.Time
+	overTotal time.Duration
 }
 
 // applyEvictionPolicy applies maxmemory-policy and the LFU parameters:
@@ -179,9 +184,28 @@ func (s *Server) performEvictions() bool {
 	if !s.evictionSafe() {
 		return true
 	}
+	ok := s.evict()
+	// Redis's update_metrics: the time over maxmemory runs while eviction
+	// fails or goes on in the following turns.
+	switch {
+	case !ok || ev.timedOut:
+		if ev.overSince.IsZero() {
+			ev.overSince = time.Now()
+		}
+	case !ev.overSince.IsZero():
+		ev.overTotal += time.Since(ev.overSince)
+		ev.overSince = time.Time{}
+	}
+	return ok
+}
+
+// evict is performEvictions's work: false if memory stays over
+// maxmemory with nothing to evict.
+func (s *Server) evict() bool {
+	ev := &s.eviction
+	ev.timedOut = false
 	used := s.evictionMemory()
 	if used <= s.cfg.MaxMemory {
-		ev.timedOut = false
 		return true
 	}
 	if s.cfg.MaxMemoryPolicy == "noeviction" {
@@ -191,14 +215,13 @@ func (s *Server) performEvictions() bool {
 	toFree := int64(used - target)
 	start := time.Now()
 	limit := evictionTimeLimit(s.cfg.MaxMemoryEvictionTenacity)
-	ev.timedOut = false
 	for evicted := 0; toFree > 0; {
 		db, e := s.evictionCandidate()
 		if e == nil {
 			return s.collectedUnder()
 		}
 		toFree -= memoryUsage(e, 5)
-		s.evict(db, e) // counted in freed by OnFree
+		s.evictKey(db, e) // counted in freed by OnFree
 		if evicted++; evicted%16 == 0 && time.Since(start) > limit {
 			ev.timedOut = true
 			break
@@ -206,6 +229,15 @@ func (s *Server) performEvictions() bool {
 	}
 	ev.estimate = uint64(int64(target) + toFree)
 	return true
+}
+
+// exceededTime is how long memory was over maxmemory in all, and this
+// time if it is now.
+func (ev *evictionState) exceededTime() (total, current time.Duration) {
+	if !ev.overSince.IsZero() {
+		current = time.Since(ev.overSince)
+	}
+	return ev.overTotal + current, current
 }
 
 // collectedUnder is the last resort before OOM: the memory counted holds
@@ -334,9 +366,9 @@ func (s *Server) populateEvictionPool(db int, volatile bool) {
 	clear(ev.sampled)
 }
 
-// evict deletes e as maxmemory's victim: the evicted event, WATCH and
+// evictKey deletes e as maxmemory's victim: the evicted event, WATCH and
 // tracking told, a DEL propagated, as Redis's performEvictions.
-func (s *Server) evict(db int, e *keyspace.Entry) {
+func (s *Server) evictKey(db int, e *keyspace.Entry) {
 	key := e.Key
 	s.ks.DBs[db].Delete(key)
 	s.stats.evictedKeys++

@@ -106,6 +106,13 @@ func TestMaxmemoryNoeviction(t *testing.T) {
 		rc.do(":1\r\n", "EVAL", "#!lua flags=no-writes\nreturn redis.call('EXISTS', 'k:1')", "0")
 		rc.do("+OK\r\n", "EVAL", "#!lua flags=allow-oom\nreturn redis.call('SET', 'new', 'v')", "0")
 		rc.do(":2001\r\n", "DBSIZE")
+		// Refused writes: memory has been over maxmemory since the first.
+		stats := rawInfo(t, rc, "stats")
+		total, err1 := strconv.ParseInt(stats["total_eviction_exceeded_time"], 10, 64)
+		current, err2 := strconv.ParseInt(stats["current_eviction_exceeded_time"], 10, 64)
+		if err1 != nil || err2 != nil || total < current || current < 0 {
+			t.Errorf("eviction exceeded time: total %d, current %d", total, current)
+		}
 		rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", "0")
 		rc.do("+OK\r\n", "SET", "new2", "v")
 		if evicted := rawInfo(t, rc, "stats")["evicted_keys"]; evicted != "0" {

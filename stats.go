@@ -24,6 +24,8 @@ type stats struct {
 	expiredKeys       int64
 	evictedKeys       int64
 	evictedClients    int64
+	readsProcessed    int64 // reads from clients' sockets
+	writesProcessed   int64 // writes to them
 	keyspaceHits      int64
 	keyspaceMisses    int64
 	dirty             int64 // changes since the last save
@@ -71,7 +73,7 @@ func (st *stats) init() {
 func (st *stats) reset() {
 	st.commands, st.connections, st.rejectedConns = 0, 0, 0
 	st.expiredKeys, st.evictedKeys, st.keyspaceHits, st.keyspaceMisses = 0, 0, 0, 0
-	st.evictedClients = 0
+	st.evictedClients, st.readsProcessed, st.writesProcessed = 0, 0, 0
 	st.totalErrorReplies = 0
 	st.errorReplies = map[string]int64{}
 	st.netInput.Store(0)
