@@ -68,8 +68,11 @@ func sentinelFailover(t *testing.T, masterBin, replicaBin string) {
 	nodeArgs := []string{"--save", "", "--repl-diskless-sync-delay", "0"}
 	master := startProc(t, nil, masterBin, t.TempDir(), nodeArgs...)
 	replicas := []*serverProc{}
-	for range 2 {
-		args := append(append([]string{}, nodeArgs...), "--replicaof", strings.Replace(master.addr, ":", " ", 1))
+	// The second replica has replica-priority 0: Sentinel must never
+	// promote it.
+	for _, priority := range []string{"100", "0"} {
+		args := append(append([]string{}, nodeArgs...), "--replicaof", strings.Replace(master.addr, ":", " ", 1),
+			"--replica-priority", priority)
 		replicas = append(replicas, startProc(t, nil, replicaBin, t.TempDir(), args...))
 	}
 	sentinels := startSentinels(t, master.addr)
@@ -105,6 +108,9 @@ func sentinelFailover(t *testing.T, masterBin, replicaBin string) {
 		return promoted != nil
 	})
 	switched := time.Since(killed)
+	if promoted != replicas[0] {
+		t.Errorf("Sentinel promoted %s, whose replica-priority is 0", promoted.addr)
+	}
 	restarted := spawnProc(t, master.addr, master.cmd.Dir, master.cmd.Args)
 	if err := awaitPong(restarted.addr, restarted.done); err != nil {
 		t.Fatalf("restarting the old master: %v", err)
