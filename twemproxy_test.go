@@ -85,15 +85,8 @@ func startNutcracker(t *testing.T, conf string, listens ...string) *serverProc {
 	t.Helper()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "nutcracker.yml"), conf)
-	p := &serverProc{addr: listens[0], done: make(chan struct{}),
-		cmd: exec.Command("nutcracker", "-c", filepath.Join(dir, "nutcracker.yml"),
-			"-s", freePort(t), "-a", "127.0.0.1", "-o", filepath.Join(dir, "nutcracker.log"))}
-	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(p.kill)
+	p := spawnProc(t, listens[0], dir, []string{"nutcracker", "-c", filepath.Join(dir, "nutcracker.yml"),
+		"-s", freePort(t), "-a", "127.0.0.1", "-o", filepath.Join(dir, "nutcracker.log")})
 	for _, addr := range listens {
 		// nutcracker listens on every pool before it serves any: a
 		// connection accepted is one it will read.
@@ -116,24 +109,6 @@ func startNutcracker(t *testing.T, conf string, listens ...string) *serverProc {
 		}
 	}
 	return p
-}
-
-// respawn starts a killed node again, as it was: same port, same
-// directory, same flags.
-func respawn(t *testing.T, p *serverProc) *serverProc {
-	t.Helper()
-	q := &serverProc{addr: p.addr, cmd: exec.Command(p.cmd.Args[0], p.cmd.Args[1:]...), done: make(chan struct{})}
-	q.cmd.Dir = p.cmd.Dir
-	q.cmd.Stdout, q.cmd.Stderr = &q.out, &q.out
-	if err := q.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { q.cmd.Wait(); close(q.done) }()
-	t.Cleanup(q.kill)
-	if err := awaitPong(q.addr, q.done); err != nil {
-		t.Fatalf("%s again: %v: %s", p.cmd.Args[0], err, q.out.String())
-	}
-	return q
 }
 
 // twemScript is what an application sends through twemproxy: commands of
@@ -514,7 +489,12 @@ func twemEject(t *testing.T, topo *twemTopology) []string {
 		}
 	}
 
-	topo.nodes[1] = respawn(t, topo.nodes[1])
+	// Started again as it was: same port, same directory, same flags.
+	old := topo.nodes[1]
+	topo.nodes[1] = spawnProc(t, old.addr, old.cmd.Dir, old.cmd.Args)
+	if err := awaitPong(old.addr, topo.nodes[1].done); err != nil {
+		t.Fatalf("%s again: %v: %s", old.cmd.Args[0], err, topo.nodes[1].out.String())
+	}
 	if reply, err := diffRequest(topo.nodes[1].addr, "SET", victim, "home"); err != nil || reply != "+OK\r\n" {
 		t.Fatalf("SET on the restarted node: %q %v", reply, err)
 	}
