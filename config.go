@@ -110,9 +110,10 @@ type Config struct {
 	TrackingTableMaxKeys int64 `conf:"tracking-table-max-keys"`
 
 	// Lazy freeing (lazyfree.go): which deletes leave their values to the
-	// background, as Redis's lazyfree thread: expiries, the server's
+	// background, as Redis's lazyfree thread: evictions, expiries, the server's
 	// implicit deletes (RENAME, an overwrite), DEL, FLUSHALL and FLUSHDB
 	// without SYNC or ASYNC, and a replica's full-sync flush.
+	LazyfreeEviction  bool `conf:"lazyfree-lazy-eviction"`
 	LazyfreeExpire    bool `conf:"lazyfree-lazy-expire"`
 	LazyfreeServerDel bool `conf:"lazyfree-lazy-server-del"`
 	LazyfreeUserDel   bool `conf:"lazyfree-lazy-user-del"`
@@ -374,7 +375,7 @@ var params = []*param{
 	{"latency-monitor-threshold", "", intRange(0, longMax), 0, "0"},
 	{"latency-tracking", "", yesNo, 0, "yes"},
 	{"latency-tracking-info-percentiles", "", percentilesType{}, 0, "50 99 99.9"},
-	{"lazyfree-lazy-eviction", "", yesNo, inert, "no"},
+	{"lazyfree-lazy-eviction", "", yesNo, 0, "no"},
 	{"lazyfree-lazy-expire", "", yesNo, 0, "no"},
 	{"lazyfree-lazy-server-del", "", yesNo, 0, "no"},
 	{"lazyfree-lazy-user-del", "", yesNo, 0, "no"},

@@ -366,16 +366,22 @@ func (s *Server) populateEvictionPool(db int, volatile bool) {
 	clear(ev.sampled)
 }
 
-// evictKey deletes e as maxmemory's victim: the evicted event, WATCH and
-// tracking told, a DEL propagated, as Redis's performEvictions.
+// evictKey deletes e as maxmemory's victim: its value freed lazily under
+// lazyfree-lazy-eviction, the evicted event, WATCH and tracking told, a
+// DEL (UNLINK if lazy) propagated, as Redis's performEvictions.
 func (s *Server) evictKey(db int, e *keyspace.Entry) {
 	key := e.Key
-	s.ks.DBs[db].Delete(key)
+	lazy := s.cfg.LazyfreeEviction
+	s.deleteKey(s.ks.DBs[db], key, lazy)
 	s.stats.evictedKeys++
 	s.ks.DBs[db].Touch(key)
 	s.invalidateTracked(nil, key)
 	s.notify(notifyEvicted, "evicted", bytesOf(key), db)
-	s.propagate(db, []byte("DEL"), []byte(key))
+	del := []byte("DEL")
+	if lazy {
+		del = []byte("UNLINK") // propagateDeletion
+	}
+	s.propagate(db, del, []byte(key))
 }
 
 // evictClients is Redis 7.0's client eviction: while the normal and

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,4 +273,20 @@ func TestMaxmemoryRDBAccess(t *testing.T) {
 			check("redis-server's RDB in respd", newClients(t, addr)["resp2"])
 		})
 	}
+}
+
+// lazyfree-lazy-eviction: an evicted key reaches replicas and the AOF as
+// UNLINK, as propagateDeletion sends it.
+func TestMaxmemoryLazyEviction(t *testing.T) {
+	dir := t.TempDir()
+	rc := dialRaw(t, startServer(t, "--dir", dir, "--appendonly", "yes", "--lazyfree-lazy-eviction", "yes",
+		"--maxmemory-policy", "allkeys-random"))
+	rc.do("+OK\r\n", "SET", "k", strings.Repeat("v", 1<<20))
+	rc.do("+OK\r\n", "CONFIG", "SET", "maxmemory", "1")
+	rc.do("-"+errOOM+"\r\n", "SET", "other", "v")
+	rc.do(":0\r\n", "DBSIZE")
+	waitFor(t, func() bool {
+		aof, _ := os.ReadFile(filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof"))
+		return strings.Contains(string(aof), "$6\r\nUNLINK\r\n$1\r\nk\r\n")
+	})
 }
