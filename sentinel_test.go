@@ -59,7 +59,9 @@ func TestSentinelFailoverMixed(t *testing.T) {
 }
 
 // sentinelDeadline bounds each step Sentinel takes: a failover is its
-// down-after-milliseconds (1 s), a vote and a promotion; reconfiguring a
+// down-after-milliseconds (3 s: at 1 s, Sentinel's once-a-second reconnect
+// could judge a just-promoted master down and fail over again, to the
+// restarted old master, empty), a vote and a promotion; reconfiguring a
 // restarted master waits for two of its INFO periods (10 s each).
 const sentinelDeadline = 40 * time.Second
 
@@ -178,7 +180,7 @@ func startSentinels(t *testing.T, master string) []*serverProc {
 		writeFile(t, conf, "port "+port+"\nbind 127.0.0.1\ndir "+dir+"\nloglevel verbose\n"+
 			"sentinel resolve-hostnames no\n"+
 			"sentinel monitor mymaster "+strings.Replace(master, ":", " ", 1)+" 2\n"+
-			"sentinel down-after-milliseconds mymaster 1000\n"+
+			"sentinel down-after-milliseconds mymaster 3000\n"+
 			"sentinel failover-timeout mymaster 5000\n")
 		p := spawnProc(t, "127.0.0.1:"+port, dir, []string{"redis-sentinel", conf})
 		if err := awaitPong(p.addr, p.done); err != nil {
