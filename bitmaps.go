@@ -39,15 +39,15 @@ func cmdSetbit(c *Client, args [][]byte) {
 		return
 	}
 	i, mask := offset>>3, byte(0x80)>>(offset&7)
-	was := e.Str[i]&mask != 0
+	was := e.Str()[i]&mask != 0
 	// Redis counts a write only if the string grew or the bit flips: a
 	// SETBIT that changes nothing is neither notified nor propagated.
 	if grew || was != (on == 1) {
 		c.database().BeforeChange(e)
 		if on == 1 {
-			e.Str[i] |= mask
+			e.Str()[i] |= mask
 		} else {
-			e.Str[i] &^= mask
+			e.Str()[i] &^= mask
 		}
 		c.notify(notifyString, "setbit", key)
 		c.changed(key, args...)
@@ -65,8 +65,8 @@ func cmdGetbit(c *Client, args [][]byte) {
 		return
 	}
 	var set bool
-	if i := offset >> 3; e != nil && i < int64(len(e.Str)) {
-		set = e.Str[i]&(0x80>>(offset&7)) != 0
+	if i := offset >> 3; e != nil && i < int64(len(e.Str())) {
+		set = e.Str()[i]&(0x80>>(offset&7)) != 0
 	}
 	c.Int(int64(boolInt(set)))
 }
@@ -103,20 +103,19 @@ func (c *Client) bitmapForWrite(key []byte, maxbit uint64) (e *keyspace.Entry, g
 	}
 	n := int(maxbit>>3) + 1
 	if e == nil {
-		e = &keyspace.Entry{Str: make([]byte, n), Type: keyspace.TypeString, RawString: true, Access: c.lruClock()}
+		e = c.stamp(keyspace.NewString(str(key), make([]byte, n)))
+		e.MarkRaw()
 		c.addKey(key, e)
 		return e, true, true
 	}
 	// Redis unshares the value for writing, which makes it "raw" even if
 	// nothing is written after all.
-	e.RawString = true
-	if n <= len(e.Str) {
+	e.MarkRaw()
+	if n <= len(e.Str()) {
 		return e, false, true
 	}
 	c.database().BeforeChange(e)
-	// One allocation of the whole length for a far offset; appends in
-	// small steps grow geometrically, as sdsMakeRoomFor's.
-	e.Str = append(e.Str, make([]byte, n-len(e.Str))...)
+	e.GrowStr(n)
 	return e, true, true
 }
 
@@ -133,7 +132,7 @@ func cmdBitcount(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	lo, hi := int64(0), int64(len(e.Str))*8-1
+	lo, hi := int64(0), int64(len(e.Str()))*8-1
 	switch len(args) {
 	case 2:
 	case 4, 5:
@@ -155,12 +154,12 @@ func cmdBitcount(c *Client, args [][]byte) {
 		if !ok {
 			return
 		}
-		lo, hi = bitRange(start, end, len(e.Str), inBits)
+		lo, hi = bitRange(start, end, len(e.Str()), inBits)
 	default:
 		c.Error(errSyntax)
 		return
 	}
-	c.Int(countBits(e.Str, lo, hi))
+	c.Int(countBits(e.Str(), lo, hi))
 }
 
 // BITPOS key bit [start [end [BYTE|BIT]]].
@@ -183,7 +182,7 @@ func cmdBitpos(c *Client, args [][]byte) {
 		c.Int(-bit)
 		return
 	}
-	lo, hi := int64(0), int64(len(e.Str))*8-1
+	lo, hi := int64(0), int64(len(e.Str()))*8-1
 	endGiven := false
 	switch len(args) {
 	case 3:
@@ -196,20 +195,20 @@ func cmdBitpos(c *Client, args [][]byte) {
 		if !ok {
 			return
 		}
-		end := int64(len(e.Str)) - 1
+		end := int64(len(e.Str())) - 1
 		if endGiven = len(args) >= 5; endGiven {
 			if end, ok = c.intArg(args[4]); !ok {
 				return
 			}
 		}
-		lo, hi = bitRange(start, end, len(e.Str), inBits)
+		lo, hi = bitRange(start, end, len(e.Str()), inBits)
 	default:
 		c.Error(errSyntax)
 		return
 	}
 	pos := int64(-1)
 	if lo <= hi {
-		pos = findBit(e.Str, lo, hi, bit == 1)
+		pos = findBit(e.Str(), lo, hi, bit == 1)
 		// Without an end, the string counts as padded with zeros on
 		// the right: the first clear bit is past the range.
 		if pos < 0 && bit == 0 && !endGiven {
@@ -377,8 +376,8 @@ func cmdBitop(c *Client, args [][]byte) {
 			return
 		}
 		if e != nil {
-			srcs[i] = e.Str
-			longest = max(longest, len(e.Str))
+			srcs[i] = e.Str()
+			longest = max(longest, len(e.Str()))
 		}
 	}
 	if longest == 0 {
@@ -395,7 +394,9 @@ func cmdBitop(c *Client, args [][]byte) {
 	for off := 0; off < longest; off += bitopChunk {
 		bitopCombine(op, res[off:min(off+bitopChunk, longest)], srcs, off)
 	}
-	c.setKey(dst, &keyspace.Entry{Str: res, Type: keyspace.TypeString, RawString: true, Access: c.lruClock()}, false)
+	e := c.stamp(keyspace.NewString(str(dst), res))
+	e.MarkRaw()
+	c.setKey(dst, e, false)
 	c.notify(notifyString, "set", dst)
 	c.changed(dst, args...)
 	c.Int(int64(longest))
@@ -533,7 +534,7 @@ func bitfieldCommand(c *Client, args [][]byte, readOnly bool) {
 	for _, op := range ops {
 		var s []byte
 		if e != nil {
-			s = e.Str
+			s = e.Str()
 		}
 		old := readField(s, op.offset, op.bits)
 		if op.op == fieldGet {
@@ -548,7 +549,7 @@ func bitfieldCommand(c *Client, args [][]byte, readOnly bool) {
 		c.Int(reply)
 		if grew || newVal != old {
 			c.database().BeforeChange(e)
-			writeField(e.Str, op.offset, op.bits, newVal)
+			writeField(e.Str(), op.offset, op.bits, newVal)
 			changes++
 		}
 	}

@@ -622,7 +622,7 @@ func TestBgsaveKeepsBitmapsAsTheyWere(t *testing.T) {
 	for i := range keys {
 		e := loaded.ks.DBs[0].Peek("bm:" + strconv.Itoa(i))
 		want := append(make([]byte, i), 1)
-		if e == nil || e.Type != keyspace.TypeString || !bytes.Equal(e.Str, want) {
+		if e == nil || e.Type != keyspace.TypeString || !bytes.Equal(e.Str(), want) {
 			t.Fatalf("bm:%d in the snapshot: %v, want %q", i, e, want)
 		}
 	}

@@ -15,6 +15,13 @@ func (c *Client) nowMs() int64 { return c.srv.cmdTimeMs }
 // at its time or, under an LFU policy, a new key's LFU stamp.
 func (c *Client) lruClock() uint32 { return c.srv.ks.Stamp(c.srv.cmdTimeMs) }
 
+// stamp gives e, a value the command creates, its access stamp (as
+// Redis's createObject does) and returns it.
+func (c *Client) stamp(e *keyspace.Entry) *keyspace.Entry {
+	e.Access = c.lruClock()
+	return e
+}
+
 // database is the client's selected database.
 func (c *Client) database() *keyspace.DB { return c.srv.ks.DBs[c.db] }
 
@@ -100,7 +107,7 @@ func (c *Client) intOf(key []byte, t keyspace.Type, f func(e *keyspace.Entry) in
 // (Redis's dbAdd). Where Redis replaces a key by deleting it and adding it
 // anew (RENAME, COPY, RESTORE), "new" is reported too.
 func (c *Client) addKey(key []byte, e *keyspace.Entry) {
-	c.database().Set(string(key), e, false)
+	c.database().Set(keyFor(e, key), e, false)
 	c.notify(notifyNew, "new", key)
 }
 
@@ -114,12 +121,21 @@ func (c *Client) setKey(key []byte, e *keyspace.Entry, keepTTL bool) {
 		c.addKey(key, e)
 		return
 	}
-	c.database().Set(string(key), e, keepTTL)
+	c.database().Set(keyFor(e, key), e, keepTTL)
 	// An overwrite frees the old value (lazyfree-lazy-server-del), unless
 	// the new entry carries the same one on.
-	if old.Obj != e.Obj {
+	if !old.SharesValue(e) {
 		c.srv.freeValue(old, c.srv.cfg.LazyfreeServerDel)
 	}
+}
+
+// keyFor is key as the database keeps it for e: e's own when e was made
+// with it (a string's key shares its value's allocation), else a copy.
+func keyFor(e *keyspace.Entry, key []byte) string {
+	if k := e.Key(); k == str(key) {
+		return k
+	}
+	return string(key)
 }
 
 // deleteIfEmpty deletes key once the collection it holds is empty (after a

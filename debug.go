@@ -253,9 +253,9 @@ func debugListpack(c *Client, key []byte) {
 	var lp []byte
 	switch e.Type {
 	case keyspace.TypeHash:
-		lp = hashOf(e).Listpack()
+		lp = e.Hash().Listpack()
 	case keyspace.TypeZSet:
-		lp = zsetOf(e).Listpack()
+		lp = e.ZSet().Listpack()
 	}
 	if lp == nil {
 		c.Error(errDebugNotListpack)
@@ -284,7 +284,7 @@ func debugQuicklist(c *Client, key []byte) {
 		c.Error(errDebugNotQuicklist)
 		return
 	}
-	l := listOf(e)
+	l := e.List()
 	fmt.Printf("{count : %d}\n{len : %d}\n{fill : %d}\n{compress : %d}\n", l.Len(), l.NodeCount(), l.Fill(), l.CompressDepth())
 	i := 0
 	l.Nodes(func(n quicklist.Node) bool {
@@ -334,7 +334,7 @@ func debugPopulate(c *Client, args [][]byte) {
 			copy(padded, value)
 			value = padded
 		}
-		c.addKey(key, &keyspace.Entry{Type: keyspace.TypeString, Str: value, Access: c.lruClock()})
+		c.addKey(key, c.stamp(keyspace.NewString(str(key), value)))
 		c.touch(key)
 	}
 	c.OK()
@@ -367,11 +367,11 @@ func debugHTStatsKey(c *Client, key []byte) {
 	var stats string
 	switch e.Type {
 	case keyspace.TypeHash:
-		stats = hashOf(e).HTStats()
+		stats = e.Hash().HTStats()
 	case keyspace.TypeSet:
-		stats = setOf(e).HTStats()
+		stats = e.Set().HTStats()
 	case keyspace.TypeZSet:
-		stats = zsetOf(e).HTStats()
+		stats = e.ZSet().HTStats()
 	}
 	if stats == "" {
 		c.Error(errDebugNotHashTable)
@@ -527,7 +527,7 @@ func datasetDigest(ks *keyspace.Keyspace) []byte {
 		final.mixUint32(uint32(i))
 		db.ForEach(func(e *keyspace.Entry) {
 			var d digest
-			d.mix(bytesOf(e.Key))
+			d.mix(bytesOf(e.Key()))
 			valueDigest(&d, e)
 			final.xor(d[:])
 		})

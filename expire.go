@@ -41,7 +41,7 @@ func expire(c *Client, args [][]byte, name string, base, unit int64) {
 	}
 	db := c.database()
 	if when <= c.nowMs() && !c.srv.ks.Replica {
-		db.Delete(e.Key)
+		db.Delete(e.Key())
 		c.srv.freeValue(e, c.srv.cfg.LazyfreeExpire)
 		c.notify(notifyGeneric, "del", key)
 		c.changed(key, []byte("DEL"), key)

@@ -149,7 +149,7 @@ func geoScore(e *keyspace.Entry, member []byte) (float64, bool) {
 	if e == nil {
 		return 0, false
 	}
-	return zsetOf(e).Score(member)
+	return e.ZSet().Score(member)
 }
 
 // cmdGeodist: GEODIST key member1 member2 [M|KM|FT|MI], null unless both
@@ -239,7 +239,7 @@ func geoSearchCommand(c *Client, args [][]byte, flags int) {
 	}
 	var z *zsetval.ZSet
 	if e != nil {
-		z = zsetOf(e)
+		z = e.ZSet()
 	}
 	q, ok := c.parseGeoQuery(args, flags, z)
 	if !ok {

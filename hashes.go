@@ -12,8 +12,6 @@ import (
 // Hashes (t_hash.c): a listpack while small, a table past the limits
 // (internal/hashval).
 
-func hashOf(e *keyspace.Entry) *hashval.Hash { return e.Obj.(*hashval.Hash) }
-
 // hashLimits are hash-max-listpack-entries and hash-max-listpack-value.
 func (c *Client) hashLimits() hashval.Limits {
 	return hashval.Limits{Entries: c.srv.cfg.HashMaxListpackEntries, Value: c.srv.cfg.HashMaxListpackValue}
@@ -27,7 +25,7 @@ func (c *Client) hashForWrite(key []byte) (*keyspace.Entry, bool) {
 	case !ok:
 		return nil, false
 	case e == nil:
-		e = &keyspace.Entry{Type: keyspace.TypeHash, Obj: hashval.New(), Access: c.lruClock()}
+		e = c.stamp(keyspace.NewHash(hashval.New()))
 		c.addKey(key, e)
 	default:
 		c.database().BeforeChange(e)
@@ -39,7 +37,7 @@ func (c *Client) hashForWrite(key []byte) (*keyspace.Entry, bool) {
 // any is too long for a listpack (hashTypeTryConversion); it returns how
 // many fields are new.
 func (c *Client) setFields(e *keyspace.Entry, pairs [][]byte) int {
-	h, lim := hashOf(e), c.hashLimits()
+	h, lim := e.Hash(), c.hashLimits()
 	created := 0
 	for i := 0; i < len(pairs); i += 2 {
 		if h.Set(pairs[i], pairs[i+1], lim) {
@@ -78,7 +76,7 @@ func cmdHsetnx(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	if hashOf(e).Exists(args[2]) {
+	if e.Hash().Exists(args[2]) {
 		c.Int(0)
 		return
 	}
@@ -96,7 +94,7 @@ func cmdHget(c *Client, args [][]byte) {
 	}
 	var buf [24]byte
 	if e != nil {
-		if v, found := hashOf(e).Get(args[2], buf[:0]); found {
+		if v, found := e.Hash().Get(args[2], buf[:0]); found {
 			c.Bulk(v)
 			return
 		}
@@ -114,7 +112,7 @@ func cmdHmget(c *Client, args [][]byte) {
 	var buf [24]byte
 	for _, name := range args[2:] {
 		if e != nil {
-			if v, found := hashOf(e).Get(name, buf[:0]); found {
+			if v, found := e.Hash().Get(name, buf[:0]); found {
 				c.Bulk(v)
 				continue
 			}
@@ -134,7 +132,7 @@ func cmdHdel(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	h := hashOf(e)
+	h := e.Hash()
 	deleted := 0
 	for _, name := range args[2:] {
 		if h.Delete(name) {
@@ -154,17 +152,17 @@ func cmdHdel(c *Client, args [][]byte) {
 
 // cmdHlen: HLEN key.
 func cmdHlen(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(hashOf(e).Len()) })
+	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(e.Hash().Len()) })
 }
 
 // cmdHstrlen: HSTRLEN key field.
 func cmdHstrlen(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(hashOf(e).ValueLen(args[2])) })
+	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(e.Hash().ValueLen(args[2])) })
 }
 
 // cmdHexists: HEXISTS key field.
 func cmdHexists(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(boolInt(hashOf(e).Exists(args[2]))) })
+	c.intOf(args[1], keyspace.TypeHash, func(e *keyspace.Entry) int64 { return int64(boolInt(e.Hash().Exists(args[2]))) })
 }
 
 // Which parts of each field HKEYS, HVALS and HGETALL reply.
@@ -182,7 +180,7 @@ func hashGetAll(c *Client, args [][]byte, parts int) {
 	}
 	n := 0
 	if e != nil {
-		n = hashOf(e).Len()
+		n = e.Hash().Len()
 	}
 	if parts == hashKeys|hashValues {
 		c.Map(n)
@@ -192,7 +190,7 @@ func hashGetAll(c *Client, args [][]byte, parts int) {
 	if e == nil {
 		return
 	}
-	hashOf(e).Each(func(name, value []byte) {
+	e.Hash().Each(func(name, value []byte) {
 		if parts&hashKeys != 0 {
 			c.Bulk(name)
 		}
@@ -216,7 +214,7 @@ func cmdHincrby(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	h := hashOf(e)
+	h := e.Hash()
 	var buf [24]byte
 	value := int64(0)
 	if v, found := h.Get(args[2], buf[:0]); found {
@@ -253,7 +251,7 @@ func cmdHincrbyfloat(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	h := hashOf(e)
+	h := e.Hash()
 	var buf [24]byte
 	sum := incr
 	if v, found := h.Get(args[2], buf[:0]); found {
@@ -286,7 +284,7 @@ func cmdHrandfield(c *Client, args [][]byte) {
 		case e == nil:
 			c.Null()
 		default:
-			hashOf(e).Random(c.srv.rand, func(name, _ []byte) { c.Bulk(name) })
+			e.Hash().Random(c.srv.rand, func(name, _ []byte) { c.Bulk(name) })
 		}
 		return
 	}
@@ -300,7 +298,7 @@ func cmdHrandfield(c *Client, args [][]byte) {
 	case e == nil || count == 0:
 		c.Array(0)
 	default:
-		c.randomFields(hashOf(e), count, withValues)
+		c.randomFields(e.Hash(), count, withValues)
 	}
 }
 
@@ -347,7 +345,7 @@ func (c *Client) randomFields(h *hashval.Hash, count int64, withValues bool) {
 // is checked first, then the key; a missing key ignores the options.
 func cmdHscan(c *Client, args [][]byte) {
 	c.collectionScan(args, keyspace.TypeHash, func(e *keyspace.Entry, cursor uint64, opts scanOpts) {
-		h := hashOf(e)
+		h := e.Hash()
 		c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
 			return h.Scan(cursor, func(name, value []byte) { emit(name, value) })
 		})

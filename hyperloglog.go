@@ -22,7 +22,7 @@ func (c *Client) hllValue(e *keyspace.Entry) (ok bool) {
 	case e.Type != keyspace.TypeString:
 		c.Error(errWrongType)
 		return false
-	case !hll.Valid(e.Str):
+	case !hll.Valid(e.Str()):
 		c.Error(errNotHLL)
 		return false
 	}
@@ -33,10 +33,13 @@ func (c *Client) hllValue(e *keyspace.Entry) (ok bool) {
 // new key (Redis's createHLLObject: a raw string).
 func (c *Client) storeHLL(e *keyspace.Entry, key, val []byte) {
 	if e == nil {
-		c.addKey(key, &keyspace.Entry{Str: val, Type: keyspace.TypeString, RawString: true, Access: c.lruClock()})
+		e = c.stamp(keyspace.NewString(str(key), val))
+		e.MarkRaw()
+		c.addKey(key, e)
 		return
 	}
-	e.Str, e.RawString = val, true
+	e.SetStr(val)
+	e.MarkRaw()
 }
 
 func cmdPfadd(c *Client, args [][]byte) {
@@ -48,7 +51,7 @@ func cmdPfadd(c *Client, args [][]byte) {
 	var old []byte
 	if e != nil {
 		c.database().BeforeChange(e) // the registers change in place
-		old = e.Str
+		old = e.Str()
 	}
 	val, changed, err := hll.Add(old, args[2:], int(c.srv.cfg.HLLSparseMaxBytes))
 	if val != nil && (e != nil || changed) {
@@ -76,7 +79,7 @@ func cmdPfcount(c *Client, args [][]byte) {
 				return
 			}
 			if e != nil {
-				values = append(values, e.Str)
+				values = append(values, e.Str())
 			}
 		}
 		card, err := hll.CountMany(values)
@@ -95,7 +98,7 @@ func cmdPfcount(c *Client, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	card, stale, err := hll.Count(e.Str)
+	card, stale, err := hll.Count(e.Str())
 	if err != nil {
 		c.Error(errCorruptHLL)
 		return
@@ -104,7 +107,7 @@ func cmdPfcount(c *Client, args [][]byte) {
 		// A read that writes: the cached cardinality goes into the value
 		// and, as it is a string, to the replicas and the AOF.
 		c.database().BeforeChange(e)
-		hll.StoreCard(e.Str, card)
+		hll.StoreCard(e.Str(), card)
 		c.changed(args[1], args...)
 	}
 	c.Int(int64(card))
@@ -119,13 +122,13 @@ func cmdPfmerge(c *Client, args [][]byte) {
 			return
 		}
 		if e != nil {
-			values[i] = e.Str
+			values[i] = e.Str()
 		}
 	}
 	e := c.lookupWrite(dest)
 	if e != nil {
 		c.database().BeforeChange(e)
-		values[0] = e.Str
+		values[0] = e.Str()
 	}
 	val, err := hll.Merge(values, int(c.srv.cfg.HLLSparseMaxBytes))
 	if err != nil {
@@ -157,20 +160,21 @@ func cmdPfdebug(c *Client, args [][]byte) {
 			return
 		}
 		c.database().BeforeChange(e)
-		dense, converted, err := hll.ToDense(e.Str)
+		dense, converted, err := hll.ToDense(e.Str())
 		if err != nil {
 			c.Error(errCorruptHLL)
 			return
 		}
 		if converted {
-			e.Str = dense
+			e.SetStr(dense)
+			e.MarkRaw()
 			c.changed(args[2], args...) // an encoding change is propagated
 		}
 		if sub == "todense" {
 			c.Int(map[bool]int64{false: 0, true: 1}[converted])
 			return
 		}
-		regs, err := hll.Registers(e.Str)
+		regs, err := hll.Registers(e.Str())
 		if err != nil {
 			c.Error(errCorruptHLL)
 			return
@@ -184,7 +188,7 @@ func cmdPfdebug(c *Client, args [][]byte) {
 			c.Error(fmt.Sprintf(errPfdebugArity, args[1]))
 			return
 		}
-		text, ok := hll.Decode(e.Str)
+		text, ok := hll.Decode(e.Str())
 		if !ok {
 			c.Error(errPfdebugNotSparse)
 			return
@@ -195,7 +199,7 @@ func cmdPfdebug(c *Client, args [][]byte) {
 			c.Error(fmt.Sprintf(errPfdebugArity, args[1]))
 			return
 		}
-		c.Simple(hll.Encoding(e.Str))
+		c.Simple(hll.Encoding(e.Str()))
 	default:
 		c.Error(fmt.Sprintf(errPfdebugUnknown, args[1]))
 	}

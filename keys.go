@@ -78,8 +78,8 @@ func cmdKeys(c *Client, args [][]byte) {
 	now := c.nowMs()
 	var keys []string
 	c.database().ForEach(func(e *keyspace.Entry) {
-		if (all || glob.MatchString(pattern, e.Key)) && !keyExpired(e, now) {
-			keys = append(keys, e.Key)
+		if (all || glob.MatchString(pattern, e.Key())) && !keyExpired(e, now) {
+			keys = append(keys, e.Key())
 		}
 	})
 	c.BulkStrings(keys)
@@ -102,7 +102,7 @@ func cmdScan(c *Client, args [][]byte) {
 
 	db := c.database()
 	var keys []string
-	collect := func(e *keyspace.Entry) { keys = append(keys, e.Key) }
+	collect := func(e *keyspace.Entry) { keys = append(keys, e.Key()) }
 	// Redis's loop, with C's wrapping arithmetic on a huge COUNT.
 	for maxIterations := opts.count * 10; ; maxIterations-- {
 		cursor = db.Scan(cursor, collect)
@@ -247,7 +247,7 @@ func cmdRandomkey(c *Client, args [][]byte) {
 		c.Null()
 		return
 	}
-	c.BulkString(e.Key)
+	c.BulkString(e.Key())
 }
 
 // randomLiveKey is Redis's dbRandomKey: sample keys, deleting the expired
@@ -272,7 +272,7 @@ func (c *Client) randomLiveKey() *keyspace.Entry {
 			}
 			continue
 		}
-		ks.Lookup(c.db, e.Key, now, false) // deletes it
+		ks.Lookup(c.db, e.Key(), now, false) // deletes it
 		if tries == 0 {
 			return nil
 		}
@@ -302,7 +302,7 @@ func rename(c *Client, args [][]byte, nx bool) {
 	db := c.database()
 	// Redis replaces dst before it deletes src: dst's waiters come first.
 	c.srv.keyReady(c.db, str(dst))
-	db.Delete(e.Key)
+	db.Delete(e.Key())
 	// As Redis, which then adds dst anew: "new".
 	c.srv.deleteKey(db, str(dst), c.srv.cfg.LazyfreeServerDel)
 	c.addKey(dst, e) // e.Expire moves with it
@@ -391,8 +391,8 @@ func cmdMove(c *Client, args [][]byte) {
 		return
 	}
 	dstDB := c.srv.ks.DBs[dstIndex]
-	c.database().Delete(e.Key)
-	dstDB.Set(e.Key, e, false) // e.Expire moves with it
+	c.database().Delete(e.Key())
+	dstDB.Set(e.Key(), e, false) // e.Expire moves with it
 	c.srv.notify(notifyNew, "new", key, dstIndex)
 	c.touch(key)
 	dstDB.Touch(str(key))

@@ -46,7 +46,7 @@ type lazyFree struct {
 // hand its values over yet.
 func (s *Server) freeValue(e *keyspace.Entry, lazy bool) {
 	if lazy && freeEffort(e) > lazyfreeThreshold {
-		s.lazyfree.hand(e.Obj, 1)
+		s.lazyfree.hand(e.Value(), 1)
 	}
 }
 

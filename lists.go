@@ -8,7 +8,7 @@ import (
 	"respd/internal/quicklist"
 )
 
-// The list commands, as Redis 7.0's t_list.c. A list lives in Entry.Obj as
+// The list commands, as Redis 7.0's t_list.c. A list lives in an Entry as
 // a *quicklist.List (listpack nodes, as Redis keeps every list); an empty
 // list is never stored: the command that empties it deletes the key.
 // Writes propagate only when they changed something, as Redis's call()
@@ -20,9 +20,6 @@ const (
 	listHead = iota
 	listTail
 )
-
-// listOf is the list in e.
-func listOf(e *keyspace.Entry) *quicklist.List { return e.Obj.(*quicklist.List) }
 
 // newList is an empty list with the configured node size and compression.
 func (c *Client) newList() *quicklist.List {
@@ -36,12 +33,12 @@ func (c *Client) listPush(key []byte, e *keyspace.Entry, where int, values [][]b
 		if onlyExisting {
 			return -1
 		}
-		e = &keyspace.Entry{Type: keyspace.TypeList, Obj: c.newList(), Access: c.lruClock()}
+		e = c.stamp(keyspace.NewList(c.newList()))
 		c.addKey(key, e)
 	} else {
 		c.database().BeforeChange(e) // a background save may still need it
 	}
-	l := listOf(e)
+	l := e.List()
 	for _, v := range values {
 		if where == listHead {
 			l.PushHead(v)
@@ -71,7 +68,7 @@ func (c *Client) listPopped(key []byte, e *keyspace.Entry, where int) {
 // listRemoved deletes key if its list is now empty (after a pop, a trim
 // or a removal), reporting it.
 func (c *Client) listRemoved(key []byte, e *keyspace.Entry) {
-	c.deleteIfEmpty(key, listOf(e).Len() == 0)
+	c.deleteIfEmpty(key, e.List().Len() == 0)
 }
 
 // pushCommand: LPUSH/RPUSH key element [element ...], and the X forms
@@ -115,17 +112,17 @@ func cmdLinsert(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	if !listOf(e).Insert(args[3], args[4], after) {
+	if !e.List().Insert(args[3], args[4], after) {
 		c.Int(-1)
 		return
 	}
 	c.notify(notifyList, "linsert", args[1])
 	c.changed(args[1], args...)
-	c.Int(int64(listOf(e).Len()))
+	c.Int(int64(e.List().Len()))
 }
 
 func cmdLlen(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeList, func(e *keyspace.Entry) int64 { return int64(listOf(e).Len()) })
+	c.intOf(args[1], keyspace.TypeList, func(e *keyspace.Entry) int64 { return int64(e.List().Len()) })
 }
 
 // cmdLindex: LINDEX key index — a missing key answers nil before the index
@@ -143,7 +140,7 @@ func cmdLindex(c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	if v, found := listOf(e).Index(int(index)); found {
+	if v, found := e.List().Index(int(index)); found {
 		c.Bulk(v)
 	} else {
 		c.Null()
@@ -165,7 +162,7 @@ func cmdLset(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	if !listOf(e).Replace(int(index), args[3]) {
+	if !e.List().Replace(int(index), args[3]) {
 		c.Error(errIndexOutOfRange)
 		return
 	}
@@ -204,9 +201,9 @@ func popCommand(c *Client, args [][]byte, where int) {
 	}
 	c.database().BeforeChange(e)
 	if count < 0 {
-		listOf(e).Pop(where == listHead, c.Bulk)
+		e.List().Pop(where == listHead, c.Bulk)
 	} else {
-		replyPopped(c, listOf(e), where, count)
+		replyPopped(c, e.List(), where, count)
 	}
 	c.listPopped(args[1], e, where)
 	c.changed(args[1], args...)
@@ -272,7 +269,7 @@ func cmdLrange(c *Client, args [][]byte) {
 	case e == nil:
 		c.Array(0)
 	default:
-		l := listOf(e)
+		l := e.List()
 		c.Array(l.RangeLen(start, stop))
 		l.Range(start, stop, func(v []byte) bool { c.Bulk(v); return true })
 	}
@@ -292,7 +289,7 @@ func cmdLtrim(c *Client, args [][]byte) {
 		c.OK()
 		return
 	}
-	l := listOf(e)
+	l := e.List()
 	if l.RangeLen(start, stop) == l.Len() {
 		// Nothing trimmed: WATCH and subscribers see it, nothing propagates.
 		c.notify(notifyList, "ltrim", args[1])
@@ -323,7 +320,7 @@ func cmdLrem(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	removed := listOf(e).Remove(args[3], int(count))
+	removed := e.List().Remove(args[3], int(count))
 	if removed > 0 {
 		c.notify(notifyList, "lrem", args[1])
 		c.listRemoved(args[1], e)
@@ -379,7 +376,7 @@ func cmdLpos(c *Client, args [][]byte) {
 		c.Null()
 		return
 	}
-	matches := listPositions(listOf(e), args[2], rank, count, maxlen)
+	matches := listPositions(e.List(), args[2], rank, count, maxlen)
 	if count >= 0 {
 		c.Array(len(matches))
 		for _, m := range matches {
@@ -449,7 +446,7 @@ func (c *Client) listMove(src, dst []byte, e *keyspace.Entry, from, to int, argv
 		return
 	}
 	c.database().BeforeChange(e)
-	v := popOne(listOf(e), from)
+	v := popOne(e.List(), from)
 	c.listPush(dst, d, to, [][]byte{v}, false)
 	c.listPopped(src, e, from)
 	c.touch(src)
@@ -541,7 +538,7 @@ func (c *Client) listMpop(keys [][]byte, where int, count int64) (served, ok boo
 		c.database().BeforeChange(e)
 		c.Array(2)
 		c.Bulk(key)
-		n := replyPopped(c, listOf(e), where, count)
+		n := replyPopped(c, e.List(), where, count)
 		c.listPopped(key, e, where)
 		c.changed(key, popName(where), key, itoa(int64(n)))
 		return true, true
@@ -588,7 +585,7 @@ func blockingPop(c *Client, args [][]byte, where int) {
 		c.database().BeforeChange(e)
 		c.Array(2)
 		c.Bulk(key)
-		listOf(e).Pop(where == listHead, c.Bulk)
+		e.List().Pop(where == listHead, c.Bulk)
 		c.listPopped(key, e, where)
 		c.changed(key, popName(where), key)
 		return

@@ -222,7 +222,7 @@ func TestBgsaveKeepsListsAsTheyWere(t *testing.T) {
 	}
 	want := listElements(0, n)
 	i := 0
-	for _, v := range listOf(big).Elements(0, false) {
+	for _, v := range big.List().Elements(0, false) {
 		if i >= len(want) || string(v) != want[i] {
 			t.Fatalf("big[%d] in the snapshot is %q", i, v)
 		}
@@ -233,10 +233,10 @@ func TestBgsaveKeepsListsAsTheyWere(t *testing.T) {
 	}
 	for i := range 1000 {
 		e := loaded.ks.DBs[0].Peek("small:" + strconv.Itoa(i))
-		if e == nil || listOf(e).Len() != 3 {
+		if e == nil || e.List().Len() != 3 {
 			t.Fatalf("small:%d in the snapshot: %v", i, e)
 		}
-		if v, _ := listOf(e).Index(1); string(v) != "b" {
+		if v, _ := e.List().Index(1); string(v) != "b" {
 			t.Fatalf("small:%d[1] in the snapshot is %q", i, v)
 		}
 	}

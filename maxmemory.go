@@ -361,7 +361,7 @@ func (s *Server) populateEvictionPool(db int, volatile bool) {
 			k-- // full: drop the worst, on the left
 			copy(pool[:k], pool[1:k+1])
 		}
-		pool[k] = evictionCandidate{idle: idle, key: e.Key, db: db}
+		pool[k] = evictionCandidate{idle: idle, key: e.Key(), db: db}
 	}
 	clear(ev.sampled)
 }
@@ -370,7 +370,7 @@ func (s *Server) populateEvictionPool(db int, volatile bool) {
 // lazyfree-lazy-eviction, the evicted event, WATCH and tracking told, a
 // DEL (UNLINK if lazy) propagated, as Redis's performEvictions.
 func (s *Server) evictKey(db int, e *keyspace.Entry) {
-	key := e.Key
+	key := e.Key()
 	lazy := s.cfg.LazyfreeEviction
 	s.deleteKey(s.ks.DBs[db], key, lazy)
 	s.stats.evictedKeys++

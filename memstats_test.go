@@ -120,9 +120,9 @@ func TestMemoryStatsFigures(t *testing.T) {
 			case map[any]any:
 				main, expires = v["overhead.hashtable.main"].(int64), v["overhead.hashtable.expires"].(int64)
 			}
-			// An 80-byte entry per key and a bucket each; a 16-byte node
+			// A 48-byte entry per key and a bucket each; a 16-byte node
 			// per TTL and a bucket each.
-			if main < 1000*88 || expires < 500*24 || expires >= main {
+			if main < 1000*56 || expires < 500*24 || expires >= main {
 				t.Errorf("db.0 overhead: main %d expires %d", main, expires)
 			}
 			for _, f := range []string{"clients.normal", "lua.caches", "functions.caches"} {

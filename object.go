@@ -22,11 +22,11 @@ func cmdObjectEncoding(c *Client, args [][]byte) {
 // strings modified in place as "raw".
 func stringEncoding(e *keyspace.Entry) string {
 	switch {
-	case e.RawString:
+	case e.RawString():
 		return "raw"
-	case isIntString(e.Str):
+	case isIntString(e.Str()):
 		return "int"
-	case len(e.Str) <= 44:
+	case len(e.Str()) <= 44:
 		return "embstr"
 	default:
 		return "raw"
@@ -43,7 +43,7 @@ func cmdObjectRefcount(c *Client, args [][]byte) {
 	if e == nil {
 		return
 	}
-	if e.Type == keyspace.TypeString && stringEncoding(e) == "int" && c.sharedInteger(e.Str) {
+	if e.Type == keyspace.TypeString && stringEncoding(e) == "int" && c.sharedInteger(e.Str()) {
 		c.Int(math.MaxInt32)
 		return
 	}
@@ -176,7 +176,7 @@ func zskiplistNodeSize(levels int) int { return 24 + 16*levels }
 // memoryUsage estimates the bytes key and value would take in Redis 7 with
 // jemalloc: the key's sds, its dict entry and the value (valueMemory).
 func memoryUsage(e *keyspace.Entry, samples int64) int64 {
-	return sdsAllocSize(len(e.Key)) + dictEntrySize + valueMemory(e, samples)
+	return sdsAllocSize(len(e.Key())) + dictEntrySize + valueMemory(e, samples)
 }
 
 // sdsAllocSize is the allocation of an sds string of n bytes: the smallest

@@ -199,7 +199,7 @@ func (s *Server) writeDataset(path string, newEncoder snapshotFormat) error {
 		db.ForEach(func(e *keyspace.Entry) {
 			if err == nil {
 				enc.KeyAccess(access.of(e))
-				err = writeValue(enc, bytesOf(e.Key), e)
+				err = writeValue(enc, bytesOf(e.Key()), e)
 			}
 		})
 		if err != nil {
@@ -572,8 +572,8 @@ func (s *Server) encodeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, 
 				enc.SelectDB(k.db, uint64(keys), uint64(volatile))
 				db = k.db
 			}
-			enc.KeyAccess(access.of(&k.value))
-			writeValue(enc, batch.data[k.key:k.end], &k.value)
+			enc.KeyAccess(access.of(&k.entry))
+			writeValue(enc, bytesOf(k.entry.Key()), &k.entry)
 			if delay > 0 {
 				select {
 				case <-time.After(delay):
@@ -604,18 +604,17 @@ func (s *Server) keySaveDelay() time.Duration {
 	return locked(s, func() time.Duration { return time.Duration(s.cfg.RDBKeySaveDelay) * time.Microsecond })
 }
 
-// snapshotBatch is a step's keys, copied out of the keyspace: keys and
-// strings into one reused buffer, collections as their frozen views
-// (copyForSnapshot).
+// snapshotBatch is a step's keys, copied out of the keyspace
+// (Entry.Frozen): strings into one reused buffer, collections as their
+// frozen views.
 type snapshotBatch struct {
 	data []byte
 	keys []snapshotKey
 }
 
 type snapshotKey struct {
-	db       int
-	key, end int            // data[key:end] is the key
-	value    keyspace.Entry // its value, as copyForSnapshot keeps it, and TTL
+	db    int
+	entry keyspace.Entry
 }
 
 func (b *snapshotBatch) reset() {
@@ -624,11 +623,8 @@ func (b *snapshotBatch) reset() {
 }
 
 func (b *snapshotBatch) add(db int, e *keyspace.Entry) {
-	k := snapshotKey{db: db, key: len(b.data)}
-	b.data = append(b.data, e.Key...)
-	k.end = len(b.data)
-	b.data = copyForSnapshot(&k.value, e, b.data)
-	k.value.Expire = e.Expire
+	k := snapshotKey{db: db}
+	k.entry, b.data = e.Frozen(b.data)
 	b.keys = append(b.keys, k)
 }
 

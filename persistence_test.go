@@ -320,7 +320,7 @@ func TestBgsaveIsConsistent(t *testing.T) {
 		t.Fatalf("snapshot holds %d keys, want %d", got, n)
 	}
 	for i := 0; i < n; i++ {
-		if e := loaded.ks.DBs[0].Peek("k" + strconv.Itoa(i)); e == nil || string(e.Str) != "before" {
+		if e := loaded.ks.DBs[0].Peek("k" + strconv.Itoa(i)); e == nil || string(e.Str()) != "before" {
 			t.Fatalf("k%d in the snapshot: %v", i, e)
 		}
 	}

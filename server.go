@@ -616,7 +616,7 @@ func (s *Server) feedStreams(db int, argv [][]byte) {
 // onExpire is called by the keyspace for every key it deletes because its
 // TTL passed: counted, propagated as DEL, and seen as a change by WATCH.
 func (s *Server) onExpire(db int, e *keyspace.Entry) {
-	key := e.Key
+	key := e.Key()
 	s.freeValue(e, s.cfg.LazyfreeExpire)
 	s.stats.expiredKeys++
 	s.notify(notifyExpired, "expired", bytesOf(key), db)

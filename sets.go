@@ -13,8 +13,6 @@ import (
 // Sets (t_set.c): an intset while every member is an integer and there
 // are few, a table otherwise (internal/setval).
 
-func setOf(e *keyspace.Entry) *setval.Set { return e.Obj.(*setval.Set) }
-
 // setArgs are the command names sets propagate in.
 var setArgs = struct{ srem, del []byte }{[]byte("SREM"), []byte("DEL")}
 
@@ -28,12 +26,12 @@ func cmdSadd(c *Client, args [][]byte) {
 	case !ok:
 		return
 	case e == nil:
-		e = &keyspace.Entry{Type: keyspace.TypeSet, Obj: setval.New(args[2]), Access: c.lruClock()}
+		e = c.stamp(keyspace.NewSet(setval.New(args[2])))
 		c.addKey(args[1], e)
 	default:
 		c.database().BeforeChange(e)
 	}
-	s, added := setOf(e), 0
+	s, added := e.Set(), 0
 	for _, m := range args[2:] {
 		if s.Add(m, c.maxIntset()) {
 			added++
@@ -48,7 +46,7 @@ func cmdSadd(c *Client, args [][]byte) {
 
 // setRemoved deletes key if its set is now empty, reporting it.
 func (c *Client) setRemoved(key []byte, e *keyspace.Entry) {
-	c.deleteIfEmpty(key, setOf(e).Len() == 0)
+	c.deleteIfEmpty(key, e.Set().Len() == 0)
 }
 
 // cmdSrem: SREM key member [member ...].
@@ -62,7 +60,7 @@ func cmdSrem(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	s, removed := setOf(e), 0
+	s, removed := e.Set(), 0
 	for _, m := range args[2:] {
 		if s.Remove(m) {
 			removed++
@@ -81,12 +79,12 @@ func cmdSrem(c *Client, args [][]byte) {
 
 // cmdScard: SCARD key.
 func cmdScard(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeSet, func(e *keyspace.Entry) int64 { return int64(setOf(e).Len()) })
+	c.intOf(args[1], keyspace.TypeSet, func(e *keyspace.Entry) int64 { return int64(e.Set().Len()) })
 }
 
 // cmdSismember: SISMEMBER key member.
 func cmdSismember(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeSet, func(e *keyspace.Entry) int64 { return int64(boolInt(setOf(e).Has(args[2]))) })
+	c.intOf(args[1], keyspace.TypeSet, func(e *keyspace.Entry) int64 { return int64(boolInt(e.Set().Has(args[2]))) })
 }
 
 // cmdSmismember: SMISMEMBER key member [member ...].
@@ -97,7 +95,7 @@ func cmdSmismember(c *Client, args [][]byte) {
 	}
 	c.Array(len(args) - 2)
 	for _, m := range args[2:] {
-		c.Int(int64(boolInt(e != nil && setOf(e).Has(m))))
+		c.Int(int64(boolInt(e != nil && e.Set().Has(m))))
 	}
 }
 
@@ -115,7 +113,7 @@ func cmdSmembers(c *Client, args [][]byte) {
 	case e == nil:
 		c.Set(0)
 	default:
-		c.replySet(setOf(e))
+		c.replySet(e.Set())
 	}
 }
 
@@ -139,7 +137,7 @@ func cmdSpop(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	s := setOf(e)
+	s := e.Set()
 	var buf [24]byte
 	m := s.Random(c.srv.rand, buf[:0])
 	s.Remove(m)
@@ -165,7 +163,7 @@ func spopCount(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	s := setOf(e)
+	s := e.Set()
 	c.notify(notifySet, "spop", args[1])
 	if count >= int64(s.Len()) {
 		c.replySet(s)
@@ -199,7 +197,7 @@ func cmdSrandmember(c *Client, args [][]byte) {
 			c.Null()
 		default:
 			var buf [24]byte
-			c.Bulk(setOf(e).Random(c.srv.rand, buf[:0]))
+			c.Bulk(e.Set().Random(c.srv.rand, buf[:0]))
 		}
 		return
 	}
@@ -219,7 +217,7 @@ func cmdSrandmember(c *Client, args [][]byte) {
 		c.Array(0)
 		return
 	}
-	s := setOf(e)
+	s := e.Set()
 	rng := c.srv.rand
 	switch {
 	case count < 0 || count == 1:
@@ -254,23 +252,23 @@ func cmdSmove(c *Client, args [][]byte) {
 	case !ok:
 		return
 	case string(src) == string(dst):
-		c.Int(int64(boolInt(setOf(se).Has(m))))
+		c.Int(int64(boolInt(se.Set().Has(m))))
 		return
-	case !setOf(se).Has(m):
+	case !se.Set().Has(m):
 		c.Int(0)
 		return
 	}
 	c.database().BeforeChange(se)
-	setOf(se).Remove(m)
+	se.Set().Remove(m)
 	c.notify(notifySet, "srem", src)
 	c.setRemoved(src, se)
 	if de == nil {
-		de = &keyspace.Entry{Type: keyspace.TypeSet, Obj: setval.New(m), Access: c.lruClock()}
+		de = c.stamp(keyspace.NewSet(setval.New(m)))
 		c.addKey(dst, de)
 	} else {
 		c.database().BeforeChange(de)
 	}
-	if setOf(de).Add(m, c.maxIntset()) {
+	if de.Set().Add(m, c.maxIntset()) {
 		c.notify(notifySet, "sadd", dst)
 	}
 	c.touch(src)
@@ -293,7 +291,7 @@ func (c *Client) inputSets(keys [][]byte) (sets []*setval.Set, missing, ok bool)
 		case e == nil:
 			missing = true
 		default:
-			sets[i] = setOf(e)
+			sets[i] = e.Set()
 		}
 	}
 	return sets, missing, true
@@ -375,7 +373,7 @@ func (c *Client) setResult(dst []byte, result *setval.Set, event string, argv []
 			c.notify(notifyGeneric, "del", dst)
 		}
 	} else {
-		c.setKey(dst, &keyspace.Entry{Type: keyspace.TypeSet, Obj: result, Access: c.lruClock()}, false)
+		c.setKey(dst, c.stamp(keyspace.NewSet(result)), false)
 		c.notify(notifySet, event, dst)
 	}
 	c.changed(dst, argv...)
@@ -467,7 +465,7 @@ func cmdSdiffstore(c *Client, args [][]byte) {
 // cmdSscan: SSCAN key cursor [MATCH pattern] [COUNT count].
 func cmdSscan(c *Client, args [][]byte) {
 	c.collectionScan(args, keyspace.TypeSet, func(e *keyspace.Entry, cursor uint64, opts scanOpts) {
-		s := setOf(e)
+		s := e.Set()
 		c.scanElements(cursor, opts, func(cursor uint64, emit func(...[]byte)) uint64 {
 			return s.Scan(cursor, func(m []byte) { emit(m) })
 		})

@@ -203,7 +203,7 @@ func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) *sortVector {
 	switch {
 	case e == nil:
 	case e.Type == keyspace.TypeList:
-		l := listOf(e)
+		l := e.List()
 		v.elems = slices.Grow(v.elems, l.Len())
 		if o.dontSort && o.desc {
 			for _, b := range l.Elements(-1, true) {
@@ -216,20 +216,20 @@ func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) *sortVector {
 			l.Range(0, -1, func(b []byte) bool { v.add(b); return true })
 		}
 	case e.Type == keyspace.TypeSet:
-		v.elems = slices.Grow(v.elems, setOf(e).Len())
-		setOf(e).Each(v.add)
+		v.elems = slices.Grow(v.elems, e.Set().Len())
+		e.Set().Each(v.add)
 	case e.Type == keyspace.TypeZSet && o.dontSort:
 		// In its order, LIMIT applied here, from the top with DESC; what
 		// is loaded is then the whole output.
-		start, end := sortRange(*o, zsetOf(e).Len())
+		start, end := sortRange(*o, e.ZSet().Len())
 		if start <= end {
 			v.elems = slices.Grow(v.elems, end-start+1)
-			zsetOf(e).RangeByRank(int64(start), int64(end), o.desc, func(m []byte, _ float64) bool { v.add(m); return true })
+			e.ZSet().RangeByRank(int64(start), int64(end), o.desc, func(m []byte, _ float64) bool { v.add(m); return true })
 		}
 		o.desc, o.limitStart, o.limitCount = false, 0, -1
 	case e.Type == keyspace.TypeZSet:
-		v.elems = slices.Grow(v.elems, zsetOf(e).Len())
-		zsetOf(e).Each(func(m []byte, _ float64) { v.add(m) })
+		v.elems = slices.Grow(v.elems, e.ZSet().Len())
+		e.ZSet().Each(func(m []byte, _ float64) { v.add(m) })
 	}
 	return v
 }
@@ -344,11 +344,11 @@ func (c *Client) sortLookup(pattern, elem []byte) ([]byte, bool) {
 		if e.Type != keyspace.TypeHash {
 			return nil, false
 		}
-		return hashOf(e).Get(field, nil)
+		return e.Hash().Get(field, nil)
 	case e.Type != keyspace.TypeString:
 		return nil, false
 	default:
-		return e.Str, true
+		return e.Str(), true
 	}
 }
 
@@ -386,7 +386,7 @@ func (c *Client) sortOutput(v *sortVector, start, end int, o sortOptions, args [
 	}
 	db := c.database()
 	if n > 0 {
-		c.setKey(o.store, &keyspace.Entry{Type: keyspace.TypeList, Obj: l, Access: c.lruClock()}, false)
+		c.setKey(o.store, c.stamp(keyspace.NewList(l)), false)
 		c.notify(notifyList, "sortstore", o.store)
 		c.changed(o.store, args...)
 	} else if c.srv.deleteKey(db, string(o.store), c.srv.cfg.LazyfreeServerDel) {

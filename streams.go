@@ -16,8 +16,6 @@ import (
 // Streams (t_stream.c): entries in listpack nodes, consumer groups with
 // their pending entries lists (internal/stream).
 
-func streamOf(e *keyspace.Entry) *stream.Stream { return e.Obj.(*stream.Stream) }
-
 // streamLimits are stream-node-max-bytes and stream-node-max-entries.
 func (c *Client) streamLimits() stream.Limits {
 	return stream.Limits{MaxBytes: c.srv.cfg.StreamNodeMaxBytes, MaxEntries: c.srv.cfg.StreamNodeMaxEntries}
@@ -380,12 +378,12 @@ func cmdXadd(c *Client, args [][]byte) {
 		c.Null()
 		return
 	case e == nil:
-		e = &keyspace.Entry{Type: keyspace.TypeStream, Obj: stream.New(), Access: c.lruClock()}
+		e = c.stamp(keyspace.NewStream(stream.New()))
 		c.addKey(args[1], e)
 	default:
 		c.database().BeforeChange(e)
 	}
-	s := streamOf(e)
+	s := e.Stream()
 	if s.LastID() == stream.MaxID {
 		c.Error(errStreamExhausted)
 		return
@@ -467,7 +465,7 @@ func cmdXtrim(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	s := streamOf(e)
+	s := e.Stream()
 	removed := s.Trim(a.TrimArgs)
 	if removed > 0 {
 		c.notify(notifyStream, "xtrim", args[1])
@@ -497,7 +495,7 @@ func cmdXdel(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	s := streamOf(e)
+	s := e.Stream()
 	deleted, firstDeleted := 0, false
 	for _, id := range ids {
 		if s.Delete(id) {
@@ -517,7 +515,7 @@ func cmdXdel(c *Client, args [][]byte) {
 
 // cmdXlen: XLEN key.
 func cmdXlen(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeStream, func(e *keyspace.Entry) int64 { return int64(streamOf(e).Len()) })
+	c.intOf(args[1], keyspace.TypeStream, func(e *keyspace.Entry) int64 { return int64(e.Stream().Len()) })
 }
 
 func cmdXrange(c *Client, args [][]byte)    { xrangeCommand(c, args, false) }
@@ -554,7 +552,7 @@ func xrangeCommand(c *Client, args [][]byte, rev bool) {
 	case count == 0:
 		c.NullArray()
 	default:
-		c.streamRange(streamOf(e), start, end, max(count, 0), rev)
+		c.streamRange(e.Stream(), start, end, max(count, 0), rev)
 	}
 }
 
@@ -599,7 +597,7 @@ func cmdXsetid(c *Client, args [][]byte) {
 		c.Error(errNoSuchKey)
 		return
 	}
-	s := streamOf(e)
+	s := e.Stream()
 	if s.Len() > 0 {
 		if last, _ := s.EdgeID(true); id.Less(last) {
 			c.Error(errStreamSetidBelowTop)
@@ -738,7 +736,7 @@ func xreadCommand(c *Client, args [][]byte, group bool) {
 		src := xreadSource{key: key, e: e}
 		if group {
 			if e != nil {
-				src.group = streamOf(e).Group(string(a.group))
+				src.group = e.Stream().Group(string(a.group))
 			}
 			if src.group == nil {
 				c.Error(fmt.Sprintf(errStreamNoGroupRead, key, a.group))
@@ -752,7 +750,7 @@ func xreadCommand(c *Client, args [][]byte, group bool) {
 				return
 			}
 			if e != nil {
-				src.after = streamOf(e).LastID()
+				src.after = e.Stream().LastID()
 			}
 		case len(idArg) == 1 && idArg[0] == '>':
 			if !group {
@@ -792,7 +790,7 @@ func (c *Client) streamGroupGone(a xreadArgs) bool {
 	switch {
 	case e == nil || e.Type != keyspace.TypeStream:
 		c.Error(errStreamKeyGone)
-	case streamOf(e).Group(string(a.group)) == nil:
+	case e.Stream().Group(string(a.group)) == nil:
 		c.Error(errStreamGroupGone)
 	default:
 		return false
@@ -845,7 +843,7 @@ func (c *Client) serveXread(sources []xreadSource, a *xreadArgs) bool {
 		c.Bulk(src.key)
 		if src.group == nil {
 			start, _ := src.after.Incr()
-			c.streamRange(streamOf(src.e), start, stream.MaxID, a.count, false)
+			c.streamRange(src.e.Stream(), start, stream.MaxID, a.count, false)
 			continue
 		}
 		effects = c.serveGroup(src, a, effects)
@@ -865,7 +863,7 @@ func (c *Client) xreadHasEntries(src *xreadSource) bool {
 	if src.e == nil {
 		return false
 	}
-	s := streamOf(src.e)
+	s := src.e.Stream()
 	if src.group != nil && src.after != stream.MaxID {
 		return true
 	}
@@ -888,7 +886,7 @@ func (c *Client) xreadHasEntries(src *xreadSource) bool {
 // moves the group on a replica too; with NOACK, the consumer's creation
 // and the group's new last ID.
 func (c *Client) serveGroup(src *xreadSource, a *xreadArgs, effects [][][]byte) [][][]byte {
-	s, g := streamOf(src.e), src.group
+	s, g := src.e.Stream(), src.group
 	c.database().BeforeChange(src.e)
 	consumer, created := c.streamConsumer(src, g, a.consumer)
 	if created && a.noack {
@@ -1004,7 +1002,7 @@ func (c *Client) xgroupTarget(args [][]byte, mkstream, needGroup bool) (e *keysp
 		}
 		return nil, nil, true
 	}
-	g = streamOf(e).Group(string(args[3]))
+	g = e.Stream().Group(string(args[3]))
 	if g == nil && needGroup {
 		c.Error(fmt.Sprintf(errStreamNoGroup, args[3], args[2]))
 		return nil, nil, false
@@ -1051,18 +1049,18 @@ func cmdXgroupCreate(c *Client, args [][]byte) {
 	var id stream.ID
 	if len(args[4]) == 1 && args[4][0] == '$' {
 		if e != nil {
-			id = streamOf(e).LastID()
+			id = e.Stream().LastID()
 		}
 	} else if id, ok = c.streamIDArg(args[4]); !ok {
 		return
 	}
 	if e == nil {
-		e = &keyspace.Entry{Type: keyspace.TypeStream, Obj: stream.New(), Access: c.lruClock()}
+		e = c.stamp(keyspace.NewStream(stream.New()))
 		c.addKey(args[2], e)
 		c.touch(args[2])
 	}
 	c.database().BeforeChange(e)
-	if _, created := streamOf(e).CreateGroup(string(args[3]), id, entriesRead); !created {
+	if _, created := e.Stream().CreateGroup(string(args[3]), id, entriesRead); !created {
 		c.Error(errStreamBusyGroup)
 		return
 	}
@@ -1093,7 +1091,7 @@ func cmdXgroupSetid(c *Client, args [][]byte) {
 	}
 	var id stream.ID
 	if len(args[4]) == 1 && args[4][0] == '$' {
-		id = streamOf(e).LastID()
+		id = e.Stream().LastID()
 	} else if id, _, ok = parseStreamID(args[4], 0, false, false); !ok {
 		c.Error(errStreamID)
 		return
@@ -1117,7 +1115,7 @@ func cmdXgroupDestroy(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	streamOf(e).DestroyGroup(g.Name)
+	e.Stream().DestroyGroup(g.Name)
 	c.Int(1)
 	c.notify(notifyStream, "xgroup-destroy", args[2])
 	c.propagate(args...)
@@ -1185,7 +1183,7 @@ func (c *Client) streamGroupOf(key, name []byte) (e *keyspace.Entry, g *stream.G
 	if e, ok = c.lookupType(key, keyspace.TypeStream); !ok || e == nil {
 		return nil, nil, ok
 	}
-	return e, streamOf(e).Group(string(name)), true
+	return e, e.Stream().Group(string(name)), true
 }
 
 // cmdXack: XACK key group id [id ...].
@@ -1418,7 +1416,7 @@ func cmdXclaim(c *Client, args [][]byte) {
 		opts.deliveryTime = now
 	}
 	c.database().BeforeChange(e)
-	s := streamOf(e)
+	s := e.Stream()
 	var effects [][][]byte
 	propagateLastID := false
 	if g.LastID.Less(opts.lastID) {
@@ -1522,7 +1520,7 @@ func cmdXautoclaim(c *Client, args [][]byte) {
 		return
 	}
 	c.database().BeforeChange(e)
-	s := streamOf(e)
+	s := e.Stream()
 	src := &xreadSource{key: args[1], e: e, group: g}
 	now := c.nowMs()
 	var consumer *stream.Consumer
@@ -1790,7 +1788,7 @@ func (c *Client) xinfoStream(key []byte) (*stream.Stream, bool) {
 		c.Error(errNoSuchKey)
 		return nil, false
 	}
-	return streamOf(e), true
+	return e.Stream(), true
 }
 
 func cmdXinfoHelp(c *Client, args [][]byte) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"math/big"
@@ -13,7 +12,7 @@ import (
 	"respd/internal/redisconv"
 )
 
-// The string commands, as Redis's t_string.c. A string lives in Entry.Str,
+// The string commands, as Redis's t_string.c. A string lives in its Entry,
 // always a private copy of the bytes it was given. Writes reuse a string
 // entry and its buffer in place where Redis's semantics allow: overwriting a
 // string with a value of similar size allocates nothing, which is what keeps
@@ -42,7 +41,7 @@ func getString(c *Client, key []byte) (e *keyspace.Entry, ok bool) {
 	case e == nil:
 		c.Null()
 	default:
-		c.Bulk(e.Str)
+		c.Bulk(e.Str())
 	}
 	return e, ok
 }
@@ -52,7 +51,7 @@ func cmdMget(c *Client, args [][]byte) {
 	for _, key := range args[1:] {
 		// Keys of other types read as null, not as an error.
 		if e := c.lookup(key); e != nil && e.Type == keyspace.TypeString {
-			c.Bulk(e.Str)
+			c.Bulk(e.Str())
 		} else {
 			c.Null()
 		}
@@ -169,32 +168,21 @@ func withoutGet(args [][]byte) [][]byte {
 func storeString(c *Client, old *keyspace.Entry, key, val []byte, keepTTL bool, at int64) *keyspace.Entry {
 	if old != nil && old.Type == keyspace.TypeString {
 		c.database().BeforeChange(old) // a background save may still need it
-		old.Str = resizeString(old.Str, len(val))
-		copy(old.Str, val)
-		old.RawString = false
+		old.SetStr(val)
 		if !keepTTL {
 			c.database().SetExpire(old, at)
 		}
 		return old
 	}
-	e := &keyspace.Entry{Str: bytes.Clone(val), Type: keyspace.TypeString, Expire: at, Access: c.lruClock()}
+	e := c.stamp(keyspace.NewString(str(key), val))
+	e.Expire = at
 	if old == nil {
 		c.addKey(key, e)
 	} else {
-		c.database().Set(string(key), e, keepTTL)
+		c.database().Set(e.Key(), e, keepTTL)
 		c.srv.freeValue(old, c.srv.cfg.LazyfreeServerDel)
 	}
 	return e
-}
-
-// resizeString returns buf with length n, reusing its array when n fits
-// without leaving most of it unused: a short value must not pin a large old
-// buffer.
-func resizeString(buf []byte, n int) []byte {
-	if n <= cap(buf) && cap(buf) <= 2*n+64 {
-		return buf[:n]
-	}
-	return make([]byte, n)
 }
 
 func cmdMset(c *Client, args [][]byte)   { msetGeneric(c, args, false) }
@@ -258,7 +246,7 @@ func cmdGetex(c *Client, args [][]byte) {
 			return
 		}
 	}
-	c.Bulk(e.Str)
+	c.Bulk(e.Str())
 	db := c.database()
 	switch {
 	case flags&(setEXAT|setPXAT) != 0 && at <= c.nowMs():
@@ -419,7 +407,7 @@ func incrDecr(c *Client, args [][]byte, by int64) {
 	}
 	var n int64
 	if e != nil {
-		if n, ok = parseInt64(e.Str); !ok {
+		if n, ok = parseInt64(e.Str()); !ok {
 			c.Error(errNotInteger)
 			return
 		}
@@ -444,7 +432,7 @@ func cmdIncrbyfloat(c *Client, args [][]byte) {
 	}
 	value := new(big.Float) // 0 for a missing key; the sum is rounded to a long double
 	if e != nil {
-		if value, ok = redisconv.ParseLongDouble(e.Str); !ok {
+		if value, ok = redisconv.ParseLongDouble(e.Str()); !ok {
 			c.Error(errNotFloat)
 			return
 		}
@@ -471,7 +459,7 @@ func cmdIncrbyfloat(c *Client, args [][]byte) {
 // ---- Substrings and in-place edits
 
 func cmdStrlen(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeString, func(e *keyspace.Entry) int64 { return int64(len(e.Str)) })
+	c.intOf(args[1], keyspace.TypeString, func(e *keyspace.Entry) int64 { return int64(len(e.Str())) })
 }
 
 func cmdAppend(c *Client, args [][]byte) {
@@ -483,17 +471,18 @@ func cmdAppend(c *Client, args [][]byte) {
 	if e == nil {
 		e = storeString(c, nil, key, val, false, 0)
 	} else {
-		if len(e.Str)+len(val) > maxStringLen {
+		if len(e.Str())+len(val) > maxStringLen {
 			c.Error(errStringTooLong)
 			return
 		}
 		c.database().BeforeChange(e)
-		e.Str = append(e.Str, val...)
-		e.RawString = true
+		n := len(e.Str())
+		copy(e.GrowStr(n + len(val))[n:], val)
+		e.MarkRaw()
 	}
 	c.notify(notifyString, "append", key)
 	c.changed(key, args...)
-	c.Int(int64(len(e.Str)))
+	c.Int(int64(len(e.Str())))
 }
 
 func cmdGetrange(c *Client, args [][]byte) {
@@ -511,7 +500,7 @@ func cmdGetrange(c *Client, args [][]byte) {
 	case e == nil:
 		c.Bulk(nil)
 	default:
-		c.Bulk(getrangeSlice(e.Str, start, end))
+		c.Bulk(getrangeSlice(e.Str(), start, end))
 	}
 }
 
@@ -559,7 +548,7 @@ func cmdSetrange(c *Client, args [][]byte) {
 		if e == nil {
 			c.Int(0)
 		} else {
-			c.Int(int64(len(e.Str)))
+			c.Int(int64(len(e.Str())))
 		}
 		return
 	}
@@ -571,14 +560,11 @@ func cmdSetrange(c *Client, args [][]byte) {
 		e = storeString(c, nil, key, nil, false, 0)
 	}
 	c.database().BeforeChange(e)
-	if end := int(offset) + len(val); end > len(e.Str) {
-		e.Str = append(e.Str, make([]byte, end-len(e.Str))...) // zero-filled, as Redis pads
-	}
-	copy(e.Str[offset:], val)
-	e.RawString = true
+	copy(e.GrowStr(int(offset) + len(val))[offset:], val) // zero-filled, as Redis pads
+	e.MarkRaw()
 	c.notify(notifyString, "setrange", key)
 	c.changed(key, args...)
-	c.Int(int64(len(e.Str)))
+	c.Int(int64(len(e.Str())))
 }
 
 // ---- LCS
@@ -591,10 +577,10 @@ func cmdLcs(c *Client, args [][]byte) {
 	}
 	var a, b []byte // a missing key is the empty string
 	if ea != nil {
-		a = ea.Str
+		a = ea.Str()
 	}
 	if eb != nil {
-		b = eb.Str
+		b = eb.Str()
 	}
 	var idx, length, withMatchLen bool
 	var minMatchLen int64

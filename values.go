@@ -9,10 +9,9 @@ package main
 //
 // A snapshot's other half lives in internal/keyspace: the value a write
 // is about to change is kept by BeforeChange, which copies a string and
-// asks a collection's keyspace.Freezer for its O(1) frozen view.
+// takes a collection's O(1) frozen view (keyspace's Entry.Frozen).
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -38,11 +37,11 @@ func encoding(e *keyspace.Entry) string {
 	case keyspace.TypeList:
 		return "quicklist" // Redis 7.0 keeps every list as one
 	case keyspace.TypeHash:
-		return hashOf(e).Encoding()
+		return e.Hash().Encoding()
 	case keyspace.TypeSet:
-		return setOf(e).Encoding()
+		return e.Set().Encoding()
 	case keyspace.TypeZSet:
-		return zsetOf(e).Encoding()
+		return e.ZSet().Encoding()
 	case keyspace.TypeStream:
 		return "stream"
 	default:
@@ -62,14 +61,14 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 		case "int":
 			return robjSize
 		case "embstr":
-			return jemalloc.Size(robjSize + embstrHeader + len(e.Str) + 1)
+			return jemalloc.Size(robjSize + embstrHeader + len(e.Str()) + 1)
 		default:
-			return robjSize + sdsAllocSize(len(e.Str))
+			return robjSize + sdsAllocSize(len(e.Str()))
 		}
 	case keyspace.TypeList:
-		return int64(listOf(e).MemoryUsage(int(min(samples, math.MaxInt32))))
+		return int64(e.List().MemoryUsage(int(min(samples, math.MaxInt32))))
 	case keyspace.TypeHash:
-		h := hashOf(e)
+		h := e.Hash()
 		if lp := h.Listpack(); lp != nil {
 			return robjSize + jemalloc.Size(len(lp))
 		}
@@ -81,7 +80,7 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 			})
 		})
 	case keyspace.TypeSet:
-		s := setOf(e)
+		s := e.Set()
 		if is := s.Intset(); is != nil {
 			return robjSize + jemalloc.Size(len(is))
 		}
@@ -89,7 +88,7 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 			return s.Scan(cursor, func(m []byte) { add(dictEntrySize + sdsAllocSize(len(m))) })
 		})
 	case keyspace.TypeZSet:
-		z := zsetOf(e)
+		z := e.ZSet()
 		if lp := z.Listpack(); lp != nil {
 			return robjSize + jemalloc.Size(len(lp))
 		}
@@ -104,7 +103,7 @@ func valueMemory(e *keyspace.Entry, samples int64) int64 {
 				return 0
 			})
 	case keyspace.TypeStream:
-		return streamMemory(streamOf(e), samples)
+		return streamMemory(e.Stream(), samples)
 	default:
 		panic(noCase("valueMemory", e))
 	}
@@ -121,24 +120,24 @@ func freeEffort(e *keyspace.Entry) int {
 	case keyspace.TypeString:
 		return 1
 	case keyspace.TypeList:
-		return listOf(e).NodeCount()
+		return e.List().NodeCount()
 	case keyspace.TypeHash:
-		if hashOf(e).Listpack() != nil {
+		if e.Hash().Listpack() != nil {
 			return 1
 		}
-		return hashOf(e).Len()
+		return e.Hash().Len()
 	case keyspace.TypeSet:
-		if setOf(e).Intset() != nil {
+		if e.Set().Intset() != nil {
 			return 1
 		}
-		return setOf(e).Len()
+		return e.Set().Len()
 	case keyspace.TypeZSet:
-		if zsetOf(e).Listpack() != nil {
+		if e.ZSet().Listpack() != nil {
 			return 1
 		}
-		return zsetOf(e).Len()
+		return e.ZSet().Len()
 	case keyspace.TypeStream:
-		st := streamOf(e)
+		st := e.Stream()
 		effort := st.NodeCount()
 		st.Groups(func(g *stream.Group) bool {
 			effort += st.NumGroups() * (1 + g.PendingLen())
@@ -153,48 +152,28 @@ func freeEffort(e *keyspace.Entry) int {
 // copyValue returns a new entry holding a deep copy of e's value, without
 // key or TTL, as Redis's COPY duplicates the object by type.
 func copyValue(e *keyspace.Entry, access uint32) *keyspace.Entry {
-	copied := &keyspace.Entry{Type: e.Type, Access: access}
+	var copied *keyspace.Entry
 	switch e.Type {
 	case keyspace.TypeString:
-		copied.Str = bytes.Clone(e.Str)
-		copied.RawString = e.RawString
+		copied = keyspace.NewString("", e.Str())
+		if e.RawString() {
+			copied.MarkRaw()
+		}
 	case keyspace.TypeList:
-		copied.Obj = listOf(e).Dup()
+		copied = keyspace.NewList(e.List().Dup())
 	case keyspace.TypeHash:
-		copied.Obj = hashOf(e).Dup()
+		copied = keyspace.NewHash(e.Hash().Dup())
 	case keyspace.TypeSet:
-		copied.Obj = setOf(e).Dup()
+		copied = keyspace.NewSet(e.Set().Dup())
 	case keyspace.TypeZSet:
-		copied.Obj = zsetOf(e).Dup()
+		copied = keyspace.NewZSet(e.ZSet().Dup())
 	case keyspace.TypeStream:
-		copied.Obj = streamOf(e).Dup()
+		copied = keyspace.NewStream(e.Stream().Dup())
 	default:
 		panic(noCase("copyValue", e))
 	}
+	copied.Access = access
 	return copied
-}
-
-// copyForSnapshot sets v to what a background save keeps of e, read under
-// the lock, to encode after releasing it while clients go on changing e:
-// e's type and value as they are now. A string is copied, appended to buf
-// (one buffer for a step's keys), and buf returned. A collection keeps its
-// frozen view, O(1) whatever its size (keyspace.Freezer says why and what
-// a collection provides): its case is
-//
-//	v.Obj = e.Obj.(keyspace.Freezer).Freeze()
-func copyForSnapshot(v, e *keyspace.Entry, buf []byte) []byte {
-	*v = keyspace.Entry{Type: e.Type}
-	switch e.Type {
-	case keyspace.TypeString:
-		start := len(buf)
-		buf = append(buf, e.Str...)
-		v.Str = buf[start:len(buf):len(buf)]
-	case keyspace.TypeList, keyspace.TypeHash, keyspace.TypeSet, keyspace.TypeZSet, keyspace.TypeStream:
-		v.Obj = e.Obj.(keyspace.Freezer).Freeze()
-	default:
-		panic(noCase("copyForSnapshot", e))
-	}
-	return buf
 }
 
 // valueEncoder writes a key's value in a persistence format, one method
@@ -215,17 +194,17 @@ type valueEncoder interface {
 func writeValue(enc valueEncoder, key []byte, e *keyspace.Entry) error {
 	switch e.Type {
 	case keyspace.TypeString:
-		return enc.String(key, e.Str, e.Expire)
+		return enc.String(key, e.Str(), e.Expire)
 	case keyspace.TypeList:
-		return enc.List(key, listOf(e), e.Expire)
+		return enc.List(key, e.List(), e.Expire)
 	case keyspace.TypeHash:
-		return enc.Hash(key, hashOf(e), e.Expire)
+		return enc.Hash(key, e.Hash(), e.Expire)
 	case keyspace.TypeSet:
-		return enc.Set(key, setOf(e), e.Expire)
+		return enc.Set(key, e.Set(), e.Expire)
 	case keyspace.TypeZSet:
-		return enc.ZSet(key, zsetOf(e), e.Expire)
+		return enc.ZSet(key, e.ZSet(), e.Expire)
 	case keyspace.TypeStream:
-		return enc.Stream(key, streamOf(e), e.Expire)
+		return enc.Stream(key, e.Stream(), e.Expire)
 	default:
 		panic(noCase("writeValue", e))
 	}
@@ -239,7 +218,7 @@ func debugObjectExtra(e *keyspace.Entry) string {
 	case keyspace.TypeString:
 		return ""
 	case keyspace.TypeList:
-		return listOf(e).DebugObject()
+		return e.List().DebugObject()
 	case keyspace.TypeHash, keyspace.TypeSet, keyspace.TypeZSet, keyspace.TypeStream:
 		return ""
 	default:
@@ -257,15 +236,15 @@ func valueDigest(d *digest, e *keyspace.Entry) {
 	var buf []byte
 	switch e.Type {
 	case keyspace.TypeString:
-		d.mix(e.Str)
+		d.mix(e.Str())
 	case keyspace.TypeList:
-		for _, v := range listOf(e).Elements(0, false) {
+		for _, v := range e.List().Elements(0, false) {
 			d.mix(v)
 		}
 	case keyspace.TypeSet:
-		setOf(e).Each(func(m []byte) { d.xor(m) })
+		e.Set().Each(func(m []byte) { d.xor(m) })
 	case keyspace.TypeZSet:
-		zsetOf(e).Each(func(m []byte, score float64) {
+		e.ZSet().Each(func(m []byte, score float64) {
 			var el digest
 			el.mix(m)
 			buf = redisconv.AppendDouble(buf[:0], score)
@@ -273,7 +252,7 @@ func valueDigest(d *digest, e *keyspace.Entry) {
 			d.xor(el[:])
 		})
 	case keyspace.TypeHash:
-		hashOf(e).Each(func(name, value []byte) {
+		e.Hash().Each(func(name, value []byte) {
 			var el digest
 			el.mix(name)
 			el.mix(value)
@@ -281,7 +260,7 @@ func valueDigest(d *digest, e *keyspace.Entry) {
 		})
 	case keyspace.TypeStream:
 		// Entries only: Redis 7.0 leaves consumer groups out.
-		for it := streamOf(e).Range(stream.ID{}, stream.MaxID, false); it.Next(); {
+		for it := e.Stream().Range(stream.ID{}, stream.MaxID, false); it.Next(); {
 			id := it.ID()
 			buf = strconv.AppendUint(append(strconv.AppendUint(buf[:0], id.Ms, 10), '.'), id.Seq, 10)
 			d.mix(buf)
@@ -323,16 +302,17 @@ func serializedLength(e *keyspace.Entry, compress bool) int {
 // decoded from an RDB file (a save, an AOF's RDB base, a master's full
 // sync) or a DUMP payload (RESTORE). A value of a type respd does not
 // serve is an *rdb.UnsupportedTypeError: refused by name, never dropped.
+// A string's entry is made with r's key, which shares its allocation.
 func loadValue(r *rdb.Record, cfg *Config) (*keyspace.Entry, error) {
 	switch r.Kind() {
 	case "string":
-		return &keyspace.Entry{Type: keyspace.TypeString, Str: r.Value}, nil
+		return keyspace.NewString(str(r.Key), r.Value), nil
 	case "list":
 		l := quicklist.New(cfg.ListMaxListpackSize, cfg.ListCompressDepth)
 		for _, v := range r.List {
 			l.PushTail(v)
 		}
-		return &keyspace.Entry{Type: keyspace.TypeList, Obj: l}, nil
+		return keyspace.NewList(l), nil
 	case "hash":
 		h, lim := hashval.New(), hashval.Limits{Entries: cfg.HashMaxListpackEntries, Value: cfg.HashMaxListpackValue}
 		for _, f := range r.Hash {
@@ -342,23 +322,23 @@ func loadValue(r *rdb.Record, cfg *Config) (*keyspace.Entry, error) {
 			}
 			h.Set(f.Field, f.Value, lim)
 		}
-		return &keyspace.Entry{Type: keyspace.TypeHash, Obj: h}, nil
+		return keyspace.NewHash(h), nil
 	case "set":
 		s := setval.NewIntset()
 		for _, m := range r.Set {
 			s.Add(m, cfg.SetMaxIntsetEntries)
 		}
-		return &keyspace.Entry{Type: keyspace.TypeSet, Obj: s}, nil
+		return keyspace.NewSet(s), nil
 	case "zset":
 		z, err := loadZSet(r, zsetval.Limits{Entries: cfg.ZsetMaxListpackEntries, Value: cfg.ZsetMaxListpackValue})
 		if err != nil {
 			return nil, err
 		}
-		return &keyspace.Entry{Type: keyspace.TypeZSet, Obj: z}, nil
+		return keyspace.NewZSet(z), nil
 	case "stream":
 		// The nodes as stored, whatever stream-node-max-bytes and
 		// stream-node-max-entries say now, as rdbLoadObject keeps them.
-		return &keyspace.Entry{Type: keyspace.TypeStream, Obj: r.Stream.Value()}, nil
+		return keyspace.NewStream(r.Stream.Value()), nil
 	default:
 		return nil, &rdb.UnsupportedTypeError{Type: r.Type, TypeName: r.Kind(), Key: r.Key}
 	}
@@ -387,7 +367,7 @@ func loadZSet(r *rdb.Record, lim zsetval.Limits) (*zsetval.ZSet, error) {
 // noCase is the panic of a seam function meeting a type it has no case
 // for: a family landed without it, never a client's doing.
 func noCase(function string, e *keyspace.Entry) string {
-	return fmt.Sprintf("%s: no case for the %s value of key %q", function, e.Type, e.Key)
+	return fmt.Sprintf("%s: no case for the %s value of key %q", function, e.Type, e.Key())
 }
 
 // tableMemory is objectComputeSize of a hashtable-encoded value: the

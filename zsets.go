@@ -14,8 +14,6 @@ import (
 // Sorted sets (t_zset.c): a listpack while small, a skiplist past the
 // limits (internal/zsetval).
 
-func zsetOf(e *keyspace.Entry) *zsetval.ZSet { return e.Obj.(*zsetval.ZSet) }
-
 // zsetLimits are zset-max-listpack-entries and zset-max-listpack-value.
 func (c *Client) zsetLimits() zsetval.Limits {
 	return zsetval.Limits{Entries: c.srv.cfg.ZsetMaxListpackEntries, Value: c.srv.cfg.ZsetMaxListpackValue}
@@ -32,7 +30,7 @@ func (c *Client) zsetForWrite(key []byte, firstLen int) (*keyspace.Entry, bool) 
 		return nil, false
 	case e == nil:
 		z := zsetval.New(1, firstLen, c.zsetLimits())
-		e = &keyspace.Entry{Type: keyspace.TypeZSet, Obj: z, Access: c.lruClock()}
+		e = c.stamp(keyspace.NewZSet(z))
 		c.addKey(key, e)
 	default:
 		c.database().BeforeChange(e)
@@ -115,7 +113,7 @@ func zaddCommand(c *Client, args [][]byte, flags zsetval.Flags, ch bool, at int)
 	added, updated, processed, score := 0, 0, 0, 0.0
 	var failed bool
 	if e != nil {
-		z, lim := zsetOf(e), c.zsetLimits()
+		z, lim := e.ZSet(), c.zsetLimits()
 		for i := 0; i < len(pairs); i += 2 {
 			s, _ := zsetval.ParseScore(pairs[i])
 			result, newScore := z.Add(pairs[i+1], s, flags, lim)
@@ -159,7 +157,7 @@ func zaddCommand(c *Client, args [][]byte, flags zsetval.Flags, ch bool, at int)
 
 // zsetRemoved deletes key once its sorted set is empty, reporting it.
 func (c *Client) zsetRemoved(key []byte, e *keyspace.Entry) {
-	c.deleteIfEmpty(key, zsetOf(e).Len() == 0)
+	c.deleteIfEmpty(key, e.ZSet().Len() == 0)
 }
 
 // cmdZrem: ZREM key member [member ...].
@@ -171,7 +169,7 @@ func cmdZrem(c *Client, args [][]byte) {
 	deleted := 0
 	if e != nil {
 		c.database().BeforeChange(e)
-		z := zsetOf(e)
+		z := e.ZSet()
 		for _, m := range args[2:] {
 			if z.Remove(m) {
 				deleted++
@@ -188,7 +186,7 @@ func cmdZrem(c *Client, args [][]byte) {
 
 // cmdZcard: ZCARD key.
 func cmdZcard(c *Client, args [][]byte) {
-	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(zsetOf(e).Len()) })
+	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(e.ZSet().Len()) })
 }
 
 // cmdZscore: ZSCORE key member.
@@ -201,7 +199,7 @@ func cmdZscore(c *Client, args [][]byte) {
 		c.Null()
 		return
 	}
-	if score, ok := zsetOf(e).Score(args[2]); ok {
+	if score, ok := e.ZSet().Score(args[2]); ok {
 		c.Double(score)
 	} else {
 		c.Null()
@@ -219,7 +217,7 @@ func cmdZmscore(c *Client, args [][]byte) {
 	for _, m := range args[2:] {
 		score, found := 0.0, false
 		if e != nil {
-			score, found = zsetOf(e).Score(m)
+			score, found = e.ZSet().Score(m)
 		}
 		if found {
 			c.Double(score)
@@ -242,7 +240,7 @@ func zrankCommand(c *Client, args [][]byte, reverse bool) {
 		c.Null()
 		return
 	}
-	if rank, _, ok := zsetOf(e).Rank(args[2], reverse); ok {
+	if rank, _, ok := e.ZSet().Rank(args[2], reverse); ok {
 		c.Int(int64(rank))
 	} else {
 		c.Null()
@@ -256,7 +254,7 @@ func cmdZcount(c *Client, args [][]byte) {
 		c.Error(errZsetScoreRange)
 		return
 	}
-	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(zsetOf(e).CountInScoreRange(r)) })
+	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(e.ZSet().CountInScoreRange(r)) })
 }
 
 // cmdZlexcount: ZLEXCOUNT key min max — the range is checked before the key.
@@ -266,7 +264,7 @@ func cmdZlexcount(c *Client, args [][]byte) {
 		c.Error(errZsetLexRange)
 		return
 	}
-	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(zsetOf(e).CountInLexRange(r)) })
+	c.intOf(args[1], keyspace.TypeZSet, func(e *keyspace.Entry) int64 { return int64(e.ZSet().CountInLexRange(r)) })
 }
 
 // ---- ZRANGE and its kin
@@ -428,7 +426,7 @@ func zrangeCommand(c *Client, args [][]byte, kind rangeKind, reverse, revAllowed
 	case e == nil:
 		c.Array(0)
 	default:
-		z := zsetOf(e)
+		z := e.ZSet()
 		c.replyMembers(r.count(z), r.withScores, func(fn func([]byte, float64) bool) { r.each(z, fn) })
 	}
 }
@@ -461,14 +459,14 @@ func cmdZrangestore(c *Client, args [][]byte) {
 	// as a listpack.
 	size := 0
 	if e != nil && r.kind == rangeRank {
-		if first, last, ok := zsetval.ClampRanks(r.start, r.stop, zsetOf(e).Len()); ok {
+		if first, last, ok := zsetval.ClampRanks(r.start, r.stop, e.ZSet().Len()); ok {
 			size = last - first + 1
 		}
 	}
 	lim := c.zsetLimits()
 	result := zsetval.New(size, 0, lim)
 	if e != nil {
-		r.each(zsetOf(e), func(member []byte, score float64) bool {
+		r.each(e.ZSet(), func(member []byte, score float64) bool {
 			result.Add(member, score, 0, lim)
 			return true
 		})
@@ -483,7 +481,7 @@ func (c *Client) zsetResult(dst []byte, result *zsetval.ZSet, event string, argv
 	db := c.database()
 	switch {
 	case result.Len() > 0:
-		c.setKey(dst, &keyspace.Entry{Type: keyspace.TypeZSet, Obj: result, Access: c.lruClock()}, false)
+		c.setKey(dst, c.stamp(keyspace.NewZSet(result)), false)
 		c.notify(notifyZset, event, dst)
 	case c.srv.deleteKey(db, string(dst), c.srv.cfg.LazyfreeServerDel):
 		c.notify(notifyGeneric, "del", dst)
@@ -513,9 +511,9 @@ func zremrangeCommand(c *Client, args [][]byte, kind rangeKind) {
 		return
 	}
 	deleted := 0
-	if e != nil && r.count(zsetOf(e)) > 0 {
+	if e != nil && r.count(e.ZSet()) > 0 {
 		c.database().BeforeChange(e)
-		z := zsetOf(e)
+		z := e.ZSet()
 		switch kind {
 		case rangeRank:
 			deleted = z.DeleteRangeByRank(r.start, r.stop)
@@ -563,7 +561,7 @@ func (c *Client) zsetEnd(arg []byte) (int, bool) {
 // — with the key first (emitKey), the pairs as arrays (nested) — and
 // propagated as argv.
 func (c *Client) zsetPop(key []byte, e *keyspace.Entry, where int, count int64, emitKey, nested bool, argv ...[]byte) {
-	z := zsetOf(e)
+	z := e.ZSet()
 	n := int(min(max(count, 1), int64(z.Len())))
 	switch {
 	case emitKey && nested:
@@ -702,7 +700,7 @@ func cmdZrandmember(c *Client, args [][]byte) {
 		case e == nil:
 			c.Null()
 		default:
-			z := zsetOf(e)
+			z := e.ZSet()
 			member, _ := z.At(c.srv.rand.IntN(z.Len()), nil)
 			c.Bulk(member)
 		}
@@ -718,7 +716,7 @@ func cmdZrandmember(c *Client, args [][]byte) {
 	case e == nil || count == 0:
 		c.Array(0)
 	default:
-		c.randomMembers(zsetOf(e), count, withScores)
+		c.randomMembers(e.ZSet(), count, withScores)
 	}
 }
 
@@ -767,7 +765,7 @@ func (c *Client) randomMembers(z *zsetval.ZSet, count int64, withScores bool) {
 // come as Redis formats them.
 func cmdZscan(c *Client, args [][]byte) {
 	c.collectionScan(args, keyspace.TypeZSet, func(e *keyspace.Entry, cursor uint64, opts scanOpts) {
-		z := zsetOf(e)
+		z := e.ZSet()
 		var buf, member []byte
 		if lp := z.Listpack(); lp != nil {
 			// The scores as the listpack holds them, which is not always %.17g.
@@ -894,9 +892,9 @@ func zsetOperation(c *Client, args [][]byte, at int, op int, dst []byte, cardina
 		switch {
 		case e == nil:
 		case e.Type == keyspace.TypeZSet:
-			srcs[i].zset = zsetOf(e)
+			srcs[i].zset = e.ZSet()
 		case e.Type == keyspace.TypeSet:
-			srcs[i].set = setOf(e)
+			srcs[i].set = e.Set()
 		default:
 			c.Error(errWrongType)
 			return

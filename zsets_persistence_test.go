@@ -208,7 +208,7 @@ func TestLoadZSet(t *testing.T) {
 			t.Errorf("%s: %v", c.name, err)
 			continue
 		}
-		if n, enc := zsetOf(e).Len(), encoding(e); n != c.n || enc != c.enc {
+		if n, enc := e.ZSet().Len(), encoding(e); n != c.n || enc != c.enc {
 			t.Errorf("%s: a %s of %d members, want a %s of %d", c.name, enc, n, c.enc, c.n)
 		}
 	}

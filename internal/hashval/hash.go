@@ -327,9 +327,9 @@ func (h *Hash) Dup() *Hash {
 	return d
 }
 
-// Freeze is keyspace.Freezer's: a Dup, O(fields) for a table where a
+// Freeze is what a keyspace snapshot asks of a collection (keyspace's Entry.Frozen): a Dup, O(fields) for a table where a
 // list freezes in O(1); a frozen view is its own.
-func (h *Hash) Freeze() any {
+func (h *Hash) Freeze() *Hash {
 	if h.frozen {
 		return h
 	}

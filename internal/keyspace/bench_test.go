@@ -58,12 +58,16 @@ func BenchmarkSetOverwrite(b *testing.B) {
 	ks, keys := benchKeyspace(b)
 	// Two rounds of entries: one is linked while the other is reused.
 	entries := [2][]Entry{make([]Entry, len(keys)), make([]Entry, len(keys))}
+	fresh := make([]Entry, len(keys))
+	for j, k := range keys {
+		fresh[j] = *NewString(k, []byte("w"))
+	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		j := i % len(keys)
 		e := &entries[i/len(keys)%2][j]
-		*e = Entry{Str: []byte("w"), Type: TypeString}
+		*e = fresh[j]
 		ks.DBs[0].Set(keys[j], e, false)
 		i++
 	}
@@ -73,13 +77,17 @@ func BenchmarkSetOverwrite(b *testing.B) {
 func BenchmarkDeleteAdd(b *testing.B) {
 	ks, keys := benchKeyspace(b)
 	entries := make([]Entry, len(keys))
+	fresh := make([]Entry, len(keys))
+	for j, k := range keys {
+		fresh[j] = *NewString(k, []byte("w"))
+	}
 	db := ks.DBs[0]
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		j := i % len(keys)
 		db.Delete(keys[j])
-		entries[j] = Entry{Str: []byte("w"), Type: TypeString}
+		entries[j] = fresh[j]
 		db.Add(keys[j], &entries[j])
 		i++
 	}
@@ -92,11 +100,15 @@ func BenchmarkFill(b *testing.B) {
 		keys[i] = fmt.Sprintf("key:%012d", i)
 	}
 	entries := make([]Entry, len(keys))
+	fresh := make([]Entry, len(keys))
+	for j, k := range keys {
+		fresh[j] = *NewString(k, nil)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		db := New(1).DBs[0]
 		for i, k := range keys {
-			entries[i] = Entry{Type: TypeString}
+			entries[i] = fresh[i]
 			db.Set(k, &entries[i], false)
 		}
 	}

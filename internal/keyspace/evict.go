@@ -96,13 +96,7 @@ func IdleMs(e *Entry, now int64) uint64 {
 // dictGetSomeKeys picks them, among every key or only the volatile ones.
 func (db *DB) SampleKeys(dst []*Entry, count int, volatile bool) []*Entry {
 	if !volatile {
-		nodes := db.keys.SomeKeys(db.ks.rng, db.sampledKeys[:0], count)
-		db.sampledKeys = nodes
-		for _, n := range nodes {
-			dst = append(dst, entry(n))
-		}
-		clear(nodes)
-		return dst
+		return db.keys.SomeKeys(db.ks.rng, dst, count)
 	}
 	nodes := db.expires.SomeKeys(db.ks.rng, db.sampledExpires[:0], count)
 	db.sampledExpires = nodes
@@ -122,5 +116,5 @@ func (db *DB) RandomKey(volatile bool) *Entry {
 		}
 		return nil
 	}
-	return entry(db.keys.Random(db.ks.rng))
+	return db.keys.Random(db.ks.rng)
 }

@@ -34,34 +34,6 @@ func (t Type) String() string {
 	return fmt.Sprintf("type(%d)", uint8(t))
 }
 
-// Entry is one key. Strings live in Str; every other type in Obj, which
-// must be a Freezer (see Freezer: how a snapshot keeps it).
-type Entry struct {
-	next   *entryNode // chain in DB.keys
-	Key    string
-	Str    []byte
-	Obj    any
-	Expire int64  // unix time in ms; 0 means no TTL
-	Access uint32 // LRU clock (seconds) of the last access
-	Type   Type
-	// RawString records that the string was modified in place (APPEND,
-	// SETRANGE), which Redis reports as the "raw" encoding.
-	RawString bool
-	gen       uint16 // the last snapshot that read or preserved it
-}
-
-// entryNode is an Entry as DB.keys chains it: the same memory, since the
-// Entry is its only field, with the methods of a dict.Node, which Entry
-// can't have (its field Key takes the name).
-type entryNode struct{ Entry }
-
-func (n *entryNode) Link() **entryNode { return &n.next }
-func (n *entryNode) Key() string       { return n.Entry.Key }
-
-// node is e as DB.keys chains it, entry the reverse; both keep nil.
-func node(e *Entry) *entryNode  { return (*entryNode)(unsafe.Pointer(e)) }
-func entry(n *entryNode) *Entry { return (*Entry)(unsafe.Pointer(n)) }
-
 // expireNode links an Entry with a TTL into DB.expires; only volatile keys
 // pay for one.
 type expireNode struct {
@@ -70,13 +42,13 @@ type expireNode struct {
 }
 
 func (n *expireNode) Link() **expireNode { return &n.next }
-func (n *expireNode) Key() string        { return n.entry.Key }
+func (n *expireNode) Key() string        { return n.entry.Key() }
 
 // DB is one numbered database.
 type DB struct {
 	ks      *Keyspace
 	index   int // in ks.DBs
-	keys    *dict.Dict[entryNode, *entryNode]
+	keys    *dict.Dict[Entry, *Entry]
 	expires *dict.Dict[expireNode, *expireNode]
 	// watched maps a WATCHed key to its version; only watched keys are
 	// tracked, so an unwatched write costs one length check.
@@ -84,8 +56,7 @@ type DB struct {
 	// AvgTTL is the running estimate of the remaining TTL of volatile keys
 	// (ms), updated by the active expiry cycle as in Redis.
 	AvgTTL int64
-	// sampledKeys and sampledExpires are SampleKeys's buffers.
-	sampledKeys    []*entryNode
+	// sampledExpires is SampleKeys's buffer.
 	sampledExpires []*expireNode
 }
 
@@ -149,7 +120,7 @@ func New(n int) *Keyspace {
 
 // newTables gives db empty tables.
 func (db *DB) newTables() {
-	db.keys = dict.New[entryNode](db.ks.seed)
+	db.keys = dict.New[Entry](db.ks.seed)
 	db.expires = dict.New[expireNode](db.ks.seed)
 }
 
@@ -169,13 +140,13 @@ func (db *DB) HTStats() (keys, expires string) { return db.keys.Stats(), db.expi
 // the two tables (MEMORY STATS).
 func (db *DB) Overhead() (keys, expires int) {
 	const bucket = int(unsafe.Sizeof(uintptr(0)))
-	keys = db.keys.Len()*int(unsafe.Sizeof(entryNode{})) + (len(db.keys.Table(0))+len(db.keys.Table(1)))*bucket
+	keys = db.keys.Len()*int(unsafe.Sizeof(Entry{})) + (len(db.keys.Table(0))+len(db.keys.Table(1)))*bucket
 	expires = db.expires.Len()*int(unsafe.Sizeof(expireNode{})) + (len(db.expires.Table(0))+len(db.expires.Table(1)))*bucket
 	return keys, expires
 }
 
 // Peek returns the entry for key without expiry checks or side effects.
-func (db *DB) Peek(key string) *Entry { return entry(db.keys.Find(key)) }
+func (db *DB) Peek(key string) *Entry { return db.keys.Find(key) }
 
 // LRUClock is Redis's LRU clock at now (Unix ms): seconds, wrapping at 24
 // bits; Entry.Access holds it.
@@ -190,7 +161,7 @@ const LRUClockMax = 1<<24 - 1
 // touch=false).
 func (ks *Keyspace) Lookup(dbIndex int, key string, now int64, touch bool) *Entry {
 	db := ks.DBs[dbIndex]
-	e := entry(db.keys.Find(key))
+	e := db.keys.Find(key)
 	if e == nil {
 		return nil
 	}
@@ -211,7 +182,7 @@ func (ks *Keyspace) Lookup(dbIndex int, key string, now int64, touch bool) *Entr
 func (ks *Keyspace) KeepsExpired(now int64) bool { return ks.Replica || now < ks.PausedUntil }
 
 func (ks *Keyspace) expire(dbIndex int, e *Entry) {
-	ks.DBs[dbIndex].Delete(e.Key)
+	ks.DBs[dbIndex].Delete(e.Key())
 	if ks.OnExpire != nil {
 		ks.OnExpire(dbIndex, e)
 	}
@@ -226,7 +197,7 @@ func (db *DB) Set(key string, e *Entry, keepTTL bool) {
 		return
 	}
 	db.BeforeChange(old)
-	db.keys.Replace(node(old), node(e))
+	db.keys.Replace(old, e)
 	if db.ks.OnFree != nil {
 		db.ks.OnFree(old)
 	}
@@ -260,12 +231,12 @@ func (db *DB) stored(key string) {
 // add stores e under key and returns nil, or, if the key exists, leaves
 // the database as it was and returns the key's entry.
 func (db *DB) add(key string, e *Entry) (old *Entry) {
-	e.Key = key
+	e.rekey(key)
 	if db.ks.snap != nil {
 		e.gen = db.ks.snap.gen // created after the snapshot began
 	}
-	if old := db.keys.AddOrFind(node(e)); old != nil {
-		return entry(old)
+	if old := db.keys.AddOrFind(e); old != nil {
+		return old
 	}
 	if e.Expire != 0 {
 		db.expires.Add(&expireNode{entry: e})
@@ -277,7 +248,7 @@ func (db *DB) add(key string, e *Entry) (old *Entry) {
 func (db *DB) Delete(key string) bool {
 	if db.ks.snap != nil {
 		if e := db.keys.Find(key); e != nil {
-			db.BeforeChange(entry(e))
+			db.BeforeChange(e)
 		}
 	}
 	e := db.keys.Remove(key)
@@ -288,7 +259,7 @@ func (db *DB) Delete(key string) bool {
 		db.expires.Remove(key)
 	}
 	if db.ks.OnFree != nil {
-		db.ks.OnFree(entry(e))
+		db.ks.OnFree(e)
 	}
 	if db.ks.OnDelete != nil {
 		db.ks.OnDelete(db.index, key)
@@ -303,7 +274,7 @@ func (db *DB) SetExpire(e *Entry, at int64) {
 	case e.Expire == 0 && at != 0:
 		db.expires.Add(&expireNode{entry: e})
 	case e.Expire != 0 && at == 0:
-		db.expires.Remove(e.Key)
+		db.expires.Remove(e.Key())
 	}
 	e.Expire = at
 }
@@ -331,21 +302,21 @@ func (db *DB) Flush() {
 
 // Scan visits the keys at cursor and returns the next cursor (0 when done).
 func (db *DB) Scan(cursor uint64, fn func(*Entry)) uint64 {
-	return db.keys.Scan(cursor, func(n *entryNode) { fn(&n.Entry) })
+	return db.keys.Scan(cursor, fn)
 }
 
 // Random returns a random key's entry (possibly logically expired), or nil.
 func (ks *Keyspace) Random(dbIndex int) *Entry {
-	return entry(ks.DBs[dbIndex].keys.Random(ks.rng))
+	return ks.DBs[dbIndex].keys.Random(ks.rng)
 }
 
 // ForEach visits every entry of the database; fn must not modify it.
 func (db *DB) ForEach(fn func(*Entry)) {
 	// The dict's ForEach, without a closure around fn per key.
 	for t := range 2 {
-		for _, n := range db.keys.Table(t) {
-			for ; n != nil; n = n.next {
-				fn(&n.Entry)
+		for _, e := range db.keys.Table(t) {
+			for ; e != nil; e = e.next {
+				fn(e)
 			}
 		}
 	}

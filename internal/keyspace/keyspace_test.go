@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func str(s string) *Entry { return &Entry{Str: []byte(s), Type: TypeString} }
+func str(s string) *Entry { return NewString("", []byte(s)) }
 
 func withTTL(e *Entry, at int64) *Entry {
 	e.Expire = at
@@ -15,13 +15,13 @@ func withTTL(e *Entry, at int64) *Entry {
 // expiredLog records the keyspace's OnExpire calls.
 type expiredLog []string
 
-func (l *expiredLog) hook(db int, e *Entry) { *l = append(*l, strconv.Itoa(db)+"/"+e.Key) }
+func (l *expiredLog) hook(db int, e *Entry) { *l = append(*l, strconv.Itoa(db)+"/"+e.Key()) }
 
 func TestSetReplaceAndTTL(t *testing.T) {
 	ks := New(2)
 	db := ks.DBs[0]
 	db.Set("a", str("1"), false)
-	if e := db.Peek("a"); e == nil || string(e.Str) != "1" || e.Key != "a" || db.Len() != 1 || db.Volatile() != 0 {
+	if e := db.Peek("a"); e == nil || string(e.Str()) != "1" || e.Key() != "a" || db.Len() != 1 || db.Volatile() != 0 {
 		t.Fatalf("after Set: %v len %d volatile %d", e, db.Len(), db.Volatile())
 	}
 	db.Set("a", withTTL(str("2"), 5000), false)
@@ -30,8 +30,8 @@ func TestSetReplaceAndTTL(t *testing.T) {
 	}
 	// keepTTL: the old TTL carries over, whatever the new entry says.
 	db.Set("a", withTTL(str("3"), 9999), true)
-	if e := db.Peek("a"); string(e.Str) != "3" || e.Expire != 5000 || db.Volatile() != 1 {
-		t.Fatalf("keepTTL: %q expire %d volatile %d", e.Str, e.Expire, db.Volatile())
+	if e := db.Peek("a"); string(e.Str()) != "3" || e.Expire != 5000 || db.Volatile() != 1 {
+		t.Fatalf("keepTTL: %q expire %d volatile %d", e.Str(), e.Expire, db.Volatile())
 	}
 	// Without keepTTL a plain value drops the TTL.
 	db.Set("a", str("4"), false)
@@ -188,16 +188,16 @@ func TestRandomAndForEach(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 5000; i++ {
 		e := ks.Random(0)
-		if e == nil || db.Peek(e.Key) != e {
+		if e == nil || db.Peek(e.Key()) != e {
 			t.Fatalf("Random returned %v", e)
 		}
-		seen[e.Key] = true
+		seen[e.Key()] = true
 	}
 	if len(seen) != 100 {
 		t.Fatalf("5000 draws saw %d of 100 keys", len(seen))
 	}
 	visits := map[string]int{}
-	db.ForEach(func(e *Entry) { visits[e.Key]++ })
+	db.ForEach(func(e *Entry) { visits[e.Key()]++ })
 	if len(visits) != 100 {
 		t.Fatalf("ForEach visited %d of 100 keys", len(visits))
 	}
@@ -206,7 +206,7 @@ func TestRandomAndForEach(t *testing.T) {
 			t.Fatalf("ForEach visited %q %d times", k, n)
 		}
 	}
-	ks.DBs[1].ForEach(func(e *Entry) { t.Fatalf("ForEach of an empty db visited %q", e.Key) })
+	ks.DBs[1].ForEach(func(e *Entry) { t.Fatalf("ForEach of an empty db visited %q", e.Key()) })
 }
 
 func TestSwapAndFlush(t *testing.T) {

@@ -1,10 +1,6 @@
 package keyspace
 
-import (
-	"fmt"
-
-	"respd/internal/dict"
-)
+import "respd/internal/dict"
 
 // Snapshots: a consistent view of every database as it was when the
 // snapshot started, read in short steps while clients keep writing (for
@@ -15,58 +11,16 @@ import (
 //     has the snapshot's generation and is not read (again);
 //   - before an entry the snapshot has not read yet is changed or removed
 //     (BeforeChange), its value as it was is kept for the snapshot: a
-//     string's copy, or a collection's frozen view (Freezer);
+//     string's copy, or a collection's frozen view (Entry.Frozen);
 //   - the snapshot walks the key tables as they were at its start; they
 //     stop resizing meanwhile, and FLUSHDB hands a table over to it
 //     instead of clearing it.
 
-// Saved is a key as the snapshot saw it: its value in Str (a string's
-// copy) or Obj (a collection's frozen view).
-type Saved struct {
-	DB     int
-	Key    string
-	Str    []byte
-	Obj    any
-	Expire int64
-	Type   Type
-}
-
-// Freezer is what every value kept in Entry.Obj must implement: how a
-// snapshot keeps it as it was when a client is about to change it.
-//
-// Why not a copy, as for strings: BeforeChange runs under the data lock,
-// in the client's write, and copying a 10M-element list there would stall
-// every client for as long — the first write to each big key during a
-// background save would cost a full copy. A collection freezes instead.
-//
-// Freeze returns, in O(1), a value of the receiver's own type holding what
-// the receiver holds now, which no later write to the receiver changes.
-// The way to do it is copy-on-write per node: the frozen view shares the
-// structure's nodes, and a write to the live structure first copies the
-// node it touches (O(touched node)), never the whole. The frozen view is
-// only ever read, by the snapshot's encoder outside the lock while
-// clients go on writing to the live value; for the same reason that
-// encoder freezes the collections Next hands it, so a frozen view must
-// freeze too (in O(1): it never changes, it can return itself).
-//
-// Strings are copied (the whole value, at memory speed) because they are
-// written in place (APPEND, SETRANGE, SET over a string) and have no
-// nodes to share. Hashes, sets and sorted sets (internal/hashval,
-// internal/setval, internal/zsetval) copy too, for now: cheap in their
-// small encodings, O(size) in a table or a skiplist, which a save pays
-// under the lock once per such key.
-type Freezer interface {
-	Freeze() any
-}
-
-// frozen is the frozen view of e's Obj; a value that is no Freezer is a
-// family landed without one, found by the first write during a snapshot.
-func frozen(e *Entry) any {
-	f, ok := e.Obj.(Freezer)
-	if !ok {
-		panic(fmt.Sprintf("keyspace: key %q holds a %s value (%T) that is not a Freezer: a snapshot can't keep it", e.Key, e.Type, e.Obj))
-	}
-	return f.Freeze()
+// saved is a key the snapshot had not read yet, as it was before a write
+// changed or removed it.
+type saved struct {
+	db    int
+	entry Entry // Entry.Frozen's copy
 }
 
 // Snapshot is an in-progress consistent read of the keyspace.
@@ -77,14 +31,14 @@ type Snapshot struct {
 	table     int // index in tables being read
 	bucket    int // next bucket of that table's current hash table
 	hashTable int // 0 or 1: which of the dict's two tables
-	preserved []Saved
+	preserved []saved
 	keys      int // in the keyspace at the start
 	read      int // handed to Next's fn so far
 }
 
 type snapTable struct {
 	db             int
-	keys           *dict.Dict[entryNode, *entryNode]
+	keys           *dict.Dict[Entry, *Entry]
 	size, volatile int // keys, and keys with a TTL, at the start
 }
 
@@ -126,8 +80,8 @@ func (ks *Keyspace) SnapshotProgress() (read, keys int) {
 // caller holds the data lock; fn must not keep e (to encode its value
 // outside the lock, it copies a string and freezes a collection).
 func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
-	for _, p := range s.preserved {
-		fn(p.DB, &Entry{Key: p.Key, Str: p.Str, Obj: p.Obj, Expire: p.Expire, Type: p.Type})
+	for i := range s.preserved {
+		fn(s.preserved[i].db, &s.preserved[i].entry)
 	}
 	s.read += len(s.preserved)
 	clear(s.preserved) // the old values are read: free them
@@ -148,7 +102,7 @@ func (s *Snapshot) Next(n int, fn func(db int, e *Entry)) (done bool) {
 		for e := tab[s.bucket]; e != nil; e = e.next {
 			if e.gen != s.gen {
 				e.gen = s.gen
-				fn(t.db, &e.Entry)
+				fn(t.db, e)
 				s.read++
 			}
 		}
@@ -192,11 +146,6 @@ func (db *DB) BeforeChange(e *Entry) {
 	if dbIndex < 0 {
 		return // in a table the snapshot does not read
 	}
-	saved := Saved{DB: dbIndex, Key: e.Key, Expire: e.Expire, Type: e.Type}
-	if e.Type == TypeString {
-		saved.Str = append([]byte(nil), e.Str...)
-	} else {
-		saved.Obj = frozen(e)
-	}
-	s.preserved = append(s.preserved, saved)
+	frozen, _ := e.Frozen(nil)
+	s.preserved = append(s.preserved, saved{dbIndex, frozen})
 }

@@ -3,8 +3,9 @@ package keyspace
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
+
+	"respd/internal/quicklist"
 )
 
 // A snapshot reads every key as it was at its start, whatever changes
@@ -19,7 +20,7 @@ func TestSnapshotIsConsistentAndCountsProgress(t *testing.T) {
 		t.Fatalf("at start: %d of %d", read, keys)
 	}
 	seen := map[string]string{}
-	record := func(db int, e *Entry) { seen[strconv.Itoa(db)+"/"+e.Key] = string(e.Str) }
+	record := func(db int, e *Entry) { seen[strconv.Itoa(db)+"/"+e.Key()] = string(e.Str()) }
 	snap.Next(8, record)
 	// Change, delete and add keys; the snapshot keeps what it started with.
 	for i := 0; i < 1000; i += 3 {
@@ -65,26 +66,23 @@ func TestSnapshotOfEmptyDatabase(t *testing.T) {
 	}
 }
 
-// list stands for a collection with copy-on-write: Freeze shares its
-// elements with the frozen view, and the next write copies them first.
-type list struct {
-	elems   []string
-	shared  bool
-	freezes *int
-}
-
-func (l *list) Freeze() any {
-	*l.freezes++
-	l.shared = true
-	return &list{elems: l.elems, shared: true, freezes: l.freezes}
-}
-
-func (l *list) set(i int, v string) {
-	if l.shared {
-		l.elems = slices.Clone(l.elems)
-		l.shared = false
+// listOf is a list entry holding elems.
+func listOf(elems ...string) *Entry {
+	l := quicklist.New(-2, 0)
+	for _, v := range elems {
+		l.PushTail([]byte(v))
 	}
-	l.elems[i] = v
+	return NewList(l)
+}
+
+// elems is a list's elements.
+func elems(l *quicklist.List) []string {
+	var out []string
+	for i := range l.Len() {
+		v, _ := l.Index(i)
+		out = append(out, string(v))
+	}
+	return out
 }
 
 // A value changed in place after BeforeChange reaches the snapshot as it
@@ -92,46 +90,31 @@ func (l *list) set(i int, v string) {
 func TestBeforeChangeKeepsValuesAsTheyWere(t *testing.T) {
 	ks := New(1)
 	db := ks.DBs[0]
-	freezes := 0
-	db.Set("l", &Entry{Type: TypeList, Obj: &list{elems: []string{"a", "b"}, freezes: &freezes}}, false)
+	db.Set("l", listOf("a", "b"), false)
 	db.Set("s", str("x"), false)
 	snap := ks.StartSnapshot()
 	l := db.Peek("l")
 	db.BeforeChange(l)
-	l.Obj.(*list).set(0, "changed")
+	l.List().Replace(0, []byte("changed"))
 	db.BeforeChange(l) // already kept: not frozen again
-	l.Obj.(*list).set(1, "changed")
+	l.List().Replace(1, []byte("changed"))
 	s := db.Peek("s")
 	db.BeforeChange(s)
-	s.Str[0] = 'y'
+	s.Str()[0] = 'y'
+	if len(snap.preserved) != 2 {
+		t.Fatalf("%d entries preserved, want 2", len(snap.preserved))
+	}
 	seen := map[string]*Entry{}
-	for !snap.Next(8, func(_ int, e *Entry) { c := *e; seen[e.Key] = &c }) {
+	for !snap.Next(8, func(_ int, e *Entry) { c := *e; seen[e.Key()] = &c }) {
 	}
 	snap.Close()
-	if freezes != 1 {
-		t.Fatalf("the list was frozen %d times, want 1", freezes)
-	}
-	if got := seen["l"]; got == nil || got.Type != TypeList || got.Obj == l.Obj || !slices.Equal(got.Obj.(*list).elems, []string{"a", "b"}) {
+	if got := seen["l"]; got == nil || got.Type != TypeList || got.SharesValue(l) || !slices.Equal(elems(got.List()), []string{"a", "b"}) {
 		t.Fatalf("snapshot read l as %+v", got)
 	}
-	if got := seen["s"]; got == nil || string(got.Str) != "x" {
+	if got := seen["s"]; got == nil || string(got.Str()) != "x" {
 		t.Fatalf("snapshot read s as %+v", got)
 	}
-	if got := l.Obj.(*list).elems; !slices.Equal(got, []string{"changed", "changed"}) {
+	if got := elems(l.List()); !slices.Equal(got, []string{"changed", "changed"}) {
 		t.Fatalf("the live list is %q", got)
 	}
-}
-
-// A collection that can't be frozen is a bug, said loudly.
-func TestBeforeChangePanicsOnValueWithoutFreezer(t *testing.T) {
-	ks := New(1)
-	db := ks.DBs[0]
-	db.Set("h", &Entry{Type: TypeHash, Obj: map[string]string{}}, false)
-	ks.StartSnapshot()
-	defer func() {
-		if msg, _ := recover().(string); !strings.Contains(msg, `key "h" holds a hash value (map[string]string) that is not a Freezer`) {
-			t.Fatalf("panic = %q", msg)
-		}
-	}()
-	db.Delete("h")
 }

@@ -101,7 +101,7 @@ type snapshot struct {
 }
 
 func takeSnapshot(l *List, model [][]byte) snapshot {
-	s := snapshot{view: l.Freeze().(*List), model: slices.Clone(model)}
+	s := snapshot{view: l.Freeze(), model: slices.Clone(model)}
 	s.view.Nodes(func(n Node) bool {
 		n.Data, n.LZF = bytes.Clone(n.Data), bytes.Clone(n.LZF)
 		s.nodes = append(s.nodes, n)
@@ -112,7 +112,7 @@ func takeSnapshot(l *List, model [][]byte) snapshot {
 
 func (s snapshot) check(t testing.TB) {
 	t.Helper()
-	if s.view.Freeze() != any(s.view) {
+	if s.view.Freeze() != s.view {
 		t.Fatal("a frozen view's Freeze is not itself")
 	}
 	check(t, s.view, s.model)

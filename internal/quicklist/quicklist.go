@@ -202,11 +202,11 @@ func (l *List) NodeCount() int { return len(l.buf) - int(l.head) }
 func (l *List) node(i int) *node { return &l.buf[int(l.head)+i] }
 
 // Freeze returns the list's frozen view, in O(1): a List holding what l
-// holds now, which no later change to l alters (keyspace.Freezer). The
+// holds now, which no later change to l alters (keyspace's Entry.Frozen). The
 // view shares l's node array and listpacks; l's next change copies the
 // array (node values: a listpack pointer and flags each), and each
 // listpack it then changes, once. A frozen view freezes to itself.
-func (l *List) Freeze() any {
+func (l *List) Freeze() *List {
 	if l.flags&lFrozen != 0 {
 		return l
 	}

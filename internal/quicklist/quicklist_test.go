@@ -11,7 +11,6 @@ import (
 	"testing"
 	"unsafe"
 
-	"respd/internal/keyspace"
 	"respd/internal/listpack"
 )
 
@@ -300,7 +299,7 @@ func TestDupIsIndependent(t *testing.T) {
 func TestFrozenViewRefusesWrites(t *testing.T) {
 	l := New(2, 0)
 	l.PushTail([]byte("a"))
-	v := l.Freeze().(*List)
+	v := l.Freeze()
 	defer func() {
 		if recover() == nil {
 			t.Fatal("a frozen view was written")
@@ -381,9 +380,6 @@ func TestModelLong(t *testing.T) {
 		r.run(1500)
 	}
 }
-
-// A List is what a keyspace entry of a collection must be.
-var _ keyspace.Freezer = (*List)(nil)
 
 // A frozen view is read while the live list changes, as a background
 // save's encoder does outside the lock (go test -race watches).

@@ -251,9 +251,9 @@ func (s *Set) Dup() *Set {
 	return d
 }
 
-// Freeze is keyspace.Freezer's: a Dup, O(members) for a table where a
+// Freeze is what a keyspace snapshot asks of a collection (keyspace's Entry.Frozen): a Dup, O(members) for a table where a
 // list freezes in O(1); a frozen view is its own.
-func (s *Set) Freeze() any {
+func (s *Set) Freeze() *Set {
 	if s.frozen {
 		return s
 	}

@@ -44,8 +44,8 @@ func TestFreezeKeepsTheStreamAsItWas(t *testing.T) {
 	for round := range 3 {
 		want := nodeBytes(s)
 		wantLen, wantLast := s.Len(), s.LastID()
-		view := s.Freeze().(*Stream)
-		if view.Freeze() != any(view) {
+		view := s.Freeze()
+		if view.Freeze() != view {
 			t.Fatal("a frozen view's Freeze is not itself")
 		}
 		ref := s.Dup()

@@ -136,12 +136,12 @@ func (s *Stream) Dup() *Stream {
 	return &d
 }
 
-// Freeze is keyspace.Freezer's: a view of the stream as it is now, for a
+// Freeze is what a keyspace snapshot asks of a collection (keyspace's Entry.Frozen): a view of the stream as it is now, for a
 // background save to read outside the lock while the stream goes on
 // changing. The nodes are shared, in a copy-on-write copy of the B-tree:
 // the stream copies a node before it next changes it (own). The groups
 // are copied: O(pending entries), not O(entries).
-func (s *Stream) Freeze() any {
+func (s *Stream) Freeze() *Stream {
 	if s.frozen {
 		return s
 	}

@@ -519,9 +519,9 @@ func (z *ZSet) Dup() *ZSet {
 	return d
 }
 
-// Freeze is keyspace.Freezer's: a Dup, O(N) for a skiplist where a list
+// Freeze is what a keyspace snapshot asks of a collection (keyspace's Entry.Frozen): a Dup, O(N) for a skiplist where a list
 // freezes in O(1); a frozen view is its own.
-func (z *ZSet) Freeze() any {
+func (z *ZSet) Freeze() *ZSet {
 	if z.frozen {
 		return z
 	}

@@ -10,11 +10,8 @@ import (
 	"testing"
 	"unsafe"
 
-	"respd/internal/keyspace"
 	"respd/internal/listpack"
 )
-
-var _ keyspace.Freezer = (*ZSet)(nil)
 
 // encodings are limits that give each encoding: the listpack with
 // Redis's defaults, the skiplist from the first member.
@@ -269,7 +266,7 @@ func TestEachScanDupFreeze(t *testing.T) {
 			t.Errorf("%s: Scan = %v", enc.name, scanned)
 		}
 		d := z.Dup()
-		f := z.Freeze().(*ZSet)
+		f := z.Freeze()
 		if f.Freeze() != f {
 			t.Errorf("%s: a frozen view's Freeze is not itself", enc.name)
 		}
