@@ -265,26 +265,31 @@ func TestMaxmemoryRDBAccess(t *testing.T) {
 			}
 			args := []string{"--maxmemory-policy", tc.policy}
 
-			dir := t.TempDir()
-			_, addr := startTestServer(t, append([]string{"--dir", dir}, args...)...)
-			mine := newClients(t, addr)["resp2"]
-			fill(mine)
-			check("respd", mine)
-			if err := mine.Save(ctx).Err(); err != nil {
-				t.Fatal(err)
+			// SAVE writes the live keys; BGSAVE the copies it takes of
+			// them (Entry.Frozen).
+			for _, save := range []string{"SAVE", "BGSAVE"} {
+				dir := t.TempDir()
+				_, addr := startTestServer(t, append([]string{"--dir", dir}, args...)...)
+				mine := newClients(t, addr)["resp2"]
+				fill(mine)
+				check("respd", mine)
+				if err := mine.Do(ctx, save).Err(); err != nil {
+					t.Fatal(err)
+				}
+				waitFor(t, func() bool { return mine.LastSave(ctx).Val() > 0 && !strings.Contains(mine.Info(ctx, "persistence").Val(), "rdb_bgsave_in_progress:1") })
+				real := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, append([]string{"--dir", dir}, args...)...)})
+				defer real.Close()
+				check("respd's RDB ("+save+") in redis-server", real)
 			}
-			real := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, append([]string{"--dir", dir}, args...)...)})
-			defer real.Close()
-			check("respd's RDB in redis-server", real)
 
-			dir = t.TempDir()
+			dir := t.TempDir()
 			theirs := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, append([]string{"--dir", dir}, args...)...)})
 			defer theirs.Close()
 			fill(theirs)
 			if err := theirs.Save(ctx).Err(); err != nil {
 				t.Fatal(err)
 			}
-			_, addr = startTestServer(t, append([]string{"--dir", dir}, args...)...)
+			_, addr := startTestServer(t, append([]string{"--dir", dir}, args...)...)
 			check("redis-server's RDB in respd", newClients(t, addr)["resp2"])
 		})
 	}
