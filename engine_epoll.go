@@ -3,9 +3,11 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -17,14 +19,15 @@ import (
 	"respd/internal/resp"
 )
 
-// The epoll engine: one goroutine, locked to its OS thread, owns every
-// client socket, as Redis's ae loop does. Each turn it waits in
-// epoll, then — holding the data lock — reads what arrived, runs the
-// complete requests, and writes all replies, one read and one write system
-// call per client per turn. Measured on this machine, a goroutine per
-// connection spends ~40% more CPU per request in the Go scheduler and its
-// netpoller (an extra EAGAIN read and a park/unpark per batch), which put
-// pipelined small-value throughput at 0.65× Redis's.
+// The epoll engine: one goroutine owns every client socket, as Redis's ae
+// loop does. Each turn it waits in epoll, then — holding the data lock —
+// reads what arrived, runs the complete requests, and writes all replies,
+// one read and one write system call per client per turn. Measured on
+// this machine, a goroutine per connection spends ~40% more CPU per
+// request in the Go scheduler and its netpoller (an extra EAGAIN read and
+// a park/unpark per batch), which put pipelined small-value throughput at
+// 0.65× Redis's. The one goroutine parks in the runtime's poller only when
+// idle (wait).
 
 // The io-engine parameter's values here, the default first.
 var ioEngines = []string{"epoll", "redcon"}
@@ -67,6 +70,14 @@ type epollEngine struct {
 	busyEvents  []syscall.EpollEvent
 	// collecting is set while a collection started by close runs.
 	collecting atomic.Bool
+	// epFile is epfd in the Go runtime's poller, for an idle loop to wait
+	// on as a parked goroutine (wait).
+	epFile *os.File
+	epConn syscall.RawConn
+	// pollEvents's results and the method value Read calls.
+	polled     int
+	pollErr    error
+	pollEvents func(uintptr) bool
 }
 
 func newEpollEngine(s *Server) (*epollEngine, error) {
@@ -85,6 +96,14 @@ func newEpollEngine(s *Server) (*epollEngine, error) {
 	if l.epfd, err = syscall.EpollCreate1(syscall.EPOLL_CLOEXEC); err != nil {
 		return nil, err
 	}
+	// Non-blocking, the epoll descriptor joins the runtime's poller,
+	// which reports it readable when it has events.
+	syscall.SetNonblock(l.epfd, true)
+	l.epFile = os.NewFile(uintptr(l.epfd), "epoll")
+	if l.epConn, err = l.epFile.SyscallConn(); err != nil {
+		return nil, err
+	}
+	l.pollEvents = l.pollReady
 	wakefd, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if errno != 0 {
 		syscall.Close(l.epfd)
@@ -115,15 +134,8 @@ func (l *epollEngine) wake() {
 
 // run serves until the server shuts down.
 func (l *epollEngine) run() {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	for {
-		// Poll without blocking first: a busy loop never enters the Go
-		// scheduler's syscall path, only an idle one does.
-		n, err := epollWaitNow(l.epfd, l.events)
-		if n == 0 && err == nil {
-			n, err = syscall.EpollWait(l.epfd, l.events, l.timeoutMs())
-		}
+		n, err := l.wait()
 		if err != nil && err != syscall.EINTR {
 			l.s.warnf("epoll_wait: %v", err)
 			time.Sleep(10 * time.Millisecond)
@@ -152,7 +164,7 @@ func (l *epollEngine) run() {
 		}
 		l.s.mu.Unlock()
 		if stopping {
-			syscall.Close(l.epfd)
+			l.epFile.Close()
 			syscall.Close(l.spare)
 			l.wakeMu.Lock()
 			syscall.Close(l.wakefd)
@@ -161,6 +173,39 @@ func (l *epollEngine) run() {
 			return
 		}
 	}
+}
+
+// wait returns the events ready, waiting for some until the next
+// deadline. It polls without blocking first; an idle loop parks in the Go
+// runtime's poller, as any goroutine waiting on a socket does. A thread
+// locked to the loop and blocked in epoll_wait instead had the scheduler
+// hand its P to other threads and back, and preempt it every 10 ms: behind
+// twemproxy, where each node sees small batches with idle gaps between
+// them, that was five times the futex and nanosleep calls and 10-15% of
+// the throughput, on a CPU the proxy shares.
+func (l *epollEngine) wait() (n int, err error) {
+	if n, err = epollWaitNow(l.epfd, l.events); n != 0 || err != nil {
+		return n, err
+	}
+	deadline := time.Time{}
+	if timeout := l.timeoutMs(); timeout >= 0 {
+		deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
+	}
+	l.epFile.SetReadDeadline(deadline)
+	// Read polls again (it forgets readiness reported before it started),
+	// then each time the poller reports the descriptor readable.
+	werr := l.epConn.Read(l.pollEvents)
+	if werr != nil && !errors.Is(werr, os.ErrDeadlineExceeded) {
+		return 0, werr
+	}
+	return l.polled, l.pollErr
+}
+
+// pollReady is wait's poll inside RawConn.Read, through pollEvents: a
+// method value made once, as a closure per wait would be an allocation.
+func (l *epollEngine) pollReady(uintptr) bool {
+	l.polled, l.pollErr = epollWaitNow(l.epfd, l.events)
+	return l.polled != 0 || l.pollErr != nil
 }
 
 // serveWhileBusy is a turn inside a busy script's turn: on buffers of its
