@@ -41,9 +41,8 @@ type lazyFree struct {
 // lazy, a value of more than lazyfreeThreshold allocations goes to the
 // background. The delete paths pass their parameter: DEL
 // (lazyfree-lazy-user-del, UNLINK always), expiry (lazyfree-lazy-expire),
-// implicit deletes and overwrites (lazyfree-lazy-server-del); eviction's
-// (lazyfree-lazy-eviction) is still inert: maxmemory.go's evict does not
-// hand its values over yet.
+// implicit deletes and overwrites (lazyfree-lazy-server-del), eviction
+// (lazyfree-lazy-eviction).
 func (s *Server) freeValue(e *keyspace.Entry, lazy bool) {
 	if lazy && freeEffort(e) > lazyfreeThreshold {
 		s.lazyfree.hand(e.Value(), 1)

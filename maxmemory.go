@@ -176,9 +176,6 @@ func (s *Server) evictionSafe() bool {
 // performEvictions evicts keys until the memory counted is back under
 // maxmemory, for at most the time maxmemory-eviction-tenacity allows (the
 // following turns go on); false if it is over and nothing can be evicted.
-// It frees a thousandth of maxmemory more than Redis would (at most 64
-// KB): the next commands then grow the estimate without reading the
-// runtime each time.
 func (s *Server) performEvictions() bool {
 	ev := &s.eviction
 	if !s.evictionSafe() {
@@ -200,7 +197,9 @@ func (s *Server) performEvictions() bool {
 }
 
 // evict is performEvictions's work: false if memory stays over
-// maxmemory with nothing to evict.
+// maxmemory with nothing to evict. It frees a thousandth of maxmemory more
+// than Redis would (at most 64 KB): the next commands then grow the
+// estimate without reading the runtime each time.
 func (s *Server) evict() bool {
 	ev := &s.eviction
 	ev.timedOut = false
@@ -377,12 +376,15 @@ func (s *Server) evictKey(db int, e *keyspace.Entry) {
 	s.ks.DBs[db].Touch(key)
 	s.invalidateTracked(nil, key)
 	s.notify(notifyEvicted, "evicted", bytesOf(key), db)
-	del := []byte("DEL")
+	del := evictionArgs.del
 	if lazy {
-		del = []byte("UNLINK") // propagateDeletion
+		del = evictionArgs.unlink // propagateDeletion
 	}
-	s.propagate(db, del, []byte(key))
+	s.propagate(db, del, bytesOf(key))
 }
+
+// evictionArgs are the command names an eviction propagates.
+var evictionArgs = struct{ del, unlink []byte }{[]byte("DEL"), []byte("UNLINK")}
 
 // evictClients is Redis 7.0's client eviction: while the normal and
 // pub/sub clients take at least maxmemory-clients, the largest are closed,

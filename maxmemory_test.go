@@ -276,7 +276,9 @@ func TestMaxmemoryRDBAccess(t *testing.T) {
 				if err := mine.Do(ctx, save).Err(); err != nil {
 					t.Fatal(err)
 				}
-				waitFor(t, func() bool { return mine.LastSave(ctx).Val() > 0 && !strings.Contains(mine.Info(ctx, "persistence").Val(), "rdb_bgsave_in_progress:1") })
+				waitFor(t, func() bool {
+					return mine.LastSave(ctx).Val() > 0 && !strings.Contains(mine.Info(ctx, "persistence").Val(), "rdb_bgsave_in_progress:1")
+				})
 				real := redis.NewClient(&redis.Options{Addr: diffStartRedis(t, append([]string{"--dir", dir}, args...)...)})
 				defer real.Close()
 				check("respd's RDB ("+save+") in redis-server", real)

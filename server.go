@@ -9,7 +9,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -404,6 +403,17 @@ func (s *Server) dispatchAt(c *Client, args [][]byte, now time.Time) (end time.T
 	return now
 }
 
+// endsMulti reports whether the command is one that a client in MULTI
+// may send when memory is over maxmemory: it ends the transaction or the
+// connection without queueing anything.
+func endsMulti(name string) bool {
+	switch name {
+	case "exec", "discard", "quit", "reset":
+		return true
+	}
+	return false
+}
+
 // checkCommand resolves a request and runs Redis's checks on it, in the
 // order of processCommand: the command, and the error that refuses it, if
 // any, with the ACL's denial and the argument it concerns if the ACL
@@ -430,7 +440,7 @@ func (s *Server) checkCommand(c *Client, args [][]byte) (cmd *Command, errMsg st
 		// everything queued takes memory: only EXEC, DISCARD, QUIT and
 		// RESET pass.
 		s.preCommandOOM = s.outOfMemory(args)
-		denyOOM := cmd.has(flagDenyOOM) || c.multi != nil && !slices.Contains([]string{"exec", "discard", "quit", "reset"}, cmd.Name)
+		denyOOM := cmd.has(flagDenyOOM) || c.multi != nil && !endsMulti(cmd.Name)
 		if s.preCommandOOM && (denyOOM || s.scriptDeniesOOM(cmd, args)) {
 			return cmd, errOOM, acl.Allowed, 0
 		}
