@@ -26,8 +26,8 @@ import (
 // this machine, a goroutine per connection spends ~40% more CPU per
 // request in the Go scheduler and its netpoller (an extra EAGAIN read and
 // a park/unpark per batch), which put pipelined small-value throughput at
-// 0.65× Redis's. The one goroutine parks in the runtime's poller only when
-// idle (wait).
+// 0.65× Redis's. The one goroutine parks in the runtime's poller only
+// while its turns get few events (wait).
 
 // The io-engine parameter's values here, the default first.
 var ioEngines = []string{"epoll", "redcon"}
@@ -70,10 +70,14 @@ type epollEngine struct {
 	busyEvents  []syscall.EpollEvent
 	// collecting is set while a collection started by close runs.
 	collecting atomic.Bool
-	// epFile is epfd in the Go runtime's poller, for an idle loop to wait
-	// on as a parked goroutine (wait).
-	epFile *os.File
-	epConn syscall.RawConn
+	// busyTurns is the events per turn, a moving average (x8) that decides
+	// how wait blocks.
+	busyTurns int
+	// parkFile is a duplicate of epfd in the Go runtime's poller while the
+	// loop parks there to wait (park), nil otherwise; parkConn is its raw
+	// connection.
+	parkFile *os.File
+	parkConn syscall.RawConn
 	// pollEvents's results and the method value Read calls.
 	polled     int
 	pollErr    error
@@ -94,13 +98,6 @@ func newEpollEngine(s *Server) (*epollEngine, error) {
 		return nil, err
 	}
 	if l.epfd, err = syscall.EpollCreate1(syscall.EPOLL_CLOEXEC); err != nil {
-		return nil, err
-	}
-	// Non-blocking, the epoll descriptor joins the runtime's poller,
-	// which reports it readable when it has events.
-	syscall.SetNonblock(l.epfd, true)
-	l.epFile = os.NewFile(uintptr(l.epfd), "epoll")
-	if l.epConn, err = l.epFile.SyscallConn(); err != nil {
 		return nil, err
 	}
 	l.pollEvents = l.pollReady
@@ -164,7 +161,8 @@ func (l *epollEngine) run() {
 		}
 		l.s.mu.Unlock()
 		if stopping {
-			l.epFile.Close()
+			l.unpark()
+			syscall.Close(l.epfd)
 			syscall.Close(l.spare)
 			l.wakeMu.Lock()
 			syscall.Close(l.wakefd)
@@ -176,29 +174,77 @@ func (l *epollEngine) run() {
 }
 
 // wait returns the events ready, waiting for some until the next
-// deadline. It polls without blocking first; an idle loop parks in the Go
-// runtime's poller, as any goroutine waiting on a socket does. A thread
-// locked to the loop and blocked in epoll_wait instead had the scheduler
-// hand its P to other threads and back, and preempt it every 10 ms: behind
-// twemproxy, where each node sees small batches with idle gaps between
-// them, that was five times the futex and nanosleep calls and 10-15% of
-// the throughput, on a CPU the proxy shares.
+// deadline. It polls without blocking first. Then it blocks one of two
+// ways, by how many events the loop's turns get lately (busyTurns):
+//   - many clients keep it busy: it blocks in epoll_wait, a system call the
+//     scheduler lets return to its thread at once;
+//   - few events a turn, one connection with gaps between small batches,
+//     as behind twemproxy: it parks in the Go runtime's poller, as a
+//     goroutine waiting on a socket does.
+//
+// Measured pinned to one CPU: behind twemproxy, blocking in epoll_wait
+// had the scheduler hand the thread's P to other threads and back and
+// preempt the loop every 10 ms — five to ten times the futex and
+// nanosleep calls and 10-15% of the throughput on a CPU the proxy shares —
+// where parked a node keeps pace with Redis. With 50 clients at -P 16,
+// the epoll descriptor in the runtime's poller woke its threads on every
+// event and cost 10-20% of the throughput: so it is there only while the
+// loop parks.
 func (l *epollEngine) wait() (n int, err error) {
-	if n, err = epollWaitNow(l.epfd, l.events); n != 0 || err != nil {
-		return n, err
+	if n, err = epollWaitNow(l.epfd, l.events); n == 0 && err == nil {
+		timeout := l.timeoutMs()
+		if l.busyTurns >= fewEvents*8 {
+			l.unpark()
+			n, err = syscall.EpollWait(l.epfd, l.events, timeout)
+		} else {
+			n, err = l.park(timeout)
+		}
+	}
+	l.busyTurns += max(n, 0) - l.busyTurns/8
+	return n, err
+}
+
+// fewEvents is the events per turn under which wait parks.
+const fewEvents = 4
+
+// park waits for events parked in the runtime's poller until timeout
+// (ms, -1 for none), registering epfd's duplicate there if it is not yet.
+func (l *epollEngine) park(timeout int) (int, error) {
+	if l.parkFile == nil {
+		fd, err := syscall.Dup(l.epfd)
+		if err != nil {
+			return syscall.EpollWait(l.epfd, l.events, timeout)
+		}
+		// Non-blocking, the descriptor joins the runtime's poller, which
+		// reports it readable when epfd has events.
+		syscall.SetNonblock(fd, true)
+		syscall.CloseOnExec(fd)
+		l.parkFile = os.NewFile(uintptr(fd), "epoll")
+		if l.parkConn, err = l.parkFile.SyscallConn(); err != nil {
+			l.unpark()
+			return syscall.EpollWait(l.epfd, l.events, timeout)
+		}
 	}
 	deadline := time.Time{}
-	if timeout := l.timeoutMs(); timeout >= 0 {
+	if timeout >= 0 {
 		deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
 	}
-	l.epFile.SetReadDeadline(deadline)
+	l.parkFile.SetReadDeadline(deadline)
 	// Read polls again (it forgets readiness reported before it started),
 	// then each time the poller reports the descriptor readable.
-	werr := l.epConn.Read(l.pollEvents)
+	werr := l.parkConn.Read(l.pollEvents)
 	if werr != nil && !errors.Is(werr, os.ErrDeadlineExceeded) {
 		return 0, werr
 	}
 	return l.polled, l.pollErr
+}
+
+// unpark takes epfd's duplicate out of the runtime's poller.
+func (l *epollEngine) unpark() {
+	if l.parkFile != nil {
+		l.parkFile.Close()
+		l.parkFile, l.parkConn = nil, nil
+	}
 }
 
 // pollReady is wait's poll inside RawConn.Read, through pollEvents: a
