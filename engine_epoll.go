@@ -174,8 +174,8 @@ func (l *epollEngine) run() {
 }
 
 // wait returns the events ready, waiting for some until the next
-// deadline. It polls without blocking first. Then it blocks one of two
-// ways, by how many events the loop's turns get lately (busyTurns):
+// deadline. It polls without blocking first, then blocks one of two ways,
+// by how many events the loop's turns get lately (busyTurns):
 //   - many clients keep it busy: it blocks in epoll_wait, a system call the
 //     scheduler lets return to its thread at once;
 //   - few events a turn, one connection with gaps between small batches,
@@ -191,14 +191,13 @@ func (l *epollEngine) run() {
 // event and cost 10-20% of the throughput: so it is there only while the
 // loop parks.
 func (l *epollEngine) wait() (n int, err error) {
-	if n, err = epollWaitNow(l.epfd, l.events); n == 0 && err == nil {
-		timeout := l.timeoutMs()
-		if l.busyTurns >= fewEvents*8 {
-			l.unpark()
-			n, err = syscall.EpollWait(l.epfd, l.events, timeout)
-		} else {
-			n, err = l.park(timeout)
+	if l.busyTurns >= fewEvents*8 {
+		l.unpark()
+		if n, err = epollWaitNow(l.epfd, l.events); n == 0 && err == nil {
+			n, err = syscall.EpollWait(l.epfd, l.events, l.timeoutMs())
 		}
+	} else {
+		n, err = l.park(l.timeoutMs()) // which polls first
 	}
 	l.busyTurns += max(n, 0) - l.busyTurns/8
 	return n, err
