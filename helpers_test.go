@@ -208,11 +208,19 @@ func diffRequest(addr string, args ...string) (string, error) {
 
 func interopRequireRedis(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		msg := "redis-server not installed (apt-get install redis-server)"
+	requireCommand(t, "redis-server", "redis-server")
+}
+
+// requireCommand skips the test, loudly, when the command is not
+// installed; under CI, which installs the package, it fails instead.
+func requireCommand(t *testing.T, command, debianPackage string) {
+	t.Helper()
+	if _, err := exec.LookPath(command); err != nil {
+		msg := fmt.Sprintf("SKIPPED: %s not installed (apt-get install %s)", command, debianPackage)
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
+		fmt.Fprintf(os.Stderr, "\n*** %s: %s ***\n\n", t.Name(), msg)
 		t.Skip(msg)
 	}
 }

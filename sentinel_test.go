@@ -13,8 +13,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -32,13 +30,7 @@ func sentinelRequire(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs servers and sentinels as processes")
 	}
-	if _, err := exec.LookPath("redis-sentinel"); err != nil {
-		msg := "redis-sentinel not installed (apt-get install redis-sentinel): the Sentinel tests did not run"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	requireCommand(t, "redis-sentinel", "redis-sentinel")
 }
 
 // TestSentinelFailover: all three nodes respd's, then all three Redis's

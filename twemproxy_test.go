@@ -11,7 +11,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,18 +21,6 @@ import (
 // twemRetryTimeout is the pools' server_retry_timeout: how long an
 // ejected node stays out.
 const twemRetryTimeout = 2 * time.Second
-
-func requireNutcracker(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("nutcracker"); err != nil {
-		msg := "TWEMPROXY TESTS SKIPPED: nutcracker not installed (apt-get install nutcracker)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		fmt.Fprintf(os.Stderr, "\n*** %s ***\n\n", msg)
-		t.Skip(msg)
-	}
-}
 
 // twemTopology is three nodes of one kind behind a nutcracker.
 type twemTopology struct {
@@ -290,7 +277,7 @@ func TestTwemproxy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs nutcracker, redis-server and respd's binary")
 	}
-	requireNutcracker(t)
+	requireCommand(t, "nutcracker", "nutcracker")
 	interopRequireRedis(t)
 	kinds := []string{"redis", "respd"}
 	topos := map[string]*twemTopology{

@@ -12,8 +12,9 @@ import (
 )
 
 // Entry is one key: its name, its typed value, TTL and access stamp, and
-// its link in its database's table. It is laid out to take 48 bytes, one
-// Go size class, because a database holds one per key: a string's key and
+// its link in its database's table. It is laid out to take 48 bytes on
+// 64-bit platforms, one Go size class, because a database holds one per
+// key: a string's key and
 // value share a single allocation, and the value is one pointer whose
 // type Type says.
 //
