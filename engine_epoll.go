@@ -27,7 +27,7 @@ import (
 // request in the Go scheduler and its netpoller (an extra EAGAIN read and
 // a park/unpark per batch), which put pipelined small-value throughput at
 // 0.65× Redis's. The one goroutine parks in the runtime's poller only
-// while its turns get few events (wait).
+// once the server is idle (wait).
 
 // The io-engine parameter's values here, the default first.
 var ioEngines = []string{"epoll", "redcon"}
@@ -70,18 +70,6 @@ type epollEngine struct {
 	busyEvents  []syscall.EpollEvent
 	// collecting is set while a collection started by close runs.
 	collecting atomic.Bool
-	// busyTurns is the events per turn, a moving average (x8) that decides
-	// how wait blocks.
-	busyTurns int
-	// parkFile is a duplicate of epfd in the Go runtime's poller while the
-	// loop parks there to wait (park), nil otherwise; parkConn is its raw
-	// connection.
-	parkFile *os.File
-	parkConn syscall.RawConn
-	// pollEvents's results and the method value Read calls.
-	polled     int
-	pollErr    error
-	pollEvents func(uintptr) bool
 }
 
 func newEpollEngine(s *Server) (*epollEngine, error) {
@@ -100,7 +88,6 @@ func newEpollEngine(s *Server) (*epollEngine, error) {
 	if l.epfd, err = syscall.EpollCreate1(syscall.EPOLL_CLOEXEC); err != nil {
 		return nil, err
 	}
-	l.pollEvents = l.pollReady
 	wakefd, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if errno != 0 {
 		syscall.Close(l.epfd)
@@ -131,8 +118,9 @@ func (l *epollEngine) wake() {
 
 // run serves until the server shuts down.
 func (l *epollEngine) run() {
+	timeout := locked(l.s, l.timeoutMs)
 	for {
-		n, err := l.wait()
+		n, err := l.wait(timeout)
 		if err != nil && err != syscall.EINTR {
 			l.s.warnf("epoll_wait: %v", err)
 			time.Sleep(10 * time.Millisecond)
@@ -154,6 +142,7 @@ func (l *epollEngine) run() {
 		l.s.endTurn(l.read)
 		l.flush()
 		stopping := l.s.stopping
+		timeout = l.timeoutMs()
 		if stopping {
 			for _, c := range l.clients {
 				l.close(c)
@@ -161,7 +150,6 @@ func (l *epollEngine) run() {
 		}
 		l.s.mu.Unlock()
 		if stopping {
-			l.unpark()
 			syscall.Close(l.epfd)
 			syscall.Close(l.spare)
 			l.wakeMu.Lock()
@@ -173,84 +161,78 @@ func (l *epollEngine) run() {
 	}
 }
 
-// wait returns the events ready, waiting for some until the next
-// deadline. It polls without blocking first, then blocks one of two ways,
-// by how many events the loop's turns get lately (busyTurns):
-//   - many clients keep it busy: it blocks in epoll_wait, a system call the
-//     scheduler lets return to its thread at once;
-//   - few events a turn, one connection with gaps between small batches,
-//     as behind twemproxy: it parks in the Go runtime's poller, as a
-//     goroutine waiting on a socket does.
+// wait returns the events ready, waiting for some for up to timeout ms (-1
+// for no limit) in two stages:
+//   - for up to heldWaitMs it blocks in epoll_wait as Redis's thread does:
+//     a raw system call, so the scheduler sees a running goroutine and
+//     leaves it its thread and P;
+//   - if nothing came meanwhile, the server is idle: it parks in the Go
+//     runtime's poller for the rest, giving the thread and P back (and
+//     letting sysmon sleep).
 //
-// Measured pinned to one CPU: behind twemproxy, blocking in epoll_wait
-// had the scheduler hand the thread's P to other threads and back and
-// preempt the loop every 10 ms — five to ten times the futex and
-// nanosleep calls and 10-15% of the throughput on a CPU the proxy shares —
-// where parked a node keeps pace with Redis. With 50 clients at -P 16,
-// the epoll descriptor in the runtime's poller woke its threads on every
-// event and cost 10-20% of the throughput: so it is there only while the
-// loop parks.
-func (l *epollEngine) wait() (n int, err error) {
-	if l.busyTurns >= fewEvents*8 {
-		l.unpark()
-		if n, err = epollWaitNow(l.epfd, l.events); n == 0 && err == nil {
-			n, err = syscall.EpollWait(l.epfd, l.events, l.timeoutMs())
-		}
-	} else {
-		n, err = l.park(l.timeoutMs()) // which polls first
+// Measured pinned to one CPU against redis-server, a wait the scheduler
+// takes part in — epoll_wait through syscall.Syscall, or parking in the
+// poller at each wait — costs at every turn: the goroutine moved between
+// three threads, sysmon woke ~3,000 times a second, the loop used ~12%
+// more CPU than Redis's, and -P 1 p99 latency was 1.2–1.7× Redis's
+// (redis-benchmark, 50 clients); behind twemproxy (small batches with
+// gaps) a scheduler-visible epoll_wait lost 10–15% of the throughput.
+// Held, p99 is Redis's and twemproxy's throughput too. A held wait is not
+// preemptible, but the signal a stop-the-world or sysmon sends interrupts
+// it (EINTR, which run takes as an empty turn), and it is short.
+func (l *epollEngine) wait(timeout int) (int, error) {
+	held := heldWaitMs
+	if timeout >= 0 && timeout < held {
+		held = timeout
 	}
-	l.busyTurns += max(n, 0) - l.busyTurns/8
-	return n, err
+	n, err := epollWaitHeld(l.epfd, l.events, held)
+	if n != 0 || err != nil || held == timeout {
+		return n, err
+	}
+	rest := -1
+	if timeout >= 0 {
+		rest = timeout - held
+	}
+	return l.park(rest)
 }
 
-// fewEvents is the events per turn under which wait parks.
-const fewEvents = 4
+// heldWaitMs is how long wait blocks holding its thread before it parks.
+const heldWaitMs = 10
 
 // park waits for events parked in the runtime's poller until timeout
-// (ms, -1 for none), registering epfd's duplicate there if it is not yet.
+// (ms, -1 for none), through a duplicate of epfd registered there only
+// meanwhile: left in the poller, it would wake the runtime's threads at
+// every event while the loop serves (-P 16 lost 10–20%).
 func (l *epollEngine) park(timeout int) (int, error) {
-	if l.parkFile == nil {
-		fd, err := syscall.Dup(l.epfd)
-		if err != nil {
-			return syscall.EpollWait(l.epfd, l.events, timeout)
-		}
-		// Non-blocking, the descriptor joins the runtime's poller, which
-		// reports it readable when epfd has events.
-		syscall.SetNonblock(fd, true)
-		syscall.CloseOnExec(fd)
-		l.parkFile = os.NewFile(uintptr(fd), "epoll")
-		if l.parkConn, err = l.parkFile.SyscallConn(); err != nil {
-			l.unpark()
-			return syscall.EpollWait(l.epfd, l.events, timeout)
-		}
+	fd, err := syscall.Dup(l.epfd)
+	if err != nil {
+		return syscall.EpollWait(l.epfd, l.events, timeout)
 	}
-	deadline := time.Time{}
+	// Non-blocking, the descriptor joins the runtime's poller, which
+	// reports it readable when epfd has events.
+	syscall.SetNonblock(fd, true)
+	syscall.CloseOnExec(fd)
+	f := os.NewFile(uintptr(fd), "epoll")
+	defer f.Close()
+	conn, err := f.SyscallConn()
+	if err != nil {
+		return syscall.EpollWait(l.epfd, l.events, timeout)
+	}
 	if timeout >= 0 {
-		deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
+		f.SetReadDeadline(time.Now().Add(time.Duration(timeout) * time.Millisecond))
 	}
-	l.parkFile.SetReadDeadline(deadline)
-	// Read polls again (it forgets readiness reported before it started),
+	// Read polls first (it forgets readiness reported before it started),
 	// then each time the poller reports the descriptor readable.
-	werr := l.parkConn.Read(l.pollEvents)
-	if werr != nil && !errors.Is(werr, os.ErrDeadlineExceeded) {
-		return 0, werr
+	var n int
+	var pollErr error
+	err = conn.Read(func(uintptr) bool {
+		n, pollErr = epollWaitNow(l.epfd, l.events)
+		return n != 0 || pollErr != nil
+	})
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		return 0, err
 	}
-	return l.polled, l.pollErr
-}
-
-// unpark takes epfd's duplicate out of the runtime's poller.
-func (l *epollEngine) unpark() {
-	if l.parkFile != nil {
-		l.parkFile.Close()
-		l.parkFile, l.parkConn = nil, nil
-	}
-}
-
-// pollReady is wait's poll inside RawConn.Read, through pollEvents: a
-// method value made once, as a closure per wait would be an allocation.
-func (l *epollEngine) pollReady(uintptr) bool {
-	l.polled, l.pollErr = epollWaitNow(l.epfd, l.events)
-	return l.polled != 0 || l.pollErr != nil
+	return n, pollErr
 }
 
 // serveWhileBusy is a turn inside a busy script's turn: on buffers of its
@@ -269,9 +251,9 @@ func (l *epollEngine) serveWhileBusy() {
 }
 
 // timeoutMs is how long epoll may wait: until the core's next deadline,
-// else until woken.
+// else until woken (-1). Lock held.
 func (l *epollEngine) timeoutMs() int {
-	next := locked(l.s, l.s.nextDeadline)
+	next := l.s.nextDeadline()
 	if next.IsZero() {
 		return -1
 	}
@@ -671,8 +653,15 @@ func rawWrite(fd int, p []byte) (int, error) {
 	return int(n), nil
 }
 
+// epollWaitNow polls epfd without blocking.
 func epollWaitNow(epfd int, events []syscall.EpollEvent) (int, error) {
-	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+	return epollWaitHeld(epfd, events, 0)
+}
+
+// epollWaitHeld waits on epfd for up to timeout ms without telling the
+// scheduler (see wait).
+func epollWaitHeld(epfd int, events []syscall.EpollEvent, timeout int) (int, error) {
+	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), uintptr(timeout), 0, 0)
 	if errno != 0 {
 		return 0, errno
 	}
