@@ -16,8 +16,9 @@
 # Timed operations: SINTER / SUNIONSTORE of two 100k-member sets, HGETALL of a
 # 1,000-field hash, SORT of a 10k-number list and SORT ... ALPHA LIMIT 0 10 of
 # a 10k-string set and more, by redis-benchmark -c 1 on freshly loaded
-# servers; XRANGE on a 1M-entry stream, and an XREADGROUP + XACK loop
-# (bench/streamloop). --streams runs only the stream parts (the xadd test
+# servers; a job queue's round trip through BLPOP (bench/queueloop); XRANGE
+# on a 1M-entry stream, and an XREADGROUP + XACK loop (bench/streamloop).
+# --streams runs only the stream parts (the xadd test
 # included), --no-streams none. --tls runs only the throughput part (set and
 # get by default) with redis-benchmark over TLS to each server's TLS port.
 # --cache runs only a cache workload (bench/cache) under maxmemory 64mb with
@@ -276,6 +277,12 @@ fi
 if [[ $DO_OPS == 1 && $STREAMS != none ]]; then
     if ! (cd "$ROOT" && go build -o "$TMP/streamloop" ./bench/streamloop) >"$TMP/build-streamloop.log" 2>&1; then
         cat "$TMP/build-streamloop.log" >&2
+        exit 1
+    fi
+fi
+if [[ $DO_OPS == 1 && $STREAMS != only ]]; then
+    if ! (cd "$ROOT" && go build -o "$TMP/queueloop" ./bench/queueloop) >"$TMP/build-queueloop.log" 2>&1; then
+        cat "$TMP/build-queueloop.log" >&2
         exit 1
     fi
 fi
@@ -828,32 +835,39 @@ fi
 #               bigstream memory case (f1 <i> f2 v2:%07d f3 v3:%07d).
 # xrange_rand starts at a random id (__rand_int__ with -r 1000000 is a
 # 12-digit number, a millisecond part with leading zeros), pipelined as the
-# ZSET ones. xrange_walk and xgroup_loop need the last reply to send the
-# next request, so bench/streamloop sends them: the walk XRANGEs the whole
+# ZSET ones. blpop_pingpong, xrange_walk and xgroup_loop need the last reply
+# to send the next request, so small Go programs send them: bench/queueloop
+# has two clients play ping-pong over two lists, each blocked in BLPOP on
+# its own while the other pushes to it (a round is two blocked pops served,
+# timed from the first push to the second pop's reply; its target is a p99
+# no higher than Redis's); in bench/streamloop the walk XRANGEs the whole
 # stream COUNT 100 at a time, each call from just after the last id (one
 # walk is 10,000 calls); the loop has 8 consumers of one group (created
 # afresh at 0 per run) each XREADGROUP COUNT 10 and XACK the 10 ids, an
 # operation being one such pair; it reads each entry once, so N * 10 is at
-# most 1,000,000. streamloop checks every reply and, at the end, that
-# nothing is pending and each entry was delivered once (LOOP-CHECK in the
-# report otherwise).
+# most 1,000,000. Both programs check every reply and, at the end, that
+# the lists are empty or that nothing is pending and each entry was
+# delivered once (LOOP-CHECK in the report otherwise).
 OPS=()
 [[ $STREAMS == only ]] || OPS+=(sinter sunionstore hgetall sort sort_alpha zrangebyscore zadd_big
-    zunionstore geosearch)
+    zunionstore geosearch blpop_pingpong)
 [[ $STREAMS == none ]] || OPS+=(xrange_rand xrange_walk xgroup_loop)
 declare -A OP_CMD=([sinter]="SINTER seta setb" [sunionstore]="SUNIONSTORE setu seta setb"
     [hgetall]="HGETALL hash1k" [sort]="SORT nums" [sort_alpha]="SORT words ALPHA LIMIT 0 10"
     [zrangebyscore]="ZRANGEBYSCORE bigz 500000 +inf LIMIT 0 10"
     [zadd_big]="ZADD bigz __rand_int__ n:__rand_int__" [zunionstore]="ZUNIONSTORE zu 2 za zb"
     [geosearch]="GEOSEARCH geo1m FROMLONLAT 11 47.5 BYRADIUS 10 km ASC"
+    [blpop_pingpong]="LPUSH + BLPOP ping-pong between two clients"
     [xrange_rand]="XRANGE s1m __rand_int__ + COUNT 10"
     [xrange_walk]="XRANGE s1m (<last id> + COUNT 100"
     [xgroup_loop]="XREADGROUP GROUP bench c<i> COUNT 10 STREAMS s1m > + XACK")
-# the operations bench/streamloop sends (-mode), with its other flags
-declare -A OP_LOOP=([xrange_walk]="-mode walk -count 100" [xgroup_loop]="-mode group -count 10 -consumers 8")
+# the operations a program of bench/ sends: its name, then its flags
+declare -A OP_LOOP=([blpop_pingpong]="queueloop"
+    [xrange_walk]="streamloop -key s1m -mode walk -count 100"
+    [xgroup_loop]="streamloop -key s1m -mode group -count 10 -consumers 8")
 # requests per run, ~1 s each on redis 7.0 (pinned core); times --scale
 declare -A OP_N=([sinter]=30 [sunionstore]=20 [hgetall]=4000 [sort]=300 [sort_alpha]=250
-    [zrangebyscore]=300000 [zadd_big]=300000 [zunionstore]=20 [geosearch]=10000
+    [zrangebyscore]=300000 [zadd_big]=300000 [zunionstore]=20 [geosearch]=10000 [blpop_pingpong]=20000
     [xrange_rand]=100000 [xrange_walk]=10000 [xgroup_loop]=40000)
 # at most, times nothing: xgroup_loop reads N * 10 entries of s1m's 1,000,000
 declare -A OP_MAX=([xgroup_loop]=100000)
@@ -876,6 +890,9 @@ ops_reply() {
         zunionstore) redis-cli -p "$port" zunionstore zu 2 za zb
                      redis-cli -p "$port" zrange zu 0 -1 withscores ;;
         geosearch)   redis-cli -p "$port" geosearch geo1m fromlonlat 11 47.5 byradius 10 km asc withdist ;;
+        blpop_pingpong) redis-cli -p "$port" lpush queueloop:check job
+                     redis-cli -p "$port" blpop queueloop:check 1
+                     redis-cli -p "$port" exists queueloop:check ;;
         xrange_rand) redis-cli -p "$port" xrange s1m 000000500000 + count 10 ;;
         xrange_walk) redis-cli -p "$port" xrange s1m - + count 100
                      redis-cli -p "$port" xrange s1m '(500000-0' + count 100 ;;
@@ -1000,10 +1017,11 @@ if [[ $DO_OPS == 1 ]]; then
                 out="$TMP/ops/${name}_r${r}.csv"
                 if [[ -n ${OP_LOOP[$op]:-} ]]; then
                     read -r -a opflags <<<"${OP_LOOP[$op]}"
-                    if ! timeout 300 "${PIN_CLI[@]}" "$TMP/streamloop" -addr "127.0.0.1:${PORT[$name]}" \
-                            -key s1m -n "$n" "${opflags[@]}" >"$out.part" 2>>"$TMP/streamloop.err"; then
-                        echo "warning: bench/streamloop failed: $name ${OP_CMD[$op]} (round $r)" >&2
-                        tail -3 "$TMP/streamloop.err" >&2 || true
+                    tool=${opflags[0]}
+                    if ! timeout 300 "${PIN_CLI[@]}" "$TMP/$tool" -addr "127.0.0.1:${PORT[$name]}" \
+                            -n "$n" "${opflags[@]:1}" >"$out.part" 2>>"$TMP/$tool.err"; then
+                        echo "warning: bench/$tool failed: $name ${OP_CMD[$op]} (round $r)" >&2
+                        tail -3 "$TMP/$tool.err" >&2 || true
                         echo "$op $name $r" >>"$TMP/ops/failed.txt"
                     fi
                 else
@@ -1419,6 +1437,8 @@ if do_ops:
            ("zunionstore", "ZUNIONSTORE zu 2 za zb", "2 x 100k, 150k stored", 300001),
            # the points found depend only on the seeded data: redis's count
            ("geosearch", "GEOSEARCH BYRADIUS 10 km", "1M points", None),
+           # LPUSH's 1, BLPOP's key and element, EXISTS's 0
+           ("blpop_pingpong", "LPUSH + BLPOP ping-pong", "2 clients, 2 lists", 4),
            # 10 entries of an id and 3 field/value pairs
            ("xrange_rand", "XRANGE <rand> COUNT 10 -P16", "1M-entry stream", 70),
            ("xrange_walk", "XRANGE walk COUNT 100", "1M-entry stream", 1400),
@@ -1426,7 +1446,7 @@ if do_ops:
     with open(os.path.join(tmp, "ops", "list.txt")) as f:
         ran = set(f.read().split())
     ops = [o for o in ops if o[0] in ran]
-    # streamloop's failed checks: op -> {"server:LOOP-CHECK"}
+    # queueloop's and streamloop's failed checks: op -> {"server:LOOP-CHECK"}
     failed = {}
     with open(os.path.join(tmp, "ops", "failed.txt")) as f:
         for line in f:
@@ -1446,7 +1466,7 @@ if do_ops:
         for line in f:
             op, name, lines, digest = line.split()
             replies[(op, name)] = (int(lines), digest)
-    # rows[op][server][round] = (n, rps, p50)
+    # rows[op][server][round] = (n, rps, p50, p99)
     rows = {}
     for path in glob.glob(os.path.join(tmp, "ops", "*_r*.csv")):
         m = re.match(r"(\w+)_r(\d+)\.csv$", os.path.basename(path))
@@ -1455,16 +1475,18 @@ if do_ops:
             for row in csv.reader(f):
                 if len(row) != 10:
                     continue
-                op, n, _test, rps, _avg, _min, p50 = row[:7]
+                op, n, _test, rps, _avg, _min, p50, _p95, p99 = row[:9]
                 rows.setdefault(op, {}).setdefault(server, {})[r] = (
-                    int(n), float(rps), float(p50))
+                    int(n), float(rps), float(p50), float(p99))
+    # operations with a latency target too: their p99 at most this times Redis's
+    p99_target = {"blpop_pingpong": 1.0}
     want_content = [9, 100000, 100000, 1000, 10000, 10000, 1000000, 100000, 100000, 1000000]
     def fmt_ops(x):
         return "-" if x != x else f"{x:,.1f}" if x < 1000 else f"{x:,.0f}"
     print("\nTimed operations on freshly loaded data (redis-benchmark -c 1 -n N <command>, or"
-          " bench/streamloop -n N for the XRANGE walk and the XREADGROUP loop;"
-          f" median over {rounds} round(s); p50 in ms; ratio = respd/redis ops/s,"
-          " median of per-round ratios)")
+          " bench/queueloop -n N for the BLPOP ping-pong, bench/streamloop -n N for the XRANGE"
+          f" walk and the XREADGROUP loop; median over {rounds} round(s); latencies in ms;"
+          " ratio = respd/redis ops/s, median of per-round ratios; p99x = respd/redis p99)")
     for name in ("redis", "respd"):
         c = content.get(name)
         if c is not None and c != want_content:
@@ -1477,21 +1499,25 @@ if do_ops:
             print(f"{name}: CONTENT MISMATCH after loading the stream: XLEN s1m = {c[0]},"
                   " want 1000000")
     hdr = (f"{'operation':<29}{'data':<30}{'n':>6} {'redis ops/s':>12}{'respd ops/s':>12}"
-           f"{'ratio':>7} {'redis p50':>10}{'respd p50':>10}  miss")
+           f"{'ratio':>7} {'redis p50':>10}{'respd p50':>10}{'redis p99':>10}{'respd p99':>10}"
+           f"{'p99x':>6}  miss")
     print(hdr)
     print("-" * len(hdr))
     for op, cmdline, what, want_lines in ops:
         rd, rs = rows.get(op, {}).get("redis", {}), rows.get(op, {}).get("respd", {})
         both = sorted(set(rd) & set(rs))
         ratio = med([rs[r][1] / rd[r][1] for r in both if rd[r][1] > 0])
-        vals = {s: (med([x[1] for x in src.values()]), med([x[2] for x in src.values()]))
+        vals = {s: [med([x[i] for x in src.values()]) for i in (1, 2, 3)]
                 for s, src in (("redis", rd), ("respd", rs))}
+        p99x = vals["respd"][2] / vals["redis"][2] if vals["redis"][2] > 0 else float("nan")
         n = next(iter(rd.values() or rs.values() or [(0,)]))[0]
         miss = []
         if not both:
             miss.append("NO-DATA")
         elif ratio < 1.0:
             miss.append("ops<1.0")
+        if op in p99_target and not p99x <= p99_target[op]:
+            miss.append(f"p99>{p99_target[op]}")
         rr, sr = replies.get((op, "redis")), replies.get((op, "respd"))
         if rr is None or sr is None or want_lines is not None and rr[0] != want_lines:
             miss.append(f"CHECK-FAILED (reply lines: redis {rr and rr[0]}, respd {sr and sr[0]},"
@@ -1502,9 +1528,11 @@ if do_ops:
         misses += bool(miss)
         print(f"{cmdline:<29}{what:<30}{n:>6} {fmt_ops(vals['redis'][0]):>12}"
               f"{fmt_ops(vals['respd'][0]):>12}{ratio:>7.2f} {vals['redis'][1]:>10.3f}"
-              f"{vals['respd'][1]:>10.3f}  {' '.join(miss)}")
-    print("\ntarget: ratio >= 1.0; REPLY-DIFF: respd's reply (sorted where the order is"
-          " unspecified) differs from redis's; LOOP-CHECK: bench/streamloop found a wrong reply"
+              f"{vals['respd'][1]:>10.3f}{vals['redis'][2]:>10.3f}{vals['respd'][2]:>10.3f}"
+              f"{p99x:>6.2f}  {' '.join(miss)}")
+    print("\ntargets: ratio >= 1.0, and p99x <= 1.0 for the BLPOP ping-pong; REPLY-DIFF: respd's reply (sorted where the order is"
+          " unspecified) differs from redis's; LOOP-CHECK: bench/queueloop or bench/streamloop"
+          " found a wrong reply"
           " (see the warnings above)")
 
 if do_pubsub:
