@@ -745,6 +745,34 @@ func TestBlockingPipelined(t *testing.T) {
 	})
 }
 
+// TestBlockingInputWhileBlocked: requests a client sends once it is blocked
+// wait unanswered until it is served, then run in order; a client that
+// sent more while blocked and then hung up is noticed gone all the same,
+// so a later push is not handed to it.
+func TestBlockingInputWhileBlocked(t *testing.T) {
+	blkEach(t, nil, func(t *testing.T, addr string) {
+		ctl := blkDial(t, addr, false)
+		w := blkDial(t, addr, false)
+		blkBlock(t, ctl, w, 1, "BLPOP", "k", "0")
+		w.rawConn.send(rwCmd("PING") + rwCmd("LLEN", "k"))
+		w.silent(100 * time.Millisecond)
+		ctl.call(":2\r\n", "RPUSH", "k", "a", "b")
+		w.expect(blkPair("k", "a"))
+		w.expect("+PONG\r\n")
+		w.expect(":1\r\n")
+		ctl.call(":1\r\n", "DEL", "k")
+
+		g := blkDial(t, addr, false)
+		blkBlock(t, ctl, g, 1, "BLPOP", "k", "0")
+		g.rawConn.send(rwCmd("PING"))
+		g.silent(50 * time.Millisecond)
+		g.nc.Close()
+		blkWaitBlocked(t, ctl, 0)
+		ctl.call(":1\r\n", "RPUSH", "k", "a")
+		ctl.call(blkArray("a"), "LRANGE", "k", "0", "-1")
+	})
+}
+
 // TestBlockingPropagation: what a master streams to its replicas for the
 // blocking commands. Served at once they go as the non-blocking command
 // (BLPOP as LPOP, BLMPOP as LPOP/RPOP with the count popped, BLMOVE as
