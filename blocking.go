@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -342,6 +343,11 @@ func (s *Server) disconnectBlocked() {
 // value past its range, infinity included, is "negative" as in Redis,
 // and one that rounds to 0 (-0.0001) waits forever. 0 is forever.
 func (c *Client) parseTimeout(arg []byte) (time.Duration, bool) {
+	// Whole seconds, the usual timeout, are exact without the long double
+	// (up to 136 years, within a Duration).
+	if secs, err := strconv.ParseUint(str(arg), 10, 32); err == nil {
+		return time.Duration(secs) * time.Second, true
+	}
 	f, ok := redisconv.ParseLongDouble(arg)
 	if !ok {
 		c.Error(errTimeoutNotFloat)
