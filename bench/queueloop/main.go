@@ -9,7 +9,7 @@
 //
 //	go run ./bench/queueloop -addr 127.0.0.1:6379 -n 20000
 //
-// It prints one CSV line in redis-benchmark's --csv format: the test's name,
+// It prints redis-benchmark's --csv output (header and row): the test's name,
 // rounds per second, and the latency of one round in ms, from the
 // producer's write to its BLPOP's reply (average, minimum, p50, p95, p99,
 // maximum). It checks every reply: each BLPOP returns its list and the
@@ -25,9 +25,10 @@ import (
 	"io"
 	"net"
 	"os"
-	"slices"
 	"strconv"
 	"time"
+
+	"respd/bench/internal/latency"
 )
 
 func main() {
@@ -41,16 +42,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "queueloop:", err)
 		os.Exit(1)
 	}
-	slices.Sort(lat)
-	var sum time.Duration
-	for _, d := range lat {
-		sum += d
-	}
-	ms := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds()*1000, 'f', 3, 64) }
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	fmt.Printf("\"LPUSH + BLPOP ping-pong\",\"%.2f\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"\n",
-		float64(len(lat))/took.Seconds(), ms(sum/time.Duration(len(lat))), ms(lat[0]),
-		ms(pct(0.50)), ms(pct(0.95)), ms(pct(0.99)), ms(lat[len(lat)-1]))
+	latency.PrintCSV(os.Stdout, "LPUSH + BLPOP ping-pong", lat, took)
 }
 
 // conn is one connection, with RESP written and read by hand: a client

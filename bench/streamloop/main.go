@@ -33,11 +33,12 @@ import (
 	"io"
 	"net"
 	"os"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"respd/bench/internal/latency"
 )
 
 func main() {
@@ -69,17 +70,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "streamloop:", err)
 		os.Exit(1)
 	}
-	slices.Sort(lat)
-	var sum time.Duration
-	for _, d := range lat {
-		sum += d
-	}
-	ms := func(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/1e6) }
-	q := func(f float64) time.Duration { return lat[min(len(lat)-1, int(f*float64(len(lat))))] }
-	fmt.Println(`"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"`)
-	fmt.Printf("%q,\"%.2f\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"\n", name,
-		float64(len(lat))/took.Seconds(), ms(sum/time.Duration(len(lat))), ms(lat[0]),
-		ms(q(0.50)), ms(q(0.95)), ms(q(0.99)), ms(lat[len(lat)-1]))
+	latency.PrintCSV(os.Stdout, name, lat, took)
 }
 
 // groupLoop runs n XREADGROUP + XACK pairs over consumers connections.
