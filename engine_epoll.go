@@ -118,9 +118,9 @@ func (l *epollEngine) wake() {
 
 // run serves until the server shuts down.
 func (l *epollEngine) run() {
-	timeout := locked(l.s, l.timeoutMs)
+	timeout, hold := locked(l.s, l.timeoutMs), false
 	for {
-		n, err := l.wait(timeout)
+		n, err := l.wait(timeout, hold)
 		if err != nil && err != syscall.EINTR {
 			l.s.warnf("epoll_wait: %v", err)
 			time.Sleep(10 * time.Millisecond)
@@ -142,7 +142,9 @@ func (l *epollEngine) run() {
 		l.s.endTurn(l.read)
 		l.flush()
 		stopping := l.s.stopping
-		timeout = l.timeoutMs()
+		// A snapshot being written or a load in the background wants
+		// the Ps (and CPUs) the loop leaves while it waits.
+		timeout, hold = l.timeoutMs(), !l.s.ks.Snapshotting() && !l.s.loading.active
 		if stopping {
 			for _, c := range l.clients {
 				l.close(c)
@@ -163,12 +165,13 @@ func (l *epollEngine) run() {
 
 // wait returns the events ready, waiting for some for up to timeout ms (-1
 // for no limit) in two stages:
-//   - for up to heldWaitMs it blocks in epoll_wait as Redis's thread does:
-//     a raw system call, so the scheduler sees a running goroutine and
-//     leaves it its thread and P;
+//   - if hold is set, for up to heldWaitMs it blocks in epoll_wait as
+//     Redis's thread does: a raw system call, so the scheduler sees a
+//     running goroutine and leaves it its thread and P;
 //   - if nothing came meanwhile, the server is idle: it parks in the Go
 //     runtime's poller for the rest, giving the thread and P back (and
-//     letting sysmon sleep).
+//     letting sysmon sleep). Without hold (work in the background wants
+//     the P) it parks at once.
 //
 // Measured pinned to one CPU against redis-server, a wait the scheduler
 // takes part in — epoll_wait through syscall.Syscall, or parking in the
@@ -180,7 +183,10 @@ func (l *epollEngine) run() {
 // Held, p99 is Redis's and twemproxy's throughput too. A held wait is not
 // preemptible, but the signal a stop-the-world or sysmon sends interrupts
 // it (EINTR, which run takes as an empty turn), and it is short.
-func (l *epollEngine) wait(timeout int) (int, error) {
+func (l *epollEngine) wait(timeout int, hold bool) (int, error) {
+	if !hold {
+		return l.park(timeout)
+	}
 	held := heldWaitMs
 	if timeout >= 0 && timeout < held {
 		held = timeout
