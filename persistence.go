@@ -74,7 +74,7 @@ func (s *Server) loadRDBFile(path string) error {
 	now := start.UnixMilli()
 	var loaded, expired int64
 	s.loadedRepl = savedReplication{streamDB: -1, offset: -1}
-	loader := rdb.Loader{IgnoreChecksum: !s.cfg.RDBChecksum}
+	loader := rdb.Loader{IgnoreChecksum: !s.cfg.RDBChecksum, ReuseStrings: true}
 	loader.Aux = func(key, value []byte) {
 		s.loadedRepl.aux(key, value)
 		if string(key) == "used-mem" {
@@ -124,7 +124,13 @@ func (s *Server) loadRDBFile(path string) error {
 		}
 		e.Expire, e.Access = r.ExpireMs, s.ks.Stamp(now)
 		s.ks.SetAccess(e, r.Freq, r.IdleSeconds, now)
-		if !s.ks.DBs[r.DB].Add(str(r.Key), e) { // the decoder's key buffer is the key's own
+		// The decoder reuses r.Key's buffer: a string's entry holds a copy
+		// (loadValue), another type's gets one.
+		key := e.Key()
+		if e.Type != keyspace.TypeString {
+			key = string(r.Key)
+		}
+		if !s.ks.DBs[r.DB].Add(key, e) {
 			return fmt.Errorf("RDB has duplicated key '%s' in DB %d", r.Key, r.DB)
 		}
 		if loaded++; loaded%1_000_000 == 0 {

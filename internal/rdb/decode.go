@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"respd/internal/lzf"
@@ -30,6 +31,10 @@ type decoder struct {
 	// lpScratch holds a stream node's decoded elements, reused for the
 	// next node.
 	lpScratch []lpEntry
+	// reuse is Loader.ReuseStrings: keys and string values are read into
+	// keyBuf and valBuf.
+	reuse          bool
+	keyBuf, valBuf []byte
 }
 
 func (d *decoder) errf(at int64, cause error, format string, args ...any) error {
@@ -164,14 +169,37 @@ func (d *decoder) readPlainLen(what string) (uint64, error) {
 }
 
 // readString reads an RDB string (rdbGenericLoadStringObject).
-func (d *decoder) readString(what string) ([]byte, error) {
+func (d *decoder) readString(what string) ([]byte, error) { return d.readStringInto(nil, what) }
+
+// readReused reads an RDB string into *buf's array if the loader reuses
+// buffers (Loader.ReuseStrings), keeping the array for the next one unless
+// it is larger than a read chunk; else into a new slice.
+func (d *decoder) readReused(buf *[]byte, what string) ([]byte, error) {
+	if !d.reuse {
+		return d.readString(what)
+	}
+	s, err := d.readStringInto(*buf, what)
+	if cap(s) <= readChunk {
+		*buf = s
+	}
+	return s, err
+}
+
+// readStringInto reads an RDB string into buf's array, grown as needed
+// (a new one for a nil buf), but for a string longer than a read chunk,
+// read as readN does.
+func (d *decoder) readStringInto(buf []byte, what string) ([]byte, error) {
 	at := d.off
 	n, enc, err := d.readLen(what)
 	if err != nil {
 		return nil, err
 	}
 	if !enc {
-		return d.readN(n, what)
+		if n > readChunk {
+			return d.readN(n, what)
+		}
+		p := slices.Grow(buf[:0], int(n))[:n]
+		return p, d.readFull(p, what)
 	}
 	switch n {
 	case encInt8:
@@ -179,19 +207,19 @@ func (d *decoder) readString(what string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		return strconv.AppendInt(nil, int64(int8(b)), 10), nil
+		return strconv.AppendInt(buf[:0], int64(int8(b)), 10), nil
 	case encInt16:
 		p, err := d.readFixed(2, what)
 		if err != nil {
 			return nil, err
 		}
-		return strconv.AppendInt(nil, int64(int16(binary.LittleEndian.Uint16(p))), 10), nil
+		return strconv.AppendInt(buf[:0], int64(int16(binary.LittleEndian.Uint16(p))), 10), nil
 	case encInt32:
 		p, err := d.readFixed(4, what)
 		if err != nil {
 			return nil, err
 		}
-		return strconv.AppendInt(nil, int64(int32(binary.LittleEndian.Uint32(p))), 10), nil
+		return strconv.AppendInt(buf[:0], int64(int32(binary.LittleEndian.Uint32(p))), 10), nil
 	case encLZF:
 		clen, err := d.readPlainLen(what + " (LZF compressed length)")
 		if err != nil {
@@ -212,7 +240,7 @@ func (d *decoder) readString(what string) ([]byte, error) {
 			return nil, d.errf(at, nil, "bad LZF string in %s: %d compressed bytes cannot expand to the claimed %d",
 				what, clen, ulen)
 		}
-		out := make([]byte, ulen)
+		out := slices.Grow(buf[:0], int(ulen))[:ulen]
 		got, lerr := lzf.Decompress(comp, out)
 		if lerr != nil || uint64(got) != ulen {
 			if lerr == nil {
@@ -293,6 +321,11 @@ type Loader struct {
 	Function func(code []byte) error
 	// IgnoreChecksum is rdbchecksum no: the file's checksum isn't checked.
 	IgnoreChecksum bool
+	// ReuseStrings has the decoder read each Record's Key, and a string's
+	// Value, into buffers it reuses: they are valid only until Record
+	// returns, so a caller that keeps one copies it. Most keys of most
+	// files are strings a server copies anyway.
+	ReuseStrings bool
 }
 
 // Load reads a whole RDB stream, calling l.Record for each key and, if
@@ -304,7 +337,7 @@ type Loader struct {
 // an error from l.Record or l.Function (returned unchanged).
 func (l Loader) Load(r io.Reader) error {
 	fn, aux := l.Record, l.Aux
-	d := &decoder{r: bufio.NewReaderSize(r, 64<<10)}
+	d := &decoder{r: bufio.NewReaderSize(r, 64<<10), reuse: l.ReuseStrings}
 	var hdr [9]byte
 	if err := d.readFull(hdr[:], "header"); err != nil {
 		return err
@@ -441,7 +474,7 @@ func (l Loader) Load(r io.Reader) error {
 		if !known {
 			return d.errf(at, nil, "unknown opcode or value type 0x%02x", t)
 		}
-		key, err := d.readString("key")
+		key, err := d.readReused(&d.keyBuf, "key")
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package rdb
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,8 +31,10 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		total := 0
+		var fresh []Record
 		err := Load(bytes.NewReader(data), func(r Record) error {
 			total += len(r.Key) + len(r.Value) + collectionSize(r)
+			fresh = append(fresh, r)
 			return nil
 		})
 		// Decoded output is bounded by what LZF can expand the input to,
@@ -40,8 +43,34 @@ func FuzzLoad(f *testing.F) {
 		if total > len(data)*lzfMaxRatio*12+64 {
 			t.Fatalf("decoded %d bytes from %d", total, len(data))
 		}
-		_ = err
+		// With reused buffers, the same records (copied out as they
+		// come) and the same error.
+		var reused []Record
+		reuseErr := Loader{ReuseStrings: true, Record: func(r Record) error {
+			r.Key, r.Value = bytes.Clone(r.Key), bytes.Clone(r.Value)
+			reused = append(reused, r)
+			return nil
+		}}.Load(bytes.NewReader(data))
+		if fmt.Sprint(reuseErr) != fmt.Sprint(err) {
+			t.Fatalf("error %v with reused buffers, %v without", reuseErr, err)
+		}
+		if len(reused) != len(fresh) {
+			t.Fatalf("%d records with reused buffers, %d without", len(reused), len(fresh))
+		}
+		for i := range fresh {
+			if !sameRecord(reused[i], fresh[i]) {
+				t.Fatalf("record %d: %+v with reused buffers, %+v without", i, reused[i], fresh[i])
+			}
+		}
 	})
+}
+
+// sameRecord compares records by content (nil and empty slices alike).
+func sameRecord(a, b Record) bool {
+	return bytes.Equal(a.Key, b.Key) && bytes.Equal(a.Value, b.Value) &&
+		a.DB == b.DB && a.ExpireMs == b.ExpireMs && a.IdleSeconds == b.IdleSeconds &&
+		a.Freq == b.Freq && a.Type == b.Type && a.End == b.End &&
+		fmt.Sprint(a.List, a.Set, a.ZSet, a.Hash, a.Stream) == fmt.Sprint(b.List, b.Set, b.ZSet, b.Hash, b.Stream)
 }
 
 // collectionSize counts a collection's bytes, plus 16 per element for its

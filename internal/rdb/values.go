@@ -5,7 +5,7 @@ func (d *decoder) readValue(rec *Record) error {
 	var err error
 	switch rec.Kind() {
 	case "string":
-		rec.Value, err = d.readString("value")
+		rec.Value, err = d.readReused(&d.valBuf, "value")
 	case "list":
 		rec.List, err = d.readList(rec.Type)
 	case "set":
