@@ -933,6 +933,10 @@ func TestACLProtectedModeDefaultPassword(t *testing.T) {
 			}
 			loop2 := &rawConn{t: t, nc: nc, r: bufio.NewReader(nc)}
 			t.Cleanup(func() { nc.Close() })
+			// Answered, so accepted while default had a password: an
+			// engine that accepts in a goroutine of its own (redcon) could
+			// otherwise take it after the change below.
+			rwDo(t, loop2, aclNoAuth, "PING")
 			rwDo(t, admin, "+OK\r\n", "ACL", "SETUSER", "default", "nopass")
 			rwDo(t, loop2, "+PONG\r\n", "PING") // default needs no password now
 			nc2, err := d.Dial("tcp", local)
