@@ -770,6 +770,18 @@ func TestBlockingInputWhileBlocked(t *testing.T) {
 		blkWaitBlocked(t, ctl, 0)
 		ctl.call(":1\r\n", "RPUSH", "k", "a")
 		ctl.call(blkArray("a"), "LRANGE", "k", "0", "-1")
+		ctl.call(":1\r\n", "DEL", "k")
+
+		// Blocked again by a request that waited behind one timing out,
+		// then gone: noticed too.
+		h := blkDial(t, addr, false)
+		h.rawConn.send(rwCmd("BLPOP", "k", "0.05") + rwCmd("BLPOP", "k", "0"))
+		h.expect("*-1\r\n")
+		blkWaitBlocked(t, ctl, 1)
+		h.nc.Close()
+		blkWaitBlocked(t, ctl, 0)
+		ctl.call(":1\r\n", "RPUSH", "k", "a")
+		ctl.call(blkArray("a"), "LRANGE", "k", "0", "-1")
 	})
 }
 

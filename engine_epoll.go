@@ -399,7 +399,7 @@ func (l *epollEngine) handle(events []syscall.EpollEvent) {
 				// Gone while blocked, or while CLIENT PAUSE holds its
 				// requests (it is not read meanwhile): close now.
 				l.close(c)
-			case c.blocked != nil || c.paused:
+			case ev.Events&syscall.EPOLLIN != 0 && (c.blocked != nil || c.paused):
 				// More input while it waits, left unread until it resumes:
 				// watch it for a hang-up only (see updateInterest).
 				l.interest[fd] &^= syscall.EPOLLIN
@@ -456,11 +456,11 @@ func (l *epollEngine) updateInterest(c *Client) {
 	want := uint32(0)
 	switch {
 	case c.blocked != nil || c.paused:
-		// Not read while it waits, but its interest is left as it was, so
-		// that a hang-up meanwhile is noticed: a client rarely sends more
-		// while it waits (handle narrows the interest then), and leaving it
-		// saves two epoll_ctl calls per blocking command served.
-		want |= l.interest[c.fd] & reading
+		// Not read while it waits, but watched for a hang-up, its input
+		// interest left as it was: a client rarely sends more while it
+		// waits (handle narrows the interest then), and leaving it saves
+		// two epoll_ctl calls per blocking command served.
+		want |= l.interest[c.fd]&syscall.EPOLLIN | syscall.EPOLLRDHUP
 	case len(c.pending) == 0:
 		want |= reading
 	}
