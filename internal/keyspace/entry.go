@@ -14,9 +14,8 @@ import (
 // Entry is one key: its name, its typed value, TTL and access stamp, and
 // its link in its database's table. It is laid out to take 48 bytes on
 // 64-bit platforms, one Go size class, because a database holds one per
-// key: a string's key and
-// value share a single allocation, and the value is one pointer whose
-// type Type says.
+// key: a string's key and value share a single allocation, and the value
+// is one pointer whose type Type says.
 //
 // A string's allocation holds the key's bytes, then the value's, then
 // spare capacity when the value grows in place (strSlack): exactly
