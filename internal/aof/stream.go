@@ -27,7 +27,7 @@ func (e *BaseEncoder) Stream(key []byte, s *stream.Stream, expireMs int64) error
 	if s.Len() > 0 {
 		var vbuf []byte
 		value := func(v listpack.Value) []byte {
-			if !v.IsInt {
+			if !v.IsInt() {
 				return v.Str
 			}
 			vbuf = strconv.AppendInt(vbuf[:0], v.Int, 10)

@@ -126,6 +126,11 @@ func checkElements(t *testing.T, lp []byte, elems [][]byte) {
 		if got := Get(lp, p).Append(nil); !bytes.Equal(got, elems[i]) {
 			t.Fatalf("element %d forward = %q, want %q", i, got, elems[i])
 		}
+		// An element is stored as an integer exactly when it is one; the
+		// empty string is a string (IsInt is Str == nil).
+		if _, isInt := StringToInt64(elems[i]); Get(lp, p).IsInt() != isInt {
+			t.Fatalf("element %d (%q): IsInt = %v", i, elems[i], !isInt)
+		}
 		if !Compare(lp, p, elems[i]) {
 			t.Fatalf("Compare(element %d, %q) false", i, elems[i])
 		}

@@ -70,7 +70,7 @@ func (l *List) Pop(head bool, fn func([]byte)) bool {
 	}
 	// The ends are never compressed.
 	p := listpack.Seek(n.data, pos)
-	if v := listpack.Get(n.data, p); v.IsInt {
+	if v := listpack.Get(n.data, p); v.IsInt() {
 		bp := scratch.Get().(*[]byte)
 		*bp = strconv.AppendInt((*bp)[:0], v.Int, 10)
 		fn(*bp)

@@ -45,7 +45,7 @@ func (l *List) Elements(from int, reverse bool) iter.Seq2[int, []byte] {
 				for p := listpack.Seek(lp, off); p >= 0; {
 					v := listpack.Get(lp, p)
 					s := v.Str
-					if v.IsInt {
+					if v.IsInt() {
 						num = strconv.AppendInt(num[:0], v.Int, 10)
 						s = num
 					}

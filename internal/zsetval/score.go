@@ -139,7 +139,7 @@ func ParseScore(b []byte) (float64, bool) {
 // integer, or text this package wrote or FromListpack checked.
 func entryScore(lp []byte, p int) float64 {
 	v := listpack.Get(lp, p)
-	if v.IsInt {
+	if v.IsInt() {
 		return float64(v.Int)
 	}
 	f, _, _ := strtod(v.Str)

@@ -117,7 +117,7 @@ func FromListpack(lp []byte, lim Limits) (*ZSet, error) {
 		member := string(listpack.Get(lp, p).Append(nil))
 		v := listpack.Get(lp, listpack.Next(lp, p))
 		score := float64(v.Int)
-		if !v.IsInt {
+		if !v.IsInt() {
 			var ok bool
 			if score, _, ok = strtod(v.Str); !ok || math.IsNaN(score) {
 				return nil, fmt.Errorf("%w: member %q has score %q", ErrInvalid, member, v.Str)
@@ -220,7 +220,7 @@ func prevPair(lp []byte, p int) int {
 func findMember(lp, member []byte) int {
 	n, isInt := listpack.StringToInt64(member)
 	for p := listpack.First(lp); p >= 0; p = nextPair(lp, p) {
-		if v := listpack.Get(lp, p); v.IsInt {
+		if v := listpack.Get(lp, p); v.IsInt() {
 			if isInt && v.Int == n {
 				return p
 			}
@@ -234,7 +234,7 @@ func findMember(lp, member []byte) int {
 // memberBytes is a listpack member entry's bytes: its own, or an
 // integer's decimal in buf.
 func memberBytes(v listpack.Value, buf *[20]byte) []byte {
-	if v.IsInt {
+	if v.IsInt() {
 		return strconv.AppendInt(buf[:0], v.Int, 10)
 	}
 	return v.Str
@@ -250,7 +250,7 @@ var digitBuffers = sync.Pool{New: func() any { return new([20]byte) }}
 
 func (d *digits) member(lp []byte, p int) []byte {
 	v := listpack.Get(lp, p)
-	if !v.IsInt {
+	if !v.IsInt() {
 		return v.Str
 	}
 	if d.buf == nil {
