@@ -271,7 +271,7 @@ func cmdLrange(c *Client, args [][]byte) {
 	default:
 		l := e.List()
 		c.Array(l.RangeLen(start, stop))
-		l.Range(start, stop, func(v []byte) bool { c.Bulk(v); return true })
+		l.Range(start, stop, func(_ int, v []byte) bool { c.Bulk(v); return true })
 	}
 }
 

@@ -213,7 +213,7 @@ func (c *Client) sortElements(e *keyspace.Entry, o *sortOptions) *sortVector {
 			// reversal follows.
 			o.desc = false
 		} else {
-			l.Range(0, -1, func(b []byte) bool { v.add(b); return true })
+			l.Range(0, -1, func(_ int, b []byte) bool { v.add(b); return true })
 		}
 	case e.Type == keyspace.TypeSet:
 		v.elems = slices.Grow(v.elems, e.Set().Len())

@@ -51,6 +51,18 @@ func BenchmarkRange100(b *testing.B) {
 	n := 0
 	for i := 0; i < b.N; i++ {
 		start := (i * 7919) % 99_000
-		l.Range(start, start+99, func(v []byte) bool { n += len(v); return true })
+		l.Range(start, start+99, func(_ int, v []byte) bool { n += len(v); return true })
+	}
+}
+
+func BenchmarkRangeHead100(b *testing.B) {
+	l := New(-2, 0)
+	for range 1000 {
+		l.PushHead([]byte("xxx"))
+	}
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		l.Range(0, 99, func(_ int, v []byte) bool { n += len(v); return true })
 	}
 }

@@ -268,7 +268,7 @@ func (r *opRunner) step(op int) {
 	case 12:
 		start, stop := r.index(), r.index()
 		var got [][]byte
-		l.Range(start, stop, func(v []byte) bool {
+		l.Range(start, stop, func(_ int, v []byte) bool {
 			got = append(got, bytes.Clone(v))
 			return true
 		})

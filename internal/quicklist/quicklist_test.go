@@ -49,7 +49,7 @@ func TestOperations(t *testing.T) {
 	}
 	check(t, l, elems("-5", "b", "b2", "c", "12"))
 	var got []string
-	l.Range(1, -2, func(v []byte) bool {
+	l.Range(1, -2, func(_ int, v []byte) bool {
 		got = append(got, string(v))
 		return true
 	})

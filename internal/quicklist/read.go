@@ -16,85 +16,81 @@ import (
 // are valid only until the yield returns. The list must not change
 // during the iteration (LRANGE, LPOS, ...).
 func (l *List) Elements(from int, reverse bool) iter.Seq2[int, []byte] {
-	return func(yield func(int, []byte) bool) {
-		i, off, ok := l.locate(from)
-		if !ok {
-			return
+	return func(yield func(int, []byte) bool) { l.each(from, reverse, l.count, yield) }
+}
+
+// each is Elements for at most n elements, calling fn as the yield. It is
+// a method of its own rather than the iterator's body: compiled once, it
+// inlines what it calls (as a closure inlined into Range it did not), and
+// Range calls it with no closure between (BenchmarkRangeHead100: 1.3 to
+// 0.8 µs).
+func (l *List) each(from int, reverse bool, n int, fn func(int, []byte) bool) {
+	i, off, ok := l.locate(from)
+	if !ok {
+		return
+	}
+	index := from
+	if index < 0 {
+		index += l.count
+	}
+	bp := scratch.Get().(*[]byte)
+	defer putScratch(bp)
+	var num []byte
+	for {
+		nd := l.node(i)
+		raw := nd.raw(*bp)
+		if nd.compressed() {
+			*bp = raw
 		}
-		index := from
-		if index < 0 {
-			index += l.count
-		}
-		bp := scratch.Get().(*[]byte)
-		defer putScratch(bp)
-		var num []byte
-		for {
-			n := l.node(i)
-			raw := n.raw(*bp)
-			if n.compressed() {
-				*bp = raw
+		if nd.plain() {
+			if n--; !fn(index, raw) || n == 0 {
+				l.afterRead(i)
+				return
 			}
-			if n.plain() {
-				if !yield(index, raw) {
+			index = step(index, reverse)
+		} else {
+			lp := raw
+			for p := listpack.Seek(lp, off); p >= 0; {
+				v := listpack.Get(lp, p)
+				s := v.Str
+				if v.IsInt() {
+					num = strconv.AppendInt(num[:0], v.Int, 10)
+					s = num
+				}
+				if n--; !fn(index, s) || n == 0 {
 					l.afterRead(i)
 					return
 				}
 				index = step(index, reverse)
-			} else {
-				lp := raw
-				for p := listpack.Seek(lp, off); p >= 0; {
-					v := listpack.Get(lp, p)
-					s := v.Str
-					if v.IsInt() {
-						num = strconv.AppendInt(num[:0], v.Int, 10)
-						s = num
-					}
-					if !yield(index, s) {
-						l.afterRead(i)
-						return
-					}
-					index = step(index, reverse)
-					if reverse {
-						p = listpack.Prev(lp, p)
-					} else {
-						p = listpack.Next(lp, p)
-					}
+				if reverse {
+					p = listpack.Prev(lp, p)
+				} else {
+					p = listpack.Next(lp, p)
 				}
 			}
-			// The iterator leaves node i for the next.
-			l.afterRead(i)
-			if i = step(i, reverse); i < 0 || i >= l.NodeCount() {
-				return
-			}
-			off = 0
-			if reverse {
-				off = -1
-			}
+		}
+		// The iterator leaves node i for the next.
+		l.afterRead(i)
+		if i = step(i, reverse); i < 0 || i >= l.NodeCount() {
+			return
+		}
+		off = 0
+		if reverse {
+			off = -1
 		}
 	}
-}
-
-func step(i int, reverse bool) int {
-	if reverse {
-		return i - 1
-	}
-	return i + 1
 }
 
 // Range calls fn with the elements from index start to stop (LRANGE's
 // arguments: negative from the tail, normalized as LRANGE does; RangeLen
-// says how many), until fn returns false; the bytes are valid only until
-// fn returns.
-func (l *List) Range(start, stop int, fn func([]byte) bool) {
+// says how many) and their indexes, until fn returns false; the bytes are
+// valid only until fn returns.
+func (l *List) Range(start, stop int, fn func(int, []byte) bool) {
 	start, stop, ok := normalize(start, stop, l.count)
 	if !ok {
 		return
 	}
-	for i, v := range l.Elements(start, false) {
-		if !fn(v) || i == stop {
-			return
-		}
-	}
+	l.each(start, false, stop-start+1, fn)
 }
 
 // RangeLen is how many elements Range(start, stop) holds.
@@ -104,6 +100,13 @@ func (l *List) RangeLen(start, stop int) int {
 		return 0
 	}
 	return stop - start + 1
+}
+
+func step(i int, reverse bool) int {
+	if reverse {
+		return i - 1
+	}
+	return i + 1
 }
 
 // Node is a node as RDB_TYPE_LIST_QUICKLIST_2 saves it (rdbSaveObject

@@ -367,7 +367,7 @@ func (r *redisRunner) step() {
 		start, stop := r.index(), r.index()
 		r.last = fmt.Sprintf("LRANGE %d %d", start, stop)
 		var got []any
-		l.Range(start, stop, func(v []byte) bool {
+		l.Range(start, stop, func(_ int, v []byte) bool {
 			got = append(got, string(v))
 			return true
 		})
