@@ -188,7 +188,7 @@ func TestBitmapNoAllocations(t *testing.T) {
 			h.srv.mu.Lock()
 			h.srv.dispatch(h.Client, args)
 			h.srv.mu.Unlock()
-			h.w.Flush()
+			h.w.Flush(0)
 			h.out.Reset()
 		})
 		if allocs > 0 {
@@ -217,7 +217,7 @@ func BenchmarkBitmaps(b *testing.B) {
 			h.srv.dispatch(h.Client, argv(i))
 			h.srv.mu.Unlock()
 			if i++; i%64 == 0 {
-				h.w.Flush()
+				h.w.Flush(0)
 				h.out.Reset()
 			}
 		}

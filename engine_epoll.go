@@ -428,7 +428,7 @@ func (l *epollEngine) write(c *Client) {
 		return
 	}
 	l.s.stats.writesProcessed++
-	if err := c.w.Flush(); err != nil {
+	if err := c.w.Flush(writeLimit(c)); err != nil {
 		c.closing = true
 	}
 	l.updateInterest(c)
@@ -436,10 +436,20 @@ func (l *epollEngine) write(c *Client) {
 
 // writePending sends replies the socket could not take earlier.
 func (l *epollEngine) writePending(c *Client) {
-	if err := c.w.writePending(); err != nil {
+	if err := c.w.writePending(writeLimit(c)); err != nil {
 		c.closing = true
 	}
 	l.updateInterest(c)
+}
+
+// writeLimit is about the most a turn or writable event sends c:
+// maxWritePerEvent, or no limit for a replica, whose stream has to keep
+// up (as Redis's writeToClient).
+func writeLimit(c *Client) int {
+	if c.replica != nil {
+		return 0
+	}
+	return maxWritePerEvent
 }
 
 // reading is a client's interest while it is read: its input, and a hang-up

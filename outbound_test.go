@@ -54,7 +54,7 @@ func TestOutboundQueueReusesBlocks(t *testing.T) {
 	o := newOutbound(sock, nil, &p)
 	big := make([]byte, 3*maxBuffered)
 	o.WriteBulk(big)
-	if err := o.Flush(); err != nil {
+	if err := o.Flush(0); err != nil {
 		t.Fatal(err)
 	}
 	if o.unsent() == 0 || len(o.blocks) == 0 {
@@ -62,7 +62,7 @@ func TestOutboundQueueReusesBlocks(t *testing.T) {
 	}
 	queued := len(o.blocks)
 	sock.open = true
-	if err := o.writePending(); err != nil {
+	if err := o.writePending(0); err != nil {
 		t.Fatal(err)
 	}
 	if o.unsent() != 0 || len(p.free) < queued {
@@ -74,11 +74,71 @@ func TestOutboundQueueReusesBlocks(t *testing.T) {
 	}
 	sock.open = false
 	o.WriteBulk(big)
-	if err := o.Flush(); err != nil {
+	if err := o.Flush(0); err != nil {
 		t.Fatal(err)
 	}
 	if len(o.blocks) == 0 || !pooled[unsafe.SliceData(o.blocks[0])] {
 		t.Fatal("the queue allocated a block while the pool had buffers")
+	}
+}
+
+// With a limit, a turn sends whole blocks until it has sent the limit or
+// more, and leaves the rest queued for the next writable event.
+func TestOutboundWriteLimit(t *testing.T) {
+	var p bufferPool
+	o := newOutbound(&stallingSocket{open: true}, nil, &p)
+	o.WriteBulk(make([]byte, 3*maxBuffered))
+	total := o.unsent() + len(o.buf)
+	if err := o.Flush(maxWritePerEvent); err != nil {
+		t.Fatal(err)
+	}
+	events := 1
+	for sent := total - o.unsent(); o.unsent() > 0; sent = total - o.unsent() {
+		if sent < events*maxWritePerEvent || sent >= events*maxWritePerEvent+outboundBlock {
+			t.Fatalf("after %d events %d bytes sent, want at least %d and less than a block more", events, sent, events*maxWritePerEvent)
+		}
+		if err := o.writePending(maxWritePerEvent); err != nil {
+			t.Fatal(err)
+		}
+		events++
+	}
+	if events < 2 {
+		t.Fatalf("%d bytes went in one event", total)
+	}
+}
+
+// A turn's replies join the queue as a block of their own when they fill
+// half their buffer, else copied; a turn with none adds no block (an empty
+// one would stop writePending from getting past it).
+func TestOutboundQueueBuf(t *testing.T) {
+	var p bufferPool
+	sock := &stallingSocket{}
+	o := newOutbound(sock, nil, &p)
+	o.WriteBulk(make([]byte, 3*maxBuffered))
+	o.Flush(0)
+	blocks := len(o.blocks)
+	o.Flush(0) // nothing new
+	if len(o.blocks) != blocks {
+		t.Fatalf("a turn without replies queued %d blocks", len(o.blocks)-blocks)
+	}
+	half := make([]byte, replyBufferSize/2)
+	o.WriteBulk(half)
+	buf := unsafe.SliceData(o.buf)
+	o.Flush(0)
+	if last := o.blocks[len(o.blocks)-1]; unsafe.SliceData(last) != buf {
+		t.Fatal("a half full buffer was copied to the queue, not moved")
+	}
+	o.WriteInt64(1)
+	buf = unsafe.SliceData(o.buf)
+	o.Flush(0)
+	for _, b := range o.blocks {
+		if len(b) == 0 || unsafe.SliceData(b) == buf {
+			t.Fatal("a queue block is empty, or a buffer almost empty was moved to it")
+		}
+	}
+	sock.open = true
+	if err := o.writePending(0); err != nil || o.unsent() != 0 {
+		t.Fatalf("after sending everything: %d bytes unsent, %v", o.unsent(), err)
 	}
 }
 

@@ -868,7 +868,7 @@ func (sc *scripting) callCommand(args [][]byte) string {
 	run.wrote = run.wrote || cmd.has(flagWrite)
 	fake.resp = run.resp
 	run.clock = s.call(fake, cmd, args, run.clock)
-	fake.w.Flush()
+	fake.w.Flush(0)
 	return ""
 }
 

@@ -184,7 +184,7 @@ func BenchmarkEvalsha(b *testing.B) {
 				h.srv.mu.Lock()
 				h.srv.dispatch(h.Client, args)
 				h.srv.mu.Unlock()
-				h.w.Flush()
+				h.w.Flush(0)
 				h.out.Reset()
 			}
 		})

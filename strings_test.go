@@ -843,7 +843,7 @@ func (h directClient) do(args ...[]byte) string {
 	h.srv.mu.Lock()
 	h.srv.dispatch(h.Client, args)
 	h.srv.mu.Unlock()
-	h.w.Flush()
+	h.w.Flush(0)
 	return h.out.String()
 }
 
@@ -912,7 +912,7 @@ func runStringBench(b *testing.B, h directClient, argv [][][]byte) {
 		h.srv.dispatch(h.Client, argv[i%len(argv)])
 		h.srv.mu.Unlock()
 		if i++; i%64 == 0 {
-			h.w.Flush()
+			h.w.Flush(0)
 			h.out.Reset()
 		}
 	}
@@ -944,7 +944,7 @@ func BenchmarkSet(b *testing.B) {
 			h.srv.dispatch(h.Client, argv[i])
 			h.srv.mu.Unlock()
 			if i++; i%64 == 0 {
-				h.w.Flush()
+				h.w.Flush(0)
 				h.out.Reset()
 			}
 		}
