@@ -434,15 +434,16 @@ func (l *epollEngine) write(c *Client) {
 	l.updateInterest(c)
 }
 
-// writePending sends replies the socket could not take earlier.
+// writePending sends replies the socket could not take earlier, or a turn
+// left (writeLimit), as much as it takes now.
 func (l *epollEngine) writePending(c *Client) {
-	if err := c.w.writePending(writeLimit(c)); err != nil {
+	if err := c.w.writePending(0); err != nil {
 		c.closing = true
 	}
 	l.updateInterest(c)
 }
 
-// writeLimit is about the most a turn or writable event sends c:
+// writeLimit is about the most the turn that made c's replies sends it:
 // maxWritePerEvent, or no limit for a replica, whose stream has to keep
 // up (as Redis's writeToClient).
 func writeLimit(c *Client) int {
