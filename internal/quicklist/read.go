@@ -14,7 +14,7 @@ import (
 // tail) towards the tail, or towards the head if reverse, yielding each
 // element's index (from the head) and bytes (integers in decimal), which
 // are valid only until the yield returns. The list must not change
-// during the iteration (LRANGE, LPOS, ...).
+// during the iteration (LPOS, LPOP with a count, SORT, ...).
 func (l *List) Elements(from int, reverse bool) iter.Seq2[int, []byte] {
 	return func(yield func(int, []byte) bool) { l.each(from, reverse, l.count, yield) }
 }
