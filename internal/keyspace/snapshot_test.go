@@ -52,6 +52,35 @@ func TestSnapshotIsConsistentAndCountsProgress(t *testing.T) {
 	}
 }
 
+// Keys preserved by writes count against a step's n, however many
+// there are: a step reads at most n keys, and the snapshot still reads
+// every key as it was.
+func TestSnapshotStepReadsAtMostNKeys(t *testing.T) {
+	ks := New(1)
+	db := ks.DBs[0]
+	for i := 0; i < 1000; i++ {
+		db.Set("k"+strconv.Itoa(i), str("v"+strconv.Itoa(i)), false)
+	}
+	snap := ks.StartSnapshot()
+	for i := 0; i < 1000; i++ {
+		db.Set("k"+strconv.Itoa(i), str("changed"), false)
+	}
+	seen := map[string]string{}
+	for done := false; !done; {
+		step := 0
+		done = snap.Next(8, func(_ int, e *Entry) { step++; seen[e.Key()] = string(e.Str()) })
+		if step > 8 {
+			t.Fatalf("a step of 8 read %d keys", step)
+		}
+	}
+	snap.Close()
+	for i := 0; i < 1000; i++ {
+		if got := seen["k"+strconv.Itoa(i)]; got != "v"+strconv.Itoa(i) {
+			t.Fatalf("k%d read as %q", i, got)
+		}
+	}
+}
+
 // A database empty when the snapshot started takes keys during it.
 func TestSnapshotOfEmptyDatabase(t *testing.T) {
 	ks := New(1)
