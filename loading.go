@@ -99,8 +99,15 @@ func (s *Server) loadingYield(offset int64) error {
 // data start. A file that can't be loaded stops the server, as it would
 // before it served.
 func (s *Server) loadAtStart() {
+	defer s.savers.Done()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.stopping {
+		// Shut down before the load took the lock: the event loop has
+		// closed the AOF already, so nothing may open it now.
+		s.endLoading()
+		return
+	}
 	err := s.LoadData()
 	s.endLoading()
 	switch {

@@ -123,8 +123,9 @@ type Server struct {
 	loopDone       chan struct{}
 	done           chan struct{}
 	// savers are the goroutines writing a background save or an AOF
-	// rewrite: Shutdown returns once they have stopped, so that none
-	// renames a file under a server started after it.
+	// rewrite, and the load at start (it opens the AOF): Shutdown returns
+	// once they have stopped, so that none renames or creates a file
+	// under a server started after it, or in a directory removed.
 	savers sync.WaitGroup
 	// cmdTimeMs is the time of the command being executed (Unix ms).
 	cmdTimeMs int64
@@ -188,6 +189,7 @@ func (s *Server) Serve(load bool) error {
 		// arrived with the first connection is answered LOADING, never
 		// run on the empty dataset the load is about to fill.
 		s.beginLoading(s.startLoadSize())
+		s.savers.Add(1)
 		go s.loadAtStart()
 	} else {
 		s.startServices()

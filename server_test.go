@@ -16,7 +16,9 @@ import (
 // start has begun, is answered LOADING or from the loaded data: never from
 // the empty dataset, where a SET acknowledged then would be lost. The
 // request is in the socket before the event loop's first turn, which is
-// when the race between that turn and the load used to be lost.
+// when the race between that turn and the load used to be lost. And the
+// load ends with the server: a Shutdown right after the start leaves no
+// load running to open (or create) the AOF after Serve returned.
 func TestFirstRequestWaitsForTheLoad(t *testing.T) {
 	dir := t.TempDir()
 	s, addr := startTestServer(t, "--dir", dir, "--appendonly", "yes")
@@ -46,6 +48,14 @@ func TestFirstRequestWaitsForTheLoad(t *testing.T) {
 		<-served
 		if err != nil || (reply != "$1\r\n" && reply != "-LOADING Redis is loading the dataset in memory\r\n") {
 			t.Fatalf("start %d: GET k answered %q, %v", i, reply, err)
+		}
+		// Nothing of the load outlives the server: it would open the AOF
+		// (and create it again, in a directory being removed).
+		s.mu.Lock()
+		aofOpen, loading := s.aof != nil, s.loading.active
+		s.mu.Unlock()
+		if aofOpen || loading {
+			t.Fatalf("start %d: after Serve returned, the AOF is open: %v, the load runs: %v", i, aofOpen, loading)
 		}
 	}
 }
