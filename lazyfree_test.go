@@ -10,6 +10,8 @@ import (
 	"net"
 	"os"
 	"regexp"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -285,5 +287,35 @@ func TestLazyFreeCounters(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A synchronous delete of a value that is a large part of the heap starts
+// a collection (collectSoon), so that the next writes reuse its memory
+// rather than fresh pages: here a 96 MB list is reclaimed within seconds
+// by a server kept busy (a PING every 10 ms keeps releaseMemoryWhenIdle
+// away), where the heap would otherwise have to double first.
+func TestSyncDeleteOfBigValueIsCollected(t *testing.T) {
+	s, addr := startTestServer(t)
+	rc := dialRaw(t, addr)
+	batch := rwCmd(append([]string{"RPUSH", "big"}, slices.Repeat([]string{strings.Repeat("x", 1024)}, 1000)...)...)
+	for i := range 96 {
+		rc.send(batch)
+		rc.expect(":" + strconv.Itoa((i+1)*1000) + "\r\n")
+	}
+	var reclaimed atomic.Bool
+	s.mu.Lock()
+	runtime.AddCleanup(s.ks.DBs[0].Peek("big").List(), func(b *atomic.Bool) { b.Store(true) }, &reclaimed)
+	s.mu.Unlock()
+	// The heap's next goal is now twice the list: only the delete can
+	// bring a collection within the test.
+	runtime.GC()
+	rc.do(":1\r\n", "DEL", "big")
+	for deadline := time.Now().Add(5 * time.Second); !reclaimed.Load(); {
+		if time.Now().After(deadline) {
+			t.Fatal("the deleted list was not collected within 5 s")
+		}
+		rc.do("+PONG\r\n", "PING")
+		time.Sleep(10 * time.Millisecond)
 	}
 }
