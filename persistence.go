@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"respd/internal/keyspace"
@@ -22,11 +24,17 @@ import (
 type rdbState struct {
 	lastSave          time.Time // the last successful save (LASTSAVE)
 	saving, scheduled bool      // a BGSAVE runs / waits (BGSAVE SCHEDULE)
-	aborted           bool      // by FLUSHALL or a shutdown
-	start, lastTry    time.Time
-	dirtyAtStart      int64
-	lastOK            bool
-	lastSeconds       int64 // -1 before the first
+	// aborted: the BGSAVE running is abandoned, by FLUSHALL or a
+	// shutdown; set with the data lock held, read without it too.
+	aborted        atomic.Bool
+	start, lastTry time.Time
+	// replacing is held while a save replaces dbfilename (rename and
+	// directory sync): a BGSAVE does it without the data lock, which a
+	// rename over a big file or a slow disk would hold for milliseconds.
+	replacing    sync.Mutex
+	dirtyAtStart int64
+	lastOK       bool
+	lastSeconds  int64 // -1 before the first
 }
 
 // aofRewriteState is the AOF rewrites' state, as Redis's aof_rewrite_*
@@ -153,7 +161,7 @@ func (s *Server) loadRDBFile(path string) error {
 // temporary file, synced to disk, then renamed over the old one, so a
 // failed save leaves the previous file intact. The lock is held.
 func (s *Server) save() error {
-	if s.rdb.saving && !s.rdb.aborted {
+	if s.rdb.saving && !s.rdb.aborted.Load() {
 		return errSnapshotBusy
 	}
 	if s.loading.active {
@@ -166,10 +174,9 @@ func (s *Server) save() error {
 	tmp := filepath.Join(s.cfg.Dir, fmt.Sprintf("temp-%d.rdb", os.Getpid()))
 	err := s.writeDataset(tmp, s.rdbEncoder(false))
 	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err == nil {
-		err = syncDir(s.cfg.Dir)
+		s.rdb.replacing.Lock()
+		err = replaceFile(tmp, path, s.cfg.Dir)
+		s.rdb.replacing.Unlock()
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -180,6 +187,15 @@ func (s *Server) save() error {
 	s.rdb.lastSave = time.Now()
 	s.logf("DB saved on disk")
 	return nil
+}
+
+// replaceFile renames tmp, a file written and synced, over path, and
+// syncs dir so that the rename survives a crash.
+func replaceFile(tmp, path, dir string) error {
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
 }
 
 // writeDataset writes the dataset to path with the lock held (SAVE), in
@@ -281,7 +297,7 @@ func (s *Server) prepareShutdown(save, noSave, force bool) error {
 	}
 	if s.rdb.saving {
 		s.warnf("There is a child saving an .rdb. Killing it!")
-		s.rdb.aborted = true
+		s.rdb.aborted.Store(true)
 	}
 	if s.rewrite.running {
 		s.warnf("There is a child rewriting the AOF. Killing it!")
@@ -468,22 +484,26 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, d
 	defer s.savers.Done()
 	tmp := filepath.Join(dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
 	err := s.saveSnapshot(snap, format, tmp)
+	if err == nil {
+		// A FLUSHALL sets aborted, then saves its empty dataset under
+		// the same mutex: this older snapshot never replaces its file.
+		s.rdb.replacing.Lock()
+		if s.rdb.aborted.Load() {
+			err = errBgsaveAborted
+		} else {
+			err = replaceFile(tmp, path, dir)
+		}
+		s.rdb.replacing.Unlock()
+	}
 	s.lockIdle()
 	defer s.mu.Unlock()
 	defer func() { s.bgsaveDoneForReplicas(err) }()
-	if s.rdb.aborted {
+	if err != nil && s.rdb.aborted.Load() {
 		err = errBgsaveAborted
 	}
-	if err == nil {
-		// Under the lock, so that a FLUSHALL's save cannot be overwritten
-		// by this older snapshot.
-		err = os.Rename(tmp, path)
-	}
-	if err == nil {
-		err = syncDir(dir)
-	}
 	snap.Close()
-	s.rdb.saving, s.rdb.aborted = false, false
+	s.rdb.saving = false
+	s.rdb.aborted.Store(false)
 	if err == errBgsaveAborted {
 		// Under the lock, as Redis removes a killed child's file:
 		// sampled as its "rdb-unlink-temp-file".
@@ -520,7 +540,7 @@ func (s *Server) saveSnapshot(snap *keyspace.Snapshot, format snapshotFormat, pa
 	unsynced := 0
 	err = s.encodeSnapshot(snap, format, func() error {
 		// A stopping server abandons the save, as Redis kills its child.
-		if s.rdb.aborted && s.rdb.saving || s.stopping {
+		if s.rdb.aborted.Load() && s.rdb.saving || s.stopping {
 			return errBgsaveAborted
 		}
 		return nil
@@ -702,7 +722,7 @@ func (s *Server) saveCron() {
 // count, as Redis 7.0 reports it).
 func (s *Server) afterFlushAll() {
 	if s.rdb.saving {
-		s.rdb.aborted = true
+		s.rdb.aborted.Store(true)
 	}
 	if len(s.cfg.Save) > 0 && !s.rewrite.running {
 		s.save()
