@@ -498,7 +498,9 @@ func (s *Server) writeSnapshot(snap *keyspace.Snapshot, format snapshotFormat, d
 	s.lockIdle()
 	defer s.mu.Unlock()
 	defer func() { s.bgsaveDoneForReplicas(err) }()
-	if err != nil && s.rdb.aborted.Load() {
+	if s.rdb.aborted.Load() {
+		// Even if renamed just before: as for a child Redis killed after
+		// its rename, the changes stay counted (FLUSHALL's are on top).
 		err = errBgsaveAborted
 	}
 	snap.Close()
