@@ -89,14 +89,7 @@ func bigFree(e *keyspace.Entry) bool {
 // without, 0.54-0.75M and 1.24 GB with; Redis 0.66-0.87M and 1.16 GB. The
 // lazy path leaves it to the idle server (releaseMemoryWhenIdle): a
 // collection competes with the event loop for the CPU.
-func (lf *lazyFree) collectSoon() {
-	if lf.collecting.CompareAndSwap(false, true) {
-		go func() {
-			runtime.GC()
-			lf.collecting.Store(false)
-		}()
-	}
-}
+func (lf *lazyFree) collectSoon() { collectInBackground(&lf.collecting) }
 
 // deleteKey removes key from db and frees its value (Redis's
 // dbGenericDelete), reporting whether the key existed.

@@ -260,11 +260,8 @@ func (s *Server) collectedUnder() bool {
 // maxmemory: its keys, too many to size one by one, count until then.
 func (s *Server) collectFlushed() {
 	ev := &s.eviction
-	if s.cfg.MaxMemory != 0 && ev.collecting.CompareAndSwap(false, true) {
-		go func() {
-			runtime.GC()
-			ev.collecting.Store(false)
-		}()
+	if s.cfg.MaxMemory != 0 {
+		collectInBackground(&ev.collecting)
 	}
 }
 

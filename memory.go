@@ -58,3 +58,14 @@ func heapMemory() (live, allocated uint64) {
 	metrics.Read(sample)
 	return sample[0].Value.Uint64(), sample[1].Value.Uint64()
 }
+
+// collectInBackground starts a collection in a goroutine of its own,
+// unless the last one started with the same flag still runs.
+func collectInBackground(running *atomic.Bool) {
+	if running.CompareAndSwap(false, true) {
+		go func() {
+			runtime.GC()
+			running.Store(false)
+		}()
+	}
+}
