@@ -51,7 +51,9 @@ func (s *Server) freeValue(e *keyspace.Entry, lazy bool) {
 	switch {
 	case lazy && freeEffort(e) > lazyfreeThreshold:
 		s.lazyfree.hand(e.Value(), 1)
-	case !lazy && bigFree(e):
+	case bigFree(e):
+		// Freed on the spot, lazy or not: a string of any size is one
+		// allocation, which Redis frees before it replies even to UNLINK.
 		s.lazyfree.collectSoon()
 	}
 }

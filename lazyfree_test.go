@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"respd/internal/aof"
 )
@@ -314,6 +315,23 @@ func TestSyncDeleteOfBigValueIsCollected(t *testing.T) {
 	for deadline := time.Now().Add(5 * time.Second); !reclaimed.Load(); {
 		if time.Now().After(deadline) {
 			t.Fatal("the deleted list was not collected within 5 s")
+		}
+		rc.do("+PONG\r\n", "PING")
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// UNLINK frees a string, one allocation whatever its size, on the
+	// spot too.
+	rc.do("+OK\r\n", "SET", "big", strings.Repeat("x", 96<<20))
+	reclaimed.Store(false)
+	s.mu.Lock()
+	runtime.AddCleanup(unsafe.SliceData(s.ks.DBs[0].Peek("big").Str()), func(b *atomic.Bool) { b.Store(true) }, &reclaimed)
+	s.mu.Unlock()
+	runtime.GC()
+	rc.do(":1\r\n", "UNLINK", "big")
+	for deadline := time.Now().Add(5 * time.Second); !reclaimed.Load(); {
+		if time.Now().After(deadline) {
+			t.Fatal("the unlinked string was not collected within 5 s")
 		}
 		rc.do("+PONG\r\n", "PING")
 		time.Sleep(10 * time.Millisecond)
